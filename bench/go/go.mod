@@ -1,0 +1,3 @@
+module gomaplab/mapbench
+
+go 1.19

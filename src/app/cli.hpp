@@ -1,0 +1,12 @@
+// Headless subcommands of the gomaplab binary.
+#pragma once
+#include <string>
+
+#include "trace/script_runner.hpp"
+
+namespace gomap::app {
+
+int runDump(const std::string& file, const RunnerOptions& opts);
+int runEvents(const std::string& file, const RunnerOptions& opts);
+
+} // namespace gomap::app

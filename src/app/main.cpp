@@ -1,0 +1,130 @@
+// gomaplab: one binary. With no subcommand it opens the GUI on a scenario (or
+// the terminal view when there is no display); subcommands run headless.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/cli.hpp"
+#include "app/paths.hpp"
+#include "app/terminal_view.hpp"
+#include "trace/script_session.hpp"
+
+#ifdef GOMAPLAB_WITH_GUI
+#include "ui/gui_app.hpp"
+#endif
+
+namespace {
+
+std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::string& err) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    err = fmt::format("{}: cannot open scenario: {}", path, std::strerror(errno));
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  gomap::ScriptParser parser(path);
+  std::optional<gomap::ScriptError> perr;
+  auto ops = parser.parseAll(ss.str(), perr);
+  if (perr) {
+    err = perr->format();
+    return std::nullopt;
+  }
+  return gomap::sessionFromScript(ops, path, err);
+}
+
+int runInteractive(const std::string& script, bool forceTerminal) {
+  std::string path = script.empty() ? gomap::app::defaultScenarioPath() : script;
+#ifdef GOMAPLAB_WITH_GUI
+  if (!forceTerminal) {
+    gomap::ui::GuiOptions go;
+    go.scriptPath = path;
+    std::string why;
+    int rc = gomap::ui::runGui(go, why);
+    if (rc != gomap::ui::kNoDisplay) return rc;
+    std::fprintf(stderr,
+                 "gomaplab: no display (%s); showing the terminal view instead. Run it under a desktop or "
+                 "'xvfb-run -a build/gomaplab' for the window.\n",
+                 why.c_str());
+  }
+#else
+  if (!forceTerminal)
+    std::fprintf(stderr, "gomaplab: built without the GUI; showing the terminal view.\n");
+#endif
+  std::string err;
+  auto s = loadScenario(path, err);
+  if (!s) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 2;
+  }
+  bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  return gomap::app::runTerminalView(*s->session, s->opTexts, interactive);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gomaplab: a faithful, steppable simulator of Go 1.19's map runtime"};
+  app.set_version_flag("--version", "gomaplab 0.1.0 (Go 1.19 map semantics)");
+  std::string script;
+  bool terminal = false;
+  app.add_option("scenario", script, "op script to open (default: the growth scenario)");
+  app.add_flag("--tui", terminal, "use the terminal view even when a display is available");
+
+  gomap::RunnerOptions ropts;
+  std::string dumpFile = "-";
+  auto* dump = app.add_subcommand("dump", "run an op script and print one JSON line per op");
+  dump->add_option("file", dumpFile, "op script (- for standard input)");
+  dump->add_flag("--summary", ropts.summary, "leave the bucket arrays out");
+  dump->add_flag("--digest", ropts.digest, "add a digest of the bucket arrays to each state");
+  dump->add_option("--every", ropts.every, "print the state for every Nth op (and dump ops, and the last)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  dump->add_flag("--check", ropts.checkInvariants, "check the map's invariants after every op (exit 3 if broken)");
+  dump->add_option("--rng-seed", ropts.rngSeed, "initial state of the simulated fastrand");
+
+  std::string eventsFile = "-";
+  gomap::RunnerOptions eopts;
+  auto* events = app.add_subcommand("events", "run an op script and print its event stream as JSON lines");
+  events->add_option("file", eventsFile, "op script (- for standard input)");
+  events->add_option("--rng-seed", eopts.rngSeed, "initial state of the simulated fastrand");
+
+  std::string tuiFile;
+  auto* tui = app.add_subcommand("tui", "step through a scenario in the terminal");
+  tui->add_option("scenario", tuiFile, "op script");
+
+#ifdef GOMAPLAB_WITH_GUI
+  gomap::ui::ScreenshotOptions shot;
+  std::string shotSize;
+  auto* screenshot = app.add_subcommand("screenshot", "render the GUI after event N of a script into a PNG");
+  screenshot->add_option("script", shot.scriptPath, "op script")->required();
+  screenshot->add_option("--out", shot.outPath, "PNG file to write")->required();
+  screenshot->add_option("--event", shot.event, "event index (default: the last)");
+  screenshot->add_option("--size", shotSize, "window size WxH (default 1600x900)");
+  screenshot->add_option("--lang", shot.language, "UI language: en or zh");
+#endif
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (*dump) return gomap::app::runDump(dumpFile, ropts);
+  if (*events) return gomap::app::runEvents(eventsFile, eopts);
+  if (*tui) return runInteractive(tuiFile, true);
+#ifdef GOMAPLAB_WITH_GUI
+  if (*screenshot) {
+    if (!shotSize.empty() && std::sscanf(shotSize.c_str(), "%dx%d", &shot.width, &shot.height) != 2) {
+      std::fprintf(stderr, "gomaplab screenshot: --size: expected WxH such as 1600x900, got '%s'\n", shotSize.c_str());
+      return 2;
+    }
+    return gomap::ui::runScreenshot(shot);
+  }
+#endif
+  return runInteractive(script, terminal);
+}

@@ -1,0 +1,575 @@
+// gomaplab's engine: Go 1.19's classic map (runtime/map.go), in C++.
+//
+// A Map<KeyTraits> holds an hmap header and the bucket arrays it points to,
+// laid out as the runtime lays them: bmap = tophash[8], keys[8], elems[8],
+// overflow pointer, with the real byte sizes (144 bytes for int64 and float64
+// keys, 112 for int32, 208 for string). Pointers between buckets are BucketRefs:
+// an allocation id and an index into it, so a whole map can be copied and
+// restored without fixing up addresses.
+//
+// Every runtime function that the runtime would have on its stack while working
+// on the map (mapassign, growWork, evacuate, newoverflow, ...) is a coroutine
+// with the runtime's name. Each step co_awaits emit(...): with no event buffer
+// and no pause requested this is one branch; when stepping, the operation parks
+// at that event and the driver resumes it later. The same code therefore serves
+// running to completion, stepping one event at a time, and interleaving several
+// simulated goroutines on one map.
+//
+// All randomness the runtime takes from fastrand comes from this map's FastRand,
+// drawn in the runtime's order: hash0 in makemap, NaN hashes, incrnoverflow at
+// B >= 16, hash0 when a delete empties the map, iterator start, mapclear.
+#pragma once
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/coro.hpp"
+#include "engine/events.hpp"
+#include "engine/fastrand.hpp"
+#include "engine/hash.hpp"
+#include "engine/keys.hpp"
+#include "engine/runtime_consts.hpp"
+
+namespace gomap {
+
+// A pointer to a bmap: (allocation id + 1) << 32 | index inside the allocation.
+// 0 is nil. Index < nbuckets is inside the bucket array (main buckets and the
+// preallocated overflow pool); larger indexes are overflow buckets that
+// newoverflow took from the heap while this array was h.buckets.
+using BucketRef = uint64_t;
+inline constexpr BucketRef nilBucket = 0;
+
+// How the map hashes keys. Go is the runtime's own hash; the others are teaching
+// modes that make placement predictable.
+enum class HashMode : uint8_t {
+  Go,       // memhash/strhash/f64hash fallback, keyed by hashkey[0] and hash0
+  Identity, // hash = the key's bits (strings: their first 8 bytes, little-endian)
+};
+
+// A runtime panic (recoverable in Go) or fatal error / throw (not recoverable).
+struct GoPanic {
+  Message message;
+};
+struct GoFatal {
+  Message message;
+};
+
+// The simulator refuses bucket arrays beyond this size (2^24 buckets, about
+// 2.4 GB for int64 keys); the runtime would report "out of memory" instead.
+inline constexpr uint8_t kMaxSimulatedB = 24;
+
+// The hmap header (map.go L116-147), field for field.
+struct Hmap {
+  int64_t count = 0;      // # live cells == size of map
+  uint8_t flags = 0;      // iterator | oldIterator | hashWriting | sameSizeGrow
+  uint8_t B = 0;          // log_2 of # of buckets (can hold up to loadFactor * 2^B items)
+  uint16_t noverflow = 0; // approximate number of overflow buckets
+  uint32_t hash0 = 0;     // hash seed
+  BucketRef buckets = nilBucket;    // array of 2^B buckets; nil if count == 0 and never written
+  BucketRef oldbuckets = nilBucket; // previous bucket array of half the size, non-nil only when growing
+  uint64_t nevacuate = 0;           // progress counter for evacuation (buckets below this are evacuated)
+  // mapextra (L149-163). The runtime keeps overflow/oldoverflow as slices of
+  // pointers only so the GC keeps pointer-free overflow buckets alive; here only
+  // their presence and length matter.
+  bool extra = false;          // h.extra != nil
+  bool hasOverflow = false;    // h.extra.overflow != nil
+  uint32_t overflowLen = 0;    // len(*h.extra.overflow)
+  bool hasOldOverflow = false; // h.extra.oldoverflow != nil
+  uint32_t oldOverflowLen = 0;
+  BucketRef nextOverflow = nilBucket; // next free preallocated overflow bucket
+};
+
+// Result of a lookup.
+struct AccessResult {
+  bool found = false;
+  int64_t value = 0;
+};
+
+template <class KT> class Map;
+
+// One started operation: a coroutine plus where it stands. Stepping resumes it
+// until the next pause; the operation ends with an Outcome.
+struct OpResult {
+  Outcome outcome = Outcome::Ok;
+  Message message = Message::None;
+};
+
+template <class KT> class Map {
+public:
+  using Slot = typename KT::Slot;
+
+  struct bmap {
+    uint8_t tophash[bucketCnt];
+    Slot keys[bucketCnt];
+    int64_t elems[bucketCnt];
+    BucketRef overflow;
+  };
+  static constexpr std::size_t bucketsize = sizeof(bmap);
+
+  // One allocation made by makeBucketArray (or newobject for the first bucket).
+  struct BucketArray {
+    uint8_t b = 0;          // log2 of the number of main buckets
+    uint32_t nbuckets = 0;  // buckets in the array: main + preallocated overflow pool
+    std::vector<bmap> array;
+    std::deque<bmap> heap;  // overflow buckets from newobject while this array was h.buckets
+  };
+
+  // A map iterator (hiter, L165-181).
+  struct Iter {
+    Slot key{};
+    int64_t elem = 0;
+    bool valid = false; // it.key != nil
+    BucketArray* buckets = nullptr;
+    BucketRef bucketsRef = nilBucket;
+    uint8_t B = 0;
+    uint64_t startBucket = 0;
+    uint8_t offset = 0;
+    bool wrapped = false;
+    uint64_t bucket = 0;
+    bmap* bptr = nullptr;
+    Loc bloc{};
+    uint8_t i = 0;
+    uint64_t checkBucket = 0;
+    bool started = false;
+  };
+
+  // Everything needed to put the map back as it was: the header, the live
+  // allocations (shared copy-on-write), the random state and the hash setup.
+  struct Snapshot {
+    Hmap h;
+    bool isNil = true;
+    std::vector<std::shared_ptr<BucketArray>> allocs;
+    uint64_t rng = 0;
+    HashMode mode = HashMode::Go;
+    std::unordered_map<uint64_t, uint64_t> pins;
+  };
+
+  explicit Map(uint64_t rngSeed = 0, std::shared_ptr<StringPool> pool = std::make_shared<StringPool>())
+      : rng_(rngSeed), strings_(std::move(pool)) {}
+  Map(const Map&) = delete;
+  Map& operator=(const Map&) = delete;
+
+  // ---- configuration -------------------------------------------------------
+  void setHashKey(uint64_t k) { hashkey0_ = k; }
+  uint64_t hashKey() const { return hashkey0_; }
+  void setHashMode(HashMode m) { mode_ = m; }
+  HashMode hashMode() const { return mode_; }
+  void pinHash(const Slot& k, uint64_t hash) { pins_[pinKey(k)] = hash; }
+  void clearPins() { pins_.clear(); }
+  void setHash0(uint32_t seed) { h_.hash0 = seed; }
+  FastRand& rng() { return rng_; }
+  StringPool& strings() { return *strings_; }
+  const StringPool& strings() const { return *strings_; }
+
+  // Recording and stepping. pauseMask has bit k set to pause at EventKind k.
+  void setEventBuffer(EventBuffer* b) { events_ = b; }
+  EventBuffer* eventBuffer() const { return events_; }
+  void setPauseMask(uint64_t m) { pauseMask_ = m; }
+  uint64_t pauseMask() const { return pauseMask_; }
+  void setCursor(Cursor* c) { cursor_ = c; }
+
+  // ---- state, read-only ----------------------------------------------------
+  const Hmap& header() const { return h_; }
+  bool isNil() const { return isNil_; }
+  bool growing() const { return h_.oldbuckets != nilBucket; }
+  bool sameSizeGrowing() const { return (h_.flags & sameSizeGrow) != 0; }
+  uint64_t noldbuckets() const {
+    uint8_t oldB = h_.B;
+    if (!sameSizeGrowing()) oldB--;
+    return bucketShift(oldB);
+  }
+  uint64_t oldbucketmask() const { return noldbuckets() - 1; }
+  int inflight() const { return inflight_; }
+
+  const bmap& at(BucketRef r) const { return const_cast<Map*>(this)->at(r); }
+  const BucketArray* allocation(BucketRef r) const { return r ? allocs_[(r >> 32) - 1].get() : nullptr; }
+  static uint32_t indexOf(BucketRef r) { return static_cast<uint32_t>(r); }
+  static bool sameAllocation(BucketRef a, BucketRef b) { return (a >> 32) == (b >> 32); }
+  uint64_t arrayLength(BucketRef arr) const { return arr == h_.oldbuckets ? noldbuckets() : bucketShift(h_.B); }
+
+  // Bytes held by bucket arrays (with their pools) and by heap overflow buckets.
+  struct MemoryUse {
+    uint64_t arrayBytes = 0;
+    uint64_t heapOverflowBytes = 0;
+    uint64_t heapOverflowBuckets = 0;
+  };
+  MemoryUse memoryUse() const {
+    MemoryUse m;
+    for (BucketRef r : {h_.buckets, h_.oldbuckets}) {
+      if (!r) continue;
+      const BucketArray* a = allocation(r);
+      m.arrayBytes += roundupsize(uint64_t{a->nbuckets} * bucketsize);
+      m.heapOverflowBuckets += a->heap.size();
+      m.heapOverflowBytes += a->heap.size() * roundupsize(bucketsize);
+    }
+    return m;
+  }
+
+  uint64_t keyHashNoRng(const Slot& k) const { return hasherPeek(k, h_.hash0); }
+  // The hash the next hasher call would return for k (for NaN: the next draw).
+  uint64_t peekHash(const Slot& k) const { return hasherPeek(k, h_.hash0); }
+  Slot slotOf(const KeyValue& k) {
+    if constexpr (KT::kind == KeyKind::String) {
+      return StringHeader{strings_->intern(k.s), static_cast<uint64_t>(k.s.size())};
+    } else if constexpr (KT::kind == KeyKind::Float64) {
+      return k.f;
+    } else {
+      return static_cast<Slot>(k.i);
+    }
+  }
+  KeyValue keyValueOf(const Slot& s) const {
+    if constexpr (KT::kind == KeyKind::String) {
+      return KeyValue::ofString(std::string(strings_->view(s.ptr).substr(0, s.len)));
+    } else if constexpr (KT::kind == KeyKind::Float64) {
+      return KeyValue::ofFloat(s);
+    } else {
+      return KeyValue::ofInt(KT::kind, s);
+    }
+  }
+
+  // ---- snapshots ------------------------------------------------------------
+  // Taken only between operations: a suspended coroutine holds raw bucket
+  // pointers that a restore would invalidate.
+  Snapshot snapshot() const {
+    assert(inflight_ == 0);
+    Snapshot s{h_, isNil_, {}, rng_.state(), mode_, pins_};
+    s.allocs.reserve(allocs_.size());
+    for (auto& a : allocs_) s.allocs.push_back(a);
+    return s;
+  }
+  void restore(const Snapshot& s) {
+    assert(inflight_ == 0);
+    h_ = s.h;
+    isNil_ = s.isNil;
+    allocs_ = s.allocs;
+    rng_.reseed(s.rng);
+    mode_ = s.mode;
+    pins_ = s.pins;
+    graveyard_.clear();
+    rebuildFreeIds();
+  }
+
+  // ---- the runtime's operations (coroutines) ------------------------------
+  Task<void> makemap(int64_t hint);
+  Task<void> mapassign(Slot key, int64_t val); // m[k] = v: mapassign + the caller's elem store
+  Task<AccessResult> mapaccess2(Slot key);
+  Task<void> mapdelete(Slot key);
+  Task<void> mapclear();
+  Task<void> mapiterinit(Iter& it);
+  Task<void> mapiternext(Iter& it);
+  // for k, v := range m { collect k, v }: mapiterinit, then mapiternext until done.
+  Task<void> rangeLoop(std::vector<KeyValue>* keys, std::vector<int64_t>* vals);
+  // Ends an iteration early (the Go loop breaking out): nothing in the runtime
+  // happens, but the simulator stops counting it as in flight.
+  void iterDone(Iter& it) {
+    if (it.started) endOp();
+    it.started = false;
+  }
+
+  // Runs an operation to its end with no pauses. Returns its outcome; fatal
+  // errors and panics do not throw past this point.
+  template <class T> OpResult run(Task<T>& task) {
+    uint64_t savedMask = pauseMask_;
+    pauseMask_ = 0;
+    Cursor c{task.handle()};
+    Cursor* savedCursor = cursor_;
+    cursor_ = &c;
+    c.leaf.resume();
+    cursor_ = savedCursor;
+    pauseMask_ = savedMask;
+    return finish(task);
+  }
+  // Resumes a started operation until its next pause or its end.
+  template <class T> bool step(Task<T>& task, Cursor& c) {
+    Cursor* saved = cursor_;
+    cursor_ = &c;
+    c.leaf.resume();
+    cursor_ = saved;
+    return !task.done();
+  }
+  template <class T> OpResult finish(Task<T>& task) {
+    try {
+      task.result();
+      return {};
+    } catch (const GoPanic& p) {
+      return {Outcome::Panic, p.message};
+    } catch (const GoFatal& f) {
+      return {Outcome::Fatal, f.message};
+    }
+  }
+
+  // ---- conveniences: run one operation to completion ------------------------
+  OpResult put(const KeyValue& k, int64_t v) {
+    auto t = mapassign(slotOf(k), v);
+    return run(t);
+  }
+  OpResult get(const KeyValue& k, AccessResult& out) {
+    auto t = mapaccess2(slotOf(k));
+    OpResult r = run(t);
+    if (r.outcome == Outcome::Ok) out = t.result();
+    return r;
+  }
+  OpResult del(const KeyValue& k) {
+    auto t = mapdelete(slotOf(k));
+    return run(t);
+  }
+  OpResult clear() {
+    auto t = mapclear();
+    return run(t);
+  }
+  OpResult make(int64_t hint) {
+    auto t = makemap(hint);
+    return run(t);
+  }
+  // Runs a whole range loop; keys receive the iteration order.
+  OpResult iterate(std::vector<KeyValue>* keys, std::vector<int64_t>* vals = nullptr) {
+    auto t = rangeLoop(keys, vals);
+    return run(t);
+  }
+
+private:
+  friend class MapTestPeer;
+
+  // ---- events ----------------------------------------------------------------
+  struct Emit {
+    Map* m;
+    Event ev;
+    bool await_ready() noexcept {
+      if (m->events_) m->events_->push(ev);
+      return ((m->pauseMask_ >> static_cast<unsigned>(ev.kind)) & 1) == 0;
+    }
+    void await_suspend(std::coroutine_handle<> h) noexcept { m->cursor_->leaf = h; }
+    void await_resume() noexcept {}
+  };
+  Emit emit(Site s, Loc l, uint64_t c = 0) { return Emit{this, Event::at(s, l, c)}; }
+  Emit emit(Site s, uint16_t a = 0, uint32_t b = 0, uint64_t c = 0) { return Emit{this, Event::make(s, a, b, c)}; }
+
+  [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
+
+  void beginOp() {
+    ++inflight_;
+    prepareWrite();
+  }
+  void endOp() {
+    if (--inflight_ == 0) collectGarbage();
+  }
+  // Ends the op on every exit path, including fatal errors thrown through it.
+  struct OpScope {
+    Map* m;
+    explicit OpScope(Map* mm) : m(mm) { m->beginOp(); }
+    ~OpScope() { m->endOp(); }
+    OpScope(const OpScope&) = delete;
+    OpScope& operator=(const OpScope&) = delete;
+  };
+
+  // ---- memory ----------------------------------------------------------------
+  bmap& at(BucketRef r) {
+    BucketArray& a = *allocs_[(r >> 32) - 1];
+    uint32_t i = static_cast<uint32_t>(r);
+    return i < a.nbuckets ? a.array[i] : a.heap[i - a.nbuckets];
+  }
+  BucketArray& arrayOf(BucketRef r) { return *allocs_[(r >> 32) - 1]; }
+  static BucketRef refOf(uint32_t allocIndex, uint32_t i) { return (uint64_t{allocIndex} + 1) << 32 | i; }
+  static BucketRef offset(BucketRef base, uint64_t i) { return base + i; }
+
+  uint32_t newAllocation(uint8_t b, uint32_t nbuckets) {
+    auto a = std::make_shared<BucketArray>();
+    a->b = b;
+    a->nbuckets = nbuckets;
+    a->array.resize(nbuckets); // zeroed: every tophash emptyRest, every overflow nil
+    uint32_t id;
+    if (!freeIds_.empty()) {
+      id = freeIds_.back();
+      freeIds_.pop_back();
+      allocs_[id] = std::move(a);
+    } else {
+      id = static_cast<uint32_t>(allocs_.size());
+      allocs_.push_back(std::move(a));
+    }
+    return id;
+  }
+  void retire(BucketRef r) {
+    if (r) graveyard_.push_back(static_cast<uint32_t>((r >> 32) - 1));
+  }
+  void collectGarbage() {
+    for (uint32_t id : graveyard_) {
+      allocs_[id].reset();
+      freeIds_.push_back(id);
+    }
+    graveyard_.clear();
+  }
+  void rebuildFreeIds() {
+    freeIds_.clear();
+    for (uint32_t i = 0; i < allocs_.size(); i++)
+      if (!allocs_[i]) freeIds_.push_back(i);
+  }
+  // Copy-on-write: a snapshot shares allocations with the live map; the first
+  // operation after it takes private copies of the arrays it may write.
+  void prepareWrite() {
+    for (auto& a : allocs_)
+      if (a && a.use_count() > 1) a = std::make_shared<BucketArray>(*a);
+  }
+
+  // makeBucketArray (L345): 2^b buckets plus, for b >= 4, a pool of spare
+  // overflow buckets sized so the allocation fills its malloc size class. The
+  // pool's last bucket gets a non-nil sentinel overflow pointer (to bucket 0).
+  struct ArrayResult {
+    BucketRef buckets;
+    BucketRef nextOverflow;
+  };
+  static uint32_t bucketsToAllocate(uint8_t b) {
+    uint64_t base = bucketShift(b);
+    uint64_t n = base;
+    if (b >= 4) {
+      n += bucketShift(b - 4);
+      uint64_t sz = bucketsize * n;
+      uint64_t up = roundupsize(sz);
+      if (up != sz) n = up / bucketsize;
+    }
+    return static_cast<uint32_t>(n);
+  }
+  ArrayResult makeBucketArray(uint8_t b, std::optional<BucketRef> dirtyalloc = std::nullopt) {
+    if (b > kMaxSimulatedB) fatalNow(Message::OutOfMemory);
+    uint64_t base = bucketShift(b);
+    uint32_t n = bucketsToAllocate(b);
+    BucketRef buckets;
+    if (!dirtyalloc) {
+      buckets = refOf(newAllocation(b, n), 0);
+    } else {
+      buckets = *dirtyalloc;
+      BucketArray& a = arrayOf(buckets);
+      std::fill(a.array.begin(), a.array.end(), bmap{});
+      // The old heap overflow buckets are now unreachable. Drop them unless
+      // another (racing) operation may still hold one.
+      if (inflight_ <= 1) a.heap.clear();
+    }
+    BucketRef nextOverflow = nilBucket;
+    if (base != n) {
+      nextOverflow = offset(buckets, base);
+      at(offset(buckets, n - 1)).overflow = buckets;
+    }
+    return {buckets, nextOverflow};
+  }
+
+  // ---- hashing ---------------------------------------------------------------
+  static uint64_t pinKey(const Slot& k) {
+    if constexpr (KT::kind == KeyKind::String) {
+      return k.ptr;
+    } else if constexpr (KT::kind == KeyKind::Float64) {
+      double d = k == 0 ? 0.0 : k; // +0 and -0 are one key
+      uint64_t bits;
+      std::memcpy(&bits, &d, 8);
+      return bits;
+    } else {
+      return static_cast<uint64_t>(static_cast<int64_t>(k));
+    }
+  }
+  uint64_t baseHash(const Slot& k, uint64_t seed, uint32_t nanRand) const {
+    if (mode_ == HashMode::Identity) {
+      if constexpr (KT::kind == KeyKind::String) {
+        uint64_t v = 0;
+        std::string_view s = strings_->view(k.ptr).substr(0, k.len);
+        std::memcpy(&v, s.data(), std::min<std::size_t>(8, s.size()));
+        return v;
+      } else if constexpr (KT::kind == KeyKind::Float64) {
+        if (k == 0) return 0;
+        if (k != k) return f64hashNaN(seed, nanRand);
+        uint64_t bits;
+        std::memcpy(&bits, &k, 8);
+        return bits;
+      } else if constexpr (KT::kind == KeyKind::Int32) {
+        return static_cast<uint32_t>(k);
+      } else {
+        return static_cast<uint64_t>(k);
+      }
+    }
+    if constexpr (KT::kind == KeyKind::Int64) {
+      return memhash64Fallback(static_cast<uint64_t>(k), seed, hashkey0_);
+    } else if constexpr (KT::kind == KeyKind::Int32) {
+      return memhash32Fallback(static_cast<uint32_t>(k), seed, hashkey0_);
+    } else if constexpr (KT::kind == KeyKind::String) {
+      return strhashFallback(strings_->view(k.ptr).substr(0, k.len), seed, hashkey0_);
+    } else {
+      if (k == 0) return f64hashZero(seed);
+      if (k != k) return f64hashNaN(seed, nanRand);
+      uint64_t bits;
+      std::memcpy(&bits, &k, 8);
+      return memhash64Fallback(bits, seed, hashkey0_);
+    }
+  }
+  static bool isNaN(const Slot& k) {
+    if constexpr (KT::kind == KeyKind::Float64) return k != k;
+    return false;
+  }
+  // t.hasher(key, seed): draws fastrand for NaN keys, as f64hash does.
+  uint64_t hasher(const Slot& k, uint64_t seed) {
+    if (!pins_.empty() && !isNaN(k)) {
+      auto it = pins_.find(pinKey(k));
+      if (it != pins_.end()) return it->second;
+    }
+    uint32_t r = isNaN(k) ? rng_.fastrand() : 0;
+    return baseHash(k, seed, r);
+  }
+  uint64_t hasherPeek(const Slot& k, uint64_t seed) const {
+    if (!pins_.empty() && !isNaN(k)) {
+      auto it = pins_.find(pinKey(k));
+      if (it != pins_.end()) return it->second;
+    }
+    uint32_t r = 0;
+    if (isNaN(k)) {
+      FastRand copy = rng_;
+      r = copy.fastrand();
+    }
+    return baseHash(k, seed, r);
+  }
+  static bool keyEqual(const Slot& a, const Slot& b) {
+    if constexpr (KT::kind == KeyKind::String) {
+      return a.len == b.len && a.ptr == b.ptr; // interned: equal bytes <=> equal id
+    } else {
+      return a == b;
+    }
+  }
+
+  // ---- helpers of the runtime ---------------------------------------------------
+  static bool evacuated(const bmap& b) {
+    uint8_t h = b.tophash[0];
+    return h > emptyOne && h < minTopHash;
+  }
+  Task<BucketRef> newoverflow(BucketRef b, Loc newLoc, Site site);
+  Task<void> hashGrow();
+  Task<void> growWork(uint64_t bucket);
+  Task<void> evacuate(uint64_t oldbucket);
+  Task<void> advanceEvacuationMark(uint64_t newbit);
+  // mapaccessK (L518): the iterator's lookup of the live map; no checks, no events.
+  bool mapaccessK(const Slot& key, Slot& outKey, int64_t& outElem);
+
+  Hmap h_;
+  bool isNil_ = true;
+  FastRand rng_;
+  std::shared_ptr<StringPool> strings_;
+  uint64_t hashkey0_ = kDefaultHashKey;
+  HashMode mode_ = HashMode::Go;
+  std::unordered_map<uint64_t, uint64_t> pins_;
+
+  std::vector<std::shared_ptr<BucketArray>> allocs_;
+  std::vector<uint32_t> freeIds_;
+  std::vector<uint32_t> graveyard_;
+  int inflight_ = 0;
+
+  EventBuffer* events_ = nullptr;
+  uint64_t pauseMask_ = 0;
+  Cursor* cursor_ = nullptr;
+};
+
+} // namespace gomap
+
+#include "engine/map_impl.hpp"

@@ -1,0 +1,59 @@
+// Runs op scripts on the engine and writes what the `dump` and `events`
+// commands print. Shared by the CLI, the tests and the fuzzer.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/any_map.hpp"
+#include "trace/opscript.hpp"
+
+namespace gomap {
+
+struct RunnerOptions {
+  bool summary = false;   // leave the bucket arrays out of state lines
+  bool digest = false;    // add "digest" to state lines
+  int64_t every = 1;      // print state for every Nth op (plus dump ops and the last op)
+  bool events = false;    // print events instead of state lines
+  bool checkInvariants = false;
+  uint64_t rngSeed = 0;   // initial fastrand state of each new map
+};
+
+class ScriptRunner {
+public:
+  using Sink = std::function<void(std::string_view line)>; // receives lines without '\n'
+  ScriptRunner(RunnerOptions opts, Sink sink);
+
+  // Runs one op (index is 1-based). Returns false when the program has died
+  // (a fatal error); the reason is in fatal().
+  bool execute(const ScriptOp& op, int64_t index, bool isLast);
+  const std::optional<std::string>& fatal() const { return fatal_; }
+  // Invariant violations found after the last op (with checkInvariants).
+  const std::vector<std::string>& violations() const { return violations_; }
+
+  AnyMap* map() { return map_.get(); }
+
+private:
+  void flushEvents(int64_t index, const ScriptOp& op);
+
+  RunnerOptions opts_;
+  Sink sink_;
+  std::unique_ptr<AnyMap> map_;
+  std::shared_ptr<StringPool> strings_ = std::make_shared<StringPool>();
+  uint64_t hashkey_ = kDefaultHashKey;
+  HashMode mode_ = HashMode::Go;
+  std::optional<uint64_t> rngSeed_;
+  EventBuffer events_;
+  uint64_t eventCount_ = 0;
+  std::optional<std::string> fatal_;
+  std::vector<std::string> violations_;
+  std::string line_;
+};
+
+// Reads a whole script (FILE or "-" for stdin) and runs it, printing to out.
+// Returns the process exit status: 0, 2 for a script error or a fatal error
+// (with the message on err), 3 for an invariant violation.
+int runScriptFile(const std::string& path, const RunnerOptions& opts, std::FILE* out, std::FILE* err);
+
+} // namespace gomap

@@ -1,0 +1,80 @@
+#include "trace/script_session.hpp"
+
+#include <fmt/format.h>
+
+namespace gomap {
+
+std::string applyScriptOp(Session& s, const ScriptOp& op) {
+  using K = ScriptOp::Kind;
+  switch (op.kind) {
+  case K::Make:
+    if (op.mapKind != s.config().kind)
+      return fmt::format("this session holds a {} map; start a new session for {} keys", keyKindName(s.config().kind),
+                         keyKindName(op.mapKind));
+    s.append(OpRequest{OpCode::Make, {}, op.hint});
+    s.appendSeed(static_cast<uint32_t>(op.number));
+    return {};
+  case K::Seed: s.appendSeed(static_cast<uint32_t>(op.number)); return {};
+  case K::Pin: s.appendPin(op.key, op.number); return {};
+  case K::HashMode: s.appendHashMode(op.mode); return {};
+  case K::Put: s.append(OpRequest{OpCode::Put, op.key, op.value}); return {};
+  case K::Del: s.append(OpRequest{OpCode::Del, op.key, 0}); return {};
+  case K::Get: s.append(OpRequest{OpCode::Get, op.key, 0}); return {};
+  case K::Clear: s.append(OpRequest{OpCode::Clear, {}, 0}); return {};
+  case K::Iter: s.append(OpRequest{OpCode::Iter, {}, 0}); return {};
+  case K::Nil:
+  case K::HashKey:
+  case K::RngSeed: return "this op only works at the start of a script";
+  case K::Hash:
+  case K::Dump: return {};
+  }
+  return {};
+}
+
+std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops, const std::string& file,
+                                               std::string& err) {
+  SessionConfig cfg;
+  std::optional<ScriptSession> out;
+  for (const ScriptOp& op : ops) {
+    using K = ScriptOp::Kind;
+    if (!out) {
+      if (op.kind == K::HashKey) {
+        cfg.hashkey = op.number;
+        continue;
+      }
+      if (op.kind == K::RngSeed) {
+        cfg.rngSeed = op.number;
+        continue;
+      }
+      if (op.kind == K::HashMode) {
+        cfg.mode = op.mode;
+        continue;
+      }
+      if (op.kind == K::Make || op.kind == K::Nil) {
+        cfg.kind = op.mapKind;
+        out.emplace();
+        out->session = std::make_unique<Session>(cfg);
+        if (op.kind == K::Nil) continue;
+      }
+    }
+    if (!out) {
+      err = fmt::format("{}:{}: expected 'make KIND HINT' before '{}'", file, op.line, op.text);
+      return std::nullopt;
+    }
+    std::size_t before = out->session->opCount();
+    std::string e = applyScriptOp(*out->session, op);
+    if (!e.empty()) {
+      err = fmt::format("{}:{}: {}", file, op.line, e);
+      return std::nullopt;
+    }
+    for (std::size_t k = before; k < out->session->opCount(); k++) out->opTexts.push_back(op.text);
+  }
+  if (!out) {
+    err = fmt::format("{}: the script never makes a map (expected a 'make KIND HINT' line)", file);
+    return std::nullopt;
+  }
+  out->session->seekEnd();
+  return out;
+}
+
+} // namespace gomap

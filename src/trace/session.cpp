@@ -1,0 +1,164 @@
+#include "trace/session.hpp"
+
+#include <algorithm>
+
+namespace gomap {
+
+namespace {
+constexpr uint64_t kAllEvents = ~uint64_t{0};
+// Ops between snapshots: at least this many, more for big maps so that the
+// snapshots (each about one copy of the map once the live map diverges) stay
+// in proportion to the session.
+constexpr std::size_t kMinCheckpointSpacing = 256;
+} // namespace
+
+Session::Session(SessionConfig cfg) : cfg_(cfg) {
+  map_ = AnyMap::create(cfg_.kind, cfg_.rngSeed);
+  map_->setHashKey(cfg_.hashkey);
+  map_->setHashMode(cfg_.mode);
+  checkpoints_.push_back({0, map_->snapshot()});
+}
+
+Session::~Session() { abandonInProgress(); }
+
+void Session::abandonInProgress() {
+  inProgress_.reset(); // destroying the coroutine unwinds the op
+  inProgressOp_.reset();
+}
+
+void Session::applyConfigOp(const RecordedOp& r) {
+  switch (r.kind) {
+  case Kind::Seed: map_->setHash0(static_cast<uint32_t>(r.extra)); break;
+  case Kind::Pin: map_->pinHash(r.req.key, r.extra); break;
+  case Kind::Mode: map_->setHashMode(static_cast<HashMode>(r.extra)); break;
+  case Kind::Map: break;
+  }
+}
+
+void Session::restoreTo(std::size_t op) {
+  // An op abandoned half-way has left the map half-changed: start from a snapshot.
+  const bool dirty = inProgress_ != nullptr;
+  abandonInProgress();
+  if (!dirty && op == liveOp_) return;
+  if (dirty || op < liveOp_ || op - liveOp_ > 2 * kMinCheckpointSpacing) {
+    auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), op,
+                               [](std::size_t o, const Checkpoint& c) { return o < c.op; });
+    --it;
+    if (dirty || op < liveOp_ || it->op > liveOp_) {
+      map_->restore(it->snap); // configuration (pins, hash mode) is part of the snapshot
+      liveOp_ = it->op;
+    }
+  }
+  map_->setEventBuffer(nullptr);
+  for (; liveOp_ < op; liveOp_++) {
+    const RecordedOp& r = ops_[liveOp_];
+    if (r.kind == Kind::Map) map_->apply(r.req);
+    else applyConfigOp(r);
+  }
+}
+
+void Session::maybeCheckpoint() {
+  opsSinceCheckpoint_++;
+  auto mem = map_->memory();
+  std::size_t spacing = std::max<std::size_t>(kMinCheckpointSpacing, (mem.arrayBytes + mem.heapOverflowBytes) / 1024);
+  if (opsSinceCheckpoint_ >= spacing && liveOp_ == ops_.size() && !inProgress_) {
+    checkpoints_.push_back({liveOp_, map_->snapshot()});
+    opsSinceCheckpoint_ = 0;
+  }
+}
+
+void Session::truncateAfterCursor() {
+  std::size_t keep = inProgressOp_ ? *inProgressOp_ : liveOp_;
+  if (keep >= ops_.size()) return;
+  // Finish nothing: the ops from `keep` on are dropped, and the map goes back
+  // to the state before them.
+  restoreTo(keep);
+  ops_.resize(keep);
+  events_.truncate(keep == 0 ? 0 : ops_.back().firstEvent + ops_.back().eventCount);
+  while (!checkpoints_.empty() && checkpoints_.back().op > keep) checkpoints_.pop_back();
+  position_ = static_cast<int64_t>(events_.size()) - 1;
+}
+
+OpResult Session::append(const OpRequest& r) {
+  restoreTo(ops_.size());
+  RecordedOp rec;
+  rec.kind = Kind::Map;
+  rec.req = r;
+  rec.firstEvent = events_.size();
+  map_->setEventBuffer(&events_);
+  rec.result = map_->apply(r);
+  map_->setEventBuffer(nullptr);
+  rec.eventCount = events_.size() - rec.firstEvent;
+  ops_.push_back(rec);
+  liveOp_ = ops_.size();
+  position_ = static_cast<int64_t>(events_.size()) - 1;
+  maybeCheckpoint();
+  return rec.result;
+}
+
+void Session::appendSeed(uint32_t hash0) {
+  restoreTo(ops_.size());
+  RecordedOp rec{Kind::Seed, {}, hash0, events_.size(), 0, {}};
+  applyConfigOp(rec);
+  ops_.push_back(rec);
+  liveOp_ = ops_.size();
+}
+
+void Session::appendPin(const KeyValue& k, uint64_t hash) {
+  restoreTo(ops_.size());
+  RecordedOp rec{Kind::Pin, OpRequest{OpCode::Get, k, 0}, hash, events_.size(), 0, {}};
+  applyConfigOp(rec);
+  ops_.push_back(rec);
+  liveOp_ = ops_.size();
+}
+
+void Session::appendHashMode(HashMode m) {
+  restoreTo(ops_.size());
+  RecordedOp rec{Kind::Mode, {}, static_cast<uint64_t>(m), events_.size(), 0, {}};
+  applyConfigOp(rec);
+  ops_.push_back(rec);
+  liveOp_ = ops_.size();
+}
+
+std::size_t Session::opOfEvent(uint64_t i) const {
+  auto it = std::upper_bound(ops_.begin(), ops_.end(), i,
+                             [](uint64_t e, const RecordedOp& r) { return e < r.firstEvent; });
+  // Config ops have no events: step back to the map op that holds event i.
+  std::size_t k = static_cast<std::size_t>(it - ops_.begin()) - 1;
+  while (k > 0 && ops_[k].eventCount == 0) k--;
+  return k;
+}
+
+void Session::seek(int64_t i) {
+  const int64_t n = static_cast<int64_t>(events_.size());
+  i = std::clamp<int64_t>(i, -1, n - 1);
+  if (i < 0) {
+    std::size_t firstMapOp = 0;
+    while (firstMapOp < ops_.size() && ops_[firstMapOp].eventCount == 0) firstMapOp++;
+    restoreTo(firstMapOp);
+    position_ = -1;
+    return;
+  }
+  const std::size_t k = opOfEvent(static_cast<uint64_t>(i));
+  const RecordedOp& r = ops_[k];
+  const uint64_t within = static_cast<uint64_t>(i) - r.firstEvent; // events of op k already happened, minus one
+  if (within + 1 == r.eventCount) {
+    // The op's last event: the state is simply after the op.
+    restoreTo(k + 1);
+    position_ = i;
+    return;
+  }
+  // Forward within the op already in progress: just keep stepping.
+  if (!(inProgressOp_ && *inProgressOp_ == k && position_ < i)) {
+    restoreTo(k);
+    inProgress_ = map_->start(r.req);
+    inProgressOp_ = k;
+    position_ = static_cast<int64_t>(r.firstEvent) - 1;
+  }
+  map_->setPauseMask(kAllEvents);
+  while (position_ < i && inProgress_->step()) position_++;
+  map_->setPauseMask(0);
+  position_ = i;
+}
+
+} // namespace gomap

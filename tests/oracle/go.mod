@@ -1,0 +1,3 @@
+module gomaplab/oracle
+
+go 1.19

@@ -584,7 +584,7 @@ template <class KT> Task<void> Map<KT>::mapclear() {
   }
   const uint8_t before = h_.flags;
   h_.flags &= ~sameSizeGrow;
-  if (inflight_ <= 1) retire(h_.oldbuckets);
+  retire(h_.oldbuckets); // freed once no operation is in flight
   h_.oldbuckets = nilBucket;
   h_.nevacuate = 0;
   h_.noverflow = 0;

@@ -1,3 +1,572 @@
+// Engine tests drawn from the runtime's own expectations (runtime/map_test.go,
+// export_test.go) and from values printed by the real Go 1.19 runtime through
+// the oracle (tests/oracle, GODEBUG=cpu.aes=off, hashkey[0]=0x0123456789abcdef).
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
 #include "engine/any_map.hpp"
-TEST(Smoke, Builds) { EXPECT_TRUE(gomap::AnyMap::create(gomap::KeyKind::Int64) != nullptr); }
+#include "engine/hash.hpp"
+#include "engine/map.hpp"
+#include "trace/state_json.hpp"
+
+using namespace gomap;
+
+namespace {
+
+KeyValue I(int64_t v) { return KeyValue::ofInt(KeyKind::Int64, v); }
+KeyValue F(double v) { return KeyValue::ofFloat(v); }
+KeyValue S(std::string v) { return KeyValue::ofString(std::move(v)); }
+// "k" + std::to_string(n) trips GCC 12's -Wrestrict false positive (PR 105651).
+std::string keyName(const char* prefix, int n) {
+  std::string s(prefix);
+  s += std::to_string(n);
+  return s;
+}
+
+std::unique_ptr<AnyMap> made(KeyKind k, int64_t hint = 0, uint32_t hash0 = 0, uint64_t rng = 1) {
+  auto m = AnyMap::create(k, rng);
+  EXPECT_EQ(m->apply({OpCode::Make, {}, hint}).outcome, Outcome::Ok);
+  m->setHash0(hash0);
+  return m;
+}
+
+void put(AnyMap& m, const KeyValue& k, int64_t v) {
+  auto r = m.apply({OpCode::Put, k, v});
+  ASSERT_EQ(r.outcome, Outcome::Ok);
+}
+AccessResult get(AnyMap& m, const KeyValue& k) {
+  AccessResult a;
+  EXPECT_EQ(m.apply({OpCode::Get, k, 0}, &a).outcome, Outcome::Ok);
+  return a;
+}
+void del(AnyMap& m, const KeyValue& k) { ASSERT_EQ(m.apply({OpCode::Del, k, 0}).outcome, Outcome::Ok); }
+std::vector<KeyValue> iterate(AnyMap& m) {
+  std::vector<KeyValue> keys;
+  EXPECT_EQ(m.apply({OpCode::Iter, {}, 0}, nullptr, &keys).outcome, Outcome::Ok);
+  return keys;
+}
+
+void expectInvariants(const AnyMap& m) {
+  auto bad = m.checkInvariants();
+  EXPECT_TRUE(bad.empty()) << (bad.empty() ? "" : bad.front());
+}
+
+} // namespace
+
+// ---- hashing: values printed by the real runtime ------------------------------
+
+TEST(Hash, Int64MatchesRuntime) {
+  // From the real runtime output: put 11 with hash0 12345.
+  EXPECT_EQ(memhash64Fallback(11, 12345, kDefaultHashKey), 0x2f407721a3748952ULL);
+}
+
+TEST(Hash, StringsOfEveryLengthClassMatchRuntime) {
+  // `hash KEY` lines of tests/oracle on a map[string]int64 with hash0 7: one
+  // string for each branch of memhashFallback (0, <4, 4, <8, 8, <=16, >16, >48).
+  const std::vector<std::pair<std::string, uint64_t>> want = {
+      {"", 0xa1555803f116a9c7ULL},
+      {"a", 0x8bc874d9fed482b4ULL},
+      {"abc", 0x99bbc16ea4e7899eULL},
+      {"abcd", 0x67b25ca93dcf5f9fULL},
+      {"abcdefg", 0xb29e1d458fe2e4ceULL},
+      {"abcdefgh", 0x6c8cbf6ce561f120ULL},
+      {"abcdefghijklmnop", 0x670ae2a53de8892cULL},
+      {"abcdefghijklmnopq", 0x6b043c079ce81016ULL},
+      {"0123456789012345678901234567890123456789012345678", 0x7c009ddb2f32df6cULL},
+      {"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789",
+       0xaa1ce60a001802b5ULL},
+  };
+  for (auto& [s, h] : want) EXPECT_EQ(strhashFallback(s, 7, kDefaultHashKey), h) << '"' << s << '"';
+}
+
+TEST(Hash, Float64ZeroSignAndValuesMatchRuntime) {
+  auto m = made(KeyKind::Float64, 0, 7);
+  EXPECT_EQ(m->peekHash(F(0.0)), 0x05be94346a20a85aULL);
+  EXPECT_EQ(m->peekHash(F(-0.0)), 0x05be94346a20a85aULL); // +0 and -0 hash alike
+  EXPECT_EQ(m->peekHash(F(1.5)), 0xea50dde6e25a0070ULL);
+  EXPECT_EQ(m->peekHash(F(-2.25e300)), 0x7c076c581e0625d5ULL);
+  EXPECT_EQ(m->peekHash(F(HUGE_VAL)), 0xea077b5c7a200695ULL);
+}
+
+TEST(Hash, Int32MatchesRuntime) {
+  auto m = made(KeyKind::Int32, 0, 99);
+  EXPECT_EQ(m->peekHash(KeyValue::ofInt(KeyKind::Int32, 5)), 0xa4cc28781de69b8dULL);
+  EXPECT_EQ(m->peekHash(KeyValue::ofInt(KeyKind::Int32, INT32_MIN)), 0x43fe0bb8e3fb9bd1ULL);
+}
+
+TEST(Hash, NaNDrawsFastrandEveryTime) {
+  auto m = made(KeyKind::Float64);
+  uint64_t a = m->peekHash(F(std::nan("")));
+  put(*m, F(std::nan("")), 1); // consumes the draw peekHash predicted
+  uint64_t b = m->peekHash(F(std::nan("")));
+  EXPECT_NE(a, b);
+}
+
+// ---- the runtime's tables -----------------------------------------------------------
+
+TEST(Runtime, OverLoadFactorTable) {
+  // overLoadFactor(count, B) <=> count > 8 && count > 13*(2^B/2) (map.go L1085).
+  EXPECT_FALSE(overLoadFactor(8, 0));
+  EXPECT_TRUE(overLoadFactor(9, 0));
+  EXPECT_FALSE(overLoadFactor(13, 1));
+  EXPECT_TRUE(overLoadFactor(14, 1));
+  EXPECT_FALSE(overLoadFactor(26, 2));
+  EXPECT_TRUE(overLoadFactor(27, 2));
+  EXPECT_FALSE(overLoadFactor(52, 3));
+  EXPECT_TRUE(overLoadFactor(53, 3));
+  EXPECT_FALSE(overLoadFactor(6656, 10)); // 6.5 * 1024
+  EXPECT_TRUE(overLoadFactor(6657, 10));
+  EXPECT_FALSE(overLoadFactor(-1, 0));
+  EXPECT_FALSE(tooManyOverflowBuckets(15, 4));
+  EXPECT_TRUE(tooManyOverflowBuckets(16, 4));
+  EXPECT_TRUE(tooManyOverflowBuckets(32768, 20)); // capped at 2^15
+  EXPECT_FALSE(tooManyOverflowBuckets(32767, 20));
+}
+
+TEST(Runtime, RoundupsizeMatchesSizeClasses) {
+  // makeBucketArray's spare buckets for 144-byte buckets (go119-map-spec 3.3).
+  const std::map<uint8_t, uint64_t> spare = {{4, 2}, {5, 5}, {6, 7}, {7, 14}, {8, 28}, {9, 56}};
+  for (auto [b, n] : spare) {
+    auto m = made(KeyKind::Int64, static_cast<int64_t>(6.5 * (1 << b)) - 1);
+    ASSERT_EQ(m->header().B, b);
+    EXPECT_EQ(m->arrayAllocated(false) - (1u << b), n) << "B=" << int(b);
+    EXPECT_EQ(m->nextOverflowIndex(), int64_t{1} << b);
+  }
+}
+
+TEST(Runtime, MakemapHintsFromGosTable) {
+  // runtime/map_test.go mapBucketTests and the spec's table: hint -> buckets.
+  const std::vector<std::pair<int64_t, uint8_t>> hints = {
+      {-(1LL << 30), 0}, {-1, 0}, {0, 0}, {1, 0}, {8, 0}, {9, 1}, {12, 1}, {13, 1}, {14, 2},
+      {24, 2}, {26, 2}, {27, 3}, {48, 3}, {52, 3}, {53, 4}, {104, 4}, {105, 5}};
+  for (auto [hint, B] : hints) {
+    auto m = made(KeyKind::Int64, hint);
+    EXPECT_EQ(m->header().B, B) << "hint " << hint;
+    EXPECT_EQ(m->header().buckets == nilBucket, B == 0) << "buckets are lazy only at B=0";
+  }
+}
+
+TEST(Runtime, BogusHintsAreIgnored) {
+  // TestIgnoreBogusMapHint: -1 and 1<<62 must not crash; both give B=0.
+  for (int64_t hint : {int64_t{-1}, int64_t{1} << 62, INT64_MAX, INT64_MIN}) {
+    auto m = made(KeyKind::Int64, hint);
+    EXPECT_EQ(m->header().B, 0) << hint;
+    put(*m, I(1), 1);
+    EXPECT_EQ(get(*m, I(1)).value, 1);
+  }
+}
+
+TEST(Runtime, HintTooLargeForTheSimulatorIsAFatalOutOfMemory) {
+  auto m = AnyMap::create(KeyKind::Int64);
+  auto r = m->apply({OpCode::Make, {}, int64_t{1} << 40}); // B = 38: 40 TB of buckets
+  EXPECT_EQ(r.outcome, Outcome::Fatal);
+  EXPECT_EQ(r.message, Message::OutOfMemory);
+}
+
+// ---- the runtime's own behavioural tests, transcribed ---------------------------------
+
+TEST(Runtime, NegativeZeroReplacesPositiveZero) {
+  // TestNegativeZero: +0 then -0 leaves one key, stored as -0.
+  auto m = made(KeyKind::Float64);
+  put(*m, F(+0.0), 1);
+  put(*m, F(-0.0), 2);
+  EXPECT_EQ(m->header().count, 1);
+  auto keys = iterate(*m);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_TRUE(std::signbit(keys[0].f));
+  // and the other way round
+  auto m2 = made(KeyKind::Float64);
+  put(*m2, F(-0.0), 1);
+  put(*m2, F(+0.0), 2);
+  keys = iterate(*m2);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_FALSE(std::signbit(keys[0].f));
+  EXPECT_EQ(get(*m2, F(-0.0)).value, 2);
+}
+
+TEST(Runtime, ThreeNaNPutsGiveThreeEntries) {
+  // TestMapAssignmentNan: NaN != NaN, so every put adds an entry and a lookup
+  // never finds one.
+  auto m = made(KeyKind::Float64);
+  for (int i = 0; i < 3; i++) put(*m, F(std::nan("")), i);
+  EXPECT_EQ(m->header().count, 3);
+  EXPECT_FALSE(get(*m, F(std::nan(""))).found);
+  auto keys = iterate(*m);
+  EXPECT_EQ(keys.size(), 3u);
+  for (auto& k : keys) EXPECT_TRUE(std::isnan(k.f));
+  expectInvariants(*m);
+}
+
+TEST(Runtime, GrowWithNaNKeepsEveryNaN) {
+  // TestGrowWithNaN: NaN keys survive growth (evacuate hashes them afresh).
+  auto m = made(KeyKind::Float64);
+  for (int i = 0; i < 3; i++) put(*m, F(std::nan("")), 1);
+  for (int i = 0; i < 1000; i++) put(*m, F(i + 0.5), i);
+  EXPECT_EQ(m->header().count, 1003);
+  auto keys = iterate(*m);
+  EXPECT_EQ(std::count_if(keys.begin(), keys.end(), [](auto& k) { return std::isnan(k.f); }), 3);
+  expectInvariants(*m);
+}
+
+TEST(Runtime, MapTombstones) {
+  // TestMapTombstones with MapTombstoneCheck's rules, which checkInvariants
+  // applies to every chain (emptyRest only as a suffix; the last non-emptyRest
+  // cell is never emptyOne).
+  auto m = made(KeyKind::Int64);
+  const int N = 10000;
+  for (int i = 0; i < N; i++) put(*m, I(i), i);
+  expectInvariants(*m);
+  for (int i = 0; i < N; i += 2) del(*m, I(i));
+  expectInvariants(*m);
+  for (int i = N; i < 3 * N / 2; i++) put(*m, I(i), i);
+  expectInvariants(*m);
+  for (int i = 0; i < 3 * N / 2; i++) del(*m, I(i));
+  expectInvariants(*m);
+  EXPECT_EQ(m->header().count, 0);
+  // Everything deleted: every cell of every chain is emptyRest again.
+  std::vector<BmapView> chain;
+  for (uint64_t b = 0; b < bucketShift(m->header().B); b++) {
+    m->chain(false, b, chain);
+    for (auto& bm : chain)
+      for (int s = 0; s < bucketCnt; s++) ASSERT_EQ(bm.tophash[s], emptyRest);
+  }
+}
+
+TEST(Runtime, IterGrowAndDelete) {
+  // TestIterGrowAndDelete, with the loop body run between mapiternext calls.
+  using M = Map<Int64Key>;
+  M m(3);
+  ASSERT_EQ(m.make(4).outcome, Outcome::Ok);
+  for (int i = 0; i < 100; i++) m.put(I(i), i);
+  M::Iter it;
+  auto init = m.mapiterinit(it);
+  ASSERT_EQ(m.run(init).outcome, Outcome::Ok);
+  bool growflag = true;
+  std::set<int64_t> seen;
+  while (it.valid) {
+    int64_t k = it.key;
+    EXPECT_TRUE(seen.insert(k).second) << "key " << k << " yielded twice";
+    if (growflag) {
+      for (int i = 100; i < 1000; i++) m.put(I(i), i);
+      for (int i = 1; i < 1000; i += 2) m.del(I(i));
+      growflag = false;
+    } else {
+      EXPECT_EQ(k & 1, 0) << "odd key returned after its delete";
+    }
+    auto next = m.mapiternext(it);
+    ASSERT_EQ(m.run(next).outcome, Outcome::Ok);
+  }
+  m.iterDone(it);
+}
+
+TEST(Runtime, IterationSeesEveryKeyOnceDuringGrowth) {
+  // An iterator started in the middle of a doubling grow, while further writes
+  // (which advance the grow) and deletes happen: every key present for the
+  // whole loop is yielded exactly once; no deleted key is yielded after its delete.
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    using M = Map<Int64Key>;
+    M m(seed);
+    ASSERT_EQ(m.make(0).outcome, Outcome::Ok);
+    m.setHash0(static_cast<uint32_t>(seed * 7919));
+    int n = 0;
+    while (!m.growing() || n < 60) m.put(I(n), n), n++; // stop while a grow is in progress
+    ASSERT_TRUE(m.growing());
+    std::set<int64_t> stable;
+    for (int i = 0; i < n; i += 3) stable.insert(i); // never deleted
+    M::Iter it;
+    auto init = m.mapiterinit(it);
+    ASSERT_EQ(m.run(init).outcome, Outcome::Ok);
+    std::map<int64_t, int> yields;
+    std::set<int64_t> deleted;
+    int step = 0;
+    while (it.valid) {
+      int64_t k = it.key;
+      EXPECT_FALSE(deleted.count(k)) << "seed " << seed << ": deleted key " << k << " yielded";
+      yields[k]++;
+      // Body: insert new keys (advancing the grow) and delete keys not in `stable`.
+      m.put(I(1000 + step), step);
+      int victim = 3 * step + 1;
+      if (victim < n) {
+        m.del(I(victim));
+        deleted.insert(victim);
+      }
+      step++;
+      auto next = m.mapiternext(it);
+      ASSERT_EQ(m.run(next).outcome, Outcome::Ok);
+    }
+    m.iterDone(it);
+    for (int64_t k : stable) EXPECT_EQ(yields[k], 1) << "seed " << seed << ": key " << k;
+    for (auto& [k, c] : yields) EXPECT_LE(c, 1) << "seed " << seed << ": key " << k << " yielded twice";
+  }
+}
+
+TEST(Runtime, IterationVisitsEveryBucketFromARandomStart) {
+  auto m = made(KeyKind::Int64, 0, 1);
+  for (int i = 0; i < 500; i++) put(*m, I(i), i);
+  std::set<std::vector<int64_t>> orders;
+  for (int r = 0; r < 5; r++) {
+    auto keys = iterate(*m);
+    ASSERT_EQ(keys.size(), 500u);
+    std::vector<int64_t> v;
+    for (auto& k : keys) v.push_back(k.i);
+    orders.insert(v);
+    std::sort(v.begin(), v.end());
+    for (int i = 0; i < 500; i++) ASSERT_EQ(v[i], i);
+  }
+  EXPECT_GT(orders.size(), 1u) << "fastrand chooses a different start each time";
+  EXPECT_EQ(m->header().flags & (iterator | oldIterator), iterator | oldIterator);
+}
+
+// ---- nil maps, deletes, clear ---------------------------------------------------------
+
+TEST(NilMap, ReadsGiveZeroWritesPanic) {
+  auto m = AnyMap::create(KeyKind::Int64);
+  ASSERT_TRUE(m->isNil());
+  EXPECT_FALSE(get(*m, I(1)).found);
+  del(*m, I(1));
+  EXPECT_TRUE(iterate(*m).empty());
+  auto r = m->apply({OpCode::Put, I(1), 1});
+  EXPECT_EQ(r.outcome, Outcome::Panic);
+  EXPECT_EQ(messageText(r.message), "assignment to entry in nil map");
+  // A panic is recoverable: the (nil) map is still usable for reads.
+  EXPECT_FALSE(get(*m, I(1)).found);
+}
+
+TEST(Delete, EmptyingTheMapReseedsHash0) {
+  auto m = made(KeyKind::Int64, 0, 42);
+  put(*m, I(1), 1);
+  put(*m, I(2), 2);
+  del(*m, I(1));
+  EXPECT_EQ(m->header().hash0, 42u);
+  del(*m, I(2));
+  EXPECT_NE(m->header().hash0, 42u) << "h.hash0 = fastrand() when count reaches 0 (L799)";
+}
+
+TEST(Delete, EmptyRestBackPropagatesAcrossOverflowBuckets) {
+  // Pin 12 keys to bucket 0: 8 in the bucket, 4 in an overflow bmap. Deleting
+  // the tail backwards turns cells into emptyRest; deleting a middle one first
+  // leaves an emptyOne that the later deletes sweep up.
+  auto m = made(KeyKind::Int64, 9); // B=1
+  for (int i = 0; i < 12; i++) ASSERT_TRUE(m->pinHash(I(i), (uint64_t(0x80 + i) << 56) | 2));
+  for (int i = 0; i < 12; i++) put(*m, I(i), i);
+  std::vector<BmapView> chain;
+  m->chain(false, 0, chain);
+  ASSERT_EQ(chain.size(), 2u);
+  del(*m, I(5));
+  m->chain(false, 0, chain);
+  EXPECT_EQ(chain[0].tophash[5], emptyOne);
+  for (int i = 11; i >= 6; i--) del(*m, I(i));
+  m->chain(false, 0, chain);
+  for (int s = 5; s < 8; s++) EXPECT_EQ(chain[0].tophash[s], emptyRest) << s;
+  for (int s = 0; s < 8; s++) EXPECT_EQ(chain[1].tophash[s], emptyRest) << s;
+  EXPECT_EQ(chain[0].tophash[4], 0x80 + 4);
+  expectInvariants(*m);
+  // A new key takes the first emptyRest cell: slot 5 of the head bucket.
+  ASSERT_TRUE(m->pinHash(I(100), (uint64_t(0xf0) << 56)));
+  put(*m, I(100), 100);
+  m->chain(false, 0, chain);
+  EXPECT_EQ(chain[0].tophash[5], 0xf0);
+}
+
+TEST(Clear, KeepsBAndRebuildsThePool) {
+  auto m = made(KeyKind::Int64, 100); // B=4 with a pool of 2
+  for (int i = 0; i < 90; i++) put(*m, I(i), i);
+  uint8_t B = m->header().B;
+  ASSERT_EQ(m->apply({OpCode::Clear, {}, 0}).outcome, Outcome::Ok);
+  EXPECT_EQ(m->header().count, 0);
+  EXPECT_EQ(m->header().B, B);
+  EXPECT_EQ(m->header().noverflow, 0);
+  EXPECT_EQ(m->nextOverflowIndex(), int64_t{1} << B);
+  EXPECT_FALSE(get(*m, I(5)).found);
+  expectInvariants(*m);
+}
+
+// ---- growth -----------------------------------------------------------------------------
+
+TEST(Growth, DoublingEvacuatesIncrementallyToXAndY) {
+  auto m = made(KeyKind::Int64, 0, 12345);
+  int n = 0;
+  while (!m->growing()) put(*m, I(n), n), n++;
+  // hashGrow moves nothing; the write that started it then runs growWork,
+  // which evacuates at most two old buckets (its own and nevacuate's).
+  EXPECT_LE(m->header().nevacuate, 2u);
+  uint8_t B = m->header().B;
+  int writes = 0;
+  while (m->growing()) {
+    put(*m, I(n), n), n++;
+    writes++;
+    expectInvariants(*m);
+  }
+  EXPECT_LE(writes, 1 << (B - 1)) << "each write evacuates at least one old bucket";
+  for (int i = 0; i < n; i++) ASSERT_EQ(get(*m, I(i)).value, i);
+}
+
+TEST(Growth, SameSizeGrowWhenOverflowBucketsPileUp) {
+  // Churn at a constant size: deletes leave overflow buckets sparse, noverflow
+  // reaches 2^B and a same-size grow packs the chains again.
+  auto m = made(KeyKind::Int64, 0, 99);
+  for (int i = 0; i < 100; i++) put(*m, I(i), i);
+  uint8_t B = m->header().B;
+  bool sawSameSize = false;
+  for (int i = 100; i < 20000 && !sawSameSize; i++) {
+    del(*m, I(i - 100));
+    put(*m, I(i), i);
+    if (m->growing() && (m->header().flags & sameSizeGrow)) sawSameSize = true;
+    expectInvariants(*m);
+  }
+  EXPECT_TRUE(sawSameSize);
+  EXPECT_EQ(m->header().B, B);
+}
+
+TEST(Growth, LookupsDuringGrowthReadOldBuckets) {
+  auto m = made(KeyKind::String, 0, 5);
+  int n = 0;
+  while (!m->growing()) put(*m, S(keyName("k", n)), n), n++;
+  // Nothing evacuated yet: every key is found through the old bucket.
+  for (int i = 0; i < n; i++) ASSERT_EQ(get(*m, S(keyName("k", i))).value, i);
+  EXPECT_TRUE(m->growing()) << "reads never advance a grow";
+}
+
+// ---- concurrency checks inside one engine -----------------------------------------------
+
+TEST(HashWriting, AWriteDuringAWriteIsFatal) {
+  auto m = made(KeyKind::Int64);
+  put(*m, I(1), 1);
+  m->setPauseMask(~uint64_t{0});
+  auto first = m->start({OpCode::Put, I(2), 2});
+  // Step the first put until it has set hashWriting.
+  while (first->step() && !(m->header().flags & hashWriting)) {
+  }
+  ASSERT_TRUE(m->header().flags & hashWriting);
+  auto second = m->start({OpCode::Put, I(3), 3});
+  while (second->step()) {
+  }
+  EXPECT_EQ(second->result().outcome, Outcome::Fatal);
+  EXPECT_EQ(messageText(second->result().message), "concurrent map writes");
+  auto reader = m->start({OpCode::Get, I(1), 0});
+  while (reader->step()) {
+  }
+  EXPECT_EQ(messageText(reader->result().message), "concurrent map read and map write");
+}
+
+TEST(HashWriting, TheXorLetsASecondWriterThroughAtMemoryLevel) {
+  // Both writers load flags (0) before either stores: both pass the entry
+  // check and both store 0^4 = 4. The first to finish clears the bit; the
+  // second's exit check then finds it clear: fatal at L686.
+  auto m = made(KeyKind::Int64);
+  put(*m, I(1), 1);
+  EventBuffer buf;
+  m->setEventBuffer(&buf);
+  m->setPauseMask(~uint64_t{0});
+  auto a = m->start({OpCode::Put, I(2), 2});
+  auto b = m->start({OpCode::Put, I(3), 3});
+  auto stepUntil = [&](OpRun& r, EventKind k) {
+    while (r.step())
+      if (buf[buf.size() - 1].kind == k) return true;
+    return false;
+  };
+  ASSERT_TRUE(stepUntil(*a, EventKind::FlagsLoaded));
+  ASSERT_TRUE(stepUntil(*b, EventKind::FlagsLoaded));
+  ASSERT_TRUE(stepUntil(*a, EventKind::FlagsChanged));
+  ASSERT_TRUE(stepUntil(*b, EventKind::FlagsChanged));
+  EXPECT_EQ(m->header().flags, hashWriting);
+  while (a->step()) {
+  }
+  EXPECT_EQ(a->result().outcome, Outcome::Ok);
+  while (b->step()) {
+  }
+  EXPECT_EQ(b->result().outcome, Outcome::Fatal);
+  EXPECT_EQ(messageText(b->result().message), "concurrent map writes");
+  EXPECT_EQ(siteInfo(buf[buf.size() - 1].site).line, 686);
+}
+
+// ---- invariants checker can fail -------------------------------------------------------
+
+TEST(Invariants, CheckerCatchesACountThatDisagreesWithTheCells) {
+  auto any = AnyMap::create(KeyKind::Int64, 1);
+  any->apply({OpCode::Make, {}, 0});
+  for (int i = 0; i < 20; i++) any->apply({OpCode::Put, I(i), i});
+  expectInvariants(*any);
+  auto snap = std::any_cast<Map<Int64Key>::Snapshot>(any->snapshot());
+  snap.h.count += 1;
+  any->restore(snap);
+  auto bad = any->checkInvariants();
+  ASSERT_FALSE(bad.empty());
+  EXPECT_NE(bad.front().find("count"), std::string::npos) << bad.front();
+}
+
+TEST(Invariants, CheckerCatchesAKeyInTheWrongBucketAndDuplicates) {
+  // Re-pinning a key's hash after it is stored strands it in the old bucket:
+  // the next put of that key lands elsewhere, so the map holds it twice.
+  auto m = made(KeyKind::Int64, 9); // B=1
+  ASSERT_TRUE(m->pinHash(I(7), uint64_t{0xa0} << 56));     // bucket 0
+  put(*m, I(7), 1);
+  ASSERT_TRUE(m->pinHash(I(7), (uint64_t{0xa0} << 56) | 1)); // bucket 1
+  put(*m, I(7), 2);
+  auto bad = m->checkInvariants();
+  ASSERT_FALSE(bad.empty());
+  bool wrongBucket = false, duplicate = false;
+  for (auto& b : bad) {
+    wrongBucket |= b.find("belongs in bucket") != std::string::npos;
+    duplicate |= b.find("duplicate") != std::string::npos;
+  }
+  EXPECT_TRUE(wrongBucket);
+  EXPECT_TRUE(duplicate);
+}
+
+// ---- stepping and snapshots ------------------------------------------------------------
+
+TEST(Stepping, SteppedOpsEmitTheSameEventsAsRunOps) {
+  auto run = made(KeyKind::Int64, 0, 3, 9);
+  auto stepped = made(KeyKind::Int64, 0, 3, 9);
+  EventBuffer a, b;
+  run->setEventBuffer(&a);
+  stepped->setEventBuffer(&b);
+  for (int i = 0; i < 300; i++) {
+    OpRequest r{i % 7 == 3 ? OpCode::Del : OpCode::Put, I(i % 200), i};
+    run->apply(r);
+    stepped->setPauseMask(~uint64_t{0});
+    auto op = stepped->start(r);
+    std::size_t steps = 0;
+    while (op->step()) steps++;
+    stepped->setPauseMask(0);
+    EXPECT_EQ(op->result().outcome, Outcome::Ok);
+  }
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); i++) {
+    ASSERT_EQ(a[i].kind, b[i].kind) << i;
+    ASSERT_EQ(a[i].site, b[i].site) << i;
+    ASSERT_EQ(a[i].a, b[i].a) << i;
+    ASSERT_EQ(a[i].b, b[i].b) << i;
+    ASSERT_EQ(a[i].c, b[i].c) << i;
+  }
+  EXPECT_EQ(stateDigest(*run), stateDigest(*stepped));
+}
+
+TEST(Snapshot, RestoreBringsBackBucketsHeaderAndRandomState) {
+  auto m = made(KeyKind::String, 0, 77);
+  for (int i = 0; i < 300; i++) put(*m, S(keyName("s", i)), i);
+  auto snap = m->snapshot();
+  uint64_t digest = stateDigest(*m);
+  Hmap h = m->header();
+  for (int i = 0; i < 300; i += 2) del(*m, S(keyName("s", i)));
+  for (int i = 300; i < 900; i++) put(*m, S(keyName("s", i)), i);
+  ASSERT_NE(stateDigest(*m), digest);
+  m->restore(snap);
+  EXPECT_EQ(stateDigest(*m), digest);
+  EXPECT_EQ(m->header().count, h.count);
+  EXPECT_EQ(m->header().B, h.B);
+  expectInvariants(*m);
+  // The same ops after the restore give the same map again (fastrand restored too).
+  auto twin = made(KeyKind::String, 0, 77);
+  for (int i = 0; i < 300; i++) put(*twin, S(keyName("s", i)), i);
+  for (int i = 0; i < 300; i += 2) {
+    del(*m, S(keyName("s", i)));
+    del(*twin, S(keyName("s", i)));
+  }
+  EXPECT_EQ(stateDigest(*m), stateDigest(*twin));
+}

@@ -172,12 +172,65 @@ public:
   void restore(const std::any& s) override { m_.restore(std::any_cast<const typename M::Snapshot&>(s)); }
 
   std::vector<std::string> checkInvariants() const override;
-
-  M& raw() { return m_; }
+  uint64_t digest() const override;
 
 private:
   M m_;
 };
+
+template <class KT> uint64_t TypedMap<KT>::digest() const {
+  uint64_t f = 0xcbf29ce484222325ULL;
+  auto byte = [&f](uint8_t b) {
+    f ^= b;
+    f *= 0x100000001b3ULL;
+  };
+  auto u64 = [&byte](uint64_t v) {
+    for (int i = 0; i < 8; i++) byte(static_cast<uint8_t>(v >> (8 * i)));
+  };
+  auto array = [&](BucketRef base, uint64_t n) {
+    const auto* alloc = m_.allocation(base);
+    for (uint64_t i = 0; i < n; i++) {
+      BucketRef r = base + i;
+      bool head = true;
+      while (r) {
+        const bmap& b = m_.at(r);
+        for (int s = 0; s < bucketCnt; s++) byte(b.tophash[s]);
+        for (int s = 0; s < bucketCnt; s++) {
+          if (b.tophash[s] < minTopHash) continue;
+          const Slot& k = b.keys[s];
+          if constexpr (KT::kind == KeyKind::String) {
+            u64(k.len);
+            for (unsigned char c : m_.strings().view(k.ptr).substr(0, k.len)) byte(c);
+          } else if constexpr (KT::kind == KeyKind::Int32) {
+            for (int j = 0; j < 4; j++) byte(static_cast<uint8_t>(static_cast<uint32_t>(k) >> (8 * j)));
+          } else {
+            uint64_t bits;
+            std::memcpy(&bits, &k, 8);
+            u64(bits);
+          }
+          u64(static_cast<uint64_t>(b.elems[s]));
+        }
+        if (!head) {
+          uint32_t idx = M::indexOf(r);
+          u64(M::sameAllocation(r, base) && idx < alloc->nbuckets ? idx : ~uint64_t{0});
+        }
+        head = false;
+        r = b.overflow;
+      }
+      byte(0xff);
+    }
+  };
+  const Hmap& h = m_.header();
+  if (h.buckets != nilBucket) {
+    byte('N');
+    array(h.buckets, bucketShift(h.B));
+  }
+  if (m_.growing()) {
+    byte('O');
+    array(h.oldbuckets, m_.noldbuckets());
+  }
+  return f;
+}
 
 // The checker walks the whole map. It stays independent of the algorithms it
 // checks: it reads memory and recomputes hashes (never drawing random numbers).

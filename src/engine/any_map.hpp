@@ -93,6 +93,10 @@ public:
   virtual std::any snapshot() const = 0;
   virtual void restore(const std::any& s) = 0;
 
+  // FNV-1a over the canonical content of both bucket arrays (docs/formats.md);
+  // the oracle computes the same digest from the real runtime's memory.
+  virtual uint64_t digest() const = 0;
+
   // Invariants of a well-formed map; each violation as a sentence.
   virtual std::vector<std::string> checkInvariants() const = 0;
 };

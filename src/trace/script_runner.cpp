@@ -105,7 +105,13 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
       }
       line_.push_back(']');
     }
-    if (withState && map_) appendStateFields(line_, *map_, !opts_.summary, opts_.digest);
+    if (withState && map_) {
+      appendStateFields(line_, *map_, !opts_.summary, opts_.digest);
+    } else if (opts_.digest && map_ && op.kind != K::HashKey && op.kind != K::Hash && op.kind != K::RngSeed &&
+               op.kind != K::HashMode && op.kind != K::Pin) {
+      // Between full states, the digest still proves every op's memory.
+      line_ += ",\"digest\":\"" + hashHex(stateDigest(*map_)) + "\"";
+    }
     line_.push_back('}');
     sink_(line_);
   }

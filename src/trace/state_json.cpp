@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
 
 namespace gomap {
 
@@ -84,67 +83,6 @@ void appendStateFields(std::string& out, const AnyMap& m, bool arrays, bool dige
   else appendArray(out, m, true, m.noldbuckets());
 }
 
-namespace {
-struct Fnv {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  void byte(uint8_t b) {
-    h ^= b;
-    h *= 0x100000001b3ULL;
-  }
-  void u64(uint64_t v) {
-    for (int i = 0; i < 8; i++) byte(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void bytes(std::string_view s) {
-    for (unsigned char c : s) byte(c);
-  }
-};
-
-void digestArray(Fnv& f, const AnyMap& m, bool old, uint64_t n) {
-  std::vector<BmapView> chain;
-  for (uint64_t i = 0; i < n; i++) {
-    m.chain(old, i, chain);
-    for (const BmapView& b : chain) {
-      for (int s = 0; s < bucketCnt; s++) f.byte(b.tophash[s]);
-      for (int s = 0; s < bucketCnt; s++) {
-        if (b.tophash[s] < minTopHash) continue;
-        const KeyValue& k = b.keys[s];
-        switch (k.kind) {
-        case KeyKind::Int64: f.u64(static_cast<uint64_t>(k.i)); break;
-        case KeyKind::Int32:
-          for (int j = 0; j < 4; j++) f.byte(static_cast<uint8_t>(static_cast<uint32_t>(k.i) >> (8 * j)));
-          break;
-        case KeyKind::Float64: {
-          uint64_t bits;
-          std::memcpy(&bits, &k.f, 8);
-          f.u64(bits);
-          break;
-        }
-        case KeyKind::String:
-          f.u64(k.s.size());
-          f.bytes(k.s);
-          break;
-        }
-        f.u64(static_cast<uint64_t>(b.elems[s]));
-      }
-      if (b.overflowBucket) f.u64(static_cast<uint64_t>(b.pre));
-    }
-    f.byte(0xff);
-  }
-}
-} // namespace
-
-uint64_t stateDigest(const AnyMap& m) {
-  Fnv f;
-  const Hmap& h = m.header();
-  if (h.buckets != nilBucket) {
-    f.byte('N');
-    digestArray(f, m, false, bucketShift(h.B));
-  }
-  if (m.growing()) {
-    f.byte('O');
-    digestArray(f, m, true, m.noldbuckets());
-  }
-  return f.h;
-}
+uint64_t stateDigest(const AnyMap& m) { return m.digest(); }
 
 } // namespace gomap

@@ -25,7 +25,7 @@ Runs the op script FILE (standard input if absent or "-") on a real Go map
 and prints one JSON line per op. --every N prints the map state only for
 every Nth op, dump ops and the last op; --summary leaves out the bucket
 arrays; --digest adds "digest", an FNV-1a hash of both bucket arrays'
-canonical content (docs/formats.md), to every state. The process re-executes itself with GODEBUG=cpu.aes=off and the
+canonical content (docs/formats.md), to every op's line. The process re-executes itself with GODEBUG=cpu.aes=off and the
 script's hash key (environment variable GOMAPLAB_HASHKEY) when needed.
 `
 
@@ -282,6 +282,16 @@ func run(sc *script, opts options, out *bufio.Writer) int {
 		if withState {
 			_, h = mapWords(r.iface())
 			buf = d.appendState(buf, h, !opts.summary, opts.digest)
+		} else if opts.digest && o.code != opHashkey && o.code != opHash {
+			// Between full states, the digest still proves every op's memory.
+			_, h = mapWords(r.iface())
+			var hv hmap
+			if h != nil {
+				hv = *h
+			}
+			buf = append(buf, `,"digest":"`...)
+			buf = appendHex64(buf, d.digest(&hv))
+			buf = append(buf, '"')
 		}
 		buf = append(buf, "}\n"...)
 		if _, err := out.Write(buf); err != nil {

@@ -26,7 +26,11 @@ struct Args {
 };
 
 std::string keyText(const Args& a, long k) {
-  if (a.kind == "string") return "k" + std::to_string(k);
+  if (a.kind == "string") {
+    std::string s("k"); // not "k" + to_string: GCC 12 -Wrestrict false positive (PR 105651)
+    s += std::to_string(k);
+    return s;
+  }
   if (a.kind == "float64") return std::to_string(k) + ".5";
   if (a.kind == "int32") return std::to_string(k * 7919 - 1000000);
   return std::to_string(static_cast<int64_t>(k) * 1000003 - 77);

@@ -1,0 +1,706 @@
+#include "concurrency/scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "concurrency/consistency.hpp"
+#include "engine/events.hpp"
+
+namespace gomap::race {
+
+std::string_view granularityName(Granularity g) { return g == Granularity::Memory ? "memory" : "statement"; }
+
+uint64_t pauseMaskFor(Granularity g) {
+  uint64_t all = (uint64_t{1} << static_cast<unsigned>(EventKind::kCount)) - 1;
+  if (g == Granularity::Memory) return all;
+  return all & ~(uint64_t{1} << static_cast<unsigned>(EventKind::FlagsLoaded));
+}
+
+std::string_view instrKindName(Instr::Kind k) {
+  switch (k) {
+  case Instr::Kind::Put: return "put";
+  case Instr::Kind::Del: return "del";
+  case Instr::Kind::Get: return "get";
+  case Instr::Kind::Iter: return "iter";
+  case Instr::Kind::Clear: return "clear";
+  case Instr::Kind::Lock: return "lock";
+  case Instr::Kind::Unlock: return "unlock";
+  case Instr::Kind::RLock: return "rlock";
+  case Instr::Kind::RUnlock: return "runlock";
+  }
+  return "?";
+}
+
+std::string ScenarioError::format() const {
+  if (column > 0) return fmt::format("{}:{}:{}: {}", file, line, column, message);
+  return fmt::format("{}:{}: {}", file, line, message);
+}
+
+namespace {
+
+struct Tok {
+  std::string_view text;
+  int column; // 1-based
+};
+
+// Splits on blanks; quoted strings ("..." or `...`) are single tokens. With
+// stopAtHash, '#' outside quotes starts a comment. Returns false on an
+// unterminated quote (column set).
+bool tokenize(std::string_view line, std::vector<Tok>& out, std::string& why, int& column, bool stopAtHash = true,
+              int base = 0) {
+  std::size_t i = 0;
+  while (i < line.size()) {
+    char c = line[i];
+    if (c == ' ' || c == '\t' || c == '\r') {
+      i++;
+      continue;
+    }
+    if (c == '#' && stopAtHash) break;
+    std::size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && !(stopAtHash && line[i] == '#')) {
+      if (line[i] == '"' || line[i] == '`') {
+        char q = line[i++];
+        while (i < line.size() && line[i] != q) {
+          if (q == '"' && line[i] == '\\' && i + 1 < line.size()) i++;
+          i++;
+        }
+        if (i >= line.size()) {
+          why = fmt::format("expected a closing {} for the string that starts here", q);
+          column = base + static_cast<int>(start) + 1;
+          return false;
+        }
+      }
+      i++;
+    }
+    out.push_back({line.substr(start, i - start), base + static_cast<int>(start) + 1});
+  }
+  return true;
+}
+
+// The text after the first `n` tokens of a line (for free-text directives).
+std::string_view restAfter(std::string_view line, const Tok& tok) {
+  std::size_t pos = static_cast<std::size_t>(tok.column - 1) + tok.text.size();
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) pos++;
+  std::string_view r = line.substr(std::min(pos, line.size()));
+  while (!r.empty() && (r.back() == '\r' || r.back() == ' ' || r.back() == '\t')) r.remove_suffix(1);
+  return r;
+}
+
+bool parseU64(std::string_view t, uint64_t& out) {
+  if (t.empty()) return false;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out, 10);
+  return ec == std::errc() && p == t.data() + t.size();
+}
+
+// A tiny integer expression over one loop variable: terms joined by + and -,
+// factors joined by *, each factor an integer or the variable. "i", "i+1000",
+// "2*i+1", "-i".
+bool evalExpr(std::string_view s, std::string_view var, int64_t v, int64_t& out) {
+  std::size_t i = 0;
+  auto factor = [&](int64_t& f) -> bool {
+    bool neg = false;
+    while (i < s.size() && (s[i] == '-' || s[i] == '+')) {
+      if (s[i] == '-') neg = !neg;
+      i++;
+    }
+    if (i < s.size() && s.substr(i, var.size()) == var &&
+        (i + var.size() == s.size() || !std::isalnum(static_cast<unsigned char>(s[i + var.size()])))) {
+      f = v;
+      i += var.size();
+    } else {
+      std::size_t st = i;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) i++;
+      if (st == i) return false;
+      auto [p, ec] = std::from_chars(s.data() + st, s.data() + i, f, 10);
+      if (ec != std::errc()) return false;
+      (void)p;
+    }
+    if (neg) f = -f;
+    return true;
+  };
+  auto term = [&](int64_t& t) -> bool {
+    if (!factor(t)) return false;
+    while (i < s.size() && s[i] == '*') {
+      i++;
+      int64_t f;
+      if (!factor(f)) return false;
+      t *= f;
+    }
+    return true;
+  };
+  int64_t acc;
+  if (!term(acc)) return false;
+  while (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    bool minus = s[i] == '-';
+    i++;
+    int64_t t;
+    if (!term(t)) return false;
+    acc = minus ? acc - t : acc + t;
+  }
+  if (i != s.size()) return false;
+  out = acc;
+  return true;
+}
+
+// Substitutes the loop variable into one token: "{i}" anywhere is replaced by
+// the decimal value; for integer tokens a whole-token expression is evaluated.
+std::string substitute(std::string_view tok, std::string_view var, int64_t v, bool numeric) {
+  if (var.empty()) return std::string(tok);
+  std::string brace = fmt::format("{{{}}}", var);
+  std::string s(tok);
+  std::size_t p;
+  bool replaced = false;
+  while ((p = s.find(brace)) != std::string::npos) {
+    s.replace(p, brace.size(), std::to_string(v));
+    replaced = true;
+  }
+  if (replaced || !numeric) return s;
+  int64_t r;
+  if (s.find(var) != std::string::npos && evalExpr(s, var, v, r)) return std::to_string(r);
+  return s;
+}
+
+struct Ctx {
+  std::string file;
+  ScenarioError* err;
+  bool fail(int line, int col, std::string msg) {
+    *err = ScenarioError{file, line, col, std::move(msg)};
+    return false;
+  }
+};
+
+constexpr std::string_view kStatements = "put, del, get, iter, clear, lock, unlock, rlock, runlock or for";
+
+// Parses one statement (tokens already substituted) into an Instr.
+bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Tok>& toks, const std::vector<std::string>& texts,
+                    int lineNo, Instr& ins) {
+  std::string_view verb = texts[0];
+  auto want = [&](std::size_t n, std::string_view usage) {
+    if (toks.size() != n) {
+      int col = toks.size() > n ? toks[n].column : toks.back().column + static_cast<int>(toks.back().text.size());
+      return cx.fail(lineNo, col, fmt::format("expected '{}'", usage));
+    }
+    return true;
+  };
+  auto key = [&](std::size_t i) {
+    std::string why;
+    if (!parseKeyToken(texts[i], sc.kind, ins.key, why)) return cx.fail(lineNo, toks[i].column, why);
+    return true;
+  };
+  ins.line = lineNo;
+  ins.column = toks[0].column;
+  if (verb == "put") {
+    if (!want(3, "put KEY VAL") || !key(1)) return false;
+    ins.kind = Instr::Kind::Put;
+    if (!parseInt64Token(texts[2], ins.value))
+      return cx.fail(lineNo, toks[2].column, fmt::format("expected an int64 value, got {:?}", texts[2]));
+  } else if (verb == "del" || verb == "get") {
+    if (!want(2, fmt::format("{} KEY", verb)) || !key(1)) return false;
+    ins.kind = verb == "del" ? Instr::Kind::Del : Instr::Kind::Get;
+  } else if (verb == "iter" || verb == "clear") {
+    if (!want(1, verb)) return false;
+    ins.kind = verb == "iter" ? Instr::Kind::Iter : Instr::Kind::Clear;
+  } else if (verb == "lock" || verb == "unlock" || verb == "rlock" || verb == "runlock") {
+    if (!want(2, fmt::format("{} MUTEX", verb))) return false;
+    ins.kind = verb == "lock" ? Instr::Kind::Lock
+               : verb == "unlock" ? Instr::Kind::Unlock
+               : verb == "rlock" ? Instr::Kind::RLock
+                                 : Instr::Kind::RUnlock;
+    const std::string& name = texts[1];
+    bool ok = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+    for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!ok) return cx.fail(lineNo, toks[1].column, fmt::format("expected a mutex name (a Go identifier), got {:?}", name));
+    int idx = -1;
+    for (std::size_t m = 0; m < sc.mutexes.size(); m++)
+      if (sc.mutexes[m].name == name) idx = static_cast<int>(m);
+    if (idx < 0) {
+      idx = static_cast<int>(sc.mutexes.size());
+      sc.mutexes.push_back({name, false});
+    }
+    if (ins.kind == Instr::Kind::RLock || ins.kind == Instr::Kind::RUnlock) sc.mutexes[idx].rw = true;
+    ins.mutex = idx;
+  } else {
+    return cx.fail(lineNo, toks[0].column, fmt::format("expected a statement ({}), got {:?}", kStatements, verb));
+  }
+  ins.text.clear();
+  for (std::size_t i = 0; i < texts.size(); i++) {
+    if (i) ins.text.push_back(' ');
+    ins.text += texts[i];
+  }
+  return true;
+}
+
+constexpr std::size_t kMaxInstructions = 1'000'000;
+
+// A goroutine program line: a statement, 'for VAR in A..B: STMT; STMT', or
+// 'defer recover'.
+bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view line, const std::vector<Tok>& toks,
+                      int lineNo) {
+  if (toks[0].text == "defer") {
+    if (toks.size() != 2 || toks[1].text != "recover")
+      return cx.fail(lineNo, toks.size() > 1 ? toks[1].column : toks[0].column + 5, "expected 'defer recover'");
+    if (!prog.code.empty())
+      return cx.fail(lineNo, toks[0].column, "expected 'defer recover' as the goroutine's first statement");
+    prog.recoverPanics = true;
+    return true;
+  }
+  auto numericKeys = [&] { return sc.kind != KeyKind::String; };
+  if (toks[0].text != "for") {
+    std::vector<std::string> texts;
+    for (auto& t : toks) texts.emplace_back(t.text);
+    Instr ins;
+    if (!parseStatement(cx, sc, toks, texts, lineNo, ins)) return false;
+    prog.code.push_back(std::move(ins));
+    return true;
+  }
+  // for VAR in A..B: body
+  if (toks.size() < 4 || toks[2].text != "in")
+    return cx.fail(lineNo, toks.size() > 2 ? toks[2].column : toks[0].column, "expected 'for VAR in A..B: STATEMENT'");
+  std::string_view var = toks[1].text;
+  bool okVar = !var.empty() && std::isalpha(static_cast<unsigned char>(var[0]));
+  for (char c : var) okVar = okVar && std::isalnum(static_cast<unsigned char>(c));
+  if (!okVar) return cx.fail(lineNo, toks[1].column, fmt::format("expected a loop variable name, got {:?}", var));
+  // The range token may carry the ':' ("0..999:") or be followed by it.
+  std::string_view range = toks[3].text;
+  bool colonAttached = !range.empty() && range.back() == ':';
+  if (colonAttached) range.remove_suffix(1);
+  std::size_t dots = range.find("..");
+  int64_t lo = 0, hi = 0;
+  if (dots == std::string_view::npos || !parseInt64Token(range.substr(0, dots), lo) ||
+      !parseInt64Token(range.substr(dots + 2), hi))
+    return cx.fail(lineNo, toks[3].column, fmt::format("expected a range A..B (both ends included), got {:?}", range));
+  if (hi < lo) return cx.fail(lineNo, toks[3].column, fmt::format("expected A <= B in the range {:?}", range));
+  std::size_t bodyTok = 4;
+  if (!colonAttached) {
+    if (toks.size() < 5 || toks[4].text.empty() || toks[4].text[0] != ':')
+      return cx.fail(lineNo, toks.size() > 4 ? toks[4].column : toks[3].column + static_cast<int>(toks[3].text.size()),
+                     "expected ':' after the range");
+    bodyTok = 5;
+    if (toks[4].text.size() > 1) return cx.fail(lineNo, toks[4].column + 1, "expected a space after ':'");
+  }
+  if (bodyTok >= toks.size()) return cx.fail(lineNo, static_cast<int>(line.size()) + 1, "expected a statement after ':'");
+  // Split the body on ';' tokens (or tokens ending in ';').
+  std::vector<std::vector<Tok>> stmts(1);
+  for (std::size_t i = bodyTok; i < toks.size(); i++) {
+    Tok t = toks[i];
+    bool ends = !t.text.empty() && t.text.back() == ';' && t.text.front() != '"' && t.text.front() != '`';
+    if (ends) t.text.remove_suffix(1);
+    if (!t.text.empty()) stmts.back().push_back(t);
+    if (ends) stmts.emplace_back();
+  }
+  if (stmts.back().empty()) stmts.pop_back();
+  for (auto& s : stmts)
+    if (s.empty()) return cx.fail(lineNo, toks[bodyTok].column, "expected a statement between ';'");
+  uint64_t n = static_cast<uint64_t>(hi - lo) + 1;
+  if (n * stmts.size() + prog.code.size() > kMaxInstructions)
+    return cx.fail(lineNo, toks[3].column,
+                   fmt::format("expected at most {} statements per goroutine once loops are unrolled", kMaxInstructions));
+  // Check every statement once with the first value (errors point at the source).
+  for (int64_t v = lo;; v++) {
+    for (auto& s : stmts) {
+      std::vector<std::string> texts;
+      for (std::size_t i = 0; i < s.size(); i++) texts.push_back(substitute(s[i].text, var, v, i > 0 && numericKeys()));
+      Instr ins;
+      if (!parseStatement(cx, sc, s, texts, lineNo, ins)) {
+        if (v != lo) cx.err->message += fmt::format(" (with {}={})", var, v);
+        return false;
+      }
+      ins.loopVar = fmt::format("{}={}", var, v);
+      prog.code.push_back(std::move(ins));
+    }
+    if (v == hi) break;
+  }
+  return true;
+}
+
+bool parseExpect(Ctx& cx, const std::vector<Tok>& toks, std::string_view line, int lineNo, Expectation& e) {
+  e.line = lineNo;
+  if (toks.size() < 2) return cx.fail(lineNo, toks[0].column + 6, "expected 'expect clean|fatal|panic|corrupt|deadlock ...'");
+  std::string_view k = toks[1].text;
+  auto gAndMessage = [&](Expectation::Kind kind) {
+    e.kind = kind;
+    uint64_t g = 0;
+    std::string_view gt = toks.size() > 2 ? toks[2].text : std::string_view();
+    if (!gt.empty() && (gt[0] == 'G' || gt[0] == 'g')) gt.remove_prefix(1);
+    if (toks.size() < 4 || !parseU64(gt, g) || g == 0 || g > kMaxGoroutines)
+      return cx.fail(lineNo, toks.size() > 2 ? toks[2].column : static_cast<int>(line.size()) + 1,
+                     fmt::format("expected 'expect {} G MESSAGE' with G a goroutine number", k));
+    e.goroutine = static_cast<int>(g);
+    e.message = std::string(restAfter(line, toks[2]));
+    auto hash = e.message.find(" #");
+    if (hash != std::string::npos) e.message.resize(hash);
+    return true;
+  };
+  if (k == "clean" || k == "deadlock") {
+    if (toks.size() != 2) return cx.fail(lineNo, toks[2].column, fmt::format("expected nothing after 'expect {}'", k));
+    e.kind = k == "clean" ? Expectation::Kind::Clean : Expectation::Kind::Deadlock;
+    return true;
+  }
+  if (k == "fatal") return gAndMessage(Expectation::Kind::Fatal);
+  if (k == "panic") return gAndMessage(Expectation::Kind::Panic);
+  if (k == "corrupt") {
+    e.kind = Expectation::Kind::Corrupt;
+    for (std::size_t i = 2; i < toks.size(); i++) {
+      std::string kind(toks[i].text);
+      if (!isCorruptionKind(kind))
+        return cx.fail(lineNo, toks[i].column,
+                       fmt::format("expected a corruption kind ({}), got {:?}", corruptionKindList(), kind));
+      e.corruptKinds.push_back(kind);
+    }
+    return true;
+  }
+  return cx.fail(lineNo, toks[1].column,
+                 fmt::format("expected clean, fatal, panic, corrupt or deadlock after 'expect', got {:?}", k));
+}
+
+} // namespace
+
+bool parseSteps(std::string_view text, std::vector<uint8_t>& out, std::string& why, int& column) {
+  out.clear();
+  std::vector<Tok> toks;
+  if (!tokenize(text, toks, why, column, false)) return false;
+  for (auto& t : toks) {
+    std::string_view s = t.text;
+    if (!s.empty() && (s[0] == 'g' || s[0] == 'G')) s.remove_prefix(1);
+    uint64_t g = 0, times = 1;
+    std::size_t x = s.find_first_of("x*");
+    bool ok = parseU64(s.substr(0, x), g);
+    if (ok && x != std::string_view::npos) ok = parseU64(s.substr(x + 1), times) && times >= 1 && times <= 10'000'000;
+    if (!ok || g < 1 || g > kMaxGoroutines) {
+      why = fmt::format("expected a step: a goroutine number 1..{} or NxK (G N, K times), got {:?}", kMaxGoroutines,
+                        t.text);
+      column = t.column;
+      return false;
+    }
+    if (out.size() + times > 50'000'000) {
+      why = "expected at most 50,000,000 steps";
+      column = t.column;
+      return false;
+    }
+    out.insert(out.end(), times, static_cast<uint8_t>(g));
+  }
+  return true;
+}
+
+std::string formatSteps(const std::vector<uint8_t>& steps) {
+  std::string s;
+  for (std::size_t i = 0; i < steps.size();) {
+    std::size_t j = i;
+    while (j < steps.size() && steps[j] == steps[i]) j++;
+    if (!s.empty()) s.push_back(' ');
+    if (j - i == 1) s += std::to_string(steps[i]);
+    else s += fmt::format("{}x{}", steps[i], j - i);
+    i = j;
+  }
+  return s;
+}
+
+std::string formatSchedule(const ScheduleSpec& s) {
+  auto policy = [](ScheduleSpec::Kind k, uint64_t q, uint64_t seed) -> std::string {
+    switch (k) {
+    case ScheduleSpec::Kind::RoundRobin: return q == 1 ? "roundrobin" : fmt::format("roundrobin {}", q);
+    case ScheduleSpec::Kind::Random: return fmt::format("random {}", seed);
+    case ScheduleSpec::Kind::Manual: return "manual";
+    case ScheduleSpec::Kind::Steps: return "";
+    }
+    return "";
+  };
+  if (s.kind != ScheduleSpec::Kind::Steps) return policy(s.kind, s.quantum, s.seed);
+  std::string out = formatSteps(s.steps);
+  if (s.then != ScheduleSpec::Kind::Manual) out += " then " + policy(s.then, s.thenQuantum, s.thenSeed);
+  return out;
+}
+
+bool parseSchedule(std::string_view text, ScheduleSpec& out, std::string& why, int& column) {
+  out = ScheduleSpec{};
+  std::vector<Tok> toks;
+  if (!tokenize(text, toks, why, column, false)) return false;
+  if (toks.empty()) {
+    why = "expected roundrobin [QUANTUM], random SEED, manual, or a list of steps such as '1 1 2x3'";
+    column = static_cast<int>(text.size()) + 1;
+    return false;
+  }
+  // Accept "roundrobin:2" and "random:7" too (handy on a command line).
+  std::vector<Tok> split;
+  for (auto& t : toks) {
+    auto c = t.text.find(':');
+    if (c != std::string_view::npos && c + 1 < t.text.size()) {
+      split.push_back({t.text.substr(0, c), t.column});
+      split.push_back({t.text.substr(c + 1), t.column + static_cast<int>(c) + 1});
+    } else {
+      split.push_back(t);
+    }
+  }
+  toks = std::move(split);
+  auto policy = [&](std::size_t i, ScheduleSpec::Kind& k, uint64_t& q, uint64_t& seed, bool allowManual) -> bool {
+    std::string_view p = toks[i].text;
+    if (p == "roundrobin" || p == "rr") {
+      k = ScheduleSpec::Kind::RoundRobin;
+      q = 1;
+      if (i + 1 < toks.size()) {
+        if (!parseU64(toks[i + 1].text, q) || q == 0 || i + 2 != toks.size()) {
+          why = "expected 'roundrobin [QUANTUM]' with QUANTUM >= 1 steps per turn";
+          column = toks[i + 1].column;
+          return false;
+        }
+      }
+      return true;
+    }
+    if (p == "random") {
+      k = ScheduleSpec::Kind::Random;
+      if (i + 2 != toks.size() || !parseUint64Token(toks[i + 1].text, seed)) {
+        why = "expected 'random SEED' with SEED a 64-bit number";
+        column = i + 1 < toks.size() ? toks[i + 1].column : toks[i].column + static_cast<int>(p.size()) + 1;
+        return false;
+      }
+      return true;
+    }
+    if (p == "manual" && allowManual) {
+      k = ScheduleSpec::Kind::Manual;
+      if (i + 1 != toks.size()) {
+        why = "expected nothing after 'manual'";
+        column = toks[i + 1].column;
+        return false;
+      }
+      return true;
+    }
+    why = fmt::format("expected {}a list of steps such as '1 1 2x3', got {:?}",
+                      allowManual ? "roundrobin [QUANTUM], random SEED, manual, or " : "roundrobin [QUANTUM] or random SEED after 'then', not ",
+                      p);
+    column = toks[i].column;
+    return false;
+  };
+  std::string_view first = toks[0].text;
+  bool isStep = !first.empty() && (std::isdigit(static_cast<unsigned char>(first[0])) || first[0] == 'g' || first[0] == 'G');
+  if (!isStep) return policy(0, out.kind, out.quantum, out.seed, true);
+  out.kind = ScheduleSpec::Kind::Steps;
+  std::size_t thenAt = toks.size();
+  for (std::size_t i = 0; i < toks.size(); i++)
+    if (toks[i].text == "then") thenAt = i;
+  std::size_t endCol = thenAt < toks.size() ? static_cast<std::size_t>(toks[thenAt].column - 1) : text.size();
+  if (!parseSteps(text.substr(0, endCol), out.steps, why, column)) return false;
+  if (thenAt < toks.size()) {
+    if (thenAt + 1 >= toks.size()) {
+      why = "expected roundrobin [QUANTUM] or random SEED after 'then'";
+      column = toks[thenAt].column + 4;
+      return false;
+    }
+    if (!policy(thenAt + 1, out.then, out.thenQuantum, out.thenSeed, false)) return false;
+  }
+  return true;
+}
+
+std::optional<Scenario> parseScenario(std::string_view text, const std::string& file, ScenarioError& err) {
+  Ctx cx{file, &err};
+  Scenario sc;
+  sc.file = file;
+  enum class Section { None, Map, Goroutine } section = Section::None;
+  bool sawVersion = false, sawMap = false, sawMake = false, sawGranularity = false, sawSchedule = false;
+  ScriptParser ops(file);
+  int lineNo = 0;
+  std::size_t pos = 0;
+  auto fail = [&](int line, int col, std::string msg) -> std::optional<Scenario> {
+    cx.fail(line, col, std::move(msg));
+    return std::nullopt;
+  };
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
+      static_cast<unsigned char>(text[2]) == 0xBF)
+    pos = 3; // UTF-8 byte order mark
+  while (pos <= text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    lineNo++;
+    pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    std::vector<Tok> toks;
+    std::string why;
+    int col = 0;
+    if (!tokenize(line, toks, why, col)) return fail(lineNo, col, why);
+    if (toks.empty()) continue;
+    std::string_view d = toks[0].text;
+    if (!sawVersion) {
+      if (d != "gomaplab-race")
+        return fail(lineNo, toks[0].column,
+                    fmt::format("expected 'gomaplab-race {}' as the first line of a race scenario, got {:?}",
+                                kScenarioVersion, d));
+      uint64_t v = 0;
+      if (toks.size() != 2 || !parseU64(toks[1].text, v))
+        return fail(lineNo, toks.size() > 1 ? toks[1].column : toks[0].column + 14,
+                    fmt::format("expected a format version number: 'gomaplab-race {}'", kScenarioVersion));
+      if (v != kScenarioVersion)
+        return fail(lineNo, toks[1].column,
+                    fmt::format("expected format version {} (this gomaplab reads version {}), got {}", kScenarioVersion,
+                                kScenarioVersion, v));
+      sc.version = static_cast<int>(v);
+      sawVersion = true;
+      continue;
+    }
+    // Directives that open sections or stand alone.
+    if (d == "title" || d == "narration") {
+      if (toks.size() < 3 || (toks[1].text != "en" && toks[1].text != "zh"))
+        return fail(lineNo, toks.size() > 1 ? toks[1].column : toks[0].column + static_cast<int>(d.size()) + 1,
+                    fmt::format("expected '{} en|zh TEXT'", d));
+      int lang = toks[1].text == "zh" ? 1 : 0;
+      std::string_view rest = restAfter(line, toks[1]); // free text: '#' is kept
+      std::string& dst = d == "title" ? sc.title[lang] : sc.narration[lang];
+      if (d == "title" && !dst.empty()) return fail(lineNo, toks[0].column, fmt::format("expected one 'title {}' line", toks[1].text));
+      if (!dst.empty()) dst.push_back('\n');
+      dst.append(rest);
+      section = Section::None;
+      continue;
+    }
+    if (d == "map") {
+      if (toks.size() != 1) return fail(lineNo, toks[1].column, "expected 'map' alone on its line");
+      if (sawMap) return fail(lineNo, toks[0].column, "expected one 'map' section");
+      if (!sc.programs.empty()) return fail(lineNo, toks[0].column, "expected the 'map' section before the goroutines");
+      sawMap = true;
+      section = Section::Map;
+      continue;
+    }
+    if (d == "goroutine") {
+      uint64_t n = 0;
+      if (toks.size() != 2 || !parseU64(toks[1].text, n))
+        return fail(lineNo, toks.size() > 1 ? toks[1].column : toks[0].column + 10, "expected 'goroutine N'");
+      if (!sawMake) return fail(lineNo, toks[0].column, "expected a 'map' section with 'make KIND HINT' (or 'nil KIND') before the goroutines");
+      if (n != sc.programs.size() + 1)
+        return fail(lineNo, toks[1].column,
+                    fmt::format("expected 'goroutine {}' (goroutines are numbered 1, 2, ... in order)", sc.programs.size() + 1));
+      if (n > kMaxGoroutines) return fail(lineNo, toks[1].column, fmt::format("expected at most {} goroutines", kMaxGoroutines));
+      sc.programs.emplace_back();
+      sc.programs.back().line = lineNo;
+      sc.programLines.emplace_back();
+      section = Section::Goroutine;
+      continue;
+    }
+    if (d == "granularity") {
+      if (sawGranularity) return fail(lineNo, toks[0].column, "expected one 'granularity' line");
+      if (toks.size() != 2 || (toks[1].text != "statement" && toks[1].text != "memory"))
+        return fail(lineNo, toks.size() > 1 ? toks[1].column : toks[0].column + 12,
+                    "expected 'granularity statement' or 'granularity memory'");
+      sc.granularity = toks[1].text == "memory" ? Granularity::Memory : Granularity::Statement;
+      sawGranularity = true;
+      section = Section::None;
+      continue;
+    }
+    if (d == "schedule") {
+      if (sawSchedule) return fail(lineNo, toks[0].column, "expected one 'schedule' line");
+      std::size_t start = static_cast<std::size_t>(toks[0].column - 1) + d.size();
+      std::string_view arg = line.substr(start);
+      auto hash = arg.find('#');
+      if (hash != std::string_view::npos) arg = arg.substr(0, hash);
+      if (!parseSchedule(arg, sc.schedule, why, col)) return fail(lineNo, static_cast<int>(start) + col, why);
+      sawSchedule = true;
+      section = Section::None;
+      continue;
+    }
+    if (d == "expect") {
+      if (sc.expect) return fail(lineNo, toks[0].column, "expected one 'expect' line");
+      Expectation e;
+      if (!parseExpect(cx, toks, line, lineNo, e)) return std::nullopt;
+      sc.expect = e;
+      section = Section::None;
+      continue;
+    }
+    // Lines inside a section.
+    if (section == Section::Map) {
+      std::optional<ScriptError> serr;
+      auto op = ops.parseLine(line, lineNo, serr);
+      if (serr) return fail(serr->line, serr->column, serr->message);
+      if (!op) continue;
+      if (op->kind == ScriptOp::Kind::Make || op->kind == ScriptOp::Kind::Nil) {
+        if (sawMake) return fail(lineNo, toks[0].column, "expected one 'make' (or 'nil') in the map section: goroutines share one map");
+        sawMake = true;
+        sc.kind = op->mapKind;
+        sc.nilMap = op->kind == ScriptOp::Kind::Nil;
+      }
+      sc.setup.push_back(std::move(*op));
+      sc.mapLines.emplace_back(line);
+      continue;
+    }
+    if (section == Section::Goroutine) {
+      if (!parseProgramLine(cx, sc, sc.programs.back(), line, toks, lineNo)) return std::nullopt;
+      sc.programLines.back().emplace_back(line);
+      continue;
+    }
+    return fail(lineNo, toks[0].column,
+                fmt::format("expected a directive (title, narration, map, goroutine, granularity, schedule, expect), "
+                            "got {:?}{}",
+                            d, sawMap ? "" : " (map operations belong in the 'map' section)"));
+  }
+  if (!sawVersion) return fail(1, 1, fmt::format("expected 'gomaplab-race {}' as the first line", kScenarioVersion));
+  if (!sawMake) return fail(lineNo, 0, "expected a 'map' section with 'make KIND HINT' (or 'nil KIND')");
+  if (sc.programs.empty()) return fail(lineNo, 0, "expected at least one 'goroutine N' section");
+  for (auto& st : sc.schedule.steps)
+    if (st > sc.programs.size())
+      return fail(lineNo, 0, fmt::format("the schedule names goroutine {} but the scenario has {}", st, sc.programs.size()));
+  if (sc.expect && sc.expect->goroutine > static_cast<int>(sc.programs.size()))
+    return fail(sc.expect->line, 0,
+                fmt::format("expect names goroutine {} but the scenario has {}", sc.expect->goroutine, sc.programs.size()));
+  return sc;
+}
+
+std::optional<Scenario> loadScenario(const std::string& path, ScenarioError& err) {
+  std::string text;
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    text = ss.str();
+  } else {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+      err = ScenarioError{path, 0, 0, fmt::format("cannot open scenario: {}", std::strerror(errno))};
+      return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    text = ss.str();
+  }
+  return parseScenario(text, path, err);
+}
+
+std::string writeScenario(const Scenario& s) {
+  std::string o = fmt::format("gomaplab-race {}\n", s.version);
+  const char* lang[2] = {"en", "zh"};
+  for (int l = 0; l < 2; l++)
+    if (!s.title[l].empty()) o += fmt::format("title {} {}\n", lang[l], s.title[l]);
+  for (int l = 0; l < 2; l++) {
+    std::string_view n = s.narration[l];
+    while (!n.empty()) {
+      auto nl = n.find('\n');
+      o += fmt::format("narration {} {}\n", lang[l], n.substr(0, nl));
+      if (nl == std::string_view::npos) break;
+      n.remove_prefix(nl + 1);
+    }
+  }
+  o += "\nmap\n";
+  for (auto& l : s.mapLines) o += l + "\n";
+  for (std::size_t g = 0; g < s.programLines.size(); g++) {
+    o += fmt::format("\ngoroutine {}\n", g + 1);
+    for (auto& l : s.programLines[g]) o += l + "\n";
+  }
+  o += fmt::format("\ngranularity {}\n", granularityName(s.granularity));
+  o += fmt::format("schedule {}\n", formatSchedule(s.schedule));
+  if (s.expect) {
+    const Expectation& e = *s.expect;
+    switch (e.kind) {
+    case Expectation::Kind::Clean: o += "expect clean\n"; break;
+    case Expectation::Kind::Deadlock: o += "expect deadlock\n"; break;
+    case Expectation::Kind::Fatal: o += fmt::format("expect fatal {} {}\n", e.goroutine, e.message); break;
+    case Expectation::Kind::Panic: o += fmt::format("expect panic {} {}\n", e.goroutine, e.message); break;
+    case Expectation::Kind::Corrupt: {
+      o += "expect corrupt";
+      for (auto& k : e.corruptKinds) o += " " + k;
+      o += "\n";
+      break;
+    }
+    }
+  }
+  return o;
+}
+
+} // namespace gomap::race

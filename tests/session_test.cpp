@@ -1,0 +1,90 @@
+// Sessions: every event can be reached, forwards and backwards, and the state
+// there is exactly the state the engine had when it emitted that event.
+#include <gtest/gtest.h>
+
+#include "trace/session.hpp"
+
+using namespace gomap;
+
+namespace {
+KeyValue I(int64_t v) { return KeyValue::ofInt(KeyKind::Int64, v); }
+
+// Reference: run the same ops on a fresh map, pausing after every event, and
+// record the digest and header after each one.
+struct Reference {
+  std::vector<uint64_t> digests;
+  std::vector<int64_t> counts;
+};
+Reference reference(const std::vector<OpRequest>& ops) {
+  Reference ref;
+  auto m = AnyMap::create(KeyKind::Int64, 0);
+  EventBuffer buf;
+  m->setEventBuffer(&buf);
+  for (auto& r : ops) {
+    m->setPauseMask(~uint64_t{0});
+    auto run = m->start(r);
+    // Each step that pauses has just emitted one event; the last step runs
+    // from the op's final event (op_end) to its return and changes nothing.
+    while (run->step()) {
+      ref.digests.push_back(m->digest());
+      ref.counts.push_back(m->header().count);
+    }
+    m->setPauseMask(0);
+  }
+  EXPECT_EQ(buf.size(), ref.digests.size());
+  return ref;
+}
+} // namespace
+
+TEST(Session, SeekReachesEveryEventForwardsAndBackwards) {
+  std::vector<OpRequest> ops{{OpCode::Make, {}, 0}};
+  for (int i = 0; i < 120; i++) ops.push_back({OpCode::Put, I(i), i});
+  for (int i = 0; i < 120; i += 3) ops.push_back({OpCode::Del, I(i), 0});
+  ops.push_back({OpCode::Iter, {}, 0});
+  ops.push_back({OpCode::Clear, {}, 0});
+  Reference ref = reference(ops);
+
+  Session s(SessionConfig{});
+  for (auto& r : ops) s.append(r);
+  ASSERT_EQ(s.eventCount(), ref.digests.size());
+  // Backwards, one event at a time (the GUI's step back).
+  for (int64_t i = static_cast<int64_t>(s.eventCount()) - 1; i >= 0; i--) {
+    s.seek(i);
+    ASSERT_EQ(s.map().digest(), ref.digests[i]) << "event " << i;
+    ASSERT_EQ(s.map().header().count, ref.counts[i]) << "event " << i;
+  }
+  // Random jumps.
+  uint64_t x = 12345;
+  for (int j = 0; j < 300; j++) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t i = static_cast<int64_t>((x >> 33) % s.eventCount());
+    s.seek(i);
+    ASSERT_EQ(s.map().digest(), ref.digests[i]) << "event " << i;
+  }
+}
+
+TEST(Session, OpOfEventAndFirstEventAgree) {
+  Session s(SessionConfig{});
+  s.append({OpCode::Make, {}, 0});
+  s.appendSeed(7);
+  for (int i = 0; i < 20; i++) s.append({OpCode::Put, I(i), i});
+  for (std::size_t k = 0; k < s.opCount(); k++) {
+    if (k == 1) continue; // the seed op has no events
+    uint64_t first = s.firstEventOfOp(k);
+    EXPECT_EQ(s.opOfEvent(first), k);
+    EXPECT_EQ(s.event(first).kind, EventKind::OpBegin);
+  }
+}
+
+TEST(Session, AppendingAfterSeekingBackKeepsTheFutureUnlessTruncated) {
+  Session s(SessionConfig{});
+  s.append({OpCode::Make, {}, 0});
+  for (int i = 0; i < 50; i++) s.append({OpCode::Put, I(i), i});
+  uint64_t n = s.eventCount();
+  s.seek(static_cast<int64_t>(s.firstEventOfOp(10)));
+  s.truncateAfterCursor();
+  EXPECT_EQ(s.opCount(), 10u);
+  EXPECT_LT(s.eventCount(), n);
+  s.append({OpCode::Put, I(1000), 1});
+  EXPECT_EQ(s.map().header().count, 10); // puts 0..8 plus 1000
+}

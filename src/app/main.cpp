@@ -17,6 +17,9 @@
 #ifdef GOMAPLAB_WITH_GUI
 #include "ui/gui_app.hpp"
 #endif
+#ifdef GOMAPLAB_WITH_RACE
+#include "concurrency/race_cli.hpp"
+#endif
 
 namespace {
 
@@ -108,6 +111,22 @@ int main(int argc, char** argv) {
   screenshot->add_option("--lang", shot.language, "UI language: en or zh");
 #endif
 
+#ifdef GOMAPLAB_WITH_RACE
+  // ---- race: goroutines on one map (src/concurrency, issue 4) ----
+  gomap::race::RaceCliOptions raceOpts;
+  auto* race = app.add_subcommand("race", "run a race scenario (goroutines on one map) headless");
+  race->add_option("scenario", raceOpts.file, "race scenario file (- for standard input)")->required();
+  race->add_option("--schedule", raceOpts.schedule,
+                   "schedule: steps such as \"1 1 2x3\" [then roundrobin|random SEED], roundrobin[:Q], random:SEED");
+  race->add_option("--granularity", raceOpts.granularity, "statement or memory (overrides the scenario)");
+  race->add_flag("--explore", raceOpts.explore, "enumerate every distinct interleaving and count the outcomes");
+  race->add_flag("--events", raceOpts.events, "print the event stream as JSON lines (with the goroutine id)");
+  race->add_flag("--narration", raceOpts.narration, "print the scenario's title and narration first");
+  race->add_option("--lang", raceOpts.lang, "narration language: en or zh");
+  race->add_option("--max-steps", raceOpts.maxSteps, "stop a run after this many steps");
+  race->add_option("--max-interleavings", raceOpts.maxInterleavings, "stop exploring after this many interleavings");
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -117,6 +136,9 @@ int main(int argc, char** argv) {
   if (*dump) return gomap::app::runDump(dumpFile, ropts);
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
   if (*tui) return runInteractive(tuiFile, true);
+#ifdef GOMAPLAB_WITH_RACE
+  if (*race) return gomap::race::runRace(raceOpts, stdout, stderr);
+#endif
 #ifdef GOMAPLAB_WITH_GUI
   if (*screenshot) {
     if (!shotSize.empty() && std::sscanf(shotSize.c_str(), "%dx%d", &shot.width, &shot.height) != 2) {

@@ -305,7 +305,8 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
   for (int64_t v = lo;; v++) {
     for (auto& s : stmts) {
       std::vector<std::string> texts;
-      for (std::size_t i = 0; i < s.size(); i++) texts.push_back(substitute(s[i].text, var, v, i > 0 && numericKeys()));
+      for (std::size_t i = 0; i < s.size(); i++)
+        texts.push_back(substitute(s[i].text, var, v, i == 2 || (i == 1 && numericKeys())));
       Instr ins;
       if (!parseStatement(cx, sc, s, texts, lineNo, ins)) {
         if (v != lo) cx.err->message += fmt::format(" (with {}={})", var, v);

@@ -1,22 +1,24 @@
 #include "engine/coro.hpp"
 
-#include <array>
-#include <vector>
-
 namespace gomap::frame_pool {
 
 namespace {
+// Frames are recycled through intrusive free lists, one per 64-byte size class
+// up to 4 KiB: an operation costs no malloc once the pools are warm. The
+// thread_local is plain data (no constructor or destructor), so reaching it
+// costs no TLS guard; pooled frames live until the thread ends.
 constexpr std::size_t kGranule = 64;
-constexpr std::size_t kClasses = 32; // frames up to 2 KiB are pooled
+constexpr std::size_t kClasses = 64;
+constexpr std::size_t kMaxPooledPerClass = 4096;
 
-struct FreeLists {
-  std::array<std::vector<void*>, kClasses> lists;
-  ~FreeLists() {
-    for (auto& l : lists)
-      for (void* p : l) ::operator delete(p);
-  }
+struct FreeFrame {
+  FreeFrame* next;
 };
-thread_local FreeLists tl_pool;
+struct Pools {
+  FreeFrame* head[kClasses];
+  uint32_t count[kClasses];
+};
+thread_local Pools tl_pools;
 
 constexpr std::size_t classOf(std::size_t n) { return (n + kGranule - 1) / kGranule; }
 } // namespace
@@ -24,11 +26,10 @@ constexpr std::size_t classOf(std::size_t n) { return (n + kGranule - 1) / kGran
 void* allocate(std::size_t n) {
   std::size_t c = classOf(n);
   if (c < kClasses) {
-    auto& l = tl_pool.lists[c];
-    if (!l.empty()) {
-      void* p = l.back();
-      l.pop_back();
-      return p;
+    if (FreeFrame* f = tl_pools.head[c]) {
+      tl_pools.head[c] = f->next;
+      tl_pools.count[c]--;
+      return f;
     }
     return ::operator new(c * kGranule);
   }
@@ -37,15 +38,12 @@ void* allocate(std::size_t n) {
 
 void release(void* p, std::size_t n) noexcept {
   std::size_t c = classOf(n);
-  if (c < kClasses) {
-    auto& l = tl_pool.lists[c];
-    if (l.size() < 4096) {
-      try {
-        l.push_back(p);
-        return;
-      } catch (...) {
-      }
-    }
+  if (c < kClasses && tl_pools.count[c] < kMaxPooledPerClass) {
+    auto* f = static_cast<FreeFrame*>(p);
+    f->next = tl_pools.head[c];
+    tl_pools.head[c] = f;
+    tl_pools.count[c]++;
+    return;
   }
   ::operator delete(p);
 }

@@ -1,6 +1,10 @@
 #include "engine/events.hpp"
 
 #include <array>
+#include <cstdlib>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace gomap {
 
@@ -33,22 +37,40 @@ std::string_view messageText(Message m) {
   return "";
 }
 
+EventBuffer::~EventBuffer() { release(); }
+
 void EventBuffer::newChunk() {
-  chunks_.push_back(std::make_unique_for_overwrite<Event[]>(kChunk));
-  tail_ = chunks_.back().get();
+  if (used_ == chunks_.size()) {
+    constexpr std::size_t bytes = kChunk * sizeof(Event);
+    void* p = std::aligned_alloc(bytes, bytes);
+    if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    chunks_.push_back(static_cast<Event*>(p));
+  }
+  tail_ = chunks_[used_++];
   fill_ = 0;
 }
 
 void EventBuffer::truncate(std::size_t n) {
   if (n >= size()) return;
-  std::size_t keep = (n + kChunk - 1) >> kChunkBits;
-  chunks_.resize(keep);
-  if (keep == 0) {
-    clear();
+  used_ = (n + kChunk - 1) >> kChunkBits;
+  if (used_ == 0) {
+    tail_ = nullptr;
+    fill_ = kChunk;
     return;
   }
-  tail_ = chunks_.back().get();
-  fill_ = n - (keep - 1) * kChunk;
+  tail_ = chunks_[used_ - 1];
+  fill_ = n - (used_ - 1) * kChunk;
+}
+
+void EventBuffer::release() {
+  for (Event* c : chunks_) std::free(c);
+  chunks_.clear();
+  used_ = 0;
+  tail_ = nullptr;
+  fill_ = kChunk;
 }
 
 } // namespace gomap

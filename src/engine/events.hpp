@@ -224,27 +224,34 @@ static_assert(sizeof(Event) == 16, "events are 16-byte records");
 // buffer attached the engine skips it with one branch.
 class EventBuffer {
 public:
-  static constexpr std::size_t kChunkBits = 16;
+  // 2 MiB chunks, allocated for transparent huge pages: a long session takes
+  // few page faults per event.
+  static constexpr std::size_t kChunkBits = 17;
   static constexpr std::size_t kChunk = std::size_t{1} << kChunkBits;
 
+  EventBuffer() = default;
+  EventBuffer(const EventBuffer&) = delete;
+  EventBuffer& operator=(const EventBuffer&) = delete;
+  ~EventBuffer();
+
   void push(const Event& e) {
-    if (fill_ == kChunk) newChunk();
+    if (fill_ == kChunk) [[unlikely]] newChunk();
     tail_[fill_++] = e;
   }
-  std::size_t size() const { return chunks_.empty() ? 0 : (chunks_.size() - 1) * kChunk + fill_; }
+  std::size_t size() const { return used_ == 0 ? 0 : (used_ - 1) * kChunk + fill_; }
   const Event& operator[](std::size_t i) const { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
-  void clear() {
-    chunks_.clear();
-    tail_ = nullptr;
-    fill_ = kChunk;
-  }
+  // Forgets every event but keeps the memory for the next recording.
+  void clear() { truncate(0); }
   // Drops events from index n on (used when a session rewrites its future).
   void truncate(std::size_t n);
+  // Gives the memory back.
+  void release();
   std::size_t bytesReserved() const { return chunks_.size() * kChunk * sizeof(Event); }
 
 private:
   void newChunk();
-  std::vector<std::unique_ptr<Event[]>> chunks_;
+  std::vector<Event*> chunks_; // chunks_[0, used_) hold events; the rest are spare
+  std::size_t used_ = 0;
   Event* tail_ = nullptr;
   std::size_t fill_ = kChunk;
 };

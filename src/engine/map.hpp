@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/bucket_storage.hpp"
 #include "engine/coro.hpp"
 #include "engine/events.hpp"
 #include "engine/fastrand.hpp"
@@ -119,7 +120,7 @@ public:
   struct BucketArray {
     uint8_t b = 0;          // log2 of the number of main buckets
     uint32_t nbuckets = 0;  // buckets in the array: main + preallocated overflow pool
-    std::vector<bmap> array;
+    BucketStorage<bmap> array;
     std::deque<bmap> heap;  // overflow buckets from newobject while this array was h.buckets
   };
 
@@ -171,9 +172,15 @@ public:
   const StringPool& strings() const { return *strings_; }
 
   // Recording and stepping. pauseMask has bit k set to pause at EventKind k.
-  void setEventBuffer(EventBuffer* b) { events_ = b; }
+  void setEventBuffer(EventBuffer* b) {
+    events_ = b;
+    observed_ = events_ || pauseMask_;
+  }
   EventBuffer* eventBuffer() const { return events_; }
-  void setPauseMask(uint64_t m) { pauseMask_ = m; }
+  void setPauseMask(uint64_t m) {
+    pauseMask_ = m;
+    observed_ = events_ || pauseMask_;
+  }
   uint64_t pauseMask() const { return pauseMask_; }
   void setCursor(Cursor* c) { cursor_ = c; }
 
@@ -242,6 +249,7 @@ public:
   Snapshot snapshot() const {
     assert(inflight_ == 0);
     Snapshot s{h_, isNil_, {}, rng_.state(), mode_, pins_};
+    shared_ = true;
     s.allocs.reserve(allocs_.size());
     for (auto& a : allocs_) s.allocs.push_back(a);
     return s;
@@ -251,6 +259,7 @@ public:
     h_ = s.h;
     isNil_ = s.isNil;
     allocs_ = s.allocs;
+    shared_ = true;
     rng_.reseed(s.rng);
     mode_ = s.mode;
     pins_ = s.pins;
@@ -279,13 +288,13 @@ public:
   // errors and panics do not throw past this point.
   template <class T> OpResult run(Task<T>& task) {
     uint64_t savedMask = pauseMask_;
-    pauseMask_ = 0;
+    setPauseMask(0);
     Cursor c{task.handle()};
     Cursor* savedCursor = cursor_;
     cursor_ = &c;
     c.leaf.resume();
     cursor_ = savedCursor;
-    pauseMask_ = savedMask;
+    setPauseMask(savedMask);
     return finish(task);
   }
   // Resumes a started operation until its next pause or its end.
@@ -340,32 +349,43 @@ private:
   friend class MapTestPeer;
 
   // ---- events ----------------------------------------------------------------
-  struct Emit {
+  // GOMAP_EMIT(site, ...) records one event and, if the driver asked to pause at
+  // its kind, suspends the operation there. Nobody observing (no buffer, no
+  // pause) costs one predictable branch; recording without pausing costs the
+  // record itself, with no suspension point taken. It is a macro because
+  // co_await cannot be hidden inside a function.
+#define GOMAP_EMIT(...)                                                                                                \
+  do {                                                                                                                 \
+    if (observed_) [[unlikely]] {                                                                                      \
+      if (note(makeEvent(__VA_ARGS__))) co_await Pause{this};                                                          \
+    }                                                                                                                  \
+  } while (0)
+  static Event makeEvent(Site s, Loc l, uint64_t c = 0) { return Event::at(s, l, c); }
+  static Event makeEvent(Site s, uint16_t a = 0, uint32_t b = 0, uint64_t c = 0) { return Event::make(s, a, b, c); }
+  bool note(const Event& e) {
+    if (events_) events_->push(e);
+    return ((pauseMask_ >> static_cast<unsigned>(e.kind)) & 1) != 0;
+  }
+  struct Pause {
     Map* m;
-    Event ev;
-    bool await_ready() noexcept {
-      if (m->events_) m->events_->push(ev);
-      return ((m->pauseMask_ >> static_cast<unsigned>(ev.kind)) & 1) == 0;
-    }
-    void await_suspend(std::coroutine_handle<> h) noexcept { m->cursor_->leaf = h; }
-    void await_resume() noexcept {}
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) const noexcept { m->cursor_->leaf = h; }
+    void await_resume() const noexcept {}
   };
-  Emit emit(Site s, Loc l, uint64_t c = 0) { return Emit{this, Event::at(s, l, c)}; }
-  Emit emit(Site s, uint16_t a = 0, uint32_t b = 0, uint64_t c = 0) { return Emit{this, Event::make(s, a, b, c)}; }
 
   [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
 
-  void beginOp() {
+  void beginOp(bool writes) {
     ++inflight_;
-    prepareWrite();
+    if (writes && shared_) prepareWrite();
   }
   void endOp() {
-    if (--inflight_ == 0) collectGarbage();
+    if (--inflight_ == 0 && !graveyard_.empty()) collectGarbage();
   }
   // Ends the op on every exit path, including fatal errors thrown through it.
   struct OpScope {
     Map* m;
-    explicit OpScope(Map* mm) : m(mm) { m->beginOp(); }
+    OpScope(Map* mm, bool writes) : m(mm) { m->beginOp(writes); }
     ~OpScope() { m->endOp(); }
     OpScope(const OpScope&) = delete;
     OpScope& operator=(const OpScope&) = delete;
@@ -385,7 +405,7 @@ private:
     auto a = std::make_shared<BucketArray>();
     a->b = b;
     a->nbuckets = nbuckets;
-    a->array.resize(nbuckets); // zeroed: every tophash emptyRest, every overflow nil
+    a->array = BucketStorage<bmap>(nbuckets); // zeroed: every tophash emptyRest, every overflow nil
     uint32_t id;
     if (!freeIds_.empty()) {
       id = freeIds_.back();
@@ -417,6 +437,7 @@ private:
   void prepareWrite() {
     for (auto& a : allocs_)
       if (a && a.use_count() > 1) a = std::make_shared<BucketArray>(*a);
+    shared_ = false;
   }
 
   // makeBucketArray (L345): 2^b buckets plus, for b >= 4, a pool of spare
@@ -447,7 +468,7 @@ private:
     } else {
       buckets = *dirtyalloc;
       BucketArray& a = arrayOf(buckets);
-      std::fill(a.array.begin(), a.array.end(), bmap{});
+      a.array.zero();
       // The old heap overflow buckets are now unreachable. Drop them unless
       // another (racing) operation may still hold one.
       if (inflight_ <= 1) a.heap.clear();
@@ -564,8 +585,10 @@ private:
   std::vector<uint32_t> freeIds_;
   std::vector<uint32_t> graveyard_;
   int inflight_ = 0;
+  mutable bool shared_ = false; // allocations may be shared with a snapshot
 
   EventBuffer* events_ = nullptr;
+  bool observed_ = false; // events recorded or pauses requested: emit is live
   uint64_t pauseMask_ = 0;
   Cursor* cursor_ = nullptr;
 };

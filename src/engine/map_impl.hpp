@@ -8,8 +8,8 @@ namespace gomap {
 // makemap (L304): hash0 from fastrand, the smallest B that holds hint elements,
 // and the bucket array allocated now unless B == 0 (then lazily by mapassign).
 template <class KT> Task<void> Map<KT>::makemap(int64_t hint) {
-  OpScope scope(this);
-  co_await emit(Site::MakemapBegin, static_cast<uint16_t>(OpCode::Make), 0, static_cast<uint64_t>(hint));
+  OpScope scope(this, true);
+  GOMAP_EMIT(Site::MakemapBegin, static_cast<uint16_t>(OpCode::Make), 0, static_cast<uint64_t>(hint));
   // A hint whose bucket memory overflows or exceeds maxAlloc is treated as 0;
   // negative hints overflow as uintptr.
   unsigned __int128 mem = static_cast<unsigned __int128>(static_cast<uint64_t>(hint)) * bucketsize;
@@ -19,7 +19,7 @@ template <class KT> Task<void> Map<KT>::makemap(int64_t hint) {
   for (auto& a : allocs_) a.reset();
   rebuildFreeIds();
   h_.hash0 = rng_.fastrand();
-  co_await emit(Site::MakemapHash0, 0, 0, h_.hash0);
+  GOMAP_EMIT(Site::MakemapHash0, 0, 0, h_.hash0);
   uint8_t B = 0;
   while (overLoadFactor(hint, B)) B++;
   h_.B = B;
@@ -30,41 +30,41 @@ template <class KT> Task<void> Map<KT>::makemap(int64_t hint) {
       h_.extra = true;
       h_.nextOverflow = r.nextOverflow;
     }
-    co_await emit(Site::MakemapArray, h_.B, arrayOf(h_.buckets).nbuckets,
+    GOMAP_EMIT(Site::MakemapArray, h_.B, arrayOf(h_.buckets).nbuckets,
                   arrayOf(h_.buckets).nbuckets - bucketShift(h_.B));
   }
-  co_await emit(Site::MakemapEnd, static_cast<uint16_t>(Outcome::Ok));
+  GOMAP_EMIT(Site::MakemapEnd, static_cast<uint16_t>(Outcome::Ok));
 }
 
 // mapassign (L578) followed by the elem store the compiled code does with the
 // pointer mapassign returns: *mapassign(t, h, &k) = v.
 template <class KT> Task<void> Map<KT>::mapassign(Slot key, int64_t val) {
-  OpScope scope(this);
-  co_await emit(Site::AssignBegin, static_cast<uint16_t>(OpCode::Put));
+  OpScope scope(this, true);
+  GOMAP_EMIT(Site::AssignBegin, static_cast<uint16_t>(OpCode::Put));
   if (isNil_) {
-    co_await emit(Site::AssignNilPanic, 0, static_cast<uint32_t>(Message::NilMapWrite));
+    GOMAP_EMIT(Site::AssignNilPanic, 0, static_cast<uint32_t>(Message::NilMapWrite));
     throw GoPanic{Message::NilMapWrite};
   }
   if (h_.flags & hashWriting) {
-    co_await emit(Site::AssignEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
+    GOMAP_EMIT(Site::AssignEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
     fatalNow(Message::ConcurrentMapWrites);
   }
   const uint64_t hash = hasher(key, h_.hash0);
-  co_await emit(Site::AssignHash, h_.B, tophash(hash), hash);
+  GOMAP_EMIT(Site::AssignHash, h_.B, tophash(hash), hash);
 
   // Set hashWriting after calling t.hasher, since t.hasher may panic, in which
   // case we have not actually done a write. (h.flags ^= hashWriting: a load,
   // then a store.)
   {
     uint8_t f = h_.flags;
-    co_await emit(Site::AssignFlagsLoad, f);
+    GOMAP_EMIT(Site::AssignFlagsLoad, f);
     h_.flags = f ^ hashWriting;
-    co_await emit(Site::AssignFlagsXor, f, h_.flags);
+    GOMAP_EMIT(Site::AssignFlagsXor, f, h_.flags);
   }
 
   if (h_.buckets == nilBucket) {
     h_.buckets = refOf(newAllocation(0, 1), 0); // newobject(t.bucket)
-    co_await emit(Site::AssignNewobject, 0, 1, 0);
+    GOMAP_EMIT(Site::AssignNewobject, 0, 1, 0);
   }
 
   bmap* b;
@@ -81,7 +81,7 @@ again:
     bref = offset(h_.buckets, bucket);
     b = &at(bref);
     loc = Loc{false, static_cast<uint32_t>(bucket), 0, 0};
-    co_await emit(Site::AssignBucket, loc, hash);
+    GOMAP_EMIT(Site::AssignBucket, loc, hash);
 
     insertb = nullptr;
     inserti = 0;
@@ -94,12 +94,12 @@ again:
             insertb = b;
             inserti = i;
             insertLoc = loc;
-            co_await emit(Site::AssignTophash, loc,
+            GOMAP_EMIT(Site::AssignTophash, loc,
                           th | uint64_t{top} << 8 |
                               uint64_t(th == emptyRest ? TophashOutcome::EmptyRestStop : TophashOutcome::Empty) << 16);
-            co_await emit(Site::AssignInsertSlot, loc, 1);
+            GOMAP_EMIT(Site::AssignInsertSlot, loc, 1);
           } else {
-            co_await emit(Site::AssignTophash, loc,
+            GOMAP_EMIT(Site::AssignTophash, loc,
                           th | uint64_t{top} << 8 |
                               uint64_t(th == emptyRest  ? TophashOutcome::EmptyRestStop
                                        : isEmpty(th)   ? TophashOutcome::Empty
@@ -109,19 +109,19 @@ again:
           if (th == emptyRest) goto notFound;
           continue;
         }
-        co_await emit(Site::AssignTophash, loc, th | uint64_t{top} << 8 | uint64_t(TophashOutcome::Match) << 16);
+        GOMAP_EMIT(Site::AssignTophash, loc, th | uint64_t{top} << 8 | uint64_t(TophashOutcome::Match) << 16);
         const bool equal = keyEqual(key, b->keys[i]);
-        co_await emit(Site::AssignKeyCompare, loc, equal);
+        GOMAP_EMIT(Site::AssignKeyCompare, loc, equal);
         if (!equal) continue;
         // Already have a mapping for key. Update it.
         if constexpr (KT::needKeyUpdate) {
           b->keys[i] = key;
-          co_await emit(Site::AssignKeyUpdate, loc);
+          GOMAP_EMIT(Site::AssignKeyUpdate, loc);
         }
         insertb = b;
         inserti = i;
         insertLoc = loc;
-        co_await emit(Site::AssignInsertSlot, loc, 2);
+        GOMAP_EMIT(Site::AssignInsertSlot, loc, 2);
         goto done;
       }
       if (b->overflow == nilBucket) break;
@@ -146,49 +146,49 @@ again:
     insertb = &at(ovf);
     inserti = 0;
     insertLoc = newLoc;
-    co_await emit(Site::AssignNewOverflowSlot, insertLoc, 3);
+    GOMAP_EMIT(Site::AssignNewOverflowSlot, insertLoc, 3);
   }
 
   // Store the new key at the insert position.
   insertb->keys[inserti] = key;
   insertb->tophash[inserti] = top;
-  co_await emit(Site::AssignStore, insertLoc, top);
+  GOMAP_EMIT(Site::AssignStore, insertLoc, top);
   h_.count++;
-  co_await emit(Site::AssignCount, 0, 0, static_cast<uint64_t>(h_.count));
+  GOMAP_EMIT(Site::AssignCount, 0, 0, static_cast<uint64_t>(h_.count));
 
 done:
   if ((h_.flags & hashWriting) == 0) {
-    co_await emit(Site::AssignExitCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
+    GOMAP_EMIT(Site::AssignExitCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
     fatalNow(Message::ConcurrentMapWrites);
   }
   {
     uint8_t f = h_.flags;
-    co_await emit(Site::AssignExitFlagsLoad, f);
+    GOMAP_EMIT(Site::AssignExitFlagsLoad, f);
     h_.flags = f & ~hashWriting;
-    co_await emit(Site::AssignExitFlagsClear, f, h_.flags);
+    GOMAP_EMIT(Site::AssignExitFlagsClear, f, h_.flags);
   }
   // The caller stores the value through the returned pointer, after the map
   // has already dropped hashWriting.
   insertb->elems[inserti] = val;
-  co_await emit(Site::AssignElemWrite, insertLoc, static_cast<uint64_t>(val));
-  co_await emit(Site::AssignEnd, static_cast<uint16_t>(Outcome::Ok));
+  GOMAP_EMIT(Site::AssignElemWrite, insertLoc, static_cast<uint64_t>(val));
+  GOMAP_EMIT(Site::AssignEnd, static_cast<uint16_t>(Outcome::Ok));
 }
 
 // mapaccess2 (L456): v, ok := m[k]. Reads never change the map and never help
 // a growth along; during a grow they search the old bucket until it is evacuated.
 template <class KT> Task<AccessResult> Map<KT>::mapaccess2(Slot key) {
-  OpScope scope(this);
-  co_await emit(Site::AccessBegin, static_cast<uint16_t>(OpCode::Get));
+  OpScope scope(this, false);
+  GOMAP_EMIT(Site::AccessBegin, static_cast<uint16_t>(OpCode::Get));
   if (isNil_ || h_.count == 0) {
-    co_await emit(Site::AccessEnd, static_cast<uint16_t>(Outcome::Ok));
+    GOMAP_EMIT(Site::AccessEnd, static_cast<uint16_t>(Outcome::Ok));
     co_return AccessResult{};
   }
   if (h_.flags & hashWriting) {
-    co_await emit(Site::AccessEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentReadWrite));
+    GOMAP_EMIT(Site::AccessEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentReadWrite));
     fatalNow(Message::ConcurrentReadWrite);
   }
   const uint64_t hash = hasher(key, h_.hash0);
-  co_await emit(Site::AccessHash, h_.B, tophash(hash), hash);
+  GOMAP_EMIT(Site::AccessHash, h_.B, tophash(hash), hash);
   uint64_t m = bucketMask(h_.B);
   bmap* b = &at(offset(h_.buckets, hash & m));
   Loc loc{false, static_cast<uint32_t>(hash & m), 0, 0};
@@ -201,7 +201,7 @@ template <class KT> Task<AccessResult> Map<KT>::mapaccess2(Slot key) {
       loc = Loc{true, static_cast<uint32_t>(hash & m), 0, 0};
     }
   }
-  co_await emit(Site::AccessBucket, loc, hash);
+  GOMAP_EMIT(Site::AccessBucket, loc, hash);
   const uint8_t top = tophash(hash);
   for (; b != nullptr; b = b->overflow ? &at(b->overflow) : nullptr, loc.chain++) {
     for (uint8_t i = 0; i < bucketCnt; i++) {
@@ -209,7 +209,7 @@ template <class KT> Task<AccessResult> Map<KT>::mapaccess2(Slot key) {
       const uint8_t th = b->tophash[i];
       if (th != top) {
         const bool stop = th == emptyRest;
-        co_await emit(Site::AccessTophash, loc,
+        GOMAP_EMIT(Site::AccessTophash, loc,
                       th | uint64_t{top} << 8 |
                           uint64_t(stop ? TophashOutcome::EmptyRestStop
                                    : isEmpty(th) ? TophashOutcome::Empty
@@ -219,19 +219,19 @@ template <class KT> Task<AccessResult> Map<KT>::mapaccess2(Slot key) {
         if (stop) goto notFound;
         continue;
       }
-      co_await emit(Site::AccessTophash, loc, th | uint64_t{top} << 8 | uint64_t(TophashOutcome::Match) << 16);
+      GOMAP_EMIT(Site::AccessTophash, loc, th | uint64_t{top} << 8 | uint64_t(TophashOutcome::Match) << 16);
       const bool equal = keyEqual(key, b->keys[i]);
-      co_await emit(Site::AccessKeyCompare, loc, equal);
+      GOMAP_EMIT(Site::AccessKeyCompare, loc, equal);
       if (equal) {
         const int64_t v = b->elems[i];
-        co_await emit(Site::AccessResult, loc, static_cast<uint64_t>(v));
-        co_await emit(Site::AccessEnd, static_cast<uint16_t>(Outcome::Ok));
+        GOMAP_EMIT(Site::AccessResult, loc, static_cast<uint64_t>(v));
+        GOMAP_EMIT(Site::AccessEnd, static_cast<uint16_t>(Outcome::Ok));
         co_return AccessResult{true, v};
       }
     }
   }
 notFound:
-  co_await emit(Site::AccessEnd, static_cast<uint16_t>(Outcome::Ok));
+  GOMAP_EMIT(Site::AccessEnd, static_cast<uint16_t>(Outcome::Ok));
   co_return AccessResult{};
 }
 
@@ -239,30 +239,30 @@ notFound:
 // follows it, it and the emptyOne cells before it become emptyRest, so later
 // searches can stop early.
 template <class KT> Task<void> Map<KT>::mapdelete(Slot key) {
-  OpScope scope(this);
-  co_await emit(Site::DeleteBegin, static_cast<uint16_t>(OpCode::Del));
+  OpScope scope(this, true);
+  GOMAP_EMIT(Site::DeleteBegin, static_cast<uint16_t>(OpCode::Del));
   if (isNil_ || h_.count == 0) {
-    co_await emit(Site::DeleteEnd, static_cast<uint16_t>(Outcome::Ok));
+    GOMAP_EMIT(Site::DeleteEnd, static_cast<uint16_t>(Outcome::Ok));
     co_return;
   }
   if (h_.flags & hashWriting) {
-    co_await emit(Site::DeleteEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
+    GOMAP_EMIT(Site::DeleteEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
     fatalNow(Message::ConcurrentMapWrites);
   }
   const uint64_t hash = hasher(key, h_.hash0);
-  co_await emit(Site::DeleteHash, h_.B, tophash(hash), hash);
+  GOMAP_EMIT(Site::DeleteHash, h_.B, tophash(hash), hash);
   {
     uint8_t f = h_.flags;
-    co_await emit(Site::DeleteFlagsLoad, f);
+    GOMAP_EMIT(Site::DeleteFlagsLoad, f);
     h_.flags = f ^ hashWriting;
-    co_await emit(Site::DeleteFlagsXor, f, h_.flags);
+    GOMAP_EMIT(Site::DeleteFlagsXor, f, h_.flags);
   }
   const uint64_t bucket = hash & bucketMask(h_.B);
   if (growing()) co_await growWork(bucket);
   bmap* b = &at(offset(h_.buckets, bucket));
   bmap* const bOrig = b;
   Loc loc{false, static_cast<uint32_t>(bucket), 0, 0};
-  co_await emit(Site::DeleteBucket, loc, hash);
+  GOMAP_EMIT(Site::DeleteBucket, loc, hash);
   const uint8_t top = tophash(hash);
   for (; b != nullptr; b = b->overflow ? &at(b->overflow) : nullptr, loc.chain++) {
     for (uint8_t i = 0; i < bucketCnt; i++) {
@@ -270,7 +270,7 @@ template <class KT> Task<void> Map<KT>::mapdelete(Slot key) {
       const uint8_t th = b->tophash[i];
       if (th != top) {
         const bool stop = th == emptyRest;
-        co_await emit(Site::DeleteTophash, loc,
+        GOMAP_EMIT(Site::DeleteTophash, loc,
                       th | uint64_t{top} << 8 |
                           uint64_t(stop ? TophashOutcome::EmptyRestStop
                                    : isEmpty(th) ? TophashOutcome::Empty
@@ -279,9 +279,9 @@ template <class KT> Task<void> Map<KT>::mapdelete(Slot key) {
         if (stop) goto search_done;
         continue;
       }
-      co_await emit(Site::DeleteTophash, loc, th | uint64_t{top} << 8 | uint64_t(TophashOutcome::Match) << 16);
+      GOMAP_EMIT(Site::DeleteTophash, loc, th | uint64_t{top} << 8 | uint64_t(TophashOutcome::Match) << 16);
       const bool equal = keyEqual(key, b->keys[i]);
-      co_await emit(Site::DeleteKeyCompare, loc, equal);
+      GOMAP_EMIT(Site::DeleteKeyCompare, loc, equal);
       if (!equal) continue;
       // Only clear the key if there are pointers in it (for strings, as
       // mapdelete_faststr does: the data pointer goes, the length stays).
@@ -291,7 +291,7 @@ template <class KT> Task<void> Map<KT>::mapdelete(Slot key) {
       }
       b->elems[i] = 0;
       b->tophash[i] = emptyOne;
-      co_await emit(Site::DeleteClear, loc);
+      GOMAP_EMIT(Site::DeleteClear, loc);
       // If the bucket now ends in a bunch of emptyOne states, change those to
       // emptyRest states.
       {
@@ -306,7 +306,7 @@ template <class KT> Task<void> Map<KT>::mapdelete(Slot key) {
           for (;;) {
             b->tophash[j] = emptyRest;
             loc.slot = j;
-            co_await emit(Site::DeleteEmptyRest, loc);
+            GOMAP_EMIT(Site::DeleteEmptyRest, loc);
             if (j == 0) {
               if (b == bOrig) break; // beginning of initial bucket, we're done.
               // Find the previous bucket, continue at its last entry.
@@ -326,28 +326,28 @@ template <class KT> Task<void> Map<KT>::mapdelete(Slot key) {
         }
       }
       h_.count--;
-      co_await emit(Site::DeleteCount, 0, 0, static_cast<uint64_t>(h_.count));
+      GOMAP_EMIT(Site::DeleteCount, 0, 0, static_cast<uint64_t>(h_.count));
       // Reset the hash seed to make it more difficult for attackers to
       // repeatedly trigger hash collisions (issue 25237).
       if (h_.count == 0) {
         h_.hash0 = rng_.fastrand();
-        co_await emit(Site::DeleteReseed, 0, 0, h_.hash0);
+        GOMAP_EMIT(Site::DeleteReseed, 0, 0, h_.hash0);
       }
       goto search_done;
     }
   }
 search_done:
   if ((h_.flags & hashWriting) == 0) {
-    co_await emit(Site::DeleteExitCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
+    GOMAP_EMIT(Site::DeleteExitCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
     fatalNow(Message::ConcurrentMapWrites);
   }
   {
     uint8_t f = h_.flags;
-    co_await emit(Site::DeleteExitFlagsLoad, f);
+    GOMAP_EMIT(Site::DeleteExitFlagsLoad, f);
     h_.flags = f & ~hashWriting;
-    co_await emit(Site::DeleteExitFlagsClear, f, h_.flags);
+    GOMAP_EMIT(Site::DeleteExitFlagsClear, f, h_.flags);
   }
-  co_await emit(Site::DeleteEnd, static_cast<uint16_t>(Outcome::Ok));
+  GOMAP_EMIT(Site::DeleteEnd, static_cast<uint16_t>(Outcome::Ok));
 }
 
 // newoverflow (L246): take the next preallocated overflow bucket if any (the
@@ -380,7 +380,7 @@ template <class KT> Task<BucketRef> Map<KT>::newoverflow(BucketRef bref, Loc new
     const uint32_t mask = (uint32_t{1} << (h_.B - 15)) - 1;
     const bool inc = (rng_.fastrand() & mask) == 0;
     if (inc) h_.noverflow++;
-    co_await emit(Site::IncrNoverflow, h_.noverflow, 0, inc);
+    GOMAP_EMIT(Site::IncrNoverflow, h_.noverflow, 0, inc);
   }
   if constexpr (!KT::hasPointers) {
     // createOverflow + append: keeps pointer-free overflow buckets alive for the GC.
@@ -391,7 +391,7 @@ template <class KT> Task<BucketRef> Map<KT>::newoverflow(BucketRef bref, Loc new
   at(bref).overflow = ovf;
   const uint32_t idx = indexOf(ovf);
   const uint32_t pre = idx < arrayOf(ovf).nbuckets ? idx : 0xffffffffu;
-  co_await emit(site, newLoc,
+  GOMAP_EMIT(site, newLoc,
                 uint64_t{pre} | uint64_t{h_.noverflow} << 32 | uint64_t{fromPool} << 48);
   co_return ovf;
 }
@@ -409,10 +409,10 @@ template <class KT> Task<void> Map<KT>::hashGrow() {
     h_.flags |= sameSizeGrow;
     trigger |= kGrowSameSize;
   }
-  co_await emit(Site::HashGrowBegin, static_cast<uint16_t>(h_.B + bigger), trigger, bucketShift(h_.B));
+  GOMAP_EMIT(Site::HashGrowBegin, static_cast<uint16_t>(h_.B + bigger), trigger, bucketShift(h_.B));
   const BucketRef oldbuckets = h_.buckets;
   ArrayResult r = makeBucketArray(h_.B + bigger);
-  co_await emit(Site::HashGrowArray, static_cast<uint16_t>(h_.B + bigger), arrayOf(r.buckets).nbuckets,
+  GOMAP_EMIT(Site::HashGrowArray, static_cast<uint16_t>(h_.B + bigger), arrayOf(r.buckets).nbuckets,
                 arrayOf(r.buckets).nbuckets - bucketShift(h_.B + bigger));
 
   uint8_t flags = h_.flags & ~(iterator | oldIterator);
@@ -428,7 +428,7 @@ template <class KT> Task<void> Map<KT>::hashGrow() {
   if (h_.extra && h_.hasOverflow) {
     // Promote current overflow buckets to the old generation.
     if (h_.hasOldOverflow) {
-      co_await emit(Site::ThrowBadMapState, 0, static_cast<uint32_t>(Message::OldoverflowNotNil));
+      GOMAP_EMIT(Site::ThrowBadMapState, 0, static_cast<uint32_t>(Message::OldoverflowNotNil));
       fatalNow(Message::OldoverflowNotNil);
     }
     h_.hasOldOverflow = true;
@@ -440,13 +440,13 @@ template <class KT> Task<void> Map<KT>::hashGrow() {
     h_.extra = true;
     h_.nextOverflow = r.nextOverflow;
   }
-  co_await emit(Site::HashGrowCommit, before, h_.flags, noldbuckets());
+  GOMAP_EMIT(Site::HashGrowCommit, before, h_.flags, noldbuckets());
 }
 
 // growWork (L1128): evacuate the old bucket the write is about to use, then one
 // more (at nevacuate) to make progress.
 template <class KT> Task<void> Map<KT>::growWork(uint64_t bucket) {
-  co_await emit(Site::GrowWorkBegin, 0, static_cast<uint32_t>(bucket), bucket & oldbucketmask());
+  GOMAP_EMIT(Site::GrowWorkBegin, 0, static_cast<uint32_t>(bucket), bucket & oldbucketmask());
   co_await evacuate(bucket & oldbucketmask());
   if (growing()) co_await evacuate(h_.nevacuate);
 }
@@ -458,7 +458,7 @@ template <class KT> Task<void> Map<KT>::evacuate(uint64_t oldbucket) {
   bmap* b = &at(offset(h_.oldbuckets, oldbucket));
   const uint64_t newbit = noldbuckets();
   const bool already = evacuated(*b);
-  co_await emit(Site::EvacuateBegin, 0, static_cast<uint32_t>(oldbucket), already);
+  GOMAP_EMIT(Site::EvacuateBegin, 0, static_cast<uint32_t>(oldbucket), already);
   if (!already) {
     struct EvacDst {
       BucketRef ref;
@@ -490,7 +490,7 @@ template <class KT> Task<void> Map<KT>::evacuate(uint64_t oldbucket) {
         }
         src.slot = i;
         if (top < minTopHash) {
-          co_await emit(Site::ThrowBadMapState, src, static_cast<uint64_t>(Message::BadMapState));
+          GOMAP_EMIT(Site::ThrowBadMapState, src, static_cast<uint64_t>(Message::BadMapState));
           fatalNow(Message::BadMapState);
         }
         uint8_t useY = 0;
@@ -520,7 +520,7 @@ template <class KT> Task<void> Map<KT>::evacuate(uint64_t oldbucket) {
         dst.b->tophash[dst.i & (bucketCnt - 1)] = top;
         dst.b->keys[dst.i] = b->keys[i];
         dst.b->elems[dst.i] = b->elems[i];
-        co_await emit(Site::EvacuateCell, src,
+        GOMAP_EMIT(Site::EvacuateCell, src,
                       uint64_t{dst.i} | uint64_t{useY} << 3 | uint64_t{std::min<uint16_t>(dst.loc.chain, 4095)} << 4 |
                           uint64_t{top} << 16 | uint64_t(std::countr_zero(newbit)) << 24 | (hash & 0xffffffffu) << 32);
         dst.i++;
@@ -534,9 +534,9 @@ template <class KT> Task<void> Map<KT>::evacuate(uint64_t oldbucket) {
       std::fill(std::begin(ob.keys), std::end(ob.keys), Slot{});
       std::fill(std::begin(ob.elems), std::end(ob.elems), 0);
       ob.overflow = nilBucket;
-      co_await emit(Site::EvacuateClearOld, 0, static_cast<uint32_t>(oldbucket));
+      GOMAP_EMIT(Site::EvacuateClearOld, 0, static_cast<uint32_t>(oldbucket));
     }
-    co_await emit(Site::EvacuateDone, moved, static_cast<uint32_t>(oldbucket));
+    GOMAP_EMIT(Site::EvacuateDone, moved, static_cast<uint32_t>(oldbucket));
   }
   if (oldbucket == h_.nevacuate) co_await advanceEvacuationMark(newbit);
 }
@@ -549,7 +549,7 @@ template <class KT> Task<void> Map<KT>::advanceEvacuationMark(uint64_t newbit) {
   uint64_t stop = h_.nevacuate + 1024;
   if (stop > newbit) stop = newbit;
   while (h_.nevacuate != stop && evacuated(at(offset(h_.oldbuckets, h_.nevacuate)))) h_.nevacuate++;
-  co_await emit(Site::AdvanceMark, 0, static_cast<uint32_t>(h_.nevacuate), prev);
+  GOMAP_EMIT(Site::AdvanceMark, 0, static_cast<uint32_t>(h_.nevacuate), prev);
   if (h_.nevacuate == newbit) {
     // Growing is all done. Free the old main bucket array and old overflow buckets.
     retire(h_.oldbuckets);
@@ -559,28 +559,28 @@ template <class KT> Task<void> Map<KT>::advanceEvacuationMark(uint64_t newbit) {
       h_.oldOverflowLen = 0;
     }
     h_.flags &= ~sameSizeGrow;
-    co_await emit(Site::AdvanceMarkDone, h_.B);
+    GOMAP_EMIT(Site::AdvanceMarkDone, h_.B);
   }
 }
 
 // mapclear (L993): everything goes, the bucket array is zeroed in place and
 // its overflow pool rebuilt; B stays.
 template <class KT> Task<void> Map<KT>::mapclear() {
-  OpScope scope(this);
-  co_await emit(Site::ClearBegin, static_cast<uint16_t>(OpCode::Clear));
+  OpScope scope(this, true);
+  GOMAP_EMIT(Site::ClearBegin, static_cast<uint16_t>(OpCode::Clear));
   if (isNil_ || h_.count == 0) {
-    co_await emit(Site::ClearEnd, static_cast<uint16_t>(Outcome::Ok));
+    GOMAP_EMIT(Site::ClearEnd, static_cast<uint16_t>(Outcome::Ok));
     co_return;
   }
   if (h_.flags & hashWriting) {
-    co_await emit(Site::ClearEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
+    GOMAP_EMIT(Site::ClearEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
     fatalNow(Message::ConcurrentMapWrites);
   }
   {
     uint8_t f = h_.flags;
-    co_await emit(Site::ClearFlagsLoad, f);
+    GOMAP_EMIT(Site::ClearFlagsLoad, f);
     h_.flags = f ^ hashWriting;
-    co_await emit(Site::ClearFlagsXor, f, h_.flags);
+    GOMAP_EMIT(Site::ClearFlagsXor, f, h_.flags);
   }
   const uint8_t before = h_.flags;
   h_.flags &= ~sameSizeGrow;
@@ -589,9 +589,9 @@ template <class KT> Task<void> Map<KT>::mapclear() {
   h_.nevacuate = 0;
   h_.noverflow = 0;
   h_.count = 0;
-  co_await emit(Site::ClearReset, before, h_.flags);
+  GOMAP_EMIT(Site::ClearReset, before, h_.flags);
   h_.hash0 = rng_.fastrand();
-  co_await emit(Site::ClearReseed, 0, 0, h_.hash0);
+  GOMAP_EMIT(Site::ClearReseed, 0, 0, h_.hash0);
   // Keep the mapextra allocation but clear any extra information.
   if (h_.extra) {
     h_.hasOverflow = h_.hasOldOverflow = false;
@@ -600,29 +600,29 @@ template <class KT> Task<void> Map<KT>::mapclear() {
   }
   ArrayResult r = makeBucketArray(h_.B, h_.buckets);
   if (r.nextOverflow != nilBucket) h_.nextOverflow = r.nextOverflow;
-  co_await emit(Site::ClearArray, h_.B, arrayOf(h_.buckets).nbuckets);
+  GOMAP_EMIT(Site::ClearArray, h_.B, arrayOf(h_.buckets).nbuckets);
   if ((h_.flags & hashWriting) == 0) {
-    co_await emit(Site::ClearExitCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
+    GOMAP_EMIT(Site::ClearExitCheck, 0, static_cast<uint32_t>(Message::ConcurrentMapWrites));
     fatalNow(Message::ConcurrentMapWrites);
   }
   {
     uint8_t f = h_.flags;
-    co_await emit(Site::ClearExitFlagsLoad, f);
+    GOMAP_EMIT(Site::ClearExitFlagsLoad, f);
     h_.flags = f & ~hashWriting;
-    co_await emit(Site::ClearExitFlagsClear, f, h_.flags);
+    GOMAP_EMIT(Site::ClearExitFlagsClear, f, h_.flags);
   }
-  co_await emit(Site::ClearEnd, static_cast<uint16_t>(Outcome::Ok));
+  GOMAP_EMIT(Site::ClearEnd, static_cast<uint16_t>(Outcome::Ok));
 }
 
 // mapiterinit (L815): snapshot B and the bucket array, pick a random start
 // bucket and a random offset within buckets, mark the map as iterated.
 template <class KT> Task<void> Map<KT>::mapiterinit(Iter& it) {
   it = Iter{};
-  beginOp();
+  beginOp(true); // sets the iterator flags
   it.started = true;
-  co_await emit(Site::IterInitBegin, static_cast<uint16_t>(OpCode::Iter));
+  GOMAP_EMIT(Site::IterInitBegin, static_cast<uint16_t>(OpCode::Iter));
   if (isNil_ || h_.count == 0) {
-    co_await emit(Site::IterNextEnd);
+    GOMAP_EMIT(Site::IterNextEnd);
     iterDone(it);
     co_return;
   }
@@ -640,10 +640,10 @@ template <class KT> Task<void> Map<KT>::mapiterinit(Iter& it) {
   it.startBucket = r & bucketMask(h_.B);
   it.offset = static_cast<uint8_t>((r >> h_.B) & (bucketCnt - 1));
   it.bucket = it.startBucket;
-  co_await emit(Site::IterInitRand, it.offset, static_cast<uint32_t>(it.startBucket), r);
+  GOMAP_EMIT(Site::IterInitRand, it.offset, static_cast<uint32_t>(it.startBucket), r);
   const uint8_t old = h_.flags;
   if ((old & (iterator | oldIterator)) != (iterator | oldIterator)) h_.flags |= iterator | oldIterator;
-  co_await emit(Site::IterInitFlags, old, h_.flags);
+  GOMAP_EMIT(Site::IterInitFlags, old, h_.flags);
   co_await mapiternext(it);
 }
 
@@ -654,7 +654,7 @@ template <class KT> Task<void> Map<KT>::mapiterinit(Iter& it) {
 template <class KT> Task<void> Map<KT>::mapiternext(Iter& it) {
   if (!it.started) co_return;
   if (h_.flags & hashWriting) {
-    co_await emit(Site::IterNextEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentIterationWrite));
+    GOMAP_EMIT(Site::IterNextEntryCheck, 0, static_cast<uint32_t>(Message::ConcurrentIterationWrite));
     fatalNow(Message::ConcurrentIterationWrite);
   }
   uint64_t bucket = it.bucket;
@@ -668,7 +668,7 @@ template <class KT> Task<void> Map<KT>::mapiternext(Iter& it) {
       if (bucket == it.startBucket && it.wrapped) {
         // End of iteration.
         it.valid = false;
-        co_await emit(Site::IterNextEnd);
+        GOMAP_EMIT(Site::IterNextEnd);
         iterDone(it);
         co_return;
       }
@@ -693,7 +693,7 @@ template <class KT> Task<void> Map<KT>::mapiternext(Iter& it) {
         checkBucket = noCheck;
       }
       if (!fromOld) bloc = Loc{it.bucketsRef != h_.buckets && it.bucketsRef == h_.oldbuckets, static_cast<uint32_t>(bucket), 0, 0};
-      co_await emit(Site::IterNextBucket, bloc, checkBucket);
+      GOMAP_EMIT(Site::IterNextBucket, bloc, checkBucket);
       bucket++;
       if (bucket == bucketShift(it.B)) {
         bucket = 0;
@@ -715,13 +715,13 @@ template <class KT> Task<void> Map<KT>::mapiternext(Iter& it) {
           // bucket in the iteration, skip it.
           const uint64_t hash = hasher(k, h_.hash0);
           if ((hash & itMask) != checkBucket) {
-            co_await emit(Site::IterNextSkip, loc, static_cast<uint64_t>(IterSkip::OtherHalf));
+            GOMAP_EMIT(Site::IterNextSkip, loc, static_cast<uint64_t>(IterSkip::OtherHalf));
             continue;
           }
         } else {
           // NaN: the low bit of tophash decides, as evacuate does.
           if ((checkBucket >> (it.B - 1)) != static_cast<uint64_t>(th & 1)) {
-            co_await emit(Site::IterNextSkip, loc, static_cast<uint64_t>(IterSkip::OtherHalf));
+            GOMAP_EMIT(Site::IterNextSkip, loc, static_cast<uint64_t>(IterSkip::OtherHalf));
             continue;
           }
         }
@@ -731,7 +731,7 @@ template <class KT> Task<void> Map<KT>::mapiternext(Iter& it) {
         // updated): return it.
         it.key = k;
         it.elem = b->elems[offi];
-        co_await emit(Site::IterNextYield, loc, 0);
+        GOMAP_EMIT(Site::IterNextYield, loc, 0);
       } else {
         // The table has grown since the iterator started; the golden data is
         // elsewhere. Look it up in the current table (it may be deleted,
@@ -739,12 +739,12 @@ template <class KT> Task<void> Map<KT>::mapiternext(Iter& it) {
         Slot rk;
         int64_t re;
         if (!mapaccessK(k, rk, re)) {
-          co_await emit(Site::IterNextSkip, loc, static_cast<uint64_t>(IterSkip::Deleted));
+          GOMAP_EMIT(Site::IterNextSkip, loc, static_cast<uint64_t>(IterSkip::Deleted));
           continue;
         }
         it.key = rk;
         it.elem = re;
-        co_await emit(Site::IterNextYield, loc, 1);
+        GOMAP_EMIT(Site::IterNextYield, loc, 1);
       }
       it.valid = true;
       it.bucket = bucket;

@@ -143,7 +143,19 @@ void Session::seek(int64_t i) {
   const RecordedOp& r = ops_[k];
   const uint64_t within = static_cast<uint64_t>(i) - r.firstEvent; // events of op k already happened, minus one
   if (within + 1 == r.eventCount) {
-    // The op's last event: the state is simply after the op.
+    // The op's last event: the state is simply after the op. When that op is
+    // in progress before i, finishing it is cheaper than a restore and replay
+    // (the GUI steps forward across op ends all the time, and on a large map
+    // the replay from the last snapshot costs tens of milliseconds).
+    if (inProgressOp_ && *inProgressOp_ == k && position_ < i && liveOp_ == k) {
+      map_->setPauseMask(0);
+      while (inProgress_->step()) {
+      }
+      abandonInProgress();
+      liveOp_ = k + 1;
+      position_ = i;
+      return;
+    }
     restoreTo(k + 1);
     position_ = i;
     return;

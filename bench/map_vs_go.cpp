@@ -1,0 +1,185 @@
+// Benchmarks the engine against Go 1.19's own map in one run, and prints the
+// ratios. Phases and keys are those of bench/go (go-mapbench): N inserts into
+// a map made with hint 0 (growth included), N lookups of present keys, N
+// deletes; k_i = i * 0x9E3779B97F4A7C15. Each phase runs --reps times on fresh
+// maps and the minimum is kept, for both programs.
+//
+// Also measured here: the cost of recording every event (ns per event and
+// bytes per stored event), and seeking in a recorded session of --session-ops
+// operations (restore a snapshot + replay to the target event).
+//
+//   gomaplab_bench [--n N] [--reps R] [--session-ops M] [--seeks S] [--go PATH]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/map.hpp"
+#include "trace/session.hpp"
+
+using namespace gomap;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Phases {
+  double insert = 1e30, lookup = 1e30, del = 1e30; // ns per op
+};
+
+int64_t g_sink = 0;
+
+Phases benchEngine(const std::vector<int64_t>& keys, int reps, EventBuffer* events, uint64_t* eventCount) {
+  Phases best;
+  const double n = static_cast<double>(keys.size());
+  for (int r = 0; r < reps; r++) {
+    Map<Int64Key> m(1);
+    m.make(0);
+    if (events) {
+      events->clear();
+      m.setEventBuffer(events);
+    }
+    auto t0 = Clock::now();
+    for (std::size_t i = 0; i < keys.size(); i++) {
+      auto t = m.mapassign(keys[i], static_cast<int64_t>(i));
+      m.run(t);
+    }
+    best.insert = std::min(best.insert, secondsSince(t0) * 1e9 / n);
+    if (events && eventCount) *eventCount = events->size();
+    m.setEventBuffer(nullptr);
+    t0 = Clock::now();
+    int64_t sum = 0;
+    for (int64_t k : keys) {
+      auto t = m.mapaccess2(k);
+      m.run(t);
+      sum += t.result().value;
+    }
+    best.lookup = std::min(best.lookup, secondsSince(t0) * 1e9 / n);
+    g_sink += sum;
+    t0 = Clock::now();
+    for (int64_t k : keys) {
+      auto t = m.mapdelete(k);
+      m.run(t);
+    }
+    best.del = std::min(best.del, secondsSince(t0) * 1e9 / n);
+    if (m.header().count != 0) std::fprintf(stderr, "bench: map not empty after deletes\n");
+  }
+  return best;
+}
+
+bool runGo(const std::string& path, long n, int reps, bool aesOff, Phases& out) {
+  std::string cmd = fmt::format("{}{} -n {} -reps {}", aesOff ? "GODEBUG=cpu.aes=off " : "", path, n, reps);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return false;
+  char buf[512] = {0};
+  bool ok = std::fgets(buf, sizeof buf, p) != nullptr;
+  int rc = pclose(p);
+  if (!ok || rc != 0) return false;
+  auto field = [&](const char* name) {
+    const char* q = std::strstr(buf, name);
+    return q ? std::strtod(q + std::strlen(name), nullptr) : -1.0;
+  };
+  out.insert = field("\"insert_ns\":");
+  out.lookup = field("\"lookup_ns\":");
+  out.del = field("\"delete_ns\":");
+  return out.insert > 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  long n = 1000000;
+  int reps = 5;
+  long sessionOps = 1000000;
+  int seeks = 200;
+  std::string goPath = GOMAPLAB_GO_BENCH;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string f = argv[i];
+    if (f == "--n") n = std::atol(argv[i + 1]);
+    else if (f == "--reps") reps = std::atoi(argv[i + 1]);
+    else if (f == "--session-ops") sessionOps = std::atol(argv[i + 1]);
+    else if (f == "--seeks") seeks = std::atoi(argv[i + 1]);
+    else if (f == "--go") goPath = argv[i + 1];
+    else {
+      std::fprintf(stderr, "gomaplab_bench: unknown flag %s\n", f.c_str());
+      return 2;
+    }
+  }
+  std::vector<int64_t> keys(static_cast<std::size_t>(n));
+  for (long i = 0; i < n; i++) keys[i] = static_cast<int64_t>(static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ULL);
+
+  // Interleave the programs so that machine noise hits both alike.
+  Phases goAes, goFallback;
+  bool haveGo = runGo(goPath, n, reps, false, goAes);
+  Phases off = benchEngine(keys, reps, nullptr, nullptr);
+  haveGo = runGo(goPath, n, reps, true, goFallback) && haveGo;
+
+  fmt::print("map[int64]int64, {} keys, min of {} runs (ns/op)\n", n, reps);
+  fmt::print("{:<10} {:>10} {:>12} {:>12} {:>14} {:>14}\n", "phase", "engine", "Go (AES)", "Go (fallback)",
+             "engine/Go AES", "engine/Go fb");
+  auto row = [&](const char* name, double e, double ga, double gf) {
+    if (haveGo)
+      fmt::print("{:<10} {:>10.1f} {:>12.1f} {:>12.1f} {:>13.2f}x {:>13.2f}x\n", name, e, ga, gf, e / ga, e / gf);
+    else
+      fmt::print("{:<10} {:>10.1f} {:>12} {:>12}\n", name, e, "n/a", "n/a");
+  };
+  row("insert", off.insert, goAes.insert, goFallback.insert);
+  row("lookup", off.lookup, goAes.lookup, goFallback.lookup);
+  row("delete", off.del, goAes.del, goFallback.del);
+  if (!haveGo) fmt::print("(Go benchmark not found at {}: build it with the project, or pass --go)\n", goPath);
+
+  // Recording: the same inserts with every event stored.
+  EventBuffer events;
+  uint64_t count = 0;
+  Phases rec = benchEngine(keys, reps, &events, &count);
+  double perEvent = (rec.insert - off.insert) * static_cast<double>(n) / static_cast<double>(count);
+  fmt::print("\nrecording every event (insert phase): {:.1f} ns/op vs {:.1f} off; {} events, {:.1f} events/op\n",
+             rec.insert, off.insert, count, static_cast<double>(count) / static_cast<double>(n));
+  fmt::print("  cost {:.2f} ns per event amortised, {:.2f} bytes per stored event ({} bytes reserved)\n", perEvent,
+             static_cast<double>(events.bytesReserved()) / static_cast<double>(count), events.bytesReserved());
+  events.clear();
+
+  // Seeking in a recorded session: sessionOps puts and deletes over a key
+  // space that keeps the map large.
+  Session s(SessionConfig{});
+  auto t0 = Clock::now();
+  s.append(OpRequest{OpCode::Make, {}, 0});
+  std::mt19937_64 rng(42);
+  for (long i = 1; i < sessionOps; i++) {
+    int64_t k = static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<long>(1, sessionOps / 2)));
+    OpCode c = rng() % 4 == 0 ? OpCode::Del : OpCode::Put;
+    s.append(OpRequest{c, KeyValue::ofInt(KeyKind::Int64, k), i});
+  }
+  double recordSecs = secondsSince(t0);
+  fmt::print("\nsession: {} ops, {} events recorded in {:.2f} s, {} snapshots, final B={} count={}\n", sessionOps,
+             s.eventCount(), recordSecs, s.checkpointCount(), s.map().header().B, s.map().header().count);
+  std::vector<double> times;
+  for (int j = 0; j < seeks; j++) {
+    int64_t target = static_cast<int64_t>(rng() % s.eventCount());
+    auto t1 = Clock::now();
+    s.seek(target);
+    times.push_back(secondsSince(t1) * 1e3);
+  }
+  // Step back one event at a time from the end, as the GUI does.
+  std::vector<double> back;
+  s.seekEnd();
+  for (int j = 0; j < 50; j++) {
+    auto t1 = Clock::now();
+    s.seek(s.position() - 1);
+    back.push_back(secondsSince(t1) * 1e3);
+  }
+  std::sort(times.begin(), times.end());
+  std::sort(back.begin(), back.end());
+  fmt::print("  seek to a random event ({} seeks): median {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms\n", seeks,
+             times[times.size() / 2], times[times.size() * 95 / 100], times.back());
+  fmt::print("  step back one event from the end: median {:.3f} ms, max {:.3f} ms\n", back[back.size() / 2],
+             back.back());
+  return g_sink == 42 ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+// ConcurrentSession: a race scenario as the GUI steps through it.
+//
+// The session owns a World and a timeline: the goroutine that took each step
+// so far. The world always shows the state after position() steps of the
+// timeline. Stepping back (or seeking anywhere) restores the nearest checkpoint
+// at or before the target, taken automatically whenever no map operation is in
+// flight, and replays the timeline from there; the engine is deterministic, so
+// the replay reproduces the same events. Taking a step other than the one the
+// timeline has at the current position drops the rest of the timeline (like
+// typing after undo).
+//
+// Typical GUI loop:
+//   auto s = ConcurrentSession::load(path, err);        // bad file: keep the old session, show err.format()
+//   for (auto& lane : s->lanes()) ...                   // one lane per goroutine
+//   if (clicked lane g && s->canStep(g)) s->stepGoroutine(g);   // manual scheduling
+//   s->stepScheduled();   s->stepBack();   s->seek(n);  // toolbar
+//   s->flags(), s->world().map() for the map view; s->trace() for the event log;
+//   s->ending(), s->deathOutput(), s->consistency() for the outcome panel;
+//   s->scenarioText() to save the recorded session as a scenario file.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "concurrency/consistency.hpp"
+#include "concurrency/scenario.hpp"
+#include "concurrency/scheduler.hpp"
+#include "concurrency/world.hpp"
+
+namespace gomap::race {
+
+class ConcurrentSession {
+public:
+  explicit ConcurrentSession(Scenario sc, WorldOptions opts = {});
+  // nullptr with err set for a bad file (FILE:LINE:COL: what was expected).
+  static std::unique_ptr<ConcurrentSession> load(const std::string& path, ScenarioError& err);
+  static std::unique_ptr<ConcurrentSession> fromText(std::string_view text, const std::string& name,
+                                                     ScenarioError& err);
+
+  const Scenario& scenario() const { return sc_; }
+  const World& world() const { return *w_; }
+
+  // ---- the timeline --------------------------------------------------------
+  const std::vector<uint8_t>& timeline() const { return timeline_; } // goroutine of each recorded step
+  uint64_t position() const { return w_->steps(); }                 // steps shown (<= timeline().size())
+  bool atEnd() const { return w_->ended(); }                         // the program has ended here
+  bool canStep(int g) const { return w_->runnable(g); }
+  // Manual scheduling: goroutine g takes the next step. Returns false (with
+  // why) if it cannot run now.
+  bool stepGoroutine(int g, std::string* why = nullptr);
+  // The scenario's scheduler picks the next goroutine (round-robin, random, the
+  // recorded list). False when it has nothing to say or the run has ended.
+  bool stepScheduled();
+  // Runs the scheduler until the program ends or the schedule stops; returns
+  // the steps taken.
+  uint64_t runToEnd(uint64_t maxSteps = 10'000'000);
+  // Moves along the recorded timeline.
+  bool stepForward();
+  bool stepBack();
+  void seek(uint64_t step); // clamped to [0, timeline().size()]
+  void restart() { seek(0); }
+  // Drops the recorded future after position().
+  void truncate();
+  // Changing the granularity or the schedule starts over (steps mean other
+  // things at another granularity); the timeline is cleared.
+  void setGranularity(Granularity g);
+  void setSchedule(const ScheduleSpec& s);
+  // Explored interleavings and the CLI's --schedule open this way.
+  void loadSchedule(const std::vector<uint8_t>& steps);
+
+  // ---- views -----------------------------------------------------------------
+  std::vector<GoroutineView> lanes() const;
+  const Program& program(int g) const { return sc_.programs[g - 1]; }
+  uint8_t flags() const { return w_->map().header().flags; }
+  bool hashWriting() const { return (flags() & hashWritingBit) != 0; }
+  const std::vector<TraceEntry>& trace() const { return w_->trace(); }
+  std::string traceJson(std::size_t i) const;   // one JSON line (no newline)
+  std::string describe(std::size_t i) const;    // one sentence for an event log
+  // Index of the trace entry of the fatal error / panic, if the run died.
+  std::optional<std::size_t> detectionEntry() const;
+  const Ending& ending() const { return w_->ending(); }
+  std::string deathOutput() const;              // Go-shaped "fatal error: ..." block (empty if alive)
+  std::string outcome() const;                  // what `gomaplab race` prints
+  // The consistency report once every goroutine has finished (cached).
+  const ConsistencyReport* consistency() const;
+  // The scenario with `schedule` set to the timeline up to position(): the
+  // recorded session, as a file that replays it byte for byte.
+  std::string scenarioText() const;
+
+private:
+  static constexpr uint8_t hashWritingBit = 4;
+  void rebuild();
+  void replayTo(uint64_t step);
+  void maybeCheckpoint();
+  void syncScheduler();
+  bool doStep(int g);
+
+  Scenario sc_;
+  WorldOptions opts_;
+  std::unique_ptr<World> w_;
+  std::unique_ptr<Scheduler> sched_;
+  std::vector<uint8_t> timeline_;
+  std::map<uint64_t, std::shared_ptr<const World::Checkpoint>> cks_;
+  mutable std::optional<ConsistencyReport> rep_;
+  mutable uint64_t repAt_ = ~uint64_t{0};
+};
+
+} // namespace gomap::race

@@ -1,0 +1,622 @@
+#include "concurrency/consistency.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "concurrency/world.hpp"
+
+namespace gomap::race {
+
+namespace {
+
+constexpr std::string_view kKinds[] = {"lost-insert",    "lost-delete",  "extra-key",   "wrong-value",
+                                       "duplicate-key",  "count",        "wrong-get",   "iter-duplicate",
+                                       "iter-missing",   "iter-phantom", "invariant",   "order"};
+
+constexpr int kChainLimit = 100'000;
+
+// The model's key: the bytes that decide Go's key equality (+0 and -0 are one
+// key). NaN never equals itself: each stored NaN is its own key.
+std::optional<std::string> canon(const KeyValue& k) {
+  std::string s;
+  switch (k.kind) {
+  case KeyKind::Int64:
+  case KeyKind::Int32:
+    s.resize(8);
+    std::memcpy(s.data(), &k.i, 8);
+    return s;
+  case KeyKind::Float64: {
+    if (k.f != k.f) return std::nullopt;
+    double d = k.f == 0 ? 0.0 : k.f;
+    s.resize(8);
+    std::memcpy(s.data(), &d, 8);
+    return s;
+  }
+  case KeyKind::String: return "s" + k.s;
+  }
+  return s;
+}
+
+uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+uint64_t hashBytes(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return mix(h);
+}
+uint64_t entryHash(const std::string& k, int64_t v) { return mix(hashBytes(k) ^ mix(static_cast<uint64_t>(v) + 0x9e37)); }
+
+struct Model {
+  std::unordered_map<std::string, int64_t> kv;
+  int64_t nans = 0; // stored NaN keys (each distinct)
+  uint64_t hash = 0;
+  void set(const std::string& k, int64_t v) {
+    auto it = kv.find(k);
+    if (it != kv.end()) {
+      hash -= entryHash(k, it->second);
+      it->second = v;
+    } else {
+      kv.emplace(k, v);
+    }
+    hash += entryHash(k, v);
+  }
+  void erase(const std::string& k) {
+    auto it = kv.find(k);
+    if (it == kv.end()) return;
+    hash -= entryHash(k, it->second);
+    kv.erase(it);
+  }
+  uint64_t fullHash() const { return hash ^ mix(static_cast<uint64_t>(nans) + 77); }
+};
+
+// A range loop's window: what the map held between the loop's first and last
+// step, in one order.
+struct IterWin {
+  std::map<std::string, int64_t> start;              // contents when the loop began
+  std::set<std::string> removed;                     // keys of `start` removed at some point since
+  std::map<std::string, std::set<int64_t>> seen;     // every key/value present at some point
+  uint64_t hash() const {
+    uint64_t h = 0;
+    for (auto& r : removed) h += hashBytes(r);
+    for (auto& [k, vs] : seen)
+      for (auto v : vs) h += entryHash(k, v) * 3;
+    return mix(h);
+  }
+};
+
+struct Item {
+  int rec;
+  uint8_t phase; // 0: whole op; 1: iteration begins; 2: iteration ends
+  uint64_t start, end;
+};
+
+struct Searcher {
+  const World& w;
+  const std::vector<OpRecord>& hist;
+  std::vector<std::vector<Item>> items;
+  bool strict = false;
+  uint64_t budget;
+  // state
+  Model model;
+  std::vector<std::size_t> pos;
+  std::vector<std::optional<IterWin>> open;
+  std::unordered_set<uint64_t> visited;
+  uint64_t nodes = 0;
+  bool exhausted = false;
+  bool success = false;
+  // strict goal
+  std::map<std::string, int64_t> goal;
+  int64_t goalNans = 0;
+  // relaxed outputs
+  std::vector<std::pair<std::map<std::string, int64_t>, int64_t>> finals;
+  std::unordered_set<uint64_t> finalHashes;
+  std::map<int, std::set<std::pair<bool, int64_t>>> getResults;
+  std::map<int, bool> iterOk;
+  std::map<int, std::set<std::string>> iterRequired; // intersection over orders
+  std::map<int, bool> iterRequiredInit;
+  std::map<int, std::map<std::string, std::set<int64_t>>> iterAllowed; // union over orders
+
+  Searcher(const World& world, uint64_t b) : w(world), hist(world.history()), budget(b) {
+    items.resize(world.goroutines());
+    for (std::size_t i = 0; i < hist.size(); i++) {
+      const OpRecord& r = hist[i];
+      if (!r.finished || r.result.outcome != Outcome::Ok) continue; // a panicked write changed nothing
+      const Instr& in = world.scenario().programs[r.g - 1].code[r.instr];
+      if (in.kind == Instr::Kind::Iter) {
+        items[r.g - 1].push_back({static_cast<int>(i), 1, r.startStep, r.endStep});
+        items[r.g - 1].push_back({static_cast<int>(i), 2, r.startStep, r.endStep});
+      } else {
+        items[r.g - 1].push_back({static_cast<int>(i), 0, r.startStep, r.endStep});
+      }
+    }
+    pos.assign(items.size(), 0);
+    open.resize(items.size());
+    for (auto& [k, v] : world.initialContents()) {
+      auto c = canon(k);
+      if (c) model.set(*c, v);
+      else model.nans++;
+    }
+  }
+
+  const Instr& instrOf(int rec) const { return w.scenario().programs[hist[rec].g - 1].code[hist[rec].instr]; }
+
+  bool eligible(std::size_t g) const {
+    const Item& x = items[g][pos[g]];
+    for (std::size_t h = 0; h < items.size(); h++) {
+      if (h == g || pos[h] >= items[h].size()) continue;
+      if (items[h][pos[h]].end < x.start) return false;
+    }
+    return true;
+  }
+
+  uint64_t stateHash() const {
+    uint64_t h = model.fullHash();
+    for (std::size_t g = 0; g < pos.size(); g++) {
+      h = mix(h ^ (pos[g] + 1) * 0x9e3779b97f4a7c15ULL * (g + 1));
+      if (open[g]) h = mix(h ^ open[g]->hash());
+    }
+    return h;
+  }
+
+  // Keeps every open window up to date after the model changed key k.
+  void noteWrite(const std::string& k, std::optional<int64_t> now, std::vector<IterWin>* saved) {
+    for (auto& o : open) {
+      if (!o) continue;
+      (void)saved;
+      if (now) o->seen[k].insert(*now);
+      else if (o->start.count(k)) o->removed.insert(k);
+    }
+  }
+
+  void checkIterEnd(int rec, const IterWin& win, bool& ok) {
+    const OpRecord& r = hist[rec];
+    ok = true;
+    std::set<std::string> yielded;
+    for (std::size_t i = 0; i < r.keys.size(); i++) {
+      auto c = canon(r.keys[i]);
+      if (!c) continue;
+      yielded.insert(*c);
+      auto it = win.seen.find(*c);
+      if (it == win.seen.end() || !it->second.count(r.vals[i])) ok = false;
+    }
+    std::set<std::string> required;
+    for (auto& [k, v] : win.start)
+      if (!win.removed.count(k)) {
+        required.insert(k);
+        if (!yielded.count(k)) ok = false;
+      }
+    if (!strict) {
+      iterOk[rec] = iterOk[rec] || ok;
+      if (!iterRequiredInit[rec]) {
+        iterRequired[rec] = required;
+        iterRequiredInit[rec] = true;
+      } else {
+        std::set<std::string> both;
+        for (auto& k : iterRequired[rec])
+          if (required.count(k)) both.insert(k);
+        iterRequired[rec] = std::move(both);
+      }
+      auto& allowed = iterAllowed[rec];
+      for (auto& [k, vs] : win.seen) allowed[k].insert(vs.begin(), vs.end());
+    }
+  }
+
+  void atEnd() {
+    std::map<std::string, int64_t> fin(model.kv.begin(), model.kv.end());
+    if (strict) {
+      if (fin == goal && model.nans == goalNans) success = true;
+      return;
+    }
+    uint64_t h = model.fullHash();
+    if (finalHashes.insert(h).second && finals.size() < 4096) finals.emplace_back(std::move(fin), model.nans);
+  }
+
+  void dfs() {
+    if (success || exhausted) return;
+    if (++nodes > budget) {
+      exhausted = true;
+      return;
+    }
+    if (!visited.insert(stateHash()).second) return;
+    bool pending = false;
+    for (std::size_t g = 0; g < items.size(); g++) {
+      if (pos[g] >= items[g].size()) continue;
+      pending = true;
+      if (!eligible(g)) continue;
+      const Item& x = items[g][pos[g]];
+      const OpRecord& r = hist[x.rec];
+      const Instr& in = instrOf(x.rec);
+      // Apply, remembering how to undo.
+      std::optional<std::string> key;
+      if (in.kind == Instr::Kind::Put || in.kind == Instr::Kind::Del || in.kind == Instr::Kind::Get) key = canon(in.key);
+      std::optional<int64_t> prev;
+      bool hadPrev = false;
+      Model savedModel;
+      std::vector<std::optional<IterWin>> savedOpen;
+      bool restoreAll = false;
+      bool skip = false;
+      switch (x.phase) {
+      case 1:
+        savedOpen = open;
+        restoreAll = true;
+        {
+          IterWin win;
+          for (auto& [k, v] : model.kv) {
+            win.start.emplace(k, v);
+            win.seen[k].insert(v);
+          }
+          open[g] = std::move(win);
+        }
+        break;
+      case 2: {
+        bool ok;
+        checkIterEnd(x.rec, *open[g], ok);
+        if (strict && !ok) skip = true;
+        savedOpen = open;
+        restoreAll = true;
+        open[g].reset();
+        break;
+      }
+      default:
+        switch (in.kind) {
+        case Instr::Kind::Put:
+          if (!key) {
+            model.nans++;
+            break;
+          }
+          if (auto it = model.kv.find(*key); it != model.kv.end()) {
+            prev = it->second;
+            hadPrev = true;
+          }
+          savedOpen = open;
+          restoreAll = true;
+          model.set(*key, in.value);
+          noteWrite(*key, in.value, nullptr);
+          break;
+        case Instr::Kind::Del:
+          if (!key) break;
+          if (auto it = model.kv.find(*key); it != model.kv.end()) {
+            prev = it->second;
+            hadPrev = true;
+            savedOpen = open;
+            restoreAll = true;
+            model.erase(*key);
+            noteWrite(*key, std::nullopt, nullptr);
+          }
+          break;
+        case Instr::Kind::Get: {
+          std::pair<bool, int64_t> res{false, 0};
+          if (key)
+            if (auto it = model.kv.find(*key); it != model.kv.end()) res = {true, it->second};
+          if (strict) {
+            if (res.first != r.access.found || (res.first && res.second != r.access.value)) skip = true;
+          } else {
+            getResults[x.rec].insert(res);
+          }
+          break;
+        }
+        case Instr::Kind::Clear:
+          savedModel = model;
+          savedOpen = open;
+          restoreAll = true;
+          for (auto& [k, v] : model.kv) noteWrite(k, std::nullopt, nullptr);
+          model.kv.clear();
+          model.nans = 0;
+          model.hash = 0;
+          break;
+        default: break;
+        }
+      }
+      if (!skip) {
+        pos[g]++;
+        dfs();
+        pos[g]--;
+      }
+      // Undo.
+      if (x.phase == 0) {
+        if (in.kind == Instr::Kind::Clear) {
+          model = std::move(savedModel);
+        } else if (in.kind == Instr::Kind::Put) {
+          if (!key) model.nans--;
+          else if (hadPrev) model.set(*key, *prev);
+          else model.erase(*key);
+        } else if (in.kind == Instr::Kind::Del && hadPrev) {
+          model.set(*key, *prev);
+        }
+      }
+      if (restoreAll) open = std::move(savedOpen);
+      if (success || exhausted) return;
+    }
+    if (!pending) atEnd();
+  }
+};
+
+std::string keyList(const std::vector<std::string>& ks, std::size_t max = 6) {
+  std::string s;
+  for (std::size_t i = 0; i < ks.size() && i < max; i++) s += (i ? ", " : "") + ks[i];
+  if (ks.size() > max) s += fmt::format(" and {} more", ks.size() - max);
+  return s;
+}
+
+} // namespace
+
+bool isCorruptionKind(std::string_view k) {
+  for (auto x : kKinds)
+    if (x == k) return true;
+  return false;
+}
+
+std::string corruptionKindList() {
+  std::string s;
+  for (auto x : kKinds) s += (s.empty() ? "" : ", ") + std::string(x);
+  return s;
+}
+
+std::vector<std::string> ConsistencyReport::kinds() const {
+  std::set<std::string> k;
+  for (auto& f : findings) k.insert(f.kind);
+  return {k.begin(), k.end()};
+}
+
+std::string ConsistencyReport::kindsText() const {
+  std::string s;
+  for (auto& k : kinds()) s += (s.empty() ? "" : ",") + k;
+  return s;
+}
+
+std::vector<Cell> liveCells(const AnyMap& m) {
+  std::vector<Cell> out;
+  if (m.isNil()) return out;
+  const Hmap& h = m.header();
+  std::vector<BmapView> chain;
+  auto walk = [&](bool old, uint64_t n) {
+    for (uint64_t b = 0; b < n; b++) {
+      if (m.chainLength(old, b) > kChainLimit) continue; // a cycle: reported by the invariant checker
+      m.chain(old, b, chain);
+      for (std::size_t c = 0; c < chain.size(); c++)
+        for (int s = 0; s < bucketCnt; s++)
+          if (chain[c].tophash[s] >= minTopHash)
+            out.push_back(Cell{chain[c].keys[s], chain[c].elems[s], old, b, static_cast<int>(c), s});
+    }
+  };
+  if (h.buckets) walk(false, bucketShift(h.B));
+  if (h.oldbuckets) walk(true, m.noldbuckets());
+  return out;
+}
+
+ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
+  ConsistencyReport rep;
+  const AnyMap& m = w.map();
+  const auto& hist = w.history();
+  const Scenario& sc = w.scenario();
+  auto add = [&](std::string kind, std::string text) { rep.findings.push_back({std::move(kind), std::move(text)}); };
+  auto who = [&](int rec) {
+    const OpRecord& r = hist[rec];
+    const Instr& in = sc.programs[r.g - 1].code[r.instr];
+    return fmt::format("G{}'s '{}' ({}:{})", r.g, in.text, sc.file, in.line);
+  };
+
+  // 1. The memory itself.
+  std::vector<Cell> cells = liveCells(m);
+  const int64_t count = m.header().count;
+  if (static_cast<int64_t>(cells.size()) != count)
+    add("count", fmt::format("h.count is {} but {} cell{} live", count, cells.size(), cells.size() == 1 ? " is" : "s are"));
+  std::map<std::string, std::vector<const Cell*>> byKey;
+  std::map<std::string, KeyValue> display;
+  int64_t nans = 0;
+  for (auto& c : cells) {
+    auto k = canon(c.key);
+    if (!k) {
+      nans++;
+      continue;
+    }
+    byKey[*k].push_back(&c);
+    display.emplace(*k, c.key);
+  }
+  for (auto& [k, cs] : byKey) {
+    if (cs.size() < 2) continue;
+    std::string where;
+    for (auto* c : cs)
+      where += fmt::format("{}{} bucket {}{} slot {} (value {})", where.empty() ? "" : ", ", c->old ? "old" : "new",
+                           c->bucket, c->chain ? fmt::format(" overflow {}", c->chain) : "", c->slot, c->value);
+    add("duplicate-key", fmt::format("key {} is stored {} times: {}", keyText(display[k]), cs.size(), where));
+  }
+  for (auto& v : m.checkInvariants()) {
+    if (v.find("duplicate key") != std::string::npos || v.find("count is") != std::string::npos) continue;
+    add("invariant", v);
+  }
+
+  // 2. Range loops that produced a key twice.
+  for (std::size_t i = 0; i < hist.size(); i++) {
+    const OpRecord& r = hist[i];
+    if (!r.finished || sc.programs[r.g - 1].code[r.instr].kind != Instr::Kind::Iter) continue;
+    std::map<std::string, int> n;
+    for (auto& k : r.keys)
+      if (auto c = canon(k)) n[*c]++;
+    for (auto& [k, c] : n)
+      if (c > 1) {
+        KeyValue kv;
+        for (auto& x : r.keys)
+          if (canon(x) == k) kv = x;
+        add("iter-duplicate", fmt::format("{} produced key {} {} times", who(static_cast<int>(i)), keyText(kv), c));
+      }
+  }
+
+  // 3. Every order of the operations (relaxed: collect what each could give).
+  Searcher relaxed(w, nodeBudget);
+  relaxed.dfs();
+  rep.ordersExplored = relaxed.nodes;
+  if (relaxed.exhausted) {
+    rep.partial = true;
+    rep.notes.push_back(fmt::format("the search of sequential orders stopped after {} states: only part of the "
+                                    "model was checked",
+                                    nodeBudget));
+  }
+  std::map<std::string, int64_t> actual;
+  for (auto& [k, cs] : byKey) actual[k] = cs.front()->value;
+  std::size_t nOps = 0;
+  for (auto& g : relaxed.items)
+    for (auto& it : g) nOps += it.phase != 2;
+  bool finalOk = false;
+  for (auto& [f, fn] : relaxed.finals)
+    if (f == actual && fn == nans) finalOk = true;
+  if (!finalOk && !relaxed.finals.empty() && !relaxed.exhausted) {
+    std::set<std::string> all;
+    for (auto& [f, fn] : relaxed.finals)
+      for (auto& [k, v] : f) all.insert(k);
+    for (auto& [k, v] : actual) all.insert(k);
+    // Who wrote each key (for the sentences).
+    auto writers = [&](const std::string& k, bool puts) {
+      std::vector<std::string> ws;
+      for (std::size_t i = 0; i < hist.size(); i++) {
+        const Instr& in = sc.programs[hist[i].g - 1].code[hist[i].instr];
+        bool match = (puts ? in.kind == Instr::Kind::Put : (in.kind == Instr::Kind::Del || in.kind == Instr::Kind::Clear)) &&
+                     (in.kind == Instr::Kind::Clear || canon(in.key) == k);
+        if (match) ws.push_back(who(static_cast<int>(i)));
+      }
+      return ws;
+    };
+    bool explained = false;
+    for (auto& k : all) {
+      std::size_t present = 0;
+      std::set<int64_t> vals;
+      KeyValue kv;
+      for (auto& [f, fn] : relaxed.finals) {
+        auto it = f.find(k);
+        if (it != f.end()) {
+          present++;
+          vals.insert(it->second);
+        }
+      }
+      for (auto& [ik, iv] : w.initialContents())
+        if (canon(ik) == k) kv = ik;
+      for (std::size_t i = 0; i < hist.size(); i++) {
+        const Instr& in = sc.programs[hist[i].g - 1].code[hist[i].instr];
+        if ((in.kind == Instr::Kind::Put || in.kind == Instr::Kind::Del) && canon(in.key) == k) kv = in.key;
+      }
+      if (display.count(k)) kv = display[k];
+      auto it = actual.find(k);
+      if (it == actual.end()) {
+        if (present == relaxed.finals.size()) {
+          auto ws = writers(k, true);
+          add("lost-insert", fmt::format("key {} is missing{}", keyText(kv),
+                                         ws.empty() ? "" : fmt::format(" although {} stored it", keyList(ws))));
+          explained = true;
+        }
+        continue;
+      }
+      if (present == 0) {
+        auto ws = writers(k, false);
+        if (!ws.empty()) add("lost-delete", fmt::format("key {} is still there although {} removed it", keyText(kv), keyList(ws)));
+        else add("extra-key", fmt::format("key {} is there but no operation stored it", keyText(kv)));
+        explained = true;
+        continue;
+      }
+      if (!vals.count(it->second)) {
+        std::vector<std::string> vs;
+        for (auto v : vals) vs.push_back(std::to_string(v));
+        add("wrong-value", fmt::format("key {} holds {}, but every order leaves {}", keyText(kv), it->second,
+                                       vs.size() == 1 ? vs[0] : "one of " + keyList(vs)));
+        explained = true;
+      }
+    }
+    if (nans != relaxed.finals.front().second && !explained) {
+      add("wrong-value", fmt::format("the map holds {} NaN keys; the operations leave {}", nans, relaxed.finals.front().second));
+      explained = true;
+    }
+    if (!explained)
+      add("order", "the final contents mix effects that no single order of the operations gives together");
+  }
+  for (auto& [rec, set] : relaxed.getResults) {
+    const OpRecord& r = hist[rec];
+    std::pair<bool, int64_t> got{r.access.found, r.access.found ? r.access.value : 0};
+    if (!set.count(got) && !relaxed.exhausted) {
+      std::vector<std::string> poss;
+      for (auto& [f, v] : set) poss.push_back(f ? std::to_string(v) : "not found");
+      add("wrong-get", fmt::format("{} returned {}, but every order gives {}", who(rec),
+                                   r.access.found ? std::to_string(r.access.value) : "not found",
+                                   poss.size() == 1 ? poss[0] : "one of " + keyList(poss)));
+    }
+  }
+  for (auto& [rec, ok] : relaxed.iterOk) {
+    if (ok || relaxed.exhausted) continue;
+    const OpRecord& r = hist[rec];
+    std::set<std::string> yielded;
+    for (std::size_t i = 0; i < r.keys.size(); i++)
+      if (auto c = canon(r.keys[i])) yielded.insert(*c);
+    std::vector<std::string> missing, phantom;
+    for (auto& k : relaxed.iterRequired[rec])
+      if (!yielded.count(k)) {
+        KeyValue kv;
+        for (auto& [ik, iv] : w.initialContents())
+          if (canon(ik) == k) kv = ik;
+        for (auto& h : hist) {
+          const Instr& in = sc.programs[h.g - 1].code[h.instr];
+          if (in.kind == Instr::Kind::Put && canon(in.key) == k) kv = in.key;
+        }
+        missing.push_back(keyText(kv));
+      }
+    for (std::size_t i = 0; i < r.keys.size(); i++) {
+      auto c = canon(r.keys[i]);
+      if (!c) continue;
+      auto it = relaxed.iterAllowed[rec].find(*c);
+      if (it == relaxed.iterAllowed[rec].end() || !it->second.count(r.vals[i]))
+        phantom.push_back(fmt::format("{}={}", keyText(r.keys[i]), r.vals[i]));
+    }
+    if (!missing.empty())
+      add("iter-missing", fmt::format("{} never produced key{} {}, present for the whole loop", who(rec),
+                                      missing.size() == 1 ? "" : "s", keyList(missing)));
+    if (!phantom.empty())
+      add("iter-phantom", fmt::format("{} produced {}, which the map never held during the loop", who(rec), keyList(phantom)));
+    if (missing.empty() && phantom.empty())
+      add("order", fmt::format("{} produced keys that no single order of the other operations explains", who(rec)));
+  }
+
+  // 4. One order for everything at once.
+  if (rep.findings.empty() && !relaxed.exhausted) {
+    Searcher strict(w, nodeBudget);
+    strict.strict = true;
+    strict.goal = actual;
+    strict.goalNans = nans;
+    strict.dfs();
+    rep.ordersExplored += strict.nodes;
+    if (strict.exhausted) {
+      rep.partial = true;
+      rep.notes.push_back("the joint search of orders hit its budget");
+    } else if (!strict.success) {
+      add("order", "every result is possible on its own, but no single order of the operations explains them all");
+    }
+  }
+
+  rep.consistent = rep.findings.empty();
+  // What was checked.
+  rep.notes.insert(rep.notes.begin(),
+                   fmt::format("map: h.count {}, {} live cell{}, {} distinct key{}", count, cells.size(),
+                               cells.size() == 1 ? "" : "s", byKey.size() + static_cast<std::size_t>(nans),
+                               byKey.size() + nans == 1 ? "" : "s"));
+  std::vector<std::size_t> perG(w.goroutines(), 0);
+  for (auto& h : hist)
+    if (h.finished && h.result.outcome == Outcome::Ok) perG[h.g - 1]++;
+  std::string per;
+  for (std::size_t g = 0; g < perG.size(); g++) per += fmt::format("{}G{}: {}", g ? ", " : "", g + 1, perG[g]);
+  if (rep.consistent)
+    rep.notes.push_back(fmt::format("a sequential order of the {} map operations ({}) gives exactly these contents, "
+                                    "get results and iterations",
+                                    nOps, per));
+  return rep;
+}
+
+} // namespace gomap::race

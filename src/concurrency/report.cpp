@@ -1,0 +1,296 @@
+#include "concurrency/report.hpp"
+
+#include <fmt/format.h>
+
+#include "trace/event_json.hpp"
+#include "trace/state_json.hpp"
+
+#include <algorithm>
+
+namespace gomap::race {
+
+namespace {
+
+constexpr const char* kMapGo = "$GOROOT/src/runtime/map.go";
+
+std::string opFunction(const Instr& in, std::string_view current) {
+  switch (in.kind) {
+  case Instr::Kind::Put: return "mapassign";
+  case Instr::Kind::Get: return "mapaccess2";
+  case Instr::Kind::Del: return "mapdelete";
+  case Instr::Kind::Clear: return "mapclear";
+  case Instr::Kind::Iter: return current == "mapiterinit" ? "mapiterinit" : "mapiternext";
+  default: return "";
+  }
+}
+
+// Where the op's function calls growWork.
+int growWorkCallLine(const Instr& in) { return in.kind == Instr::Kind::Del ? 726 : 610; }
+
+std::string statementNote(const Instr& in) {
+  return in.loopVar.empty() ? in.text : fmt::format("{}   [{}]", in.text, in.loopVar);
+}
+
+} // namespace
+
+std::vector<Frame> stackOf(const World& w, int g) {
+  std::vector<Frame> fs;
+  GoroutineView v = w.view(g);
+  const Scenario& sc = w.scenario();
+  if (v.state == GoroutineView::State::Done || !v.instr) return fs;
+  const Instr& in = *v.instr;
+  const Ending& e = w.ending();
+  const bool dying = v.state == GoroutineView::State::Died;
+  if (v.hasEvent) {
+    std::string fn(v.function);
+    const std::string op = opFunction(in, fn);
+    if (dying && e.kind == Ending::Kind::Fatal) {
+      bool isThrow = e.hasEvent && e.at.site == Site::ThrowBadMapState;
+      fs.push_back({isThrow ? "runtime.throw" : "runtime.fatal", "$GOROOT/src/runtime/panic.go", isThrow ? 1047 : 1066,
+                    fmt::format("{{\"{}\"}}", e.message)});
+    }
+    if (dying && e.kind == Ending::Kind::Panic)
+      fs.push_back({"runtime.gopanic", "$GOROOT/src/runtime/panic.go", 838, fmt::format("{{\"{}\"}}", e.message)});
+    fs.push_back({"runtime." + fn, kMapGo, v.goLine, std::string(v.what)});
+    if (fn == "incrnoverflow") {
+      fs.push_back({"runtime.newoverflow", kMapGo, 265, "h.incrnoverflow()"});
+      fn = "newoverflow";
+    }
+    if (fn == "advanceEvacuationMark") {
+      fs.push_back({"runtime.evacuate", kMapGo, 1262, "advanceEvacuationMark(h, t, newbit)"});
+      fn = "evacuate";
+    }
+    if (fn == "evacuate") {
+      fs.push_back({"runtime.growWork", kMapGo, 1131, "evacuate(t, h, bucket&h.oldbucketmask())"});
+      fn = "growWork";
+    }
+    if (fn == "growWork") fs.push_back({"runtime." + op, kMapGo, growWorkCallLine(in), "growWork(t, h, bucket)"});
+    else if (fn == "hashGrow") fs.push_back({"runtime.mapassign", kMapGo, 658, "hashGrow(t, h)"});
+    else if (fn == "newoverflow") fs.push_back({"runtime.mapassign", kMapGo, 664, "newb := h.newoverflow(t, b)"});
+  } else if (v.state == GoroutineView::State::Blocked || (dying && !in.isMapOp())) {
+    const MutexDecl& m = sc.mutexes[in.mutex];
+    const char* type = m.rw ? "RWMutex" : "Mutex";
+    const char* file = m.rw ? "$GOROOT/src/sync/rwmutex.go" : "$GOROOT/src/sync/mutex.go";
+    int line = 0;
+    std::string method;
+    switch (in.kind) {
+    case Instr::Kind::Lock:
+      method = "Lock";
+      line = m.rw ? 139 : 90;
+      break;
+    case Instr::Kind::RLock:
+      method = "RLock";
+      line = 71;
+      break;
+    case Instr::Kind::Unlock:
+      method = "Unlock";
+      line = m.rw ? 209 : 229;
+      break;
+    case Instr::Kind::RUnlock:
+      method = "RUnlock";
+      line = 129;
+      break;
+    default: break;
+    }
+    fs.push_back({fmt::format("sync.(*{}).{}", type, method), file, line,
+                  dying ? fmt::format("fatal(\"{}\")", e.message) : fmt::format("waiting for {}", m.name)});
+  }
+  fs.push_back({fmt::format("main.G{}", g), sc.file, in.line, statementNote(in)});
+  return fs;
+}
+
+std::string goroutineStateWord(const World& w, int g) {
+  GoroutineView v = w.view(g);
+  switch (v.state) {
+  case GoroutineView::State::Died: return "running";
+  case GoroutineView::State::Blocked: return "semacquire";
+  default: return "runnable";
+  }
+}
+
+namespace {
+void appendGoroutine(std::string& o, const World& w, int g) {
+  o += fmt::format("goroutine {} [{}]:\n", g, goroutineStateWord(w, g));
+  for (const Frame& f : stackOf(w, g)) {
+    bool isMain = f.function.rfind("main.", 0) == 0;
+    o += fmt::format("{}({})\n\t{}:{}", f.function, isMain ? "" : "...", f.file, f.line);
+    if (!f.note.empty()) o += "  // " + f.note;
+    o += "\n";
+  }
+  o += fmt::format("created by main.main\n\t{}:{}\n", w.scenario().file, w.scenario().programs[g - 1].line);
+}
+} // namespace
+
+std::string goDeathOutput(const World& w) {
+  const Ending& e = w.ending();
+  std::string o;
+  if (e.kind == Ending::Kind::Panic) {
+    o += fmt::format("panic: {}\n\n", e.message);
+    appendGoroutine(o, w, e.g);
+    return o;
+  }
+  if (e.kind != Ending::Kind::Fatal) return o;
+  o += fmt::format("fatal error: {}\n", e.message);
+  std::vector<int> order;
+  if (e.g) order.push_back(e.g);
+  for (int g = 1; g <= w.goroutines(); g++)
+    if (g != e.g && w.view(g).state != GoroutineView::State::Done) order.push_back(g);
+  for (int g : order) {
+    o += "\n";
+    appendGoroutine(o, w, g);
+  }
+  return o;
+}
+
+std::string outcomeClass(const World& w, const ConsistencyReport* rep) {
+  const Ending& e = w.ending();
+  switch (e.kind) {
+  case Ending::Kind::Fatal:
+    if (e.deadlock) return "deadlock";
+    if (e.hasEvent) {
+      const SiteInfo& si = siteInfo(e.at.site);
+      return fmt::format("fatal G{}: {} ({} L{})", e.g, e.message, si.function, si.line);
+    }
+    return fmt::format("fatal G{}: {}", e.g, e.message);
+  case Ending::Kind::Panic: return fmt::format("panic G{}: {}", e.g, e.message);
+  case Ending::Kind::StepLimit: return "step limit";
+  case Ending::Kind::ScheduleEnded: return "schedule ended";
+  case Ending::Kind::Running: return "running";
+  case Ending::Kind::AllDone:
+    if (rep && !rep->consistent) return "corrupt: " + rep->kindsText();
+    return "clean";
+  }
+  return "?";
+}
+
+std::string outcomeText(const World& w, const ConsistencyReport* rep) {
+  const Ending& e = w.ending();
+  std::string o;
+  switch (e.kind) {
+  case Ending::Kind::Fatal:
+  case Ending::Kind::Panic: {
+    o += goDeathOutput(w);
+    o += "\n";
+    if (e.deadlock) {
+      o += "-- every goroutine is blocked; the program exits with status 2\n";
+    } else if (e.hasEvent) {
+      const SiteInfo& si = siteInfo(e.at.site);
+      o += fmt::format("-- G{} died in {} (map.go:{}): {}; the program exits with status 2{}\n", e.g, si.function,
+                       si.line, si.what,
+                       e.kind == Ending::Kind::Fatal ? " (a fatal error cannot be recovered)" : "");
+    } else {
+      o += fmt::format("-- G{} died: {}; the program exits with status 2\n", e.g, e.message);
+    }
+    break;
+  }
+  case Ending::Kind::AllDone:
+    o += "no race detected\n";
+    if (rep) {
+      o += rep->consistent ? "consistency report: consistent\n"
+                           : fmt::format("consistency report: the map is silently corrupted ({})\n", rep->kindsText());
+      for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
+      for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
+      auto inv = w.map().checkInvariants();
+      if (inv.empty()) o += "  - the engine's invariant checker finds nothing wrong\n";
+    }
+    break;
+  case Ending::Kind::StepLimit: o += fmt::format("stopped: {}\n", e.message); break;
+  case Ending::Kind::ScheduleEnded:
+  case Ending::Kind::Running: {
+    o += fmt::format("the schedule ended after {} steps; the program has not finished:\n", w.steps());
+    for (int g = 1; g <= w.goroutines(); g++) {
+      GoroutineView v = w.view(g);
+      if (v.state == GoroutineView::State::Done) {
+        o += fmt::format("  G{}: done\n", g);
+        continue;
+      }
+      std::string where = v.hasEvent ? fmt::format(" in {} (map.go:{}: {})", v.function, v.goLine, v.what) : "";
+      o += fmt::format("  G{}: {} '{}'{}\n", g, v.state == GoroutineView::State::Blocked ? "blocked at" : "at",
+                       v.instr ? v.instr->text : "", where);
+    }
+    break;
+  }
+  }
+  o += fmt::format("-- {} steps, {} granularity, schedule: {}\n", w.steps(), granularityName(w.scenario().granularity),
+                   w.steps() ? formatSteps(w.schedule()) : "(none)");
+  return o;
+}
+
+void appendTraceJson(std::string& out, const World& w, std::size_t i) {
+  const TraceEntry& t = w.trace()[i];
+  out += fmt::format("{{\"step\":{},\"g\":{},", t.step, t.g);
+  if (t.source == TraceEntry::Source::Sync) {
+    const char* k = t.sync == TraceEntry::SyncKind::Lock     ? "lock"
+                    : t.sync == TraceEntry::SyncKind::Unlock ? "unlock"
+                    : t.sync == TraceEntry::SyncKind::RLock  ? "rlock"
+                                                             : "runlock";
+    out += fmt::format("\"i\":{},\"kind\":\"{}\",\"mutex\":", i, k);
+    appendJsonBytes(out, w.scenario().mutexes[t.mutex].name);
+    out += "}";
+    return;
+  }
+  std::string tmp;
+  appendEventJson(tmp, t.ev, i, t.op);
+  if (t.ev.kind == EventKind::OpBegin && t.op > 0) {
+    const OpRecord& r = w.history()[t.op - 1];
+    tmp.pop_back();
+    tmp += ",\"src\":";
+    appendJsonBytes(tmp, w.scenario().programs[r.g - 1].code[r.instr].text);
+    tmp.push_back('}');
+  }
+  out.append(tmp, 1, std::string::npos);
+}
+
+} // namespace gomap::race
+
+namespace gomap::race {
+
+std::string expectationText(const Expectation& e) {
+  switch (e.kind) {
+  case Expectation::Kind::Clean: return "clean";
+  case Expectation::Kind::Deadlock: return "deadlock";
+  case Expectation::Kind::Fatal: return fmt::format("fatal {} {}", e.goroutine, e.message);
+  case Expectation::Kind::Panic: return fmt::format("panic {} {}", e.goroutine, e.message);
+  case Expectation::Kind::Corrupt: {
+    std::string s = "corrupt";
+    for (auto& k : e.corruptKinds) s += " " + k;
+    return s;
+  }
+  }
+  return "?";
+}
+
+bool expectationMet(const Expectation& e, const World& w, const ConsistencyReport* rep, std::string& got) {
+  const Ending& end = w.ending();
+  switch (end.kind) {
+  case Ending::Kind::AllDone:
+    if (rep && !rep->consistent) {
+      got = "corrupt";
+      for (auto& k : rep->kinds()) got += " " + k;
+    } else {
+      got = "clean";
+    }
+    break;
+  case Ending::Kind::Fatal: got = end.deadlock ? "deadlock" : fmt::format("fatal {} {}", end.g, end.message); break;
+  case Ending::Kind::Panic: got = fmt::format("panic {} {}", end.g, end.message); break;
+  case Ending::Kind::StepLimit: got = "step limit"; break;
+  case Ending::Kind::ScheduleEnded:
+  case Ending::Kind::Running: got = "unfinished"; break;
+  }
+  switch (e.kind) {
+  case Expectation::Kind::Clean: return got == "clean";
+  case Expectation::Kind::Deadlock: return got == "deadlock";
+  case Expectation::Kind::Fatal:
+  case Expectation::Kind::Panic: return got == expectationText(e);
+  case Expectation::Kind::Corrupt:
+    if (end.kind != Ending::Kind::AllDone || !rep || rep->consistent) return false;
+    for (auto& k : e.corruptKinds) {
+      auto ks = rep->kinds();
+      if (std::find(ks.begin(), ks.end(), k) == ks.end()) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+} // namespace gomap::race

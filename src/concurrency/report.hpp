@@ -1,0 +1,51 @@
+// Text and JSON that describe a run: Go-shaped fatal output, the outcome
+// summary printed by `gomaplab race`, and the trace as JSON lines.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "concurrency/consistency.hpp"
+#include "concurrency/world.hpp"
+
+namespace gomap::race {
+
+// One frame of a simulated goroutine's stack, innermost first.
+struct Frame {
+  std::string function; // "runtime.mapassign", "main.G2", "sync.(*Mutex).Lock"
+  std::string file;     // "$GOROOT/src/runtime/map.go", or the scenario file
+  int line = 0;
+  std::string note;     // what that line does (site description, or the statement)
+};
+// The stack of goroutine g as a Go traceback would show it (runtime frames
+// included, as with GOTRACEBACK=system).
+std::vector<Frame> stackOf(const World& w, int g);
+// Go's goroutine state word: running, runnable, semacquire.
+std::string goroutineStateWord(const World& w, int g);
+
+// What a Go 1.19 program prints when it dies this way: "fatal error: MSG",
+// a blank line, then every live goroutine (the dying one first) with its
+// stack; for an unrecovered panic, "panic: MSG" and the panicking goroutine
+// only (GOTRACEBACK=single). Empty if the run did not die.
+std::string goDeathOutput(const World& w);
+
+// The outcome as `gomaplab race` prints it: the death output, or
+// "no race detected" with the consistency report; then the schedule.
+std::string outcomeText(const World& w, const ConsistencyReport* rep);
+
+// One-line outcome class, stable across runs (used to group interleavings):
+// "clean", "fatal G2: concurrent map writes (mapassign L595)",
+// "corrupt: count,lost-insert", "panic G1: ...", "deadlock", "step limit".
+std::string outcomeClass(const World& w, const ConsistencyReport* rep);
+
+// Trace entry i as a JSON line: {"step":S,"g":G, ...appendEventJson fields...}
+// or {"step":S,"g":G,"i":I,"kind":"lock","mutex":"mu"} for sync entries.
+void appendTraceJson(std::string& out, const World& w, std::size_t i);
+
+} // namespace gomap::race
+
+namespace gomap::race {
+// Whether a finished run matches a scenario's `expect` line; `got` describes
+// what happened in the same words ("fatal 2 concurrent map writes").
+bool expectationMet(const Expectation& e, const World& w, const ConsistencyReport* rep, std::string& got);
+std::string expectationText(const Expectation& e);
+} // namespace gomap::race

@@ -1,0 +1,177 @@
+// The GUI's controller: owns the recorded Session and everything the user does
+// to it. Views draw from it and call its commands; they never change the
+// session themselves. No ImGui or GL in here, so tests can drive it directly.
+//
+// Every map change is made of op-script lines (the same language as the
+// scenario files) parsed with ScriptParser and applied with applyScriptOp, so
+// what the user did can always be saved as a script and replayed by
+// `gomaplab dump` or the Go oracle. Bad input sets error() and changes nothing.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "trace/opscript.hpp"
+#include "trace/session.hpp"
+#include "ui/call_stack.hpp"
+#include "ui/derived.hpp"
+
+namespace gomap::ui {
+
+struct NewMapParams {
+  KeyKind kind = KeyKind::Int64;
+  int64_t hint = 0;
+  uint32_t hash0 = 0;
+  HashMode mode = HashMode::Go;
+  uint64_t rngSeed = 0;
+};
+
+// A background job: many ops appended a slice per frame, so the window stays
+// responsive while a big map is built.
+struct BulkJob {
+  enum class Kind { Sequential, Random, UntilGrow } kind = Kind::Sequential;
+  int64_t total = 0;
+  int64_t done = 0;
+  uint64_t startEvent = 0;
+  bool active() const { return total > done; }
+};
+
+class AppState {
+public:
+  AppState();
+  ~AppState();
+
+  // ---- the session -----------------------------------------------------------
+  bool hasSession() const { return session_ != nullptr; }
+  Session& session() { return *session_; }
+  const Session& session() const { return *session_; }
+  const AnyMap& map() const { return session_->map(); }
+  KeyKind keyKind() const { return session_ ? session_->config().kind : KeyKind::Int64; }
+  // Bumps when the session is replaced or loses ops (derived data is rebuilt).
+  uint64_t sessionId() const { return sessionId_; }
+  // Bumps whenever the session gains ops or the cursor moves.
+  uint64_t revision() const { return revision_; }
+  const std::string& scriptName() const { return scriptName_; }
+  const std::string& scriptPath() const { return scriptPath_; }
+  // Source line of session op k ("put 5 50"), for logs and the header.
+  std::string_view opText(std::size_t k) const;
+  std::string scriptText() const;
+
+  // ---- files and new maps --------------------------------------------------------
+  bool openScript(const std::string& path);
+  bool loadScriptText(std::string_view text, const std::string& name);
+  bool saveScript(const std::string& path);
+  bool newMap(const NewMapParams& p);
+
+  // ---- map operations (typed fields) ------------------------------------------------
+  bool runLine(std::string_view line); // any op-script line
+  bool insert(std::string_view key, std::string_view value);
+  bool remove(std::string_view key);
+  bool lookup(std::string_view key);
+  bool iterate();
+  bool clear();
+  bool insertRange(std::string_view range); // "0..99" (inclusive)
+  bool insertRandom(int64_t n);
+  bool insertUntilGrow();                    // a job: stops at the op that starts a grow
+  bool insertColliding(uint64_t bucket, int n, bool sameHash);
+  bool startBulk(int64_t n, bool random);    // a job
+  bool dropFuture();                         // forget the ops after the cursor
+  const BulkJob& job() const { return job_; }
+  void cancelJob() { job_ = {}; }
+  // Runs pending jobs to the end (tests, screenshots, benchmarks).
+  void finishJobs();
+
+  // ---- navigation ----------------------------------------------------------------------
+  void stepInto();
+  void stepBack();
+  void stepOver();
+  void stepBackOver();
+  void stepOut();
+  void toStart() { seek(-1); }
+  void toEnd() { seek(static_cast<int64_t>(eventCount()) - 1); }
+  void seek(int64_t i);
+  int64_t position() const { return session_ ? session_->position() : -1; }
+  uint64_t eventCount() const { return session_ ? session_->eventCount() : 0; }
+  const Event* currentEvent() const;
+  // The op holding the cursor's event (or the last op before the cursor).
+  std::optional<std::size_t> currentOp() const;
+  int64_t lastEventOfOp(std::size_t k) const;
+
+  // ---- playback -------------------------------------------------------------------------
+  void play();
+  void pause() { playing_ = false; }
+  void togglePlay() { playing_ ? pause() : play(); }
+  bool playing() const { return playing_; }
+  double speed = 20;          // events per second while playing
+  bool watchNewOps = true;    // after an op is added, put the cursor at its first event
+  // Advances playback by dt seconds and runs a slice of the pending job.
+  void tick(double dt, double jobBudgetSeconds = 0.012);
+
+  // ---- derived views ---------------------------------------------------------------------
+  const CallStack& callStack();
+  DerivedSeries& derived();
+  // The hash of the key the current op works on, as the last HashComputed
+  // event up to the cursor shows it (nullopt outside hashing ops).
+  struct HashInfo {
+    uint64_t hash = 0;
+    uint8_t B = 0;
+    uint8_t top = 0;
+    int64_t event = -1;
+    bool evacuation = false; // from a CellEvacuated event: only the low 32 bits are known
+    uint64_t newbit = 0;
+    bool useY = false;
+  };
+  std::optional<HashInfo> currentHash() const;
+
+  // ---- messages --------------------------------------------------------------------------
+  const std::string& error() const { return error_; }
+  const std::string& status() const { return status_; }
+  void clearError() { error_.clear(); }
+  void setError(std::string e) { error_ = std::move(e); }
+
+private:
+  struct Line {
+    std::string text;
+    std::size_t opBegin = 0, opEnd = 0; // session ops it produced
+  };
+  bool installSession(std::vector<ScriptOp> ops, const std::string& name, std::string& err);
+  // Applies generated or typed lines at the end of the session. On the first
+  // bad line nothing after it is applied and error() says why.
+  bool applyLines(const std::vector<std::string>& lines, const char* source);
+  bool parseKey(std::string_view tok, KeyValue& out);
+  std::string freshKey();
+  void noteKey(const KeyValue& k);
+  void afterAppend(std::size_t firstNewOp);
+  void touched() { revision_++; }
+  bool needSession();
+  void runJobSlice(double budgetSeconds);
+
+  std::unique_ptr<Session> session_;
+  ScriptParser parser_;
+  std::vector<Line> lines_;
+  std::vector<std::string> opTexts_;
+  std::string scriptName_ = "untitled", scriptPath_;
+  uint64_t sessionId_ = 0, revision_ = 0;
+  int inputLine_ = 0;
+
+  bool playing_ = false;
+  double playAcc_ = 0;
+  BulkJob job_;
+
+  // Fresh keys for generated inserts.
+  int64_t maxIntKey_ = -1;
+  uint64_t stringCounter_ = 0;
+  std::unordered_set<std::string> stringsUsed_;
+  std::mt19937_64 rng_{20240601};
+
+  CallStackTracker stack_;
+  DerivedSeries derived_;
+  std::string error_, status_;
+};
+
+} // namespace gomap::ui

@@ -1,0 +1,133 @@
+#include "ui/call_stack.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace gomap::ui {
+
+namespace {
+struct Edge {
+  std::string_view callee;
+  std::array<std::string_view, 2> callers;
+};
+// Who calls whom in runtime/map.go (only the functions that emit events).
+constexpr Edge kCalls[] = {
+    {"hashGrow", {"mapassign", ""}},
+    {"growWork", {"mapassign", "mapdelete"}},
+    {"evacuate", {"growWork", ""}},
+    {"advanceEvacuationMark", {"evacuate", ""}},
+    {"newoverflow", {"mapassign", "evacuate"}},
+    {"incrnoverflow", {"newoverflow", ""}},
+    {"mapiternext", {"mapiterinit", ""}},
+};
+const Edge* edgeOf(std::string_view callee) {
+  for (const Edge& e : kCalls)
+    if (e.callee == callee) return &e;
+  return nullptr;
+}
+bool calls(std::string_view caller, const Edge* e) {
+  return e && caller.size() && (e->callers[0] == caller || e->callers[1] == caller);
+}
+} // namespace
+
+bool isEntrySite(Site s) {
+  switch (s) {
+  case Site::MakemapBegin:
+  case Site::AssignBegin:
+  case Site::AccessBegin:
+  case Site::DeleteBegin:
+  case Site::ClearBegin:
+  case Site::IterInitBegin:
+  case Site::HashGrowBegin:
+  case Site::GrowWorkBegin:
+  case Site::EvacuateBegin:
+  case Site::AdvanceMark: return true;
+  default: return false;
+  }
+}
+
+bool CallStack::apply(const Event& e) {
+  const std::string_view f = siteInfo(e.site).function;
+  if (f.empty()) return false;
+  const bool entry = isEntrySite(e.site);
+  // Already running f: return to it (or, at its entry site, a new call of it).
+  for (std::size_t i = frames.size(); i-- > 0;) {
+    if (frames[i] == f) {
+      frames.resize(i + 1);
+      return entry && i > 0;
+    }
+  }
+  const Edge* edge = edgeOf(f);
+  // A caller of f on the stack: f was called from the innermost one.
+  for (std::size_t i = frames.size(); i-- > 0;) {
+    if (calls(frames[i], edge)) {
+      frames.resize(i + 1);
+      frames.push_back(f);
+      return true;
+    }
+  }
+  // f's caller has no event of its own before f's (incrnoverflow runs before
+  // newoverflow emits anything): push the implicit caller too.
+  if (edge) {
+    for (std::string_view c : edge->callers) {
+      const Edge* ce = edgeOf(c);
+      for (std::size_t i = frames.size(); i-- > 0;) {
+        if (calls(frames[i], ce)) {
+          frames.resize(i + 1);
+          frames.push_back(c);
+          frames.push_back(f);
+          return true;
+        }
+      }
+    }
+  }
+  // A new outermost function (the op's own).
+  frames.clear();
+  frames.push_back(f);
+  return true;
+}
+
+const CallStack& CallStackTracker::at(const Session& s, int64_t pos) {
+  if (pos < 0 || s.eventCount() == 0) {
+    stack_ = {};
+    valid_ = false;
+    return stack_;
+  }
+  const std::size_t op = s.opOfEvent(static_cast<uint64_t>(pos));
+  if (!valid_ || op != op_ || pos < pos_) {
+    stack_ = {};
+    op_ = op;
+    pos_ = static_cast<int64_t>(s.firstEventOfOp(op)) - 1;
+    valid_ = true;
+  }
+  for (int64_t i = pos_ + 1; i <= pos; i++) stack_.apply(s.event(static_cast<uint64_t>(i)));
+  pos_ = pos;
+  return stack_;
+}
+
+int64_t stepOutTarget(const Session& s, int64_t pos) {
+  const int64_t n = static_cast<int64_t>(s.eventCount());
+  if (n == 0) return pos;
+  if (pos < 0) return std::min<int64_t>(n - 1, 0);
+  const std::size_t op = s.opOfEvent(static_cast<uint64_t>(pos));
+  // The op's last event: the first event of the next op, minus one.
+  int64_t last = n - 1;
+  for (std::size_t k = op + 1; k < s.opCount(); k++) {
+    if (static_cast<int64_t>(s.firstEventOfOp(k)) > pos) {
+      last = static_cast<int64_t>(s.firstEventOfOp(k)) - 1;
+      break;
+    }
+  }
+  if (pos >= last) return pos;
+  CallStack st;
+  for (int64_t i = static_cast<int64_t>(s.firstEventOfOp(op)); i <= pos; i++) st.apply(s.event(static_cast<uint64_t>(i)));
+  const std::size_t d = st.depth();
+  if (d <= 1) return last;
+  for (int64_t j = pos + 1; j <= last; j++) {
+    bool newCall = st.apply(s.event(static_cast<uint64_t>(j)));
+    if (st.depth() < d || (st.depth() == d && newCall)) return j;
+  }
+  return last;
+}
+
+} // namespace gomap::ui

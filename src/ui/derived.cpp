@@ -1,0 +1,125 @@
+#include "ui/derived.hpp"
+
+#include <algorithm>
+
+#include "engine/runtime_consts.hpp"
+
+namespace gomap::ui {
+
+void DerivedSeries::reset(const Session& s) {
+  count.clear();
+  B.clear();
+  noverflow.clear();
+  memory.clear();
+  markers.clear();
+  scanned_ = 0;
+  bucketSize_ = s.map().bucketSize();
+  count_ = B_ = noverflow_ = pendingB_ = hint_ = 0;
+  curArray_ = curHeap_ = oldArray_ = oldHeap_ = pendingArray_ = 0;
+}
+
+void DerivedSeries::push(std::vector<StepPoint>& v, uint64_t ev, int64_t x) {
+  if (!v.empty() && v.back().value == x) return;
+  if (!v.empty() && v.back().event == ev) {
+    v.back().value = x;
+    return;
+  }
+  v.push_back({ev, x});
+}
+
+int64_t DerivedSeries::valueAt(const std::vector<StepPoint>& series, int64_t ev) {
+  if (ev < 0 || series.empty()) return 0;
+  auto it = std::upper_bound(series.begin(), series.end(), static_cast<uint64_t>(ev),
+                             [](uint64_t e, const StepPoint& p) { return e < p.event; });
+  if (it == series.begin()) return 0;
+  return std::prev(it)->value;
+}
+
+void DerivedSeries::step(const Event& e, uint64_t i) {
+  const uint64_t heapBucket = roundupsize(bucketSize_);
+  bool mem = false;
+  switch (e.site) {
+  case Site::MakemapBegin: hint_ = static_cast<int64_t>(e.c); break;
+  case Site::MakemapHash0: // h = Hmap{}: everything is new
+    count_ = B_ = noverflow_ = 0;
+    curArray_ = curHeap_ = oldArray_ = oldHeap_ = 0;
+    mem = true;
+    break;
+  case Site::MakemapArray:
+    B_ = e.a;
+    curArray_ = roundupsize(uint64_t{e.b} * bucketSize_);
+    mem = true;
+    break;
+  case Site::AssignNewobject:
+    curArray_ = roundupsize(bucketSize_);
+    mem = true;
+    break;
+  case Site::AssignCount:
+  case Site::DeleteCount: count_ = static_cast<int64_t>(e.c); break;
+  case Site::NewOverflow:
+  case Site::EvacuateNewOverflow:
+    noverflow_ = static_cast<int64_t>((e.c >> 32) & 0xffff);
+    if (((e.c >> 48) & 1) == 0) {
+      curHeap_ += heapBucket;
+      mem = true;
+    }
+    markers.push_back({i, MarkerKind::Overflow});
+    break;
+  case Site::IncrNoverflow: noverflow_ = e.a; break;
+  case Site::HashGrowBegin:
+    pendingB_ = e.a;
+    markers.push_back({i, (e.b & kGrowSameSize) ? MarkerKind::SameSizeGrowStart : MarkerKind::GrowStart});
+    break;
+  case Site::HashGrowArray: pendingArray_ = roundupsize(uint64_t{e.b} * bucketSize_); break;
+  case Site::HashGrowCommit:
+    B_ = pendingB_;
+    noverflow_ = 0;
+    oldArray_ = curArray_;
+    oldHeap_ = curHeap_;
+    curArray_ = pendingArray_;
+    curHeap_ = 0;
+    mem = true;
+    break;
+  case Site::AdvanceMarkDone:
+    oldArray_ = oldHeap_ = 0;
+    mem = true;
+    markers.push_back({i, MarkerKind::GrowEnd});
+    break;
+  case Site::ClearReset:
+    count_ = 0;
+    noverflow_ = 0;
+    oldArray_ = oldHeap_ = 0;
+    mem = true;
+    break;
+  case Site::ClearArray:
+    curHeap_ = 0;
+    mem = true;
+    break;
+  default: break;
+  }
+  if (e.kind == EventKind::Panic) markers.push_back({i, MarkerKind::Panic});
+  if (e.kind == EventKind::Fatal) markers.push_back({i, MarkerKind::Fatal});
+  if (e.site == Site::MakemapEnd) {
+    int64_t b = 0;
+    unsigned __int128 bytes = static_cast<unsigned __int128>(static_cast<uint64_t>(hint_)) * bucketSize_;
+    int64_t hint = bytes > maxAlloc ? 0 : hint_;
+    while (overLoadFactor(hint, static_cast<uint8_t>(b))) b++;
+    B_ = b;
+  }
+  push(count, i, count_);
+  push(B, i, B_);
+  push(noverflow, i, noverflow_);
+  if (mem || memory.empty()) push(memory, i, static_cast<int64_t>(curArray_ + curHeap_ + oldArray_ + oldHeap_));
+}
+
+void DerivedSeries::update(const Session& s, uint64_t sessionId) {
+  if (sessionId != sessionId_ || s.eventCount() < scanned_) {
+    reset(s);
+    sessionId_ = sessionId;
+  }
+  const uint64_t n = s.eventCount();
+  for (uint64_t i = scanned_; i < n; i++) step(s.event(i), i);
+  scanned_ = n;
+}
+
+} // namespace gomap::ui

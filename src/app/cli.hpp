@@ -8,5 +8,7 @@ namespace gomap::app {
 
 int runDump(const std::string& file, const RunnerOptions& opts);
 int runEvents(const std::string& file, const RunnerOptions& opts);
+// Prints docs/events.md: every emission site with its runtime function and line.
+int printEventCatalogue();
 
 } // namespace gomap::app

@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
   auto* events = app.add_subcommand("events", "run an op script and print its event stream as JSON lines");
   events->add_option("file", eventsFile, "op script (- for standard input)");
   events->add_option("--rng-seed", eopts.rngSeed, "initial state of the simulated fastrand");
+  bool catalogue = false;
+  events->add_flag("--catalogue", catalogue, "print the event catalogue (docs/events.md) instead");
 
   std::string tuiFile;
   auto* tui = app.add_subcommand("tui", "step through a scenario in the terminal");
@@ -120,6 +122,7 @@ int main(int argc, char** argv) {
                    "schedule: steps such as \"1 1 2x3\" [then roundrobin|random SEED], roundrobin[:Q], random:SEED");
   race->add_option("--granularity", raceOpts.granularity, "statement or memory (overrides the scenario)");
   race->add_flag("--explore", raceOpts.explore, "enumerate every distinct interleaving and count the outcomes");
+  race->add_flag("--no-reduction", raceOpts.noReduction, "with --explore: count every schedule (no partial-order reduction)");
   race->add_flag("--events", raceOpts.events, "print the event stream as JSON lines (with the goroutine id)");
   race->add_flag("--narration", raceOpts.narration, "print the scenario's title and narration first");
   race->add_option("--lang", raceOpts.lang, "narration language: en or zh");
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
   }
 
   if (*dump) return gomap::app::runDump(dumpFile, ropts);
+  if (*events && catalogue) return gomap::app::printEventCatalogue();
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
   if (*tui) return runInteractive(tuiFile, true);
 #ifdef GOMAPLAB_WITH_RACE

@@ -3,14 +3,21 @@
 //
 // An interleaving is a maximal schedule: a sequence of goroutine choices that
 // runs until the program ends (every goroutine done, a fatal error, an
-// unrecovered panic, or a deadlock). Two schedules are distinct when some
-// choice differs. One reduction is applied, and it loses no behaviour: the step
-// that starts a map operation (up to its OpBegin event) touches no shared
-// state, so it is fused with the operation's first real step, and a goroutine
-// is never scheduled "just to begin" an operation. Blocked goroutines (waiting
-// for a mutex) are not choices. Every leaf is classified (clean, which fatal
-// error in which goroutine at which check, or which silent corruption) and its
-// schedule can be replayed with `gomaplab race SCENARIO --schedule S`.
+// unrecovered panic, or a deadlock). Blocked goroutines (waiting for a mutex)
+// are not choices. The step that starts a map operation (up to its OpBegin
+// event) touches no shared state, so it is always fused with the operation's
+// first real step: a goroutine is never scheduled "just to begin" an operation.
+//
+// Without reduction (reduce = false) every such schedule is a separate
+// interleaving. With reduction (the default), schedules that differ only in the
+// order of adjacent independent steps (steps of different goroutines whose
+// footprints do not conflict, see Footprint) are one interleaving: the search
+// uses sleep sets (Godefroid), which explore exactly one schedule per
+// equivalence class (Mazurkiewicz trace) and never cut one off. Outcomes,
+// final states and detection points are the same either way; only the counts
+// differ. Every leaf is classified (clean, which fatal error in which goroutine
+// at which check, or which silent corruption) and its schedule can be replayed
+// with `gomaplab race SCENARIO --schedule S`.
 //
 // Backtracking restores the nearest checkpoint (taken whenever no map
 // operation is in flight) and replays the schedule from there: coroutine
@@ -32,6 +39,7 @@ struct ExploreOptions {
   bool checkConsistency = true;           // classify clean runs by the consistency check
   uint64_t consistencyBudget = 200'000;
   double timeLimitSeconds = 0;            // 0: no limit
+  bool reduce = true;                     // partial-order reduction (sleep sets)
 };
 
 struct OutcomeGroup {
@@ -50,6 +58,8 @@ struct ExploreResult {
   double seconds = 0;
   uint64_t stepsExecuted = 0; // engine steps, replays included
   uint64_t longest = 0;       // steps of the longest interleaving
+  uint64_t sleepBlocked = 0;  // reduced search: branches cut because every choice was asleep
+  bool reduced = true;
 };
 
 // Calls onLeaf (if set) with the world at the end of every interleaving.

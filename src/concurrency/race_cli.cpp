@@ -48,6 +48,7 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
   if (o.explore) {
     ExploreOptions eo;
     eo.maxInterleavings = o.maxInterleavings;
+    eo.reduce = !o.noReduction;
     ExploreResult r = explore(*sc, eo);
     fmt::print(out, "{}", exploreText(*sc, r));
     return 0;

@@ -14,6 +14,7 @@ struct RaceCliOptions {
   std::string schedule;    // overrides the scenario's schedule line
   std::string granularity; // "statement" / "memory": overrides the scenario's
   bool explore = false;
+  bool noReduction = false; // --explore without partial-order reduction
   bool events = false;     // print the trace as JSON lines before the outcome
   bool narration = false;  // print the title and narration first
   std::string lang = "en";

@@ -33,6 +33,7 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
   initialContents_.clear();
   for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
   startSnap_ = map_->snapshot();
+  map_->unshare();
   pauseMask_ = pauseMaskFor(sc_.granularity);
   map_->setEventBuffer(&buf_);
   map_->setPauseMask(pauseMask_);
@@ -95,6 +96,8 @@ void World::destroyRuns() {
 void World::reset() {
   destroyRuns();
   map_->restore(startSnap_);
+  map_->unshare();
+  aliasing_ = false;
   for (auto& g : gs_) g = G{};
   for (std::size_t i = 0; i < gs_.size(); i++)
     if (sc_.programs[i].code.empty()) gs_[i].done = true;
@@ -155,6 +158,7 @@ bool World::step(int g) {
   if (!runnable(g)) throw std::logic_error(fmt::format("goroutine {} cannot take a step now", g));
   G& gr = gs_[g - 1];
   if (buf_.size() > 60000) buf_.truncate(1);
+  fp_ = Footprint{};
   gr.steps++;
   if (gr.run) {
     engineStep(g);
@@ -177,6 +181,7 @@ bool World::step(int g) {
   schedule_.push_back(static_cast<uint8_t>(g));
   steps_++;
   afterStep(g);
+  if (ended() || aliasing_) fp_ = Footprint::all();
   return !ended();
 }
 
@@ -184,7 +189,12 @@ bool World::stepFused(int g) {
   const G& gr = gs_[g - 1];
   bool starting = !gr.run && !gr.done && sc_.programs[g - 1].code[gr.pc].isMapOp();
   if (!step(g)) return false;
-  if (starting && runnable(g) && gs_[g - 1].run) return step(g);
+  if (starting && runnable(g) && gs_[g - 1].run) {
+    Footprint first = fp_;
+    bool alive = step(g);
+    fp_ |= first;
+    return alive;
+  }
   return true;
 }
 
@@ -202,6 +212,7 @@ void World::engineStep(int g) {
     gr.last = buf_[n - 1];
     gr.hasEvent = true;
   }
+  for (std::size_t i = before; i < n; i++) addFootprint(gr, buf_[i]);
   if (opts_.record) {
     for (std::size_t i = before; i < n; i++) {
       TraceEntry t;
@@ -223,6 +234,173 @@ void World::engineStep(int g) {
     e.message = fmt::format("G{}'s {} did not finish within {} steps: its bucket chain is likely corrupted (a cycle)",
                             g, sc_.programs[g - 1].code[gr.pc].text, opts_.maxOpSteps);
     die(std::move(e));
+  }
+}
+
+// The shared objects the code leading to event e may have touched (from the
+// previous pause of the same goroutine to e). Written from map_impl.hpp, site
+// by site; when unsure, more rather than less. tests/concurrency checks the
+// reduction against full enumeration on small programs.
+void World::addFootprint(G& gr, const Event& e) {
+  using F = Footprint;
+  uint64_t r = 0, w = 0;
+  const uint64_t last = F::chain(gr.lastChain);
+  const Loc l = e.loc();
+  const uint64_t here = F::chain(l.bucket);
+  const bool floats = map_->kind() == KeyKind::Float64; // NaN keys draw fastrand when hashed
+  auto oldIndexRead = [&]() -> uint64_t {
+    // A read that checks whether the old bucket of `here` is evacuated.
+    if (!map_->growing()) return 0;
+    return l.old ? here : F::chain(l.bucket & (map_->noldbuckets() - 1));
+  };
+  switch (e.site) {
+  case Site::AssignHash:
+  case Site::AccessHash:
+  case Site::DeleteHash:
+    r |= F::kFlags | F::kCount | F::kHash0 | F::kHeader;
+    if (floats) r |= F::kRng, w |= F::kRng;
+    break;
+  case Site::AssignFlagsLoad:
+  case Site::AssignExitFlagsLoad: r |= F::kFlags; break;
+  case Site::ClearFlagsLoad:
+  case Site::ClearExitFlagsLoad: r |= F::kFlags | F::kCount; break;
+  case Site::DeleteFlagsLoad:
+  case Site::DeleteExitFlagsLoad: r |= F::kFlags | last; break;
+  case Site::AssignFlagsXor:
+  case Site::AssignExitFlagsClear:
+  case Site::ClearFlagsXor:
+  case Site::ClearExitFlagsClear:
+  case Site::IterInitFlags: r |= F::kFlags, w |= F::kFlags; break;
+  case Site::DeleteFlagsXor:
+  case Site::DeleteExitFlagsClear: r |= F::kFlags | last, w |= F::kFlags; break;
+  case Site::AssignNewobject: r |= F::kHeader, w |= F::kHeader; break;
+  case Site::GrowWorkBegin: r |= F::kHeader | F::kFlags; break;
+  case Site::EvacuateBegin:
+    gr.evacOld = e.b;
+    r |= F::kHeader | F::kFlags | F::chain(e.b);
+    break;
+  case Site::EvacuateCell: {
+    uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
+    uint64_t dst = l.bucket + (((e.c >> 3) & 1) ? newbit : 0);
+    r |= F::kHeader | F::kFlags | F::kHash0 | here;
+    w |= here | F::chain(dst);
+    if (floats) r |= F::kRng, w |= F::kRng;
+    break;
+  }
+  case Site::EvacuateNewOverflow:
+    r |= F::kHeader | F::kFlags | F::kHash0 | F::kRng | F::chain(gr.evacOld) | here;
+    w |= F::kHeader | F::kRng | F::chain(gr.evacOld) | here;
+    break;
+  case Site::EvacuateClearOld:
+  case Site::EvacuateDone:
+    r |= F::kFlags | F::chain(e.b);
+    w |= F::chain(e.b);
+    break;
+  case Site::AdvanceMark:
+    r |= F::kHeader | F::kFlags | F::kAllChains;
+    w |= F::kHeader;
+    break;
+  case Site::AdvanceMarkDone:
+    r |= F::kHeader | F::kFlags;
+    w |= F::kHeader | F::kFlags;
+    break;
+  case Site::AssignBucket:
+  case Site::DeleteBucket: r |= F::kHeader | F::kFlags; break;
+  case Site::AssignTophash:
+  case Site::AssignKeyCompare:
+  case Site::AccessTophash:
+  case Site::AccessKeyCompare:
+  case Site::AccessResult:
+  case Site::DeleteTophash:
+  case Site::DeleteKeyCompare: r |= here | last; break;
+  case Site::AssignKeyUpdate:
+  case Site::AssignElemWrite:
+  case Site::DeleteClear:
+  case Site::DeleteEmptyRest: r |= here | last, w |= here; break;
+  case Site::AssignInsertSlot:
+  case Site::AssignNewOverflowSlot: break; // no memory touched since the previous event
+  case Site::HashGrowBegin:
+    r |= F::kCount | F::kHeader | F::kFlags | last;
+    w |= F::kFlags;
+    break;
+  case Site::HashGrowArray: r |= F::kHeader; break;
+  case Site::HashGrowCommit:
+    r |= F::kHeader | F::kFlags;
+    w |= F::kHeader | F::kFlags;
+    break;
+  case Site::NewOverflow:
+    r |= F::kHeader | F::kCount | F::kRng | here | last;
+    w |= F::kHeader | F::kRng | here;
+    break;
+  case Site::IncrNoverflow:
+    r |= F::kHeader | F::kRng;
+    w |= F::kHeader | F::kRng;
+    break;
+  case Site::AssignStore:
+    r |= F::kHeader | F::kCount | here | last;
+    w |= here;
+    break;
+  case Site::AssignCount:
+  case Site::DeleteCount: r |= F::kCount | last, w |= F::kCount; break;
+  case Site::DeleteReseed:
+    r |= F::kCount | F::kRng;
+    w |= F::kHash0 | F::kRng;
+    break;
+  case Site::AccessBucket: r |= F::kHeader | F::kFlags | here | oldIndexRead(); break;
+  case Site::AccessEnd:
+  case Site::DeleteEnd:
+  case Site::ClearEnd:
+  case Site::AssignEnd: r |= F::kCount | last; break;
+  case Site::ClearReset:
+    r |= F::kFlags | F::kHeader | F::kCount;
+    w |= F::kFlags | F::kHeader | F::kCount;
+    break;
+  case Site::ClearReseed:
+    r |= F::kRng;
+    w |= F::kHash0 | F::kRng;
+    break;
+  case Site::ClearArray:
+    r |= F::kHeader | F::kAllChains;
+    w |= F::kHeader | F::kAllChains;
+    aliasing_ = true;
+    break;
+  case Site::IterInitRand:
+    r |= F::kHeader | F::kRng | F::kCount;
+    w |= F::kHeader | F::kRng;
+    break;
+  case Site::IterNextBucket: r |= F::kFlags | F::kHeader | F::kHash0 | F::kCount | here | last | oldIndexRead(); break;
+  case Site::IterNextSkip:
+  case Site::IterNextYield:
+    r |= F::kFlags | F::kHeader | F::kHash0 | F::kCount | here | last;
+    // Via mapaccessK: a lookup anywhere in the live map.
+    if ((e.site == Site::IterNextYield && e.c == 1) ||
+        (e.site == Site::IterNextSkip && e.c == static_cast<uint64_t>(IterSkip::Deleted)))
+      r |= F::kAllChains;
+    break;
+  case Site::IterNextEnd: r |= F::kFlags | F::kHeader | F::kCount | last; break;
+  default:
+    // Begin events touch nothing; fatal checks, panics and throws end the
+    // program (and the step's footprint becomes everything).
+    break;
+  }
+  fp_.r |= r;
+  fp_.w |= w;
+  switch (e.kind) {
+  case EventKind::BucketSelected:
+  case EventKind::TophashCompared:
+  case EventKind::KeyCompared:
+  case EventKind::SlotChosen:
+  case EventKind::CellWritten:
+  case EventKind::KeyUpdated:
+  case EventKind::ElemWritten:
+  case EventKind::ElemRead:
+  case EventKind::CellDeleted:
+  case EventKind::EmptyRestMarked:
+  case EventKind::IterBucket:
+  case EventKind::IterYielded:
+  case EventKind::IterSkipped:
+  case EventKind::OverflowAllocated: gr.lastChain = l.bucket; break;
+  default: break;
   }
 }
 
@@ -282,6 +460,8 @@ void World::syncStep(int g) {
     gr.died = true;
     die(std::move(e));
   };
+  fp_.r |= Footprint::mutex(in.mutex);
+  fp_.w |= Footprint::mutex(in.mutex);
   TraceEntry t;
   t.step = static_cast<uint32_t>(steps_);
   t.g = static_cast<uint8_t>(g);
@@ -379,6 +559,8 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
   if (!quiescent()) throw std::logic_error("checkpoint with an operation in flight");
   auto c = std::make_shared<Checkpoint>();
   c->map = map_->snapshot();
+  map_->unshare();
+  c->aliasing = aliasing_;
   for (auto& g : gs_) {
     c->pc.push_back(g.pc);
     c->done.push_back(g.done);
@@ -394,6 +576,8 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
 void World::restore(const Checkpoint& c) {
   destroyRuns();
   map_->restore(c.map);
+  map_->unshare();
+  aliasing_ = c.aliasing;
   for (std::size_t i = 0; i < gs_.size(); i++) {
     gs_[i] = G{};
     gs_[i].pc = c.pc[i];

@@ -89,6 +89,31 @@ struct GoroutineView {
   uint64_t steps = 0;           // steps this goroutine has taken
 };
 
+// What one step touched, for partial-order reduction: bit sets of shared
+// objects read and written. Objects: the flags byte, count, hash0, the rest of
+// the header (B, buckets, oldbuckets, nevacuate, noverflow, extra), the fastrand
+// state, each mutex, and the bucket chains by bucket index (every array's chain
+// k is one object, so a goroutine holding a stale array is still in conflict).
+// Two steps of different goroutines are independent when neither writes what
+// the other reads or writes; a step that ends the program conflicts with all.
+struct Footprint {
+  uint64_t r = 0, w = 0;
+  static constexpr uint64_t kFlags = 1, kCount = 2, kHash0 = 4, kHeader = 8, kRng = 16;
+  static constexpr int kMutexBit = 5, kMutexBits = 8, kChainBit = 13, kChainBits = 51;
+  static constexpr uint64_t kAllChains = ~uint64_t{0} << kChainBit;
+  static uint64_t mutex(int m) { return uint64_t{1} << (kMutexBit + m % kMutexBits); }
+  static uint64_t chain(uint64_t k) { return uint64_t{1} << (kChainBit + k % kChainBits); }
+  static Footprint all() { return {~uint64_t{0}, ~uint64_t{0}}; }
+  Footprint& operator|=(const Footprint& o) {
+    r |= o.r;
+    w |= o.w;
+    return *this;
+  }
+};
+inline bool independent(const Footprint& a, const Footprint& b) {
+  return (a.w & (b.r | b.w)) == 0 && (b.w & (a.r | a.w)) == 0;
+}
+
 struct WorldOptions {
   bool record = true;                 // keep the trace (off while exploring)
   uint64_t maxSteps = 50'000'000;     // a run stops after this many steps
@@ -121,6 +146,8 @@ public:
   // The exploration step: like step(), but starting a map operation (a step
   // that touches no shared state) is fused with the operation's first real step.
   bool stepFused(int g);
+  // What the last step() or stepFused() touched.
+  const Footprint& lastFootprint() const { return fp_; }
 
   const Ending& ending() const { return end_; }
   bool ended() const { return end_.kind != Ending::Kind::Running; }
@@ -158,6 +185,8 @@ private:
     Event last{};
     uint64_t steps = 0;
     uint64_t opSteps = 0;
+    uint32_t lastChain = 0; // bucket index of its last event with a cell location
+    uint32_t evacOld = 0;   // old bucket it is evacuating
   };
   struct MutexState {
     int writer = 0;  // goroutine holding the (write) lock, 0 if none
@@ -172,6 +201,7 @@ private:
   void afterStep(int g);
   void die(Ending e);
   void destroyRuns();
+  void addFootprint(G& gr, const Event& e);
 
   Scenario sc_;
   WorldOptions opts_;
@@ -189,6 +219,8 @@ private:
   std::vector<uint8_t> schedule_;
   uint64_t steps_ = 0;
   Ending end_;
+  Footprint fp_;
+  bool aliasing_ = false; // after mapclear, pool buckets may be reused under stale pointers
 };
 
 struct World::Checkpoint {
@@ -199,6 +231,7 @@ struct World::Checkpoint {
   std::vector<MutexState> mutexes;
   std::size_t history = 0, trace = 0;
   uint64_t steps = 0;
+  bool aliasing = false;
 };
 
 } // namespace gomap::race

@@ -170,6 +170,7 @@ public:
 
   std::any snapshot() const override { return m_.snapshot(); }
   void restore(const std::any& s) override { m_.restore(std::any_cast<const typename M::Snapshot&>(s)); }
+  void unshare() override { m_.unshare(); }
 
   std::vector<std::string> checkInvariants() const override;
   uint64_t digest() const override;

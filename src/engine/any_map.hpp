@@ -92,6 +92,9 @@ public:
   // Snapshots (between operations only).
   virtual std::any snapshot() const = 0;
   virtual void restore(const std::any& s) = 0;
+  // Copies now the arrays shared with snapshots (see Map::unshare): needed
+  // before several operations run interleaved on the map.
+  virtual void unshare() = 0;
 
   // FNV-1a over the canonical content of both bucket arrays (docs/formats.md);
   // the oracle computes the same digest from the real runtime's memory.

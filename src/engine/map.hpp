@@ -196,6 +196,13 @@ public:
   }
   uint64_t oldbucketmask() const { return noldbuckets() - 1; }
   int inflight() const { return inflight_; }
+  // Takes private copies of the arrays a snapshot shares, now. Read ops skip
+  // copy-on-write; when several ops interleave (simulated goroutines), a write
+  // that copied arrays under a reader in flight would leave the reader on the
+  // snapshot's copy. Call with no op in flight, after snapshot() or restore().
+  void unshare() {
+    if (shared_ && inflight_ == 0) prepareWrite();
+  }
 
   const bmap& at(BucketRef r) const { return const_cast<Map*>(this)->at(r); }
   const BucketArray* allocation(BucketRef r) const { return r ? allocs_[(r >> 32) - 1].get() : nullptr; }

@@ -1,0 +1,74 @@
+// The buckets: every bmap as 8 cells (tophash byte, key, value) coloured by
+// cell state, overflow chains as linked bmaps below their bucket, the
+// preallocated overflow pool, and during a grow the old and new arrays side by
+// side with each evacuated cell's move to X or Y. The current event is
+// outlined where it happens. Large maps (B above detailMaxB) go to the
+// OverviewView (one texel per cell) instead.
+#pragma once
+#include <imgui.h>
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "ui/overview_view.hpp"
+#include "ui/ui_common.hpp"
+
+namespace gomap::ui {
+
+struct ScreenRect {
+  ImVec2 min, max;
+  ImVec2 center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
+  bool contains(ImVec2 p) const { return p.x >= min.x && p.x < max.x && p.y >= min.y && p.y < max.y; }
+};
+
+class BucketsView {
+public:
+  void draw(UiContext& ui);
+
+  // Screen rectangles from the last frame, for tests and tooltips. A cell or
+  // bmap that was not drawn (scrolled away, or the overview is showing) has none.
+  std::optional<ScreenRect> cellRect(const Loc& l) const;
+  std::optional<ScreenRect> bmapRect(bool old, uint32_t bucket, uint16_t chain) const;
+  // The marks drawn for the current event in the last frame.
+  const std::vector<EventMark>& lastMarks() const { return marks_; }
+  bool overviewShown() const { return overviewShown_; }
+  OverviewView& overview() { return overview_; }
+  // Detail drawing up to this B; the overview above it (or when forced).
+  int detailMaxB = 6;
+  enum class Mode { Auto, Detail, Overview } mode = Mode::Auto;
+
+private:
+  struct Geometry {
+    float fs, cellW, cellH, labelW, rowGap, bucketGap, colW, colGap;
+    bool threeLines;
+  };
+  struct Column {
+    bool old;
+    uint64_t buckets;
+    float x;                 // left edge (screen) of the label column
+    std::vector<float> y;    // top of each bucket (relative to the content origin)
+    std::vector<int> chainLen;
+    float height = 0;
+  };
+  void layoutColumn(const AnyMap& m, Column& c, const Geometry& g);
+  void drawColumn(UiContext& ui, const Column& c, const Geometry& g, ImVec2 origin, float clipTop, float clipBottom);
+  void drawPool(UiContext& ui, const Column& c, const Geometry& g, ImVec2 at);
+  void drawMoves(UiContext& ui, const Column& oldc, const Column& newc, const Geometry& g, ImVec2 origin,
+                 float clipTop, float clipBottom);
+  void drawLegend(UiContext& ui);
+  static uint64_t key(bool old, uint32_t bucket, uint16_t chain, uint8_t slot) {
+    return (uint64_t{old} << 63) | (uint64_t{bucket} << 16) | (uint64_t{chain} << 3) | slot;
+  }
+
+  OverviewView overview_;
+  std::unordered_map<uint64_t, ScreenRect> cells_;
+  std::unordered_map<uint64_t, ScreenRect> bmaps_;
+  std::vector<EventMark> marks_;
+  std::vector<BmapView> chain_;
+  bool overviewShown_ = false;
+  int64_t lastFollowed_ = -2;
+};
+
+} // namespace gomap::ui

@@ -1,0 +1,386 @@
+#include "ui/overview_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "engine/runtime_consts.hpp"
+
+namespace gomap::ui {
+
+namespace {
+constexpr int64_t kMaxIncrementalEvents = 200000;
+
+bool replacesArrays(const Event& e) {
+  switch (e.kind) {
+  case EventKind::BucketsAllocated:
+  case EventKind::GrowthStarted:
+  case EventKind::GrowthFinished:
+  case EventKind::MapCleared: return true;
+  case EventKind::FlagsChanged: return e.site == Site::HashGrowCommit || e.site == Site::ClearReset;
+  case EventKind::OpBegin: return e.site == Site::MakemapBegin;
+  default: return false;
+  }
+}
+
+bool hasLoc(EventKind k) {
+  switch (k) {
+  case EventKind::BucketSelected:
+  case EventKind::TophashCompared:
+  case EventKind::KeyCompared:
+  case EventKind::SlotChosen:
+  case EventKind::OverflowAllocated:
+  case EventKind::CellEvacuated:
+  case EventKind::CellWritten:
+  case EventKind::KeyUpdated:
+  case EventKind::ElemWritten:
+  case EventKind::ElemRead:
+  case EventKind::CellDeleted:
+  case EventKind::EmptyRestMarked: return true;
+  default: return false;
+  }
+}
+} // namespace
+
+int OverviewView::bucketsPerRow(uint8_t B) {
+  // About square in texels (8 per bucket), a bit taller than wide.
+  int b = B >= 3 ? (B - 3) / 2 : 0;
+  return 1 << b;
+}
+
+void OverviewView::rebuild(const AnyMap& m, bool old, CellTexture& t, uint64_t nb, int bpr) {
+  t.resize(nb, bpr);
+  uint8_t th[8];
+  for (uint64_t b = 0; b < nb; b++) {
+    for (int s = 0; s < 8; s++) th[s] = m.headTophash(old, b, s);
+    int len = m.chainLength(old, b);
+    t.setBucket(b, th, static_cast<uint8_t>(std::clamp(len - 1, 0, 255)));
+  }
+}
+
+void OverviewView::refresh(const AnyMap& m, bool old, uint64_t bucket) {
+  CellTexture& t = old ? oldTex_ : newTex_;
+  if (bucket >= t.buckets()) return;
+  uint8_t th[8];
+  for (int s = 0; s < 8; s++) th[s] = m.headTophash(old, bucket, s);
+  int len = m.chainLength(old, bucket);
+  t.setBucket(bucket, th, static_cast<uint8_t>(std::clamp(len - 1, 0, 255)));
+  bucketRefreshes_++;
+}
+
+void OverviewView::sync(AppState& app) {
+  if (!app.hasSession()) return;
+  const Session& s = app.session();
+  const AnyMap& m = s.map();
+  const Hmap& h = m.header();
+  Key k;
+  k.sessionId = app.sessionId();
+  k.nil = m.isNil();
+  k.B = h.B;
+  k.growing = m.growing();
+  k.nold = k.growing ? m.noldbuckets() : 0;
+  k.buckets = h.buckets;
+  k.oldbuckets = h.oldbuckets;
+  const int64_t pos = app.position();
+  bool full = !(k == key_);
+  if (!full && pos != syncedPos_) {
+    const int64_t lo = std::min(pos, syncedPos_), hi = std::max(pos, syncedPos_);
+    if (hi - lo > kMaxIncrementalEvents) {
+      full = true;
+    } else {
+      const uint64_t nold = k.nold;
+      const bool sameSize = (h.flags & sameSizeGrow) != 0;
+      std::unordered_set<uint64_t> done;
+      auto touch = [&](bool old, uint64_t b) {
+        if (done.insert((uint64_t{old} << 63) | b).second) refresh(m, old, b);
+      };
+      for (int64_t i = lo + 1; i <= hi && !full; i++) {
+        const Event& e = s.event(static_cast<uint64_t>(i));
+        if (replacesArrays(e)) {
+          full = true;
+          break;
+        }
+        if (hasLoc(e.kind)) {
+          Loc l = e.loc();
+          touch(l.old, l.bucket);
+        }
+        switch (e.kind) {
+        case EventKind::CellEvacuated: {
+          Loc l = e.loc();
+          const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
+          touch(false, l.bucket + (((e.c >> 3) & 1) ? newbit : 0));
+          break;
+        }
+        case EventKind::EvacuateBegin:
+        case EventKind::OldBucketCleared:
+        case EventKind::BucketEvacuated:
+          touch(true, e.b);
+          touch(false, e.b);
+          if (!sameSize && nold) touch(false, e.b + nold);
+          break;
+        default: break;
+        }
+      }
+    }
+  }
+  if (full) {
+    const uint64_t nb = (!k.nil && h.buckets) ? bucketShift(h.B) : 0;
+    const int bpr = bucketsPerRow(h.B);
+    rebuild(m, false, newTex_, nb, bpr);
+    if (k.growing) rebuild(m, true, oldTex_, k.nold, bpr);
+    else oldTex_.resize(0, bpr);
+    fullRebuilds_++;
+    if (!(k.B == key_.B && k.sessionId == key_.sessionId)) fitted_ = false;
+  }
+  key_ = k;
+  syncedPos_ = pos;
+}
+
+bool OverviewView::verify(const AnyMap& m, std::string& why) const {
+  const Hmap& h = m.header();
+  const uint64_t nb = (!m.isNil() && h.buckets) ? bucketShift(h.B) : 0;
+  if (newTex_.buckets() != nb) {
+    why = fmt::format("new texture holds {} buckets, the map {}", newTex_.buckets(), nb);
+    return false;
+  }
+  auto check = [&](bool old, const CellTexture& t, uint64_t n) {
+    for (uint64_t b = 0; b < n; b++) {
+      int len = m.chainLength(old, b);
+      for (int s = 0; s < 8; s++) {
+        const uint8_t* px = t.texel(b, s);
+        uint8_t th = m.headTophash(old, b, s);
+        uint8_t ovf = static_cast<uint8_t>(std::clamp(len - 1, 0, 255));
+        if (px[0] != th || px[1] != ovf) {
+          why = fmt::format("{} bucket {} slot {}: texel ({}, {}), map ({}, {})", old ? "old" : "new", b, s, px[0],
+                            px[1], th, ovf);
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+  if (!check(false, newTex_, nb)) return false;
+  if (m.growing()) {
+    if (oldTex_.buckets() != m.noldbuckets()) {
+      why = "old texture has the wrong size";
+      return false;
+    }
+    if (!check(true, oldTex_, m.noldbuckets())) return false;
+  }
+  return true;
+}
+
+std::optional<ImVec4> OverviewView::cellRect(bool old, uint64_t bucket, int slot) const {
+  const int p = old ? 0 : 1;
+  const CellTexture& t = old ? oldTex_ : newTex_;
+  if (!panelShown_[p] || bucket >= t.buckets()) return std::nullopt;
+  const uint64_t bpr = static_cast<uint64_t>(t.bucketsPerRow());
+  const float col = static_cast<float>((bucket % bpr) * 8 + static_cast<uint64_t>(slot));
+  const float row = static_cast<float>(bucket / bpr);
+  const float x0 = panelPos_[p].x + panelSize_.x * 0.5f + (col - cx_) * zoom_;
+  const float y0 = panelPos_[p].y + panelSize_.y * 0.5f + (row - cy_) * zoom_;
+  return ImVec4(x0, y0, x0 + zoom_, y0 + zoom_);
+}
+
+void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p0, ImVec2 p1) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Palette& pal = palette();
+  const ImVec2 size(p1.x - p0.x, p1.y - p0.y);
+  dl->AddRectFilled(p0, p1, pal.panelBg);
+  const ImVec4 texRect(cx_ - size.x * 0.5f / zoom_, cy_ - size.y * 0.5f / zoom_, cx_ + size.x * 0.5f / zoom_,
+                       cy_ + size.y * 0.5f / zoom_);
+  dl->PushClipRect(p0, p1, true);
+  if (ui.gl && t.id()) ui.gl->addDraw(dl, t, p0, p1, texRect, zoom_, old);
+
+  const AnyMap& m = ui.app.map();
+  const uint64_t bpr = static_cast<uint64_t>(t.bucketsPerRow());
+  auto rectOf = [&](uint64_t b, int slot) {
+    const float col = static_cast<float>((b % bpr) * 8 + static_cast<uint64_t>(slot));
+    const float row = static_cast<float>(b / bpr);
+    ImVec2 a(p0.x + size.x * 0.5f + (col - cx_) * zoom_, p0.y + size.y * 0.5f + (row - cy_) * zoom_);
+    return std::pair<ImVec2, ImVec2>(a, ImVec2(a.x + zoom_, a.y + zoom_));
+  };
+
+  // Text on the cells when zoomed in enough to read it.
+  const float fs = ImGui::GetFontSize();
+  if (zoom_ >= fs * 1.6f) {
+    const int c0 = std::max(0, static_cast<int>(std::floor(texRect.x)));
+    const int c1 = std::min(t.width() - 1, static_cast<int>(std::floor(texRect.z)));
+    const int r0 = std::max(0, static_cast<int>(std::floor(texRect.y)));
+    const int r1 = std::min(t.height() - 1, static_cast<int>(std::floor(texRect.w)));
+    const bool keys = zoom_ >= fs * 3.2f;
+    for (int r = r0; r <= r1; r++) {
+      for (int bc = c0 / 8; bc <= c1 / 8; bc++) {
+        const uint64_t b = static_cast<uint64_t>(r) * bpr + static_cast<uint64_t>(bc);
+        if (b >= t.buckets()) continue;
+        if (keys) m.chain(old, b, chain_);
+        for (int s = 0; s < 8; s++) {
+          const uint8_t th = t.texel(b, s)[0];
+          auto [a, z] = rectOf(b, s);
+          const ImU32 tc = pal.cellText[cellClass(th)];
+          dl->AddText(ImVec2(a.x + 3, a.y + 2), tc, fmt::format("{:02x}", th).c_str());
+          if (keys && th >= minTopHash && !chain_.empty()) {
+            std::string k = shortKey(chain_[0].keys[s], static_cast<std::size_t>(zoom_ / (fs * 0.6f)));
+            dl->AddText(ImVec2(a.x + 3, a.y + 2 + fs), tc, k.c_str());
+          }
+        }
+        if (zoom_ >= fs * 2.5f) {
+          auto [a, z] = rectOf(b, 0);
+          dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 2, z.y - fs * 0.85f), pal.dim,
+                      fmt::format("#{}", b).c_str());
+        }
+      }
+    }
+  }
+
+  // The nevacuate mark on the old array.
+  const Hmap& h = m.header();
+  if (old && h.nevacuate < t.buckets()) {
+    auto [a, z0] = rectOf(h.nevacuate, 0);
+    auto [a7, z] = rectOf(h.nevacuate, 7);
+    float pad = std::max(2.0f, zoom_ * 0.15f);
+    dl->AddRect(ImVec2(a.x - pad, a.y - pad), ImVec2(z.x + pad, z.y + pad), pal.nevacuate, 0, 0, 2.5f);
+    dl->AddText(ImVec2(a.x, std::max(p0.y, a.y - pad - fs - 2)), pal.nevacuate,
+                fmt::format("nevacuate = {}", h.nevacuate).c_str());
+  }
+
+  // The current event.
+  if (const Event* e = ui.app.currentEvent()) {
+    EventMark marks[3];
+    int n = eventMarks(*e, marks);
+    for (int i = 0; i < n; i++) {
+      if (marks[i].loc.old != old) continue;
+      const uint64_t b = marks[i].loc.bucket;
+      if (b >= t.buckets()) continue;
+      auto [a, z] = marks[i].kind == EventMark::Cell ? rectOf(b, marks[i].loc.slot) : rectOf(b, 0);
+      if (marks[i].kind != EventMark::Cell) z = rectOf(b, 7).second;
+      float pad = std::max(3.0f, zoom_ * 0.1f);
+      ImVec2 A(a.x - pad, a.y - pad), Z(z.x + pad, z.y + pad);
+      // Always visible, however far out: at least a small square.
+      if (Z.x - A.x < 10) {
+        ImVec2 c((A.x + Z.x) * 0.5f, (A.y + Z.y) * 0.5f);
+        A = ImVec2(c.x - 5, c.y - 5);
+        Z = ImVec2(c.x + 5, c.y + 5);
+      }
+      dl->AddRect(A, Z, marks[i].secondary ? pal.moveX : pal.highlight, 0, 0, pal.highlightThickness);
+    }
+  }
+  dl->PopClipRect();
+  dl->AddRect(p0, p1, pal.bucketFrame);
+  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), pal.text,
+              old ? fmt::format("oldbuckets: {}", groupDigits(t.buckets())).c_str()
+                  : fmt::format("buckets: {}", groupDigits(t.buckets())).c_str());
+}
+
+void OverviewView::draw(UiContext& ui, ImVec2 size) {
+  AppState& app = ui.app;
+  sync(app);
+  newTex_.upload();
+  if (oldTex_.buckets()) oldTex_.upload();
+
+  const AnyMap& m = app.map();
+  const bool growing = m.growing() && oldTex_.buckets() > 0;
+  ImGui::TextUnformatted(fmt::format("{} {} = {}  ·  {} {}", tr(S::OverviewCells), groupDigits(newTex_.buckets() * 8),
+                                     fmt::format("{} x 8", groupDigits(newTex_.buckets())),
+                                     tr(S::OverviewZoom), zoom_ >= 1 ? fmt::format("{:.1f} px", zoom_)
+                                                                     : fmt::format("1/{:.1f} px", 1.0f / zoom_))
+                             .c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton(tr(S::OverviewFit))) fitted_ = false;
+  ImGui::SameLine();
+  ImGui::Checkbox(tr(S::OverviewFollow), &follow);
+  helpMarker(tr(S::OverviewHelp));
+
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  (void)size;
+  if (avail.x < 50 || avail.y < 50) return;
+  const float gap = growing ? 10.0f : 0.0f;
+  const ImVec2 psize(growing ? (avail.x - gap) * 0.5f : avail.x, avail.y);
+  panelSize_ = psize;
+  panelPos_[0] = pos;
+  panelPos_[1] = growing ? ImVec2(pos.x + psize.x + gap, pos.y) : pos;
+  panelShown_[0] = growing;
+  panelShown_[1] = true;
+
+  const float tw = static_cast<float>(newTex_.width()), th = static_cast<float>(newTex_.height());
+  if (!fitted_ && tw > 0 && th > 0) {
+    zoom_ = std::min(psize.x / tw, psize.y / th);
+    cx_ = tw * 0.5f;
+    cy_ = th * 0.5f;
+    fitted_ = true;
+  }
+
+  ImGui::InvisibleButton("overview", avail);
+  const ImGuiIO& io = ImGui::GetIO();
+  int hoverPanel = -1;
+  for (int p = 0; p < 2; p++) {
+    if (!panelShown_[p]) continue;
+    ImVec2 a = panelPos_[p], z(a.x + psize.x, a.y + psize.y);
+    if (io.MousePos.x >= a.x && io.MousePos.x < z.x && io.MousePos.y >= a.y && io.MousePos.y < z.y) hoverPanel = p;
+  }
+  if (ImGui::IsItemHovered() && hoverPanel >= 0) {
+    const ImVec2 centre(panelPos_[hoverPanel].x + psize.x * 0.5f, panelPos_[hoverPanel].y + psize.y * 0.5f);
+    const float mtx = cx_ + (io.MousePos.x - centre.x) / zoom_, mty = cy_ + (io.MousePos.y - centre.y) / zoom_;
+    if (io.MouseWheel != 0) {
+      zoom_ = std::clamp(zoom_ * std::pow(1.25f, io.MouseWheel), 0.02f, 400.0f);
+      cx_ = mtx - (io.MousePos.x - centre.x) / zoom_;
+      cy_ = mty - (io.MousePos.y - centre.y) / zoom_;
+    }
+    if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+      zoom_ = std::min(400.0f, zoom_ * 4);
+      cx_ = mtx;
+      cy_ = mty;
+    }
+    // Tooltip: the cell under the mouse.
+    const CellTexture& t = hoverPanel == 0 ? oldTex_ : newTex_;
+    if (mtx >= 0 && mty >= 0 && mtx < static_cast<float>(t.width()) && mty < static_cast<float>(t.height())) {
+      const uint64_t col = static_cast<uint64_t>(mtx), row = static_cast<uint64_t>(mty);
+      const uint64_t b = row * static_cast<uint64_t>(t.bucketsPerRow()) + col / 8;
+      const int slot = static_cast<int>(col % 8);
+      if (b < t.buckets()) {
+        m.chain(hoverPanel == 0, b, chain_);
+        ImGui::BeginTooltip();
+        ImGui::Text("%s %llu, slot %d", hoverPanel == 0 ? "old bucket" : "bucket", static_cast<unsigned long long>(b),
+                    slot);
+        if (!chain_.empty()) {
+          const uint8_t th8 = chain_[0].tophash[slot];
+          ImGui::Text("tophash 0x%02x (%s)", th8, cellStateName(th8));
+          if (th8 >= minTopHash)
+            ImGui::Text("key %s = %lld", keyText(chain_[0].keys[slot]).c_str(),
+                        static_cast<long long>(chain_[0].elems[slot]));
+          ImGui::Text("%s: %zu bmap(s)", tr(S::Chain), chain_.size());
+        }
+        ImGui::EndTooltip();
+      }
+    }
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) {
+    cx_ -= io.MouseDelta.x / zoom_;
+    cy_ -= io.MouseDelta.y / zoom_;
+  }
+
+  // Follow the current event: bring its bucket into view when it moves.
+  if (follow && app.position() != followedPos_) {
+    followedPos_ = app.position();
+    if (const Event* e = app.currentEvent()) {
+      EventMark marks[3];
+      if (eventMarks(*e, marks) > 0) {
+        const uint64_t bpr = static_cast<uint64_t>(newTex_.bucketsPerRow());
+        const float col = static_cast<float>((marks[0].loc.bucket % bpr) * 8 + 4);
+        const float row = static_cast<float>(marks[0].loc.bucket / bpr) + 0.5f;
+        if (std::fabs(col - cx_) * zoom_ > psize.x * 0.45f || std::fabs(row - cy_) * zoom_ > psize.y * 0.45f) {
+          cx_ = col;
+          cy_ = row;
+        }
+      }
+    }
+  }
+
+  if (growing) panel(ui, true, oldTex_, panelPos_[0], ImVec2(panelPos_[0].x + psize.x, panelPos_[0].y + psize.y));
+  panel(ui, false, newTex_, panelPos_[1], ImVec2(panelPos_[1].x + psize.x, panelPos_[1].y + psize.y));
+}
+
+} // namespace gomap::ui

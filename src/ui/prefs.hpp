@@ -1,0 +1,29 @@
+// Preferences remembered between runs: a small key=value file next to
+// imgui.ini in $XDG_CONFIG_HOME/gomaplab (or ~/.config/gomaplab). Unknown keys
+// and bad values are ignored, so an old or hand-edited file never stops start-up.
+#pragma once
+#include <string>
+
+#include "ui/theme.hpp"
+
+namespace gomap::ui {
+
+struct Prefs {
+  std::string language = "en"; // en | zh
+  ThemeKind theme = ThemeKind::Dark;
+  float fontScale = 1.0f;       // 0.75 .. 3
+  bool realSource = false;      // code panel shows runtime/map.go instead of pseudo-code
+  double speed = 20;            // events per second while playing
+  float bucketZoom = 1.0f;
+  bool showMoves = true;        // all X/Y moves of evacuated cells, not only the current op's
+  bool watchNewOps = true;
+  std::string lastScript;
+  int panels = -1;              // bit set of visible panels (-1: all)
+};
+
+// The directory, created on demand; empty if there is no HOME either.
+std::string configDir();
+Prefs loadPrefs(const std::string& file);
+bool savePrefs(const Prefs& p, const std::string& file);
+
+} // namespace gomap::ui

@@ -1,0 +1,49 @@
+// What every view gets: the controller, fonts, preferences, and small drawing
+// helpers shared by the views.
+#pragma once
+#include <imgui.h>
+
+#include <string>
+
+#include "engine/events.hpp"
+#include "ui/app_state.hpp"
+#include "ui/fonts.hpp"
+#include "ui/prefs.hpp"
+#include "ui/strings.hpp"
+#include "ui/theme.hpp"
+
+namespace gomap::ui {
+
+class OverviewGL;
+
+struct UiContext {
+  AppState& app;
+  Prefs& prefs;
+  FontSet& fonts;
+  OverviewGL* gl = nullptr; // null when there is no GL (never in practice)
+  // Set by the workspace when the layout is forced (screenshots, tests, reset).
+  bool forceLayout = false;
+};
+
+// "12.5 KiB", "3.0 MiB".
+std::string bytesText(uint64_t n);
+// 1234567 -> "1,234,567".
+std::string groupDigits(uint64_t n);
+// Name of a cell state by tophash ("emptyRest", ..., "live").
+const char* cellStateName(uint8_t tophash);
+// A "(?)" marker with a tooltip.
+void helpMarker(const char* text);
+// Text in a colour, without formatting.
+void colouredText(ImU32 colour, const char* text);
+// A key as a cell shows it: short, quoted strings, "…" when cut.
+std::string shortKey(const KeyValue& k, std::size_t maxChars);
+// The bucket-level highlight of an event: which cells or bmaps it touches.
+struct EventMark {
+  Loc loc;
+  enum Kind : uint8_t { Cell, Bmap, Bucket } kind = Cell;
+  bool secondary = false; // e.g. the destination of an evacuated cell
+};
+// Marks for an event (noldbuckets of the map at that event for X/Y buckets).
+int eventMarks(const Event& e, EventMark out[3]);
+
+} // namespace gomap::ui

@@ -2,29 +2,88 @@
 
 #include <sys/mman.h>
 
+#include <mutex>
+#include <vector>
+
 namespace gomap {
 
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+// Large arrays come and go in whole sizes (a grow allocates the next power of
+// two; a snapshot's first write clones an array of the same size). Fresh
+// memory costs a page fault per page, which on virtual machines can cost more
+// than the copy itself, so a few freed large blocks are kept for reuse.
+struct BlockCache {
+  struct Block {
+    void* p;
+    std::size_t bytes;
+  };
+  std::mutex mu;
+  std::vector<Block> blocks;
+  std::size_t cachedBytes = 0;
+  static constexpr std::size_t kMaxCachedBytes = std::size_t{512} << 20;
+
+  void* take(std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (std::size_t i = 0; i < blocks.size(); i++) {
+      if (blocks[i].bytes == bytes) {
+        void* p = blocks[i].p;
+        cachedBytes -= bytes;
+        blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(i));
+        return p;
+      }
+    }
+    return nullptr;
+  }
+  bool give(void* p, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (cachedBytes + bytes > kMaxCachedBytes) return false;
+    blocks.push_back({p, bytes});
+    cachedBytes += bytes;
+    return true;
+  }
+  ~BlockCache() {
+    for (auto& b : blocks) std::free(b.p);
+  }
+};
+BlockCache& cache() {
+  static BlockCache c;
+  return c;
 }
 
-void* allocateZeroedBuckets(std::size_t bytes) {
+std::size_t roundedLarge(std::size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+} // namespace
+
+void* allocateBuckets(std::size_t bytes, bool zeroed) {
   if (bytes == 0) return nullptr;
   if (bytes < kHugePage) {
-    void* p = std::calloc(1, bytes);
+    void* p = zeroed ? std::calloc(1, bytes) : std::malloc(bytes);
     if (!p) throw std::bad_alloc();
     return p;
   }
-  std::size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
-  void* p = std::aligned_alloc(kHugePage, rounded);
-  if (!p) throw std::bad_alloc();
+  std::size_t rounded = roundedLarge(bytes);
+  void* p = cache().take(rounded);
+  if (!p) {
+    p = std::aligned_alloc(kHugePage, rounded);
+    if (!p) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
-  madvise(p, rounded, MADV_HUGEPAGE);
+    madvise(p, rounded, MADV_HUGEPAGE);
 #endif
-  std::memset(p, 0, bytes);
+  }
+  if (zeroed) std::memset(p, 0, bytes);
   return p;
 }
 
-void freeBuckets(void* p) noexcept { std::free(p); }
+void freeBuckets(void* p, std::size_t bytes) noexcept {
+  if (!p) return;
+  if (bytes >= kHugePage) {
+    try {
+      if (cache().give(p, roundedLarge(bytes))) return;
+    } catch (...) {
+    }
+  }
+  std::free(p);
+}
 
 } // namespace gomap

@@ -12,17 +12,17 @@
 
 namespace gomap {
 
-void* allocateZeroedBuckets(std::size_t bytes);
-void freeBuckets(void* p) noexcept;
+void* allocateBuckets(std::size_t bytes, bool zeroed);
+void freeBuckets(void* p, std::size_t bytes) noexcept;
 
 template <class T> class BucketStorage {
   static_assert(std::is_trivially_copyable_v<T>, "bmaps are plain memory");
 
 public:
   BucketStorage() = default;
-  explicit BucketStorage(std::size_t n) : n_(n), p_(static_cast<T*>(allocateZeroedBuckets(n * sizeof(T)))) {}
-  BucketStorage(const BucketStorage& o) : BucketStorage(o.n_) {
-    if (n_) std::memcpy(p_, o.p_, n_ * sizeof(T));
+  explicit BucketStorage(std::size_t n) : n_(n), p_(static_cast<T*>(allocateBuckets(n * sizeof(T), true))) {}
+  BucketStorage(const BucketStorage& o) : n_(o.n_), p_(static_cast<T*>(allocateBuckets(o.n_ * sizeof(T), false))) {
+    if (n_) std::memcpy(static_cast<void*>(p_), o.p_, n_ * sizeof(T));
   }
   BucketStorage& operator=(const BucketStorage&) = delete;
   BucketStorage(BucketStorage&& o) noexcept : n_(o.n_), p_(o.p_) {
@@ -31,7 +31,7 @@ public:
   }
   BucketStorage& operator=(BucketStorage&& o) noexcept {
     if (this != &o) {
-      freeBuckets(p_);
+      freeBuckets(p_, n_ * sizeof(T));
       n_ = o.n_;
       p_ = o.p_;
       o.n_ = 0;
@@ -39,7 +39,7 @@ public:
     }
     return *this;
   }
-  ~BucketStorage() { freeBuckets(p_); }
+  ~BucketStorage() { freeBuckets(p_, n_ * sizeof(T)); }
 
   T& operator[](std::size_t i) { return p_[i]; }
   const T& operator[](std::size_t i) const { return p_[i]; }

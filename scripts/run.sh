@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --preset default > /dev/null
-cmake --build --preset default
+cmake --build --preset default --target gomaplab
 exec build/gomaplab "$@"

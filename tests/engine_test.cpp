@@ -52,7 +52,7 @@ std::vector<KeyValue> iterate(AnyMap& m) {
 
 void expectInvariants(const AnyMap& m) {
   auto bad = m.checkInvariants();
-  EXPECT_TRUE(bad.empty()) << (bad.empty() ? "" : bad.front());
+  for (const std::string& b : bad) ADD_FAILURE() << "invariant violated: " << b;
 }
 
 } // namespace

@@ -38,6 +38,8 @@ std::string kindToken(KeyKind k) { return std::string(keyKindName(k)); }
 
 AppState::AppState() = default;
 AppState::~AppState() = default;
+AppState::AppState(AppState&&) noexcept = default;
+AppState& AppState::operator=(AppState&&) noexcept = default;
 
 std::string_view AppState::opText(std::size_t k) const {
   return k < opTexts_.size() ? std::string_view(opTexts_[k]) : std::string_view();
@@ -377,6 +379,8 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
     error_ = "collide: the count must be between 1 and 1000";
     return false;
   }
+  // Keys are chosen for the map as it will be when they are added: at the end.
+  const int64_t pos = position();
   session_->seekEnd();
   touched();
   const AnyMap& m = session_->map();
@@ -384,6 +388,7 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
   const uint64_t mask = bucketMask(B);
   if (bucket > mask) {
     error_ = fmt::format("collide: bucket {} does not exist: B = {}, so buckets are 0..{}", bucket, B, mask);
+    session_->seek(pos);
     return false;
   }
   std::vector<std::string> lines;
@@ -411,6 +416,7 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
     if ((m.peekHash(k) & mask) == bucket) lines.push_back(fmt::format("put {} {}", tok, lines.size()));
     if (++tries > budget) {
       error_ = fmt::format("collide: found only {} keys for bucket {} in {} tries", lines.size(), bucket, tries);
+      session_->seek(pos);
       return false;
     }
   }
@@ -652,9 +658,16 @@ std::optional<AppState::HashInfo> AppState::currentHash() const {
   const int64_t pos = position();
   const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(pos));
   const int64_t first = static_cast<int64_t>(session_->firstEventOfOp(k));
-  for (int64_t i = pos; i >= first && pos - i < 200000; i--) {
+  // Inside evacuate, the hash that matters is the one of the cell being moved
+  // (X or Y); anywhere else it is the op's own key's.
+  CallStack st;
+  for (int64_t i = first; i <= pos; i++) st.apply(session_->event(static_cast<uint64_t>(i)));
+  bool inEvacuate = false;
+  for (std::string_view f : st.frames) inEvacuate |= f == "evacuate";
+  for (int64_t i = pos; i >= first; i--) {
     const Event& e = session_->event(static_cast<uint64_t>(i));
-    if (e.kind == EventKind::HashComputed) {
+    if (inEvacuate && e.kind == EventKind::EvacuateBegin) break;
+    if (!inEvacuate && e.kind == EventKind::HashComputed) {
       HashInfo h;
       h.hash = e.c;
       h.B = static_cast<uint8_t>(e.a);
@@ -662,7 +675,7 @@ std::optional<AppState::HashInfo> AppState::currentHash() const {
       h.event = i;
       return h;
     }
-    if (e.kind == EventKind::CellEvacuated) {
+    if (inEvacuate && e.kind == EventKind::CellEvacuated) {
       HashInfo h;
       h.evacuation = true;
       h.hash = e.c >> 32;
@@ -673,7 +686,6 @@ std::optional<AppState::HashInfo> AppState::currentHash() const {
       h.event = i;
       return h;
     }
-    if (e.kind == EventKind::OpBegin && i < pos) break;
   }
   return std::nullopt;
 }

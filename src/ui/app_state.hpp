@@ -45,6 +45,8 @@ class AppState {
 public:
   AppState();
   ~AppState();
+  AppState(AppState&&) noexcept;
+  AppState& operator=(AppState&&) noexcept;
 
   // ---- the session -----------------------------------------------------------
   bool hasSession() const { return session_ != nullptr; }

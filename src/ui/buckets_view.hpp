@@ -34,6 +34,8 @@ public:
   // The marks drawn for the current event in the last frame.
   const std::vector<EventMark>& lastMarks() const { return marks_; }
   bool overviewShown() const { return overviewShown_; }
+  // The nevacuate line drawn on the old array in the last frame (left and right ends).
+  std::optional<std::pair<ImVec2, ImVec2>> nevacuateMark() const { return nevacuate_; }
   OverviewView& overview() { return overview_; }
   // Detail drawing up to this B; the overview above it (or when forced).
   int detailMaxB = 6;
@@ -69,6 +71,7 @@ private:
   std::vector<BmapView> chain_;
   bool overviewShown_ = false;
   int64_t lastFollowed_ = -2;
+  std::optional<std::pair<ImVec2, ImVec2>> nevacuate_;
 };
 
 } // namespace gomap::ui

@@ -1,5 +1,6 @@
 #include "ui/fonts.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -11,7 +12,12 @@ namespace gomap::ui {
 namespace {
 const char* kSans[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
 const char* kMono[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"};
-const char* kCjk = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+const char* kCjkDefault = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+// GOMAPLAB_CJK_FONT overrides the path (tests use it to check the fallback).
+const char* cjkPath() {
+  const char* e = std::getenv("GOMAPLAB_CJK_FONT");
+  return e && *e ? e : kCjkDefault;
+}
 constexpr int kCjkFaceSC = 2;
 
 const char* firstExisting(const char* const* list, std::size_t n) {
@@ -32,9 +38,14 @@ struct CjkData {
 };
 CjkData& cjkData() {
   static CjkData d;
-  if (d.tried) return d;
+  static std::string triedPath;
+  if (d.tried && triedPath == cjkPath()) return d;
+  d = CjkData{};
   d.tried = true;
-  std::ifstream f(kCjk, std::ios::binary);
+  triedPath = cjkPath();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(triedPath, ec)) return d;
+  std::ifstream f(triedPath, std::ios::binary);
   if (!f) return d;
   f.seekg(0, std::ios::end);
   auto n = f.tellg();
@@ -54,7 +65,7 @@ CjkData& cjkData() {
 }
 } // namespace
 
-const char* cjkFontPath() { return kCjk; }
+const char* cjkFontPath() { return cjkPath(); }
 
 FontSet buildFonts(float scale, bool chinese) {
   ImGuiIO& io = ImGui::GetIO();
@@ -67,7 +78,7 @@ FontSet buildFonts(float scale, bool chinese) {
   if (chinese) {
     CjkData& d = cjkData();
     if (!d.bytes.empty()) cjk = &d;
-    else fs.note = std::string(kCjk) + " not found";
+    else fs.note = std::string(cjkPath()) + " not found";
   }
   auto add = [&](const char* file, float px) -> ImFont* {
     ImFont* f;

@@ -1,0 +1,461 @@
+#include "ui/buckets_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/runtime_consts.hpp"
+
+namespace gomap::ui {
+
+namespace {
+const char* stateLine(uint8_t th) {
+  switch (th) {
+  case emptyRest: return "rest";
+  case emptyOne: return "one";
+  case evacuatedX: return "\xe2\x86\x92X"; // →X
+  case evacuatedY: return "\xe2\x86\x92Y";
+  case evacuatedEmpty: return "\xe2\x88\x85"; // ∅
+  default: return "";
+  }
+}
+
+void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float thick) {
+  dl->AddLine(a, b, col, thick);
+  ImVec2 d(b.x - a.x, b.y - a.y);
+  float len = std::sqrt(d.x * d.x + d.y * d.y);
+  if (len < 1) return;
+  d = ImVec2(d.x / len, d.y / len);
+  float s = 5.0f + thick * 2.0f;
+  ImVec2 n(-d.y, d.x);
+  dl->AddTriangleFilled(b, ImVec2(b.x - d.x * s + n.x * s * 0.5f, b.y - d.y * s + n.y * s * 0.5f),
+                        ImVec2(b.x - d.x * s - n.x * s * 0.5f, b.y - d.y * s - n.y * s * 0.5f), col);
+}
+} // namespace
+
+std::optional<ScreenRect> BucketsView::cellRect(const Loc& l) const {
+  if (overviewShown_) {
+    if (l.chain != 0) return std::nullopt;
+    auto r = const_cast<OverviewView&>(overview_).cellRect(l.old, l.bucket, l.slot);
+    if (!r) return std::nullopt;
+    return ScreenRect{ImVec2(r->x, r->y), ImVec2(r->z, r->w)};
+  }
+  auto it = cells_.find(key(l.old, l.bucket, l.chain, l.slot));
+  if (it == cells_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ScreenRect> BucketsView::bmapRect(bool old, uint32_t bucket, uint16_t chain) const {
+  auto it = bmaps_.find(key(old, bucket, chain, 0));
+  if (it == bmaps_.end()) return std::nullopt;
+  return it->second;
+}
+
+void BucketsView::drawLegend(UiContext&) {
+  const Palette& pal = palette();
+  const float fs = ImGui::GetFontSize();
+  static const S names[6] = {S::StateEmptyRest, S::StateEmptyOne, S::StateEvacX,
+                             S::StateEvacY,     S::StateEvacEmpty, S::StateLive};
+  for (int c = 0; c < 6; c++) {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cell[c]);
+    dl->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cellBorder);
+    ImGui::Dummy(ImVec2(fs + 2, fs));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(tr(names[c]));
+    ImGui::SameLine(0, fs);
+  }
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.highlight, 0, 0, 3);
+  ImGui::Dummy(ImVec2(fs + 2, fs));
+  ImGui::SameLine();
+  ImGui::TextUnformatted(tr(S::StateCurrent));
+}
+
+void BucketsView::layoutColumn(const AnyMap& m, Column& c, const Geometry& g) {
+  c.y.resize(c.buckets);
+  c.chainLen.resize(c.buckets);
+  float y = 0;
+  for (uint64_t b = 0; b < c.buckets; b++) {
+    c.y[b] = y;
+    int len = std::max(1, m.chainLength(c.old, b));
+    c.chainLen[b] = len;
+    y += static_cast<float>(len) * (g.cellH + g.rowGap) + g.bucketGap;
+  }
+  c.height = y;
+}
+
+void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, ImVec2 origin, float clipTop,
+                             float clipBottom) {
+  const AnyMap& m = ui.app.map();
+  const Hmap& h = m.header();
+  const Palette& pal = palette();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = g.fs;
+  const float cellsX = c.x + g.labelW;
+  const std::size_t maxChars = static_cast<std::size_t>(std::max(2.0f, (g.cellW - 4) / (fs * 0.55f)));
+  for (uint64_t b = 0; b < c.buckets; b++) {
+    const float top = origin.y + c.y[b];
+    const float bottom = top + static_cast<float>(c.chainLen[b]) * (g.cellH + g.rowGap);
+    if (bottom < clipTop - g.cellH || top > clipBottom + g.cellH) continue;
+    m.chain(c.old, b, chain_);
+    // An old bucket is greyed once evacuate has finished with it: evacuated()
+    // (its first cell's mark) and no live cell left in the chain.
+    bool evacuatedBucket = c.old && !chain_.empty() && chain_[0].tophash[0] > emptyOne &&
+                           chain_[0].tophash[0] < minTopHash;
+    for (std::size_t ci = 0; evacuatedBucket && ci < chain_.size(); ci++)
+      for (int s = 0; s < bucketCnt; s++)
+        if (chain_[ci].tophash[s] >= minTopHash || chain_[ci].tophash[s] <= emptyOne) evacuatedBucket = false;
+    for (std::size_t ci = 0; ci < chain_.size(); ci++) {
+      const BmapView& v = chain_[ci];
+      const float y0 = top + static_cast<float>(ci) * (g.cellH + g.rowGap);
+      // Label column: the bucket index on the head, "+n" and where the bmap came from below it.
+      if (ci == 0) {
+        dl->AddText(ui.fonts.mono, fs * 1.05f, ImVec2(c.x + 2, y0 + 2), pal.bucketLabel,
+                    std::to_string(b).c_str());
+        if (evacuatedBucket)
+          dl->AddText(ui.fonts.mono, fs * 0.75f, ImVec2(c.x + 2, y0 + fs * 1.2f), pal.dim, tr(S::Evacuated));
+      } else {
+        // Connector from the previous bmap.
+        const float lx = c.x + g.labelW * 0.35f;
+        dl->AddLine(ImVec2(lx, y0 - g.rowGap - g.cellH * 0.45f), ImVec2(lx, y0 + g.cellH * 0.5f), pal.bucketFrame, 1.5f);
+        arrow(dl, ImVec2(lx, y0 + g.cellH * 0.5f), ImVec2(cellsX - 2, y0 + g.cellH * 0.5f), pal.bucketFrame, 1.5f);
+        std::string tag = v.pre >= 0 ? fmt::format("pool {}", v.pre) : std::string("heap");
+        dl->AddText(ui.fonts.mono, fs * 0.72f, ImVec2(c.x + g.labelW * 0.40f, y0 + 1), pal.dim,
+                    fmt::format("+{}", ci).c_str());
+        dl->AddText(ui.fonts.mono, fs * 0.72f, ImVec2(c.x + 1, y0 + g.cellH - fs * 0.8f), pal.poolUsed, tag.c_str());
+      }
+      bmaps_[key(c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), 0)] =
+          ScreenRect{ImVec2(cellsX, y0), ImVec2(cellsX + 8 * g.cellW, y0 + g.cellH)};
+      for (int s = 0; s < bucketCnt; s++) {
+        const uint8_t th = v.tophash[s];
+        const int cls = cellClass(th);
+        ImVec2 a(cellsX + static_cast<float>(s) * g.cellW, y0), z(a.x + g.cellW, y0 + g.cellH);
+        cells_[key(c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), static_cast<uint8_t>(s))] =
+            ScreenRect{a, z};
+        ImU32 fill = pal.cell[cls];
+        dl->AddRectFilled(a, z, fill);
+        if (th == emptyOne) {
+          // A tombstone: hatched.
+          for (float x = a.x - g.cellH; x < z.x; x += fs * 0.6f)
+            dl->AddLine(ImVec2(std::max(a.x, x), std::max(a.y, a.y + (a.x - x))),
+                        ImVec2(std::min(z.x, x + g.cellH), std::min(z.y, a.y + (z.x - x))), IM_COL32(0, 0, 0, 50));
+        }
+        dl->AddRect(a, z, pal.cellBorder, 0, 0, pal.borderThickness);
+        const ImU32 tc = pal.cellText[cls];
+        dl->PushClipRect(a, z, true);
+        dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + 1), tc, fmt::format("{:02x}", th).c_str());
+        if (th >= minTopHash) {
+          dl->AddText(ImVec2(a.x + 3, a.y + fs * 0.85f), tc, shortKey(v.keys[s], maxChars).c_str());
+          if (g.threeLines)
+            dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), tc,
+                        fmt::format("={}", v.elems[s]).c_str());
+        } else {
+          dl->AddText(ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th));
+        }
+        dl->PopClipRect();
+      }
+      dl->AddRect(ImVec2(cellsX - 1, y0 - 1), ImVec2(cellsX + 8 * g.cellW + 1, y0 + g.cellH + 1), pal.bucketFrame, 0, 0,
+                  pal.borderThickness);
+      if (evacuatedBucket)
+        dl->AddRectFilled(ImVec2(cellsX, y0), ImVec2(cellsX + 8 * g.cellW, y0 + g.cellH), pal.oldVeil);
+    }
+  }
+  // The evacuation mark: old buckets below it are all evacuated.
+  if (c.old && h.nevacuate < c.buckets) {
+    const float y = origin.y + c.y[h.nevacuate] - g.bucketGap * 0.5f;
+    dl->AddLine(ImVec2(c.x, y), ImVec2(cellsX + 8 * g.cellW + 6, y), pal.nevacuate, 3.0f);
+    nevacuate_ = std::make_pair(ImVec2(c.x, y), ImVec2(cellsX + 8 * g.cellW + 6, y));
+    dl->AddTriangleFilled(ImVec2(cellsX + 8 * g.cellW + 6, y - 6), ImVec2(cellsX + 8 * g.cellW + 6, y + 6),
+                          ImVec2(cellsX + 8 * g.cellW - 4, y), pal.nevacuate);
+    std::string t = fmt::format("nevacuate = {}", h.nevacuate);
+    ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+    dl->AddRectFilled(ImVec2(cellsX + 2, y - ts.y - 1), ImVec2(cellsX + ts.x + 8, y - 1), pal.panelBg);
+    dl->AddText(ImVec2(cellsX + 5, y - ts.y - 1), pal.nevacuate, t.c_str());
+  }
+}
+
+void BucketsView::drawPool(UiContext& ui, const Column& c, const Geometry& g, ImVec2 at) {
+  const AnyMap& m = ui.app.map();
+  const uint64_t alloc = m.arrayAllocated(c.old);
+  if (alloc <= c.buckets) return;
+  const Palette& pal = palette();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const uint64_t spares = alloc - c.buckets;
+  // Which spares are linked into chains.
+  std::vector<char> used(spares, 0);
+  std::vector<uint32_t> owner(spares, 0);
+  for (uint64_t b = 0; b < c.buckets; b++) {
+    if (c.chainLen[b] <= 1) continue;
+    m.chain(c.old, b, chain_);
+    for (std::size_t ci = 1; ci < chain_.size(); ci++) {
+      if (chain_[ci].pre >= static_cast<int64_t>(c.buckets) && chain_[ci].pre < static_cast<int64_t>(alloc)) {
+        used[static_cast<std::size_t>(chain_[ci].pre) - c.buckets] = 1;
+        owner[static_cast<std::size_t>(chain_[ci].pre) - c.buckets] = static_cast<uint32_t>(b);
+      }
+    }
+  }
+  const int64_t next = c.old ? -1 : m.nextOverflowIndex();
+  dl->AddText(ImVec2(c.x, at.y), pal.text,
+              fmt::format("{} ({} {})", tr(S::OverflowPool), spares, tr(S::Spares)).c_str());
+  const float box = g.fs * 1.7f;
+  float x = c.x + g.labelW, y = at.y + g.fs * 1.4f;
+  for (uint64_t i = 0; i < spares; i++) {
+    if (x + box > c.x + g.colW) {
+      x = c.x + g.labelW;
+      y += box + g.fs * 1.3f;
+    }
+    ImVec2 a(x, y), z(x + box * 1.6f, y + box);
+    dl->AddRectFilled(a, z, used[i] ? pal.poolUsed : pal.poolFree);
+    dl->AddRect(a, z, pal.poolFrame, 0, 0, pal.borderThickness);
+    dl->AddText(ui.fonts.mono, g.fs * 0.75f, ImVec2(a.x + 2, a.y + 1), used[i] ? pal.cellText[5] : pal.dim,
+                std::to_string(c.buckets + i).c_str());
+    if (used[i])
+      dl->AddText(ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f), pal.cellText[5],
+                  fmt::format("\xe2\x86\x90{}", owner[i]).c_str());
+    else if (i + 1 == spares)
+      dl->AddText(ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f), pal.dim, "sentinel");
+    if (next == static_cast<int64_t>(c.buckets + i)) {
+      arrow(dl, ImVec2(a.x + box * 0.8f, z.y + g.fs * 1.1f), ImVec2(a.x + box * 0.8f, z.y + 1), pal.highlight, 2.0f);
+      dl->AddText(ui.fonts.mono, g.fs * 0.75f, ImVec2(a.x, z.y + g.fs * 0.9f), pal.highlight, "nextOverflow");
+    }
+    x += box * 1.6f + 3;
+  }
+}
+
+void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& newc, const Geometry& g, ImVec2 origin,
+                            float clipTop, float clipBottom) {
+  const AnyMap& m = ui.app.map();
+  const Palette& pal = palette();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const uint64_t newbit = m.noldbuckets();
+  const bool sameSize = (m.header().flags & sameSizeGrow) != 0;
+  const float fromX = oldc.x + g.labelW + 8 * g.cellW + 2;
+  const float toX = newc.x + 2;
+  if (ui.prefs.showMoves) {
+    // Every evacuated cell: a line from its row to its destination bucket.
+    for (uint64_t b = 0; b < oldc.buckets; b++) {
+      const float top = origin.y + oldc.y[b];
+      if (top > clipBottom + 400 || top + g.cellH < clipTop - 400) continue;
+      m.chain(true, b, chain_);
+      for (std::size_t ci = 0; ci < chain_.size(); ci++) {
+        int nx = 0, ny = 0;
+        for (int s = 0; s < bucketCnt; s++) {
+          nx += chain_[ci].tophash[s] == evacuatedX;
+          ny += chain_[ci].tophash[s] == evacuatedY;
+        }
+        const float y = top + static_cast<float>(ci) * (g.cellH + g.rowGap) + g.cellH * 0.5f;
+        for (int xy = 0; xy < 2; xy++) {
+          int n = xy ? ny : nx;
+          if (!n) continue;
+          uint64_t dst = b + (xy && !sameSize ? newbit : 0);
+          if (dst >= newc.buckets) continue;
+          const float ty = origin.y + newc.y[dst] + g.cellH * 0.5f;
+          ImU32 col = ((xy ? pal.moveY : pal.moveX) & 0x00ffffffu) | 0x90000000u;
+          ImVec2 a(fromX, y + (xy ? 3.0f : -3.0f)), z(toX, ty);
+          dl->AddBezierCubic(a, ImVec2(a.x + (z.x - a.x) * 0.5f, a.y), ImVec2(a.x + (z.x - a.x) * 0.5f, z.y), z, col,
+                             1.0f + 0.4f * static_cast<float>(n));
+          dl->AddText(ui.fonts.mono, g.fs * 0.75f, ImVec2(a.x + 3, a.y - g.fs * 0.8f), col,
+                      fmt::format("{}\xc3\x97{}", n, xy ? "Y" : "X").c_str());
+        }
+      }
+    }
+  }
+  // The current op's moves so far: cell to cell, the latest one thickest.
+  const Session& s = ui.app.session();
+  const int64_t pos = ui.app.position();
+  if (pos < 0) return;
+  const std::size_t op = s.opOfEvent(static_cast<uint64_t>(pos));
+  const int64_t first = static_cast<int64_t>(s.firstEventOfOp(op));
+  int drawn = 0;
+  for (int64_t i = pos; i >= first && drawn < 64 && pos - i < 5000; i--) {
+    const Event& e = s.event(static_cast<uint64_t>(i));
+    if (e.kind != EventKind::CellEvacuated) continue;
+    EventMark mk[3];
+    eventMarks(e, mk);
+    auto src = cellRect(mk[0].loc), dst = cellRect(mk[1].loc);
+    if (!src || !dst) continue;
+    const bool y = ((e.c >> 3) & 1) != 0;
+    arrow(dl, ImVec2(src->max.x - 3, src->center().y), ImVec2(dst->min.x + 3, dst->center().y),
+          y ? pal.moveY : pal.moveX, i == pos ? 4.0f : 2.0f);
+    drawn++;
+  }
+}
+
+void BucketsView::draw(UiContext& ui) {
+  cells_.clear();
+  bmaps_.clear();
+  marks_.clear();
+  nevacuate_.reset();
+  overviewShown_ = false;
+  AppState& app = ui.app;
+  if (!app.hasSession()) {
+    ImGui::TextUnformatted(tr(S::NoMap));
+    return;
+  }
+  const AnyMap& m = app.map();
+  const Hmap& h = m.header();
+  drawLegend(ui);
+
+  // Mode switch.
+  int mode = static_cast<int>(this->mode);
+  ImGui::TextUnformatted(tr(S::View));
+  ImGui::SameLine();
+  ImGui::RadioButton(tr(S::ViewAuto), &mode, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton(tr(S::ViewDetail), &mode, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton(tr(S::ViewOverview), &mode, 2);
+  this->mode = static_cast<Mode>(mode);
+  ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+  ImGui::Checkbox(tr(S::ShowMoves), &ui.prefs.showMoves);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  ImGui::SliderFloat(tr(S::Zoom), &ui.prefs.bucketZoom, 0.6f, 2.5f, "%.1f");
+
+  if (m.isNil()) {
+    colouredText(palette().dim, tr(S::NilMap));
+    return;
+  }
+  if (!h.buckets) {
+    colouredText(palette().dim, tr(S::NoBuckets));
+    return;
+  }
+  const bool big = h.B > detailMaxB;
+  if (this->mode == Mode::Overview || (this->mode == Mode::Auto && big)) {
+    overviewShown_ = true;
+    if (this->mode == Mode::Auto) colouredText(palette().dim, tr(S::OverviewBecause));
+    overview_.draw(ui, ImGui::GetContentRegionAvail());
+    return;
+  }
+  if (h.B > 10) {
+    colouredText(palette().error, tr(S::DetailTooBig));
+    return;
+  }
+
+  ImGui::BeginChild("cells", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  const float fs = ImGui::GetFontSize();
+  const bool growing = m.growing();
+  const float availW = ImGui::GetContentRegionAvail().x;
+  Geometry g{};
+  g.fs = fs;
+  g.labelW = fs * 3.0f;
+  g.colGap = growing ? fs * 3.6f : 0;
+  g.colW = growing ? (availW - g.colGap) * 0.5f : availW;
+  const float zoom = ui.prefs.bucketZoom;
+  g.cellW = std::clamp((g.colW - g.labelW - 4) / 8.0f, fs * 2.2f, fs * 6.0f) * zoom;
+  g.colW = g.labelW + 8 * g.cellW + 4;
+  g.rowGap = fs * 0.25f;
+  g.bucketGap = fs * 0.9f;
+  // Few buckets: taller cells with the value as a third line, up to filling the panel.
+  {
+    uint64_t rows = 0;
+    for (uint64_t b = 0; b < bucketShift(h.B); b++) rows += static_cast<uint64_t>(std::max(1, m.chainLength(false, b)));
+    const float availH = ImGui::GetContentRegionAvail().y - fs * 8.0f;
+    const float perRow = availH / static_cast<float>(std::max<uint64_t>(rows, 1)) - g.rowGap - g.bucketGap;
+    g.threeLines = zoom >= 1.25f || perRow >= fs * 2.9f;
+    g.cellH = fs * (g.threeLines ? 2.9f : 1.95f) * std::max(1.0f, zoom * 0.9f);
+  }
+
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  Column newc{false, bucketShift(h.B), origin.x, {}, {}, 0};
+  Column oldc{true, growing ? m.noldbuckets() : 0, origin.x, {}, {}, 0};
+  if (growing) newc.x = origin.x + g.colW + g.colGap;
+  layoutColumn(m, newc, g);
+  if (growing) layoutColumn(m, oldc, g);
+
+  // Column titles.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Palette& pal = palette();
+  const float titleH = fs * 2.0f;
+  if (growing) {
+    dl->AddText(ImVec2(oldc.x, origin.y), pal.text,
+                fmt::format("oldbuckets ({}, B={})", groupDigits(oldc.buckets),
+                            (h.flags & sameSizeGrow) ? h.B : h.B - 1)
+                    .c_str());
+  }
+  dl->AddText(ImVec2(newc.x, origin.y), pal.text,
+              fmt::format("buckets ({}, B={})", groupDigits(newc.buckets), h.B).c_str());
+  const ImVec2 content(origin.x, origin.y + titleH);
+  const float poolH = fs * 6.0f;
+  const float contentH = std::max(newc.height, oldc.height) + titleH + poolH;
+  const float contentW = growing ? 2 * g.colW + g.colGap : g.colW;
+
+  // Follow the current event: scroll its first mark into view when it moves.
+  const int64_t pos = app.position();
+  EventMark mk[3];
+  int nmk = 0;
+  if (const Event* e = app.currentEvent()) nmk = eventMarks(*e, mk);
+  for (int i = 0; i < nmk; i++) marks_.push_back(mk[i]);
+  if (pos != lastFollowed_ && nmk > 0) {
+    lastFollowed_ = pos;
+    const Column& c = mk[0].loc.old ? oldc : newc;
+    if (mk[0].loc.bucket < c.buckets) {
+      float y = titleH + c.y[mk[0].loc.bucket] + static_cast<float>(mk[0].loc.chain) * (g.cellH + g.rowGap);
+      float sy = ImGui::GetScrollY(), wh = ImGui::GetWindowHeight();
+      if (y < sy || y + g.cellH > sy + wh) ImGui::SetScrollY(std::max(0.0f, y - wh * 0.35f));
+    }
+  }
+
+  const float clipTop = ImGui::GetWindowPos().y, clipBottom = clipTop + ImGui::GetWindowHeight();
+  drawColumn(ui, newc, g, content, clipTop, clipBottom);
+  if (growing) {
+    drawColumn(ui, oldc, g, content, clipTop, clipBottom);
+    drawMoves(ui, oldc, newc, g, content, clipTop, clipBottom);
+  }
+  const float poolY = content.y + std::max(newc.height, oldc.height) + fs * 0.3f;
+  drawPool(ui, newc, g, ImVec2(newc.x, poolY));
+  if (growing) drawPool(ui, oldc, g, ImVec2(oldc.x, poolY));
+
+  // The current event, outlined where it happens.
+  for (int i = 0; i < nmk; i++) {
+    std::optional<ScreenRect> r;
+    if (mk[i].kind == EventMark::Cell) r = cellRect(mk[i].loc);
+    else if (mk[i].kind == EventMark::Bmap) r = bmapRect(mk[i].loc.old, mk[i].loc.bucket, mk[i].loc.chain);
+    else {
+      auto a = bmapRect(mk[i].loc.old, mk[i].loc.bucket, 0);
+      if (a) {
+        const Column& c = mk[i].loc.old ? oldc : newc;
+        int len = mk[i].loc.bucket < c.buckets ? c.chainLen[mk[i].loc.bucket] : 1;
+        r = ScreenRect{a->min, ImVec2(a->max.x, a->max.y + static_cast<float>(len - 1) * (g.cellH + g.rowGap))};
+      }
+    }
+    if (!r) continue;
+    const float pad = mk[i].kind == EventMark::Cell ? 2.0f : 4.0f;
+    ImVec2 a(r->min.x - pad, r->min.y - pad), z(r->max.x + pad, r->max.y + pad);
+    if (!mk[i].secondary) dl->AddRectFilled(a, z, pal.highlightFill);
+    dl->AddRect(a, z, mk[i].secondary ? pal.moveX : pal.highlight, 0, 0, pal.highlightThickness);
+  }
+
+  // Tooltip for the cell under the mouse.
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (ImGui::IsWindowHovered()) {
+    for (const auto& [k, r] : cells_) {
+      if (!r.contains(mouse)) continue;
+      const bool old = (k >> 63) != 0;
+      const uint32_t b = static_cast<uint32_t>((k >> 16) & 0xffffffffu);
+      const uint16_t ci = static_cast<uint16_t>((k >> 3) & 0x1fff);
+      const int s = static_cast<int>(k & 7);
+      m.chain(old, b, chain_);
+      if (ci >= chain_.size()) break;
+      const BmapView& v = chain_[ci];
+      ImGui::BeginTooltip();
+      ImGui::Text("%s %u%s, slot %d", old ? "old bucket" : "bucket", b,
+                  ci ? fmt::format(" (overflow {})", ci).c_str() : "", s);
+      ImGui::Text("tophash 0x%02x: %s", v.tophash[s], cellStateName(v.tophash[s]));
+      if (v.tophash[s] >= minTopHash || (v.tophash[s] >= evacuatedX && v.tophash[s] <= evacuatedY))
+        ImGui::Text("key %s, value %lld%s", keyText(v.keys[s]).c_str(), static_cast<long long>(v.elems[s]),
+                    v.tophash[s] < minTopHash ? " (stale copy)" : "");
+      if (ci) ImGui::Text("%s", v.pre >= 0 ? fmt::format("preallocated pool bucket {}", v.pre).c_str() : "heap overflow bucket");
+      ImGui::EndTooltip();
+      break;
+    }
+  }
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::Dummy(ImVec2(contentW, contentH));
+  ImGui::EndChild();
+}
+
+} // namespace gomap::ui

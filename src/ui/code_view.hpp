@@ -1,0 +1,27 @@
+// The code panel: the runtime function running at the cursor, as the
+// project's annotated pseudo-code with the current line highlighted and the
+// call stack above it (click a caller to see the line that made the call).
+// A toggle shows the real runtime/map.go at the event's line instead, when a
+// Go 1.19 source tree is installed.
+#pragma once
+#include <string>
+
+#include "ui/ui_common.hpp"
+
+namespace gomap::ui {
+
+class CodeView {
+public:
+  void draw(UiContext& ui);
+  // The pseudo-code line highlighted in the last frame (-1: none) and its function.
+  int highlightedLine() const { return highlighted_; }
+  const std::string& shownFunction() const { return shown_; }
+
+private:
+  int selectedFrame_ = -1; // -1: the innermost
+  int64_t lastPos_ = -2;
+  int highlighted_ = -1;
+  std::string shown_;
+};
+
+} // namespace gomap::ui

@@ -1,0 +1,36 @@
+// The event log: every event of the session, one line each (index, op,
+// runtime function, what happened), filterable by category and by text;
+// clicking a line seeks there. Millions of events stay cheap: rows are
+// clipped, and a filter is applied a slice per frame.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ui/ui_common.hpp"
+
+namespace gomap::ui {
+
+enum class EventCategory : uint8_t { Ops, Search, Writes, Growth, Overflow, Iteration, Flags, Errors, kCount };
+EventCategory categoryOf(EventKind k);
+
+class EventLogView {
+public:
+  void draw(UiContext& ui);
+  bool show[static_cast<int>(EventCategory::kCount)] = {true, true, true, true, true, true, false, true};
+  bool follow = true;
+  // Rows the filter has kept so far (all events when nothing is filtered).
+  uint64_t rows(const AppState& app) const;
+
+private:
+  bool filtering() const;
+  void refilter(UiContext& ui);
+  char text_[128] = "";
+  std::vector<uint64_t> filtered_;
+  uint64_t scanned_ = 0;
+  uint64_t filterSession_ = ~uint64_t{0};
+  std::string filterKey_;
+  int64_t lastPos_ = -2;
+};
+
+} // namespace gomap::ui

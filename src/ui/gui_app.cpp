@@ -1,0 +1,120 @@
+// gomaplab's GUI entry points (ui/gui_app.hpp): the interactive window and the
+// headless screenshot command.
+#include "ui/gui_app.hpp"
+
+#include <GLFW/glfw3.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "ui/gui_runtime.hpp"
+
+namespace gomap::ui {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+bool envFlag(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v && std::string(v) != "0";
+}
+} // namespace
+
+int runGui(const GuiOptions& opts, std::string& why) {
+  const auto t0 = Clock::now();
+  const std::string dir = configDir();
+  const std::string prefsFile = dir.empty() ? std::string() : dir + "/prefs.ini";
+  RuntimeOptions ro;
+  ro.prefs = prefsFile.empty() ? Prefs{} : loadPrefs(prefsFile);
+  ro.iniPath = dir.empty() ? std::string() : dir + "/imgui.ini";
+  ro.vsync = !envFlag("GOMAPLAB_NO_VSYNC");
+  GuiRuntime rt;
+  bool noDisplay = false;
+  if (!rt.init(ro, why, noDisplay)) {
+    if (noDisplay) return kNoDisplay;
+    std::fprintf(stderr, "gomaplab: cannot start the GUI: %s\n", why.c_str());
+    return 1;
+  }
+  AppState& app = rt.app();
+  if (!app.openScript(opts.scriptPath)) {
+    // Keep the message on screen and give the user an empty map to work with.
+    std::string err = app.error();
+    app.newMap(NewMapParams{});
+    app.setError(err);
+  }
+  // GOMAPLAB_QUIT_AFTER_FRAMES=N: draw N frames, print the time to the first one, exit (tests, timing).
+  long quitAfter = -1;
+  if (const char* q = std::getenv("GOMAPLAB_QUIT_AFTER_FRAMES")) quitAfter = std::strtol(q, nullptr, 10);
+  long frames = 0;
+  auto last = Clock::now();
+  while (!rt.shouldClose()) {
+    // Sleep while nothing moves; stay at the display's rate while playing or working.
+    if (!app.playing() && !app.job().active() && quitAfter < 0) glfwWaitEventsTimeout(0.2);
+    const auto now = Clock::now();
+    const double dt = std::chrono::duration<double>(now - last).count();
+    last = now;
+    rt.frame(dt);
+    frames++;
+    if (frames == 1 && (quitAfter >= 0 || envFlag("GOMAPLAB_TIMING")))
+      std::fprintf(stderr, "gomaplab: first frame %.1f ms after the GUI started\n",
+                   std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (quitAfter >= 0 && frames >= quitAfter) break;
+  }
+  rt.prefs().lastScript = app.scriptPath();
+  if (!prefsFile.empty()) savePrefs(rt.prefs(), prefsFile);
+  return 0;
+}
+
+int runScreenshot(const ScreenshotOptions& opts) {
+  if (opts.language != "en" && opts.language != "zh") {
+    std::fprintf(stderr, "gomaplab screenshot: --lang: expected en or zh, got '%s'\n", opts.language.c_str());
+    return 2;
+  }
+  if (opts.width < 320 || opts.height < 240 || opts.width > 8192 || opts.height > 8192) {
+    std::fprintf(stderr, "gomaplab screenshot: --size %dx%d: expected 320x240 to 8192x8192\n", opts.width, opts.height);
+    return 2;
+  }
+  RuntimeOptions ro;
+  ro.offscreen = true;
+  ro.vsync = false;
+  ro.width = opts.width;
+  ro.height = opts.height;
+  ro.prefs.language = opts.language;
+  GuiRuntime rt;
+  std::string why;
+  bool noDisplay = false;
+  if (!rt.init(ro, why, noDisplay)) {
+    std::fprintf(stderr, "gomaplab screenshot: %s%s\n", why.c_str(),
+                 noDisplay ? " (a screenshot needs an X display for its GL context: run it under xvfb-run -a)" : "");
+    return 3;
+  }
+  AppState& app = rt.app();
+  if (!app.openScript(opts.scriptPath)) {
+    std::fprintf(stderr, "%s\n", app.error().c_str());
+    return 2;
+  }
+  const long long n = static_cast<long long>(app.eventCount());
+  if (opts.event < -1 || opts.event >= n) {
+    std::fprintf(stderr, "gomaplab screenshot: --event %lld is out of range: %s has %lld events (0..%lld)\n", opts.event,
+                 opts.scriptPath.c_str(), n, n - 1);
+    return 2;
+  }
+  if (opts.language == "zh" && !rt.fonts().cjk)
+    std::fprintf(stderr, "gomaplab screenshot: %s; the picture is in English\n", rt.fonts().note.c_str());
+  rt.workspace().forceLayout = true;
+  app.seek(opts.event < 0 ? n - 1 : opts.event);
+  // A few frames: tables and windows settle their sizes over the first ones.
+  for (int i = 0; i < 3; i++) rt.frame(0);
+  std::string err;
+  if (!rt.writePng(opts.outPath, err)) {
+    std::fprintf(stderr, "gomaplab screenshot: %s\n", err.c_str());
+    return 1;
+  }
+  std::printf("wrote %s (%dx%d): %s after event %lld of %lld\n", opts.outPath.c_str(), opts.width, opts.height,
+              opts.scriptPath.c_str(), static_cast<long long>(app.position()), n);
+  return 0;
+}
+
+} // namespace gomap::ui

@@ -1,0 +1,188 @@
+#include "ui/gui_runtime.hpp"
+
+#include "ui/gl_util.hpp" // glad before GLFW
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <fmt/format.h>
+#include <stb/stb_image_write.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+namespace gomap::ui {
+
+namespace {
+std::string gGlfwError;
+void glfwError(int code, const char* desc) { gGlfwError = fmt::format("{} (GLFW error 0x{:x})", desc, code); }
+int gGlfwUsers = 0;
+} // namespace
+
+GuiRuntime::~GuiRuntime() {
+  if (imgui_) {
+    gl_.shutdown();
+    if (fbo_) glDeleteFramebuffers(1, &fbo_);
+    if (rbo_) glDeleteRenderbuffers(1, &rbo_);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  ws_.reset();
+  if (win_) glfwDestroyWindow(win_);
+  if (win_ && --gGlfwUsers == 0) glfwTerminate();
+}
+
+bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay) {
+  noDisplay = false;
+  prefs_ = o.prefs;
+  offscreen_ = o.offscreen;
+  w_ = o.width;
+  h_ = o.height;
+  glfwSetErrorCallback(glfwError);
+  gGlfwError.clear();
+  if (!glfwInit()) {
+    why = gGlfwError.empty() ? "glfwInit failed" : gGlfwError;
+    noDisplay = true;
+    return false;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_VISIBLE, o.offscreen ? GLFW_FALSE : GLFW_TRUE);
+  win_ = glfwCreateWindow(o.offscreen ? 64 : w_, o.offscreen ? 64 : h_, o.title.c_str(), nullptr, nullptr);
+  if (!win_) {
+    why = gGlfwError.empty() ? "could not create an OpenGL 3.3 window" : gGlfwError;
+    noDisplay = true;
+    glfwTerminate();
+    return false;
+  }
+  gGlfwUsers++;
+  glfwMakeContextCurrent(win_);
+  glfwSwapInterval(o.vsync ? 1 : 0);
+  if (!loadGl(why)) return false;
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  imgui_ = true;
+  ImGuiIO& io = ImGui::GetIO();
+  ini_ = o.iniPath;
+  io.IniFilename = ini_.empty() ? nullptr : ini_.c_str();
+  io.ConfigWindowsMoveFromTitleBarOnly = true;
+  ImGui_ImplGlfw_InitForOpenGL(win_, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  if (offscreen_) {
+    glGenFramebuffers(1, &fbo_);
+    glGenRenderbuffers(1, &rbo_);
+    glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w_, h_);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rbo_);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+      why = "offscreen framebuffer incomplete";
+      return false;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  }
+  std::string glErr;
+  if (!gl_.init(glErr)) app_.setError("overview shader: " + glErr);
+
+  rebuildFonts();
+  ws_ = std::make_unique<Workspace>(app_, prefs_, fonts_, &gl_);
+  return true;
+}
+
+void GuiRuntime::rebuildFonts() {
+  fonts_ = buildFonts(prefs_.fontScale, prefs_.language == "zh");
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  applyTheme(prefs_.theme, prefs_.fontScale);
+}
+
+bool GuiRuntime::shouldClose() const { return glfwWindowShouldClose(win_) || (ws_ && ws_->quitRequested); }
+
+void GuiRuntime::frame(double dt) {
+  using Clock = std::chrono::steady_clock;
+  glfwPollEvents();
+  const auto t0 = Clock::now();
+  if (ws_->fontsDirty) {
+    ws_->fontsDirty = false;
+    rebuildFonts();
+  }
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  int fbw = w_, fbh = h_;
+  if (offscreen_) {
+    io.DisplaySize = ImVec2(static_cast<float>(w_), static_cast<float>(h_));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+  } else {
+    glfwGetFramebufferSize(win_, &fbw, &fbh);
+  }
+  if (injectMouse) {
+    io.MousePos = *injectMouse;
+    io.MouseDown[0] = injectMouseDown;
+    io.MouseWheel = injectWheel;
+  }
+  io.DeltaTime = static_cast<float>(dt > 0 ? dt : 1.0 / 60.0);
+  ImGui::NewFrame();
+  gl_.beginFrame();
+  ws_->draw(static_cast<float>(dt));
+  ImGui::Render();
+  glBindFramebuffer(GL_FRAMEBUFFER, offscreen_ ? fbo_ : 0);
+  glViewport(0, 0, fbw, fbh);
+  ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x * 0.8f, bg.y * 0.8f, bg.z * 0.8f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  lastCpuMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  if (!offscreen_) glfwSwapBuffers(win_);
+  if (finishEachFrame || offscreen_) glFinish();
+  lastTotalMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+std::vector<uint8_t> GuiRuntime::readPixels(int& w, int& h) {
+  w = w_;
+  h = h_;
+  if (!offscreen_) glfwGetFramebufferSize(win_, &w, &h);
+  std::vector<uint8_t> px(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+  glBindFramebuffer(GL_FRAMEBUFFER, offscreen_ ? fbo_ : 0);
+  if (offscreen_) glReadBuffer(GL_COLOR_ATTACHMENT0);
+  else glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glFinish();
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  // GL's rows go bottom-up.
+  const std::size_t row = static_cast<std::size_t>(w) * 4;
+  std::vector<uint8_t> tmp(row);
+  for (int y = 0; y < h / 2; y++) {
+    uint8_t* a = &px[static_cast<std::size_t>(y) * row];
+    uint8_t* b = &px[static_cast<std::size_t>(h - 1 - y) * row];
+    std::memcpy(tmp.data(), a, row);
+    std::memcpy(a, b, row);
+    std::memcpy(b, tmp.data(), row);
+  }
+  return px;
+}
+
+bool GuiRuntime::writePng(const std::string& path, std::string& err) {
+  int w, h;
+  auto px = readPixels(w, h);
+  for (std::size_t i = 3; i < px.size(); i += 4) px[i] = 255; // opaque
+  std::string tmp = path + ".tmp";
+  if (!stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4)) {
+    err = fmt::format("{}: could not write the PNG", path);
+    return false;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = fmt::format("{}: {}", path, std::strerror(errno));
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+} // namespace gomap::ui

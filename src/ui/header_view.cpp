@@ -1,0 +1,165 @@
+#include "ui/header_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/runtime_consts.hpp"
+#include "trace/event_json.hpp"
+
+namespace gomap::ui {
+
+namespace {
+void row(const char* field, const std::string& value, const char* note = nullptr) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextUnformatted(field);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextUnformatted(value.c_str());
+  if (note) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", note);
+  }
+}
+
+void bar(float fraction, ImU32 colour, const std::string& overlay) {
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colour);
+  ImGui::ProgressBar(std::clamp(fraction, 0.0f, 1.0f), ImVec2(-1, 0), overlay.c_str());
+  ImGui::PopStyleColor();
+}
+} // namespace
+
+void HeaderView::draw(UiContext& ui) {
+  AppState& app = ui.app;
+  if (!app.hasSession()) {
+    ImGui::TextUnformatted(tr(S::NoMap));
+    return;
+  }
+  const AnyMap& m = app.map();
+  const Hmap& h = m.header();
+  const Palette& pal = palette();
+  ImGui::PushFont(ui.fonts.mono);
+  ImGui::Text("%s  (bmap %zu B)", m.goType().c_str(), m.bucketSize());
+  ImGui::PopFont();
+  if (m.isNil()) {
+    colouredText(pal.dim, tr(S::NilMap));
+    return;
+  }
+  const uint64_t nb = bucketShift(h.B);
+  const bool growing = m.growing();
+  if (ImGui::BeginTable("hmap", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6.5f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::PushFont(ui.fonts.mono);
+    row("count", groupDigits(static_cast<uint64_t>(h.count)), tr(S::NoteCount));
+
+    // flags, bit by bit.
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted("flags");
+    ImGui::TableSetColumnIndex(1);
+    {
+      static const char* names[4] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
+      ImGui::Text("%d%d%d%d = %d", (h.flags >> 3) & 1, (h.flags >> 2) & 1, (h.flags >> 1) & 1, h.flags & 1, h.flags);
+      for (int bit = 3; bit >= 0; bit--) {
+        if (bit == 3 || bit == 1) ImGui::Text(" ");
+        ImGui::SameLine();
+        const bool on = (h.flags >> bit) & 1;
+        ImGui::PushStyleColor(ImGuiCol_Button, on ? pal.flagOn : pal.flagOff);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? pal.flagOn : pal.flagOff);
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(0, 0, 0, 255) : pal.dim);
+        ImGui::SetWindowFontScale(0.85f);
+        ImGui::SmallButton(names[bit]);
+        ImGui::SetWindowFontScale(1.0f);
+        ImGui::PopStyleColor(3);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("bit %d (value %d)", bit, 1 << bit);
+      }
+    }
+    row("B", fmt::format("{}", h.B), fmt::format("2^B = {} {}", groupDigits(nb), tr(S::BucketsWord)).c_str());
+
+    // Load factor.
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted(tr(S::LoadFactor));
+    ImGui::TableSetColumnIndex(1);
+    {
+      const double lf = static_cast<double>(h.count) / static_cast<double>(nb);
+      const int64_t limit = h.B == 0 ? 8 : static_cast<int64_t>(loadFactorNum * (nb / loadFactorDen));
+      bar(static_cast<float>(lf / 6.5), lf >= 6.5 ? pal.error : pal.plotLoad,
+          fmt::format("{:.2f} / 6.5", lf));
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::NoteGrowAt)), limit + 1).c_str());
+      ImGui::PopTextWrapPos();
+    }
+
+    // noverflow against its threshold.
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted("noverflow");
+    ImGui::TableSetColumnIndex(1);
+    {
+      const uint64_t thr = uint64_t{1} << std::min<int>(h.B, 15);
+      bar(static_cast<float>(h.noverflow) / static_cast<float>(thr), pal.plotNoverflow,
+          fmt::format("{} / {}", h.noverflow, thr));
+      if (h.B >= 16) ImGui::TextDisabled("%s", tr(S::NoteNoverflowApprox));
+    }
+    row("hash0", fmt::format("0x{:08x}", h.hash0), m.hashMode() == HashMode::Identity ? tr(S::NoteIdentity) : nullptr);
+    row("buckets",
+        h.buckets ? fmt::format("{} + {} {}", groupDigits(nb), m.arrayAllocated(false) - std::min<uint64_t>(nb, m.arrayAllocated(false)), tr(S::Spares)) : "nil");
+    row("oldbuckets", growing ? fmt::format("{} {}", groupDigits(m.noldbuckets()), tr(S::BucketsWord)) : "nil");
+
+    // Growth and evacuation progress.
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted("nevacuate");
+    ImGui::TableSetColumnIndex(1);
+    if (growing) {
+      const uint64_t nold = m.noldbuckets();
+      bar(static_cast<float>(h.nevacuate) / static_cast<float>(nold), pal.moveX,
+          fmt::format("{} / {}", groupDigits(h.nevacuate), groupDigits(nold)));
+      ImGui::TextUnformatted((h.flags & sameSizeGrow) ? tr(S::GrowSameSize)
+                                                      : fmt::format(fmt::runtime(tr(S::GrowDoubling)), h.B - 1, h.B).c_str());
+    } else {
+      ImGui::Text("%llu", static_cast<unsigned long long>(h.nevacuate));
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", tr(S::NotGrowing));
+    }
+    row("extra", !h.extra ? std::string("nil")
+                          : fmt::format("overflow {}{}  oldoverflow {}{}", h.hasOverflow ? "" : "nil ",
+                                        h.hasOverflow ? std::to_string(h.overflowLen) : "",
+                                        h.hasOldOverflow ? "" : "nil ",
+                                        h.hasOldOverflow ? std::to_string(h.oldOverflowLen) : ""));
+    {
+      int64_t next = m.nextOverflowIndex();
+      row("nextOverflow", next >= 0 ? fmt::format("pool bucket {}", next) : std::string("nil"));
+    }
+    auto mem = m.memory();
+    row(tr(S::Memory), bytesText(mem.arrayBytes + mem.heapOverflowBytes),
+        fmt::format("{} {} + {} {} ({})", tr(S::MemArrays), bytesText(mem.arrayBytes), tr(S::MemHeap),
+                    bytesText(mem.heapOverflowBytes), mem.heapOverflowBuckets)
+            .c_str());
+    ImGui::PopFont();
+    ImGui::EndTable();
+  }
+
+  // Where the cursor is.
+  ImGui::Separator();
+  if (auto op = app.currentOp()) {
+    ImGui::Text("%s %zu:", tr(S::Op), *op);
+    ImGui::SameLine();
+    ImGui::PushFont(ui.fonts.mono);
+    ImGui::TextUnformatted(std::string(app.opText(*op)).c_str());
+    ImGui::PopFont();
+  }
+  if (const Event* e = app.currentEvent()) {
+    const SiteInfo& si = siteInfo(e->site);
+    ImGui::PushTextWrapPos(0);
+    ImGui::Text("%s %lld: %s", tr(S::Event), static_cast<long long>(app.position()), describeEvent(*e).c_str());
+    ImGui::TextDisabled("%s (map.go:%d)", std::string(si.function).c_str(), si.line);
+    ImGui::PopTextWrapPos();
+  } else {
+    ImGui::TextDisabled("%s", tr(S::BeforeFirstEvent));
+  }
+}
+
+} // namespace gomap::ui

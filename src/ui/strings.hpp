@@ -1,0 +1,52 @@
+// The UI's text in English and Simplified Chinese: one table (strings.cpp),
+// looked up by id, never literals scattered through the views. Strings with
+// {} are fmt format strings with the same arguments in both languages.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace gomap::ui {
+
+enum class Lang : uint8_t { En, Zh };
+
+#define GOMAPLAB_UI_STRING_IDS(X)                                                                                      \
+  X(MenuFile) X(MenuQuit) X(MenuView) X(MenuResetLayout) X(MenuTheme) X(ThemeDark) X(ThemeProjector) X(MenuFontScale)  \
+  X(MenuLanguage) X(MenuHelp) X(MenuKeys) X(KeysText)                                                                 \
+  X(WinControls) X(WinHeader) X(WinBuckets) X(WinPlots) X(WinHash) X(WinCode) X(WinEvents) X(WinTimeline)              \
+  X(NoMap) X(NilMap) X(NoBuckets) X(Dismiss)                                                                          \
+  X(SecOperations) X(Key) X(Value) X(ValueHint) X(Insert) X(Delete) X(Lookup) X(Iterate) X(Clear) X(InsertRange)       \
+  X(InsertRandom) X(Run) X(WatchNewOps) X(WatchNewOpsHelp)                                                            \
+  X(SecTeaching) X(UntilGrow) X(UntilGrowHelp) X(BucketN) X(SameHash) X(SameHashHelp) X(Collide)                      \
+  X(SecNewMap) X(KeyKind) X(SizeHint) X(HashMode) X(HashGo) X(HashIdentity) X(NewMap)                                 \
+  X(SecBig) X(NewMapB) X(RandomKeys) X(BulkInsert) X(Cancel)                                                          \
+  X(SecScript) X(PathHint) X(Open) X(Save) X(DropFuture) X(DropFutureHelp) X(Scenarios)                               \
+  X(NoteCount) X(BucketsWord) X(LoadFactor) X(NoteGrowAt) X(NoteNoverflowApprox) X(NoteIdentity) X(Spares)            \
+  X(GrowSameSize) X(GrowDoubling) X(NotGrowing) X(Memory) X(MemArrays) X(MemHeap) X(Op) X(Event) X(BeforeFirstEvent)  \
+  X(StateEmptyRest) X(StateEmptyOne) X(StateEvacX) X(StateEvacY) X(StateEvacEmpty) X(StateLive) X(StateCurrent)       \
+  X(View) X(ViewAuto) X(ViewDetail) X(ViewOverview) X(ShowMoves) X(Zoom) X(OverviewBecause) X(DetailTooBig)           \
+  X(Evacuated) X(OverflowPool) X(Chain)                                                                               \
+  X(OverviewCells) X(OverviewZoom) X(OverviewFit) X(OverviewFollow) X(OverviewHelp)                                   \
+  X(HashNone) X(HashOfKey) X(HashOldBucket) X(HashSameSize) X(HashKeptTop)                                            \
+  X(RealSource) X(RealSourceMissing) X(NoFunction)                                                                    \
+  X(CatOps) X(CatSearch) X(CatWrites) X(CatGrowth) X(CatOverflow) X(CatIteration) X(CatFlags) X(CatErrors)            \
+  X(FilterHint) X(FollowCursor) X(Function) X(WhatHappened)                                                           \
+  X(TipStart) X(TipBackOp) X(TipBack) X(TipPlay) X(TipStep) X(TipOver) X(TipOut) X(TipEnd) X(SpeedFormat)             \
+  X(EventOfTotal) X(MarkGrowStart) X(MarkSameSize) X(MarkGrowEnd) X(MarkOverflow) X(MarkPanic) X(MarkFatal)           \
+  X(PlotLoad) X(PlotCount) X(PlotNoverflow) X(PlotMemory)
+
+enum class S : uint16_t {
+#define GOMAPLAB_UI_STRING_ENUM(name) name,
+  GOMAPLAB_UI_STRING_IDS(GOMAPLAB_UI_STRING_ENUM)
+#undef GOMAPLAB_UI_STRING_ENUM
+      kCount
+};
+
+void setLanguage(Lang l);
+Lang language();
+// The text of s in the current language.
+const char* tr(S s);
+const char* trIn(S s, Lang l);
+// Every string of a language, concatenated (for the font's glyph set).
+std::string allStringsOf(Lang l);
+
+} // namespace gomap::ui

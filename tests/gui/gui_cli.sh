@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The GUI from the command line: screenshots (a PNG of the asked size, exit 2
+# with a message on bad arguments), the terminal fallback when there is no
+# display, and the real window's first frame under Xvfb.
+set -u
+bin=$1
+src=$2
+xvfb=$3
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+x() { "$xvfb" -a -s '-screen 0 1600x900x24' "$@"; }
+export HOME=$dir XDG_CONFIG_HOME=$dir/config # never touch the user's preferences
+
+# A screenshot of a known script at a given event and size.
+x "$bin" screenshot "$src/assets/scenarios/growth.ops" --out "$dir/a.png" --event 150 --size 1280x720 >"$dir/out" 2>&1 ||
+  fail "screenshot: $(cat "$dir/out")"
+[ -s "$dir/a.png" ] || fail "no PNG"
+python3 - "$dir/a.png" <<'PY' || fail "PNG header/size"
+import struct, sys
+d = open(sys.argv[1], 'rb').read(32)
+assert d[:8] == b'\x89PNG\r\n\x1a\n', d[:8]
+w, h = struct.unpack('>II', d[16:24])
+assert (w, h) == (1280, 720), (w, h)
+PY
+x "$bin" screenshot "$src/assets/scenarios/growth.ops" --out "$dir/zh.png" --lang zh >/dev/null 2>&1 || fail "zh screenshot"
+
+# Bad arguments: a message and exit 2, no crash.
+x "$bin" screenshot "$src/assets/scenarios/growth.ops" --out "$dir/b.png" --event 99999 >"$dir/out" 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--event out of range: exit $rc"
+grep -q "out of range" "$dir/out" || fail "--event message: $(cat "$dir/out")"
+printf 'make int64 0\nput 1 x\n' >"$dir/bad.ops"
+x "$bin" screenshot "$dir/bad.ops" --out "$dir/c.png" >"$dir/out" 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "bad script: exit $rc"
+grep -q "bad.ops:2:7:" "$dir/out" || fail "bad script message: $(cat "$dir/out")"
+x "$bin" screenshot "$src/assets/scenarios/growth.ops" --out "$dir/d.png" --size 10x10 >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--size 10x10: exit $rc"
+
+# No display: one line on stderr, the terminal view plays to the end, exit 0.
+env -u DISPLAY -u WAYLAND_DISPLAY "$bin" "$src/assets/scenarios/growth.ops" </dev/null >"$dir/out" 2>"$dir/err"; rc=$?
+[ $rc -eq 0 ] || fail "no display: exit $rc: $(cat "$dir/err")"
+grep -q "no display" "$dir/err" || fail "no display message: $(cat "$dir/err")"
+[ "$(wc -l <"$dir/err")" -eq 1 ] || fail "no display: want one line: $(cat "$dir/err")"
+[ -s "$dir/out" ] || fail "no display: the terminal view printed nothing"
+env -u DISPLAY "$bin" screenshot "$src/assets/scenarios/growth.ops" --out "$dir/e.png" >"$dir/out" 2>&1; rc=$?
+[ $rc -eq 3 ] || fail "screenshot without display: exit $rc"
+grep -q "xvfb-run" "$dir/out" || fail "screenshot without display: $(cat "$dir/out")"
+
+# The real window: three frames, then exit 0 (and preferences saved under the temp HOME).
+GOMAPLAB_QUIT_AFTER_FRAMES=3 x "$bin" "$src/assets/scenarios/incremental_growth.ops" >"$dir/out" 2>&1 ||
+  fail "window: $(cat "$dir/out")"
+grep -q "first frame" "$dir/out" || fail "window: $(cat "$dir/out")"
+[ -f "$dir/config/gomaplab/prefs.ini" ] || fail "prefs not saved"
+echo "gui cli: ok"

@@ -11,6 +11,74 @@
 
 namespace gomap::race {
 
+namespace {
+
+uint64_t mix64(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 29);
+}
+
+// What the consistency check of a finished run depends on: the map's memory,
+// its header, and the operations' results and real-time order. Runs with the
+// same key get the same report, so it is computed once.
+uint64_t consistencyKey(const World& w) {
+  const AnyMap& m = w.map();
+  const Hmap& h = m.header();
+  uint64_t k = mix64(m.digest(), static_cast<uint64_t>(h.count));
+  k = mix64(k, uint64_t{h.flags} | uint64_t{h.B} << 8 | uint64_t{h.noverflow} << 16);
+  k = mix64(k, h.nevacuate ^ (h.oldbuckets ? 1ULL << 63 : 0));
+  const auto& hist = w.history();
+  std::vector<std::size_t> order(hist.size());
+  for (std::size_t i = 0; i < order.size(); i++) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::pair(hist[a].g, hist[a].instr) < std::pair(hist[b].g, hist[b].instr);
+  });
+  for (std::size_t a : order) {
+    const OpRecord& r = hist[a];
+    k = mix64(k, static_cast<uint64_t>(r.g) << 32 | r.instr);
+    k = mix64(k, static_cast<uint64_t>(r.result.outcome) | static_cast<uint64_t>(r.access.found) << 8);
+    k = mix64(k, static_cast<uint64_t>(r.access.value));
+    for (std::size_t i = 0; i < r.keys.size(); i++) {
+      const KeyValue& kv = r.keys[i];
+      k = mix64(k, static_cast<uint64_t>(kv.i) ^ std::hash<std::string>{}(kv.s) ^ std::hash<double>{}(kv.f));
+      k = mix64(k, static_cast<uint64_t>(r.vals[i]));
+    }
+    for (std::size_t b : order) k = mix64(k, hist[a].endStep < hist[b].startStep);
+  }
+  return k;
+}
+
+// Runs a then b (fused steps) from the state after `prefix` and describes the
+// result: each goroutine's events in those steps, the map, and how it ended.
+std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) {
+  v.reset();
+  for (uint8_t g : prefix) v.step(g);
+  std::size_t t0 = v.trace().size();
+  std::string sig;
+  for (int g : {a, b}) {
+    if (!v.runnable(g)) {
+      sig += fmt::format("G{} cannot run;", g);
+      continue;
+    }
+    v.stepFused(g);
+  }
+  std::string ga, gb;
+  for (std::size_t i = t0; i < v.trace().size(); i++) {
+    const TraceEntry& t = v.trace()[i];
+    std::string e = fmt::format("{}:{}:{}:{}:{};", static_cast<int>(t.ev.site), t.ev.a, t.ev.b, t.ev.c,
+                                static_cast<int>(t.source));
+    (t.g == a ? ga : gb) += e;
+  }
+  const Hmap& h = v.map().header();
+  sig += fmt::format("G{}[{}] G{}[{}] digest {} count {} flags {} B {} nevac {} rng {} ended {} {}", a, ga, b, gb,
+                     v.map().digest(), h.count, h.flags, h.B, h.nevacuate, v.map().rngState(),
+                     static_cast<int>(v.ending().kind), v.ending().message);
+  return sig;
+}
+
+} // namespace
+
 ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
                       const std::function<void(const World&, const std::string& cls)>& onLeaf) {
   using Clock = std::chrono::steady_clock;
@@ -21,6 +89,9 @@ ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
   wo.record = false;
   wo.maxSteps = opts.maxStepsPerRun;
   World w(sc, wo);
+  const int n = w.goroutines();
+  std::unique_ptr<World> verifier;
+  if (opts.verifyIndependence) verifier = std::make_unique<World>(sc, WorldOptions{});
 
   // A transition is "the next step of goroutine g"; its footprint is what that
   // step touched when it was taken from the frame's state.
@@ -28,37 +99,68 @@ ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
     int g;
     Footprint fp;
   };
+  struct TransSet {
+    std::array<Trans, kMaxGoroutines> t;
+    int n = 0;
+    bool has(int g) const {
+      for (int i = 0; i < n; i++)
+        if (t[i].g == g) return true;
+      return false;
+    }
+  };
   struct Frame {
-    std::vector<int> todo;     // choices to explore from this state (runnable, not asleep)
-    std::size_t next;
-    uint64_t schedLen;         // engine steps before this state
-    std::vector<Trans> sleep;  // asleep on arrival
-    std::vector<Trans> done;   // explored from here
+    std::array<int, kMaxGoroutines> todo; // choices to explore from this state (runnable, not asleep)
+    int ntodo = 0, next = 1;
+    uint64_t schedLen = 0; // engine steps before this state
+    TransSet sleep;        // asleep on arrival
+    TransSet done;         // explored from here
   };
   struct Ck {
     uint64_t schedLen;
     std::shared_ptr<const World::Checkpoint> c;
   };
   std::vector<Frame> frames;
+  frames.reserve(256);
   std::vector<Ck> cks{{0, w.checkpoint()}};
   std::unordered_map<std::string, std::size_t> index;
+  std::unordered_map<uint64_t, std::pair<std::string, bool>> verdicts;
   std::vector<uint8_t> prefix;
-  std::vector<Trans> sleep; // sleep set of the current state
+  TransSet sleep; // sleep set of the current state
 
-  // Takes transition g from the top frame's state and computes the sleep set
-  // of the state it leads to.
+  // Takes transition g from frame f's state and computes the sleep set of the
+  // state it leads to.
   auto take = [&](Frame& f, int g) {
     uint64_t before = w.steps();
     w.stepFused(g);
     res.stepsExecuted += w.steps() - before;
-    const Footprint fp = w.lastFootprint();
-    sleep.clear();
+    const Footprint& fp = w.lastFootprint();
+    sleep.n = 0;
     if (opts.reduce) {
-      for (const Trans& u : f.sleep)
-        if (independent(u.fp, fp)) sleep.push_back(u);
-      for (const Trans& u : f.done)
-        if (independent(u.fp, fp)) sleep.push_back(u);
-      f.done.push_back({g, fp});
+      for (int i = 0; i < f.sleep.n; i++)
+        if (independent(f.sleep.t[i].fp, fp)) sleep.t[sleep.n++] = f.sleep.t[i];
+      for (int i = 0; i < f.done.n; i++)
+        if (independent(f.done.t[i].fp, fp)) sleep.t[sleep.n++] = f.done.t[i];
+      f.done.t[f.done.n++] = Trans{g, fp};
+      if (opts.verifyIndependence && sleep.n > 0) {
+        std::vector<uint8_t> pre(w.schedule().begin(), w.schedule().begin() + static_cast<std::ptrdiff_t>(f.schedLen));
+        for (int i = 0; i < sleep.n; i++) {
+          int u = sleep.t[i].g;
+          res.independenceChecks++;
+          std::string ab = runPair(*verifier, pre, g, u);
+          std::string ba = runPair(*verifier, pre, u, g);
+          // Same events per goroutine and the same end state, whatever the order.
+          auto norm = [&](const std::string& x, int first) {
+            std::string gA = fmt::format("G{}[", g), gU = fmt::format("G{}[", u);
+            auto pa = x.find(gA), pu = x.find(gU);
+            auto seg = [&](std::size_t p) { return x.substr(p, x.find(']', p) - p); };
+            (void)first;
+            return seg(pa) + "|" + seg(pu) + x.substr(x.find("digest"));
+          };
+          if (norm(ab, g) != norm(ba, u) && res.independenceViolations.size() < 20)
+            res.independenceViolations.push_back(fmt::format("after {}: G{} then G{}: {}\n  G{} then G{}: {}",
+                                                             formatSteps(pre), g, u, ab, u, g, ba));
+        }
+      }
     }
     if (!w.ended() && w.quiescent() && cks.back().schedLen < w.steps()) cks.push_back({w.steps(), w.checkpoint()});
   };
@@ -66,21 +168,18 @@ ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
   for (;;) {
     bool blocked = false;
     while (!w.ended()) {
-      Frame f;
+      frames.emplace_back();
+      Frame& f = frames.back();
       f.schedLen = w.steps();
-      f.next = 1;
-      for (int g : w.runnableList()) {
-        bool asleep = false;
-        for (const Trans& u : sleep) asleep = asleep || u.g == g;
-        if (!asleep) f.todo.push_back(g);
-      }
-      if (f.todo.empty()) {
+      for (int g = 1; g <= n; g++)
+        if (w.runnable(g) && !sleep.has(g)) f.todo[f.ntodo++] = g;
+      if (f.ntodo == 0) {
+        frames.pop_back();
         blocked = true; // every enabled step is asleep: an equivalent schedule was explored
         break;
       }
       f.sleep = sleep;
-      frames.push_back(std::move(f));
-      take(frames.back(), frames.back().todo[0]);
+      take(f, f.todo[0]);
     }
     if (blocked) {
       res.sleepBlocked++;
@@ -90,10 +189,20 @@ ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
       OutcomeGroup::Category cat;
       const Ending& e = w.ending();
       if (e.kind == Ending::Kind::AllDone) {
-        ConsistencyReport rep;
-        if (opts.checkConsistency) rep = checkConsistency(w, opts.consistencyBudget);
-        cls = outcomeClass(w, opts.checkConsistency ? &rep : nullptr);
-        cat = rep.consistent ? OutcomeGroup::Category::Clean : OutcomeGroup::Category::Corrupt;
+        bool consistent = true;
+        if (opts.checkConsistency) {
+          uint64_t key = consistencyKey(w);
+          auto it = verdicts.find(key);
+          if (it == verdicts.end()) {
+            ConsistencyReport rep = checkConsistency(w, opts.consistencyBudget);
+            it = verdicts.emplace(key, std::pair(outcomeClass(w, &rep), rep.consistent)).first;
+          }
+          cls = it->second.first;
+          consistent = it->second.second;
+        } else {
+          cls = outcomeClass(w, nullptr);
+        }
+        cat = consistent ? OutcomeGroup::Category::Clean : OutcomeGroup::Category::Corrupt;
       } else {
         cls = outcomeClass(w, nullptr);
         cat = e.kind == Ending::Kind::Fatal
@@ -116,14 +225,14 @@ ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
       res.groups[it->second].count++;
       if (onLeaf) onLeaf(w, cls);
       if (res.interleavings >= opts.maxInterleavings ||
-          (opts.timeLimitSeconds > 0 &&
+          (opts.timeLimitSeconds > 0 && (res.interleavings & 1023) == 0 &&
            std::chrono::duration<double>(Clock::now() - t0).count() > opts.timeLimitSeconds)) {
         res.complete = false;
         break;
       }
     }
     // Backtrack to the deepest frame with an untried choice.
-    while (!frames.empty() && frames.back().next >= frames.back().todo.size()) frames.pop_back();
+    while (!frames.empty() && frames.back().next >= frames.back().ntodo) frames.pop_back();
     if (frames.empty()) break;
     Frame& f = frames.back();
     int g = f.todo[f.next++];

@@ -40,6 +40,10 @@ struct ExploreOptions {
   uint64_t consistencyBudget = 200'000;
   double timeLimitSeconds = 0;            // 0: no limit
   bool reduce = true;                     // partial-order reduction (sleep sets)
+  // Self-check of the reduction (slow; for tests): every time two steps are
+  // taken as independent, run them in both orders from that state and check
+  // that each produces the same events and the map ends the same.
+  bool verifyIndependence = false;
 };
 
 struct OutcomeGroup {
@@ -59,6 +63,8 @@ struct ExploreResult {
   uint64_t stepsExecuted = 0; // engine steps, replays included
   uint64_t longest = 0;       // steps of the longest interleaving
   uint64_t sleepBlocked = 0;  // reduced search: branches cut because every choice was asleep
+  uint64_t independenceChecks = 0;
+  std::vector<std::string> independenceViolations; // verifyIndependence: what did not commute
   bool reduced = true;
 };
 

@@ -34,8 +34,9 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
       return 2;
     }
     for (auto g : spec.steps)
-      if (g > sc->programs.size()) {
-        fmt::print(err, "--schedule: names goroutine {} but {} has {}\n", g, sc->file, sc->programs.size());
+      if ((g & ~kUntilBlocked) > sc->programs.size()) {
+        fmt::print(err, "--schedule: names goroutine {} but {} has {}\n", g & ~kUntilBlocked, sc->file,
+                   sc->programs.size());
         return 2;
       }
     sc->schedule = spec;

@@ -370,14 +370,21 @@ bool parseSteps(std::string_view text, std::vector<uint8_t>& out, std::string& w
     std::string_view s = t.text;
     if (!s.empty() && (s[0] == 'g' || s[0] == 'G')) s.remove_prefix(1);
     uint64_t g = 0, times = 1;
-    std::size_t x = s.find_first_of("x*");
+    bool star = !s.empty() && s.back() == '*';
+    if (star) s.remove_suffix(1);
+    std::size_t x = s.find('x');
     bool ok = parseU64(s.substr(0, x), g);
-    if (ok && x != std::string_view::npos) ok = parseU64(s.substr(x + 1), times) && times >= 1 && times <= 10'000'000;
+    if (ok && x != std::string_view::npos) ok = !star && parseU64(s.substr(x + 1), times) && times >= 1 && times <= 10'000'000;
     if (!ok || g < 1 || g > kMaxGoroutines) {
-      why = fmt::format("expected a step: a goroutine number 1..{} or NxK (G N, K times), got {:?}", kMaxGoroutines,
-                        t.text);
+      why = fmt::format("expected a step: a goroutine number 1..{}, NxK (G N, K times) or N* (G N until it finishes or "
+                        "blocks), got {:?}",
+                        kMaxGoroutines, t.text);
       column = t.column;
       return false;
+    }
+    if (star) {
+      out.push_back(static_cast<uint8_t>(g | kUntilBlocked));
+      continue;
     }
     if (out.size() + times > 50'000'000) {
       why = "expected at most 50,000,000 steps";
@@ -395,6 +402,11 @@ std::string formatSteps(const std::vector<uint8_t>& steps) {
     std::size_t j = i;
     while (j < steps.size() && steps[j] == steps[i]) j++;
     if (!s.empty()) s.push_back(' ');
+    if (steps[i] & kUntilBlocked) {
+      s += fmt::format("{}*", steps[i] & ~kUntilBlocked);
+      i++;
+      continue;
+    }
     if (j - i == 1) s += std::to_string(steps[i]);
     else s += fmt::format("{}x{}", steps[i], j - i);
     i = j;
@@ -521,7 +533,24 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     std::vector<Tok> toks;
     std::string why;
     int col = 0;
-    if (!tokenize(line, toks, why, col)) return fail(lineNo, col, why);
+    // Free-text directives: only their first two words are tokens; the rest
+    // (quotes and '#' included) is the text.
+    {
+      std::size_t a = line.find_first_not_of(" \t\r");
+      std::size_t b = a == std::string_view::npos ? a : line.find_first_of(" \t\r", a);
+      std::string_view first = a == std::string_view::npos ? std::string_view() : line.substr(a, b - a);
+      if (sawVersion && (first == "title" || first == "narration")) {
+        std::size_t c = b == std::string_view::npos ? b : line.find_first_not_of(" \t\r", b);
+        std::size_t e = c == std::string_view::npos ? c : line.find_first_of(" \t\r", c);
+        toks.push_back({first, static_cast<int>(a) + 1});
+        if (c != std::string_view::npos)
+          toks.push_back({line.substr(c, e == std::string_view::npos ? std::string_view::npos : e - c), static_cast<int>(c) + 1});
+        if (toks.size() == 2 && e != std::string_view::npos && line.find_first_not_of(" \t\r", e) != std::string_view::npos)
+          toks.push_back({line.substr(line.find_first_not_of(" \t\r", e)), 0});
+      } else if (!tokenize(line, toks, why, col)) {
+        return fail(lineNo, col, why);
+      }
+    }
     if (toks.empty()) continue;
     std::string_view d = toks[0].text;
     if (!sawVersion) {
@@ -636,9 +665,10 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
   if (!sawVersion) return fail(1, 1, fmt::format("expected 'gomaplab-race {}' as the first line", kScenarioVersion));
   if (!sawMake) return fail(lineNo, 0, "expected a 'map' section with 'make KIND HINT' (or 'nil KIND')");
   if (sc.programs.empty()) return fail(lineNo, 0, "expected at least one 'goroutine N' section");
-  for (auto& st : sc.schedule.steps)
-    if (st > sc.programs.size())
-      return fail(lineNo, 0, fmt::format("the schedule names goroutine {} but the scenario has {}", st, sc.programs.size()));
+  for (auto st : sc.schedule.steps)
+    if ((st & ~kUntilBlocked) > sc.programs.size())
+      return fail(lineNo, 0, fmt::format("the schedule names goroutine {} but the scenario has {}", st & ~kUntilBlocked,
+                                         sc.programs.size()));
   if (sc.expect && sc.expect->goroutine > static_cast<int>(sc.programs.size()))
     return fail(sc.expect->line, 0,
                 fmt::format("expect names goroutine {} but the scenario has {}", sc.expect->goroutine, sc.programs.size()));

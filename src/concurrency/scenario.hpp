@@ -16,7 +16,8 @@
 //     for i in A..B: STMT [; STMT ...]   keys/values may use i: i, i+1000, 2*i, k{i}
 //   granularity statement|memory
 //   schedule roundrobin [QUANTUM] | random SEED | manual | STEPS [then roundrobin|random SEED]
-//     STEPS: goroutine numbers, one per step: 1 1 2 or 1x2 2 (G1 twice, then G2)
+//     STEPS: goroutine numbers, one per step: 1 1 2 or 1x2 2 (G1 twice, then G2);
+//     N* runs GN until it finishes or blocks
 //   expect clean | fatal G MESSAGE | panic G MESSAGE | corrupt [KIND ...] | deadlock
 //
 // Errors are reported as FILE:LINE:COL: what was expected.
@@ -76,14 +77,16 @@ struct ScheduleSpec {
   Kind kind = Kind::RoundRobin;
   uint64_t quantum = 1;    // round-robin: steps per turn
   uint64_t seed = 0;       // random
-  std::vector<uint8_t> steps; // Steps: goroutine number per step
+  std::vector<uint8_t> steps; // Steps: goroutine number per step (| kUntilBlocked: N*)
   // After the listed steps run out: stop (Manual), or continue round-robin / random.
   Kind then = Kind::Manual;
   uint64_t thenQuantum = 1;
   uint64_t thenSeed = 0;
 };
 
-// "1 1 2" -> {1,1,2}; accepts N, gN, GN and NxK. Errors name the 1-based column.
+// A listed step "N*": goroutine N, again and again until it finishes or blocks.
+inline constexpr uint8_t kUntilBlocked = 0x80;
+// "1 1 2" -> {1,1,2}; accepts N, gN, GN, NxK and N*. Errors name the 1-based column.
 bool parseSteps(std::string_view text, std::vector<uint8_t>& out, std::string& why, int& column);
 // {1,1,1,2} -> "1x3 2"
 std::string formatSteps(const std::vector<uint8_t>& steps);

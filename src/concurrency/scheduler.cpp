@@ -24,8 +24,21 @@ void Scheduler::reset() {
 
 void Scheduler::resync(const std::vector<uint8_t>& taken) {
   reset();
-  std::size_t listed = spec_.kind == ScheduleSpec::Kind::Steps ? std::min(taken.size(), spec_.steps.size()) : 0;
-  index_ = listed;
+  // Match the taken steps against the list (an N* entry takes every
+  // consecutive step of GN).
+  std::size_t listed = 0;
+  if (spec_.kind == ScheduleSpec::Kind::Steps) {
+    while (listed < taken.size() && index_ < spec_.steps.size()) {
+      uint8_t st = spec_.steps[index_];
+      if (st & kUntilBlocked) {
+        if (taken[listed] == (st & ~kUntilBlocked)) listed++;
+        else index_++;
+      } else {
+        listed++;
+        index_++;
+      }
+    }
+  }
   std::size_t k = taken.size() - listed; // decisions made by the policy
   if (k == 0) return;
   ScheduleSpec::Kind pk = spec_.kind == ScheduleSpec::Kind::Steps ? spec_.then : spec_.kind;
@@ -73,6 +86,11 @@ int Scheduler::next(const World& w) {
   case ScheduleSpec::Kind::RoundRobin:
   case ScheduleSpec::Kind::Random: return policy(w, spec_.kind, spec_.quantum);
   case ScheduleSpec::Kind::Steps:
+    while (index_ < spec_.steps.size() && (spec_.steps[index_] & kUntilBlocked)) {
+      int g = spec_.steps[index_] & ~kUntilBlocked;
+      if (w.runnable(g)) return g;
+      index_++;
+    }
     if (index_ < spec_.steps.size()) {
       int g = spec_.steps[index_];
       if (!w.runnable(g)) {
@@ -80,7 +98,7 @@ int Scheduler::next(const World& w) {
         const char* why = v.state == GoroutineView::State::Done      ? "it has finished"
                           : v.state == GoroutineView::State::Blocked ? "it is blocked on a mutex"
                                                                      : "it cannot run";
-        error_ = fmt::format("schedule step {} names G{}, but {}", index_ + 1, g, why);
+        error_ = fmt::format("schedule step {} names G{}, but {} (N* runs GN only while it can)", index_ + 1, g, why);
         return -1;
       }
       index_++;

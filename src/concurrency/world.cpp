@@ -157,7 +157,7 @@ void World::endSchedule() {
 bool World::step(int g) {
   if (!runnable(g)) throw std::logic_error(fmt::format("goroutine {} cannot take a step now", g));
   G& gr = gs_[g - 1];
-  if (buf_.size() > 60000) buf_.truncate(1);
+  if (buf_.size() > 1024) buf_.truncate(1); // events are consumed after each step: keep the buffer in cache
   fp_ = Footprint{};
   gr.steps++;
   if (gr.run) {
@@ -186,15 +186,21 @@ bool World::step(int g) {
 }
 
 bool World::stepFused(int g) {
-  const G& gr = gs_[g - 1];
-  bool starting = !gr.run && !gr.done && sc_.programs[g - 1].code[gr.pc].isMapOp();
-  if (!step(g)) return false;
-  if (starting && runnable(g) && gs_[g - 1].run) {
-    Footprint first = fp_;
-    bool alive = step(g);
-    fp_ |= first;
-    return alive;
+  // Steps that touch no shared object (starting an operation, choosing a slot
+  // already read, returning) commute with every other step: taking them right
+  // away, together with the next step of the same goroutine, loses no
+  // behaviour and spares the search branches that only move them around.
+  Footprint acc;
+  for (;;) {
+    if (!step(g)) {
+      fp_ |= acc;
+      return false;
+    }
+    acc |= fp_;
+    const bool local = !fp_.r.any() && !fp_.w.any();
+    if (!local || !runnable(g)) break;
   }
+  fp_ = acc;
   return true;
 }
 
@@ -203,8 +209,19 @@ void World::engineStep(int g) {
   const std::size_t before = buf_.size();
   bool running = gr.run->step();
   std::size_t n = buf_.size();
-  // A step that stops at the event ending the operation also finishes it.
+  // A step that stops at the event ending the operation also finishes it. At
+  // a fatal error or a panic the operation would only throw: it is ended here
+  // (its coroutine frames are destroyed, which is what unwinding does) with
+  // the outcome the event names.
+  std::optional<OpResult> ended;
   while (running && n > before && endsOp(buf_[n - 1].kind)) {
+    const Event& last = buf_[n - 1];
+    if (last.kind == EventKind::Fatal || last.kind == EventKind::Panic) {
+      Message m = static_cast<Message>(last.site == Site::ThrowBadMapState && last.a ? last.c : last.b);
+      ended = OpResult{last.kind == EventKind::Fatal ? Outcome::Fatal : Outcome::Panic, m};
+      running = false;
+      break;
+    }
     running = gr.run->step();
     n = buf_.size();
   }
@@ -224,7 +241,7 @@ void World::engineStep(int g) {
     }
   }
   if (!running) {
-    finishOp(g);
+    finishOp(g, ended);
     return;
   }
   if (++gr.opSteps >= opts_.maxOpSteps) {
@@ -238,153 +255,202 @@ void World::engineStep(int g) {
 }
 
 // The shared objects the code leading to event e may have touched (from the
-// previous pause of the same goroutine to e). Written from map_impl.hpp, site
-// by site; when unsure, more rather than less. tests/concurrency checks the
-// reduction against full enumeration on small programs.
+// previous pause of the same goroutine up to e), written site by site from
+// map_impl.hpp; when unsure, more rather than less. tests/concurrency checks
+// the reduced search against full enumeration on small programs.
 void World::addFootprint(G& gr, const Event& e) {
   using F = Footprint;
-  uint64_t r = 0, w = 0;
-  const uint64_t last = F::chain(gr.lastChain);
+  ObjectSet& r = fp_.r;
+  ObjectSet& w = fp_.w;
   const Loc l = e.loc();
-  const uint64_t here = F::chain(l.bucket);
+  const Loc last = gr.lastLoc;
   const bool floats = map_->kind() == KeyKind::Float64; // NaN keys draw fastrand when hashed
-  auto oldIndexRead = [&]() -> uint64_t {
-    // A read that checks whether the old bucket of `here` is evacuated.
-    if (!map_->growing()) return 0;
-    return l.old ? here : F::chain(l.bucket & (map_->noldbuckets() - 1));
+  auto cell = [&](const Loc& x, F::Field f) { return F::cell(x.bucket, x.chain, x.slot, f); };
+  // Reading tophash[slot] of a bmap reached through its predecessor's overflow pointer.
+  auto tophashRead = [&](const Loc& x) {
+    r.add(cell(x, F::Tophash));
+    if (x.slot == 0 && x.chain > 0) r.add(F::overflow(x.bucket, x.chain - 1u));
+  };
+  // The end of a chain walk: the last bmap's overflow pointer was read.
+  auto chainEnd = [&] { r.add(F::overflow(last.bucket, last.chain)); };
+  // Whether the old bucket of `x` is evacuated (tophash[0] of the old bucket).
+  auto oldBucketCheck = [&](const Loc& x) {
+    if (!map_->growing()) return;
+    uint64_t ob = x.old ? x.bucket : (x.bucket & (map_->noldbuckets() - 1));
+    r.add(F::cell(ob, 0, 0, F::Tophash));
+  };
+  auto header = [&](std::initializer_list<unsigned> rs, std::initializer_list<unsigned> ws) {
+    for (unsigned x : rs) r.add(x);
+    for (unsigned x : ws) w.add(x);
   };
   switch (e.site) {
   case Site::AssignHash:
   case Site::AccessHash:
   case Site::DeleteHash:
-    r |= F::kFlags | F::kCount | F::kHash0 | F::kHeader;
-    if (floats) r |= F::kRng, w |= F::kRng;
+    header({F::kFlags, F::kCount, F::kHash0, F::kHeader}, {});
+    if (floats) header({F::kRng}, {F::kRng});
     break;
   case Site::AssignFlagsLoad:
-  case Site::AssignExitFlagsLoad: r |= F::kFlags; break;
+  case Site::AssignExitFlagsLoad: header({F::kFlags}, {}); break;
   case Site::ClearFlagsLoad:
-  case Site::ClearExitFlagsLoad: r |= F::kFlags | F::kCount; break;
-  case Site::DeleteFlagsLoad:
-  case Site::DeleteExitFlagsLoad: r |= F::kFlags | last; break;
+  case Site::ClearExitFlagsLoad: header({F::kFlags, F::kCount}, {}); break;
+  case Site::DeleteFlagsLoad: header({F::kFlags}, {}); break;
+  case Site::DeleteExitFlagsLoad:
+    header({F::kFlags}, {});
+    chainEnd();
+    break;
   case Site::AssignFlagsXor:
   case Site::AssignExitFlagsClear:
   case Site::ClearFlagsXor:
   case Site::ClearExitFlagsClear:
-  case Site::IterInitFlags: r |= F::kFlags, w |= F::kFlags; break;
-  case Site::DeleteFlagsXor:
-  case Site::DeleteExitFlagsClear: r |= F::kFlags | last, w |= F::kFlags; break;
-  case Site::AssignNewobject: r |= F::kHeader, w |= F::kHeader; break;
-  case Site::GrowWorkBegin: r |= F::kHeader | F::kFlags; break;
+  case Site::IterInitFlags:
+  case Site::DeleteFlagsXor: header({F::kFlags}, {F::kFlags}); break;
+  case Site::DeleteExitFlagsClear:
+    header({F::kFlags}, {F::kFlags});
+    chainEnd();
+    break;
+  case Site::AssignNewobject: header({F::kHeader}, {F::kHeader}); break;
+  case Site::GrowWorkBegin: header({F::kHeader, F::kFlags}, {}); break;
   case Site::EvacuateBegin:
     gr.evacOld = e.b;
-    r |= F::kHeader | F::kFlags | F::chain(e.b);
+    header({F::kHeader, F::kFlags}, {});
+    r.add(F::cell(e.b, 0, 0, F::Tophash));
     break;
   case Site::EvacuateCell: {
-    uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-    uint64_t dst = l.bucket + (((e.c >> 3) & 1) ? newbit : 0);
-    r |= F::kHeader | F::kFlags | F::kHash0 | here;
-    w |= here | F::chain(dst);
-    if (floats) r |= F::kRng, w |= F::kRng;
+    // Source: this cell and the empty cells before it (marked evacuatedEmpty),
+    // and the old chain's overflow pointers. Destination: one cell.
+    const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
+    const uint64_t dst = l.bucket + (((e.c >> 3) & 1) ? newbit : 0);
+    const unsigned dchain = static_cast<unsigned>((e.c >> 4) & 0xfff), dslot = static_cast<unsigned>(e.c & 7);
+    header({F::kHeader, F::kFlags, F::kHash0}, {});
+    ObjectSet src = F::chain(l.bucket);
+    r |= src;
+    w |= src;
+    for (F::Field f : {F::Tophash, F::Key, F::Elem}) w.add(F::cell(dst, dchain, dslot, f));
+    if (floats) header({F::kRng}, {F::kRng});
     break;
   }
-  case Site::EvacuateNewOverflow:
-    r |= F::kHeader | F::kFlags | F::kHash0 | F::kRng | F::chain(gr.evacOld) | here;
-    w |= F::kHeader | F::kRng | F::chain(gr.evacOld) | here;
+  case Site::EvacuateNewOverflow: {
+    ObjectSet src = F::chain(gr.evacOld);
+    r |= src;
+    w |= src;
+    header({F::kHeader, F::kFlags, F::kHash0, F::kRng}, {F::kHeader, F::kRng});
+    r.add(F::overflow(l.bucket, l.chain));
+    w.add(F::overflow(l.bucket, l.chain));
+    if (l.chain > 0) w.add(F::overflow(l.bucket, l.chain - 1u));
     break;
+  }
   case Site::EvacuateClearOld:
-  case Site::EvacuateDone:
-    r |= F::kFlags | F::chain(e.b);
-    w |= F::chain(e.b);
+  case Site::EvacuateDone: {
+    ObjectSet src = F::chain(e.b);
+    r |= src;
+    w |= src;
+    header({F::kFlags}, {});
     break;
+  }
   case Site::AdvanceMark:
-    r |= F::kHeader | F::kFlags | F::kAllChains;
-    w |= F::kHeader;
+    header({F::kHeader, F::kFlags}, {F::kHeader});
+    r |= F::allChains(); // evacuated() of the next old buckets
     break;
-  case Site::AdvanceMarkDone:
-    r |= F::kHeader | F::kFlags;
-    w |= F::kHeader | F::kFlags;
-    break;
+  case Site::AdvanceMarkDone: header({F::kHeader, F::kFlags}, {F::kHeader, F::kFlags}); break;
   case Site::AssignBucket:
-  case Site::DeleteBucket: r |= F::kHeader | F::kFlags; break;
+  case Site::DeleteBucket: header({F::kHeader}, {}); break;
   case Site::AssignTophash:
-  case Site::AssignKeyCompare:
   case Site::AccessTophash:
+  case Site::DeleteTophash: tophashRead(l); break;
+  case Site::AssignKeyCompare:
   case Site::AccessKeyCompare:
-  case Site::AccessResult:
-  case Site::DeleteTophash:
-  case Site::DeleteKeyCompare: r |= here | last; break;
-  case Site::AssignKeyUpdate:
-  case Site::AssignElemWrite:
+  case Site::DeleteKeyCompare: r.add(cell(l, F::Key)); break;
+  case Site::AccessResult: r.add(cell(l, F::Elem)); break;
+  case Site::AssignKeyUpdate: w.add(cell(l, F::Key)); break;
+  case Site::AssignElemWrite: w.add(cell(l, F::Elem)); break;
   case Site::DeleteClear:
-  case Site::DeleteEmptyRest: r |= here | last, w |= here; break;
+    for (F::Field f : {F::Tophash, F::Key, F::Elem}) w.add(cell(l, f));
+    break;
+  case Site::DeleteEmptyRest: {
+    // Checks the next cell (or the next bmap's first), walks back through the
+    // chain's tophashes, finds predecessors through overflow pointers.
+    ObjectSet all = F::chain(l.bucket);
+    r |= all;
+    w.add(cell(l, F::Tophash));
+    break;
+  }
   case Site::AssignInsertSlot:
-  case Site::AssignNewOverflowSlot: break; // no memory touched since the previous event
+  case Site::AssignNewOverflowSlot: break; // nothing touched since the previous event
   case Site::HashGrowBegin:
-    r |= F::kCount | F::kHeader | F::kFlags | last;
-    w |= F::kFlags;
+    header({F::kCount, F::kHeader, F::kFlags}, {F::kFlags});
+    chainEnd();
     break;
-  case Site::HashGrowArray: r |= F::kHeader; break;
-  case Site::HashGrowCommit:
-    r |= F::kHeader | F::kFlags;
-    w |= F::kHeader | F::kFlags;
-    break;
+  case Site::HashGrowArray: header({F::kHeader}, {}); break;
+  case Site::HashGrowCommit: header({F::kHeader, F::kFlags}, {F::kHeader, F::kFlags}); break;
   case Site::NewOverflow:
-    r |= F::kHeader | F::kCount | F::kRng | here | last;
-    w |= F::kHeader | F::kRng | here;
+    header({F::kHeader, F::kCount, F::kRng}, {F::kHeader, F::kRng});
+    chainEnd();
+    r.add(F::overflow(l.bucket, l.chain));
+    w.add(F::overflow(l.bucket, l.chain));
+    if (l.chain > 0) w.add(F::overflow(l.bucket, l.chain - 1u));
     break;
-  case Site::IncrNoverflow:
-    r |= F::kHeader | F::kRng;
-    w |= F::kHeader | F::kRng;
-    break;
+  case Site::IncrNoverflow: header({F::kHeader, F::kRng}, {F::kHeader, F::kRng}); break;
   case Site::AssignStore:
-    r |= F::kHeader | F::kCount | here | last;
-    w |= here;
+    header({F::kHeader, F::kCount}, {});
+    chainEnd();
+    w.add(cell(l, F::Key));
+    w.add(cell(l, F::Tophash));
     break;
-  case Site::AssignCount:
-  case Site::DeleteCount: r |= F::kCount | last, w |= F::kCount; break;
-  case Site::DeleteReseed:
-    r |= F::kCount | F::kRng;
-    w |= F::kHash0 | F::kRng;
+  case Site::AssignCount: header({F::kCount}, {F::kCount}); break;
+  case Site::DeleteCount: {
+    header({F::kCount}, {F::kCount});
+    r |= F::chain(last.bucket); // the emptyRest loop's last look at a tophash
     break;
-  case Site::AccessBucket: r |= F::kHeader | F::kFlags | here | oldIndexRead(); break;
+  }
+  case Site::DeleteReseed: header({F::kCount, F::kRng}, {F::kHash0, F::kRng}); break;
+  case Site::AccessBucket:
+    header({F::kHeader, F::kFlags}, {});
+    oldBucketCheck(l);
+    break;
+  case Site::AssignEnd: break; // nothing between the elem store and the return
   case Site::AccessEnd:
   case Site::DeleteEnd:
   case Site::ClearEnd:
-  case Site::AssignEnd: r |= F::kCount | last; break;
+    header({F::kCount}, {});
+    chainEnd();
+    break;
   case Site::ClearReset:
-    r |= F::kFlags | F::kHeader | F::kCount;
-    w |= F::kFlags | F::kHeader | F::kCount;
+    header({F::kFlags, F::kHeader, F::kCount}, {F::kFlags, F::kHeader, F::kCount});
     break;
-  case Site::ClearReseed:
-    r |= F::kRng;
-    w |= F::kHash0 | F::kRng;
-    break;
+  case Site::ClearReseed: header({F::kRng}, {F::kHash0, F::kRng}); break;
   case Site::ClearArray:
-    r |= F::kHeader | F::kAllChains;
-    w |= F::kHeader | F::kAllChains;
-    aliasing_ = true;
+    header({F::kHeader}, {F::kHeader});
+    r |= F::allChains();
+    w |= F::allChains();
+    // The preallocated overflow buckets are handed out again from the start: a
+    // goroutine still holding one would share it with its new chain under
+    // another name. Without a pool (B < 4) nothing is reused.
+    if (map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
     break;
-  case Site::IterInitRand:
-    r |= F::kHeader | F::kRng | F::kCount;
-    w |= F::kHeader | F::kRng;
+  case Site::IterInitRand: header({F::kHeader, F::kRng, F::kCount}, {F::kHeader, F::kRng}); break;
+  case Site::IterNextBucket:
+    header({F::kFlags, F::kHeader, F::kHash0, F::kCount}, {});
+    r |= F::chain(last.bucket); // the rest of the previous chain (empty cells, overflow pointers)
+    r |= F::chain(l.bucket);
+    oldBucketCheck(l);
     break;
-  case Site::IterNextBucket: r |= F::kFlags | F::kHeader | F::kHash0 | F::kCount | here | last | oldIndexRead(); break;
   case Site::IterNextSkip:
   case Site::IterNextYield:
-    r |= F::kFlags | F::kHeader | F::kHash0 | F::kCount | here | last;
+  case Site::IterNextEnd:
+    header({F::kFlags, F::kHeader, F::kHash0, F::kCount}, {});
+    r |= F::chain(last.bucket);
+    if (e.site != Site::IterNextEnd) r |= F::chain(l.bucket);
     // Via mapaccessK: a lookup anywhere in the live map.
     if ((e.site == Site::IterNextYield && e.c == 1) ||
         (e.site == Site::IterNextSkip && e.c == static_cast<uint64_t>(IterSkip::Deleted)))
-      r |= F::kAllChains;
+      r |= F::allChains();
     break;
-  case Site::IterNextEnd: r |= F::kFlags | F::kHeader | F::kCount | last; break;
   default:
     // Begin events touch nothing; fatal checks, panics and throws end the
     // program (and the step's footprint becomes everything).
     break;
   }
-  fp_.r |= r;
-  fp_.w |= w;
   switch (e.kind) {
   case EventKind::BucketSelected:
   case EventKind::TophashCompared:
@@ -399,15 +465,15 @@ void World::addFootprint(G& gr, const Event& e) {
   case EventKind::IterBucket:
   case EventKind::IterYielded:
   case EventKind::IterSkipped:
-  case EventKind::OverflowAllocated: gr.lastChain = l.bucket; break;
+  case EventKind::OverflowAllocated: gr.lastLoc = l; break;
   default: break;
   }
 }
 
-void World::finishOp(int g) {
+void World::finishOp(int g, const std::optional<OpResult>& ended) {
   G& gr = gs_[g - 1];
   OpRecord& rec = history_[gr.op];
-  rec.result = gr.run->result();
+  rec.result = ended ? *ended : gr.run->result();
   rec.access = gr.run->access;
   rec.keys = std::move(gr.run->keys);
   rec.vals = std::move(gr.run->vals);
@@ -460,8 +526,8 @@ void World::syncStep(int g) {
     gr.died = true;
     die(std::move(e));
   };
-  fp_.r |= Footprint::mutex(in.mutex);
-  fp_.w |= Footprint::mutex(in.mutex);
+  fp_.r.add(Footprint::mutex(in.mutex));
+  fp_.w.add(Footprint::mutex(in.mutex));
   TraceEntry t;
   t.step = static_cast<uint32_t>(steps_);
   t.g = static_cast<uint8_t>(g);
@@ -506,7 +572,9 @@ void World::afterStep(int) {
     end_.kind = Ending::Kind::AllDone;
     return;
   }
-  if (runnableList().empty()) {
+  bool any = false;
+  for (int g = 1; g <= goroutines() && !any; g++) any = runnable(g);
+  if (!any) {
     Ending e;
     e.kind = Ending::Kind::Fatal;
     e.deadlock = true;

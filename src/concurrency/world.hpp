@@ -15,6 +15,7 @@
 // deterministic: the same scenario and the same schedule give the same trace.
 #pragma once
 #include <any>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -89,29 +90,74 @@ struct GoroutineView {
   uint64_t steps = 0;           // steps this goroutine has taken
 };
 
-// What one step touched, for partial-order reduction: bit sets of shared
-// objects read and written. Objects: the flags byte, count, hash0, the rest of
-// the header (B, buckets, oldbuckets, nevacuate, noverflow, extra), the fastrand
-// state, each mutex, and the bucket chains by bucket index (every array's chain
-// k is one object, so a goroutine holding a stale array is still in conflict).
+// What one step touched, for partial-order reduction: the sets of shared
+// objects it read and wrote. Objects: the flags byte, count, hash0, the rest of
+// the header (B, buckets, oldbuckets, nevacuate, noverflow, extra), the
+// fastrand state, each mutex, and bucket memory cell by cell: the tophash, key
+// and elem of each slot and the overflow pointer of each bmap, named by
+// (bucket index, position in the chain). Names are folded (bucket index mod 4,
+// chain position mod 2, mutex mod 8) and do not say which array: folding only
+// merges objects, so two steps that touch one cell are always seen to conflict.
 // Two steps of different goroutines are independent when neither writes what
 // the other reads or writes; a step that ends the program conflicts with all.
+struct ObjectSet {
+  std::array<uint64_t, 4> bits{};
+  void add(unsigned i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
+  ObjectSet& operator|=(const ObjectSet& o) {
+    for (int i = 0; i < 4; i++) bits[i] |= o.bits[i];
+    return *this;
+  }
+  bool any() const { return (bits[0] | bits[1] | bits[2] | bits[3]) != 0; }
+  bool intersects(const ObjectSet& o) const {
+    for (int i = 0; i < 4; i++)
+      if (bits[i] & o.bits[i]) return true;
+    return false;
+  }
+  static ObjectSet everything() {
+    ObjectSet s;
+    s.bits.fill(~uint64_t{0});
+    return s;
+  }
+};
 struct Footprint {
-  uint64_t r = 0, w = 0;
-  static constexpr uint64_t kFlags = 1, kCount = 2, kHash0 = 4, kHeader = 8, kRng = 16;
-  static constexpr int kMutexBit = 5, kMutexBits = 8, kChainBit = 13, kChainBits = 51;
-  static constexpr uint64_t kAllChains = ~uint64_t{0} << kChainBit;
-  static uint64_t mutex(int m) { return uint64_t{1} << (kMutexBit + m % kMutexBits); }
-  static uint64_t chain(uint64_t k) { return uint64_t{1} << (kChainBit + k % kChainBits); }
-  static Footprint all() { return {~uint64_t{0}, ~uint64_t{0}}; }
+  ObjectSet r, w;
+  bool ends = false; // the step ended the program: it disables every other step
+  enum Field : unsigned { Tophash = 0, Key = 1, Elem = 2 };
+  static constexpr unsigned kFlags = 0, kCount = 1, kHash0 = 2, kHeader = 3, kRng = 4;
+  static constexpr unsigned kMutex0 = 8, kMutexes = 8;
+  static constexpr unsigned kCell0 = 16, kBucketFold = 4, kChainFold = 2, kPerBmap = 3 * 8 + 1;
+  static unsigned mutex(int m) { return kMutex0 + static_cast<unsigned>(m) % kMutexes; }
+  static unsigned bmapBase(uint64_t bucket, unsigned chain) {
+    return kCell0 + static_cast<unsigned>((bucket % kBucketFold) * kChainFold + chain % kChainFold) * kPerBmap;
+  }
+  static unsigned cell(uint64_t bucket, unsigned chain, unsigned slot, Field f) {
+    return bmapBase(bucket, chain) + (slot & 7) * 3 + f;
+  }
+  static unsigned overflow(uint64_t bucket, unsigned chain) { return bmapBase(bucket, chain) + 24; }
+  // Every cell and overflow pointer of bucket index `bucket`'s chain.
+  static ObjectSet chain(uint64_t bucket) {
+    ObjectSet s;
+    for (unsigned c = 0; c < kChainFold; c++)
+      for (unsigned i = 0; i < kPerBmap; i++) s.add(bmapBase(bucket, c) + i);
+    return s;
+  }
+  static ObjectSet allChains() {
+    ObjectSet s;
+    for (unsigned i = kCell0; i < kCell0 + kBucketFold * kChainFold * kPerBmap; i++) s.add(i);
+    return s;
+  }
+  static Footprint all() { return {ObjectSet::everything(), ObjectSet::everything(), true}; }
   Footprint& operator|=(const Footprint& o) {
     r |= o.r;
     w |= o.w;
+    ends = ends || o.ends;
     return *this;
   }
 };
+static_assert(Footprint::kCell0 + Footprint::kBucketFold * Footprint::kChainFold * Footprint::kPerBmap <= 256);
 inline bool independent(const Footprint& a, const Footprint& b) {
-  return (a.w & (b.r | b.w)) == 0 && (b.w & (a.r | a.w)) == 0;
+  if (a.ends || b.ends) return false;
+  return !a.w.intersects(b.r) && !a.w.intersects(b.w) && !b.w.intersects(a.r);
 }
 
 struct WorldOptions {
@@ -143,8 +189,9 @@ public:
   // Takes one step of goroutine g (must be runnable). Returns false if the run
   // has ended after it.
   bool step(int g);
-  // The exploration step: like step(), but starting a map operation (a step
-  // that touches no shared state) is fused with the operation's first real step.
+  // The exploration step: like step(), but steps that touch no shared object
+  // (starting a map operation, choosing a slot already read, returning) are
+  // fused with the goroutine's next step.
   bool stepFused(int g);
   // What the last step() or stepFused() touched.
   const Footprint& lastFootprint() const { return fp_; }
@@ -185,8 +232,8 @@ private:
     Event last{};
     uint64_t steps = 0;
     uint64_t opSteps = 0;
-    uint32_t lastChain = 0; // bucket index of its last event with a cell location
-    uint32_t evacOld = 0;   // old bucket it is evacuating
+    Loc lastLoc{};        // its last event with a cell location
+    uint32_t evacOld = 0; // old bucket it is evacuating
   };
   struct MutexState {
     int writer = 0;  // goroutine holding the (write) lock, 0 if none
@@ -197,7 +244,7 @@ private:
   bool blockedOn(int g, int& mutex) const;
   void engineStep(int g);
   void syncStep(int g);
-  void finishOp(int g);
+  void finishOp(int g, const std::optional<OpResult>& ended);
   void afterStep(int g);
   void die(Ending e);
   void destroyRuns();

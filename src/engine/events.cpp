@@ -33,6 +33,7 @@ std::string_view messageText(Message m) {
   case Message::BadMapState: return "bad map state";
   case Message::OldoverflowNotNil: return "oldoverflow is not nil";
   case Message::OutOfMemory: return "runtime: out of memory";
+  case Message::InvalidMemory: return "runtime error: invalid memory address or nil pointer dereference";
   }
   return "";
 }

@@ -68,6 +68,8 @@ enum class Message : uint32_t {
   BadMapState,                // throw: bad map state
   OldoverflowNotNil,          // throw: oldoverflow is not nil
   OutOfMemory,                // fatal error: runtime: out of memory (simulator's limit)
+  InvalidMemory,              // panic: runtime error: invalid memory address or nil pointer dereference
+                              // (a racing goroutine follows a pointer another one cleared)
 };
 std::string_view messageText(Message m);
 

@@ -400,9 +400,19 @@ private:
 
   // ---- memory ----------------------------------------------------------------
   bmap& at(BucketRef r) {
-    BucketArray& a = *allocs_[(r >> 32) - 1];
-    uint32_t i = static_cast<uint32_t>(r);
-    return i < a.nbuckets ? a.array[i] : a.heap[i - a.nbuckets];
+    // Only racing goroutines get here with nil plus an offset (evacuating after
+    // another one set oldbuckets to nil) or an index past the allocation (a
+    // stale newbit): Go faults or reads unrelated memory; the simulator stops.
+    const uint64_t id = (r >> 32) - 1;
+    if (id >= allocs_.size() || !allocs_[id]) [[unlikely]]
+      throw GoPanic{Message::InvalidMemory};
+    BucketArray& a = *allocs_[id];
+    const uint32_t i = static_cast<uint32_t>(r);
+    if (i < a.nbuckets) [[likely]]
+      return a.array[i];
+    if (i - a.nbuckets >= a.heap.size()) [[unlikely]]
+      throw GoPanic{Message::InvalidMemory};
+    return a.heap[i - a.nbuckets];
   }
   BucketArray& arrayOf(BucketRef r) { return *allocs_[(r >> 32) - 1]; }
   static BucketRef refOf(uint32_t allocIndex, uint32_t i) { return (uint64_t{allocIndex} + 1) << 32 | i; }

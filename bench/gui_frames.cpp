@@ -1,1 +1,175 @@
-int main() { return 0; }
+// GUI frame-time benchmark (issue 3): CPU and total (GPU finished) frame
+// times of the real workspace in a 1600x900 window, at B = 4, 10, 16 and 20,
+// while stepping forward, stepping back and running, plus the time to the
+// first frame. Not a unit test: run it by hand under Xvfb, e.g.
+//
+//   xvfb-run -a -s '-screen 0 1600x900x24' build/gomaplab_gui_bench
+//
+// Options: --frames N (per measurement, default 120), --only B, --fill N (keys
+// inserted at B >= 16, default 300000).
+#include <GLFW/glfw3.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ui/gui_runtime.hpp"
+#include "ui/paths.hpp"
+
+using namespace gomap;
+using namespace gomap::ui;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+
+struct Stats {
+  double mean = 0, p50 = 0, p95 = 0, max = 0;
+};
+Stats stats(std::vector<double> v) {
+  Stats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  for (double x : v) s.mean += x;
+  s.mean /= static_cast<double>(v.size());
+  s.p50 = v[v.size() / 2];
+  s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
+  s.max = v.back();
+  return s;
+}
+
+struct Row {
+  int B;
+  std::string what;
+  Stats cpu, total;
+  double fps;
+};
+
+void printRow(const Row& r) {
+  std::printf("| %2d | %-22s | %6.2f | %6.2f | %6.2f | %6.2f | %6.2f | %6.2f | %6.1f |\n", r.B, r.what.c_str(), r.cpu.mean,
+              r.cpu.p95, r.total.mean, r.total.p50, r.total.p95, r.total.max, r.fps);
+  std::fflush(stdout);
+}
+} // namespace
+
+int main(int argc, char** argv) {
+  const auto t0 = Clock::now();
+  int frames = 120, only = -1, panels = -1;
+  int64_t fill = 300000;
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "--frames" && i + 1 < argc) frames = std::atoi(argv[++i]);
+    else if (a == "--only" && i + 1 < argc) only = std::atoi(argv[++i]);
+    else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
+    else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
+    else {
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B] [--fill N]\n");
+      return 2;
+    }
+  }
+
+  RuntimeOptions o;
+  o.vsync = false;
+  o.width = 1600;
+  o.height = 900;
+  GuiRuntime rt;
+  std::string why;
+  bool noDisplay = false;
+  if (!rt.init(o, why, noDisplay)) {
+    std::fprintf(stderr, "gomaplab_gui_bench: %s (run it under xvfb-run -a -s '-screen 0 1600x900x24')\n", why.c_str());
+    return 3;
+  }
+  rt.finishEachFrame = true;
+  rt.workspace().panels = panels;
+  if (std::getenv("BENCH_NO_AA")) {
+    ImGui::GetStyle().AntiAliasedFill = false;
+    ImGui::GetStyle().AntiAliasedLines = false;
+  }
+  if (std::getenv("BENCH_NO_WINDOWBG")) ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w = 0;
+  if (std::getenv("BENCH_NO_ROUND")) {
+    ImGui::GetStyle().FrameRounding = 0;
+    ImGui::GetStyle().WindowRounding = 0;
+    ImGui::GetStyle().GrabRounding = 0;
+    ImGui::GetStyle().ScrollbarRounding = 0;
+    ImGui::GetStyle().ChildRounding = 0;
+    ImGui::GetStyle().TabRounding = 0;
+  }
+  AppState& app = rt.app();
+  if (!app.openScript(assetDir() + "/scenarios/growth.ops")) {
+    std::fprintf(stderr, "%s\n", app.error().c_str());
+    return 2;
+  }
+  rt.frame(0);
+  const double firstFrame = ms(t0, Clock::now());
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  std::printf("gomaplab GUI frame times, 1600x900 window, vsync off, GL renderer: %s\n", renderer ? renderer : "?");
+  std::printf("time to first frame (main() to the first frame finished, growth.ops): %.1f ms\n\n", firstFrame);
+  std::printf("| B  | activity               | cpu ms | cpu p95| tot ms | tot p50| tot p95| tot max|  fps   |\n");
+  std::printf("|----|------------------------|--------|--------|--------|--------|--------|--------|--------|\n");
+
+  for (int B : {4, 10, 16, 20}) {
+    if (only >= 0 && B != only) continue;
+    NewMapParams p;
+    p.hint = int64_t{13} << (B - 1); // the largest hint that gives this B
+    const auto tb = Clock::now();
+    if (!app.newMap(p)) {
+      std::fprintf(stderr, "%s\n", app.error().c_str());
+      return 1;
+    }
+    // Fill: to about 3/4 of the load limit when that is small, else `fill` keys.
+    const int64_t limit = int64_t{13} << (B - 1);
+    const int64_t n = std::min<int64_t>(limit * 3 / 4, fill);
+    app.startBulk(n, true);
+    app.finishJobs();
+    const double buildMs = ms(tb, Clock::now());
+    for (int i = 0; i < 5; i++) rt.frame(1.0 / 60);
+    std::printf("|    | (B=%d: %s keys, %s events, built in %.0f ms; %s view) |\n", B,
+                fmt::format("{}", app.map().header().count).c_str(), fmt::format("{}", app.eventCount()).c_str(),
+                buildMs, rt.workspace().buckets.overviewShown() ? "overview" : "detail");
+
+    // Stepping forward from the middle: one event per frame, the step inside the timing.
+    auto measure = [&](const char* what, auto&& action, double dt) {
+      std::vector<double> cpu, total;
+      const auto s0 = Clock::now();
+      for (int f = 0; f < frames; f++) {
+        const auto a = Clock::now();
+        action();
+        const double stepMs = ms(a, Clock::now());
+        rt.frame(dt);
+        cpu.push_back(stepMs + rt.lastCpuMs);
+        total.push_back(stepMs + rt.lastTotalMs);
+      }
+      const double wall = ms(s0, Clock::now());
+      printRow(Row{B, what, stats(cpu), stats(total), 1000.0 * frames / wall});
+    };
+    app.seek(static_cast<int64_t>(app.eventCount()) / 2);
+    for (int i = 0; i < 3; i++) rt.frame(0);
+    measure("idle (redraw only)", [] {}, 0.0);
+    {
+      int cmds = 0;
+      std::string per;
+      if (ImDrawData* dd = ImGui::GetDrawData())
+        for (int l = 0; l < dd->CmdListsCount; l++) {
+          cmds += dd->CmdLists[l]->CmdBuffer.Size;
+          per += fmt::format(" {}", dd->CmdLists[l]->CmdBuffer.Size);
+        }
+      std::printf("|    | (%d vertices, %d indices, %d windows, %d draw commands:%s) |\n", ImGui::GetIO().MetricsRenderVertices,
+                  ImGui::GetIO().MetricsRenderIndices, ImGui::GetIO().MetricsRenderWindows, cmds, per.c_str());
+    }
+    measure("step into (Right)", [&] { app.stepInto(); }, 0.0);
+    measure("step over (op)", [&] { app.stepOver(); }, 0.0);
+    measure("step back (Left)", [&] { app.stepBack(); }, 0.0);
+    // Running: play at 2000 events/s with 60 Hz frames (about 33 events a frame).
+    app.seek(static_cast<int64_t>(app.eventCount()) / 4);
+    app.speed = 2000;
+    app.play();
+    measure("running 2000 ev/s", [] {}, 1.0 / 60);
+    app.pause();
+  }
+  return 0;
+}

@@ -57,7 +57,9 @@ void BucketsView::drawLegend(UiContext&) {
   const float fs = ImGui::GetFontSize();
   static const S names[6] = {S::StateEmptyRest, S::StateEmptyOne, S::StateEvacX,
                              S::StateEvacY,     S::StateEvacEmpty, S::StateLive};
+  const float right = ImGui::GetWindowContentRegionMax().x;
   for (int c = 0; c < 6; c++) {
+    if (c && ImGui::GetCursorPosX() + fs * 1.5f + ImGui::CalcTextSize(tr(names[c])).x > right) ImGui::NewLine();
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cell[c]);
@@ -67,6 +69,7 @@ void BucketsView::drawLegend(UiContext&) {
     ImGui::TextUnformatted(tr(names[c]));
     ImGui::SameLine(0, fs);
   }
+  if (ImGui::GetCursorPosX() + fs * 1.5f + ImGui::CalcTextSize(tr(S::StateCurrent)).x > right) ImGui::NewLine();
   ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.highlight, 0, 0, 3);
   ImGui::Dummy(ImVec2(fs + 2, fs));
@@ -95,7 +98,8 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fs = g.fs;
   const float cellsX = c.x + g.labelW;
-  const std::size_t maxChars = static_cast<std::size_t>(std::max(2.0f, (g.cellW - 4) / (fs * 0.55f)));
+  const std::size_t maxChars =
+      static_cast<std::size_t>(std::max(2.0f, (g.cellW - 4) / (std::min(fs, g.cellW / 2.4f) * 0.55f)));
   for (uint64_t b = 0; b < c.buckets; b++) {
     const float top = origin.y + c.y[b];
     const float bottom = top + static_cast<float>(c.chainLen[b]) * (g.cellH + g.rowGap);
@@ -145,17 +149,22 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
         }
         dl->AddRect(a, z, pal.cellBorder, 0, 0, pal.borderThickness);
         const ImU32 tc = pal.cellText[cls];
-        dl->PushClipRect(a, z, true);
-        dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + 1), tc, fmt::format("{:02x}", th).c_str());
+        // Clip text on the CPU: a clip rectangle per cell would cost a draw
+        // call per cell, and draw calls are what a software rasteriser pays for.
+        const ImVec4 clip(a.x, a.y, z.x - 1, z.y);
+        ImFont* uiFont = ImGui::GetFont();
+        const float keySize = std::min(fs, g.cellW / 2.4f);
+        dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + 1), tc, fmt::format("{:02x}", th).c_str(), nullptr, 0,
+                    &clip);
         if (th >= minTopHash) {
-          dl->AddText(ImVec2(a.x + 3, a.y + fs * 0.85f), tc, shortKey(v.keys[s], maxChars).c_str());
+          dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, shortKey(v.keys[s], maxChars).c_str(), nullptr,
+                      0, &clip);
           if (g.threeLines)
             dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), tc,
-                        fmt::format("={}", v.elems[s]).c_str());
+                        fmt::format("={}", v.elems[s]).c_str(), nullptr, 0, &clip);
         } else {
-          dl->AddText(ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th));
+          dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th), nullptr, 0, &clip);
         }
-        dl->PopClipRect();
       }
       dl->AddRect(ImVec2(cellsX - 1, y0 - 1), ImVec2(cellsX + 8 * g.cellW + 1, y0 + g.cellH + 1), pal.bucketFrame, 0, 0,
                   pal.borderThickness);
@@ -345,7 +354,7 @@ void BucketsView::draw(UiContext& ui) {
   g.colGap = growing ? fs * 3.6f : 0;
   g.colW = growing ? (availW - g.colGap) * 0.5f : availW;
   const float zoom = ui.prefs.bucketZoom;
-  g.cellW = std::clamp((g.colW - g.labelW - 4) / 8.0f, fs * 2.2f, fs * 6.0f) * zoom;
+  g.cellW = std::clamp((g.colW - g.labelW - 4) / 8.0f, fs * 1.7f, fs * 6.0f) * zoom;
   g.colW = g.labelW + 8 * g.cellW + 4;
   g.rowGap = fs * 0.25f;
   g.bucketGap = fs * 0.9f;

@@ -132,7 +132,7 @@ void EventLogView::draw(UiContext& ui) {
   const int64_t pos = app.position();
   const Palette& pal = palette();
   if (ImGui::BeginTable("events", 4,
-                        ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                        ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                             ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit)) {
     const float fs = ImGui::GetFontSize();
     ImGui::TableSetupScrollFreeze(0, 1);

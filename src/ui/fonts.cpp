@@ -100,7 +100,9 @@ FontSet buildFonts(float scale, bool chinese) {
       m.OversampleH = 1;
       m.OversampleV = 1;
       m.PixelSnapH = true;
-      io.Fonts->AddFontFromMemoryTTF(cjk->bytes.data(), static_cast<int>(cjk->bytes.size()), px, &m,
+      // Noto CJK's ideographs look small next to DejaVu at the same size.
+      m.GlyphOffset = ImVec2(0, -0.05f * px);
+      io.Fonts->AddFontFromMemoryTTF(cjk->bytes.data(), static_cast<int>(cjk->bytes.size()), px * 1.12f, &m,
                                      cjk->ranges.Data);
     }
     return f;

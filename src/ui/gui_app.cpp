@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <unistd.h>
 
 #include "ui/gui_runtime.hpp"
 
@@ -15,6 +18,29 @@ namespace gomap::ui {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+
+// Milliseconds since this process started (from /proc/self/stat, 10 ms resolution), or -1.
+double sinceProcessStart() {
+  std::FILE* f = std::fopen("/proc/self/stat", "r");
+  if (!f) return -1;
+  char buf[1024];
+  std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  const char* p = std::strrchr(buf, ')');
+  if (!p) return -1;
+  unsigned long long start = 0;
+  int field = 2;
+  for (const char* q = p + 1; *q && field < 22; q++)
+    if (*q == ' ') {
+      field++;
+      if (field == 22) start = std::strtoull(q + 1, nullptr, 10);
+    }
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  const double now = static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+  return now - static_cast<double>(start) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 bool envFlag(const char* name) {
   const char* v = std::getenv(name);
@@ -38,6 +64,7 @@ int runGui(const GuiOptions& opts, std::string& why) {
     return 1;
   }
   AppState& app = rt.app();
+  const auto tScript = Clock::now();
   if (!app.openScript(opts.scriptPath)) {
     // Keep the message on screen and give the user an empty map to work with.
     std::string err = app.error();
@@ -49,17 +76,26 @@ int runGui(const GuiOptions& opts, std::string& why) {
   if (const char* q = std::getenv("GOMAPLAB_QUIT_AFTER_FRAMES")) quitAfter = std::strtol(q, nullptr, 10);
   long frames = 0;
   auto last = Clock::now();
+  auto tFirst = last;
   while (!rt.shouldClose()) {
     // Sleep while nothing moves; stay at the display's rate while playing or working.
     if (!app.playing() && !app.job().active() && quitAfter < 0) glfwWaitEventsTimeout(0.2);
     const auto now = Clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
+    if (frames == 0) tFirst = now;
     rt.frame(dt);
     frames++;
+    if (frames == 1 && envFlag("GOMAPLAB_TIMING")) {
+      for (auto& [name, ms] : rt.startup) std::fprintf(stderr, "gomaplab: start-up: %-18s %6.1f ms\n", name.c_str(), ms);
+      std::fprintf(stderr, "gomaplab: start-up: %-18s %6.1f ms\n", "open script",
+                   std::chrono::duration<double, std::milli>(tFirst - tScript).count());
+      std::fprintf(stderr, "gomaplab: start-up: %-18s %6.1f ms\n", "first frame",
+                   std::chrono::duration<double, std::milli>(Clock::now() - tFirst).count());
+    }
     if (frames == 1 && (quitAfter >= 0 || envFlag("GOMAPLAB_TIMING")))
-      std::fprintf(stderr, "gomaplab: first frame %.1f ms after the GUI started\n",
-                   std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      std::fprintf(stderr, "gomaplab: first frame %.1f ms after the GUI started, %.0f ms after the process started\n",
+                   std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), sinceProcessStart());
     if (quitAfter >= 0 && frames >= quitAfter) break;
   }
   rt.prefs().lastScript = app.scriptPath();
@@ -82,6 +118,14 @@ int runScreenshot(const ScreenshotOptions& opts) {
   ro.width = opts.width;
   ro.height = opts.height;
   ro.prefs.language = opts.language;
+  // Optional look for slides: GOMAPLAB_THEME=projector, GOMAPLAB_FONT_SCALE=1.5,
+  // GOMAPLAB_REAL_SOURCE=1 (the code panel shows runtime/map.go).
+  if (const char* t = std::getenv("GOMAPLAB_THEME"); t && std::string(t) == "projector") ro.prefs.theme = ThemeKind::Projector;
+  if (envFlag("GOMAPLAB_REAL_SOURCE")) ro.prefs.realSource = true;
+  if (const char* f = std::getenv("GOMAPLAB_FONT_SCALE")) {
+    float v = std::strtof(f, nullptr);
+    if (v >= 0.75f && v <= 3.0f) ro.prefs.fontScale = v;
+  }
   GuiRuntime rt;
   std::string why;
   bool noDisplay = false;

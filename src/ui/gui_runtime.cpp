@@ -17,7 +17,10 @@ namespace gomap::ui {
 namespace {
 std::string gGlfwError;
 void glfwError(int code, const char* desc) { gGlfwError = fmt::format("{} (GLFW error 0x{:x})", desc, code); }
-int gGlfwUsers = 0;
+// GLFW stays initialised until the process exits: terminating it closes the
+// X connection, and Xvfb resets when its last client leaves, which makes the
+// next window (the next test) fail to connect while it does.
+bool gGlfwUp = false;
 } // namespace
 
 GuiRuntime::~GuiRuntime() {
@@ -31,10 +34,16 @@ GuiRuntime::~GuiRuntime() {
   }
   ws_.reset();
   if (win_) glfwDestroyWindow(win_);
-  if (win_ && --gGlfwUsers == 0) glfwTerminate();
 }
 
 bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay) {
+  using Clock = std::chrono::steady_clock;
+  auto mark = Clock::now();
+  auto phase = [&](const char* name) {
+    auto now = Clock::now();
+    startup.emplace_back(name, std::chrono::duration<double, std::milli>(now - mark).count());
+    mark = now;
+  };
   noDisplay = false;
   prefs_ = o.prefs;
   offscreen_ = o.offscreen;
@@ -42,10 +51,14 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   h_ = o.height;
   glfwSetErrorCallback(glfwError);
   gGlfwError.clear();
-  if (!glfwInit()) {
-    why = gGlfwError.empty() ? "glfwInit failed" : gGlfwError;
-    noDisplay = true;
-    return false;
+  if (!gGlfwUp) {
+    if (!glfwInit()) {
+      why = gGlfwError.empty() ? "glfwInit failed" : gGlfwError;
+      noDisplay = true;
+      return false;
+    }
+    gGlfwUp = true;
+    std::atexit(glfwTerminate);
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -56,13 +69,13 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   if (!win_) {
     why = gGlfwError.empty() ? "could not create an OpenGL 3.3 window" : gGlfwError;
     noDisplay = true;
-    glfwTerminate();
     return false;
   }
-  gGlfwUsers++;
+  phase("glfwInit + window");
   glfwMakeContextCurrent(win_);
   glfwSwapInterval(o.vsync ? 1 : 0);
   if (!loadGl(why)) return false;
+  phase("GL context + glad");
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -87,10 +100,10 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
     }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
   }
-  std::string glErr;
-  if (!gl_.init(glErr)) app_.setError("overview shader: " + glErr);
+  phase("ImGui backends");
 
   rebuildFonts();
+  phase("fonts");
   ws_ = std::make_unique<Workspace>(app_, prefs_, fonts_, &gl_);
   return true;
 }
@@ -134,8 +147,9 @@ void GuiRuntime::frame(double dt) {
   ImGui::Render();
   glBindFramebuffer(GL_FRAMEBUFFER, offscreen_ ? fbo_ : 0);
   glViewport(0, 0, fbw, fbh);
+  // The window colour: tiled windows draw no background of their own (workspace.hpp).
   ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x * 0.8f, bg.y * 0.8f, bg.z * 0.8f, 1.0f);
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   lastCpuMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();

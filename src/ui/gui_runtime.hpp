@@ -58,6 +58,8 @@ public:
   bool injectMouseDown = false;
   float injectWheel = 0;
   bool finishEachFrame = false; // glFinish before measuring the total time
+  // Start-up phases (name, milliseconds) measured by init.
+  std::vector<std::pair<std::string, double>> startup;
 
 private:
   void rebuildFonts();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <bit>
+#include <cfloat>
 
 #include "engine/runtime_consts.hpp"
 
@@ -80,8 +81,9 @@ void HashBitsView::draw(UiContext& ui) {
       dl->AddRectFilled(ImVec2(x, y), ImVec2(x + box - 1, y + box - 1), fill);
       if (coloured && !one) dl->AddRectFilled(ImVec2(x + 2, y + 2), ImVec2(x + box - 3, y + box - 3), IM_COL32(0, 0, 0, 90));
       const char* digit = !known ? "?" : one ? "1" : "0";
-      ImVec2 ts = ImGui::CalcTextSize(digit);
-      dl->AddText(ImVec2(x + (box - ts.x) * 0.5f - 0.5f, y + (box - ts.y) * 0.5f - 0.5f),
+      const float dsz = std::min(ImGui::GetFontSize(), box * 1.05f);
+      ImVec2 ts = ui.fonts.mono->CalcTextSizeA(dsz, FLT_MAX, 0, digit);
+      dl->AddText(ui.fonts.mono, dsz, ImVec2(x + (box - ts.x) * 0.5f - 0.5f, y + (box - ts.y) * 0.5f - 0.5f),
                   coloured ? pal.bitTextOnColour : pal.text, digit);
       if (bit % 8 == 0 || bit == 63) {
         dl->AddText(ui.fonts.mono, ImGui::GetFontSize() * 0.7f, ImVec2(x, y + box), pal.dim, std::to_string(bit).c_str());

@@ -47,7 +47,7 @@ void HeaderView::draw(UiContext& ui) {
   }
   const uint64_t nb = bucketShift(h.B);
   const bool growing = m.growing();
-  if (ImGui::BeginTable("hmap", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+  if (ImGui::BeginTable("hmap", 2, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6.5f);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     ImGui::PushFont(ui.fonts.mono);
@@ -61,9 +61,13 @@ void HeaderView::draw(UiContext& ui) {
     {
       static const char* names[4] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
       ImGui::Text("%d%d%d%d = %d", (h.flags >> 3) & 1, (h.flags >> 2) & 1, (h.flags >> 1) & 1, h.flags & 1, h.flags);
+      const float right = ImGui::GetContentRegionMax().x + ImGui::GetWindowPos().x;
       for (int bit = 3; bit >= 0; bit--) {
-        if (bit == 3 || bit == 1) ImGui::Text(" ");
         ImGui::SameLine();
+        ImGui::SetWindowFontScale(0.85f);
+        const float w = ImGui::CalcTextSize(names[bit]).x + ImGui::GetStyle().FramePadding.x * 2;
+        ImGui::SetWindowFontScale(1.0f);
+        if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
         const bool on = (h.flags >> bit) & 1;
         ImGui::PushStyleColor(ImGuiCol_Button, on ? pal.flagOn : pal.flagOff);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? pal.flagOn : pal.flagOff);

@@ -78,7 +78,13 @@ void CellTexture::release() {
 }
 
 bool OverviewGL::init(std::string& err) {
+  if (tried_) {
+    err = error_;
+    return prog_ != 0;
+  }
+  tried_ = true;
   prog_ = buildProgram("overview.vert", "overview.frag", err);
+  error_ = err;
   if (!prog_) return false;
   glGenVertexArrays(1, &vao_);
   uProj_ = glGetUniformLocation(prog_, "uProj");
@@ -99,12 +105,17 @@ void OverviewGL::shutdown() {
   if (vao_) glDeleteVertexArrays(1, &vao_);
   if (prog_) glDeleteProgram(prog_);
   vao_ = prog_ = 0;
+  tried_ = false;
 }
 
 void OverviewGL::beginFrame() { params_.clear(); }
 
 void OverviewGL::addDraw(ImDrawList* dl, const CellTexture& tex, ImVec2 p0, ImVec2 p1, ImVec4 texRect,
                          float pxPerTexel, bool oldArray) {
+  if (!prog_ && !tried_) {
+    std::string err;
+    init(err);
+  }
   if (!prog_ || !tex.id()) return;
   Params p{};
   p.self = this;

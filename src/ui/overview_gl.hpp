@@ -54,9 +54,11 @@ private:
 
 class OverviewGL {
 public:
+  // Compiles the program on first use (start-up does not pay for it).
   bool init(std::string& err);
   void shutdown();
   bool ready() const { return prog_ != 0; }
+  const std::string& error() const { return error_; }
   // Call once per frame before drawing (drops last frame's draw parameters).
   void beginFrame();
   // Queues the texture at [p0, p1] showing texels texRect (x0, y0, x1, y1).
@@ -77,6 +79,8 @@ private:
   void render(const Params& p, const ImDrawCmd* cmd);
 
   GLuint prog_ = 0, vao_ = 0;
+  bool tried_ = false;
+  std::string error_;
   GLint uProj_ = -1, uRect_ = -1, uTexRect_ = -1, uCells_ = -1, uPalette_ = -1, uBorder_ = -1, uOverflow_ = -1,
         uBackground_ = -1, uPx_ = -1, uBuckets_ = -1, uBpr_ = -1;
   std::deque<Params> params_;

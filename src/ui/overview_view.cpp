@@ -188,7 +188,6 @@ void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = palette();
   const ImVec2 size(p1.x - p0.x, p1.y - p0.y);
-  dl->AddRectFilled(p0, p1, pal.panelBg);
   const ImVec4 texRect(cx_ - size.x * 0.5f / zoom_, cy_ - size.y * 0.5f / zoom_, cx_ + size.x * 0.5f / zoom_,
                        cy_ + size.y * 0.5f / zoom_);
   dl->PushClipRect(p0, p1, true);
@@ -242,8 +241,8 @@ void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p
     auto [a7, z] = rectOf(h.nevacuate, 7);
     float pad = std::max(2.0f, zoom_ * 0.15f);
     dl->AddRect(ImVec2(a.x - pad, a.y - pad), ImVec2(z.x + pad, z.y + pad), pal.nevacuate, 0, 0, 2.5f);
-    dl->AddText(ImVec2(a.x, std::max(p0.y, a.y - pad - fs - 2)), pal.nevacuate,
-                fmt::format("nevacuate = {}", h.nevacuate).c_str());
+    const std::string label = fmt::format("nevacuate = {} (red box)", h.nevacuate);
+    dl->AddText(ImVec2(p0.x + 4, p1.y - fs - 4), pal.nevacuate, label.c_str());
   }
 
   // The current event.
@@ -379,6 +378,7 @@ void OverviewView::draw(UiContext& ui, ImVec2 size) {
     }
   }
 
+  if (ui.gl && !ui.gl->error().empty()) colouredText(palette().error, ("overview shader: " + ui.gl->error()).c_str());
   if (growing) panel(ui, true, oldTex_, panelPos_[0], ImVec2(panelPos_[0].x + psize.x, panelPos_[0].y + psize.y));
   panel(ui, false, newTex_, panelPos_[1], ImVec2(panelPos_[1].x + psize.x, panelPos_[1].y + psize.y));
 }

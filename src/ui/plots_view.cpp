@@ -20,7 +20,6 @@ void plot(UiContext& ui, const char* title, const std::string& current, ImVec2 s
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float fs = ImGui::GetFontSize();
   ImGui::Dummy(size);
-  dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), pal.panelBg);
   dl->AddRect(p, ImVec2(p.x + size.x, p.y + size.y), pal.bucketFrame);
   dl->PushClipRect(p, ImVec2(p.x + size.x - 2, p.y + size.y), true);
   dl->AddText(ImVec2(p.x + 4, p.y + 2), pal.text, title);

@@ -132,13 +132,15 @@ void applyTheme(ThemeKind t, float scale) {
     ImGui::StyleColorsDark(&style);
     darkPalette(gPalette);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.11f, 0.12f, 0.14f, 1.0f);
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
+    // Child windows draw no background of their own: under a software
+    // rasteriser every extra full-panel layer costs milliseconds a frame.
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
   } else {
     ImGui::StyleColorsLight(&style);
     projectorPalette(gPalette);
     style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
     style.Colors[ImGuiCol_Border] = ImVec4(0, 0, 0, 1);
     style.Colors[ImGuiCol_TitleBg] = ImVec4(0.80f, 0.80f, 0.80f, 1);
     style.Colors[ImGuiCol_TitleBgActive] = ImVec4(0.65f, 0.75f, 1.0f, 1);

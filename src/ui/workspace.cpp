@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 
 namespace gomap::ui {
 
@@ -37,16 +39,40 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs) 
   return {0, 0, w, h};
 }
 
+bool Workspace::overlapsOthers(int i) const {
+  const PanelRect& a = seen_[i].r;
+  for (int j = 0; j < 8; j++) {
+    if (j == i || !seen_[j].visible) continue;
+    const PanelRect& b = seen_[j].r;
+    const float w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+    const float h = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+    if (w > 1 && h > 1) return true;
+  }
+  return showKeys_;
+}
+
 bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra) {
-  if (!(panels & p)) return false;
+  const int idx = std::countr_zero(static_cast<unsigned>(p));
+  if (!(panels & p)) {
+    seen_[idx].visible = false;
+    return false;
+  }
   const ImGuiIO& io = ImGui::GetIO();
   PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y, menuH, ImGui::GetFontSize());
   ImGuiCond cond = (forceLayout || resetLayout_) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
+  if (seen_[idx].atTile && !overlapsOthers(idx)) ImGui::SetNextWindowBgAlpha(0.0f);
   bool open = true;
   std::string label = fmt::format("{}###{}", tr(title), id);
   bool visible = ImGui::Begin(label.c_str(), &open, ImGuiWindowFlags_NoCollapse | extra);
+  {
+    const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+    seen_[idx].visible = true;
+    seen_[idx].r = PanelRect{wp.x, wp.y, ws.x, ws.y};
+    seen_[idx].atTile = std::fabs(wp.x - r.x) < 1 && std::fabs(wp.y - r.y) < 1 && std::fabs(ws.x - r.w) < 1 &&
+                        std::fabs(ws.y - r.h) < 1;
+  }
   if (!open) panels &= ~p;
   if (!visible) {
     ImGui::End();

@@ -64,6 +64,16 @@ private:
   void handleKeys();
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
 
+  // Windows sitting exactly on their tiles, overlapping nothing, draw no
+  // background (the frame is cleared to the window colour): a full-screen
+  // layer less for a software rasteriser, about 5 ms a frame at 1600x900.
+  struct Seen {
+    bool visible = false, atTile = false;
+    PanelRect r{0, 0, 0, 0};
+  };
+  Seen seen_[8];
+  bool overlapsOthers(int i) const;
+
   AppState& app_;
   Prefs& prefs_;
   FontSet& fonts_;

@@ -13,6 +13,9 @@
 namespace gomap {
 
 void* allocateBuckets(std::size_t bytes, bool zeroed);
+// Zeroed, prefaulted anonymous memory (for event chunks and large arrays).
+void* mapPopulated(std::size_t bytes);
+void unmapPopulated(void* p, std::size_t bytes) noexcept;
 void freeBuckets(void* p, std::size_t bytes) noexcept;
 
 template <class T> class BucketStorage {

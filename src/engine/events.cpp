@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <new>
 
-#include <sys/mman.h>
+#include "engine/bucket_storage.hpp"
 
 namespace gomap {
 
@@ -42,13 +42,7 @@ EventBuffer::~EventBuffer() { release(); }
 
 void EventBuffer::newChunk() {
   if (used_ == chunks_.size()) {
-    constexpr std::size_t bytes = kChunk * sizeof(Event);
-    void* p = std::aligned_alloc(bytes, bytes);
-    if (!p) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    chunks_.push_back(static_cast<Event*>(p));
+    chunks_.push_back(static_cast<Event*>(mapPopulated(kChunk * sizeof(Event))));
   }
   tail_ = chunks_[used_++];
   fill_ = 0;
@@ -67,7 +61,7 @@ void EventBuffer::truncate(std::size_t n) {
 }
 
 void EventBuffer::release() {
-  for (Event* c : chunks_) std::free(c);
+  for (Event* c : chunks_) unmapPopulated(c, kChunk * sizeof(Event));
   chunks_.clear();
   used_ = 0;
   tail_ = nullptr;

@@ -48,6 +48,13 @@ void HashBitsView::draw(UiContext& ui) {
   }
   const uint8_t B = hi->B;
   const uint64_t top8 = hash >> 56;
+  if (hi->evacuation && (m.header().flags & sameSizeGrow)) {
+    // A same-size grow hashes nothing: every key keeps its bucket index.
+    ImGui::Text("%s", keyLabel.c_str());
+    ImGui::TextWrapped("%s", tr(S::HashSameSize));
+    ImGui::Text("tophash 0x%02x %s", hi->top, tr(S::HashKeptTop));
+    return;
+  }
 
   ImGui::Text("%s", tr(S::HashOfKey));
   ImGui::SameLine();

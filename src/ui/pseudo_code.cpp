@@ -54,7 +54,7 @@ constexpr CodeLine kMapaccess2[] = {
     {495, "    if b.tophash[i] != top:"},
     {496, "      if b.tophash[i] == emptyRest: stop: not found"},
     {499, "      continue"},
-    {504, "    if key == b.keys[i]:"},
+    {505, "    if key == b.keys[i]:"},
     {510, "      return &b.elems[i], true"},
     {514, "  return zero, false"},
 };
@@ -73,7 +73,7 @@ constexpr CodeLine kMapdelete[] = {
     {734, "    if b.tophash[i] != top:"},
     {735, "      if b.tophash[i] == emptyRest: stop: not found"},
     {738, "      continue"},
-    {744, "    if key != b.keys[i]: continue"},
+    {745, "    if key != b.keys[i]: continue"},
     {762, "    clear the key (if it holds pointers) and the elem; tophash[i] = emptyOne"},
     {767, "    if nothing live follows slot i in the chain:"},
     {777, "      tophash[i] = emptyRest, then step back over emptyOne cells"},

@@ -239,10 +239,12 @@ ExploreResult explore(const Scenario& sc, const ExploreOptions& opts,
     prefix.assign(w.schedule().begin(), w.schedule().begin() + static_cast<std::ptrdiff_t>(f.schedLen));
     while (cks.back().schedLen > f.schedLen) cks.pop_back();
     w.restore(*cks.back().c);
+    w.trackFootprints(false);
     for (uint64_t i = cks.back().schedLen; i < f.schedLen; i++) {
       w.step(prefix[i]);
       res.stepsExecuted++;
     }
+    w.trackFootprints(true);
     take(f, g);
   }
   std::stable_sort(res.groups.begin(), res.groups.end(), [](const OutcomeGroup& a, const OutcomeGroup& b) {

@@ -125,7 +125,10 @@ std::string goDeathOutput(const World& w) {
   const Ending& e = w.ending();
   std::string o;
   if (e.kind == Ending::Kind::Panic) {
-    o += fmt::format("panic: {}\n\n", e.message);
+    o += fmt::format("panic: {}\n", e.message);
+    // Go prints the signal for a fault; the simulator has no address to show.
+    if (e.message == messageText(Message::InvalidMemory)) o += "[signal SIGSEGV: segmentation violation]\n";
+    o += "\n";
     appendGoroutine(o, w, e.g);
     return o;
   }

@@ -333,6 +333,7 @@ bool parseExpect(Ctx& cx, const std::vector<Tok>& toks, std::string_view line, i
       return cx.fail(lineNo, toks.size() > 2 ? toks[2].column : static_cast<int>(line.size()) + 1,
                      fmt::format("expected 'expect {} G MESSAGE' with G a goroutine number", k));
     e.goroutine = static_cast<int>(g);
+    e.column = toks[2].column;
     e.message = std::string(restAfter(line, toks[2]));
     auto hash = e.message.find(" #");
     if (hash != std::string::npos) e.message.resize(hash);
@@ -515,6 +516,8 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
   sc.file = file;
   enum class Section { None, Map, Goroutine } section = Section::None;
   bool sawVersion = false, sawMap = false, sawMake = false, sawGranularity = false, sawSchedule = false;
+  int schedLine = 0;
+  std::string schedText; // the whole schedule line (columns stay those of the file)
   ScriptParser ops(file);
   int lineNo = 0;
   std::size_t pos = 0;
@@ -625,6 +628,8 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
       if (hash != std::string_view::npos) arg = arg.substr(0, hash);
       if (!parseSchedule(arg, sc.schedule, why, col)) return fail(lineNo, static_cast<int>(start) + col, why);
       sawSchedule = true;
+      schedLine = lineNo;
+      schedText = std::string(line);
       section = Section::None;
       continue;
     }
@@ -663,15 +668,28 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
                             d, sawMap ? "" : " (map operations belong in the 'map' section)"));
   }
   if (!sawVersion) return fail(1, 1, fmt::format("expected 'gomaplab-race {}' as the first line", kScenarioVersion));
-  if (!sawMake) return fail(lineNo, 0, "expected a 'map' section with 'make KIND HINT' (or 'nil KIND')");
-  if (sc.programs.empty()) return fail(lineNo, 0, "expected at least one 'goroutine N' section");
-  for (auto st : sc.schedule.steps)
-    if ((st & ~kUntilBlocked) > sc.programs.size())
-      return fail(lineNo, 0, fmt::format("the schedule names goroutine {} but the scenario has {}", st & ~kUntilBlocked,
-                                         sc.programs.size()));
+  if (!sawMake) return fail(lineNo, 1, "expected a 'map' section with 'make KIND HINT' (or 'nil KIND')");
+  if (sc.programs.empty()) return fail(lineNo, 1, "expected at least one 'goroutine N' section");
+  if (sawSchedule) {
+    // Steps are checked once every goroutine is known; the error points at the step.
+    std::vector<Tok> st;
+    std::string why2;
+    int c2 = 0;
+    tokenize(schedText, st, why2, c2, true);
+    for (auto& t : st) {
+      std::vector<uint8_t> one;
+      if (t.text == "then") break;
+      if (!parseSteps(t.text, one, why2, c2)) continue;
+      for (auto g : one)
+        if ((g & ~kUntilBlocked) > sc.programs.size())
+          return fail(schedLine, t.column,
+                      fmt::format("expected goroutine numbers up to {} (the scenario has {} goroutine{}), got {:?}",
+                                  sc.programs.size(), sc.programs.size(), sc.programs.size() == 1 ? "" : "s", t.text));
+    }
+  }
   if (sc.expect && sc.expect->goroutine > static_cast<int>(sc.programs.size()))
-    return fail(sc.expect->line, 0,
-                fmt::format("expect names goroutine {} but the scenario has {}", sc.expect->goroutine, sc.programs.size()));
+    return fail(sc.expect->line, sc.expect->column,
+                fmt::format("expected a goroutine number up to {}, got {}", sc.programs.size(), sc.expect->goroutine));
   return sc;
 }
 

@@ -103,6 +103,7 @@ struct Expectation {
   std::string message;
   std::vector<std::string> corruptKinds; // corruption kinds that must all be present
   int line = 0;
+  int column = 0; // of the goroutine number
 };
 
 struct Scenario {

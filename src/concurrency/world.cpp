@@ -260,6 +260,29 @@ void World::engineStep(int g) {
 // the reduced search against full enumeration on small programs.
 void World::addFootprint(G& gr, const Event& e) {
   using F = Footprint;
+  if (!trackFp_) {
+    // Only the goroutine-local bookkeeping later footprints rely on.
+    if (e.site == Site::EvacuateBegin) gr.evacOld = e.b;
+    else if (e.site == Site::ClearArray && map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
+    switch (e.kind) {
+    case EventKind::BucketSelected:
+    case EventKind::TophashCompared:
+    case EventKind::KeyCompared:
+    case EventKind::SlotChosen:
+    case EventKind::CellWritten:
+    case EventKind::KeyUpdated:
+    case EventKind::ElemWritten:
+    case EventKind::ElemRead:
+    case EventKind::CellDeleted:
+    case EventKind::EmptyRestMarked:
+    case EventKind::IterBucket:
+    case EventKind::IterYielded:
+    case EventKind::IterSkipped:
+    case EventKind::OverflowAllocated: gr.lastLoc = e.loc(); break;
+    default: break;
+    }
+    return;
+  }
   ObjectSet& r = fp_.r;
   ObjectSet& w = fp_.w;
   const Loc l = e.loc();
@@ -284,8 +307,11 @@ void World::addFootprint(G& gr, const Event& e) {
     for (unsigned x : ws) w.add(x);
   };
   switch (e.site) {
-  case Site::AssignHash:
-  case Site::AccessHash:
+  case Site::AssignHash: // the nil check, the entry check, the hash (B only for the event)
+    header({F::kFlags, F::kHash0, F::kHeader}, {});
+    if (floats) header({F::kRng}, {F::kRng});
+    break;
+  case Site::AccessHash: // ... and the count == 0 shortcut
   case Site::DeleteHash:
     header({F::kFlags, F::kCount, F::kHash0, F::kHeader}, {});
     if (floats) header({F::kRng}, {F::kRng});

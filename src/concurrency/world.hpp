@@ -135,16 +135,23 @@ struct Footprint {
   }
   static unsigned overflow(uint64_t bucket, unsigned chain) { return bmapBase(bucket, chain) + 24; }
   // Every cell and overflow pointer of bucket index `bucket`'s chain.
-  static ObjectSet chain(uint64_t bucket) {
-    ObjectSet s;
-    for (unsigned c = 0; c < kChainFold; c++)
-      for (unsigned i = 0; i < kPerBmap; i++) s.add(bmapBase(bucket, c) + i);
-    return s;
+  static const ObjectSet& chain(uint64_t bucket) {
+    static const auto sets = [] {
+      std::array<ObjectSet, kBucketFold> a{};
+      for (unsigned b = 0; b < kBucketFold; b++)
+        for (unsigned c = 0; c < kChainFold; c++)
+          for (unsigned i = 0; i < kPerBmap; i++) a[b].add(bmapBase(b, c) + i);
+      return a;
+    }();
+    return sets[bucket % kBucketFold];
   }
-  static ObjectSet allChains() {
-    ObjectSet s;
-    for (unsigned i = kCell0; i < kCell0 + kBucketFold * kChainFold * kPerBmap; i++) s.add(i);
-    return s;
+  static const ObjectSet& allChains() {
+    static const ObjectSet all = [] {
+      ObjectSet s;
+      for (unsigned i = kCell0; i < kCell0 + kBucketFold * kChainFold * kPerBmap; i++) s.add(i);
+      return s;
+    }();
+    return all;
   }
   static Footprint all() { return {ObjectSet::everything(), ObjectSet::everything(), true}; }
   Footprint& operator|=(const Footprint& o) {
@@ -193,8 +200,10 @@ public:
   // (starting a map operation, choosing a slot already read, returning) are
   // fused with the goroutine's next step.
   bool stepFused(int g);
-  // What the last step() or stepFused() touched.
+  // What the last step() or stepFused() touched (computed only while
+  // trackFootprints is on; replays turn it off).
   const Footprint& lastFootprint() const { return fp_; }
+  void trackFootprints(bool on) { trackFp_ = on; }
 
   const Ending& ending() const { return end_; }
   bool ended() const { return end_.kind != Ending::Kind::Running; }
@@ -267,7 +276,8 @@ private:
   uint64_t steps_ = 0;
   Ending end_;
   Footprint fp_;
-  bool aliasing_ = false; // after mapclear, pool buckets may be reused under stale pointers
+  bool aliasing_ = false;
+  bool trackFp_ = true; // after mapclear, pool buckets may be reused under stale pointers
 };
 
 struct World::Checkpoint {

@@ -1,0 +1,160 @@
+// Exhaustive exploration counts, derived by hand.
+//
+// What is counted. A step resumes one goroutine until its next pause (an
+// engine event; at statement level every event kind except FlagsLoaded, so
+// `h.flags ^= hashWriting` is one step; at memory level every kind). Exploring,
+// a step that touches no shared object (starting an op, SlotChosen, returning
+// from mapassign) is fused with the same goroutine's next step. Without
+// reduction, an interleaving is a maximal sequence of goroutine choices; the
+// run ends when every goroutine is done, at a fatal error, or at a deadlock.
+// With reduction, sequences that differ only by swapping adjacent steps of
+// different goroutines that touch no common object (or only read it) count once.
+//
+// The maps use `hashmode identity`: every small key hashes to itself, lands in
+// bucket 0 and has tophash 0+5 = 5, so every occupied cell is a tophash match
+// and is followed by a key comparison.
+#include <gtest/gtest.h>
+
+#include "concurrency/explore.hpp"
+#include "test_util.hpp"
+
+using namespace gomap::race;
+using gomap::race::test::scenario;
+
+namespace {
+ExploreResult run(const std::string& body, bool reduce) {
+  ExploreOptions o;
+  o.reduce = reduce;
+  ExploreResult r = explore(scenario(body), o);
+  EXPECT_TRUE(r.complete);
+  return r;
+}
+} // namespace
+
+// Two readers. Bucket 0 holds 100, 1, 2 in slots 0, 1, 2.
+//   get 1: [begin + entry check + hash] [select bucket 0] [slot 0 tophash: match]
+//          [slot 0 key: differs] [slot 1 tophash: match] [slot 1 key: equal]
+//          [read the value] [return]                                 = 8 steps
+//   get 2: the same plus slot 2's tophash and key                    = 10 steps
+// Reads never write, so no check can fire and every order is a complete run:
+// choose which 8 of the 18 steps are G1's, C(18, 8) = 43758. Every step only
+// reads, so all of them commute: with reduction, exactly 1.
+TEST(ExhaustiveCounts, TwoReaders) {
+  const char* body = R"(
+map
+  make int64 0
+  hashmode identity
+  put 100 1000
+  put 1 10
+  put 2 20
+goroutine 1
+  get 1
+goroutine 2
+  get 2
+granularity statement
+)";
+  ExploreResult full = run(body, false);
+  EXPECT_EQ(full.interleavings, 43758u);
+  EXPECT_EQ(full.clean, 43758u);
+  ExploreResult reduced = run(body, true);
+  EXPECT_EQ(reduced.interleavings, 1u);
+  EXPECT_EQ(reduced.clean, 1u);
+}
+
+// A writer and a reader, statement level. Bucket 0 holds 100 in slot 0.
+//   G1 put 1 10: a1 [begin + entry check + hash] a2 [flags ^= hashWriting: set]
+//     a3 [select bucket] a4 [slot 0 tophash: match] a5 [slot 0 key: differs]
+//     a6 [slot 1 tophash: emptyRest] a7 [slot chosen + store key and tophash]
+//     a8 [count++] a9 [exit check + flags &^= hashWriting: clear]
+//     a10 [store the value] a11 [return]                       n = 11 steps
+//   G2 get 100: b1 [begin + entry check + hash] b2 [select] b3 [tophash]
+//     b4 [key: equal] b5 [read value] b6 [return]              m = 6 steps
+// hashWriting is set after a2 and clear again after a9. Only b1 checks it.
+// Let k be the number of G1 steps before b1.
+//  - 2 <= k <= 8: b1 sees the bit and G2 dies ("concurrent map read and map
+//    write"); the run ends there, one schedule per k: 7 fatal runs.
+//  - k in {0, 1, 9, 10, 11}: b1 passes; nothing else checks anything the other
+//    goroutine changes, so the remaining 11-k steps of G1 and 5 of G2 go in any
+//    order: C(16-k, 5) each. C(16,5) + C(15,5) + C(7,5) + C(6,5) + C(5,5)
+//    = 4368 + 3003 + 21 + 6 + 1 = 7399 clean runs (the read finds 100 either way).
+// Total 7406.
+TEST(ExhaustiveCounts, WriterAndReader) {
+  ExploreResult r = run(R"(
+map
+  make int64 0
+  hashmode identity
+  put 100 1000
+goroutine 1
+  put 1 10
+goroutine 2
+  get 100
+granularity statement
+)",
+                        false);
+  EXPECT_EQ(r.interleavings, 7406u);
+  EXPECT_EQ(r.clean, 7399u);
+  EXPECT_EQ(r.fatal, 7u);
+  ASSERT_EQ(r.groups.size(), 2u);
+  EXPECT_EQ(r.groups[1].cls, "fatal G2: concurrent map read and map write (mapaccess2 L476)");
+}
+
+// Critical sections. Each goroutine runs `lock mu; put; unlock mu` three
+// times. While one holds mu the other is blocked (not a choice), so the only
+// choices are at the moments mu is free, between two lock attempts: a run is
+// an order of the six critical sections that keeps each goroutine's three in
+// order, C(6, 3) = 20. Two lock steps on one mutex conflict, so reduction
+// merges nothing: 20 again. Every run is clean.
+TEST(ExhaustiveCounts, MutexSerializesCriticalSections) {
+  const char* body = R"(
+map
+  make int64 0
+goroutine 1
+  for i in 1..3: lock mu; put i i; unlock mu
+goroutine 2
+  for i in 11..13: lock mu; put i i; unlock mu
+granularity statement
+)";
+  for (bool reduce : {false, true}) {
+    ExploreResult r = run(body, reduce);
+    EXPECT_EQ(r.interleavings, 20u) << reduce;
+    EXPECT_EQ(r.clean, 20u) << reduce;
+  }
+}
+
+// Lock order inversion, no map at all. G1: lock a, lock b, unlock b, unlock a.
+// G2: lock b, lock a, unlock a, unlock b. Call G1's steps La Lb Ub Ua, G2's
+// Lb' La' Ua' Ub'.
+//  G1 first (La):
+//   - La Lb': each holds what the other wants: deadlock.              1
+//   - La Lb (G2 blocked on b) Ub, then either Ua and G2's four steps, or
+//     Lb' then Ua (La' is blocked until Ua) and G2's last three.       2
+//  G2 first: the mirror image.                                         3
+// Without reduction: 6 runs, 4 clean, 2 deadlocks. With reduction: La and Lb'
+// touch different mutexes, so "La Lb'" and "Lb' La" are one deadlock; Ua and
+// Lb' commute too, so the two clean runs that start with La are one, and so
+// are the two that start with Lb': 3 runs, 2 clean, 1 deadlock.
+TEST(ExhaustiveCounts, LockOrderInversion) {
+  const char* body = R"(
+map
+  make int64 0
+goroutine 1
+  lock a
+  lock b
+  unlock b
+  unlock a
+goroutine 2
+  lock b
+  lock a
+  unlock a
+  unlock b
+granularity statement
+)";
+  ExploreResult full = run(body, false);
+  EXPECT_EQ(full.interleavings, 6u);
+  EXPECT_EQ(full.clean, 4u);
+  EXPECT_EQ(full.deadlock, 2u);
+  ExploreResult reduced = run(body, true);
+  EXPECT_EQ(reduced.interleavings, 3u);
+  EXPECT_EQ(reduced.clean, 2u);
+  EXPECT_EQ(reduced.deadlock, 1u);
+}

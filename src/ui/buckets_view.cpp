@@ -120,7 +120,7 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
         dl->AddText(ui.fonts.mono, fs * 1.05f, ImVec2(c.x + 2, y0 + 2), pal.bucketLabel,
                     std::to_string(b).c_str());
         if (evacuatedBucket)
-          dl->AddText(ui.fonts.mono, fs * 0.75f, ImVec2(c.x + 2, y0 + fs * 1.2f), pal.dim, tr(S::Evacuated));
+          dl->AddText(ImGui::GetFont(), fs * 0.75f, ImVec2(c.x + 2, y0 + fs * 1.2f), pal.dim, tr(S::Evacuated));
       } else {
         // Connector from the previous bmap.
         const float lx = c.x + g.labelW * 0.35f;

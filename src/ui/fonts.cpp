@@ -1,11 +1,17 @@
 #include "ui/fonts.hpp"
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <vector>
 
 #include "ui/strings.hpp"
+
+#ifdef GOMAPLAB_FREETYPE
+#include <imgui_freetype.h>
+#endif
 
 namespace gomap::ui {
 
@@ -27,41 +33,42 @@ const char* firstExisting(const char* const* list, std::size_t n) {
   return nullptr;
 }
 
-// Latin, punctuation, arrows, math and box/geometric shapes used by the views.
-const ImWchar kLatinRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF,
-                                0x2200, 0x22FF, 0x2300, 0x23FF, 0x2500, 0x25FF, 0};
+// Latin-1, dashes and quotes, the arrows and the empty-set sign the views
+// use. Few glyphs: the atlas is built at every start (and font size change).
+const ImWchar kLatinRanges[] = {0x0020, 0x00FF, 0x2010, 0x2030, 0x2190, 0x2193, 0x2205, 0x2205, 0};
 
-struct CjkData {
-  bool tried = false;
-  std::vector<char> bytes;
-  ImVector<ImWchar> ranges;
-};
-CjkData& cjkData() {
-  static CjkData d;
-  static std::string triedPath;
-  if (d.tried && triedPath == cjkPath()) return d;
-  d = CjkData{};
-  d.tried = true;
-  triedPath = cjkPath();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(triedPath, ec)) return d;
-  std::ifstream f(triedPath, std::ios::binary);
-  if (!f) return d;
-  f.seekg(0, std::ios::end);
-  auto n = f.tellg();
-  if (n <= 0) return d;
-  d.bytes.resize(static_cast<std::size_t>(n));
-  f.seekg(0);
-  f.read(d.bytes.data(), n);
-  if (!f) {
-    d.bytes.clear();
-    return d;
+// The glyphs the Chinese strings use (built once).
+const ImWchar* cjkRanges() {
+  static ImVector<ImWchar> ranges;
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder b;
+    b.AddText(allStringsOf(Lang::Zh).c_str());
+    b.AddText("，。：；！？（）、“”…—");
+    b.BuildRanges(&ranges);
   }
-  ImFontGlyphRangesBuilder b;
-  b.AddText(allStringsOf(Lang::Zh).c_str());
-  b.AddText("，。：；！？（）、“”…—");
-  b.BuildRanges(&d.ranges);
-  return d;
+  return ranges.Data;
+}
+
+// The whole .ttc in memory from ImGui's allocator: the atlas takes ownership
+// (ImGui 1.86 would otherwise copy all 19 MB for every font it is merged into).
+void* readCjk(int& size) {
+  size = 0;
+  std::error_code ec;
+  const std::string path = cjkPath();
+  if (!std::filesystem::is_regular_file(path, ec)) return nullptr;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return nullptr;
+  std::fseek(f, 0, SEEK_END);
+  long n = std::ftell(f);
+  std::fseek(f, 0, SEEK_SET);
+  void* data = n > 0 ? IM_ALLOC(static_cast<std::size_t>(n)) : nullptr;
+  if (data && std::fread(data, 1, static_cast<std::size_t>(n), f) != static_cast<std::size_t>(n)) {
+    IM_FREE(data);
+    data = nullptr;
+  }
+  std::fclose(f);
+  if (data) size = static_cast<int>(n);
+  return data;
 }
 } // namespace
 
@@ -70,21 +77,22 @@ const char* cjkFontPath() { return cjkPath(); }
 FontSet buildFonts(float scale, bool chinese) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
+#ifdef GOMAPLAB_FREETYPE
+  io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+  io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+#endif
   FontSet fs;
   fs.scale = scale;
   const char* sans = firstExisting(kSans, std::size(kSans));
   const char* mono = firstExisting(kMono, std::size(kMono));
-  CjkData* cjk = nullptr;
-  if (chinese) {
-    CjkData& d = cjkData();
-    if (!d.bytes.empty()) cjk = &d;
-    else fs.note = std::string(cjkPath()) + " not found";
-  }
-  auto add = [&](const char* file, float px) -> ImFont* {
+  int cjkSize = 0;
+  void* cjk = chinese ? readCjk(cjkSize) : nullptr;
+  if (chinese && !cjk) fs.note = std::string(cjkPath()) + " not found";
+  auto add = [&](const char* file, float px, bool withCjk) -> ImFont* {
     ImFont* f;
     if (file) {
       ImFontConfig cfg;
-      cfg.OversampleH = 2;
+      cfg.OversampleH = px < 18.0f ? 2 : 1;
       cfg.OversampleV = 1;
       f = io.Fonts->AddFontFromFileTTF(file, px, &cfg, kLatinRanges);
     } else {
@@ -92,24 +100,23 @@ FontSet buildFonts(float scale, bool chinese) {
       cfg.SizePixels = px;
       f = io.Fonts->AddFontDefault(&cfg);
     }
-    if (cjk && f) {
+    if (cjk && f && withCjk) {
       ImFontConfig m;
       m.MergeMode = true;
-      m.FontDataOwnedByAtlas = false;
+      m.FontDataOwnedByAtlas = true;
       m.FontNo = kCjkFaceSC;
       m.OversampleH = 1;
       m.OversampleV = 1;
       m.PixelSnapH = true;
       // Noto CJK's ideographs look small next to DejaVu at the same size.
       m.GlyphOffset = ImVec2(0, -0.05f * px);
-      io.Fonts->AddFontFromMemoryTTF(cjk->bytes.data(), static_cast<int>(cjk->bytes.size()), px * 1.12f, &m,
-                                     cjk->ranges.Data);
+      io.Fonts->AddFontFromMemoryTTF(cjk, cjkSize, px * 1.12f, &m, cjkRanges());
     }
     return f;
   };
-  fs.ui = add(sans, 16.0f * scale);
-  fs.mono = add(mono, 15.0f * scale);
-  fs.large = add(mono, 20.0f * scale);
+  // Chinese text is drawn with the UI font only (views keep it out of the mono font).
+  fs.ui = add(sans, 16.0f * scale, true);
+  fs.mono = add(mono, 15.0f * scale, false);
   fs.cjk = cjk != nullptr;
   io.Fonts->Build();
   io.FontDefault = fs.ui;

@@ -13,7 +13,6 @@ namespace gomap::ui {
 struct FontSet {
   ImFont* ui = nullptr;
   ImFont* mono = nullptr;
-  ImFont* large = nullptr; // headings, the hash bits
   bool cjk = false;        // Chinese glyphs available
   std::string note;        // why not, when Chinese was asked for
   float scale = 1.0f;

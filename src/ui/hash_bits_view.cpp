@@ -99,8 +99,7 @@ void HashBitsView::draw(UiContext& ui) {
   }
   ImGui::Dummy(ImVec2(32 * box + 3 * gap, 2 * box + 2 * ImGui::GetFontSize() * 0.9f));
 
-  // What the bits mean.
-  ImGui::PushFont(ui.fonts.mono);
+  // What the bits mean (the UI font: the only one with Chinese glyphs).
   if (!hi->evacuation) {
     const uint64_t bucket = hash & bucketMask(B);
     std::string low;
@@ -132,7 +131,6 @@ void HashBitsView::draw(UiContext& ui) {
       ImGui::TextUnformatted(fmt::format("tophash 0x{:02x} {}", hi->top, tr(S::HashKeptTop)).c_str());
     }
   }
-  ImGui::PopFont();
 }
 
 } // namespace gomap::ui

@@ -50,7 +50,6 @@ void HeaderView::draw(UiContext& ui) {
   if (ImGui::BeginTable("hmap", 2, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6.5f);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::PushFont(ui.fonts.mono);
     row("count", groupDigits(static_cast<uint64_t>(h.count)), tr(S::NoteCount));
 
     // flags, bit by bit.
@@ -142,7 +141,6 @@ void HeaderView::draw(UiContext& ui) {
         fmt::format("{} {} + {} {} ({})", tr(S::MemArrays), bytesText(mem.arrayBytes), tr(S::MemHeap),
                     bytesText(mem.heapOverflowBytes), mem.heapOverflowBuckets)
             .c_str());
-    ImGui::PopFont();
     ImGui::EndTable();
   }
 

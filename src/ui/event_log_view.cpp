@@ -6,7 +6,7 @@
 #include <cctype>
 #include <chrono>
 
-#include "trace/event_json.hpp"
+#include "ui/event_text.hpp"
 
 namespace gomap::ui {
 
@@ -88,7 +88,7 @@ void EventLogView::refilter(UiContext& ui) {
     if (show[static_cast<int>(categoryOf(e.kind))]) {
       bool ok = true;
       if (!needle.empty()) {
-        std::string d = lower(describeEvent(e) + " " + std::string(siteInfo(e.site).function));
+        std::string d = lower(describeEventUi(e) + " " + std::string(siteInfo(e.site).function));
         ok = d.find(needle) != std::string::npos;
       }
       if (ok) filtered_.push_back(scanned_);
@@ -171,11 +171,11 @@ void EventLogView::draw(UiContext& ui) {
         ImGui::TextUnformatted(std::string(siteInfo(e.site).function).c_str());
         ImGui::TableSetColumnIndex(3);
         const EventCategory c = categoryOf(e.kind);
-        if (c == EventCategory::Errors) colouredText(pal.error, describeEvent(e).c_str());
+        if (c == EventCategory::Errors) colouredText(pal.error, describeEventUi(e).c_str());
         else if (e.kind == EventKind::OpBegin)
-          colouredText(pal.ok, fmt::format("{}: {}", describeEvent(e), app.opText(s.opOfEvent(i))).c_str());
-        else if (c == EventCategory::Ops) colouredText(pal.ok, describeEvent(e).c_str());
-        else ImGui::TextUnformatted(describeEvent(e).c_str());
+          colouredText(pal.ok, fmt::format("{}: {}", describeEventUi(e), app.opText(s.opOfEvent(i))).c_str());
+        else if (c == EventCategory::Ops) colouredText(pal.ok, describeEventUi(e).c_str());
+        else ImGui::TextUnformatted(describeEventUi(e).c_str());
       }
     }
     ImGui::EndTable();

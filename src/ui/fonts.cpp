@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "ui/event_text.hpp"
 #include "ui/strings.hpp"
 
 #ifdef GOMAPLAB_FREETYPE
@@ -43,6 +44,7 @@ const ImWchar* cjkRanges() {
   if (ranges.empty()) {
     ImFontGlyphRangesBuilder b;
     b.AddText(allStringsOf(Lang::Zh).c_str());
+    b.AddText(allEventTextZh().c_str());
     b.AddText("，。：；！？（）、“”…—");
     b.BuildRanges(&ranges);
   }

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "engine/runtime_consts.hpp"
-#include "trace/event_json.hpp"
+#include "ui/event_text.hpp"
 
 namespace gomap::ui {
 
@@ -156,7 +156,7 @@ void HeaderView::draw(UiContext& ui) {
   if (const Event* e = app.currentEvent()) {
     const SiteInfo& si = siteInfo(e->site);
     ImGui::PushTextWrapPos(0);
-    ImGui::Text("%s %lld: %s", tr(S::Event), static_cast<long long>(app.position()), describeEvent(*e).c_str());
+    ImGui::Text("%s %lld: %s", tr(S::Event), static_cast<long long>(app.position()), describeEventUi(*e).c_str());
     ImGui::TextDisabled("%s (map.go:%d)", std::string(si.function).c_str(), si.line);
     ImGui::PopTextWrapPos();
   } else {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "trace/event_json.hpp"
+#include "ui/event_text.hpp"
 
 namespace gomap::ui {
 
@@ -101,7 +101,7 @@ void TimelineView::draw(UiContext& ui) {
     const float mx = ImGui::GetIO().MousePos.x;
     int64_t i = std::clamp<int64_t>(static_cast<int64_t>((mx - barX0_) / (barX1_ - barX0_) * static_cast<float>(n)), 0,
                                     static_cast<int64_t>(n) - 1);
-    ImGui::SetTooltip("%s", fmt::format("{} {}: {}", tr(S::Event), i, describeEvent(app.session().event(static_cast<uint64_t>(i)))).c_str());
+    ImGui::SetTooltip("%s", fmt::format("{} {}: {}", tr(S::Event), i, describeEventUi(app.session().event(static_cast<uint64_t>(i)))).c_str());
   }
 
   // Legend and messages.

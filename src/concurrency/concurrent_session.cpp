@@ -8,7 +8,7 @@
 namespace gomap::race {
 
 namespace {
-constexpr uint64_t kCheckpointSpacing = 32; // steps between automatic checkpoints (when quiescent)
+constexpr uint64_t kCheckpointSpacing = 256; // steps between automatic checkpoints (when quiescent)
 }
 
 ConcurrentSession::ConcurrentSession(Scenario sc, WorldOptions opts) : sc_(std::move(sc)), opts_(opts) {
@@ -36,6 +36,7 @@ void ConcurrentSession::rebuild() {
   cks_.clear();
   cks_[0] = w_->checkpoint();
   rep_.reset();
+  schedAt_ = 0;
 }
 
 void ConcurrentSession::maybeCheckpoint() {
@@ -75,10 +76,12 @@ bool ConcurrentSession::stepGoroutine(int g, std::string* why) {
 
 bool ConcurrentSession::stepScheduled() {
   if (w_->ended()) return false;
-  syncScheduler();
+  if (schedAt_ != position()) syncScheduler(); // after seeks or manual steps
   int g = sched_->next(*w_);
   if (g <= 0) return false;
-  return stepGoroutine(g);
+  bool ok = stepGoroutine(g);
+  schedAt_ = position();
+  return ok;
 }
 
 uint64_t ConcurrentSession::runToEnd(uint64_t maxSteps) {

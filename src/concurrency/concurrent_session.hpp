@@ -105,6 +105,7 @@ private:
   std::map<uint64_t, std::shared_ptr<const World::Checkpoint>> cks_;
   mutable std::optional<ConsistencyReport> rep_;
   mutable uint64_t repAt_ = ~uint64_t{0};
+  uint64_t schedAt_ = 0; // the scheduler's state is that of this position
 };
 
 } // namespace gomap::race

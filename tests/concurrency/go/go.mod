@@ -1,0 +1,3 @@
+module gomaplab/racecheck
+
+go 1.19

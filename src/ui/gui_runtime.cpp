@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -65,6 +66,17 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_VISIBLE, o.offscreen ? GLFW_FALSE : GLFW_TRUE);
+  if (!o.offscreen) {
+    // Not larger than the screen (a laptop, a projector at 1280x720).
+    if (GLFWmonitor* mon = glfwGetPrimaryMonitor()) {
+      if (const GLFWvidmode* vm = glfwGetVideoMode(mon)) {
+        if (w_ > vm->width || h_ > vm->height) {
+          w_ = std::max(640, static_cast<int>(vm->width * 0.95));
+          h_ = std::max(480, static_cast<int>(vm->height * 0.9));
+        }
+      }
+    }
+  }
   win_ = glfwCreateWindow(o.offscreen ? 64 : w_, o.offscreen ? 64 : h_, o.title.c_str(), nullptr, nullptr);
   if (!win_) {
     why = gGlfwError.empty() ? "could not create an OpenGL 3.3 window" : gGlfwError;

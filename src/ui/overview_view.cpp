@@ -191,7 +191,18 @@ void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p
   const ImVec4 texRect(cx_ - size.x * 0.5f / zoom_, cy_ - size.y * 0.5f / zoom_, cx_ + size.x * 0.5f / zoom_,
                        cy_ + size.y * 0.5f / zoom_);
   dl->PushClipRect(p0, p1, true);
-  if (ui.gl && t.id()) ui.gl->addDraw(dl, t, p0, p1, texRect, zoom_, old);
+  // Only the part of the panel the texture covers: zoomed out, that is a
+  // fraction of the panel, and every fragment costs on a software rasteriser.
+  {
+    const float tx0 = std::max(texRect.x, 0.0f), ty0 = std::max(texRect.y, 0.0f);
+    const float tx1 = std::min(texRect.z, static_cast<float>(t.width()));
+    const float ty1 = std::min(texRect.w, static_cast<float>(t.height()));
+    if (ui.gl && t.id() && tx1 > tx0 && ty1 > ty0) {
+      const ImVec2 q0(p0.x + (tx0 - texRect.x) * zoom_, p0.y + (ty0 - texRect.y) * zoom_);
+      const ImVec2 q1(p0.x + (tx1 - texRect.x) * zoom_, p0.y + (ty1 - texRect.y) * zoom_);
+      ui.gl->addDraw(dl, t, q0, q1, ImVec4(tx0, ty0, tx1, ty1), zoom_, old);
+    }
+  }
 
   const AnyMap& m = ui.app.map();
   const uint64_t bpr = static_cast<uint64_t>(t.bucketsPerRow());

@@ -38,6 +38,7 @@ std::string_view instrKindName(Instr::Kind k) {
 }
 
 std::string ScenarioError::format() const {
+  if (line == 0) return fmt::format("{}: {}", file, message);
   if (column > 0) return fmt::format("{}:{}:{}: {}", file, line, column, message);
   return fmt::format("{}:{}: {}", file, line, message);
 }

@@ -450,7 +450,6 @@ bool AppState::insertUntilGrow() {
 void AppState::runJobSlice(double budgetSeconds) {
   if (!job_.active() || !session_) return;
   const auto t0 = Clock::now();
-  const std::size_t firstNew = session_->opCount();
   std::optional<std::size_t> grewAt;
   while (job_.active()) {
     std::string line;
@@ -514,7 +513,6 @@ void AppState::runJobSlice(double budgetSeconds) {
     status_ = fmt::format("inserted {} keys ({} ops, {} events)", job_.done, session_->opCount(),
                           session_->eventCount());
   }
-  (void)firstNew;
   job_ = {};
 }
 

@@ -637,3 +637,41 @@ TEST(Render, ProjectorThemeAndLargeFonts) {
   EXPECT_TRUE(near(g.cellFill(Loc{false, 0, 0, 0}), rgbOf(pal.cell[5])));
   EXPECT_TRUE(near(g.cellFill(Loc{false, 0, 0, 7}), rgbOf(pal.cell[0])));
 }
+
+TEST(Render, EveryKeyKindDrawsAndSteps) {
+  Gui g;
+  NEED_GUI(g);
+  const KeyKind kinds[] = {KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64};
+  const char* keys[][3] = {{"1", "-7", "9223372036854775807"},
+                           {"1", "-7", "2147483647"},
+                           {"hello world", "\"quoted\\tkey\"", "日本"},
+                           {"1.5", "NaN", "-0"}};
+  for (int k = 0; k < 4; k++) {
+    NewMapParams p;
+    p.kind = kinds[k];
+    ASSERT_TRUE(g.app().newMap(p)) << g.app().error();
+    for (const char* key : keys[k]) ASSERT_TRUE(g.app().insert(key, "")) << key << ": " << g.app().error();
+    ASSERT_TRUE(g.app().insertRange("10..40")) << g.app().error(); // grows past B=0
+    ASSERT_TRUE(g.app().lookup(keys[k][0]));
+    ASSERT_TRUE(g.app().iterate());
+    ASSERT_TRUE(g.app().remove(keys[k][1]));
+    ASSERT_TRUE(g.app().clear());
+    // Walk every event backwards and forwards with a frame at some of them.
+    const int64_t n = static_cast<int64_t>(g.app().eventCount());
+    for (int64_t i = n - 1; i >= 0; i -= 7) {
+      g.app().seek(i);
+      g.rt.frame(0);
+      ASSERT_EQ(g.app().position(), i);
+    }
+    g.app().toEnd();
+    g.frames(1);
+    EXPECT_EQ(g.app().map().header().count, 0);
+    EXPECT_TRUE(g.app().error().empty()) << g.app().error();
+  }
+  // Wrong-kind keys are refused with a message.
+  NewMapParams p;
+  p.kind = KeyKind::Int32;
+  ASSERT_TRUE(g.app().newMap(p));
+  EXPECT_FALSE(g.app().insert("3000000000", ""));
+  EXPECT_NE(g.app().error().find("int32"), std::string::npos) << g.app().error();
+}

@@ -35,26 +35,32 @@ void Session::applyConfigOp(const RecordedOp& r) {
   }
 }
 
-void Session::restoreTo(std::size_t op) {
+bool Session::restoreTo(std::size_t op) {
   // An op abandoned half-way has left the map half-changed: start from a snapshot.
   const bool dirty = inProgress_ != nullptr;
   abandonInProgress();
-  if (!dirty && op == liveOp_) return;
+  if (!dirty && op == liveOp_) return false;
+  bool restored = false;
   if (dirty || op < liveOp_ || op - liveOp_ > 2 * kMinCheckpointSpacing) {
     auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), op,
                                [](std::size_t o, const Checkpoint& c) { return o < c.op; });
     --it;
-    if (dirty || op < liveOp_ || it->op > liveOp_) {
-      map_->restore(it->snap); // configuration (pins, hash mode) is part of the snapshot
-      liveOp_ = it->op;
+    const Checkpoint* base = &*it;
+    if (recent_ && recent_->op <= op && recent_->op > base->op) base = &*recent_;
+    if (dirty || op < liveOp_ || base->op > liveOp_) {
+      map_->restore(base->snap); // configuration (pins, hash mode) is part of the snapshot
+      liveOp_ = base->op;
+      restored = true;
     }
   }
   map_->setEventBuffer(nullptr);
+  const bool replays = liveOp_ < op;
   for (; liveOp_ < op; liveOp_++) {
     const RecordedOp& r = ops_[liveOp_];
     if (r.kind == Kind::Map) map_->apply(r.req);
     else applyConfigOp(r);
   }
+  return restored && replays;
 }
 
 void Session::maybeCheckpoint() {
@@ -73,6 +79,7 @@ void Session::truncateAfterCursor() {
   // Finish nothing: the ops from `keep` on are dropped, and the map goes back
   // to the state before them.
   restoreTo(keep);
+  if (recent_ && recent_->op > keep) recent_.reset();
   ops_.resize(keep);
   events_.truncate(keep == 0 ? 0 : ops_.back().firstEvent + ops_.back().eventCount);
   while (!checkpoints_.empty() && checkpoints_.back().op > keep) checkpoints_.pop_back();
@@ -162,7 +169,8 @@ void Session::seek(int64_t i) {
   }
   // Forward within the op already in progress: just keep stepping.
   if (!(inProgressOp_ && *inProgressOp_ == k && position_ < i)) {
-    restoreTo(k);
+    // Reached op k the long way: keep its starting state for the next step back.
+    if (restoreTo(k)) recent_ = Checkpoint{k, map_->snapshot()};
     inProgress_ = map_->start(r.req);
     inProgressOp_ = k;
     position_ = static_cast<int64_t>(r.firstEvent) - 1;

@@ -76,7 +76,9 @@ private:
   };
   void abandonInProgress();
   void applyConfigOp(const RecordedOp& r);
-  void restoreTo(std::size_t op); // state before ops_[op], no op in progress
+  // State before ops_[op], no op in progress. Returns true if it restored a
+  // snapshot older than op and replayed ops to get there.
+  bool restoreTo(std::size_t op);
   void maybeCheckpoint();
 
   SessionConfig cfg_;
@@ -84,6 +86,11 @@ private:
   EventBuffer events_;
   std::vector<RecordedOp> ops_;
   std::vector<Checkpoint> checkpoints_;
+  // The state before the op most recently reached by a restore and replay:
+  // stepping back event by event inside that op restores it instead of
+  // replaying from an older checkpoint (on a 2^20-bucket map that replay is
+  // most of a step's cost).
+  std::optional<Checkpoint> recent_;
   std::size_t opsSinceCheckpoint_ = 0;
   std::size_t liveOp_ = 0; // the map's state is before ops_[liveOp_] (plus inProgress)
   std::unique_ptr<OpRun> inProgress_;

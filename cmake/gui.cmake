@@ -57,7 +57,7 @@ add_library(gomap_ui STATIC ${GOMAPLAB_UI_SOURCES} ${GOMAPLAB_SHADER_CPP})
 target_include_directories(gomap_ui PUBLIC src)
 target_compile_definitions(gomap_ui PUBLIC GLFW_INCLUDE_NONE
                            PRIVATE GOMAPLAB_ASSET_DIR="${CMAKE_SOURCE_DIR}/assets")
-target_link_libraries(gomap_ui PUBLIC gomap_trace gomap_glad PkgConfig::IMGUI PkgConfig::GLFW3 fmt::fmt
+target_link_libraries(gomap_ui PUBLIC gomap_trace gomap_concurrency gomap_glad PkgConfig::IMGUI PkgConfig::GLFW3 fmt::fmt
                                Threads::Threads ${CMAKE_DL_LIBS})
 
 if(FREETYPE_FOUND)

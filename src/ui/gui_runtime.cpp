@@ -156,6 +156,7 @@ void GuiRuntime::frame(double dt) {
   ImGui::NewFrame();
   gl_.beginFrame();
   ws_->draw(static_cast<float>(dt));
+  if (race.loaded()) goroutines.drawWindow(ws_->context(), race);
   ImGui::Render();
   glBindFramebuffer(GL_FRAMEBUFFER, offscreen_ ? fbo_ : 0);
   glViewport(0, 0, fbw, fbh);

@@ -12,6 +12,7 @@
 
 #include "ui/app_state.hpp"
 #include "ui/fonts.hpp"
+#include "ui/goroutines_view.hpp"
 #include "ui/overview_gl.hpp"
 #include "ui/prefs.hpp"
 #include "ui/workspace.hpp"
@@ -60,6 +61,9 @@ public:
   bool finishEachFrame = false; // glFinish before measuring the total time
   // Start-up phases (name, milliseconds) measured by init.
   std::vector<std::pair<std::string, double>> startup;
+  // A race scenario (.race): the Goroutines window is drawn while one is loaded.
+  RaceController race;
+  GoroutinesView goroutines;
 
 private:
   void rebuildFonts();

@@ -32,7 +32,11 @@ enum class Lang : uint8_t { En, Zh };
   X(FilterHint) X(FollowCursor) X(Function) X(WhatHappened)                                                           \
   X(TipStart) X(TipBackOp) X(TipBack) X(TipPlay) X(TipStep) X(TipOver) X(TipOut) X(TipEnd) X(SpeedFormat)             \
   X(EventOfTotal) X(MarkGrowStart) X(MarkSameSize) X(MarkGrowEnd) X(MarkOverflow) X(MarkPanic) X(MarkFatal)           \
-  X(PlotLoad) X(PlotCount) X(PlotNoverflow) X(PlotMemory)
+  X(PlotLoad) X(PlotCount) X(PlotNoverflow) X(PlotMemory)                                                  \
+  X(WinGoroutines) X(RaceReady) X(RaceInOp) X(RaceBlocked) X(RaceDone) X(RaceDied) X(RaceWriting) X(RaceNotWriting)   \
+  X(RaceSchedule) X(RaceStepTip) X(RaceNone) X(RaceNarration) X(RaceRestart) X(RaceStepBack) X(RaceStepSched)         \
+  X(RaceRunToEnd) X(RaceStepForward) X(RaceSteps) X(RaceStepLane) X(RaceCurrentOp) X(RaceNotInOp) X(RaceOutcome)      \
+  X(RaceRunning) X(RaceNoRace) X(RaceConsistent)
 
 enum class S : uint16_t {
 #define GOMAPLAB_UI_STRING_ENUM(name) name,

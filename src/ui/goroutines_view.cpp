@@ -1,0 +1,265 @@
+#include "ui/goroutines_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace gomap::ui {
+
+using race::ConcurrentSession;
+using race::Ending;
+using race::GoroutineView;
+
+bool isRaceScenarioPath(const std::string& path) {
+  return path.size() > 5 && path.compare(path.size() - 5, 5, ".race") == 0;
+}
+
+// ---- RaceController ------------------------------------------------------------
+
+bool RaceController::open(const std::string& path) {
+  race::ScenarioError err;
+  auto s = ConcurrentSession::load(path, err);
+  if (!s) {
+    error_ = err.format();
+    return false;
+  }
+  s_ = std::move(s);
+  path_ = path;
+  error_.clear();
+  return true;
+}
+
+bool RaceController::stepGoroutine(int g) {
+  if (!s_) return false;
+  std::string why;
+  if (!s_->stepGoroutine(g, &why)) {
+    error_ = fmt::format("G{}: {}", g, why);
+    return false;
+  }
+  error_.clear();
+  return true;
+}
+
+bool RaceController::stepScheduled() { return s_ && s_->stepScheduled(); }
+bool RaceController::stepBack() { return s_ && s_->stepBack(); }
+void RaceController::restart() {
+  if (s_) s_->restart();
+}
+void RaceController::runToEnd() {
+  if (s_) s_->runToEnd();
+}
+void RaceController::advance(uint64_t n) {
+  for (uint64_t i = 0; s_ && i < n; i++)
+    if (!s_->stepScheduled()) break;
+}
+
+// ---- GoroutinesView -----------------------------------------------------------
+
+namespace {
+ImU32 laneColour(int g) {
+  static const ImU32 kColours[] = {IM_COL32(90, 160, 255, 255), IM_COL32(255, 150, 70, 255),
+                                   IM_COL32(110, 200, 120, 255), IM_COL32(220, 110, 220, 255),
+                                   IM_COL32(230, 210, 80, 255),  IM_COL32(90, 210, 210, 255),
+                                   IM_COL32(240, 110, 110, 255), IM_COL32(170, 170, 170, 255)};
+  return kColours[static_cast<unsigned>(g - 1) % 8];
+}
+
+S stateName(GoroutineView::State s) {
+  switch (s) {
+  case GoroutineView::State::Ready: return S::RaceReady;
+  case GoroutineView::State::InOp: return S::RaceInOp;
+  case GoroutineView::State::Blocked: return S::RaceBlocked;
+  case GoroutineView::State::Done: return S::RaceDone;
+  case GoroutineView::State::Died: return S::RaceDied;
+  }
+  return S::RaceReady;
+}
+
+// The flags byte, bit by bit (bit 7 first); hashWriting (bit 2) lit when set.
+void flagsByte(uint8_t flags) {
+  static const char* kNames[8] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow", "", "", "", ""};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float box = ImGui::GetFontSize() * 1.4f;
+  ImGui::Text("h.flags = 0x%02x", flags);
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  for (int i = 7; i >= 0; i--) {
+    const bool on = (flags >> i) & 1;
+    const ImVec2 a(p.x + static_cast<float>(7 - i) * (box + 3), p.y);
+    const ImVec2 b(a.x + box, a.y + box);
+    ImU32 fill = on ? (i == 2 ? IM_COL32(230, 60, 60, 255) : IM_COL32(90, 160, 255, 255)) : IM_COL32(50, 50, 58, 255);
+    dl->AddRectFilled(a, b, fill, 3);
+    dl->AddRect(a, b, IM_COL32(140, 140, 150, 255), 3);
+    char d[2] = {on ? '1' : '0', 0};
+    const ImVec2 ts = ImGui::CalcTextSize(d);
+    dl->AddText(ImVec2(a.x + (box - ts.x) / 2, a.y + (box - ts.y) / 2), IM_COL32(255, 255, 255, 255), d);
+    if (ImGui::IsMouseHoveringRect(a, b) && kNames[i][0]) ImGui::SetTooltip("bit %d (%d): %s", i, 1 << i, kNames[i]);
+  }
+  ImGui::Dummy(ImVec2(8 * (box + 3), box));
+  ImGui::SameLine();
+  if (flags & 4) colouredText(IM_COL32(240, 80, 80, 255), tr(S::RaceWriting));
+  else ImGui::TextDisabled("%s", tr(S::RaceNotWriting));
+}
+
+// The schedule so far: one coloured cell per step, labelled with the goroutine.
+void scheduleStrip(const ConcurrentSession& s) {
+  const auto& tl = s.timeline();
+  const uint64_t pos = s.position();
+  ImGui::Text("%s: %llu / %zu", tr(S::RaceSchedule), static_cast<unsigned long long>(pos), tl.size());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float cw = ImGui::GetFontSize() * 2.0f, chh = ImGui::GetFontSize() * 1.5f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float avail = std::max(cw, ImGui::GetContentRegionAvail().x);
+  const std::size_t perRow = std::max<std::size_t>(1, static_cast<std::size_t>(avail / (cw + 2)));
+  const std::size_t n = std::max<std::size_t>(tl.size(), 1);
+  const std::size_t rows = (n + perRow - 1) / perRow;
+  for (std::size_t i = 0; i < tl.size(); i++) {
+    const ImVec2 a(p.x + static_cast<float>(i % perRow) * (cw + 2), p.y + static_cast<float>(i / perRow) * (chh + 2));
+    const ImVec2 b(a.x + cw, a.y + chh);
+    const bool done = i < pos;
+    ImU32 c = laneColour(tl[i]);
+    if (!done) c = (c & 0x00ffffff) | 0x50000000;
+    dl->AddRectFilled(a, b, c, 2);
+    if (i + 1 == pos) dl->AddRect(a, b, IM_COL32(255, 255, 255, 255), 2, 0, 2);
+    const std::string lbl = fmt::format("G{}", tl[i]);
+    const ImVec2 ts = ImGui::CalcTextSize(lbl.c_str());
+    dl->AddText(ImVec2(a.x + (cw - ts.x) / 2, a.y + (chh - ts.y) / 2), IM_COL32(0, 0, 0, 255), lbl.c_str());
+    if (ImGui::IsMouseHoveringRect(a, b)) ImGui::SetTooltip(tr(S::RaceStepTip), static_cast<int>(i + 1), tl[i]);
+  }
+  ImGui::Dummy(ImVec2(avail, static_cast<float>(rows) * (chh + 2)));
+}
+} // namespace
+
+void GoroutinesView::drawWindow(UiContext& ui, RaceController& rc) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float menuH = ImGui::GetFrameHeight();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.04f, vp->WorkPos.y + menuH),
+                          ui.forceLayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.92f, vp->WorkSize.y - 2 * menuH),
+                           ui.forceLayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
+  const std::string title = std::string(tr(S::WinGoroutines)) + "###goroutines";
+  lanesDrawn = 0;
+  fatalShown = false;
+  if (ImGui::Begin(title.c_str())) {
+    lastPos = ImGui::GetWindowPos();
+    lastSize = ImGui::GetWindowSize();
+    draw(ui, rc);
+  }
+  ImGui::End();
+}
+
+void GoroutinesView::draw(UiContext& ui, RaceController& rc) {
+  if (!rc.error().empty()) {
+    colouredText(IM_COL32(240, 90, 90, 255), rc.error().c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr(S::Dismiss))) rc.clearError();
+  }
+  if (!rc.loaded()) {
+    ImGui::TextUnformatted(tr(S::RaceNone));
+    return;
+  }
+  ConcurrentSession& s = rc.session();
+  const auto& sc = s.scenario();
+  const int li = ui.prefs.language == "zh" && !sc.title[1].empty() ? 1 : 0;
+  ImGui::TextUnformatted(rc.path().c_str());
+  if (!sc.title[li].empty()) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(("- " + sc.title[li]).c_str());
+  }
+  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(tr(S::RaceNarration))) ImGui::TextWrapped("%s", sc.narration[li].c_str());
+
+  // Toolbar.
+  ImGui::BeginDisabled(s.position() == 0);
+  if (ImGui::Button(tr(S::RaceRestart))) rc.restart();
+  ImGui::SameLine();
+  if (ImGui::Button(tr(S::RaceStepBack))) rc.stepBack();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(s.atEnd());
+  if (ImGui::Button(tr(S::RaceStepSched))) rc.stepScheduled();
+  ImGui::SameLine();
+  if (ImGui::Button(tr(S::RaceRunToEnd))) rc.runToEnd();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(s.position() >= s.timeline().size());
+  if (ImGui::Button(tr(S::RaceStepForward))) s.stepForward();
+  ImGui::EndDisabled();
+
+  ImGui::Separator();
+  flagsByte(s.flags());
+  const Hmap& h = s.world().map().header();
+  ImGui::Text("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
+              static_cast<long long>(h.count), h.B, h.noverflow, h.hash0, h.oldbuckets == nilBucket ? "= nil" : "!= nil");
+  ImGui::Separator();
+  scheduleStrip(s);
+  ImGui::Separator();
+
+  // Lanes.
+  const auto lanes = s.lanes();
+  const int n = static_cast<int>(lanes.size());
+  if (n > 0 && ImGui::BeginTable("lanes", n, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
+    for (const GoroutineView& l : lanes) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(l.g);
+      lanesDrawn++;
+      ImGui::PushStyleColor(ImGuiCol_Text, laneColour(l.g));
+      ImGui::Text("G%d", l.g);
+      ImGui::PopStyleColor();
+      ImGui::SameLine();
+      ImGui::Text("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
+      ImGui::BeginDisabled(!s.canStep(l.g) || s.atEnd());
+      if (ImGui::Button(tr(S::RaceStepLane), ImVec2(-1, 0))) rc.stepGoroutine(l.g);
+      ImGui::EndDisabled();
+      // The program, the current instruction marked.
+      const auto& prog = s.program(l.g);
+      for (std::size_t i = 0; i < prog.code.size(); i++) {
+        const bool cur = i == l.pc && l.state != GoroutineView::State::Done;
+        const std::string line = fmt::format("{} {:>3}  {}", cur ? ">" : " ", prog.code[i].line, prog.code[i].text);
+        if (cur) colouredText(laneColour(l.g), line.c_str());
+        else if (i < l.pc) ImGui::TextDisabled("%s", line.c_str());
+        else ImGui::TextUnformatted(line.c_str());
+      }
+      ImGui::Spacing();
+      if (l.instr) ImGui::Text("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
+      if (l.hasEvent) {
+        ImGui::Text("%s: runtime.%.*s", tr(S::Function), static_cast<int>(l.function.size()), l.function.data());
+        ImGui::Text("map.go:%d", l.goLine);
+        if (!l.what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(l.what.size()), l.what.data());
+      } else if (l.state != GoroutineView::State::Done) {
+        ImGui::TextDisabled("%s", tr(S::RaceNotInOp));
+      }
+      if (l.waitingMutex >= 0) ImGui::TextDisabled("waiting for mutex %d", l.waitingMutex);
+      if (l.holdsLoadedFlags) ImGui::Text("loaded flags = 0x%02x", l.loadedFlags);
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  // Outcome.
+  ImGui::Separator();
+  const Ending& e = s.ending();
+  ImGui::TextUnformatted(tr(S::RaceOutcome));
+  if (e.kind == Ending::Kind::Running) {
+    ImGui::TextDisabled("%s", tr(S::RaceRunning));
+    return;
+  }
+  const std::string death = s.deathOutput();
+  if (!death.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(250, 110, 110, 255));
+    ImGui::PushFont(ui.fonts.mono ? ui.fonts.mono : nullptr);
+    ImGui::TextUnformatted(death.c_str());
+    fatalShown = true;
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    return;
+  }
+  colouredText(IM_COL32(120, 210, 120, 255), tr(S::RaceNoRace));
+  if (const race::ConsistencyReport* rep = s.consistency()) {
+    if (rep->consistent) ImGui::TextUnformatted(tr(S::RaceConsistent));
+    for (const auto& f : rep->findings) ImGui::TextWrapped("%s: %s", f.kind.c_str(), f.text.c_str());
+    for (const auto& note : rep->notes) ImGui::TextDisabled("%s", note.c_str());
+  } else {
+    ImGui::TextWrapped("%s", s.outcome().c_str());
+  }
+}
+
+} // namespace gomap::ui

@@ -6,7 +6,8 @@
 //   xvfb-run -a -s '-screen 0 1600x900x24' build/gomaplab_gui_bench
 //
 // Options: --frames N (per measurement, default 120), --only B, --fill N (keys
-// inserted at B >= 16, default 300000).
+// inserted at B >= 16, default 300000), --panels MASK (only these windows, see
+// ui/workspace.hpp Panel; to find which panel costs what).
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
 
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
     else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
     else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B] [--fill N]\n");
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B] [--fill N] [--panels MASK]\n");
       return 2;
     }
   }
@@ -86,19 +87,6 @@ int main(int argc, char** argv) {
   }
   rt.finishEachFrame = true;
   rt.workspace().panels = panels;
-  if (std::getenv("BENCH_NO_AA")) {
-    ImGui::GetStyle().AntiAliasedFill = false;
-    ImGui::GetStyle().AntiAliasedLines = false;
-  }
-  if (std::getenv("BENCH_NO_WINDOWBG")) ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w = 0;
-  if (std::getenv("BENCH_NO_ROUND")) {
-    ImGui::GetStyle().FrameRounding = 0;
-    ImGui::GetStyle().WindowRounding = 0;
-    ImGui::GetStyle().GrabRounding = 0;
-    ImGui::GetStyle().ScrollbarRounding = 0;
-    ImGui::GetStyle().ChildRounding = 0;
-    ImGui::GetStyle().TabRounding = 0;
-  }
   AppState& app = rt.app();
   if (!app.openScript(assetDir() + "/scenarios/growth.ops")) {
     std::fprintf(stderr, "%s\n", app.error().c_str());

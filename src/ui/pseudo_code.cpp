@@ -241,6 +241,7 @@ int pseudoLineOf(std::string_view function, const Event& e) {
   switch (e.site) {
   case Site::AssignInsertSlot: line = e.c == 2 ? 644 : 623; break;
   case Site::NewOverflow: line = 270; break;
+  case Site::AssignElemWrite: line = 690; break; // the caller's store, drawn as its own line
   case Site::IncrNoverflow: line = 241; break;
   case Site::AssignTophash:
   case Site::AccessTophash:

@@ -18,7 +18,7 @@ PACKAGES=(
   # headless GUI tests
   xvfb xauth
   # Simplified Chinese UI font
-  fonts-noto-cjk
+  fonts-noto-cjk fonts-dejavu-core libfreetype-dev
   # the real Go runtime, our ground truth
   golang-1.19-go golang-1.19-src
   # fuzzing and sanitizers

@@ -1,5 +1,9 @@
 #include "ui/goroutines_view.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -48,6 +52,25 @@ void RaceController::restart() {
 void RaceController::runToEnd() {
   if (s_) s_->runToEnd();
 }
+bool RaceController::saveSession(const std::string& path) {
+  if (!s_) return false;
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  const std::string text = s_->scenarioText();
+  if (!(f << text) || !f.flush()) {
+    error_ = path + ": cannot write the session: " + std::strerror(errno);
+    return false;
+  }
+  savedTo_ = path;
+  return true;
+}
+
+std::string RaceController::defaultSavePath() const {
+  std::string stem = path_;
+  if (auto slash = stem.find_last_of('/'); slash != std::string::npos) stem = stem.substr(slash + 1);
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".race") == 0) stem.resize(stem.size() - 5);
+  return stem + "-session.race";
+}
+
 void RaceController::advance(uint64_t n) {
   for (uint64_t i = 0; s_ && i < n; i++)
     if (!s_->stepScheduled()) break;
@@ -183,6 +206,12 @@ void GoroutinesView::draw(UiContext& ui, RaceController& rc) {
   ImGui::BeginDisabled(s.position() >= s.timeline().size());
   if (ImGui::Button(tr(S::RaceStepForward))) s.stepForward();
   ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button(tr(S::RaceSaveSession))) rc.saveSession(rc.defaultSavePath());
+  if (!rc.savedTo().empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled(tr(S::RaceSaved), rc.savedTo().c_str());
+  }
 
   ImGui::Separator();
   flagsByte(s.flags());

@@ -35,10 +35,17 @@ public:
   void runToEnd();
   // Runs the scheduler for n steps (screenshots: --event).
   void advance(uint64_t n);
+  // Records the session so far as a scenario file that replays it (its
+  // schedule included). Returns false with error() set if it cannot write.
+  bool saveSession(const std::string& path);
+  // Where "Save session" writes by default: <lesson name>-session.race in the
+  // working directory.
+  std::string defaultSavePath() const;
+  const std::string& savedTo() const { return savedTo_; }
 
 private:
   std::unique_ptr<race::ConcurrentSession> s_;
-  std::string path_, error_;
+  std::string path_, error_, savedTo_;
 };
 
 class GoroutinesView {

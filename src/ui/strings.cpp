@@ -210,6 +210,8 @@ constexpr std::array<Entry, static_cast<std::size_t>(S::kCount)> kTable = {{
     {S::RaceStepSched, "Step (scheduler)", "单步（调度器）"},
     {S::RaceRunToEnd, "Run to end", "运行到结束"},
     {S::RaceStepForward, "Redo step", "重做一步"},
+    {S::RaceSaveSession, "Save session as scenario", "将会话保存为场景"},
+    {S::RaceSaved, "Saved to %s (replays this schedule)", "已保存到 %s（按此调度重放）"},
     {S::RaceSteps, "steps", "步数"},
     {S::RaceStepLane, "Step this goroutine", "单步执行此协程"},
     {S::RaceCurrentOp, "current op", "当前操作"},

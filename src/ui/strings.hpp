@@ -35,7 +35,7 @@ enum class Lang : uint8_t { En, Zh };
   X(PlotLoad) X(PlotCount) X(PlotNoverflow) X(PlotMemory)                                                  \
   X(WinGoroutines) X(RaceReady) X(RaceInOp) X(RaceBlocked) X(RaceDone) X(RaceDied) X(RaceWriting) X(RaceNotWriting)   \
   X(RaceSchedule) X(RaceStepTip) X(RaceNone) X(RaceNarration) X(RaceRestart) X(RaceStepBack) X(RaceStepSched)         \
-  X(RaceRunToEnd) X(RaceStepForward) X(RaceSteps) X(RaceStepLane) X(RaceCurrentOp) X(RaceNotInOp) X(RaceOutcome)      \
+  X(RaceRunToEnd) X(RaceStepForward) X(RaceSaveSession) X(RaceSaved) X(RaceSteps) X(RaceStepLane) X(RaceCurrentOp) X(RaceNotInOp) X(RaceOutcome)      \
   X(RaceRunning) X(RaceNoRace) X(RaceConsistent)
 
 enum class S : uint16_t {

@@ -66,3 +66,28 @@ TEST(GoroutinesView, DrawsTheWindowOffscreen) {
   EXPECT_GT(rt.goroutines.lastSize.y, 500);
   EXPECT_EQ(rt.race.session().ending().kind, race::Ending::Kind::Fatal);
 }
+
+TEST(GoroutinesView, ASavedSessionReplaysToTheSameOutcome) {
+  // "The GUI records a session into one and replays it": step lane by lane,
+  // save, reopen the saved file and let its recorded schedule run.
+  RaceController rc;
+  ASSERT_TRUE(rc.open(kLesson1)) << rc.error();
+  for (int i = 0; i < 3; i++) ASSERT_TRUE(rc.stepGoroutine(1)) << rc.error();
+  for (int i = 0; i < 2; i++) ASSERT_TRUE(rc.stepGoroutine(2)) << rc.error();
+  // The traceback names the scenario file and its lines, which differ in the
+  // saved copy; the death itself must be the same.
+  auto summary = [](const std::string& out) { return out.substr(out.find("\n-- ")); };
+  const std::string expected = summary(rc.session().outcome());
+  const std::string saved = ::testing::TempDir() + "gomaplab-saved-session.race";
+  ASSERT_TRUE(rc.saveSession(saved)) << rc.error();
+  EXPECT_EQ(rc.savedTo(), saved);
+  RaceController replay;
+  ASSERT_TRUE(replay.open(saved)) << replay.error();
+  replay.runToEnd();
+  EXPECT_EQ(replay.session().timeline(), (std::vector<uint8_t>{1, 1, 1, 2, 2}));
+  EXPECT_EQ(replay.session().ending().kind, race::Ending::Kind::Fatal);
+  EXPECT_EQ(replay.session().ending().g, 2);
+  EXPECT_EQ(summary(replay.session().outcome()), expected);
+  EXPECT_FALSE(rc.saveSession("/nonexistent-dir/x.race"));
+  EXPECT_NE(rc.error().find("cannot write the session"), std::string::npos) << rc.error();
+}

@@ -4,6 +4,12 @@
 // deletes, lookups, iterations, clears, snapshots and restores.
 #include <cmath>
 #include <cstddef>
+
+// A failed check stops the fuzzer with the input that broke it.
+#define fuzz_assert(cond)                                                                                              \
+  do {                                                                                                                 \
+    if (!(cond)) __builtin_trap();                                                                                     \
+  } while (0)
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -41,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   KeyKind kind = static_cast<KeyKind>(r.next() % 4);
   auto m = AnyMap::create(kind, r.next());
   if (r.next() & 1) m->setHashMode(HashMode::Identity);
-  if (m->apply({OpCode::Make, {}, r.next()}).outcome != Outcome::Ok) __builtin_trap();
+  fuzz_assert(m->apply({OpCode::Make, {}, r.next()}).outcome == Outcome::Ok);
   std::map<uint8_t, int64_t> model; // by key index (distinct indexes are distinct keys)
   std::optional<std::any> snap;
   std::map<uint8_t, int64_t> snapModel;
@@ -53,19 +59,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0:
     case 1:
     case 2:
-      if (m->apply({OpCode::Put, key, ++v}).outcome != Outcome::Ok) __builtin_trap();
+      fuzz_assert(m->apply({OpCode::Put, key, ++v}).outcome == Outcome::Ok);
       model[k] = v;
       break;
     case 3:
     case 4:
-      if (m->apply({OpCode::Del, key, 0}).outcome != Outcome::Ok) __builtin_trap();
+      fuzz_assert(m->apply({OpCode::Del, key, 0}).outcome == Outcome::Ok);
       model.erase(k);
       break;
     case 5: {
       AccessResult a;
       m->apply({OpCode::Get, key, 0}, &a);
       auto it = model.find(k);
-      if (a.found != (it != model.end()) || (a.found && a.value != it->second)) __builtin_trap();
+      fuzz_assert(a.found == (it != model.end()) && (!a.found || a.value == it->second));
       break;
     }
     case 6: {
@@ -77,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 7: {
       std::vector<KeyValue> keys;
       m->apply({OpCode::Iter, {}, 0}, nullptr, &keys);
-      if (keys.size() != model.size()) __builtin_trap();
+      fuzz_assert(keys.size() == model.size());
       if (r.next() % 8 == 0) {
         m->apply({OpCode::Clear, {}, 0});
         model.clear();
@@ -94,8 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       break;
     }
-    if (m->header().count != static_cast<int64_t>(model.size())) __builtin_trap();
-    if (!m->checkInvariants().empty()) __builtin_trap();
+    fuzz_assert(m->header().count == static_cast<int64_t>(model.size()));
+    fuzz_assert(m->checkInvariants().empty());
   }
   return 0;
 }

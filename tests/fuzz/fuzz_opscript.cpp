@@ -2,6 +2,12 @@
 // JSON or a FILE:LINE error, never a crash, a hang or a broken map. Each op is
 // followed by the invariant checker.
 #include <cstddef>
+
+// A failed check stops the fuzzer with the input that broke it.
+#define fuzz_assert(cond)                                                                                              \
+  do {                                                                                                                 \
+    if (!(cond)) __builtin_trap();                                                                                     \
+  } while (0)
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     auto op = parser.parseLine(line, ++lineNo, err);
     if (err) {
-      if (err->format().rfind("fuzz.ops:", 0) != 0) __builtin_trap(); // errors always name the file
+      fuzz_assert(err->format().rfind("fuzz.ops:", 0) == 0); // errors always name the file
       break;
     }
     if (!op) continue;
@@ -43,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         runner.map()->header().count > 0)
       continue;
     if (!runner.execute(*op, ++index, false)) {
-      if (!runner.violations().empty()) __builtin_trap(); // the engine broke a runtime invariant
+      fuzz_assert(runner.violations().empty()); // the engine broke a runtime invariant
       alive = false;                                      // a fatal error ends the program, as in Go
     }
   }

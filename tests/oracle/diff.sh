@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Differential test: runs one op script on the engine (gomaplab dump) and on the
 # real Go 1.19 runtime (gomap-oracle), with the same output options, and
-# compares the JSON lines (tests/tools/jsonl_compare.cpp says what may differ).
+# compares the JSON lines (tests/support/jsonl_compare.cpp says what may differ).
 #
 #   diff.sh --tools BINDIR --work DIR --name NAME [--every N] [--check]
 #           (--script FILE | --gen "GEN ARGS")

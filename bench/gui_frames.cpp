@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "ui/gui_runtime.hpp"
-#include "ui/paths.hpp"
+#include "trace/asset_paths.hpp"
 
 using namespace gomap;
 using namespace gomap::ui;

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "app/cli.hpp"
-#include "app/paths.hpp"
 #include "app/terminal_view.hpp"
+#include "trace/asset_paths.hpp"
 #include "trace/script_session.hpp"
 
 #ifdef GOMAPLAB_WITH_GUI
@@ -42,7 +42,7 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
 }
 
 int runInteractive(const std::string& script, bool forceTerminal) {
-  std::string path = script.empty() ? gomap::app::defaultScenarioPath() : script;
+  std::string path = script.empty() ? gomap::defaultScenarioPath() : script;
 #ifdef GOMAPLAB_WITH_GUI
   if (!forceTerminal) {
     gomap::ui::GuiOptions go;

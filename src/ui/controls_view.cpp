@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "engine/runtime_consts.hpp"
-#include "ui/paths.hpp"
+#include "trace/asset_paths.hpp"
 
 namespace gomap::ui {
 

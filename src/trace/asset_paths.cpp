@@ -1,8 +1,8 @@
-#include "app/paths.hpp"
+#include "trace/asset_paths.hpp"
 
 #include <filesystem>
 
-namespace gomap::app {
+namespace gomap {
 
 std::string assetDir() {
   namespace fs = std::filesystem;
@@ -21,4 +21,4 @@ std::string assetDir() {
 
 std::string defaultScenarioPath() { return assetDir() + "/scenarios/growth.ops"; }
 
-} // namespace gomap::app
+} // namespace gomap

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 #include <set>
 
 #include "engine/any_map.hpp"
@@ -554,32 +555,105 @@ TEST(Invariants, CheckerCatchesAKeyInTheWrongBucketAndDuplicates) {
 
 // ---- stepping and snapshots ------------------------------------------------------------
 
-TEST(Stepping, SteppedOpsEmitTheSameEventsAsRunOps) {
-  auto run = made(KeyKind::Int64, 0, 3, 9);
-  auto stepped = made(KeyKind::Int64, 0, 3, 9);
-  EventBuffer a, b;
-  run->setEventBuffer(&a);
-  stepped->setEventBuffer(&b);
-  for (int i = 0; i < 300; i++) {
-    OpRequest r{i % 7 == 3 ? OpCode::Del : OpCode::Put, I(i % 200), i};
-    run->apply(r);
-    stepped->setPauseMask(~uint64_t{0});
-    auto op = stepped->start(r);
-    std::size_t steps = 0;
-    while (op->step()) steps++;
-    stepped->setPauseMask(0);
-    EXPECT_EQ(op->result().outcome, Outcome::Ok);
-  }
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); i++) {
-    ASSERT_EQ(a[i].kind, b[i].kind) << i;
-    ASSERT_EQ(a[i].site, b[i].site) << i;
-    ASSERT_EQ(a[i].a, b[i].a) << i;
-    ASSERT_EQ(a[i].b, b[i].b) << i;
-    ASSERT_EQ(a[i].c, b[i].c) << i;
-  }
-  EXPECT_EQ(stateDigest(*run), stateDigest(*stepped));
+// Each runtime function is one text (map_ops.inc) compiled in two forms: the
+// direct one runs operations to completion (recorded or not), the resumable
+// one is stepped event by event. Driven with the same operations, they must
+// agree on every outcome, every result, every event and every field of state.
+class BothForms : public ::testing::TestWithParam<KeyKind> {};
+
+// Header, both bucket arrays cell by cell, their digest, and the random state.
+std::string fullState(const AnyMap& m) {
+  std::string out;
+  appendStateFields(out, m, true, true);
+  out += " rng=" + std::to_string(m.rngState());
+  return out;
 }
+
+KeyValue keyOf(KeyKind kind, int n) {
+  switch (kind) {
+  case KeyKind::String: return S(keyName("k", n));
+  case KeyKind::Float64:
+    if (n % 97 == 5) return F(std::nan("")); // a new key on every put
+    if (n == 0) return F(-0.0);
+    return F(n * 0.5);
+  default: return KeyValue::ofInt(kind, n);
+  }
+}
+
+TEST_P(BothForms, DirectAndResumableAgreeOnEveryEventAndState) {
+  const KeyKind kind = GetParam();
+  auto direct = AnyMap::create(kind, 7);   // direct form, unrecorded
+  auto recorded = AnyMap::create(kind, 7); // direct form, every event recorded
+  auto stepped = AnyMap::create(kind, 7);  // resumable form, paused at every event
+  EventBuffer recordedEvents, steppedEvents;
+  recorded->setEventBuffer(&recordedEvents);
+  stepped->setEventBuffer(&steppedEvents);
+  // Twelve keys share one hash: a long overflow chain, and same-size grows
+  // when deletes and inserts churn it.
+  for (AnyMap* m : {direct.get(), recorded.get(), stepped.get()})
+    for (int n = 1000; n < 1012; n++) m->pinHash(keyOf(kind, n), 0x5a5a5a5a00000003ull);
+
+  std::mt19937_64 rng(static_cast<uint64_t>(kind) + 11);
+  std::size_t steps = 0;
+  auto apply = [&](const OpRequest& r) {
+    AccessResult a0, a1;
+    std::vector<KeyValue> k0, k1;
+    const OpResult r0 = direct->apply(r, &a0, &k0);
+    const OpResult r1 = recorded->apply(r, &a1, &k1);
+    stepped->setPauseMask(~uint64_t{0});
+    auto run = stepped->start(r);
+    while (run->step()) steps++;
+    stepped->setPauseMask(0);
+    const OpResult r2 = run->result();
+    ASSERT_EQ(r0.outcome, r1.outcome);
+    ASSERT_EQ(r0.outcome, r2.outcome);
+    ASSERT_EQ(r0.message, r2.message);
+    if (r.code == OpCode::Get && r0.outcome == Outcome::Ok) {
+      ASSERT_EQ(a0.found, a1.found);
+      ASSERT_EQ(a0.found, run->access.found);
+      ASSERT_EQ(a0.value, run->access.value);
+    }
+    if (r.code == OpCode::Iter) {
+      ASSERT_EQ(k0.size(), run->keys.size());
+      for (std::size_t i = 0; i < k0.size(); i++) {
+        ASSERT_EQ(keyText(k0[i]), keyText(k1[i]));
+        ASSERT_EQ(keyText(k0[i]), keyText(run->keys[i]));
+      }
+    }
+    const std::string d = fullState(*direct);
+    ASSERT_EQ(d, fullState(*recorded));
+    ASSERT_EQ(d, fullState(*stepped));
+  };
+
+  apply({OpCode::Put, keyOf(kind, 1), 1}); // nil map: panic in both forms
+  apply({OpCode::Make, {}, 0});
+  for (int i = 0; i < 4000 && !HasFatalFailure(); i++) {
+    const int n = static_cast<int>(rng() % 600);
+    const KeyValue k = rng() % 10 == 0 ? keyOf(kind, 1000 + n % 12) : keyOf(kind, n);
+    switch (rng() % 10) {
+    case 0: case 1: case 2: apply({OpCode::Del, k, 0}); break;
+    case 3: apply({OpCode::Get, k, 0}); break;
+    default: apply({OpCode::Put, k, i}); break;
+    }
+    if (i % 500 == 250) apply({OpCode::Iter, {}, 0});
+    if (i == 3000) apply({OpCode::Clear, {}, 0});
+  }
+  EXPECT_GE(direct->header().B, 6) << "the script should grow the map several times";
+  EXPECT_EQ(steps, steppedEvents.size()) << "the resumable form pauses at every event it records";
+  ASSERT_EQ(recordedEvents.size(), steppedEvents.size());
+  EXPECT_GT(recordedEvents.size(), 40000u);
+  for (std::size_t i = 0; i < recordedEvents.size(); i++) {
+    const Event& x = recordedEvents[i];
+    const Event& y = steppedEvents[i];
+    ASSERT_TRUE(x.kind == y.kind && x.site == y.site && x.a == y.a && x.b == y.b && x.c == y.c)
+        << "event " << i << ": " << eventKindName(x.kind) << " vs " << eventKindName(y.kind);
+  }
+  expectInvariants(*direct);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKeyKinds, BothForms,
+                         ::testing::Values(KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64),
+                         [](const auto& info) { return std::string(keyKindName(info.param)); });
 
 TEST(Snapshot, RestoreBringsBackBucketsHeaderAndRandomState) {
   auto m = made(KeyKind::String, 0, 77);

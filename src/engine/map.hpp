@@ -8,12 +8,13 @@
 // restored without fixing up addresses.
 //
 // Every runtime function that the runtime would have on its stack while working
-// on the map (mapassign, growWork, evacuate, newoverflow, ...) is a coroutine
-// with the runtime's name. Each step co_awaits emit(...): with no event buffer
-// and no pause requested this is one branch; when stepping, the operation parks
-// at that event and the driver resumes it later. The same code therefore serves
-// running to completion, stepping one event at a time, and interleaving several
-// simulated goroutines on one map.
+// on the map (mapassign, growWork, evacuate, newoverflow, ...) has the runtime's
+// name and is written once, in map_ops.inc, which is compiled in two forms: a
+// coroutine that can park at any event (stepping one event at a time,
+// interleaving simulated goroutines on one map) and a plain call that records
+// events but never parks (running to completion, recording a session). Each
+// step is a GOMAP_EMIT(...): in the resumable form one branch when nobody
+// observes; in the direct form nothing at all unless the op is recorded.
 //
 // All randomness the runtime takes from fastrand comes from this map's FastRand,
 // drawn in the runtime's order: hash0 in makemap, NaN hashes, incrnoverflow at
@@ -97,8 +98,13 @@ struct AccessResult {
 
 template <class KT> class Map;
 
-// One started operation: a coroutine plus where it stands. Stepping resumes it
-// until the next pause; the operation ends with an Outcome.
+// Selects the direct form of a runtime function: a plain call that never
+// pauses (map_ops.inc); Direct<true> records every event in the map's event
+// buffer, Direct<false> records none. Without a tag, the function is the
+// resumable coroutine.
+template <bool kRecord> struct Direct {};
+
+// How an operation ended.
 struct OpResult {
   Outcome outcome = Outcome::Ok;
   Message message = Message::None;
@@ -162,10 +168,19 @@ public:
   // ---- configuration -------------------------------------------------------
   void setHashKey(uint64_t k) { hashkey0_ = k; }
   uint64_t hashKey() const { return hashkey0_; }
-  void setHashMode(HashMode m) { mode_ = m; }
+  void setHashMode(HashMode m) {
+    mode_ = m;
+    hashSetupChanged();
+  }
   HashMode hashMode() const { return mode_; }
-  void pinHash(const Slot& k, uint64_t hash) { pins_[pinKey(k)] = hash; }
-  void clearPins() { pins_.clear(); }
+  void pinHash(const Slot& k, uint64_t hash) {
+    pins_[pinKey(k)] = hash;
+    hashSetupChanged();
+  }
+  void clearPins() {
+    pins_.clear();
+    hashSetupChanged();
+  }
   void setHash0(uint32_t seed) { h_.hash0 = seed; }
   FastRand& rng() { return rng_; }
   StringPool& strings() { return *strings_; }
@@ -270,11 +285,13 @@ public:
     rng_.reseed(s.rng);
     mode_ = s.mode;
     pins_ = s.pins;
+    hashSetupChanged();
     graveyard_.clear();
     rebuildFreeIds();
   }
 
-  // ---- the runtime's operations (coroutines) ------------------------------
+  // ---- the runtime's operations ------------------------------------------------
+  // Resumable form: coroutines that can pause at any event (stepping, goroutines).
   Task<void> makemap(int64_t hint);
   Task<void> mapassign(Slot key, int64_t val); // m[k] = v: mapassign + the caller's elem store
   Task<AccessResult> mapaccess2(Slot key);
@@ -284,6 +301,17 @@ public:
   Task<void> mapiternext(Iter& it);
   // for k, v := range m { collect k, v }: mapiterinit, then mapiternext until done.
   Task<void> rangeLoop(std::vector<KeyValue>* keys, std::vector<int64_t>* vals);
+  // Direct form: the same functions as plain calls that never pause; with
+  // kRecord they record into the event buffer (which must be set). Fatal
+  // errors and panics are thrown as GoFatal / GoPanic.
+  template <bool kRecord> void makemap(Direct<kRecord>, int64_t hint);
+  template <bool kRecord> void mapassign(Direct<kRecord>, Slot key, int64_t val);
+  template <bool kRecord> AccessResult mapaccess2(Direct<kRecord>, Slot key);
+  template <bool kRecord> void mapdelete(Direct<kRecord>, Slot key);
+  template <bool kRecord> void mapclear(Direct<kRecord>);
+  template <bool kRecord> void mapiterinit(Direct<kRecord>, Iter& it);
+  template <bool kRecord> void mapiternext(Direct<kRecord>, Iter& it);
+  template <bool kRecord> void rangeLoop(Direct<kRecord>, std::vector<KeyValue>* keys, std::vector<int64_t>* vals);
   // Ends an iteration early (the Go loop breaking out): nothing in the runtime
   // happens, but the simulator stops counting it as in flight.
   void iterDone(Iter& it) {
@@ -323,50 +351,51 @@ public:
     }
   }
 
-  // ---- conveniences: run one operation to completion ------------------------
-  OpResult put(const KeyValue& k, int64_t v) {
-    auto t = mapassign(slotOf(k), v);
-    return run(t);
+  // ---- conveniences: run one operation to completion (direct form) ----------
+  // Calls f, turning the runtime's panics and fatal errors into an OpResult.
+  template <class F> static OpResult catchRuntimeErrors(F&& f) {
+    try {
+      f();
+      return {};
+    } catch (const GoPanic& p) {
+      return {Outcome::Panic, p.message};
+    } catch (const GoFatal& e) {
+      return {Outcome::Fatal, e.message};
+    }
   }
-  OpResult get(const KeyValue& k, AccessResult& out) {
-    auto t = mapaccess2(slotOf(k));
-    OpResult r = run(t);
-    if (r.outcome == Outcome::Ok) out = t.result();
-    return r;
+  // Calls op(Direct<true>{}) when events are recorded, op(Direct<false>{}) otherwise.
+  template <class F> OpResult runDirect(F&& op) {
+    if (events_) return catchRuntimeErrors([&] { op(Direct<true>{}); });
+    return catchRuntimeErrors([&] { op(Direct<false>{}); });
   }
-  OpResult del(const KeyValue& k) {
-    auto t = mapdelete(slotOf(k));
-    return run(t);
+  OpResult put(Slot k, int64_t v) {
+    return runDirect([&](auto via) { mapassign(via, k, v); });
   }
+  OpResult get(Slot k, AccessResult& out) {
+    return runDirect([&](auto via) { out = mapaccess2(via, k); });
+  }
+  OpResult del(Slot k) {
+    return runDirect([&](auto via) { mapdelete(via, k); });
+  }
+  OpResult put(const KeyValue& k, int64_t v) { return put(slotOf(k), v); }
+  OpResult get(const KeyValue& k, AccessResult& out) { return get(slotOf(k), out); }
+  OpResult del(const KeyValue& k) { return del(slotOf(k)); }
   OpResult clear() {
-    auto t = mapclear();
-    return run(t);
+    return runDirect([&](auto via) { mapclear(via); });
   }
   OpResult make(int64_t hint) {
-    auto t = makemap(hint);
-    return run(t);
+    return runDirect([&](auto via) { makemap(via, hint); });
   }
   // Runs a whole range loop; keys receive the iteration order.
   OpResult iterate(std::vector<KeyValue>* keys, std::vector<int64_t>* vals = nullptr) {
-    auto t = rangeLoop(keys, vals);
-    return run(t);
+    return runDirect([&](auto via) { rangeLoop(via, keys, vals); });
   }
 
 private:
   friend class MapTestPeer;
 
   // ---- events ----------------------------------------------------------------
-  // GOMAP_EMIT(site, ...) records one event and, if the driver asked to pause at
-  // its kind, suspends the operation there. Nobody observing (no buffer, no
-  // pause) costs one predictable branch; recording without pausing costs the
-  // record itself, with no suspension point taken. It is a macro because
-  // co_await cannot be hidden inside a function.
-#define GOMAP_EMIT(...)                                                                                                \
-  do {                                                                                                                 \
-    if (observed_) [[unlikely]] {                                                                                      \
-      if (note(makeEvent(__VA_ARGS__))) co_await Pause{this};                                                          \
-    }                                                                                                                  \
-  } while (0)
+  // GOMAP_EMIT(site, ...) (map_ops.inc) builds one of these and records it.
   static Event makeEvent(Site s, Loc l, uint64_t c = 0) { return Event::at(s, l, c); }
   static Event makeEvent(Site s, uint16_t a = 0, uint32_t b = 0, uint64_t c = 0) { return Event::make(s, a, b, c); }
   bool note(const Event& e) {
@@ -382,18 +411,18 @@ private:
 
   [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
 
-  void beginOp(bool writes) {
+  [[gnu::always_inline]] void beginOp(bool writes) {
     ++inflight_;
-    if (writes && shared_) prepareWrite();
+    if (writes && shared_) [[unlikely]] prepareWrite();
   }
-  void endOp() {
-    if (--inflight_ == 0 && !graveyard_.empty()) collectGarbage();
+  [[gnu::always_inline]] void endOp() {
+    if (--inflight_ == 0 && !graveyard_.empty()) [[unlikely]] collectGarbage();
   }
   // Ends the op on every exit path, including fatal errors thrown through it.
   struct OpScope {
     Map* m;
-    OpScope(Map* mm, bool writes) : m(mm) { m->beginOp(writes); }
-    ~OpScope() { m->endOp(); }
+    [[gnu::always_inline]] OpScope(Map* mm, bool writes) : m(mm) { m->beginOp(writes); }
+    [[gnu::always_inline]] ~OpScope() { m->endOp(); }
     OpScope(const OpScope&) = delete;
     OpScope& operator=(const OpScope&) = delete;
   };
@@ -404,9 +433,9 @@ private:
     // another one set oldbuckets to nil) or an index past the allocation (a
     // stale newbit): Go faults or reads unrelated memory; the simulator stops.
     const uint64_t id = (r >> 32) - 1;
-    if (id >= allocs_.size() || !allocs_[id]) [[unlikely]]
+    if (id >= narrays_) [[unlikely]]
       throw GoPanic{Message::InvalidMemory};
-    BucketArray& a = *allocs_[id];
+    BucketArray& a = *arrays_[id]; // a freed id holds noArray(): every index is out of bounds
     const uint32_t i = static_cast<uint32_t>(r);
     if (i < a.nbuckets) [[likely]]
       return a.array[i];
@@ -432,29 +461,45 @@ private:
       id = static_cast<uint32_t>(allocs_.size());
       allocs_.push_back(std::move(a));
     }
+    syncArrays();
     return id;
   }
   void retire(BucketRef r) {
     if (r) graveyard_.push_back(static_cast<uint32_t>((r >> 32) - 1));
   }
-  void collectGarbage() {
+  [[gnu::noinline]] void collectGarbage() {
     for (uint32_t id : graveyard_) {
       allocs_[id].reset();
       freeIds_.push_back(id);
     }
     graveyard_.clear();
+    syncArrays();
   }
   void rebuildFreeIds() {
     freeIds_.clear();
     for (uint32_t i = 0; i < allocs_.size(); i++)
       if (!allocs_[i]) freeIds_.push_back(i);
+    syncArrays();
+  }
+  // at() follows BucketRefs through arrays_, a plain mirror of allocs_, so
+  // that a reference costs one compare and two loads. Called whenever allocs_
+  // changes (a handful of times per grow or snapshot, never per cell).
+  static BucketArray* noArray() {
+    static BucketArray none; // nbuckets 0, no heap buckets
+    return &none;
+  }
+  void syncArrays() {
+    arrays_.resize(allocs_.size());
+    for (std::size_t i = 0; i < allocs_.size(); i++) arrays_[i] = allocs_[i] ? allocs_[i].get() : noArray();
+    narrays_ = arrays_.size();
   }
   // Copy-on-write: a snapshot shares allocations with the live map; the first
   // operation after it takes private copies of the arrays it may write.
-  void prepareWrite() {
+  [[gnu::noinline]] void prepareWrite() {
     for (auto& a : allocs_)
       if (a && a.use_count() > 1) a = std::make_shared<BucketArray>(*a);
     shared_ = false;
+    syncArrays();
   }
 
   // makeBucketArray (L345): 2^b buckets plus, for b >= 4, a pool of spare
@@ -550,6 +595,10 @@ private:
   }
   // t.hasher(key, seed): draws fastrand for NaN keys, as f64hash does.
   uint64_t hasher(const Slot& k, uint64_t seed) {
+    if (!customHash_) [[likely]] {
+      if constexpr (KT::kind == KeyKind::Int64) return memhash64Fallback(static_cast<uint64_t>(k), seed, hashkey0_);
+      if constexpr (KT::kind == KeyKind::Int32) return memhash32Fallback(static_cast<uint32_t>(k), seed, hashkey0_);
+    }
     if (!pins_.empty() && !isNaN(k)) {
       auto it = pins_.find(pinKey(k));
       if (it != pins_.end()) return it->second;
@@ -587,6 +636,11 @@ private:
   Task<void> growWork(uint64_t bucket);
   Task<void> evacuate(uint64_t oldbucket);
   Task<void> advanceEvacuationMark(uint64_t newbit);
+  template <bool kRecord> BucketRef newoverflow(Direct<kRecord>, BucketRef b, Loc newLoc, Site site);
+  template <bool kRecord> void hashGrow(Direct<kRecord>);
+  template <bool kRecord> void growWork(Direct<kRecord>, uint64_t bucket);
+  template <bool kRecord> void evacuate(Direct<kRecord>, uint64_t oldbucket);
+  template <bool kRecord> void advanceEvacuationMark(Direct<kRecord>, uint64_t newbit);
   // mapaccessK (L518): the iterator's lookup of the live map; no checks, no events.
   bool mapaccessK(const Slot& key, Slot& outKey, int64_t& outElem);
 
@@ -597,8 +651,12 @@ private:
   uint64_t hashkey0_ = kDefaultHashKey;
   HashMode mode_ = HashMode::Go;
   std::unordered_map<uint64_t, uint64_t> pins_;
+  bool customHash_ = false; // a teaching mode or pinned hashes: hasher takes the long way
+  void hashSetupChanged() { customHash_ = mode_ != HashMode::Go || !pins_.empty(); }
 
   std::vector<std::shared_ptr<BucketArray>> allocs_;
+  std::vector<BucketArray*> arrays_; // allocs_[i].get(), or noArray() for a free id
+  uint64_t narrays_ = 0;             // arrays_.size()
   std::vector<uint32_t> freeIds_;
   std::vector<uint32_t> graveyard_;
   int inflight_ = 0;

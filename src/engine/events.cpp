@@ -44,28 +44,26 @@ void EventBuffer::newChunk() {
   if (used_ == chunks_.size()) {
     chunks_.push_back(static_cast<Event*>(mapPopulated(kChunk * sizeof(Event))));
   }
-  tail_ = chunks_[used_++];
-  fill_ = 0;
+  cur_ = chunks_[used_++];
+  end_ = cur_ + kChunk;
 }
 
 void EventBuffer::truncate(std::size_t n) {
   if (n >= size()) return;
   used_ = (n + kChunk - 1) >> kChunkBits;
   if (used_ == 0) {
-    tail_ = nullptr;
-    fill_ = kChunk;
+    cur_ = end_ = nullptr;
     return;
   }
-  tail_ = chunks_[used_ - 1];
-  fill_ = n - (used_ - 1) * kChunk;
+  cur_ = chunks_[used_ - 1] + (n - (used_ - 1) * kChunk);
+  end_ = chunks_[used_ - 1] + kChunk;
 }
 
 void EventBuffer::release() {
   for (Event* c : chunks_) unmapPopulated(c, kChunk * sizeof(Event));
   chunks_.clear();
   used_ = 0;
-  tail_ = nullptr;
-  fill_ = kChunk;
+  cur_ = end_ = nullptr;
 }
 
 } // namespace gomap

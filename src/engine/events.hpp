@@ -226,8 +226,8 @@ static_assert(sizeof(Event) == 16, "events are 16-byte records");
 // buffer attached the engine skips it with one branch.
 class EventBuffer {
 public:
-  // 2 MiB chunks, allocated for transparent huge pages: a long session takes
-  // few page faults per event.
+  // 2 MiB chunks from allocateBlock (huge pages, reused after release): a long
+  // session takes few page faults per event.
   static constexpr std::size_t kChunkBits = 17;
   static constexpr std::size_t kChunk = std::size_t{1} << kChunkBits;
 

@@ -46,7 +46,10 @@ std::string formatFloatKey(double f) {
   std::string out = neg ? "-" : "";
   if (exp < -4 || exp >= 6) {
     out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
+    if (digits.size() > 1) {
+      out += '.'; // not "." + substr: GCC 12's -Wrestrict false positive (PR 105651)
+      out.append(digits, 1);
+    }
     char eb[16];
     std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
     out += eb;

@@ -11,62 +11,61 @@
 using namespace gomap;
 
 namespace {
-void BM_PutExisting(benchmark::State& st) {
-  Map<Int64Key> m(1);
+constexpr int64_t kKeys = 4096;
+
+// A map[int64]int64 holding keys 0..kKeys-1.
+void fill(Map<Int64Key>& m) {
   m.make(0);
+  for (int64_t i = 0; i < kKeys; i++) m.put(i, i);
+}
+
+// Overwrites existing keys; run(m, key, value) performs one m[key] = value.
+template <class Assign> void putExisting(benchmark::State& st, Assign run) {
+  Map<Int64Key> m(1);
+  fill(m);
   EventBuffer buf;
   if (st.range(0)) m.setEventBuffer(&buf);
-  for (int64_t i = 0; i < 4096; i++) m.put(i, i);
   int64_t k = 0;
   for (auto _ : st) {
-    m.put(k & 4095, k);
+    run(m, k & (kKeys - 1), k);
     k++;
     if (buf.size() > (1u << 24)) buf.clear();
   }
 }
+void BM_PutExisting(benchmark::State& st) {
+  putExisting(st, [](Map<Int64Key>& m, int64_t k, int64_t v) { m.put(k, v); });
+}
 BENCHMARK(BM_PutExisting)->Arg(0)->Arg(1)->ArgName("record");
-
 void BM_PutExistingResumable(benchmark::State& st) {
-  Map<Int64Key> m(1);
-  m.make(0);
-  EventBuffer buf;
-  if (st.range(0)) m.setEventBuffer(&buf);
-  for (int64_t i = 0; i < 4096; i++) m.put(i, i);
-  int64_t k = 0;
-  for (auto _ : st) {
-    auto t = m.mapassign(k & 4095, k);
+  putExisting(st, [](Map<Int64Key>& m, int64_t k, int64_t v) {
+    auto t = m.mapassign(k, v);
     m.run(t);
-    k++;
-    if (buf.size() > (1u << 24)) buf.clear();
-  }
+  });
 }
 BENCHMARK(BM_PutExistingResumable)->Arg(0)->Arg(1)->ArgName("record");
 
-void BM_GetHit(benchmark::State& st) {
+// Looks up present keys; lookup(m, key) returns m[key].
+template <class Lookup> void getHit(benchmark::State& st, Lookup lookup) {
   Map<Int64Key> m(1);
-  m.make(0);
-  for (int64_t i = 0; i < 4096; i++) m.put(i, i);
+  fill(m);
   int64_t k = 0, sum = 0;
-  for (auto _ : st) {
-    AccessResult a;
-    m.get(k++ & 4095, a);
-    sum += a.value;
-  }
+  for (auto _ : st) sum += lookup(m, k++ & (kKeys - 1));
   benchmark::DoNotOptimize(sum);
 }
+void BM_GetHit(benchmark::State& st) {
+  getHit(st, [](Map<Int64Key>& m, int64_t k) {
+    AccessResult a;
+    m.get(k, a);
+    return a.value;
+  });
+}
 BENCHMARK(BM_GetHit);
-
 void BM_GetHitResumable(benchmark::State& st) {
-  Map<Int64Key> m(1);
-  m.make(0);
-  for (int64_t i = 0; i < 4096; i++) m.put(i, i);
-  int64_t k = 0, sum = 0;
-  for (auto _ : st) {
-    auto t = m.mapaccess2(k++ & 4095);
+  getHit(st, [](Map<Int64Key>& m, int64_t k) {
+    auto t = m.mapaccess2(k);
     m.run(t);
-    sum += t.result().value;
-  }
-  benchmark::DoNotOptimize(sum);
+    return t.result().value;
+  });
 }
 BENCHMARK(BM_GetHitResumable);
 

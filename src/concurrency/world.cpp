@@ -264,23 +264,8 @@ void World::addFootprint(G& gr, const Event& e) {
     // Only the goroutine-local bookkeeping later footprints rely on.
     if (e.site == Site::EvacuateBegin) gr.evacOld = e.b;
     else if (e.site == Site::ClearArray && map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
-    switch (e.kind) {
-    case EventKind::BucketSelected:
-    case EventKind::TophashCompared:
-    case EventKind::KeyCompared:
-    case EventKind::SlotChosen:
-    case EventKind::CellWritten:
-    case EventKind::KeyUpdated:
-    case EventKind::ElemWritten:
-    case EventKind::ElemRead:
-    case EventKind::CellDeleted:
-    case EventKind::EmptyRestMarked:
-    case EventKind::IterBucket:
-    case EventKind::IterYielded:
-    case EventKind::IterSkipped:
-    case EventKind::OverflowAllocated: gr.lastLoc = e.loc(); break;
-    default: break;
-    }
+    // Where the goroutine stands in the current array (an evacuated cell's loc is in the old one).
+    if (hasLoc(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = e.loc();
     return;
   }
   ObjectSet& r = fp_.r;
@@ -477,23 +462,7 @@ void World::addFootprint(G& gr, const Event& e) {
     // program (and the step's footprint becomes everything).
     break;
   }
-  switch (e.kind) {
-  case EventKind::BucketSelected:
-  case EventKind::TophashCompared:
-  case EventKind::KeyCompared:
-  case EventKind::SlotChosen:
-  case EventKind::CellWritten:
-  case EventKind::KeyUpdated:
-  case EventKind::ElemWritten:
-  case EventKind::ElemRead:
-  case EventKind::CellDeleted:
-  case EventKind::EmptyRestMarked:
-  case EventKind::IterBucket:
-  case EventKind::IterYielded:
-  case EventKind::IterSkipped:
-  case EventKind::OverflowAllocated: gr.lastLoc = l; break;
-  default: break;
-  }
+  if (hasLoc(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = l;
 }
 
 void World::finishOp(int g, const std::optional<OpResult>& ended) {

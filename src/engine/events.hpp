@@ -221,6 +221,28 @@ struct Event {
 };
 static_assert(sizeof(Event) == 16, "events are 16-byte records");
 
+// Kinds whose a and b fields hold a Loc (Event::at); the others carry plain numbers.
+constexpr bool hasLoc(EventKind k) {
+  switch (k) {
+  case EventKind::BucketSelected:
+  case EventKind::TophashCompared:
+  case EventKind::KeyCompared:
+  case EventKind::SlotChosen:
+  case EventKind::OverflowAllocated:
+  case EventKind::CellEvacuated:
+  case EventKind::CellWritten:
+  case EventKind::KeyUpdated:
+  case EventKind::ElemWritten:
+  case EventKind::ElemRead:
+  case EventKind::CellDeleted:
+  case EventKind::EmptyRestMarked:
+  case EventKind::IterBucket:
+  case EventKind::IterYielded:
+  case EventKind::IterSkipped: return true;
+  default: return false;
+  }
+}
+
 // Receives events when recording is on: a chunked array of records, so that a
 // long session never copies what it already holds. push() is inline; with no
 // buffer attached the engine skips it with one branch.

@@ -39,26 +39,6 @@ const char* outcomeName(uint16_t o) {
   }
   return "?";
 }
-bool hasLoc(EventKind k) {
-  switch (k) {
-  case EventKind::BucketSelected:
-  case EventKind::TophashCompared:
-  case EventKind::KeyCompared:
-  case EventKind::SlotChosen:
-  case EventKind::OverflowAllocated:
-  case EventKind::CellEvacuated:
-  case EventKind::CellWritten:
-  case EventKind::KeyUpdated:
-  case EventKind::ElemWritten:
-  case EventKind::ElemRead:
-  case EventKind::CellDeleted:
-  case EventKind::EmptyRestMarked:
-  case EventKind::IterBucket:
-  case EventKind::IterYielded:
-  case EventKind::IterSkipped: return true;
-  default: return false;
-  }
-}
 } // namespace
 
 void appendEventJson(std::string& out, const Event& e, uint64_t index, uint64_t opIndex) {

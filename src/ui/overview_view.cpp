@@ -25,22 +25,10 @@ bool replacesArrays(const Event& e) {
   }
 }
 
-bool hasLoc(EventKind k) {
-  switch (k) {
-  case EventKind::BucketSelected:
-  case EventKind::TophashCompared:
-  case EventKind::KeyCompared:
-  case EventKind::SlotChosen:
-  case EventKind::OverflowAllocated:
-  case EventKind::CellEvacuated:
-  case EventKind::CellWritten:
-  case EventKind::KeyUpdated:
-  case EventKind::ElemWritten:
-  case EventKind::ElemRead:
-  case EventKind::CellDeleted:
-  case EventKind::EmptyRestMarked: return true;
-  default: return false;
-  }
+// Cells the overview marks: everything located except iteration, which reads
+// through its own snapshot of the array.
+bool marksCell(EventKind k) {
+  return hasLoc(k) && k != EventKind::IterBucket && k != EventKind::IterYielded && k != EventKind::IterSkipped;
 }
 } // namespace
 
@@ -102,7 +90,7 @@ void OverviewView::sync(AppState& app) {
           full = true;
           break;
         }
-        if (hasLoc(e.kind)) {
+        if (marksCell(e.kind)) {
           Loc l = e.loc();
           touch(l.old, l.bucket);
         }

@@ -103,6 +103,9 @@ public:
     auto& mm = const_cast<M&>(m_);
     return mm.peekHash(mm.slotOf(k));
   }
+  void prefetchKey(const KeyValue& k) const override {
+    if constexpr (KT::kind != KeyKind::String) m_.prefetchKey(const_cast<M&>(m_).slotOf(k));
+  }
 
   void setEventBuffer(EventBuffer* b) override { m_.setEventBuffer(b); }
   void setPauseMask(uint64_t mask) override { m_.setPauseMask(mask); }

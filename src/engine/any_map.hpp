@@ -66,6 +66,9 @@ public:
   // The same operations, started for stepping (pauseMask chooses where to stop).
   virtual std::unique_ptr<OpRun> start(const OpRequest& r) = 0;
   virtual uint64_t peekHash(const KeyValue& k) const = 0;
+  // A hint that an op on k comes soon (see Map::prefetchKey); changes nothing.
+  // String keys are skipped: their slot would intern the string early.
+  virtual void prefetchKey(const KeyValue& k) const = 0;
 
   // Recording and stepping.
   virtual void setEventBuffer(EventBuffer* b) = 0;

@@ -33,10 +33,18 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
 
 std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops, const std::string& file,
                                                std::string& err) {
+  using K = ScriptOp::Kind;
+  // How many ops ahead the loader starts loading a key's bucket: far enough
+  // for the memory to arrive before the op runs (docs/performance.md).
+  constexpr std::size_t kPrefetchDistance = 16;
   SessionConfig cfg;
   std::optional<ScriptSession> out;
-  for (const ScriptOp& op : ops) {
-    using K = ScriptOp::Kind;
+  for (std::size_t i = 0; i < ops.size(); i++) {
+    const ScriptOp& op = ops[i];
+    if (out && i + kPrefetchDistance < ops.size()) {
+      const ScriptOp& ahead = ops[i + kPrefetchDistance];
+      if (ahead.kind == K::Put || ahead.kind == K::Del || ahead.kind == K::Get) out->session->prefetchKey(ahead.key);
+    }
     if (!out) {
       if (op.kind == K::HashKey) {
         cfg.hashkey = op.number;

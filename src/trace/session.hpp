@@ -8,6 +8,7 @@
 // replay reproduces the recorded events exactly.
 #pragma once
 #include <any>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,6 +36,10 @@ public:
   void appendSeed(uint32_t hash0);
   void appendPin(const KeyValue& k, uint64_t hash);
   void appendHashMode(HashMode m);
+  // A hint that an op on key k will be appended soon: drivers that know their
+  // next ops (loading a script) call it a few ops ahead, so that the map's
+  // cache misses overlap. Changes nothing the session records.
+  void prefetchKey(const KeyValue& k) const { map_->prefetchKey(k); }
   // Drops every op after the current position (before appending from a past point).
   void truncateAfterCursor();
 
@@ -84,7 +89,7 @@ private:
   SessionConfig cfg_;
   std::unique_ptr<AnyMap> map_;
   EventBuffer events_;
-  std::vector<RecordedOp> ops_;
+  std::deque<RecordedOp> ops_; // a deque: a million-op session never copies its log to grow it
   std::vector<Checkpoint> checkpoints_;
   // The state before the op most recently reached by a restore and replay:
   // stepping back event by event inside that op restores it instead of

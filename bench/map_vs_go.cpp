@@ -9,6 +9,7 @@
 // operations (restore a snapshot + replay to the target event).
 //
 //   gomaplab_bench [--n N] [--reps R] [--session-ops M] [--seeks S] [--go PATH]
+//                  [--recording-only 1]   (only the recording measurement, for A/B runs)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,9 +37,15 @@ struct Phases {
 
 int64_t g_sink = 0;
 
-Phases benchEngine(const std::vector<int64_t>& keys, int reps, EventBuffer* events, uint64_t* eventCount) {
+// lookahead > 0: before each op, Map::prefetchKey for the key `lookahead` ops
+// further on, as the session's script loader does (docs/performance.md).
+Phases benchEngine(const std::vector<int64_t>& keys, int reps, EventBuffer* events, uint64_t* eventCount,
+                   std::size_t lookahead = 0) {
   Phases best;
   const double n = static_cast<double>(keys.size());
+  auto prefetchAhead = [&](const Map<Int64Key>& m, std::size_t i) {
+    if (lookahead != 0 && i + lookahead < keys.size()) m.prefetchKey(keys[i + lookahead]);
+  };
   for (int r = 0; r < reps; r++) {
     Map<Int64Key> m(1);
     m.make(0);
@@ -48,6 +55,7 @@ Phases benchEngine(const std::vector<int64_t>& keys, int reps, EventBuffer* even
     }
     auto t0 = Clock::now();
     for (std::size_t i = 0; i < keys.size(); i++) {
+      prefetchAhead(m, i);
       m.put(keys[i], static_cast<int64_t>(i));
     }
     best.insert = std::min(best.insert, secondsSince(t0) * 1e9 / n);
@@ -55,16 +63,18 @@ Phases benchEngine(const std::vector<int64_t>& keys, int reps, EventBuffer* even
     m.setEventBuffer(nullptr);
     t0 = Clock::now();
     int64_t sum = 0;
-    for (int64_t k : keys) {
+    for (std::size_t i = 0; i < keys.size(); i++) {
+      prefetchAhead(m, i);
       AccessResult a;
-      m.get(k, a);
+      m.get(keys[i], a);
       sum += a.value;
     }
     best.lookup = std::min(best.lookup, secondsSince(t0) * 1e9 / n);
     g_sink += sum;
     t0 = Clock::now();
-    for (int64_t k : keys) {
-      m.del(k);
+    for (std::size_t i = 0; i < keys.size(); i++) {
+      prefetchAhead(m, i);
+      m.del(keys[i]);
     }
     best.del = std::min(best.del, secondsSince(t0) * 1e9 / n);
     if (m.header().count != 0) std::fprintf(stderr, "bench: map not empty after deletes\n");
@@ -98,6 +108,7 @@ int main(int argc, char** argv) {
   long sessionOps = 1000000;
   int seeks = 200;
   std::string goPath = GOMAPLAB_GO_BENCH;
+  bool recordingOnly = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     if (f == "--n") n = std::atol(argv[i + 1]);
@@ -105,6 +116,7 @@ int main(int argc, char** argv) {
     else if (f == "--session-ops") sessionOps = std::atol(argv[i + 1]);
     else if (f == "--seeks") seeks = std::atoi(argv[i + 1]);
     else if (f == "--go") goPath = argv[i + 1];
+    else if (f == "--recording-only") recordingOnly = std::atoi(argv[i + 1]) != 0;
     else {
       std::fprintf(stderr, "gomaplab_bench: unknown flag %s\n", f.c_str());
       return 2;
@@ -122,7 +134,7 @@ int main(int argc, char** argv) {
     best.lookup = std::min(best.lookup, p.lookup);
     best.del = std::min(best.del, p.del);
   };
-  for (int r = 0; r < reps; r++) {
+  for (int r = 0; r < reps && !recordingOnly; r++) {
     Phases p;
     if (haveGo && runGo(goPath, n, 2, false, p)) keepBest(goAes, p);
     else haveGo = false;
@@ -131,57 +143,98 @@ int main(int argc, char** argv) {
     else haveGo = false;
   }
 
-  fmt::print("map[int64]int64, {} keys, min of {} runs (ns/op)\n", n, reps);
-  fmt::print("{:<10} {:>10} {:>12} {:>12} {:>14} {:>14}\n", "phase", "engine", "Go (AES)", "Go (fallback)",
-             "engine/Go AES", "engine/Go fb");
-  auto row = [&](const char* name, double e, double ga, double gf) {
-    if (haveGo)
-      fmt::print("{:<10} {:>10.1f} {:>12.1f} {:>12.1f} {:>13.2f}x {:>13.2f}x\n", name, e, ga, gf, e / ga, e / gf);
-    else
-      fmt::print("{:<10} {:>10.1f} {:>12} {:>12}\n", name, e, "n/a", "n/a");
-  };
-  row("insert", off.insert, goAes.insert, goFallback.insert);
-  row("lookup", off.lookup, goAes.lookup, goFallback.lookup);
-  row("delete", off.del, goAes.del, goFallback.del);
-  if (!haveGo) fmt::print("(Go benchmark not found at {}: build it with the project, or pass --go)\n", goPath);
+  if (!recordingOnly) {
+    fmt::print("map[int64]int64, {} keys, min of {} runs (ns/op)\n", n, reps);
+    fmt::print("{:<10} {:>10} {:>12} {:>12} {:>14} {:>14}\n", "phase", "engine", "Go (AES)", "Go (fallback)",
+               "engine/Go AES", "engine/Go fb");
+    auto row = [&](const char* name, double e, double ga, double gf) {
+      if (haveGo)
+        fmt::print("{:<10} {:>10.1f} {:>12.1f} {:>12.1f} {:>13.2f}x {:>13.2f}x\n", name, e, ga, gf, e / ga, e / gf);
+      else
+        fmt::print("{:<10} {:>10.1f} {:>12} {:>12}\n", name, e, "n/a", "n/a");
+    };
+    row("insert", off.insert, goAes.insert, goFallback.insert);
+    row("lookup", off.lookup, goAes.lookup, goFallback.lookup);
+    row("delete", off.del, goAes.del, goFallback.del);
+    if (!haveGo) fmt::print("(Go benchmark not found at {}: build it with the project, or pass --go)\n", goPath);
+  }
 
   // Recording: the same inserts with every event stored, interleaved rep by
   // rep with unrecorded ones, at this size and at a tenth of it (a map that
-  // stays in the caches: there the cost is the recording itself; at a million
-  // keys its extra instructions also hide fewer of the map's cache misses).
+  // stays in the caches: there the cost is the recording itself). Twice: one
+  // op at a time as above, and with the session loader's lookahead (prefetch
+  // the bucket 16 ops ahead). At a million keys the one-at-a-time loop waits
+  // for a cache miss per insert, and the recording's extra instructions let
+  // the CPU overlap fewer of them; the lookahead takes the misses out of both.
   EventBuffer events;
   fmt::print("\nrecording every event (insert phase, buffer memory reused):\n");
-  for (long size : {n / 10, n}) {
-    std::vector<int64_t> sub(keys.begin(), keys.begin() + size);
-    Phases bestOff, bestRec;
-    uint64_t count = 0;
-    for (int r = 0; r < reps; r++) {
-      keepBest(bestOff, benchEngine(sub, 1, nullptr, nullptr));
-      keepBest(bestRec, benchEngine(sub, 1, &events, &count));
+  for (std::size_t lookahead : {std::size_t{0}, std::size_t{16}}) {
+    for (long size : {n / 10, n}) {
+      std::vector<int64_t> sub(keys.begin(), keys.begin() + size);
+      Phases bestOff, bestRec;
+      uint64_t count = 0;
+      for (int r = 0; r < reps; r++) {
+        keepBest(bestOff, benchEngine(sub, 1, nullptr, nullptr, lookahead));
+        keepBest(bestRec, benchEngine(sub, 1, &events, &count, lookahead));
+      }
+      const double perEvent =
+          (bestRec.insert - bestOff.insert) * static_cast<double>(size) / static_cast<double>(count);
+      fmt::print("  {:<14} {:>8} keys: {:.1f} ns/op recorded vs {:.1f} off; {:.1f} events/op; {:.2f} ns per event, "
+                 "{:.2f} bytes per stored event\n",
+                 lookahead == 0 ? "one at a time," : "lookahead 16,", size, bestRec.insert, bestOff.insert,
+                 static_cast<double>(count) / static_cast<double>(size), perEvent,
+                 static_cast<double>(events.bytesInUse()) / static_cast<double>(count));
     }
-    const double perEvent =
-        (bestRec.insert - bestOff.insert) * static_cast<double>(size) / static_cast<double>(count);
-    fmt::print("  {:>8} keys: {:.1f} ns/op recorded vs {:.1f} off; {:.1f} events/op; {:.2f} ns per event, "
-               "{:.2f} bytes per stored event\n",
-               size, bestRec.insert, bestOff.insert, static_cast<double>(count) / static_cast<double>(size), perEvent,
-               static_cast<double>(events.bytesReserved()) / static_cast<double>(count));
   }
   events.clear();
+  if (recordingOnly) return g_sink == 42 ? 1 : 0;
 
   // Seeking in a recorded session: sessionOps puts and deletes over a key
-  // space that keeps the map large.
-  Session s(SessionConfig{});
-  auto t0 = Clock::now();
-  s.append(OpRequest{OpCode::Make, {}, 0});
+  // space that keeps the map large. The same ops first run on a bare map,
+  // unrecorded and recorded, so that the session's own costs (snapshots with
+  // their copy-on-write clones, the op log) show apart from the events'.
+  std::vector<OpRequest> sessionScript;
   std::mt19937_64 rng(42);
   for (long i = 1; i < sessionOps; i++) {
     int64_t k = static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<long>(1, sessionOps / 2)));
     OpCode c = rng() % 4 == 0 ? OpCode::Del : OpCode::Put;
-    s.append(OpRequest{c, KeyValue::ofInt(KeyKind::Int64, k), i});
+    sessionScript.push_back(OpRequest{c, KeyValue::ofInt(KeyKind::Int64, k), i});
+  }
+  constexpr std::size_t kLookahead = 16; // as the session's script loader
+  auto bareRun = [&](EventBuffer* buffer) {
+    Map<Int64Key> m(0);
+    m.make(0);
+    m.setEventBuffer(buffer);
+    auto t = Clock::now();
+    for (std::size_t i = 0; i < sessionScript.size(); i++) {
+      if (i + kLookahead < sessionScript.size()) m.prefetchKey(sessionScript[i + kLookahead].key.i);
+      const OpRequest& r = sessionScript[i];
+      if (r.code == OpCode::Del) m.del(r.key.i);
+      else m.put(r.key.i, r.value);
+    }
+    return secondsSince(t);
+  };
+  double bareOff = 1e30, bareRec = 1e30;
+  for (int r = 0; r < 3; r++) {
+    bareOff = std::min(bareOff, bareRun(nullptr));
+    events.clear();
+    bareRec = std::min(bareRec, bareRun(&events));
+  }
+  const uint64_t bareEvents = events.size();
+  events.release();
+  Session s(SessionConfig{});
+  auto t0 = Clock::now();
+  s.append(OpRequest{OpCode::Make, {}, 0});
+  for (std::size_t i = 0; i < sessionScript.size(); i++) {
+    if (i + kLookahead < sessionScript.size()) s.prefetchKey(sessionScript[i + kLookahead].key);
+    s.append(sessionScript[i]);
   }
   double recordSecs = secondsSince(t0);
   fmt::print("\nsession: {} ops, {} events recorded in {:.2f} s, {} snapshots, final B={} count={}\n", sessionOps,
              s.eventCount(), recordSecs, s.checkpointCount(), s.map().header().B, s.map().header().count);
+  fmt::print("  the same ops on a bare map: {:.3f} s unrecorded, {:.3f} s recording all {} events ({:.2f} ns per "
+             "event); the rest is the session's snapshots and op log\n",
+             bareOff, bareRec, bareEvents, (bareRec - bareOff) * 1e9 / static_cast<double>(std::max<uint64_t>(1, bareEvents)));
   std::vector<double> times;
   for (int j = 0; j < seeks; j++) {
     int64_t target = static_cast<int64_t>(rng() % s.eventCount());

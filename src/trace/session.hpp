@@ -85,6 +85,7 @@ private:
   // snapshot older than op and replayed ops to get there.
   bool restoreTo(std::size_t op);
   void maybeCheckpoint();
+  void prefetchFor(const RecordedOp& r) const;
 
   SessionConfig cfg_;
   std::unique_ptr<AnyMap> map_;

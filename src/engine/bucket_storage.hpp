@@ -1,8 +1,9 @@
-// Zeroed, fixed-size storage for one bucket array. Large arrays are 2 MiB
-// aligned and marked for transparent huge pages, as the Go runtime does for its
-// heap arenas (sysHugePage): a map of a million keys is then walked with few
-// TLB misses, like the real one. Copying makes a deep copy (snapshots clone
-// arrays on the first write after a snapshot).
+// Zeroed, fixed-size storage for one bucket array. Large arrays come
+// prefaulted from mmap (MAP_POPULATE) and are advised for transparent huge
+// pages afterwards, so they start as 4 KiB pages that khugepaged may collapse
+// later (huge pages from the first touch measured slower for the clones that
+// snapshots make; docs/performance.md). Copying makes a deep copy (snapshots
+// clone arrays on the first write after a snapshot).
 #pragma once
 #include <cstddef>
 #include <cstdlib>

@@ -369,15 +369,15 @@ public:
     return catchRuntimeErrors([&] { op(Direct<false>{}); });
   }
   // A hint from a driver that knows its next ops (a script run, a batch):
-  // starts loading the bucket an op on k will read, and its old bucket during
-  // a grow, so that the misses of several ops overlap. It changes no state and
+  // starts loading the bucket an op on k will use, and during a grow the old
+  // bucket growWork will evacuate and its X and Y, so that the misses of
+  // several ops overlap. It changes no state and
   // draws no randomness; the runtime functions never call it.
   void prefetchKey(const Slot& k) const {
     if (h_.buckets == nilBucket) return;
     const uint64_t hash = hasherPeek(k, h_.hash0);
     prefetchBucket(offset(h_.buckets, hash & bucketMask(h_.B)));
     if (h_.oldbuckets != nilBucket) {
-      // growWork will evacuate this old bucket into X and Y.
       const uint64_t oldbucket = hash & oldbucketmask();
       prefetchBucket(offset(h_.oldbuckets, oldbucket));
       prefetchBucket(offset(h_.buckets, oldbucket));
@@ -444,10 +444,9 @@ private:
   };
 
   // ---- memory ----------------------------------------------------------------
-  // Asks for every cache line of a bucket the op is about to write, so that its
-  // misses overlap instead of arriving one after another (the runtime does not
-  // prefetch; this changes only when memory arrives, never what is in it).
-  static void prefetchForWrite(const bmap* b) {
+  // Asks for every cache line of a bucket (the runtime does not prefetch; this
+  // changes only when memory arrives, never what is in it).
+  static void prefetchLines(const bmap* b) {
     const char* p = reinterpret_cast<const char*>(b);
     for (std::size_t off = 0; off < sizeof(bmap); off += 64) prefetchLine(p + off);
     prefetchLine(p + sizeof(bmap) - 1);
@@ -467,7 +466,7 @@ private:
     if (id >= narrays_) return;
     const BucketArray& a = *arrays_[id];
     const uint32_t i = static_cast<uint32_t>(r);
-    if (i < a.nbuckets) prefetchForWrite(&a.array[i]);
+    if (i < a.nbuckets) prefetchLines(&a.array[i]);
   }
   bmap& at(BucketRef r) {
     // Only racing goroutines get here with nil plus an offset (evacuating after

@@ -10,6 +10,7 @@
 //
 //   gomaplab_bench [--n N] [--reps R] [--session-ops M] [--seeks S] [--go PATH]
 //                  [--recording-only 1]   (only the recording measurement, for A/B runs)
+//                  [--session-hint H]     (the session's map is made with hint H)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -110,6 +111,7 @@ int main(int argc, char** argv) {
   long n = 1000000;
   int reps = 5;
   long sessionOps = 1000000;
+  long sessionHint = 0;
   int seeks = 200;
   std::string goPath = GOMAPLAB_GO_BENCH;
   bool recordingOnly = false;
@@ -118,6 +120,7 @@ int main(int argc, char** argv) {
     if (f == "--n") n = std::atol(argv[i + 1]);
     else if (f == "--reps") reps = std::atoi(argv[i + 1]);
     else if (f == "--session-ops") sessionOps = std::atol(argv[i + 1]);
+    else if (f == "--session-hint") sessionHint = std::atol(argv[i + 1]);
     else if (f == "--seeks") seeks = std::atoi(argv[i + 1]);
     else if (f == "--go") goPath = argv[i + 1];
     else if (f == "--recording-only") recordingOnly = std::atoi(argv[i + 1]) != 0;
@@ -210,7 +213,7 @@ int main(int argc, char** argv) {
   constexpr std::size_t kLookahead = 16; // as the session's script loader
   auto bareRun = [&](EventBuffer* buffer) {
     Map<Int64Key> m(0);
-    m.make(0);
+    m.make(sessionHint);
     m.setEventBuffer(buffer);
     auto t = Clock::now();
     for (std::size_t i = 0; i < sessionScript.size(); i++) {
@@ -231,7 +234,7 @@ int main(int argc, char** argv) {
   events.release();
   Session s(SessionConfig{});
   auto t0 = Clock::now();
-  s.append(OpRequest{OpCode::Make, {}, 0});
+  s.append(OpRequest{OpCode::Make, {}, sessionHint});
   for (std::size_t i = 0; i < sessionScript.size(); i++) {
     if (i + kLookahead < sessionScript.size()) s.prefetchKey(sessionScript[i + kLookahead].key);
     s.append(sessionScript[i]);

@@ -175,13 +175,13 @@ int main(int argc, char** argv) {
   // the CPU overlap fewer of them; the lookahead takes the misses out of both.
   EventBuffer events;
   fmt::print("\nrecording every event (insert phase, buffer memory reused):\n");
-  for (std::size_t lookahead : {std::size_t{0}, std::size_t{16}}) {
+  for (std::size_t lookahead : {std::size_t{0}, Session::kPrefetchDistance}) {
     for (long size : {n / 10, n}) {
       std::vector<int64_t> sub(keys.begin(), keys.begin() + size);
       Phases bestOff, bestRec;
       uint64_t count = 0;
       auto run = [&](EventBuffer* b, uint64_t* c) {
-        return lookahead == 0 ? benchEngine<0>(sub, 1, b, c) : benchEngine<16>(sub, 1, b, c);
+        return lookahead == 0 ? benchEngine<0>(sub, 1, b, c) : benchEngine<Session::kPrefetchDistance>(sub, 1, b, c);
       };
       for (int r = 0; r < reps; r++) {
         keepBest(bestOff, run(nullptr, nullptr));
@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
     OpCode c = rng() % 4 == 0 ? OpCode::Del : OpCode::Put;
     sessionScript.push_back(OpRequest{c, KeyValue::ofInt(KeyKind::Int64, k), i});
   }
-  constexpr std::size_t kLookahead = 16; // as the session's script loader
+  constexpr std::size_t kLookahead = Session::kPrefetchDistance; // as the session's script loader
   auto bareRun = [&](EventBuffer* buffer) {
     Map<Int64Key> m(0);
     m.make(sessionHint);

@@ -34,9 +34,7 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
 std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops, const std::string& file,
                                                std::string& err) {
   using K = ScriptOp::Kind;
-  // How many ops ahead the loader starts loading a key's bucket: far enough
-  // for the memory to arrive before the op runs (docs/performance.md).
-  constexpr std::size_t kPrefetchDistance = 16;
+  constexpr std::size_t kPrefetchDistance = Session::kPrefetchDistance;
   SessionConfig cfg;
   std::optional<ScriptSession> out;
   for (std::size_t i = 0; i < ops.size(); i++) {

@@ -10,9 +10,6 @@ constexpr uint64_t kAllEvents = ~uint64_t{0};
 // snapshots (each about one copy of the map once the live map diverges) stay
 // in proportion to the session.
 constexpr std::size_t kMinCheckpointSpacing = 256;
-// A replay knows the ops it will run: it starts loading the bucket of the op
-// this many ahead (Map::prefetchKey), so that their cache misses overlap.
-constexpr std::size_t kReplayPrefetchDistance = 16;
 } // namespace
 
 void Session::prefetchFor(const RecordedOp& r) const {
@@ -64,7 +61,8 @@ bool Session::restoreTo(std::size_t op) {
   map_->setEventBuffer(nullptr);
   const bool replays = liveOp_ < op;
   for (; liveOp_ < op; liveOp_++) {
-    if (liveOp_ + kReplayPrefetchDistance < op) prefetchFor(ops_[liveOp_ + kReplayPrefetchDistance]);
+    // A replay knows the ops it will run, so it prefetches ahead too.
+    if (liveOp_ + kPrefetchDistance < op) prefetchFor(ops_[liveOp_ + kPrefetchDistance]);
     const RecordedOp& r = ops_[liveOp_];
     if (r.kind == Kind::Map) map_->apply(r.req);
     else applyConfigOp(r);

@@ -37,9 +37,11 @@ public:
   void appendPin(const KeyValue& k, uint64_t hash);
   void appendHashMode(HashMode m);
   // A hint that an op on key k will be appended soon: drivers that know their
-  // next ops (loading a script) call it a few ops ahead, so that the map's
-  // cache misses overlap. Changes nothing the session records.
+  // next ops (loading a script) call it kPrefetchDistance ops ahead, so that
+  // the map's cache misses overlap (far enough for the memory to arrive
+  // before the op runs; docs/performance.md). Changes nothing recorded.
   void prefetchKey(const KeyValue& k) const { map_->prefetchKey(k); }
+  static constexpr std::size_t kPrefetchDistance = 16;
   // Drops every op after the current position (before appending from a past point).
   void truncateAfterCursor();
 

@@ -660,6 +660,59 @@ INSTANTIATE_TEST_SUITE_P(AllKeyKinds, BothForms,
                          ::testing::Values(KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64),
                          [](const auto& info) { return std::string(keyKindName(info.param)); });
 
+// Arrays of 256 KiB and more are versioned after a snapshot: the live map
+// copies a chunk of buckets when it first writes it and borrows the rest. Every
+// snapshot of a chain must keep its state while later versions diverge,
+// including across growth, and a restore followed by the same ops must give
+// the same states again.
+TEST(Snapshot, VersionedArraysKeepEverySnapshotIntact) {
+  auto m = made(KeyKind::Int64, 0, 5);
+  for (int i = 0; i < 12000; i++) put(*m, I(i * 7919), i); // B=11: 2^11 + 2^7 buckets, 313 KB
+  std::mt19937_64 rng(99);
+  std::vector<std::pair<OpCode, int64_t>> rounds[6];
+  for (auto& round : rounds)
+    for (int j = 0; j < 3000; j++)
+      round.emplace_back(rng() % 3 == 0 ? OpCode::Del : OpCode::Put, static_cast<int64_t>(rng() % 40000) * 7919);
+  auto play = [&](const std::vector<std::pair<OpCode, int64_t>>& round) {
+    for (auto& [code, k] : round) {
+      if (code == OpCode::Del) del(*m, I(k));
+      else put(*m, I(k), k + 1);
+    }
+  };
+  std::vector<std::any> snaps;
+  std::vector<uint64_t> digests;
+  for (auto& round : rounds) {
+    snaps.push_back(m->snapshot());
+    digests.push_back(stateDigest(*m));
+    play(round);
+    expectInvariants(*m);
+  }
+  digests.push_back(stateDigest(*m));
+  ASSERT_GT(m->header().B, 11) << "the rounds should grow the map while it is versioned";
+  // Restore in a scattered order; each restore, then the round that followed,
+  // reaches the next recorded state.
+  for (int i : {3, 0, 5, 1, 4, 2, 5, 0}) {
+    m->restore(snaps[static_cast<std::size_t>(i)]);
+    ASSERT_EQ(stateDigest(*m), digests[static_cast<std::size_t>(i)]) << "snapshot " << i;
+    play(rounds[i]);
+    ASSERT_EQ(stateDigest(*m), digests[static_cast<std::size_t>(i) + 1]) << "after round " << i;
+    expectInvariants(*m);
+  }
+  // One put after a restore copies a chunk or two, not the array.
+  m->restore(snaps[5]);
+  put(*m, I(1), 1);
+  const auto mem = m->memory();
+  EXPECT_GT(mem.unsharedBytes, 0u);
+  EXPECT_LT(mem.unsharedBytes, mem.arrayBytes / 16);
+  // unshare() leaves nothing borrowed: every array a flat copy of its own.
+  m->unshare();
+  EXPECT_GE(m->memory().unsharedBytes, m->memory().arrayBytes * 9 / 10);
+  const uint64_t unshared = stateDigest(*m);
+  m->restore(snaps[5]);
+  put(*m, I(1), 1);
+  EXPECT_EQ(stateDigest(*m), unshared);
+}
+
 TEST(Snapshot, RestoreBringsBackBucketsHeaderAndRandomState) {
   auto m = made(KeyKind::String, 0, 77);
   for (int i = 0; i < 300; i++) put(*m, S(keyName("s", i)), i);

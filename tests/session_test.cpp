@@ -2,6 +2,10 @@
 // there is exactly the state the engine had when it emitted that event.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+
 #include "trace/session.hpp"
 
 using namespace gomap;
@@ -34,7 +38,68 @@ Reference reference(const std::vector<OpRequest>& ops) {
   EXPECT_EQ(buf.size(), ref.digests.size());
   return ref;
 }
+// The digest after each event in targets (sorted), from a fresh map.
+std::map<int64_t, uint64_t> referenceAt(const std::vector<OpRequest>& ops, const std::vector<int64_t>& targets) {
+  std::map<int64_t, uint64_t> out;
+  auto m = AnyMap::create(KeyKind::Int64, 0);
+  int64_t event = -1;
+  auto next = targets.begin();
+  for (auto& r : ops) {
+    m->setPauseMask(~uint64_t{0});
+    auto run = m->start(r);
+    while (run->step()) {
+      event++;
+      while (next != targets.end() && *next == event) {
+        out[event] = m->digest();
+        ++next;
+      }
+    }
+    m->setPauseMask(0);
+  }
+  return out;
+}
 } // namespace
+
+// A map of 2^11 buckets and more: its arrays are versioned after each
+// snapshot (BucketStorage), the session's snapshots are spaced by what the
+// live map has written, and seeking anywhere must still give the engine's
+// state at that event, across growth, deletes and an iteration.
+TEST(Session, SeekInABigVersionedMapMatchesTheEngine) {
+  std::vector<OpRequest> ops{{OpCode::Make, {}, 0}};
+  for (int i = 0; i < 14000; i++) ops.push_back({OpCode::Put, I(i), i});
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 9000; i++) {
+    const int64_t k = static_cast<int64_t>(rng() % 30000);
+    if (rng() % 3 == 0) ops.push_back({OpCode::Del, I(k), 0});
+    else ops.push_back({OpCode::Put, I(k), i});
+  }
+  ops.push_back({OpCode::Iter, {}, 0});
+  for (int i = 30000; i < 33000; i++) ops.push_back({OpCode::Put, I(i), i});
+
+  Session s(SessionConfig{});
+  for (auto& r : ops) s.append(r);
+  ASSERT_GE(s.map().header().B, 12);
+  ASSERT_GE(s.checkpointCount(), 4u);
+  const int64_t n = static_cast<int64_t>(s.eventCount());
+  std::vector<int64_t> jumps;
+  for (int j = 0; j < 150; j++) jumps.push_back(static_cast<int64_t>(rng() % static_cast<uint64_t>(n)));
+  // Step back from inside a late op across the op before it.
+  const int64_t lateOp = static_cast<int64_t>(s.firstEventOfOp(ops.size() - 40)) + 5;
+  std::vector<int64_t> targets = jumps;
+  for (int64_t i = lateOp; i > lateOp - 60; i--) targets.push_back(i);
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  const auto ref = referenceAt(ops, targets);
+  ASSERT_EQ(ref.size(), targets.size());
+  for (int64_t i : jumps) {
+    s.seek(i);
+    ASSERT_EQ(s.map().digest(), ref.at(i)) << "event " << i;
+  }
+  for (int64_t i = lateOp; i > lateOp - 60; i--) {
+    s.seek(i);
+    ASSERT_EQ(s.map().digest(), ref.at(i)) << "event " << i;
+  }
+}
 
 TEST(Session, SeekReachesEveryEventForwardsAndBackwards) {
   std::vector<OpRequest> ops{{OpCode::Make, {}, 0}};

@@ -103,8 +103,8 @@ public:
     auto& mm = const_cast<M&>(m_);
     return mm.peekHash(mm.slotOf(k));
   }
-  void prefetchKey(const KeyValue& k) const override {
-    if constexpr (KT::kind != KeyKind::String) m_.prefetchKey(const_cast<M&>(m_).slotOf(k));
+  void prefetchKey(const KeyValue& k, PrefetchStage stage) const override {
+    if constexpr (KT::kind != KeyKind::String) m_.prefetchKey(const_cast<M&>(m_).slotOf(k), stage);
   }
 
   void setEventBuffer(EventBuffer* b) override { m_.setEventBuffer(b); }
@@ -168,7 +168,7 @@ public:
   }
   Memory memory() const override {
     auto u = m_.memoryUse();
-    return Memory{u.arrayBytes, u.heapOverflowBytes, u.heapOverflowBuckets};
+    return Memory{u.arrayBytes, u.heapOverflowBytes, u.heapOverflowBuckets, u.unsharedBytes};
   }
 
   std::any snapshot() const override { return m_.snapshot(); }

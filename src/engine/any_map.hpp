@@ -68,7 +68,7 @@ public:
   virtual uint64_t peekHash(const KeyValue& k) const = 0;
   // A hint that an op on k comes soon (see Map::prefetchKey); changes nothing.
   // String keys are skipped: their slot would intern the string early.
-  virtual void prefetchKey(const KeyValue& k) const = 0;
+  virtual void prefetchKey(const KeyValue& k, PrefetchStage stage = PrefetchStage::Early) const = 0;
 
   // Recording and stepping.
   virtual void setEventBuffer(EventBuffer* b) = 0;
@@ -89,6 +89,7 @@ public:
   virtual uint32_t arrayAllocated(bool old) const = 0; // buckets in the allocation (main + pool)
   struct Memory {
     uint64_t arrayBytes = 0, heapOverflowBytes = 0, heapOverflowBuckets = 0;
+    uint64_t unsharedBytes = 0; // simulator memory a snapshot taken now would add (Map::MemoryUse)
   };
   virtual Memory memory() const = 0;
 

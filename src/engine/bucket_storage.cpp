@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -12,42 +13,41 @@ namespace gomap {
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
-// Large arrays come and go in whole sizes (a grow allocates the next power of
-// two; a snapshot's first write clones an array of the same size). Fresh
-// memory costs a page fault per page, which on virtual machines can cost more
-// than the copy itself, so a few freed large blocks are kept for reuse.
+// Blocks come and go in whole sizes (a grow allocates the next power of two,
+// a snapshot's version the same chunk table and arena blocks as the last).
+// Fresh memory costs a page fault per page, which on virtual machines can
+// cost more than the copy itself, so freed blocks are kept for reuse, in one
+// list per size.
 struct BlockCache {
-  struct Block {
-    void* p;
-    std::size_t bytes;
-  };
   // Blocks are mmap'ed regions (see mapPopulated).
   std::mutex mu;
-  std::vector<Block> blocks;
+  std::map<std::size_t, std::vector<void*>> bySize;
   std::size_t cachedBytes = 0;
+  std::size_t cachedBlocks = 0;
   static constexpr std::size_t kMaxCachedBytes = std::size_t{512} << 20;
+  static constexpr std::size_t kMaxCachedBlocks = 4096; // each is a mapping
 
   void* take(std::size_t bytes) {
     std::lock_guard<std::mutex> lock(mu);
-    for (std::size_t i = 0; i < blocks.size(); i++) {
-      if (blocks[i].bytes == bytes) {
-        void* p = blocks[i].p;
-        cachedBytes -= bytes;
-        blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(i));
-        return p;
-      }
-    }
-    return nullptr;
+    auto it = bySize.find(bytes);
+    if (it == bySize.end() || it->second.empty()) return nullptr;
+    void* p = it->second.back();
+    it->second.pop_back();
+    cachedBytes -= bytes;
+    cachedBlocks--;
+    return p;
   }
   bool give(void* p, std::size_t bytes) {
     std::lock_guard<std::mutex> lock(mu);
-    if (cachedBytes + bytes > kMaxCachedBytes) return false;
-    blocks.push_back({p, bytes});
+    if (cachedBytes + bytes > kMaxCachedBytes || cachedBlocks == kMaxCachedBlocks) return false;
+    bySize[bytes].push_back(p);
     cachedBytes += bytes;
+    cachedBlocks++;
     return true;
   }
   ~BlockCache() {
-    for (auto& b : blocks) unmapPopulated(b.p, b.bytes);
+    for (auto& [bytes, blocks] : bySize)
+      for (void* p : blocks) unmapPopulated(p, bytes);
   }
 };
 BlockCache& cache() {
@@ -55,7 +55,18 @@ BlockCache& cache() {
   return c;
 }
 
-std::size_t roundedLarge(std::size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+// Below this, blocks come from malloc. From here on they are mapped here and
+// cached, never left to glibc, whose handling of large chunks depends on what
+// the process freed before (its mmap threshold moves, its heap grows and is
+// trimmed): the same build ran 100k inserts at 44 or at 117 ns each,
+// depending on which way glibc went, most of the difference page faults.
+constexpr std::size_t kMappedFrom = std::size_t{64} << 10;
+constexpr std::size_t kPage = 4096;
+
+std::size_t rounded(std::size_t bytes) {
+  const std::size_t unit = bytes >= kHugePage ? kHugePage : kPage;
+  return (bytes + unit - 1) & ~(unit - 1);
+}
 } // namespace
 
 void* mapPopulated(std::size_t bytes) {
@@ -106,29 +117,28 @@ void unmapPopulated(void* p, std::size_t bytes) noexcept {
 
 void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages) {
   if (bytes == 0) return nullptr;
-  if (bytes < kHugePage) {
+  if (bytes < kMappedFrom) {
     void* p = zeroed ? std::calloc(1, bytes) : std::malloc(bytes);
     if (!p) throw std::bad_alloc();
     return p;
   }
-  std::size_t rounded = roundedLarge(bytes);
-  if (void* p = cache().take(rounded)) {
+  const std::size_t size = rounded(bytes);
+  if (void* p = cache().take(size)) {
     if (zeroed) std::memset(p, 0, bytes);
     return p;
   }
   // Fresh anonymous pages are already zero.
-  return hugePages ? mapHugePages(rounded) : mapPopulated(rounded);
-
+  return hugePages && size >= kHugePage ? mapHugePages(size) : mapPopulated(size);
 }
 
 void freeBlock(void* p, std::size_t bytes) noexcept {
   if (!p) return;
-  if (bytes >= kHugePage) {
+  if (bytes >= kMappedFrom) {
     try {
-      if (cache().give(p, roundedLarge(bytes))) return;
+      if (cache().give(p, rounded(bytes))) return;
     } catch (...) {
     }
-    unmapPopulated(p, roundedLarge(bytes));
+    unmapPopulated(p, rounded(bytes));
     return;
   }
   std::free(p);

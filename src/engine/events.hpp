@@ -268,13 +268,13 @@ public:
   // the record is written as the struct it is (streaming stores measured no
   // faster here, and would push the newest events out of the cache the
   // viewers read them from).
-  void push(const Event& e) {
+  [[gnu::always_inline]] void push(const Event& e) {
     if (cur_ == end_) [[unlikely]] newChunk();
     store(cur_++, e);
   }
   // One 16-byte store of a record built in registers (field by field it took
   // four stores, and the byte-sized ones made the compiler reload everything).
-  static void store(Event* at, const Event& e) {
+  [[gnu::always_inline]] static void store(Event* at, const Event& e) {
     const uint64_t w0 = uint64_t{static_cast<uint8_t>(e.kind)} | uint64_t{static_cast<uint8_t>(e.site)} << 8 |
                         uint64_t{e.a} << 16 | uint64_t{e.b} << 32;
 #if defined(__SSE2__)

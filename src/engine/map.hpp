@@ -31,6 +31,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/bucket_storage.hpp"
@@ -56,6 +57,12 @@ enum class HashMode : uint8_t {
   Go,       // memhash/strhash/f64hash fallback, keyed by hashkey[0] and hash0
   Identity, // hash = the key's bits (strings: their first 8 bytes, little-endian)
 };
+
+// A prefetch hint's stage (Map::prefetchKey). A flat array needs only Early;
+// a versioned one (after a snapshot) keeps its buckets behind a chunk table,
+// so Early loads the table entry and Late, a few ops later, reads it and loads
+// the bucket.
+enum class PrefetchStage : uint8_t { Early, Late };
 
 // A runtime panic (recoverable in Go) or fatal error / throw (not recoverable).
 struct GoPanic {
@@ -127,7 +134,7 @@ public:
     uint8_t b = 0;          // log2 of the number of main buckets
     uint32_t nbuckets = 0;  // buckets in the array: main + preallocated overflow pool
     BucketStorage<bmap> array;
-    std::deque<bmap> heap;  // overflow buckets from newobject while this array was h.buckets
+    OverflowHeap<bmap> heap; // overflow buckets from newobject while this array was h.buckets
   };
 
   // A map iterator (hiter, L165-181).
@@ -215,11 +222,35 @@ public:
   // copy-on-write; when several ops interleave (simulated goroutines), a write
   // that copied arrays under a reader in flight would leave the reader on the
   // snapshot's copy. Call with no op in flight, after snapshot() or restore().
+  // A version that borrows chunks (BucketStorage) counts as shared here: its
+  // copy of a chunk would likewise leave a reader in flight on the old bucket;
+  // so, until the next snapshot, new arrays are flat again.
   void unshare() {
-    if (shared_ && inflight_ == 0) prepareWrite();
+    if (inflight_ != 0) return;
+    lazyNewArrays_ = false;
+    for (auto& a : allocs_)
+      if (a && (a.use_count() > 1 || !a->array.flatData())) a = std::make_shared<BucketArray>(*a);
+    shared_ = false;
+    syncArrays();
   }
 
-  const bmap& at(BucketRef r) const { return const_cast<Map*>(this)->at(r); }
+  // Reading never copies a chunk of a versioned array (views read the map
+  // while an op is paused inside it).
+  const bmap& at(BucketRef r) const {
+    // Only racing goroutines get here with nil plus an offset (evacuating after
+    // another one set oldbuckets to nil) or an index past the allocation (a
+    // stale newbit): Go faults or reads unrelated memory; the simulator stops.
+    const uint64_t id = (r >> 32) - 1;
+    if (id >= narrays_) [[unlikely]]
+      throw GoPanic{Message::InvalidMemory};
+    const BucketArray& a = *arrays_[id]; // a freed id holds noArray(): every index is out of bounds
+    const uint32_t i = static_cast<uint32_t>(r);
+    if (i < a.nbuckets) [[likely]]
+      return a.array[i];
+    if (i - a.nbuckets >= a.heap.size()) [[unlikely]]
+      throw GoPanic{Message::InvalidMemory};
+    return a.heap[i - a.nbuckets];
+  }
   const BucketArray* allocation(BucketRef r) const { return r ? allocs_[(r >> 32) - 1].get() : nullptr; }
   static uint32_t indexOf(BucketRef r) { return static_cast<uint32_t>(r); }
   static bool sameAllocation(BucketRef a, BucketRef b) { return (a >> 32) == (b >> 32); }
@@ -230,6 +261,9 @@ public:
     uint64_t arrayBytes = 0;
     uint64_t heapOverflowBytes = 0;
     uint64_t heapOverflowBuckets = 0;
+    // Of the simulator's own memory (not the runtime's): bytes the live map
+    // holds that no snapshot shares, i.e. what a snapshot taken now would add.
+    uint64_t unsharedBytes = 0;
   };
   MemoryUse memoryUse() const {
     MemoryUse m;
@@ -240,6 +274,8 @@ public:
       m.heapOverflowBuckets += a->heap.size();
       m.heapOverflowBytes += a->heap.size() * roundupsize(bucketsize);
     }
+    for (auto& a : allocs_)
+      if (a && a.use_count() == 1) m.unsharedBytes += a->array.privateBytes() + a->heap.privateBytes();
     return m;
   }
 
@@ -272,6 +308,7 @@ public:
     assert(inflight_ == 0);
     Snapshot s{h_, isNil_, {}, rng_.state(), mode_, pins_};
     shared_ = true;
+    lazyNewArrays_ = true;
     s.allocs.reserve(allocs_.size());
     for (auto& a : allocs_) s.allocs.push_back(a);
     return s;
@@ -282,6 +319,7 @@ public:
     isNil_ = s.isNil;
     allocs_ = s.allocs;
     shared_ = true;
+    lazyNewArrays_ = true;
     rng_.reseed(s.rng);
     mode_ = s.mode;
     pins_ = s.pins;
@@ -315,7 +353,7 @@ public:
   // Ends an iteration early (the Go loop breaking out): nothing in the runtime
   // happens, but the simulator stops counting it as in flight.
   void iterDone(Iter& it) {
-    if (it.started) endOp();
+    if (it.started) endOp(true); // mapiterinit began it as a writer (it sets the iterator flags)
     it.started = false;
   }
 
@@ -373,15 +411,15 @@ public:
   // bucket growWork will evacuate and its X and Y, so that the misses of
   // several ops overlap. It changes no state and
   // draws no randomness; the runtime functions never call it.
-  void prefetchKey(const Slot& k) const {
+  void prefetchKey(const Slot& k, PrefetchStage stage = PrefetchStage::Early) const {
     if (h_.buckets == nilBucket) return;
     const uint64_t hash = hasherPeek(k, h_.hash0);
-    prefetchBucket(offset(h_.buckets, hash & bucketMask(h_.B)));
+    prefetchBucket(offset(h_.buckets, hash & bucketMask(h_.B)), stage);
     if (h_.oldbuckets != nilBucket) {
       const uint64_t oldbucket = hash & oldbucketmask();
-      prefetchBucket(offset(h_.oldbuckets, oldbucket));
-      prefetchBucket(offset(h_.buckets, oldbucket));
-      if (!sameSizeGrowing()) prefetchBucket(offset(h_.buckets, oldbucket + noldbuckets()));
+      prefetchBucket(offset(h_.oldbuckets, oldbucket), stage);
+      prefetchBucket(offset(h_.buckets, oldbucket), stage);
+      if (!sameSizeGrowing()) prefetchBucket(offset(h_.buckets, oldbucket + noldbuckets()), stage);
     }
   }
   OpResult put(Slot k, int64_t v) {
@@ -429,16 +467,21 @@ private:
 
   [[gnu::always_inline]] void beginOp(bool writes) {
     ++inflight_;
-    if (writes && shared_) [[unlikely]] prepareWrite();
+    if (writes) {
+      ++writers_;
+      if (shared_) [[unlikely]] prepareWrite();
+    }
   }
-  [[gnu::always_inline]] void endOp() {
+  [[gnu::always_inline]] void endOp(bool writes) {
+    if (writes) --writers_;
     if (--inflight_ == 0 && !graveyard_.empty()) [[unlikely]] collectGarbage();
   }
   // Ends the op on every exit path, including fatal errors thrown through it.
   struct OpScope {
     Map* m;
-    [[gnu::always_inline]] OpScope(Map* mm, bool writes) : m(mm) { m->beginOp(writes); }
-    [[gnu::always_inline]] ~OpScope() { m->endOp(); }
+    bool writes;
+    [[gnu::always_inline]] OpScope(Map* mm, bool w) : m(mm), writes(w) { m->beginOp(writes); }
+    [[gnu::always_inline]] ~OpScope() { m->endOp(writes); }
     OpScope(const OpScope&) = delete;
     OpScope& operator=(const OpScope&) = delete;
   };
@@ -446,42 +489,68 @@ private:
   // ---- memory ----------------------------------------------------------------
   // Asks for every cache line of a bucket (the runtime does not prefetch; this
   // changes only when memory arrives, never what is in it).
-  static void prefetchLines(const bmap* b) {
-    const char* p = reinterpret_cast<const char*>(b);
-    for (std::size_t off = 0; off < sizeof(bmap); off += 64) prefetchLine(p + off);
-    prefetchLine(p + sizeof(bmap) - 1);
+  static void prefetchLines(const void* begin, std::size_t bytes) {
+    const char* p = static_cast<const char*>(begin);
+    for (std::size_t off = 0; off < bytes; off += 64) prefetchForRead(p + off);
+    prefetchForRead(p + bytes - 1);
   }
-  // GCC 12 deletes a __builtin_prefetch whose address comes from a guarded
-  // load when nothing else uses it (as in prefetchBucket), so on x86 the
-  // instruction is spelled out.
-  static void prefetchLine(const char* p) {
-#if defined(__x86_64__)
-    asm volatile("prefetcht0 %0" : : "m"(*p));
-#else
-    __builtin_prefetch(p, 1);
-#endif
-  }
-  void prefetchBucket(BucketRef r) const {
+  static void prefetchLines(const bmap* b) { prefetchLines(b, sizeof(bmap)); }
+  void prefetchBucket(BucketRef r, PrefetchStage stage) const {
     const uint64_t id = (r >> 32) - 1;
     if (id >= narrays_) return;
     const BucketArray& a = *arrays_[id];
     const uint32_t i = static_cast<uint32_t>(r);
-    if (i < a.nbuckets) prefetchLines(&a.array[i]);
+    if (i >= a.nbuckets) return;
+    if (const bmap* flat = a.array.flatData()) {
+      if (stage == PrefetchStage::Early) prefetchLines(flat + i);
+    } else if (stage == PrefetchStage::Early) {
+      // Reading the table entry now would stall on it (a seek's replay
+      // spent a third of its time so): only start loading it.
+      prefetchForRead(a.array.chunkEntry(i));
+    } else {
+      // The whole chunk: a writing op copies all of it (BucketStorage::copyChunk).
+      prefetchLines(a.array.chunkOf(i), BucketStorage<bmap>::kChunkBytes);
+    }
   }
-  bmap& at(BucketRef r) {
-    // Only racing goroutines get here with nil plus an offset (evacuating after
-    // another one set oldbuckets to nil) or an index past the allocation (a
-    // stale newbit): Go faults or reads unrelated memory; the simulator stops.
+  // The runtime functions' way to a bucket. Inline for the common case, a
+  // bucket of a flat array (every map nobody snapshots); the rest, and the
+  // errors, out of line.
+  [[gnu::always_inline]] bmap& at(BucketRef r) {
+    const uint64_t id = (r >> 32) - 1;
+    if (id < narrays_) [[likely]] {
+      BucketArray& a = *arrays_[id];
+      const uint32_t i = static_cast<uint32_t>(r);
+      if (i < a.nbuckets) [[likely]] {
+        if (bmap* flat = a.array.flatData()) [[likely]]
+          return flat[i];
+      }
+    }
+    return atSlow(r);
+  }
+  [[gnu::noinline]] bmap& atSlow(BucketRef r) {
+    if (writers_ == 0) return const_cast<bmap&>(std::as_const(*this).at(r));
     const uint64_t id = (r >> 32) - 1;
     if (id >= narrays_) [[unlikely]]
       throw GoPanic{Message::InvalidMemory};
-    BucketArray& a = *arrays_[id]; // a freed id holds noArray(): every index is out of bounds
+    BucketArray& a = *arrays_[id];
     const uint32_t i = static_cast<uint32_t>(r);
-    if (i < a.nbuckets) [[likely]]
-      return a.array[i];
+    if (i < a.nbuckets) return a.array.writable(i);
     if (i - a.nbuckets >= a.heap.size()) [[unlikely]]
       throw GoPanic{Message::InvalidMemory};
-    return a.heap[i - a.nbuckets];
+    return a.heap.writable(i - a.nbuckets);
+  }
+  // Bucket i < a.nbuckets of the array a.
+  [[gnu::always_inline]] bmap& arrayBucket(BucketArray& a, uint32_t i) {
+    if (bmap* flat = a.array.flatData()) [[likely]]
+      return flat[i];
+    return versionedAt(a, i);
+  }
+  // A bucket of a versioned array (after a snapshot): while a writing op is
+  // in flight every bucket it reaches is copied first, so the pointers it
+  // holds stay on memory that only the live map owns. Read-only ops borrow.
+  [[gnu::noinline]] bmap& versionedAt(BucketArray& a, uint32_t i) {
+    if (writers_ > 0) return a.array.writable(i);
+    return const_cast<bmap&>(std::as_const(a.array)[i]);
   }
   BucketArray& arrayOf(BucketRef r) { return *allocs_[(r >> 32) - 1]; }
   static BucketRef refOf(uint32_t allocIndex, uint32_t i) { return (uint64_t{allocIndex} + 1) << 32 | i; }
@@ -491,7 +560,8 @@ private:
     auto a = std::make_shared<BucketArray>();
     a->b = b;
     a->nbuckets = nbuckets;
-    a->array = BucketStorage<bmap>(nbuckets); // zeroed: every tophash emptyRest, every overflow nil
+    // Zeroed: every tophash emptyRest, every overflow nil.
+    a->array = lazyNewArrays_ ? BucketStorage<bmap>::lazilyZeroed(nbuckets) : BucketStorage<bmap>(nbuckets);
     uint32_t id;
     if (!freeIds_.empty()) {
       id = freeIds_.back();
@@ -534,10 +604,19 @@ private:
     narrays_ = arrays_.size();
   }
   // Copy-on-write: a snapshot shares allocations with the live map; the first
-  // operation after it takes private copies of the arrays it may write.
+  // writing operation after it gives the live map a new version of each
+  // shared array, which copies a chunk of buckets when it is first written
+  // (BucketStorage, OverflowHeap).
   [[gnu::noinline]] void prepareWrite() {
-    for (auto& a : allocs_)
-      if (a && a.use_count() > 1) a = std::make_shared<BucketArray>(*a);
+    for (auto& a : allocs_) {
+      if (!a || a.use_count() == 1) continue;
+      auto v = std::make_shared<BucketArray>();
+      v->b = a->b;
+      v->nbuckets = a->nbuckets;
+      v->array = BucketStorage<bmap>(a->array, a);
+      v->heap = OverflowHeap<bmap>(a->heap, a);
+      a = std::move(v);
+    }
     shared_ = false;
     syncArrays();
   }
@@ -634,11 +713,15 @@ private:
     return false;
   }
   // t.hasher(key, seed): draws fastrand for NaN keys, as f64hash does.
-  uint64_t hasher(const Slot& k, uint64_t seed) {
+  [[gnu::always_inline]] uint64_t hasher(const Slot& k, uint64_t seed) {
     if (!customHash_) [[likely]] {
       if constexpr (KT::kind == KeyKind::Int64) return memhash64Fallback(static_cast<uint64_t>(k), seed, hashkey0_);
       if constexpr (KT::kind == KeyKind::Int32) return memhash32Fallback(static_cast<uint32_t>(k), seed, hashkey0_);
     }
+    return hasherSlow(k, seed);
+  }
+  // The rest of hasher: teaching modes, pinned hashes, strings and floats.
+  [[gnu::noinline]] uint64_t hasherSlow(const Slot& k, uint64_t seed) {
     if (!pins_.empty() && !isNaN(k)) {
       auto it = pins_.find(pinKey(k));
       if (it != pins_.end()) return it->second;
@@ -700,7 +783,12 @@ private:
   std::vector<uint32_t> freeIds_;
   std::vector<uint32_t> graveyard_;
   int inflight_ = 0;
+  int writers_ = 0; // writing ops in flight (they copy the chunks they reach)
   mutable bool shared_ = false; // allocations may be shared with a snapshot
+  // New arrays start lazily zeroed (BucketStorage::lazilyZeroed): set once the
+  // map has been snapshotted or restored (a recorded session), cleared by
+  // unshare() (interleaved goroutines need flat arrays).
+  mutable bool lazyNewArrays_ = false;
 
   EventBuffer* events_ = nullptr;
   bool observed_ = false; // events recorded or pauses requested: emit is live

@@ -6,15 +6,31 @@ namespace gomap {
 
 namespace {
 constexpr uint64_t kAllEvents = ~uint64_t{0};
-// Ops between snapshots: at least this many, more for big maps so that the
-// snapshots (each about one copy of the map once the live map diverges) stay
-// in proportion to the session.
+// Ops between snapshots. A snapshot pins a table of chunk pointers (8 bytes
+// per 4 buckets of each array) and the buckets written since the one before;
+// a seek restores one (copying that table twice) and replays the ops after
+// it, which copy the chunks they write (BucketStorage). So: at least
+// kMinCheckpointSpacing ops and one op per 8 KiB of array (the table stays
+// under about 128 bytes per op), then a snapshot once the live map has
+// written kCheckpointBytes of its own or kMaxCheckpointSpacing ops have run,
+// which bounds both a seek's replay and what each snapshot keeps.
 constexpr std::size_t kMinCheckpointSpacing = 256;
+constexpr std::size_t kMaxCheckpointSpacing = 4096;
+constexpr uint64_t kCheckpointBytes = uint64_t{4} << 20;
 } // namespace
 
-void Session::prefetchFor(const RecordedOp& r) const {
+void Session::prefetchFor(const RecordedOp& r, PrefetchStage stage) const {
   if (r.kind == Kind::Map && (r.req.code == OpCode::Put || r.req.code == OpCode::Get || r.req.code == OpCode::Del))
-    map_->prefetchKey(r.req.key);
+    map_->prefetchKey(r.req.key, stage);
+}
+
+void Session::prefetchKey(const KeyValue& k) {
+  if (k.kind == KeyKind::String) return; // AnyMap skips them
+  map_->prefetchKey(k, PrefetchStage::Early);
+  std::optional<KeyValue>& oldest = hinted_[hintedNext_];
+  if (oldest) map_->prefetchKey(*oldest, PrefetchStage::Late);
+  oldest = k;
+  hintedNext_ = (hintedNext_ + 1) % hinted_.size();
 }
 
 Session::Session(SessionConfig cfg) : cfg_(cfg) {
@@ -24,7 +40,14 @@ Session::Session(SessionConfig cfg) : cfg_(cfg) {
   checkpoints_.push_back({0, map_->snapshot()});
 }
 
-Session::~Session() { abandonInProgress(); }
+Session::~Session() {
+  abandonInProgress();
+  // Newest first: each array version keeps the one it borrows from alive, so
+  // dropping the oldest first would free the whole chain in one deep recursion.
+  map_.reset();
+  recent_.reset();
+  while (!checkpoints_.empty()) checkpoints_.pop_back();
+}
 
 void Session::abandonInProgress() {
   inProgress_.reset(); // destroying the coroutine unwinds the op
@@ -62,7 +85,8 @@ bool Session::restoreTo(std::size_t op) {
   const bool replays = liveOp_ < op;
   for (; liveOp_ < op; liveOp_++) {
     // A replay knows the ops it will run, so it prefetches ahead too.
-    if (liveOp_ + kPrefetchDistance < op) prefetchFor(ops_[liveOp_ + kPrefetchDistance]);
+    if (liveOp_ + kPrefetchDistance < op) prefetchFor(ops_[liveOp_ + kPrefetchDistance], PrefetchStage::Early);
+    if (liveOp_ + kLatePrefetchDistance < op) prefetchFor(ops_[liveOp_ + kLatePrefetchDistance], PrefetchStage::Late);
     const RecordedOp& r = ops_[liveOp_];
     if (r.kind == Kind::Map) map_->apply(r.req);
     else applyConfigOp(r);
@@ -72,9 +96,9 @@ bool Session::restoreTo(std::size_t op) {
 
 void Session::maybeCheckpoint() {
   opsSinceCheckpoint_++;
-  auto mem = map_->memory();
-  std::size_t spacing = std::max<std::size_t>(kMinCheckpointSpacing, (mem.arrayBytes + mem.heapOverflowBytes) / 1024);
-  if (opsSinceCheckpoint_ >= spacing && liveOp_ == ops_.size() && !inProgress_) {
+  if (liveOp_ != ops_.size() || inProgress_) return;
+  if (opsSinceCheckpoint_ < kMinCheckpointSpacing) return;
+  if (opsSinceCheckpoint_ >= kMaxCheckpointSpacing || map_->memory().unsharedBytes >= kCheckpointBytes) {
     checkpoints_.push_back({liveOp_, map_->snapshot()});
     opsSinceCheckpoint_ = 0;
   }

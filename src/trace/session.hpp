@@ -8,6 +8,7 @@
 // replay reproduces the recorded events exactly.
 #pragma once
 #include <any>
+#include <array>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -40,8 +41,11 @@ public:
   // next ops (loading a script) call it kPrefetchDistance ops ahead, so that
   // the map's cache misses overlap (far enough for the memory to arrive
   // before the op runs; docs/performance.md). Changes nothing recorded.
-  void prefetchKey(const KeyValue& k) const { map_->prefetchKey(k); }
+  // Once snapshots have versioned the arrays, the hint takes two stages:
+  // Early now, Late kLatePrefetchDistance hints later.
+  void prefetchKey(const KeyValue& k);
   static constexpr std::size_t kPrefetchDistance = 16;
+  static constexpr std::size_t kLatePrefetchDistance = 8;
   // Drops every op after the current position (before appending from a past point).
   void truncateAfterCursor();
 
@@ -87,7 +91,7 @@ private:
   // snapshot older than op and replayed ops to get there.
   bool restoreTo(std::size_t op);
   void maybeCheckpoint();
-  void prefetchFor(const RecordedOp& r) const;
+  void prefetchFor(const RecordedOp& r, PrefetchStage stage) const;
 
   SessionConfig cfg_;
   std::unique_ptr<AnyMap> map_;
@@ -103,6 +107,9 @@ private:
   std::size_t liveOp_ = 0; // the map's state is before ops_[liveOp_] (plus inProgress)
   std::unique_ptr<OpRun> inProgress_;
   std::optional<std::size_t> inProgressOp_;
+  // The keys of the last kLatePrefetchDistance hints, for their Late stage.
+  std::array<std::optional<KeyValue>, kLatePrefetchDistance> hinted_;
+  std::size_t hintedNext_ = 0;
   int64_t position_ = -1;
 };
 

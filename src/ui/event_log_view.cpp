@@ -68,6 +68,10 @@ bool EventLogView::filtering() const {
 
 uint64_t EventLogView::rows(const AppState& app) const { return filtering() ? filtered_.size() : app.eventCount(); }
 
+bool EventLogView::catchingUp(const AppState& app) const {
+  return app.hasSession() && filtering() && app.position() >= 0 && static_cast<uint64_t>(app.position()) >= scanned_;
+}
+
 void EventLogView::refilter(UiContext& ui) {
   const AppState& app = ui.app;
   std::string key = text_;
@@ -141,17 +145,20 @@ void EventLogView::draw(UiContext& ui) {
     ImGui::TableSetupColumn(tr(S::Function), ImGuiTableColumnFlags_WidthFixed, fs * 7.5f);
     ImGui::TableSetupColumn(tr(S::WhatHappened), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
-    // Scroll to the cursor's row when the cursor moves.
+    // Scroll to the cursor's row when the cursor moves; with a filter, once
+    // the scan (a slice per frame) has reached it.
     const float rowH = ImGui::GetTextLineHeightWithSpacing() + 2;
-    if (follow && pos != lastPos_ && pos >= 0) {
+    const bool rowKnown = !f || (pos >= 0 && static_cast<uint64_t>(pos) < scanned_);
+    if (follow && pos != lastPos_ && pos >= 0 && rowKnown) {
       uint64_t r;
       if (f) r = static_cast<uint64_t>(std::lower_bound(filtered_.begin(), filtered_.end(), static_cast<uint64_t>(pos)) - filtered_.begin());
       else r = static_cast<uint64_t>(pos);
       const float y = static_cast<float>(r) * rowH;
       const float sy = ImGui::GetScrollY(), wh = ImGui::GetWindowHeight() - rowH * 2;
       if (y < sy || y > sy + wh) ImGui::SetScrollY(std::max(0.0f, y - wh * 0.5f));
+      lastPos_ = pos;
     }
-    lastPos_ = pos;
+    if (!follow) lastPos_ = pos;
     ImGuiListClipper clip;
     clip.Begin(static_cast<int>(std::min<uint64_t>(nrows, 0x7fffffff)), rowH);
     while (clip.Step()) {

@@ -21,6 +21,9 @@ public:
   bool follow = true;
   // Rows the filter has kept so far (all events when nothing is filtered).
   uint64_t rows(const AppState& app) const;
+  // The filter is still scanning (a slice per frame) up to the cursor, so the
+  // log cannot show the cursor's row yet (a screenshot waits for it).
+  bool catchingUp(const AppState& app) const;
 
 private:
   bool filtering() const;

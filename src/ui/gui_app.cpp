@@ -173,8 +173,12 @@ int runScreenshot(const ScreenshotOptions& opts) {
     std::fprintf(stderr, "gomaplab screenshot: %s; the picture is in English\n", rt.fonts().note.c_str());
   rt.workspace().forceLayout = true;
   app.seek(opts.event < 0 ? n - 1 : opts.event);
-  // A few frames: tables and windows settle their sizes over the first ones.
+  // A few frames: tables and windows settle their sizes over the first ones;
+  // then more while the event log's filter scans up to the cursor (a slice of
+  // a few milliseconds per frame; bounded, for sessions of many millions).
   for (int i = 0; i < 3; i++) rt.frame(0);
+  for (int i = 0; i < 2000 && rt.workspace().events.catchingUp(app); i++) rt.frame(0);
+  rt.frame(0);
   std::string err;
   if (!rt.writePng(opts.outPath, err)) {
     std::fprintf(stderr, "gomaplab screenshot: %s\n", err.c_str());

@@ -298,6 +298,12 @@ public:
 
   std::size_t size() const { return n_; }
   const T& operator[](std::size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  // Bucket i when this version owns its chunk (always, for a map nobody
+  // snapshotted), else nullptr.
+  T* ownBucket(std::size_t i) {
+    if (i >= n_ || !owned_[i / kChunk]) return nullptr;
+    return &chunks_[i / kChunk][i % kChunk];
+  }
   T& writable(std::size_t i) {
     const std::size_t c = i / kChunk;
     if (!owned_[c]) [[unlikely]] {

@@ -515,7 +515,7 @@ private:
   // The runtime functions' way to a bucket. Inline for the common case, a
   // bucket of a flat array (every map nobody snapshots); the rest, and the
   // errors, out of line.
-  [[gnu::always_inline]] bmap& at(BucketRef r) {
+  bmap& at(BucketRef r) {
     const uint64_t id = (r >> 32) - 1;
     if (id < narrays_) [[likely]] {
       BucketArray& a = *arrays_[id];
@@ -523,6 +523,8 @@ private:
       if (i < a.nbuckets) [[likely]] {
         if (bmap* flat = a.array.flatData()) [[likely]]
           return flat[i];
+      } else if (bmap* own = a.heap.ownBucket(i - a.nbuckets)) {
+        return *own;
       }
     }
     return atSlow(r);

@@ -10,10 +10,11 @@ constexpr uint64_t kAllEvents = ~uint64_t{0};
 // per 4 buckets of each array) and the buckets written since the one before;
 // a seek restores one (copying that table twice) and replays the ops after
 // it, which copy the chunks they write (BucketStorage). So: at least
-// kMinCheckpointSpacing ops and one op per 8 KiB of array (the table stays
-// under about 128 bytes per op), then a snapshot once the live map has
-// written kCheckpointBytes of its own or kMaxCheckpointSpacing ops have run,
-// which bounds both a seek's replay and what each snapshot keeps.
+// kMinCheckpointSpacing ops, then a snapshot once the live map holds
+// kCheckpointBytes of its own (copied chunks, new arrays) or
+// kMaxCheckpointSpacing ops have run, which bounds both a seek's replay and
+// what each snapshot keeps. The tables are not counted: at 2^21 buckets they
+// are 4.7 MB a snapshot (docs/performance.md).
 constexpr std::size_t kMinCheckpointSpacing = 256;
 constexpr std::size_t kMaxCheckpointSpacing = 4096;
 constexpr uint64_t kCheckpointBytes = uint64_t{4} << 20;

@@ -173,6 +173,9 @@ public:
 
   std::any snapshot() const override { return m_.snapshot(); }
   void restore(const std::any& s) override { m_.restore(std::any_cast<const typename M::Snapshot&>(s)); }
+  void reserveVersionMemory(std::size_t versions, std::size_t arenaBytes) const override {
+    m_.reserveVersionMemory(versions, arenaBytes);
+  }
   void unshare() override { m_.unshare(); }
 
   std::vector<std::string> checkInvariants() const override;

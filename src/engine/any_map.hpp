@@ -96,6 +96,9 @@ public:
   // Snapshots (between operations only).
   virtual std::any snapshot() const = 0;
   virtual void restore(const std::any& s) = 0;
+  // Faults in, ahead, the memory that `versions` copy-on-write versions of the
+  // arrays and `arenaBytes` of copied chunks will take (Map::reserveVersionMemory).
+  virtual void reserveVersionMemory(std::size_t versions, std::size_t arenaBytes) const = 0;
   // Copies now the arrays shared with snapshots (see Map::unshare): needed
   // before several operations run interleaved on the map.
   virtual void unshare() = 0;

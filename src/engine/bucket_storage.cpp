@@ -37,6 +37,11 @@ struct BlockCache {
     cachedBlocks--;
     return p;
   }
+  std::size_t countOf(std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = bySize.find(bytes);
+    return it == bySize.end() ? 0 : it->second.size();
+  }
   bool give(void* p, std::size_t bytes) {
     std::lock_guard<std::mutex> lock(mu);
     if (cachedBytes + bytes > kMaxCachedBytes || cachedBlocks == kMaxCachedBlocks) return false;
@@ -115,6 +120,11 @@ void unmapPopulated(void* p, std::size_t bytes) noexcept {
   if (p) munmap(p, bytes);
 }
 
+// Fresh anonymous pages are already zero.
+static void* mapFresh(std::size_t size, bool hugePages) {
+  return hugePages && size >= kHugePage ? mapHugePages(size) : mapPopulated(size);
+}
+
 void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages) {
   if (bytes == 0) return nullptr;
   if (bytes < kMappedFrom) {
@@ -127,8 +137,19 @@ void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages) {
     if (zeroed) std::memset(p, 0, bytes);
     return p;
   }
-  // Fresh anonymous pages are already zero.
-  return hugePages && size >= kHugePage ? mapHugePages(size) : mapPopulated(size);
+  return mapFresh(size, hugePages);
+}
+
+void reserveBlocks(std::size_t bytes, std::size_t count, bool hugePages) {
+  if (bytes < kMappedFrom) return; // malloc's business
+  const std::size_t size = rounded(bytes);
+  while (cache().countOf(size) < count) {
+    void* p = mapFresh(size, hugePages);
+    if (!cache().give(p, size)) {
+      unmapPopulated(p, size); // the cache is full: best effort
+      return;
+    }
+  }
 }
 
 void freeBlock(void* p, std::size_t bytes) noexcept {

@@ -38,6 +38,10 @@ namespace gomap {
 // times more than reused memory.
 void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages = false);
 void freeBlock(void* p, std::size_t bytes) noexcept;
+// Maps fresh blocks of this size into the cache until count of them wait
+// there (or the cache is full), faulted in now: later allocateBlock calls
+// for that size, with the same hugePages, take them without a page fault.
+void reserveBlocks(std::size_t bytes, std::size_t count, bool hugePages = false);
 // Fresh zeroed, prefaulted anonymous memory; bytes a multiple of 4 KiB.
 void* mapPopulated(std::size_t bytes);
 void unmapPopulated(void* p, std::size_t bytes) noexcept;
@@ -61,8 +65,9 @@ template <class P> class BlockArray {
 
 public:
   BlockArray() = default;
-  explicit BlockArray(std::size_t n)
-      : n_(n), p_(static_cast<P*>(allocateBlock(n * sizeof(P), false, n * sizeof(P) >= (std::size_t{2} << 20)))) {}
+  explicit BlockArray(std::size_t n) : n_(n), p_(static_cast<P*>(allocateBlock(n * sizeof(P), false, hugePages(n)))) {}
+  // Puts count blocks for arrays of n values in the cache (reserveBlocks).
+  static void reserve(std::size_t n, std::size_t count) { reserveBlocks(n * sizeof(P), count, hugePages(n)); }
   BlockArray(const BlockArray& o) : BlockArray(o.n_) {
     if (n_) std::memcpy(static_cast<void*>(p_), o.p_, n_ * sizeof(P));
   }
@@ -86,6 +91,7 @@ public:
   const P& operator[](std::size_t i) const { return p_[i]; }
 
 private:
+  static bool hugePages(std::size_t n) { return n * sizeof(P) >= (std::size_t{2} << 20); }
   std::size_t n_ = 0;
   P* p_ = nullptr;
 };
@@ -102,6 +108,18 @@ public:
   static constexpr std::size_t kChunk = std::size_t{1} << kChunkShift;
   // Below this size a new version simply copies the whole array.
   static constexpr std::size_t kMinVersionedBytes = std::size_t{256} << 10;
+  // Copied chunks live in blocks of this size (the first block of a version is smaller).
+  static constexpr std::size_t kArenaBlockBytes = std::size_t{2} << 20;
+
+  // Whether a new version of an n-bucket array borrows chunks (else it is a flat copy).
+  static bool versioned(std::size_t n) { return n * sizeof(T) >= kMinVersionedBytes; }
+  // Puts in the block cache what `tables` versions of an n-bucket array
+  // take for their chunk tables (nothing for arrays copied flat).
+  static void reserveTables(std::size_t n, std::size_t tables) {
+    if (versioned(n)) BlockArray<T*>::reserve((n + kChunk - 1) >> kChunkShift, tables);
+  }
+  // Puts in the block cache `count` blocks for copied chunks.
+  static void reserveArenaBlocks(std::size_t count) { reserveBlocks(kArenaBlockBytes, count, true); }
 
   BucketStorage() = default;
   explicit BucketStorage(std::size_t n) : n_(n), flat_(static_cast<T*>(allocateBlock(n * sizeof(T), true, true))) {}
@@ -112,7 +130,7 @@ public:
   // A new version of parent: shares parent's chunks until they are written
   // (small arrays: a flat copy). keepAlive must own parent.
   BucketStorage(const BucketStorage& parent, std::shared_ptr<const void> keepAlive) : n_(parent.n_) {
-    if (n_ * sizeof(T) < kMinVersionedBytes) {
+    if (!versioned(n_)) {
       flat_ = static_cast<T*>(allocateBlock(n_ * sizeof(T), false));
       copyAllInto(parent, flat_);
       return;
@@ -134,7 +152,7 @@ public:
   static BucketStorage lazilyZeroed(std::size_t n) {
     BucketStorage s;
     s.n_ = n;
-    if (n * sizeof(T) < kMinVersionedBytes) {
+    if (!versioned(n)) {
       s.flat_ = static_cast<T*>(allocateBlock(n * sizeof(T), true));
       return s;
     }
@@ -248,7 +266,6 @@ private:
   BlockArray<T*> chunks_;            // a version's chunk c: its own copy or its parent's
   std::vector<uint64_t> owned_;      // bit c: chunk c is this version's own copy
   std::shared_ptr<const void> parent_; // keeps the borrowed chunks alive
-  static constexpr std::size_t kArenaBlockBytes = std::size_t{2} << 20;
   struct Block {
     void* p;
     std::size_t bytes;

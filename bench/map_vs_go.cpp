@@ -254,6 +254,7 @@ int main(int argc, char** argv) {
              bareOff, bareRec, bareEvents, (bareRec - bareOff) * 1e9 / static_cast<double>(std::max<uint64_t>(1, bareEvents)));
   std::vector<double> times;
   std::vector<std::pair<double, int64_t>> timed; // (ms, target)
+  const std::size_t freshBefore = freshBlocksMapped();
   for (int j = 0; j < seeks; j++) {
     int64_t target = static_cast<int64_t>(rng() % s.eventCount());
     auto t1 = Clock::now();
@@ -284,6 +285,8 @@ int main(int argc, char** argv) {
   fmt::print("  seek to a random event ({} seeks): median {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms\n", seeks,
              times[times.size() / 2], times[times.size() * 95 / 100], times.back());
   fmt::print("  the three slowest seeks again (from the session's end): {}\n", again);
+  fmt::print("  blocks of fresh memory mapped by the seeks: {} (recording reserves what seeks take)\n",
+             freshBlocksMapped() - freshBefore);
   fmt::print("  step back one event from the end: median {:.3f} ms, max {:.3f} ms\n", back[back.size() / 2],
              back.back());
   return g_sink == 42 ? 1 : 0;

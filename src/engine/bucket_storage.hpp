@@ -38,6 +38,9 @@ namespace gomap {
 // times more than reused memory.
 void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages = false);
 void freeBlock(void* p, std::size_t bytes) noexcept;
+// Blocks mapped fresh so far (each faulted in when mapped, where reused ones
+// cost nothing): lets tests and benchmarks check that work ran on reused memory.
+std::size_t freshBlocksMapped();
 // Maps fresh blocks of this size into the cache until count of them wait
 // there (or the cache is full), faulted in now: later allocateBlock calls
 // for that size, with the same hugePages, take them without a page fault.

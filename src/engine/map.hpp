@@ -534,8 +534,11 @@ private:
   }
   // The runtime functions' way to a bucket. Inline for the common case, a
   // bucket of a flat array (every map nobody snapshots); the rest, and the
-  // errors, out of line.
-  bmap& at(BucketRef r) {
+  // errors, out of line. The compiler decides where to inline it; atInline
+  // is for the bucket the hash selects, the first cache miss of every op,
+  // where a call would only delay that miss.
+  bmap& at(BucketRef r) { return atInline(r); }
+  [[gnu::always_inline]] bmap& atInline(BucketRef r) {
     const uint64_t id = (r >> 32) - 1;
     if (id < narrays_) [[likely]] {
       BucketArray& a = *arrays_[id];

@@ -534,11 +534,8 @@ private:
   }
   // The runtime functions' way to a bucket. Inline for the common case, a
   // bucket of a flat array (every map nobody snapshots); the rest, and the
-  // errors, out of line. The compiler decides where to inline it; atInline
-  // is for the bucket the hash selects, the first cache miss of every op,
-  // where a call would only delay that miss.
-  bmap& at(BucketRef r) { return atInline(r); }
-  [[gnu::always_inline]] bmap& atInline(BucketRef r) {
+  // errors, out of line.
+  bmap& at(BucketRef r) {
     const uint64_t id = (r >> 32) - 1;
     if (id < narrays_) [[likely]] {
       BucketArray& a = *arrays_[id];
@@ -551,6 +548,22 @@ private:
       }
     }
     return atSlow(r);
+  }
+  // Bucket i of the array `arr` (h.buckets or h.oldbuckets), the bucket the
+  // hash selects: the first cache miss of every op. As at(offset(arr, i)),
+  // always inline, and the allocation is found from arr alone, so its loads
+  // need not wait for the hash that gives i.
+  [[gnu::always_inline]] bmap& bucketOf(BucketRef arr, uint64_t i) {
+    const uint64_t id = (arr >> 32) - 1;
+    if (id < narrays_) [[likely]] {
+      BucketArray& a = *arrays_[id];
+      const uint64_t j = static_cast<uint32_t>(arr) + i;
+      if (j < a.nbuckets) [[likely]] {
+        if (bmap* flat = a.array.flatData()) [[likely]]
+          return flat[j];
+      }
+    }
+    return atSlow(offset(arr, i));
   }
   [[gnu::noinline]] bmap& atSlow(BucketRef r) {
     if (writers_ == 0) return const_cast<bmap&>(std::as_const(*this).at(r));

@@ -121,11 +121,13 @@ void unmapPopulated(void* p, std::size_t bytes) noexcept {
   if (p) munmap(p, bytes);
 }
 
-std::atomic<std::size_t> g_freshBlocks{0};
+namespace {
+std::atomic<std::size_t> freshBlocks{0};
+} // namespace
 
 // Fresh anonymous pages are already zero.
 static void* mapFresh(std::size_t size, bool hugePages) {
-  g_freshBlocks.fetch_add(1, std::memory_order_relaxed);
+  freshBlocks.fetch_add(1, std::memory_order_relaxed);
   return hugePages && size >= kHugePage ? mapHugePages(size) : mapPopulated(size);
 }
 
@@ -144,7 +146,7 @@ void* allocateBlock(std::size_t bytes, bool zeroed, bool hugePages) {
   return mapFresh(size, hugePages);
 }
 
-std::size_t freshBlocksMapped() { return g_freshBlocks.load(std::memory_order_relaxed); }
+std::size_t freshBlocksMapped() { return freshBlocks.load(std::memory_order_relaxed); }
 
 void reserveBlocks(std::size_t bytes, std::size_t count, bool hugePages) {
   if (bytes < kMappedFrom) return; // malloc's business

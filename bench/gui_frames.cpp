@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     measure("step back (Left)", [&] { app.stepBack(); }, 0.0);
     // Running: play at 2000 events/s with 60 Hz frames (about 33 events a frame).
     app.seek(static_cast<int64_t>(app.eventCount()) / 4);
-    app.speed = 2000;
+    app.speed() = 2000;
     app.play();
     measure("running 2000 ev/s", [] {}, 1.0 / 60);
     app.pause();

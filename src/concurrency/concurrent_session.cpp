@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "concurrency/report.hpp"
 #include "trace/event_json.hpp"
 
@@ -29,7 +31,39 @@ std::unique_ptr<ConcurrentSession> ConcurrentSession::fromText(std::string_view 
   return std::make_unique<ConcurrentSession>(std::move(*sc));
 }
 
+void TraceEvents::sync(const World& w, uint64_t gen) {
+  const auto& tr = w.trace();
+  if (gen != gen_ || trace_ != &tr) {
+    gen_ = gen;
+    trace_ = &tr;
+    scanned_ = 0;
+    idx_.clear();
+    first_.clear();
+  }
+  if (tr.size() < scanned_) {
+    // The run went back: forget what is past the cut (ops' first events too).
+    while (!idx_.empty() && idx_.back() >= tr.size()) idx_.pop_back();
+    while (!first_.empty() && first_.back() >= idx_.size()) first_.pop_back();
+    scanned_ = tr.size();
+  }
+  for (; scanned_ < tr.size(); scanned_++) {
+    const TraceEntry& t = tr[scanned_];
+    if (t.source != TraceEntry::Source::Engine) continue;
+    if (t.op > 0) {
+      const std::size_t k = t.op - 1;
+      if (first_.size() <= k) first_.resize(k + 1, idx_.size());
+    }
+    idx_.push_back(static_cast<uint32_t>(scanned_));
+  }
+}
+
+int64_t TraceEvents::eventAtOrBefore(std::size_t t) const {
+  auto it = std::upper_bound(idx_.begin(), idx_.end(), static_cast<uint32_t>(t));
+  return static_cast<int64_t>(it - idx_.begin()) - 1;
+}
+
 void ConcurrentSession::rebuild() {
+  gen_++;
   w_ = std::make_unique<World>(sc_, opts_);
   sched_ = std::make_unique<Scheduler>(sc_.schedule);
   timeline_.clear();

@@ -28,8 +28,39 @@
 #include "concurrency/scenario.hpp"
 #include "concurrency/scheduler.hpp"
 #include "concurrency/world.hpp"
+#include "trace/event_source.hpp"
 
 namespace gomap::race {
+
+// The engine events of a run's trace (sync entries left out) as an EventSource:
+// event i is the i-th engine entry, its op the World's history index, its
+// goroutine the one that emitted it. Kept up to date incrementally by
+// sync(): a run only appends to its trace, or (after a seek backwards) cuts it
+// and replays the same entries again.
+class TraceEvents final : public EventSource {
+public:
+  // Catches up with w's trace (gen changes when the session builds a new World).
+  void sync(const World& w, uint64_t gen);
+  uint64_t eventCount() const override { return idx_.size(); }
+  const Event& event(uint64_t i) const override { return entry(i).ev; }
+  std::size_t opOfEvent(uint64_t i) const override { return entry(i).op ? entry(i).op - 1 : 0; }
+  uint64_t firstEventOfOp(std::size_t k) const override { return k < first_.size() ? first_[k] : 0; }
+  std::size_t opCount() const override { return first_.size(); }
+  int goroutineOfEvent(uint64_t i) const override { return entry(i).g; }
+  bool opsContiguous() const override { return false; }
+  // The trace entry of event i, and the event of trace entry t (or -1 for a sync entry).
+  const TraceEntry& entry(uint64_t i) const { return (*trace_)[idx_[i]]; }
+  std::size_t traceIndex(uint64_t i) const { return idx_[i]; }
+  // The last engine event at or before trace entry t (-1: none).
+  int64_t eventAtOrBefore(std::size_t t) const;
+
+private:
+  const std::vector<TraceEntry>* trace_ = nullptr;
+  uint64_t gen_ = ~uint64_t{0};
+  std::size_t scanned_ = 0;        // trace entries looked at
+  std::vector<uint32_t> idx_;      // trace index of each engine event
+  std::vector<uint64_t> first_;    // first event of each op (history index)
+};
 
 class ConcurrentSession {
 public:
@@ -76,6 +107,13 @@ public:
   uint8_t flags() const { return w_->map().header().flags; }
   bool hashWriting() const { return (flags() & hashWritingBit) != 0; }
   const std::vector<TraceEntry>& trace() const { return w_->trace(); }
+  // The trace's engine events as an EventSource (views, call stacks, plots).
+  const TraceEvents& events() const {
+    events_.sync(*w_, gen_);
+    return events_;
+  }
+  // Bumps whenever the run is rebuilt (a new World): cached views start over.
+  uint64_t generation() const { return gen_; }
   std::string traceJson(std::size_t i) const;   // one JSON line (no newline)
   std::string describe(std::size_t i) const;    // one sentence for an event log
   // Index of the trace entry of the fatal error / panic, if the run died.
@@ -106,6 +144,8 @@ private:
   mutable std::optional<ConsistencyReport> rep_;
   mutable uint64_t repAt_ = ~uint64_t{0};
   uint64_t schedAt_ = 0; // the scheduler's state is that of this position
+  uint64_t gen_ = 0;
+  mutable TraceEvents events_;
 };
 
 } // namespace gomap::race

@@ -32,6 +32,8 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
   setupMap();
   initialContents_.clear();
   for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
+  startHeader_ = map_->header();
+  startMemory_ = map_->memory();
   startSnap_ = map_->snapshot();
   map_->unshare();
   pauseMask_ = pauseMaskFor(sc_.granularity);

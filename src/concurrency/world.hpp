@@ -224,6 +224,9 @@ public:
 
   // Live cells right after the map section (the sequential model starts there).
   const std::vector<std::pair<KeyValue, int64_t>>& initialContents() const { return initialContents_; }
+  // The map's header and memory right after the map section (views' series start there).
+  const Hmap& startHeader() const { return startHeader_; }
+  const AnyMap::Memory& startMemory() const { return startMemory_; }
 
   // Checkpoints: only when quiescent().
   struct Checkpoint;
@@ -264,6 +267,8 @@ private:
   std::shared_ptr<StringPool> strings_;
   std::unique_ptr<AnyMap> map_;
   std::vector<std::pair<KeyValue, int64_t>> initialContents_;
+  Hmap startHeader_{};
+  AnyMap::Memory startMemory_{};
   std::any startSnap_;
   EventBuffer buf_;
   uint64_t pauseMask_ = 0;

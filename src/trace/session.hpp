@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/any_map.hpp"
+#include "trace/event_source.hpp"
 
 namespace gomap {
 
@@ -25,7 +26,7 @@ struct SessionConfig {
   HashMode mode = HashMode::Go;
 };
 
-class Session {
+class Session final : public EventSource {
 public:
   explicit Session(SessionConfig cfg);
   ~Session();
@@ -49,13 +50,13 @@ public:
   // Drops every op after the current position (before appending from a past point).
   void truncateAfterCursor();
 
-  uint64_t eventCount() const { return events_.size(); }
-  std::size_t opCount() const { return ops_.size(); }
+  uint64_t eventCount() const override { return events_.size(); }
+  std::size_t opCount() const override { return ops_.size(); }
   const EventBuffer& events() const { return events_; }
-  const Event& event(uint64_t i) const { return events_[i]; }
+  const Event& event(uint64_t i) const override { return events_[i]; }
   // The op that emitted event i, and the first event of op k.
-  std::size_t opOfEvent(uint64_t i) const;
-  uint64_t firstEventOfOp(std::size_t k) const { return ops_[k].firstEvent; }
+  std::size_t opOfEvent(uint64_t i) const override;
+  uint64_t firstEventOfOp(std::size_t k) const override { return ops_[k].firstEvent; }
   const OpRequest& op(std::size_t k) const { return ops_[k].req; }
 
   // Puts the map in its state right after event i has happened (i = -1: before

@@ -629,7 +629,7 @@ void AppState::play() {
 void AppState::tick(double dt, double jobBudgetSeconds) {
   if (job_.active()) runJobSlice(jobBudgetSeconds);
   if (!playing_ || !session_) return;
-  playAcc_ += dt * std::max(0.1, speed);
+  playAcc_ += dt * std::max(0.1, speed_);
   int64_t steps = static_cast<int64_t>(playAcc_);
   if (steps <= 0) return;
   playAcc_ -= static_cast<double>(steps);
@@ -647,45 +647,29 @@ const CallStack& AppState::callStack() {
 }
 
 DerivedSeries& AppState::derived() {
-  if (session_) derived_.update(*session_, sessionId_);
+  if (session_) derived_.update(*session_, session_->map().bucketSize(), sessionId_);
   return derived_;
 }
 
-std::optional<AppState::HashInfo> AppState::currentHash() const {
-  if (!session_ || position() < 0) return std::nullopt;
-  const int64_t pos = position();
-  const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(pos));
-  const int64_t first = static_cast<int64_t>(session_->firstEventOfOp(k));
-  // Inside evacuate, the hash that matters is the one of the cell being moved
-  // (X or Y); anywhere else it is the op's own key's.
-  CallStack st;
-  for (int64_t i = first; i <= pos; i++) st.apply(session_->event(static_cast<uint64_t>(i)));
-  bool inEvacuate = false;
-  for (std::string_view f : st.frames) inEvacuate |= f == "evacuate";
-  for (int64_t i = pos; i >= first; i--) {
-    const Event& e = session_->event(static_cast<uint64_t>(i));
-    if (inEvacuate && e.kind == EventKind::EvacuateBegin) break;
-    if (!inEvacuate && e.kind == EventKind::HashComputed) {
-      HashInfo h;
-      h.hash = e.c;
-      h.B = static_cast<uint8_t>(e.a);
-      h.top = static_cast<uint8_t>(e.b);
-      h.event = i;
-      return h;
-    }
-    if (inEvacuate && e.kind == EventKind::CellEvacuated) {
-      HashInfo h;
-      h.evacuation = true;
-      h.hash = e.c >> 32;
-      h.top = static_cast<uint8_t>((e.c >> 16) & 0xff);
-      h.newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-      h.useY = ((e.c >> 3) & 1) != 0;
-      h.B = static_cast<uint8_t>(std::countr_zero(h.newbit) + 1);
-      h.event = i;
-      return h;
-    }
-  }
-  return std::nullopt;
+std::optional<HashInfo> AppState::currentHash() const {
+  if (!session_) return std::nullopt;
+  return hashAt(*session_, position());
+}
+
+void AppState::fillFrame(Frame& f) {
+  f = Frame{};
+  f.ctl = this;
+  if (!session_) return;
+  f.map = &session_->map();
+  f.events = session_.get();
+  f.position = position();
+  f.current = currentEvent();
+  f.currentOp = currentOp();
+  f.sessionId = sessionId_;
+  f.stack = &callStack();
+  f.derived = &derived();
+  f.hash = currentHash();
+  if (job_.active()) f.jobProgress = static_cast<float>(job_.done) / static_cast<float>(std::max<int64_t>(1, job_.total));
 }
 
 } // namespace gomap::ui

@@ -20,6 +20,7 @@
 #include "trace/session.hpp"
 #include "ui/call_stack.hpp"
 #include "ui/derived.hpp"
+#include "ui/frame.hpp"
 
 namespace gomap::ui {
 
@@ -41,7 +42,7 @@ struct BulkJob {
   bool active() const { return total > done; }
 };
 
-class AppState {
+class AppState final : public Controller {
 public:
   AppState();
   ~AppState();
@@ -61,7 +62,11 @@ public:
   const std::string& scriptName() const { return scriptName_; }
   const std::string& scriptPath() const { return scriptPath_; }
   // Source line of session op k ("put 5 50"), for logs and the header.
-  std::string_view opText(std::size_t k) const;
+  std::string_view opText(std::size_t k) const override;
+  std::optional<KeyValue> opKey(std::size_t k) const override {
+    if (!session_ || k >= session_->opCount()) return std::nullopt;
+    return session_->op(k).key;
+  }
   std::string scriptText() const;
 
   // ---- files and new maps --------------------------------------------------------
@@ -89,14 +94,14 @@ public:
   void finishJobs();
 
   // ---- navigation ----------------------------------------------------------------------
-  void stepInto();
-  void stepBack();
-  void stepOver();
-  void stepBackOver();
-  void stepOut();
-  void toStart() { seek(-1); }
-  void toEnd() { seek(static_cast<int64_t>(eventCount()) - 1); }
-  void seek(int64_t i);
+  void stepInto() override;
+  void stepBack() override;
+  void stepOver() override;
+  void stepBackOver() override;
+  void stepOut() override;
+  void toStart() override { seek(-1); }
+  void toEnd() override { seek(static_cast<int64_t>(eventCount()) - 1); }
+  void seek(int64_t i) override;
   int64_t position() const { return session_ ? session_->position() : -1; }
   uint64_t eventCount() const { return session_ ? session_->eventCount() : 0; }
   const Event* currentEvent() const;
@@ -106,10 +111,10 @@ public:
 
   // ---- playback -------------------------------------------------------------------------
   void play();
-  void pause() { playing_ = false; }
-  void togglePlay() { playing_ ? pause() : play(); }
-  bool playing() const { return playing_; }
-  double speed = 20;          // events per second while playing
+  void pause() override { playing_ = false; }
+  void togglePlay() override { playing_ ? pause() : play(); }
+  bool playing() const override { return playing_; }
+  double& speed() override { return speed_; } // events per second while playing
   bool watchNewOps = true;    // after an op is added, put the cursor at its first event
   // Advances playback by dt seconds and runs a slice of the pending job.
   void tick(double dt, double jobBudgetSeconds = 0.012);
@@ -119,21 +124,14 @@ public:
   DerivedSeries& derived();
   // The hash of the key the current op works on, as the last HashComputed
   // event up to the cursor shows it (nullopt outside hashing ops).
-  struct HashInfo {
-    uint64_t hash = 0;
-    uint8_t B = 0;
-    uint8_t top = 0;
-    int64_t event = -1;
-    bool evacuation = false; // from a CellEvacuated event: only the low 32 bits are known
-    uint64_t newbit = 0;
-    bool useY = false;
-  };
   std::optional<HashInfo> currentHash() const;
+  // What the views draw this frame (ui/frame.hpp).
+  void fillFrame(Frame& f);
 
   // ---- messages --------------------------------------------------------------------------
-  const std::string& error() const { return error_; }
-  const std::string& status() const { return status_; }
-  void clearError() { error_.clear(); }
+  const std::string& error() const override { return error_; }
+  const std::string& status() const override { return status_; }
+  void clearError() override { error_.clear(); }
   void setError(std::string e) { error_ = std::move(e); }
 
 private:
@@ -162,6 +160,7 @@ private:
   int inputLine_ = 0;
 
   bool playing_ = false;
+  double speed_ = 20;
   double playAcc_ = 0;
   BulkJob job_;
 

@@ -1,5 +1,7 @@
 #include "ui/buckets_view.hpp"
 
+#include <cfloat>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -92,7 +94,7 @@ void BucketsView::layoutColumn(const AnyMap& m, Column& c, const Geometry& g) {
 
 void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, ImVec2 origin, float clipTop,
                              float clipBottom) {
-  const AnyMap& m = ui.app.map();
+  const AnyMap& m = *frame_->map;
   const Hmap& h = m.header();
   const Palette& pal = palette();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -187,7 +189,7 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
 }
 
 void BucketsView::drawPool(UiContext& ui, const Column& c, const Geometry& g, ImVec2 at) {
-  const AnyMap& m = ui.app.map();
+  const AnyMap& m = *frame_->map;
   const uint64_t alloc = m.arrayAllocated(c.old);
   if (alloc <= c.buckets) return;
   const Palette& pal = palette();
@@ -236,7 +238,7 @@ void BucketsView::drawPool(UiContext& ui, const Column& c, const Geometry& g, Im
 
 void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& newc, const Geometry& g, ImVec2 origin,
                             float clipTop, float clipBottom) {
-  const AnyMap& m = ui.app.map();
+  const AnyMap& m = *frame_->map;
   const Palette& pal = palette();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const uint64_t newbit = m.noldbuckets();
@@ -273,13 +275,14 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& new
     }
   }
   // The current op's moves so far: cell to cell, the latest one thickest.
-  const Session& s = ui.app.session();
-  const int64_t pos = ui.app.position();
+  const EventSource& s = *frame_->events;
+  const int64_t pos = frame_->position;
   if (pos < 0) return;
   const std::size_t op = s.opOfEvent(static_cast<uint64_t>(pos));
   const int64_t first = static_cast<int64_t>(s.firstEventOfOp(op));
   int drawn = 0;
   for (int64_t i = pos; i >= first && drawn < 64 && pos - i < 5000; i--) {
+    if (!s.opsContiguous() && s.opOfEvent(static_cast<uint64_t>(i)) != op) continue;
     const Event& e = s.event(static_cast<uint64_t>(i));
     if (e.kind != EventKind::CellEvacuated) continue;
     EventMark mk[3];
@@ -293,18 +296,49 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& new
   }
 }
 
-void BucketsView::draw(UiContext& ui) {
+// Each goroutine's last cell (or bmap), outlined in its colour with a "Gn" tag
+// on top. Goroutines on the same cell get nested outlines and tags side by
+// side, so two writers picking one slot are both visible.
+void BucketsView::drawGoroutineMarks(UiContext& ui, const Frame& f, const Column& oldc, const Column& newc,
+                                     const Geometry& g) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = g.fs;
+  std::unordered_map<uint64_t, int> onCell; // marks already drawn on a cell or bmap
+  for (const GoroutineMark& gm : f.goroutines) {
+    if (!gm.hasCell) continue;
+    std::optional<ScreenRect> r =
+        gm.cellIsBmap ? bmapRect(gm.cell.old, gm.cell.bucket, gm.cell.chain) : cellRect(gm.cell);
+    if (!r) continue;
+    const uint64_t k = key(gm.cell.old, gm.cell.bucket, gm.cell.chain, gm.cellIsBmap ? 0xff : gm.cell.slot);
+    const int nth = onCell[k]++;
+    const float pad = 3.0f + 3.5f * static_cast<float>(nth);
+    const ImVec2 a(r->min.x - pad, r->min.y - pad), z(r->max.x + pad, r->max.y + pad);
+    dl->AddRect(a, z, gm.colour, 2.0f, 0, 3.0f);
+    const std::string tag = fmt::format("G{}", gm.g);
+    const float tagFs = fs * 0.85f;
+    const ImVec2 ts = ui.fonts.mono->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
+    const ImVec2 t0(r->min.x + static_cast<float>(nth) * (ts.x + fs * 0.6f), a.y - ts.y - 2);
+    dl->AddRectFilled(t0, ImVec2(t0.x + ts.x + fs * 0.4f, t0.y + ts.y + 2), gm.colour, 3.0f);
+    dl->AddText(ui.fonts.mono, tagFs, ImVec2(t0.x + fs * 0.2f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
+    gmarks_.push_back({gm.g, gm.cell, gm.cellIsBmap, ScreenRect{a, z}});
+  }
+  (void)oldc;
+  (void)newc;
+}
+
+void BucketsView::draw(UiContext& ui, const Frame& f) {
   cells_.clear();
   bmaps_.clear();
   marks_.clear();
+  gmarks_.clear();
   nevacuate_.reset();
   overviewShown_ = false;
-  AppState& app = ui.app;
-  if (!app.hasSession()) {
+  frame_ = &f;
+  if (!f.loaded()) {
     ImGui::TextUnformatted(tr(S::NoMap));
     return;
   }
-  const AnyMap& m = app.map();
+  const AnyMap& m = *f.map;
   const Hmap& h = m.header();
   drawLegend(ui);
 
@@ -336,7 +370,7 @@ void BucketsView::draw(UiContext& ui) {
   if (this->mode == Mode::Overview || (this->mode == Mode::Auto && big)) {
     overviewShown_ = true;
     if (this->mode == Mode::Auto) colouredText(palette().dim, tr(S::OverviewBecause));
-    overview_.draw(ui, ImGui::GetContentRegionAvail());
+    overview_.draw(ui, f, ImGui::GetContentRegionAvail());
     return;
   }
   if (h.B > 10) {
@@ -393,10 +427,10 @@ void BucketsView::draw(UiContext& ui) {
   const float contentW = growing ? 2 * g.colW + g.colGap : g.colW;
 
   // Follow the current event: scroll its first mark into view when it moves.
-  const int64_t pos = app.position();
+  const int64_t pos = f.position;
   EventMark mk[3];
   int nmk = 0;
-  if (const Event* e = app.currentEvent()) nmk = eventMarks(*e, mk);
+  if (const Event* e = f.current) nmk = eventMarks(*e, mk);
   for (int i = 0; i < nmk; i++) marks_.push_back(mk[i]);
   if (pos != lastFollowed_ && nmk > 0) {
     lastFollowed_ = pos;
@@ -437,6 +471,7 @@ void BucketsView::draw(UiContext& ui) {
     if (!mk[i].secondary) dl->AddRectFilled(a, z, pal.highlightFill);
     dl->AddRect(a, z, mk[i].secondary ? pal.moveX : pal.highlight, 0, 0, pal.highlightThickness);
   }
+  if (f.race) drawGoroutineMarks(ui, f, oldc, newc, g);
 
   // Tooltip for the cell under the mouse.
   const ImVec2 mouse = ImGui::GetIO().MousePos;

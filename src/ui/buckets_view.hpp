@@ -2,7 +2,8 @@
 // cell state, overflow chains as linked bmaps below their bucket, the
 // preallocated overflow pool, and during a grow the old and new arrays side by
 // side with each evacuated cell's move to X or Y. The current event is
-// outlined where it happens. Large maps (B above detailMaxB) go to the
+// outlined where it happens; in a race, each goroutine's last cell is
+// outlined in its colour and labelled G1, G2, ... Large maps (B above detailMaxB) go to the
 // OverviewView (one texel per cell) instead.
 #pragma once
 #include <imgui.h>
@@ -25,7 +26,7 @@ struct ScreenRect {
 
 class BucketsView {
 public:
-  void draw(UiContext& ui);
+  void draw(UiContext& ui, const Frame& f);
 
   // Screen rectangles from the last frame, for tests and tooltips. A cell or
   // bmap that was not drawn (scrolled away, or the overview is showing) has none.
@@ -33,6 +34,14 @@ public:
   std::optional<ScreenRect> bmapRect(bool old, uint32_t bucket, uint16_t chain) const;
   // The marks drawn for the current event in the last frame.
   const std::vector<EventMark>& lastMarks() const { return marks_; }
+  // Race: the goroutine marks drawn in the last frame (goroutine, where its label sits).
+  struct DrawnGoroutine {
+    int g;
+    Loc loc;
+    bool bmap;
+    ScreenRect rect;
+  };
+  const std::vector<DrawnGoroutine>& lastGoroutineMarks() const { return gmarks_; }
   bool overviewShown() const { return overviewShown_; }
   // The nevacuate line drawn on the old array in the last frame (left and right ends).
   std::optional<std::pair<ImVec2, ImVec2>> nevacuateMark() const { return nevacuate_; }
@@ -60,6 +69,7 @@ private:
   void drawMoves(UiContext& ui, const Column& oldc, const Column& newc, const Geometry& g, ImVec2 origin,
                  float clipTop, float clipBottom);
   void drawLegend(UiContext& ui);
+  void drawGoroutineMarks(UiContext& ui, const Frame& f, const Column& oldc, const Column& newc, const Geometry& g);
   static uint64_t key(bool old, uint32_t bucket, uint16_t chain, uint8_t slot) {
     return (uint64_t{old} << 63) | (uint64_t{bucket} << 16) | (uint64_t{chain} << 3) | slot;
   }
@@ -68,6 +78,8 @@ private:
   std::unordered_map<uint64_t, ScreenRect> cells_;
   std::unordered_map<uint64_t, ScreenRect> bmaps_;
   std::vector<EventMark> marks_;
+  std::vector<DrawnGoroutine> gmarks_;
+  const Frame* frame_ = nullptr; // during draw
   std::vector<BmapView> chain_;
   bool overviewShown_ = false;
   int64_t lastFollowed_ = -2;

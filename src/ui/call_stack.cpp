@@ -87,7 +87,7 @@ bool CallStack::apply(const Event& e) {
   return true;
 }
 
-const CallStack& CallStackTracker::at(const Session& s, int64_t pos) {
+const CallStack& CallStackTracker::at(const EventSource& s, int64_t pos) {
   if (pos < 0 || s.eventCount() == 0) {
     stack_ = {};
     valid_ = false;
@@ -100,12 +100,24 @@ const CallStack& CallStackTracker::at(const Session& s, int64_t pos) {
     pos_ = static_cast<int64_t>(s.firstEventOfOp(op)) - 1;
     valid_ = true;
   }
-  for (int64_t i = pos_ + 1; i <= pos; i++) stack_.apply(s.event(static_cast<uint64_t>(i)));
+  const bool all = s.opsContiguous();
+  for (int64_t i = pos_ + 1; i <= pos; i++)
+    if (all || s.opOfEvent(static_cast<uint64_t>(i)) == op) stack_.apply(s.event(static_cast<uint64_t>(i)));
   pos_ = pos;
   return stack_;
 }
 
-int64_t stepOutTarget(const Session& s, int64_t pos) {
+CallStack stackAt(const EventSource& s, int64_t pos) {
+  CallStack st;
+  if (pos < 0 || static_cast<uint64_t>(pos) >= s.eventCount()) return st;
+  const std::size_t op = s.opOfEvent(static_cast<uint64_t>(pos));
+  const bool all = s.opsContiguous();
+  for (int64_t i = static_cast<int64_t>(s.firstEventOfOp(op)); i <= pos; i++)
+    if (all || s.opOfEvent(static_cast<uint64_t>(i)) == op) st.apply(s.event(static_cast<uint64_t>(i)));
+  return st;
+}
+
+int64_t stepOutTarget(const EventSource& s, int64_t pos) {
   const int64_t n = static_cast<int64_t>(s.eventCount());
   if (n == 0) return pos;
   if (pos < 0) return std::min<int64_t>(n - 1, 0);

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trace/session.hpp"
+#include "trace/event_source.hpp"
 
 namespace gomap::ui {
 
@@ -29,7 +29,9 @@ bool isEntrySite(Site s);
 // within one op, and rebuilt from the op's first event otherwise.
 class CallStackTracker {
 public:
-  const CallStack& at(const Session& s, int64_t pos);
+  // In a race the stream interleaves goroutines: only the events of the op
+  // holding pos count.
+  const CallStack& at(const EventSource& s, int64_t pos);
   void invalidate() { valid_ = false; }
 
 private:
@@ -43,6 +45,8 @@ private:
 // that is outside the function running at pos (back in a caller, or the entry
 // of the caller's next call). From the op's outermost function it is the op's
 // last event. Returns pos itself when there is nothing later.
-int64_t stepOutTarget(const Session& s, int64_t pos);
+int64_t stepOutTarget(const EventSource& s, int64_t pos);
+// The stack of the op holding event pos, right after it.
+CallStack stackAt(const EventSource& s, int64_t pos);
 
 } // namespace gomap::ui

@@ -7,16 +7,45 @@
 
 namespace gomap::ui {
 
-void CodeView::draw(UiContext& ui) {
-  AppState& app = ui.app;
+void CodeView::draw(UiContext& ui, const Frame& f) {
   const Palette& pal = palette();
   highlighted_ = -1;
   shown_.clear();
-  if (!app.hasSession()) return;
-  const Event* e = app.currentEvent();
-  const CallStack& st = app.callStack();
-  const bool moved = app.position() != lastPos_;
+  goroutineLines_.clear();
+  if (!f.loaded()) return;
+  const Event* e = f.current;
+  static const CallStack kNone;
+  const CallStack* stp = f.stack ? f.stack : &kNone;
+  const bool moved = f.position != lastPos_;
   if (moved) selectedFrame_ = -1;
+  // In a race: one chip per goroutine; the code shown is the chosen
+  // goroutine's (by default the one that took the current step), and every
+  // goroutine paused in the function shown gets its line marked in its colour.
+  int shownG = 0;
+  if (f.race) {
+    const int curG = f.current ? f.events->goroutineOfEvent(static_cast<uint64_t>(f.position)) : 0;
+    if (moved && followStep_) selectedG_ = 0;
+    shownG = selectedG_ ? selectedG_ : curG;
+    for (const GoroutineMark& g : f.goroutines) {
+      ImGui::PushID(g.g);
+      ImGui::PushStyleColor(ImGuiCol_Text, g.colour);
+      std::string chip = g.inOp ? fmt::format("G{} {}:{}", g.g, g.function, g.line)
+                                : fmt::format("G{} {}", g.g, g.done ? tr(S::RaceDone) : tr(S::RaceNotInOp));
+      if (ImGui::Selectable(chip.c_str(), shownG == g.g, 0, ImGui::CalcTextSize(chip.c_str()))) {
+        selectedG_ = g.g;
+        selectedFrame_ = -1;
+      }
+      ImGui::PopStyleColor();
+      ImGui::PopID();
+      ImGui::SameLine(0, ImGui::GetFontSize());
+    }
+    ImGui::NewLine();
+    if (const GoroutineMark* g = f.goroutine(shownG)) {
+      stp = &g->stack;
+      e = g->lastEvent >= 0 && g->inOp ? &f.events->event(static_cast<uint64_t>(g->lastEvent)) : nullptr;
+    }
+  }
+  const CallStack& st = *stp;
 
   // Real map.go toggle.
   const GoSource* src = nullptr;
@@ -94,12 +123,37 @@ void CodeView::draw(UiContext& ui) {
       if (y < ImGui::GetScrollY() || y + lh > ImGui::GetScrollY() + ImGui::GetWindowHeight())
         ImGui::SetScrollY(std::max(0.0f, y - ImGui::GetWindowHeight() * 0.4f));
     }
+    // Other goroutines paused in this function: their lines, in their colours.
+    if (f.race) {
+      for (const GoroutineMark& g : f.goroutines) {
+        if (!g.inOp || g.lastEvent < 0 || g.stack.depth() == 0) continue;
+        int line = -1;
+        for (std::size_t d = 0; d < g.stack.depth(); d++) {
+          if (g.stack.frames[d] != fn) continue;
+          line = d + 1 == g.stack.depth() ? pseudoLineOf(fn, f.events->event(static_cast<uint64_t>(g.lastEvent)))
+                                          : pseudoCallLine(fn, g.stack.frames[d + 1]);
+        }
+        if (line >= 0) goroutineLines_.push_back({g.g, line});
+      }
+    }
+    const float fs = ImGui::GetFontSize();
     for (int i = 0; i < static_cast<int>(code.size()); i++) {
       ImVec2 p = ImGui::GetCursorScreenPos();
       if (i == cur) {
         dl->AddRectFilled(p, ImVec2(p.x + std::max(ImGui::GetWindowWidth(), 2000.0f), p.y + lh),
                           caller ? pal.codeCaller : pal.codeCurrent);
         dl->AddRectFilled(p, ImVec2(p.x + 4, p.y + lh), caller ? pal.moveX : pal.highlight);
+      }
+      // Goroutine tags at the right edge of the visible code: "G1", "G2" in their colours.
+      float tagX = p.x + ImGui::GetScrollX() + ImGui::GetWindowWidth() - fs * 0.5f;
+      for (const auto& [g, line] : goroutineLines_) {
+        if (line != i) continue;
+        const std::string tag = fmt::format("G{}", g);
+        const float w = ImGui::CalcTextSize(tag.c_str()).x + fs * 0.4f;
+        tagX -= w + 2;
+        dl->AddRectFilled(ImVec2(tagX, p.y), ImVec2(tagX + w, p.y + lh), goroutineColour(g), 3);
+        dl->AddText(ImVec2(tagX + fs * 0.2f, p.y), IM_COL32(0, 0, 0, 255), tag.c_str());
+        dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + 4, p.y + lh), goroutineColour(g));
       }
       const CodeLine& l = code[static_cast<std::size_t>(i)];
       if (l.goLine) ImGui::TextDisabled("%5d", l.goLine);
@@ -110,7 +164,7 @@ void CodeView::draw(UiContext& ui) {
   }
   ImGui::PopFont();
   ImGui::EndChild();
-  lastPos_ = app.position();
+  lastPos_ = f.position;
 }
 
 } // namespace gomap::ui

@@ -15,8 +15,7 @@ const char* kKinds[] = {"int64", "int32", "string", "float64"};
 const KeyKind kKindValues[] = {KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64};
 } // namespace
 
-void ControlsView::draw(UiContext& ui) {
-  AppState& app = ui.app;
+void ControlsView::draw(UiContext& ui, AppState& app) {
   const Palette& pal = palette();
   const float fs = ImGui::GetFontSize();
   if (!app.error().empty()) {

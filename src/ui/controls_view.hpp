@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "ui/app_state.hpp"
 #include "ui/ui_common.hpp"
 
 namespace gomap::ui {
 
 class ControlsView {
 public:
-  void draw(UiContext& ui);
+  void draw(UiContext& ui, AppState& app);
   // Field contents (tests fill them and call the same hooks as the buttons).
   char key[128] = "5";
   char value[64] = "";

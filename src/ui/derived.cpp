@@ -6,14 +6,14 @@
 
 namespace gomap::ui {
 
-void DerivedSeries::reset(const Session& s) {
+void DerivedSeries::reset(uint64_t bucketSize) {
   count.clear();
   B.clear();
   noverflow.clear();
   memory.clear();
   markers.clear();
   scanned_ = 0;
-  bucketSize_ = s.map().bucketSize();
+  bucketSize_ = bucketSize;
   count_ = B_ = noverflow_ = pendingB_ = hint_ = 0;
   curArray_ = curHeap_ = oldArray_ = oldHeap_ = pendingArray_ = 0;
 }
@@ -112,10 +112,18 @@ void DerivedSeries::step(const Event& e, uint64_t i) {
   if (mem || memory.empty()) push(memory, i, static_cast<int64_t>(curArray_ + curHeap_ + oldArray_ + oldHeap_));
 }
 
-void DerivedSeries::update(const Session& s, uint64_t sessionId) {
+void DerivedSeries::update(const EventSource& s, uint64_t bucketSize, uint64_t sessionId, const Start* start) {
   if (sessionId != sessionId_ || s.eventCount() < scanned_) {
-    reset(s);
+    reset(bucketSize);
     sessionId_ = sessionId;
+    if (start) {
+      // A stream that begins on a map already built (a race's map section).
+      count_ = start->count;
+      B_ = pendingB_ = start->B;
+      noverflow_ = start->noverflow;
+      curArray_ = start->arrayBytes;
+      curHeap_ = start->heapBytes;
+    }
   }
   const uint64_t n = s.eventCount();
   for (uint64_t i = scanned_; i < n; i++) step(s.event(i), i);

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "trace/session.hpp"
+#include "trace/event_source.hpp"
 
 namespace gomap::ui {
 
@@ -28,7 +28,13 @@ class DerivedSeries {
 public:
   // Processes the events the session gained since the last call. Rebuilds from
   // scratch if the session changed identity or lost events (truncation).
-  void update(const Session& s, uint64_t sessionId);
+  // The state before the stream's first event, for a stream that starts on a
+  // map already built (a race's map section); a session starts from nothing.
+  struct Start {
+    int64_t count = 0, B = 0, noverflow = 0;
+    uint64_t arrayBytes = 0, heapBytes = 0;
+  };
+  void update(const EventSource& s, uint64_t bucketSize, uint64_t sessionId, const Start* start = nullptr);
 
   std::vector<StepPoint> count, B, noverflow, memory;
   std::vector<Marker> markers;
@@ -38,7 +44,7 @@ public:
   uint64_t scanned() const { return scanned_; }
 
 private:
-  void reset(const Session& s);
+  void reset(uint64_t bucketSize);
   void push(std::vector<StepPoint>& v, uint64_t ev, int64_t x);
   void step(const Event& e, uint64_t i);
 

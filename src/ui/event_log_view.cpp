@@ -60,36 +60,38 @@ std::string lower(std::string s) {
 } // namespace
 
 bool EventLogView::filtering() const {
-  if (text_[0]) return true;
+  if (text_[0] || goroutine) return true;
   for (bool b : show)
     if (!b) return true;
   return false;
 }
 
-uint64_t EventLogView::rows(const AppState& app) const { return filtering() ? filtered_.size() : app.eventCount(); }
-
-bool EventLogView::catchingUp(const AppState& app) const {
-  return app.hasSession() && filtering() && app.position() >= 0 && static_cast<uint64_t>(app.position()) >= scanned_;
+uint64_t EventLogView::rows(const Frame& f) const {
+  return filtering() ? filtered_.size() : (f.events ? f.events->eventCount() : 0);
 }
 
-void EventLogView::refilter(UiContext& ui) {
-  const AppState& app = ui.app;
+bool EventLogView::catchingUp(const Frame& f) const {
+  return f.loaded() && filtering() && f.position >= 0 && static_cast<uint64_t>(f.position) >= scanned_;
+}
+
+void EventLogView::refilter(const Frame& f) {
   std::string key = text_;
   for (bool b : show) key += b ? '1' : '0';
-  if (key != filterKey_ || app.sessionId() != filterSession_ || scanned_ > app.eventCount()) {
+  key += std::to_string(goroutine);
+  if (key != filterKey_ || f.sessionId != filterSession_ || scanned_ > f.events->eventCount()) {
     filtered_.clear();
     scanned_ = 0;
     filterKey_ = key;
-    filterSession_ = app.sessionId();
+    filterSession_ = f.sessionId;
   }
   if (!filtering()) return;
   const std::string needle = lower(text_);
-  const Session& s = app.session();
+  const EventSource& s = *f.events;
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t n = s.eventCount();
   while (scanned_ < n) {
     const Event& e = s.event(scanned_);
-    if (show[static_cast<int>(categoryOf(e.kind))]) {
+    if (show[static_cast<int>(categoryOf(e.kind))] && (!goroutine || s.goroutineOfEvent(scanned_) == goroutine)) {
       bool ok = true;
       if (!needle.empty()) {
         std::string d = lower(describeEventUi(e) + " " + std::string(siteInfo(e.site).function));
@@ -104,9 +106,9 @@ void EventLogView::refilter(UiContext& ui) {
   }
 }
 
-void EventLogView::draw(UiContext& ui) {
-  AppState& app = ui.app;
-  if (!app.hasSession()) return;
+void EventLogView::draw(UiContext& ui, const Frame& f) {
+  (void)ui;
+  if (!f.loaded()) return;
   static const S names[] = {S::CatOps, S::CatSearch, S::CatWrites, S::CatGrowth,
                             S::CatOverflow, S::CatIteration, S::CatFlags, S::CatErrors};
   const float right = ImGui::GetWindowContentRegionMax().x;
@@ -122,25 +124,44 @@ void EventLogView::draw(UiContext& ui) {
   ImGui::InputTextWithHint("##filter", tr(S::FilterHint), text_, sizeof text_);
   ImGui::SameLine();
   ImGui::Checkbox(tr(S::FollowCursor), &follow);
-  refilter(ui);
-  const bool f = filtering();
-  const uint64_t total = app.eventCount();
-  const uint64_t nrows = f ? filtered_.size() : total;
+  if (f.race) {
+    // One goroutine's events, or all.
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    const std::string cur = goroutine ? fmt::format("G{}", goroutine) : std::string(tr(S::AllGoroutines));
+    if (ImGui::BeginCombo("##goroutine", cur.c_str())) {
+      if (ImGui::Selectable(tr(S::AllGoroutines), goroutine == 0)) goroutine = 0;
+      for (const GoroutineMark& g : f.goroutines) {
+        ImGui::PushStyleColor(ImGuiCol_Text, g.colour);
+        if (ImGui::Selectable(fmt::format("G{}", g.g).c_str(), goroutine == g.g)) goroutine = g.g;
+        ImGui::PopStyleColor();
+      }
+      ImGui::EndCombo();
+    }
+  } else {
+    goroutine = 0;
+  }
+  refilter(f);
+  const bool filt = filtering();
+  const uint64_t total = f.events->eventCount();
+  const uint64_t nrows = filt ? filtered_.size() : total;
   ImGui::SameLine();
-  if (f && scanned_ < total)
+  if (filt && scanned_ < total)
     ImGui::TextDisabled("%s", fmt::format("{} / {} ({}%)", groupDigits(nrows), groupDigits(total), scanned_ * 100 / std::max<uint64_t>(1, total)).c_str());
   else
     ImGui::TextDisabled("%s", fmt::format("{} / {}", groupDigits(nrows), groupDigits(total)).c_str());
 
-  const Session& s = app.session();
-  const int64_t pos = app.position();
+  const EventSource& s = *f.events;
+  const int64_t pos = f.position;
   const Palette& pal = palette();
-  if (ImGui::BeginTable("events", 4,
+  const int ncols = f.race ? 5 : 4;
+  if (ImGui::BeginTable(f.race ? "race-events" : "events", ncols,
                         ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                             ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit)) {
     const float fs = ImGui::GetFontSize();
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, fs * 4.5f);
+    if (f.race) ImGui::TableSetupColumn(tr(S::ColG), ImGuiTableColumnFlags_WidthFixed, fs * 2.2f);
     ImGui::TableSetupColumn(tr(S::Op), ImGuiTableColumnFlags_WidthFixed, fs * 3.0f);
     ImGui::TableSetupColumn(tr(S::Function), ImGuiTableColumnFlags_WidthFixed, fs * 7.5f);
     ImGui::TableSetupColumn(tr(S::WhatHappened), ImGuiTableColumnFlags_WidthStretch);
@@ -148,10 +169,10 @@ void EventLogView::draw(UiContext& ui) {
     // Scroll to the cursor's row when the cursor moves; with a filter, once
     // the scan (a slice per frame) has reached it.
     const float rowH = ImGui::GetTextLineHeightWithSpacing() + 2;
-    const bool rowKnown = !f || (pos >= 0 && static_cast<uint64_t>(pos) < scanned_);
+    const bool rowKnown = !filt || (pos >= 0 && static_cast<uint64_t>(pos) < scanned_);
     if (follow && pos != lastPos_ && pos >= 0 && rowKnown) {
       uint64_t r;
-      if (f) r = static_cast<uint64_t>(std::lower_bound(filtered_.begin(), filtered_.end(), static_cast<uint64_t>(pos)) - filtered_.begin());
+      if (filt) r = static_cast<uint64_t>(std::lower_bound(filtered_.begin(), filtered_.end(), static_cast<uint64_t>(pos)) - filtered_.begin());
       else r = static_cast<uint64_t>(pos);
       const float y = static_cast<float>(r) * rowH;
       const float sy = ImGui::GetScrollY(), wh = ImGui::GetWindowHeight() - rowH * 2;
@@ -163,24 +184,30 @@ void EventLogView::draw(UiContext& ui) {
     clip.Begin(static_cast<int>(std::min<uint64_t>(nrows, 0x7fffffff)), rowH);
     while (clip.Step()) {
       for (int r = clip.DisplayStart; r < clip.DisplayEnd; r++) {
-        const uint64_t i = f ? filtered_[static_cast<std::size_t>(r)] : static_cast<uint64_t>(r);
+        const uint64_t i = filt ? filtered_[static_cast<std::size_t>(r)] : static_cast<uint64_t>(r);
         const Event& e = s.event(i);
         ImGui::TableNextRow(0, rowH);
         ImGui::TableSetColumnIndex(0);
         const bool cur = static_cast<int64_t>(i) == pos;
         if (cur) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, pal.codeCurrent);
         ImGui::PushID(static_cast<int>(i));
-        if (ImGui::Selectable(std::to_string(i).c_str(), cur, ImGuiSelectableFlags_SpanAllColumns)) app.seek(static_cast<int64_t>(i));
+        if (ImGui::Selectable(std::to_string(i).c_str(), cur, ImGuiSelectableFlags_SpanAllColumns)) f.ctl->seek(static_cast<int64_t>(i));
         ImGui::PopID();
-        ImGui::TableSetColumnIndex(1);
+        int col = 1;
+        if (f.race) {
+          ImGui::TableSetColumnIndex(col++);
+          const int g = s.goroutineOfEvent(i);
+          colouredText(goroutineColour(g), fmt::format("G{}", g).c_str());
+        }
+        ImGui::TableSetColumnIndex(col++);
         ImGui::TextDisabled("%zu", s.opOfEvent(i));
-        ImGui::TableSetColumnIndex(2);
+        ImGui::TableSetColumnIndex(col++);
         ImGui::TextUnformatted(std::string(siteInfo(e.site).function).c_str());
-        ImGui::TableSetColumnIndex(3);
+        ImGui::TableSetColumnIndex(col);
         const EventCategory c = categoryOf(e.kind);
         if (c == EventCategory::Errors) colouredText(pal.error, describeEventUi(e).c_str());
         else if (e.kind == EventKind::OpBegin)
-          colouredText(pal.ok, fmt::format("{}: {}", describeEventUi(e), app.opText(s.opOfEvent(i))).c_str());
+          colouredText(pal.ok, fmt::format("{}: {}", describeEventUi(e), f.ctl->opText(s.opOfEvent(i))).c_str());
         else if (c == EventCategory::Ops) colouredText(pal.ok, describeEventUi(e).c_str());
         else ImGui::TextUnformatted(describeEventUi(e).c_str());
       }

@@ -30,7 +30,219 @@ bool RaceController::open(const std::string& path) {
   s_ = std::move(s);
   path_ = path;
   error_.clear();
+  active = true;
+  playing_ = false;
+  stack_.invalidate();
   return true;
+}
+
+// ---- RaceController as the workspace's Controller ---------------------------------
+
+int64_t RaceController::position() const {
+  if (!s_) return -1;
+  return static_cast<int64_t>(s_->events().eventCount()) - 1;
+}
+
+void RaceController::seekStep(uint64_t n) {
+  if (!s_) return;
+  const uint64_t tl = s_->timeline().size();
+  if (n <= tl) {
+    s_->seek(n);
+    return;
+  }
+  s_->seek(tl);
+  while (s_->position() < n && s_->stepScheduled()) {
+  }
+}
+
+void RaceController::seek(int64_t i) {
+  if (!s_) return;
+  if (i < 0) {
+    s_->seek(0);
+    return;
+  }
+  const auto& ev = s_->events();
+  if (static_cast<uint64_t>(i) < ev.eventCount()) {
+    // The step that emitted event i: the state right after that step.
+    seekStep(uint64_t{ev.entry(static_cast<uint64_t>(i)).step} + 1);
+    return;
+  }
+  // Past the events so far: take steps until event i exists or the run ends.
+  while (s_->events().eventCount() <= static_cast<uint64_t>(i)) {
+    const uint64_t before = s_->position();
+    if (before < s_->timeline().size()) s_->stepForward();
+    else if (!s_->stepScheduled()) break;
+    if (s_->position() == before) break;
+  }
+}
+
+void RaceController::stepInto() {
+  if (!s_ || s_->atEnd()) return;
+  if (s_->position() < s_->timeline().size()) s_->stepForward();
+  else s_->stepScheduled();
+}
+
+void RaceController::stepBack() {
+  if (s_ && s_->position() > 0) s_->seek(s_->position() - 1);
+}
+
+void RaceController::stepOver() {
+  // To the end of the op the current step's goroutine is running (or the next op's).
+  if (!s_) return;
+  const auto& ev = s_->events();
+  if (ev.eventCount() == 0) {
+    stepInto();
+    return;
+  }
+  const std::size_t op = ev.opOfEvent(ev.eventCount() - 1);
+  for (int guard = 0; guard < 100000 && !s_->atEnd(); guard++) {
+    const auto& h = s_->world().history();
+    if (op < h.size() && h[op].finished) break;
+    const uint64_t before = s_->position();
+    stepInto();
+    if (s_->position() == before) break;
+  }
+}
+
+void RaceController::stepBackOver() {
+  if (!s_ || s_->position() == 0) return;
+  const auto& ev = s_->events();
+  if (ev.eventCount() == 0) {
+    s_->seek(0);
+    return;
+  }
+  const std::size_t op = ev.opOfEvent(ev.eventCount() - 1);
+  const auto& h = s_->world().history();
+  const uint64_t start = op < h.size() ? h[op].startStep : 0;
+  s_->seek(start < s_->position() ? start : s_->position() - 1);
+}
+
+void RaceController::toStart() {
+  if (s_) s_->seek(0);
+}
+
+void RaceController::toEnd() {
+  // The end of the recorded timeline, then on with the scheduler until the program ends.
+  if (!s_) return;
+  if (s_->position() < s_->timeline().size()) s_->seek(s_->timeline().size());
+  if (!s_->atEnd()) s_->runToEnd();
+}
+
+void RaceController::togglePlay() {
+  if (!s_) return;
+  if (playing_) {
+    playing_ = false;
+    return;
+  }
+  if (s_->atEnd()) s_->seek(0);
+  playing_ = true;
+  playAcc_ = 0;
+}
+
+void RaceController::tick(double dt) {
+  if (!playing_ || !s_) return;
+  playAcc_ += dt * std::max(0.1, speed_);
+  while (playAcc_ >= 1 && playing_) {
+    playAcc_ -= 1;
+    const uint64_t before = s_->position();
+    stepInto();
+    if (s_->position() == before || s_->atEnd()) playing_ = false;
+  }
+}
+
+std::string_view RaceController::opText(std::size_t k) const {
+  if (!s_) return {};
+  const auto& h = s_->world().history();
+  if (k >= h.size()) return {};
+  return s_->program(h[k].g).code[h[k].instr].text;
+}
+
+std::optional<KeyValue> RaceController::opKey(std::size_t k) const {
+  if (!s_) return std::nullopt;
+  const auto& h = s_->world().history();
+  if (k >= h.size()) return std::nullopt;
+  return s_->program(h[k].g).code[h[k].instr].key;
+}
+
+void RaceController::fillFrame(Frame& f) {
+  f = Frame{};
+  f.ctl = this;
+  f.race = true;
+  if (!s_) return;
+  const race::TraceEvents& ev = s_->events();
+  const race::World& w = s_->world();
+  // A new World, or a trace cut by a step back: caches keyed on the session start over.
+  if (s_->generation() != lastGen_ || ev.eventCount() < lastCount_) {
+    cuts_++;
+    lastGen_ = s_->generation();
+    stack_.invalidate();
+  }
+  lastCount_ = ev.eventCount();
+  f.map = &w.map();
+  f.events = &ev;
+  f.position = position();
+  f.current = f.position >= 0 ? &ev.event(static_cast<uint64_t>(f.position)) : nullptr;
+  if (f.current) f.currentOp = ev.opOfEvent(static_cast<uint64_t>(f.position));
+  f.sessionId = (s_->generation() << 32) ^ cuts_ ^ (uint64_t{1} << 63);
+  f.stack = &stack_.at(ev, f.position);
+  DerivedSeries::Start start;
+  start.count = w.startHeader().count;
+  start.B = w.startHeader().B;
+  start.noverflow = w.startHeader().noverflow;
+  start.arrayBytes = w.startMemory().arrayBytes;
+  start.heapBytes = w.startMemory().heapOverflowBytes;
+  derived_.update(ev, w.map().bucketSize(), f.sessionId, &start);
+  f.derived = &derived_;
+  f.hash = hashAt(ev, f.position);
+
+  // Each goroutine: its last event, the last cell it touched, its stack.
+  const int n = w.goroutines();
+  f.goroutines.resize(static_cast<std::size_t>(n));
+  int found = 0;
+  std::vector<char> cellFound(static_cast<std::size_t>(n), 0);
+  for (int g = 1; g <= n; g++) {
+    GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
+    const race::GoroutineView v = w.view(g);
+    m.g = g;
+    m.colour = goroutineColour(g);
+    m.inOp = v.state == race::GoroutineView::State::InOp || (v.state == race::GoroutineView::State::Died && v.hasEvent);
+    m.done = v.state == race::GoroutineView::State::Done;
+    m.function = v.function;
+    m.line = v.goLine;
+    if (v.instr) m.op = v.instr->text;
+  }
+  // Scan back (bounded) for each goroutine's last event and last cell.
+  const int64_t limit = std::max<int64_t>(-1, f.position - 200000);
+  for (int64_t i = f.position; i > limit && found < 2 * n; i--) {
+    const int g = ev.goroutineOfEvent(static_cast<uint64_t>(i));
+    if (g < 1 || g > n) continue;
+    GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
+    const Event& e = ev.event(static_cast<uint64_t>(i));
+    if (m.lastEvent < 0) {
+      m.lastEvent = i;
+      found++;
+    }
+    if (!cellFound[static_cast<std::size_t>(g - 1)] && hasLoc(e.kind)) {
+      cellFound[static_cast<std::size_t>(g - 1)] = 1;
+      found++;
+      m.hasCell = true;
+      m.cell = e.loc();
+      m.cellIsBmap = e.kind == EventKind::BucketSelected || e.kind == EventKind::IterBucket ||
+                     e.kind == EventKind::OverflowAllocated;
+    }
+  }
+  for (GoroutineMark& m : f.goroutines) {
+    if (m.inOp && m.lastEvent >= 0) m.stack = stackAt(ev, m.lastEvent);
+  }
+  // Who set hashWriting last, and who cleared it last.
+  for (int64_t i = f.position; i > limit && !(f.writingSetBy && f.writingClearedBy); i--) {
+    const Event& e = ev.event(static_cast<uint64_t>(i));
+    if (e.kind != EventKind::FlagsChanged) continue;
+    const bool before = (e.a & hashWriting) != 0, after = (e.b & hashWriting) != 0;
+    const int g = ev.goroutineOfEvent(static_cast<uint64_t>(i));
+    if (!before && after && !f.writingSetBy) f.writingSetBy = g;
+    if (before && !after && !f.writingClearedBy) f.writingClearedBy = g;
+  }
 }
 
 bool RaceController::stepGoroutine(int g) {
@@ -45,7 +257,6 @@ bool RaceController::stepGoroutine(int g) {
 }
 
 bool RaceController::stepScheduled() { return s_ && s_->stepScheduled(); }
-bool RaceController::stepBack() { return s_ && s_->stepBack(); }
 void RaceController::restart() {
   if (s_) s_->restart();
 }
@@ -79,13 +290,7 @@ void RaceController::advance(uint64_t n) {
 // ---- GoroutinesView -----------------------------------------------------------
 
 namespace {
-ImU32 laneColour(int g) {
-  static const ImU32 kColours[] = {IM_COL32(90, 160, 255, 255), IM_COL32(255, 150, 70, 255),
-                                   IM_COL32(110, 200, 120, 255), IM_COL32(220, 110, 220, 255),
-                                   IM_COL32(230, 210, 80, 255),  IM_COL32(90, 210, 210, 255),
-                                   IM_COL32(240, 110, 110, 255), IM_COL32(170, 170, 170, 255)};
-  return kColours[static_cast<unsigned>(g - 1) % 8];
-}
+ImU32 laneColour(int g) { return goroutineColour(g); }
 
 S stateName(GoroutineView::State s) {
   switch (s) {
@@ -123,8 +328,9 @@ void flagsByte(uint8_t flags) {
   else ImGui::TextDisabled("%s", tr(S::RaceNotWriting));
 }
 
-// The schedule so far: one coloured cell per step, labelled with the goroutine.
-void scheduleStrip(const ConcurrentSession& s) {
+// The schedule so far: one coloured cell per step, labelled with the goroutine;
+// clicking a step goes to the state right after it.
+void scheduleStrip(const ConcurrentSession& s, RaceController& rc, std::vector<std::pair<uint64_t, ImVec4>>& rects) {
   const auto& tl = s.timeline();
   const uint64_t pos = s.position();
   ImGui::Text("%s: %llu / %zu", tr(S::RaceSchedule), static_cast<unsigned long long>(pos), tl.size());
@@ -146,31 +352,30 @@ void scheduleStrip(const ConcurrentSession& s) {
     const std::string lbl = fmt::format("G{}", tl[i]);
     const ImVec2 ts = ImGui::CalcTextSize(lbl.c_str());
     dl->AddText(ImVec2(a.x + (cw - ts.x) / 2, a.y + (chh - ts.y) / 2), IM_COL32(0, 0, 0, 255), lbl.c_str());
+    rects.emplace_back(i + 1, ImVec4(a.x, a.y, b.x, b.y));
     if (ImGui::IsMouseHoveringRect(a, b)) ImGui::SetTooltip(tr(S::RaceStepTip), static_cast<int>(i + 1), tl[i]);
   }
-  ImGui::Dummy(ImVec2(avail, static_cast<float>(rows) * (chh + 2)));
+  // One invisible button over the strip: a click seeks to the step under the mouse.
+  ImGui::InvisibleButton("strip", ImVec2(avail, std::max(1.0f, static_cast<float>(rows) * (chh + 2))));
+  if (ImGui::IsItemClicked()) {
+    const ImVec2 mp = ImGui::GetIO().MousePos;
+    for (const auto& [step, r] : rects)
+      if (mp.x >= r.x && mp.x < r.z + 2 && mp.y >= r.y && mp.y < r.w + 2) {
+        rc.pause();
+        rc.seekStep(step);
+        break;
+      }
+  }
 }
 } // namespace
 
-void GoroutinesView::drawWindow(UiContext& ui, RaceController& rc) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const float menuH = ImGui::GetFrameHeight();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.04f, vp->WorkPos.y + menuH),
-                          ui.forceLayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.92f, vp->WorkSize.y - 2 * menuH),
-                           ui.forceLayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
-  const std::string title = std::string(tr(S::WinGoroutines)) + "###goroutines";
+void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
+  (void)f;
   lanesDrawn = 0;
   fatalShown = false;
-  if (ImGui::Begin(title.c_str())) {
-    lastPos = ImGui::GetWindowPos();
-    lastSize = ImGui::GetWindowSize();
-    draw(ui, rc);
-  }
-  ImGui::End();
-}
-
-void GoroutinesView::draw(UiContext& ui, RaceController& rc) {
+  stepRects.clear();
+  lastPos = ImGui::GetWindowPos();
+  lastSize = ImGui::GetWindowSize();
   if (!rc.error().empty()) {
     colouredText(IM_COL32(240, 90, 90, 255), rc.error().c_str());
     ImGui::SameLine();
@@ -219,7 +424,7 @@ void GoroutinesView::draw(UiContext& ui, RaceController& rc) {
   ImGui::Text("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
               static_cast<long long>(h.count), h.B, h.noverflow, h.hash0, h.oldbuckets == nilBucket ? "= nil" : "!= nil");
   ImGui::Separator();
-  scheduleStrip(s);
+  scheduleStrip(s, rc, stepRects);
   ImGui::Separator();
 
   // Lanes.

@@ -17,7 +17,11 @@ namespace gomap::ui {
 // True for paths ending in ".race" (the concurrency mode).
 bool isRaceScenarioPath(const std::string& path);
 
-class RaceController {
+// A race as the workspace shows it: the shared map and the merged event
+// stream of all goroutines in the same views as an op-script session. The
+// cursor is an event of the stream; a seek goes to the scheduling step that
+// emitted it (steps are what the World can stop between).
+class RaceController final : public Controller {
 public:
   // Opens a scenario; on a bad file the old session stays and error() says why.
   bool open(const std::string& path);
@@ -25,16 +29,41 @@ public:
   race::ConcurrentSession& session() { return *s_; }
   const race::ConcurrentSession& session() const { return *s_; }
   const std::string& path() const { return path_; }
-  const std::string& error() const { return error_; }
-  void clearError() { error_.clear(); }
   // Commands (errors land in error()).
   bool stepGoroutine(int g);
   bool stepScheduled();
-  bool stepBack();
   void restart();
   void runToEnd();
   // Runs the scheduler for n steps (screenshots: --event).
   void advance(uint64_t n);
+  // Goes to the state right after scheduling step n (0: before the first).
+  void seekStep(uint64_t n);
+  // The workspace shows the race (true after open(); false once the user goes
+  // back to the op-script session).
+  bool active = false;
+
+  // ---- Controller -------------------------------------------------------------
+  void seek(int64_t i) override;
+  void stepInto() override;
+  void stepBack() override;
+  void stepOver() override;
+  void stepBackOver() override;
+  void stepOut() override { stepOver(); }
+  void toStart() override;
+  void toEnd() override;
+  void togglePlay() override;
+  void pause() override { playing_ = false; }
+  bool playing() const override { return playing_; }
+  double& speed() override { return speed_; }
+  std::string_view opText(std::size_t k) const override;
+  std::optional<KeyValue> opKey(std::size_t k) const override;
+  const std::string& error() const override { return error_; }
+  const std::string& status() const override { return status_; }
+  void clearError() override { error_.clear(); }
+  // Playback: steps per second.
+  void tick(double dt);
+  // What the views draw (positions are events of session().events()).
+  void fillFrame(Frame& f);
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.
   bool saveSession(const std::string& path);
@@ -44,16 +73,22 @@ public:
   const std::string& savedTo() const { return savedTo_; }
 
 private:
+  int64_t position() const;
   std::unique_ptr<race::ConcurrentSession> s_;
-  std::string path_, error_, savedTo_;
+  std::string path_, error_, savedTo_, status_;
+  bool playing_ = false;
+  double speed_ = 4, playAcc_ = 0;
+  CallStackTracker stack_;
+  DerivedSeries derived_;
+  uint64_t cuts_ = 0, lastCount_ = 0, lastGen_ = ~uint64_t{0};
 };
 
 class GoroutinesView {
 public:
-  // The whole "Goroutines" window (placed over the main area on first use).
-  void drawWindow(UiContext& ui, RaceController& rc);
-  // Just the contents (inside a window the caller began).
-  void draw(UiContext& ui, RaceController& rc);
+  // The contents of the Goroutines panel (inside a window the workspace began).
+  void draw(UiContext& ui, const Frame& f, RaceController& rc);
+  // Screen rectangles of the schedule strip's steps in the last frame (tests).
+  std::vector<std::pair<uint64_t, ImVec4>> stepRects;
 
   // What the last frame drew (tests): the window's rectangle, the lanes and
   // whether the fatal output was on screen.

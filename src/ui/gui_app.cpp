@@ -177,7 +177,7 @@ int runScreenshot(const ScreenshotOptions& opts) {
   // then more while the event log's filter scans up to the cursor (a slice of
   // a few milliseconds per frame; bounded, for sessions of many millions).
   for (int i = 0; i < 3; i++) rt.frame(0);
-  for (int i = 0; i < 2000 && rt.workspace().events.catchingUp(app); i++) rt.frame(0);
+  for (int i = 0; i < 2000 && rt.workspace().events.catchingUp(rt.workspace().frame()); i++) rt.frame(0);
   rt.frame(0);
   std::string err;
   if (!rt.writePng(opts.outPath, err)) {

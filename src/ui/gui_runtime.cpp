@@ -116,7 +116,7 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
 
   rebuildFonts();
   phase("fonts");
-  ws_ = std::make_unique<Workspace>(app_, prefs_, fonts_, &gl_);
+  ws_ = std::make_unique<Workspace>(app_, race, prefs_, fonts_, &gl_);
   return true;
 }
 
@@ -156,7 +156,6 @@ void GuiRuntime::frame(double dt) {
   ImGui::NewFrame();
   gl_.beginFrame();
   ws_->draw(static_cast<float>(dt));
-  if (race.loaded()) goroutines.drawWindow(ws_->context(), race);
   ImGui::Render();
   glBindFramebuffer(GL_FRAMEBUFFER, offscreen_ ? fbo_ : 0);
   glViewport(0, 0, fbw, fbh);

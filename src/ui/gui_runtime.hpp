@@ -61,9 +61,8 @@ public:
   bool finishEachFrame = false; // glFinish before measuring the total time
   // Start-up phases (name, milliseconds) measured by init.
   std::vector<std::pair<std::string, double>> startup;
-  // A race scenario (.race): the Goroutines window is drawn while one is loaded.
+  // A race scenario (.race): the workspace shows it while race.active.
   RaceController race;
-  GoroutinesView goroutines;
 
 private:
   void rebuildFonts();

@@ -9,24 +9,22 @@
 
 namespace gomap::ui {
 
-void HashBitsView::draw(UiContext& ui) {
-  AppState& app = ui.app;
-  if (!app.hasSession()) return;
+void HashBitsView::draw(UiContext& ui, const Frame& f) {
+  if (!f.loaded()) return;
   const Palette& pal = palette();
-  auto hi = app.currentHash();
+  const auto& hi = f.hash;
   if (!hi) {
     ImGui::TextWrapped("%s", tr(S::HashNone));
     return;
   }
-  const AnyMap& m = app.map();
+  const AnyMap& m = *f.map;
   uint64_t hash = hi->hash;
   bool full = !hi->evacuation;
   std::string keyLabel;
-  const Session& s = app.session();
+  const EventSource& s = *f.events;
   if (!hi->evacuation) {
     const std::size_t op = s.opOfEvent(static_cast<uint64_t>(hi->event));
-    const OpRequest& r = s.op(op);
-    keyLabel = keyText(r.key);
+    if (auto key = f.ctl->opKey(op)) keyLabel = keyText(*key);
   } else {
     // The key being evacuated: read it at its destination (it is there from
     // this event on) and rehash it for the full 64 bits.

@@ -29,13 +29,12 @@ void bar(float fraction, ImU32 colour, const std::string& overlay) {
 }
 } // namespace
 
-void HeaderView::draw(UiContext& ui) {
-  AppState& app = ui.app;
-  if (!app.hasSession()) {
+void HeaderView::draw(UiContext& ui, const Frame& f) {
+  if (!f.loaded()) {
     ImGui::TextUnformatted(tr(S::NoMap));
     return;
   }
-  const AnyMap& m = app.map();
+  const AnyMap& m = *f.map;
   const Hmap& h = m.header();
   const Palette& pal = palette();
   ImGui::PushFont(ui.fonts.mono);
@@ -76,6 +75,16 @@ void HeaderView::draw(UiContext& ui) {
         ImGui::SetWindowFontScale(1.0f);
         ImGui::PopStyleColor(3);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("bit %d (value %d)", bit, 1 << bit);
+      }
+      // A race: which goroutine set hashWriting, and which cleared it last.
+      if (f.race && (f.writingSetBy || f.writingClearedBy)) {
+        const bool on = (h.flags & hashWriting) != 0;
+        const int g = on ? f.writingSetBy : f.writingClearedBy;
+        if (g) {
+          ImGui::PushStyleColor(ImGuiCol_Text, goroutineColour(g));
+          ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(on ? S::RaceWritingSetBy : S::RaceWritingClearedBy)), g).c_str());
+          ImGui::PopStyleColor();
+        }
       }
     }
     row("B", fmt::format("{}", h.B), fmt::format("2^B = {} {}", groupDigits(nb), tr(S::BucketsWord)).c_str());
@@ -146,17 +155,22 @@ void HeaderView::draw(UiContext& ui) {
 
   // Where the cursor is.
   ImGui::Separator();
-  if (auto op = app.currentOp()) {
-    ImGui::Text("%s %zu:", tr(S::Op), *op);
+  if (f.currentOp) {
+    const int g = f.race && f.current ? f.events->goroutineOfEvent(static_cast<uint64_t>(f.position)) : 0;
+    if (g) {
+      colouredText(goroutineColour(g), fmt::format("G{}", g).c_str());
+      ImGui::SameLine();
+    }
+    ImGui::Text("%s %zu:", tr(S::Op), *f.currentOp);
     ImGui::SameLine();
     ImGui::PushFont(ui.fonts.mono);
-    ImGui::TextUnformatted(std::string(app.opText(*op)).c_str());
+    ImGui::TextUnformatted(std::string(f.ctl->opText(*f.currentOp)).c_str());
     ImGui::PopFont();
   }
-  if (const Event* e = app.currentEvent()) {
+  if (const Event* e = f.current) {
     const SiteInfo& si = siteInfo(e->site);
     ImGui::PushTextWrapPos(0);
-    ImGui::Text("%s %lld: %s", tr(S::Event), static_cast<long long>(app.position()), describeEventUi(*e).c_str());
+    ImGui::Text("%s %lld: %s", tr(S::Event), static_cast<long long>(f.position), describeEventUi(*e).c_str());
     ImGui::TextDisabled("%s (map.go:%d)", std::string(si.function).c_str(), si.line);
     ImGui::PopTextWrapPos();
   } else {

@@ -8,7 +8,7 @@ namespace gomap::ui {
 
 class HeaderView {
 public:
-  void draw(UiContext& ui);
+  void draw(UiContext& ui, const Frame& f);
 };
 
 } // namespace gomap::ui

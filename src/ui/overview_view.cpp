@@ -58,20 +58,20 @@ void OverviewView::refresh(const AnyMap& m, bool old, uint64_t bucket) {
   bucketRefreshes_++;
 }
 
-void OverviewView::sync(AppState& app) {
-  if (!app.hasSession()) return;
-  const Session& s = app.session();
-  const AnyMap& m = s.map();
+void OverviewView::sync(const Frame& f) {
+  if (!f.loaded()) return;
+  const EventSource& s = *f.events;
+  const AnyMap& m = *f.map;
   const Hmap& h = m.header();
   Key k;
-  k.sessionId = app.sessionId();
+  k.sessionId = f.sessionId;
   k.nil = m.isNil();
   k.B = h.B;
   k.growing = m.growing();
   k.nold = k.growing ? m.noldbuckets() : 0;
   k.buckets = h.buckets;
   k.oldbuckets = h.oldbuckets;
-  const int64_t pos = app.position();
+  const int64_t pos = f.position;
   bool full = !(k == key_);
   if (!full && pos != syncedPos_) {
     const int64_t lo = std::min(pos, syncedPos_), hi = std::max(pos, syncedPos_);
@@ -172,7 +172,7 @@ std::optional<ImVec4> OverviewView::cellRect(bool old, uint64_t bucket, int slot
   return ImVec4(x0, y0, x0 + zoom_, y0 + zoom_);
 }
 
-void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p0, ImVec2 p1) {
+void OverviewView::panel(UiContext& ui, const Frame& f, bool old, const CellTexture& t, ImVec2 p0, ImVec2 p1) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = palette();
   const ImVec2 size(p1.x - p0.x, p1.y - p0.y);
@@ -192,7 +192,7 @@ void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p
     }
   }
 
-  const AnyMap& m = ui.app.map();
+  const AnyMap& m = *f.map;
   const uint64_t bpr = static_cast<uint64_t>(t.bucketsPerRow());
   auto rectOf = [&](uint64_t b, int slot) {
     const float col = static_cast<float>((b % bpr) * 8 + static_cast<uint64_t>(slot));
@@ -245,7 +245,7 @@ void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p
   }
 
   // The current event.
-  if (const Event* e = ui.app.currentEvent()) {
+  if (const Event* e = f.current) {
     EventMark marks[3];
     int n = eventMarks(*e, marks);
     for (int i = 0; i < n; i++) {
@@ -272,13 +272,12 @@ void OverviewView::panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p
                   : fmt::format("buckets: {}", groupDigits(t.buckets())).c_str());
 }
 
-void OverviewView::draw(UiContext& ui, ImVec2 size) {
-  AppState& app = ui.app;
-  sync(app);
+void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
+  sync(f);
   newTex_.upload();
   if (oldTex_.buckets()) oldTex_.upload();
 
-  const AnyMap& m = app.map();
+  const AnyMap& m = *f.map;
   const bool growing = m.growing() && oldTex_.buckets() > 0;
   ImGui::TextUnformatted(fmt::format("{} {} = {}  ·  {} {}", tr(S::OverviewCells), groupDigits(newTex_.buckets() * 8),
                                      fmt::format("{} x 8", groupDigits(newTex_.buckets())),
@@ -361,9 +360,9 @@ void OverviewView::draw(UiContext& ui, ImVec2 size) {
   }
 
   // Follow the current event: bring its bucket into view when it moves.
-  if (follow && app.position() != followedPos_) {
-    followedPos_ = app.position();
-    if (const Event* e = app.currentEvent()) {
+  if (follow && f.position != followedPos_) {
+    followedPos_ = f.position;
+    if (const Event* e = f.current) {
       EventMark marks[3];
       if (eventMarks(*e, marks) > 0) {
         const uint64_t bpr = static_cast<uint64_t>(newTex_.bucketsPerRow());
@@ -378,8 +377,8 @@ void OverviewView::draw(UiContext& ui, ImVec2 size) {
   }
 
   if (ui.gl && !ui.gl->error().empty()) colouredText(palette().error, ("overview shader: " + ui.gl->error()).c_str());
-  if (growing) panel(ui, true, oldTex_, panelPos_[0], ImVec2(panelPos_[0].x + psize.x, panelPos_[0].y + psize.y));
-  panel(ui, false, newTex_, panelPos_[1], ImVec2(panelPos_[1].x + psize.x, panelPos_[1].y + psize.y));
+  if (growing) panel(ui, f, true, oldTex_, panelPos_[0], ImVec2(panelPos_[0].x + psize.x, panelPos_[0].y + psize.y));
+  panel(ui, f, false, newTex_, panelPos_[1], ImVec2(panelPos_[1].x + psize.x, panelPos_[1].y + psize.y));
 }
 
 } // namespace gomap::ui

@@ -21,9 +21,9 @@ namespace gomap::ui {
 class OverviewView {
 public:
   // Draws into the current window, using the region [pos, pos + size].
-  void draw(UiContext& ui, ImVec2 size);
-  // Brings the textures up to the session's cursor (called by draw).
-  void sync(AppState& app);
+  void draw(UiContext& ui, const Frame& f, ImVec2 size);
+  // Brings the textures up to the frame's cursor (called by draw).
+  void sync(const Frame& f);
   // Checks the CPU copies of the textures against a full read of the map.
   bool verify(const AnyMap& m, std::string& why) const;
   // Screen rectangle of a cell in the last frame (nullopt if off screen).
@@ -51,7 +51,7 @@ private:
   static int bucketsPerRow(uint8_t B);
   void rebuild(const AnyMap& m, bool old, CellTexture& t, uint64_t nb, int bpr);
   void refresh(const AnyMap& m, bool old, uint64_t bucket);
-  void panel(UiContext& ui, bool old, const CellTexture& t, ImVec2 p0, ImVec2 p1);
+  void panel(UiContext& ui, const Frame& f, bool old, const CellTexture& t, ImVec2 p0, ImVec2 p1);
 
   CellTexture newTex_, oldTex_;
   Key key_;

@@ -69,12 +69,11 @@ void plot(UiContext& ui, const char* title, const std::string& current, ImVec2 s
 }
 } // namespace
 
-void PlotsView::draw(UiContext& ui) {
-  AppState& app = ui.app;
-  if (!app.hasSession()) return;
-  DerivedSeries& d = app.derived();
-  const uint64_t n = app.eventCount();
-  const int64_t cur = app.position();
+void PlotsView::draw(UiContext& ui, const Frame& f) {
+  if (!f.loaded() || !f.derived) return;
+  DerivedSeries& d = *f.derived;
+  const uint64_t n = f.events->eventCount();
+  const int64_t cur = f.position;
   const Palette& pal = palette();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;

@@ -9,7 +9,7 @@ namespace gomap::ui {
 
 class PlotsView {
 public:
-  void draw(UiContext& ui);
+  void draw(UiContext& ui, const Frame& f);
 };
 
 } // namespace gomap::ui

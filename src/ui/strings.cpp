@@ -220,6 +220,14 @@ constexpr std::array<Entry, static_cast<std::size_t>(S::kCount)> kTable = {{
     {S::RaceRunning, "still running: step the lanes", "仍在运行：请逐步执行各泳道"},
     {S::RaceNoRace, "no race detected", "未检测到竞争"},
     {S::RaceConsistent, "the map is consistent with some order of the operations", "映射与某种操作顺序一致"},
+    {S::RaceWritingSetBy, "hashWriting set by G{}", "hashWriting 由 G{} 置位"},
+    {S::RaceWritingClearedBy, "hashWriting last cleared by G{}", "hashWriting 最后由 G{} 清除"},
+    {S::ColG, "G", "协程"},
+    {S::AllGoroutines, "all goroutines", "全部协程"},
+    {S::RaceStepOf, "step {} of {}", "第 {} 步，共 {} 步"},
+    {S::StepsWord, "steps", "步"},
+    {S::MenuShowRace, "Show the race", "显示竞争场景"},
+    {S::MenuShowScript, "Show the op-script session", "显示操作脚本会话"},
 }};
 
 constexpr bool inOrder() {

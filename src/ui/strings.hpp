@@ -36,7 +36,8 @@ enum class Lang : uint8_t { En, Zh };
   X(WinGoroutines) X(RaceReady) X(RaceInOp) X(RaceBlocked) X(RaceDone) X(RaceDied) X(RaceWriting) X(RaceNotWriting)   \
   X(RaceSchedule) X(RaceStepTip) X(RaceNone) X(RaceNarration) X(RaceRestart) X(RaceStepBack) X(RaceStepSched)         \
   X(RaceRunToEnd) X(RaceStepForward) X(RaceSaveSession) X(RaceSaved) X(RaceSteps) X(RaceStepLane) X(RaceCurrentOp) X(RaceNotInOp) X(RaceOutcome)      \
-  X(RaceRunning) X(RaceNoRace) X(RaceConsistent)
+  X(RaceRunning) X(RaceNoRace) X(RaceConsistent)                                                                      \
+  X(RaceWritingSetBy) X(RaceWritingClearedBy) X(ColG) X(AllGoroutines) X(RaceStepOf) X(StepsWord) X(MenuShowRace) X(MenuShowScript)
 
 enum class S : uint16_t {
 #define GOMAPLAB_UI_STRING_ENUM(name) name,

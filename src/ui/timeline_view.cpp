@@ -14,11 +14,14 @@ float TimelineView::xOfEvent(int64_t i) const {
   return barX0_ + (barX1_ - barX0_) * (static_cast<float>(i) + 0.5f) / static_cast<float>(n_);
 }
 
-void TimelineView::draw(UiContext& ui) {
-  AppState& app = ui.app;
+void TimelineView::draw(UiContext& ui, const Frame& f) {
   const Palette& pal = palette();
   const float fs = ImGui::GetFontSize();
-  if (!app.hasSession()) return;
+  if (!f.loaded()) {
+    if (f.ctl && !f.ctl->error().empty()) colouredText(pal.error, f.ctl->error().c_str());
+    return;
+  }
+  Controller& app = *f.ctl;
 
   // Buttons.
   auto button = [&](const char* label, S tip) {
@@ -36,26 +39,26 @@ void TimelineView::draw(UiContext& ui) {
   if (button("^", S::TipOut)) app.stepOut();
   if (button(">|", S::TipEnd)) app.toEnd();
   ImGui::SetNextItemWidth(fs * 9);
-  float sp = static_cast<float>(app.speed);
+  float sp = static_cast<float>(app.speed());
   if (ImGui::SliderFloat("##speed", &sp, 1.0f, 100000.0f, tr(S::SpeedFormat), ImGuiSliderFlags_Logarithmic))
-    app.speed = sp;
-  ui.prefs.speed = app.speed;
+    app.speed() = sp;
+  if (!f.race) ui.prefs.speed = app.speed();
   ImGui::SameLine();
-  const int64_t pos = app.position();
-  const uint64_t n = app.eventCount();
+  const int64_t pos = f.position;
+  const uint64_t n = f.events->eventCount();
   ImGui::Text("%s", fmt::format(fmt::runtime(tr(S::EventOfTotal)), pos, groupDigits(n)).c_str());
-  if (auto op = app.currentOp()) {
+  if (auto op = f.currentOp) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", fmt::format("{} {}: {}", tr(S::Op), *op, app.opText(*op)).c_str());
   }
-  if (app.job().active()) {
+  if (f.jobProgress >= 0) {
     ImGui::SameLine();
-    ImGui::ProgressBar(static_cast<float>(app.job().done) / static_cast<float>(std::max<int64_t>(1, app.job().total)),
-                       ImVec2(fs * 8, 0));
+    ImGui::ProgressBar(f.jobProgress, ImVec2(fs * 8, 0));
   }
 
   // The scrubber.
-  DerivedSeries& d = app.derived();
+  static DerivedSeries kNoSeries;
+  DerivedSeries& d = f.derived ? *f.derived : kNoSeries;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
@@ -101,7 +104,7 @@ void TimelineView::draw(UiContext& ui) {
     const float mx = ImGui::GetIO().MousePos.x;
     int64_t i = std::clamp<int64_t>(static_cast<int64_t>((mx - barX0_) / (barX1_ - barX0_) * static_cast<float>(n)), 0,
                                     static_cast<int64_t>(n) - 1);
-    ImGui::SetTooltip("%s", fmt::format("{} {}: {}", tr(S::Event), i, describeEventUi(app.session().event(static_cast<uint64_t>(i)))).c_str());
+    ImGui::SetTooltip("%s", fmt::format("{} {}: {}", tr(S::Event), i, describeEventUi(f.events->event(static_cast<uint64_t>(i)))).c_str());
   }
 
   // Legend and messages.

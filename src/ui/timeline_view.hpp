@@ -9,7 +9,7 @@ namespace gomap::ui {
 
 class TimelineView {
 public:
-  void draw(UiContext& ui);
+  void draw(UiContext& ui, const Frame& f);
   // Screen x of event i on the scrubber in the last frame (tests).
   float xOfEvent(int64_t i) const;
   float barY() const { return barY_; }

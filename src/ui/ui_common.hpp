@@ -1,12 +1,12 @@
-// What every view gets: the controller, fonts, preferences, and small drawing
-// helpers shared by the views.
+// What every view gets besides its Frame (ui/frame.hpp): fonts, preferences,
+// and small drawing helpers shared by the views.
 #pragma once
 #include <imgui.h>
 
 #include <string>
 
 #include "engine/events.hpp"
-#include "ui/app_state.hpp"
+#include "ui/frame.hpp"
 #include "ui/fonts.hpp"
 #include "ui/prefs.hpp"
 #include "ui/strings.hpp"
@@ -17,7 +17,6 @@ namespace gomap::ui {
 class OverviewGL;
 
 struct UiContext {
-  AppState& app;
   Prefs& prefs;
   FontSet& fonts;
   OverviewGL* gl = nullptr; // null when there is no GL (never in practice)

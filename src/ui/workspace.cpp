@@ -9,26 +9,57 @@
 
 namespace gomap::ui {
 
-Workspace::Workspace(AppState& app, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
-    : app_(app), prefs_(prefs), fonts_(fonts), ctx_{app, prefs, fonts, gl, false} {
+void registerClassicPanels(PanelRegistry& r) {
+  using W = PanelDef::When;
+  r.add({PanelControls, S::WinControls, "controls", 0, W::OpScript,
+         [](Workspace& w, UiContext& ui, const Frame&) { w.controls.draw(ui, w.appState()); }});
+  r.add({PanelGoroutines, S::WinGoroutines, "goroutines", 0, W::Race,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.goroutines.draw(ui, f, w.raceController()); }});
+  r.add({PanelHeader, S::WinHeader, "header", 0, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.header.draw(ui, f); }});
+  r.add({PanelBuckets, S::WinBuckets, "buckets", ImGuiWindowFlags_NoScrollbar, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.buckets.draw(ui, f); }});
+  r.add({PanelPlots, S::WinPlots, "plots", ImGuiWindowFlags_NoScrollbar, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.plots.draw(ui, f); }});
+  r.add({PanelHash, S::WinHash, "hash", 0, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.hash.draw(ui, f); }});
+  r.add({PanelCode, S::WinCode, "code", 0, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.code.draw(ui, f); }});
+  r.add({PanelEvents, S::WinEvents, "events", 0, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.events.draw(ui, f); }});
+  r.add({PanelTimeline, S::WinTimeline, "timeline", ImGuiWindowFlags_NoScrollbar, W::Always,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.timeline.draw(ui, f); }});
+}
+
+Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
+    : app_(app), race_(race), prefs_(prefs), fonts_(fonts), ctx_{prefs, fonts, gl, false} {
+  registerClassicPanels(registry_);
   panels = prefs.panels;
-  app_.speed = prefs.speed;
+  app_.speed() = prefs.speed;
   app_.watchNewOps = prefs.watchNewOps;
+}
+
+Controller& Workspace::controller() {
+  if (raceMode()) return race_;
+  return app_;
 }
 
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
-PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs) {
+PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race) {
   const float timelineH = fs * 7.6f;
   const float top = menuH, bottom = h - timelineH;
-  const float L = std::max(fs * 19, w * 0.205f);
+  // A race's Goroutines panel (programs side by side) needs a wider left column.
+  const float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
   const float R = std::max(fs * 22, w * 0.27f);
   const float C = std::max(fs * 20, w - L - R);
   const float mid = bottom - top;
   const float hashH = fs * 10.5f;
+  const float leftSplit = race ? 0.62f : 0.56f;
   switch (p) {
-  case PanelControls: return {0, top, L, mid * 0.56f};
-  case PanelHeader: return {0, top + mid * 0.56f, L, mid * 0.44f};
+  case PanelControls:
+  case PanelGoroutines: return {0, top, L, mid * leftSplit};
+  case PanelHeader: return {0, top + mid * leftSplit, L, mid * (1 - leftSplit)};
   case PanelBuckets: return {L, top, C, mid * 0.75f};
   case PanelPlots: return {L, top + mid * 0.75f, C, mid * 0.25f};
   case PanelHash: return {L + C, top, R, hashH};
@@ -41,7 +72,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs) 
 
 bool Workspace::overlapsOthers(int i) const {
   const PanelRect& a = seen_[i].r;
-  for (int j = 0; j < 8; j++) {
+  for (int j = 0; j < kMaxPanels; j++) {
     if (j == i || !seen_[j].visible) continue;
     const PanelRect& b = seen_[j].r;
     const float w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
@@ -58,7 +89,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
     return false;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y, menuH, ImGui::GetFontSize());
+  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y, menuH, ImGui::GetFontSize(), raceMode());
   ImGuiCond cond = (forceLayout || resetLayout_) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
@@ -84,6 +115,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
 void Workspace::handleKeys() {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
+  Controller& app_ = controller(); // the keys act on whatever is on screen
   auto pressed = [](int key) { return ImGui::IsKeyPressed(key, true); };
   if (pressed(ImGui::GetKeyIndex(ImGuiKey_Space))) app_.togglePlay();
   if (pressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
@@ -107,21 +139,22 @@ void Workspace::handleKeys() {
 void Workspace::menuBar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu(tr(S::MenuFile))) {
+    // With a race loaded: switch between it and the op-script session.
+    if (race_.loaded()) {
+      if (ImGui::MenuItem(tr(S::MenuShowRace), nullptr, race_.active)) race_.active = true;
+      if (ImGui::MenuItem(tr(S::MenuShowScript), nullptr, !race_.active)) race_.active = false;
+      ImGui::Separator();
+    }
     if (ImGui::MenuItem(tr(S::MenuQuit), "Ctrl+Q")) quitRequested = true;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(tr(S::MenuView))) {
-    struct Item {
-      Panel p;
-      S name;
-    };
-    static const Item items[] = {{PanelControls, S::WinControls}, {PanelHeader, S::WinHeader},
-                                 {PanelBuckets, S::WinBuckets},   {PanelPlots, S::WinPlots},
-                                 {PanelHash, S::WinHash},         {PanelCode, S::WinCode},
-                                 {PanelEvents, S::WinEvents},     {PanelTimeline, S::WinTimeline}};
-    for (const Item& it : items) {
-      bool on = (panels & it.p) != 0;
-      if (ImGui::MenuItem(tr(it.name), nullptr, &on)) panels = on ? (panels | it.p) : (panels & ~it.p);
+    const bool race = raceMode();
+    for (const PanelDef& d : registry_.all()) {
+      if (d.when == PanelDef::When::OpScript && race) continue;
+      if (d.when == PanelDef::When::Race && !race) continue;
+      bool on = (panels & d.bit) != 0;
+      if (ImGui::MenuItem(tr(d.title), nullptr, &on)) panels = on ? (panels | d.bit) : (panels & ~d.bit);
     }
     ImGui::Separator();
     if (ImGui::MenuItem(tr(S::MenuResetLayout))) {
@@ -180,43 +213,30 @@ void Workspace::draw(float dt) {
   setLanguage(effectiveLanguage());
   ctx_.forceLayout = forceLayout;
   app_.tick(dt);
+  race_.tick(dt);
+  // Switching between the race and the op-script session re-tiles the windows.
+  if (raceMode() != wasRace_) {
+    wasRace_ = raceMode();
+    resetLayout_ = true;
+  }
   handleKeys();
+  if (raceMode()) race_.fillFrame(frame_);
+  else app_.fillFrame(frame_);
   const ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quitRequested = true;
   menuBar();
   const float menuH = ImGui::GetFrameHeight();
 
-  if (beginPanel(PanelControls, S::WinControls, "controls", menuH)) {
-    controls.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelHeader, S::WinHeader, "header", menuH)) {
-    header.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelBuckets, S::WinBuckets, "buckets", menuH, ImGuiWindowFlags_NoScrollbar)) {
-    buckets.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelPlots, S::WinPlots, "plots", menuH, ImGuiWindowFlags_NoScrollbar)) {
-    plots.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelHash, S::WinHash, "hash", menuH)) {
-    hash.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelCode, S::WinCode, "code", menuH)) {
-    code.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelEvents, S::WinEvents, "events", menuH)) {
-    events.draw(ctx_);
-    ImGui::End();
-  }
-  if (beginPanel(PanelTimeline, S::WinTimeline, "timeline", menuH, ImGuiWindowFlags_NoScrollbar)) {
-    timeline.draw(ctx_);
-    ImGui::End();
+  const bool race = raceMode();
+  for (const PanelDef& d : registry_.all()) {
+    if ((d.when == PanelDef::When::OpScript && race) || (d.when == PanelDef::When::Race && !race)) {
+      seen_[std::countr_zero(static_cast<unsigned>(d.bit))].visible = false;
+      continue;
+    }
+    if (beginPanel(d.bit, d.title, d.id, menuH, d.flags)) {
+      d.draw(*this, ctx_, frame_);
+      ImGui::End();
+    }
   }
   if (showKeys_) {
     ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 26, 0), ImGuiCond_Always);

@@ -4,11 +4,15 @@
 // theme, font scale). One call per frame, between ImGui::NewFrame and Render.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "ui/buckets_view.hpp"
 #include "ui/code_view.hpp"
 #include "ui/controls_view.hpp"
 #include "ui/event_log_view.hpp"
+#include "ui/goroutines_view.hpp"
 #include "ui/hash_bits_view.hpp"
 #include "ui/header_view.hpp"
 #include "ui/plots_view.hpp"
@@ -26,7 +30,33 @@ enum Panel : int {
   PanelCode = 1 << 5,
   PanelEvents = 1 << 6,
   PanelTimeline = 1 << 7,
+  PanelGoroutines = 1 << 8,
 };
+
+class Workspace;
+
+// A panel as the workspace knows it: registered once (as ImHex registers its
+// views), then drawn, listed in the View menu and tiled by iterating the
+// registry. The workspace keeps no list of its own.
+struct PanelDef {
+  Panel bit;
+  S title;
+  const char* id; // ImGui window id (stable: imgui.ini remembers windows by it)
+  ImGuiWindowFlags flags = 0;
+  enum class When : uint8_t { Always, OpScript, Race } when = When::Always;
+  std::function<void(Workspace&, UiContext&, const Frame&)> draw;
+};
+class PanelRegistry {
+public:
+  void add(PanelDef d) { panels_.push_back(std::move(d)); }
+  const std::vector<PanelDef>& all() const { return panels_; }
+
+private:
+  std::vector<PanelDef> panels_;
+};
+// The classic map's panels (buckets, header, hash, code, events, timeline,
+// plots), the op-script controls and the race's Goroutines panel.
+void registerClassicPanels(PanelRegistry& r);
 
 struct PanelRect {
   float x, y, w, h;
@@ -34,12 +64,18 @@ struct PanelRect {
 
 class Workspace {
 public:
-  Workspace(AppState& app, Prefs& prefs, FontSet& fonts, OverviewGL* gl);
+  Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl);
   // Advances playback and jobs by dt, handles keys, draws every window.
   void draw(float dt);
 
   // Tiled layout for a display of w x h (menu bar height menuH).
-  static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize);
+  static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false);
+  // The race is on screen (a .race file is open and shown), else the op-script session.
+  bool raceMode() const { return race_.loaded() && race_.active; }
+  // The controller the views and keys act on, and the frame drawn last.
+  Controller& controller();
+  const Frame& frame() const { return frame_; }
+  const PanelRegistry& registry() const { return registry_; }
   // Place every window at its tiled position every frame (screenshots, tests).
   bool forceLayout = false;
   bool quitRequested = false;
@@ -55,7 +91,10 @@ public:
   TimelineView timeline;
   PlotsView plots;
   ControlsView controls;
+  GoroutinesView goroutines;
   UiContext& context() { return ctx_; }
+  AppState& appState() { return app_; }
+  RaceController& raceController() { return race_; }
   // The language the UI is drawn in (English when Chinese glyphs are missing).
   Lang effectiveLanguage() const;
 
@@ -63,6 +102,7 @@ private:
   void menuBar();
   void handleKeys();
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
+  static constexpr int kMaxPanels = 16;
 
   // Windows sitting exactly on their tiles, overlapping nothing, draw no
   // background (the frame is cleared to the window colour): a full-screen
@@ -71,10 +111,14 @@ private:
     bool visible = false, atTile = false;
     PanelRect r{0, 0, 0, 0};
   };
-  Seen seen_[8];
+  Seen seen_[kMaxPanels];
   bool overlapsOthers(int i) const;
 
   AppState& app_;
+  RaceController& race_;
+  PanelRegistry registry_;
+  Frame frame_;
+  bool wasRace_ = false;
   Prefs& prefs_;
   FontSet& fonts_;
   UiContext ctx_;

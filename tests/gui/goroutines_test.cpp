@@ -8,6 +8,8 @@
 #include "ui/goroutines_view.hpp"
 #include "ui/gui_runtime.hpp"
 
+#include <GLFW/glfw3.h>
+
 using namespace gomap;
 using namespace gomap::ui;
 
@@ -39,7 +41,7 @@ TEST(GoroutinesView, Lesson1LaneByLaneDiesAtTheEntryCheck) {
   EXPECT_NE(s.deathOutput().find("map.go:595"), std::string::npos);
   EXPECT_FALSE(rc.stepGoroutine(1)) << "the program is dead";
   // Step back: alive again, G2 not yet at the entry check.
-  ASSERT_TRUE(rc.stepBack());
+  rc.stepBack();
   EXPECT_EQ(s.position(), 4u);
   EXPECT_EQ(s.ending().kind, race::Ending::Kind::Running);
   EXPECT_TRUE(s.hashWriting());
@@ -48,23 +50,146 @@ TEST(GoroutinesView, Lesson1LaneByLaneDiesAtTheEntryCheck) {
   EXPECT_FALSE(s.hashWriting());
 }
 
-TEST(GoroutinesView, DrawsTheWindowOffscreen) {
+namespace {
+struct RaceGui {
+  RaceGui() {
+    RuntimeOptions o;
+    o.offscreen = true;
+    o.vsync = false;
+    bool noDisplay = false;
+    ok = rt.init(o, why, noDisplay);
+    if (ok) rt.workspace().forceLayout = true;
+  }
+  void frames(int n) {
+    for (int i = 0; i < n; i++) rt.frame(0);
+  }
+  // A key press and release through ImGui's input path (as GLFW's callbacks feed it).
+  void press(int key, bool shift = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    io.KeyShift = shift;
+    rt.frame(0);
+    io.KeysDown[key] = false;
+    io.KeyShift = false;
+    rt.frame(0);
+  }
+  void click(ImVec2 p) {
+    rt.injectMouse = p;
+    rt.injectMouseDown = false;
+    rt.frame(0);
+    rt.injectMouseDown = true;
+    rt.frame(0);
+    rt.injectMouseDown = false;
+    rt.frame(0);
+    rt.injectMouse.reset();
+  }
   GuiRuntime rt;
-  RuntimeOptions o;
-  o.offscreen = true;
-  o.vsync = false;
+  bool ok = false;
   std::string why;
-  bool noDisplay = false;
-  ASSERT_TRUE(rt.init(o, why, noDisplay)) << why;
-  rt.workspace().forceLayout = true;
-  ASSERT_TRUE(rt.race.open(kLesson1)) << rt.race.error();
-  rt.race.runToEnd();
-  for (int i = 0; i < 3; i++) rt.frame(0);
-  EXPECT_EQ(rt.goroutines.lanesDrawn, 2);
-  EXPECT_TRUE(rt.goroutines.fatalShown);
-  EXPECT_GT(rt.goroutines.lastSize.x, 800);
-  EXPECT_GT(rt.goroutines.lastSize.y, 500);
-  EXPECT_EQ(rt.race.session().ending().kind, race::Ending::Kind::Fatal);
+};
+const std::string kLesson5 = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/5-memory-level-corruption.race";
+} // namespace
+
+// The race fills the workspace: the Goroutines panel is one tiled panel, and
+// the buckets, header and code views draw the race's shared map.
+TEST(RaceWorkspace, TheRaceMapFillsTheWorkspace) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson1)) << g.rt.race.error();
+  g.rt.race.runToEnd();
+  g.frames(3);
+  Workspace& ws = g.rt.workspace();
+  ASSERT_TRUE(ws.raceMode());
+  EXPECT_EQ(ws.goroutines.lanesDrawn, 2);
+  EXPECT_TRUE(ws.goroutines.fatalShown);
+  // A tiled panel, not an overlay over the map: it stays in the left column.
+  EXPECT_LT(ws.goroutines.lastSize.x, 1600 * 0.35f);
+  EXPECT_EQ(&ws.frame().map->header(), &g.rt.race.session().world().map().header());
+  // The buckets view draws bucket 0 of the race's map (lesson 1 puts 100 in it).
+  EXPECT_TRUE(ws.buckets.cellRect(Loc{false, 0, 0, 0}).has_value());
+  EXPECT_EQ(g.rt.race.session().ending().kind, race::Ending::Kind::Fatal);
+}
+
+// Lesson 5 (memory level): at the step where both goroutines have stored
+// their keys, both are outlined on the same cell, bucket 0 slot 1, and each
+// one's code line is marked in the code panel.
+TEST(RaceWorkspace, Lesson5ShowsBothGoroutinesOnTheCellTheyShare) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  // Run until the second key store into slot 1 (the narration: "G2's key overwrites G1's").
+  int writes = 0;
+  uint64_t step = 0;
+  while (!s.atEnd() && writes < 2 && step < 1000) {
+    const std::size_t before = s.trace().size();
+    ASSERT_TRUE(s.stepScheduled());
+    step++;
+    for (std::size_t i = before; i < s.trace().size(); i++)
+      if (s.trace()[i].source == race::TraceEntry::Source::Engine && s.trace()[i].ev.kind == EventKind::CellWritten)
+        writes++;
+  }
+  ASSERT_EQ(writes, 2) << "both goroutines write a cell";
+  g.frames(3);
+  Workspace& ws = g.rt.workspace();
+  const auto& marks = ws.buckets.lastGoroutineMarks();
+  ASSERT_EQ(marks.size(), 2u);
+  for (const auto& m : marks) {
+    EXPECT_FALSE(m.bmap);
+    EXPECT_EQ(m.loc.bucket, 0u);
+    EXPECT_EQ(m.loc.slot, 1) << "G" << m.g << " wrote slot 1";
+  }
+  EXPECT_NE(marks[0].g, marks[1].g);
+  // The code panel marks the lines of both goroutines in mapassign.
+  EXPECT_EQ(ws.code.shownFunction(), "mapassign");
+  EXPECT_EQ(ws.code.goroutineLines().size(), 2u);
+}
+
+// Keys act on the race through ImGui's input path; a click on a step of the
+// schedule strip goes there; the event log names the goroutine of each event.
+TEST(RaceWorkspace, KeysAndTheScheduleStripSeekTheRace) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  g.frames(2);
+  g.press(GLFW_KEY_RIGHT);
+  EXPECT_EQ(s.position(), 1u);
+  g.press(GLFW_KEY_RIGHT);
+  g.press(GLFW_KEY_RIGHT);
+  EXPECT_EQ(s.position(), 3u);
+  g.press(GLFW_KEY_LEFT);
+  EXPECT_EQ(s.position(), 2u);
+  g.press(GLFW_KEY_END);
+  EXPECT_TRUE(s.atEnd());
+  const uint64_t total = s.timeline().size();
+  ASSERT_GT(total, 10u);
+  g.press(GLFW_KEY_HOME);
+  EXPECT_EQ(s.position(), 0u);
+  g.press(GLFW_KEY_END);
+  EXPECT_EQ(s.position(), total) << "End goes back to the end of the recorded timeline";
+  // Shift+Left: back to before the current op.
+  g.press(GLFW_KEY_LEFT, true);
+  EXPECT_LT(s.position(), total);
+  // Click step 5 of the strip.
+  g.frames(1);
+  const auto& rects = g.rt.workspace().goroutines.stepRects;
+  ASSERT_GE(rects.size(), 5u);
+  const ImVec4 r = rects[4].second;
+  g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
+  EXPECT_EQ(s.position(), 5u);
+  // Every event in the frame's stream carries its goroutine.
+  const Frame& f = g.rt.workspace().frame();
+  ASSERT_GT(f.events->eventCount(), 0u);
+  for (uint64_t i = 0; i < f.events->eventCount(); i++) {
+    const int gr = f.events->goroutineOfEvent(i);
+    EXPECT_TRUE(gr == 1 || gr == 2);
+  }
+  // Space plays the race; Space again pauses.
+  g.press(GLFW_KEY_SPACE);
+  EXPECT_TRUE(g.rt.race.playing());
+  g.press(GLFW_KEY_SPACE);
+  EXPECT_FALSE(g.rt.race.playing());
 }
 
 TEST(GoroutinesView, ASavedSessionReplaysToTheSameOutcome) {

@@ -272,11 +272,11 @@ TEST(AppState, BulkInsertBuildsABigMapInSlices) {
 TEST(AppState, PlaybackAdvancesBySpeedAndStopsAtTheEnd) {
   AppState a = loaded("growth.ops");
   a.toStart();
-  a.speed = 100;
+  a.speed() = 100;
   a.play();
   a.tick(0.1);
   EXPECT_EQ(a.position(), 9); // 10 events: -1 -> 9
-  a.speed = 1e9;
+  a.speed() = 1e9;
   a.tick(1.0);
   EXPECT_EQ(a.position(), lastEvent(a));
   EXPECT_FALSE(a.playing());

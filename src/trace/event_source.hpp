@@ -1,0 +1,30 @@
+// A recorded stream of engine events with the operations that emitted them:
+// what views, derived series and call stacks read. A single-threaded session
+// (Session) is one; a race run is another (its ops are the goroutines' ops,
+// interleaved, so the events of one op need not be contiguous, and each event
+// carries the goroutine that emitted it).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/events.hpp"
+
+namespace gomap {
+
+class EventSource {
+public:
+  virtual ~EventSource() = default;
+  virtual uint64_t eventCount() const = 0;
+  virtual const Event& event(uint64_t i) const = 0;
+  // The op that emitted event i (an index the source's op list understands).
+  virtual std::size_t opOfEvent(uint64_t i) const = 0;
+  // The first event of op k.
+  virtual uint64_t firstEventOfOp(std::size_t k) const = 0;
+  virtual std::size_t opCount() const = 0;
+  // The goroutine that emitted event i (1-based), or 0 in a single-threaded session.
+  virtual int goroutineOfEvent(uint64_t) const { return 0; }
+  // True when the events of one op are contiguous (no interleaving).
+  virtual bool opsContiguous() const { return true; }
+};
+
+} // namespace gomap

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
     else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B] [--fill N] [--panels MASK]\n");
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--panels MASK]\n");
       return 2;
     }
   }
@@ -158,6 +158,46 @@ int main(int argc, char** argv) {
     app.play();
     measure("running 2000 ev/s", [] {}, 1.0 / 60);
     app.pause();
+  }
+
+  // Race mode: each lesson in the workspace (Goroutines panel, goroutine marks,
+  // per-goroutine code lines, the merged event log), stepped forwards and back.
+  // --only 0 measures just these.
+  if (only <= 0) {
+    RaceController& rc = rt.race;
+    for (const char* lesson : {"5-memory-level-corruption.race", "6-write-during-growth.race"}) {
+      if (!rc.open(assetDir() + "/lessons/" + lesson)) {
+        std::fprintf(stderr, "%s\n", rc.error().c_str());
+        return 2;
+      }
+      rc.toEnd();
+      const uint64_t steps = rc.session().position();
+      rc.toStart();
+      for (int i = 0; i < 3; i++) rt.frame(0);
+      std::printf("|    | (race %s: %llu steps) |\n", lesson, static_cast<unsigned long long>(steps));
+      auto measureRace = [&](const char* what, auto&& action) {
+        std::vector<double> cpu, total;
+        const auto s0 = Clock::now();
+        for (int f = 0; f < frames; f++) {
+          const auto a = Clock::now();
+          action(f);
+          const double stepMs = ms(a, Clock::now());
+          rt.frame(0);
+          cpu.push_back(stepMs + rt.lastCpuMs);
+          total.push_back(stepMs + rt.lastTotalMs);
+        }
+        printRow(Row{-1, what, stats(cpu), stats(total), 1000.0 * frames / ms(s0, Clock::now())});
+      };
+      measureRace("race: step (Right)", [&](int f) {
+        if (f % static_cast<int>(steps ? steps : 1) == 0) rc.toStart();
+        rc.stepInto();
+      });
+      measureRace("race: step back (Left)", [&](int f) {
+        if (f % static_cast<int>(steps ? steps : 1) == 0) rc.toEnd();
+        rc.stepBack();
+      });
+    }
+    rc.active = false;
   }
   return 0;
 }

@@ -265,6 +265,26 @@ void OverviewView::panel(UiContext& ui, const Frame& f, bool old, const CellText
       dl->AddRect(A, Z, marks[i].secondary ? pal.moveX : pal.highlight, 0, 0, pal.highlightThickness);
     }
   }
+  // A race: each goroutine's last cell (its whole head bmap row for a bucket-level
+  // event) in its colour, with a "Gn" tag, at least a small square however far out.
+  for (const GoroutineMark& gm : f.goroutines) {
+    if (!gm.hasCell || gm.cell.old != old || gm.cell.bucket >= t.buckets()) continue;
+    auto [a, z] = rectOf(gm.cell.bucket, gm.cellIsBmap ? 0 : gm.cell.slot);
+    if (gm.cellIsBmap) z = rectOf(gm.cell.bucket, 7).second;
+    const float pad = std::max(4.0f, zoom_ * 0.15f) + 2.0f * static_cast<float>(gm.g - 1);
+    ImVec2 A(a.x - pad, a.y - pad), Z(z.x + pad, z.y + pad);
+    if (Z.x - A.x < 12) {
+      const ImVec2 c((A.x + Z.x) * 0.5f, (A.y + Z.y) * 0.5f);
+      A = ImVec2(c.x - 6, c.y - 6);
+      Z = ImVec2(c.x + 6, c.y + 6);
+    }
+    dl->AddRect(A, Z, gm.colour, 0, 0, 3.0f);
+    const std::string tag = fmt::format("G{}", gm.g);
+    const ImVec2 ts = ImGui::CalcTextSize(tag.c_str());
+    const ImVec2 t0(A.x + static_cast<float>(gm.g - 1) * (ts.x + 6), A.y - ts.y - 2);
+    dl->AddRectFilled(t0, ImVec2(t0.x + ts.x + 4, t0.y + ts.y + 1), gm.colour, 2);
+    dl->AddText(ImVec2(t0.x + 2, t0.y), IM_COL32(0, 0, 0, 255), tag.c_str());
+  }
   dl->PopClipRect();
   dl->AddRect(p0, p1, pal.bucketFrame);
   dl->AddText(ImVec2(p0.x + 4, p0.y + 2), pal.text,

@@ -58,13 +58,14 @@ TEST(Script, KeysOfEveryKind) {
 }
 
 TEST(Script, ErrorsNameFileLineColumnAndWhatWasExpected) {
-  EXPECT_EQ(parseError("make int64 0\nput 1\n"), "bad.ops:2: expected 'put KEY VAL', got 1 argument");
+  // The column is just after the last argument (where the missing one belongs).
+  EXPECT_EQ(parseError("make int64 0\nput 1\n"), "bad.ops:2:6: expected 'put KEY VAL', got 1 argument");
   EXPECT_EQ(parseError("put 1 2\n"), "bad.ops:1:1: expected 'make KIND HINT' (or 'nil KIND') before 'put'");
   EXPECT_EQ(parseError("make int8 0\n"),
             "bad.ops:1:6: expected a key kind (int64, int32, string or float64), got \"int8\"");
   EXPECT_EQ(parseError("make int64 0\nput x 1\n"),
             "bad.ops:2:5: expected an int64 key (decimal, -9223372036854775808..9223372036854775807), got \"x\"");
-  EXPECT_EQ(parseError("make string 0\nput \"abc 1\n"), "bad.ops:2:5: unterminated string starting with \"");
+  EXPECT_EQ(parseError("make string 0\nput \"abc 1\n"), "bad.ops:2:5: expected a closing \" for the string that starts here");
   EXPECT_EQ(parseError("make int64 0\nfrobnicate\n").substr(0, 25), "bad.ops:2:1: expected an ");
   EXPECT_EQ(parseError("make int64 0\nhashkey 5\n"),
             "bad.ops:2:1: expected 'hashkey' before the first 'make' (the runtime sets hashkey at start-up)");

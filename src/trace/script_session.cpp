@@ -11,17 +11,17 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
     if (op.mapKind != s.config().kind)
       return fmt::format("this session holds a {} map; start a new session for {} keys", keyKindName(s.config().kind),
                          keyKindName(op.mapKind));
-    s.append(OpRequest{OpCode::Make, {}, op.hint});
+    s.append(*requestOf(op));
     s.appendSeed(static_cast<uint32_t>(op.number));
     return {};
   case K::Seed: s.appendSeed(static_cast<uint32_t>(op.number)); return {};
   case K::Pin: s.appendPin(op.key, op.number); return {};
   case K::HashMode: s.appendHashMode(op.mode); return {};
-  case K::Put: s.append(OpRequest{OpCode::Put, op.key, op.value}); return {};
-  case K::Del: s.append(OpRequest{OpCode::Del, op.key, 0}); return {};
-  case K::Get: s.append(OpRequest{OpCode::Get, op.key, 0}); return {};
-  case K::Clear: s.append(OpRequest{OpCode::Clear, {}, 0}); return {};
-  case K::Iter: s.append(OpRequest{OpCode::Iter, {}, 0}); return {};
+  case K::Put:
+  case K::Del:
+  case K::Get:
+  case K::Clear:
+  case K::Iter: s.append(*requestOf(op)); return {}; // the engine request, as applyOp makes it
   case K::Nil:
   case K::HashKey:
   case K::RngSeed: return "this op only works at the start of a script";

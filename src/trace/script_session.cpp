@@ -37,8 +37,11 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
   constexpr std::size_t kPrefetchDistance = Session::kPrefetchDistance;
   SessionConfig cfg;
   std::optional<ScriptSession> out;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges; // session ops of each script op
+  ranges.reserve(ops.size());
   for (std::size_t i = 0; i < ops.size(); i++) {
     const ScriptOp& op = ops[i];
+    ranges.emplace_back(0, 0); // ops before the session exists produce no session op
     if (out && i + kPrefetchDistance < ops.size()) {
       const ScriptOp& ahead = ops[i + kPrefetchDistance];
       if (ahead.kind == K::Put || ahead.kind == K::Del || ahead.kind == K::Get) out->session->prefetchKey(ahead.key);
@@ -74,11 +77,13 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
       return std::nullopt;
     }
     for (std::size_t k = before; k < out->session->opCount(); k++) out->opTexts.push_back(op.text);
+    ranges.back() = {before, out->session->opCount()};
   }
   if (!out) {
     err = fmt::format("{}: the script never makes a map (expected a 'make KIND HINT' line)", file);
     return std::nullopt;
   }
+  out->sessionOpsOf = std::move(ranges);
   out->session->seekEnd();
   return out;
 }

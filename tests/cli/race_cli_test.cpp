@@ -4,6 +4,7 @@
 // command names the command that fits.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -24,8 +25,14 @@ struct CliRun {
   std::string err;
 };
 
+// A file name of this test's own (ctest runs the tests in parallel processes).
+std::string ownPath(const std::string& name) {
+  return testing::TempDir() + "/race_cli_" + testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+         std::to_string(getpid()) + "_" + name;
+}
+
 CliRun run(const std::string& args) {
-  std::string errPath = testing::TempDir() + "/race_cli_err.txt";
+  std::string errPath = ownPath("stderr.txt");
   std::string cmd = std::string(GOMAPLAB_BINARY) + " " + args + " 2>" + errPath;
   CliRun r;
   FILE* p = popen(cmd.c_str(), "r");
@@ -46,7 +53,7 @@ CliRun run(const std::string& args) {
 }
 
 std::string writeFile(const std::string& name, const std::string& text) {
-  std::string path = testing::TempDir() + "/" + name;
+  std::string path = ownPath(name);
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }

@@ -14,6 +14,7 @@
 #include "app/terminal_view.hpp"
 #include "trace/asset_paths.hpp"
 #include "trace/script_session.hpp"
+#include "trace/source_file.hpp"
 
 #ifdef GOMAPLAB_WITH_GUI
 #include "ui/gui_app.hpp"
@@ -29,6 +30,11 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
   }
   std::stringstream ss;
   ss << f.rdbuf();
+  // The terminal view steps op scripts; a race scenario has its own command.
+  if (gomap::sourceKindOf(path, ss.str()) == gomap::SourceKind::Race) {
+    err = gomap::wrongCommandMessage(path, gomap::SourceKind::Race);
+    return std::nullopt;
+  }
   gomap::ScriptParser parser(path);
   std::optional<gomap::ScriptError> perr;
   auto ops = parser.parseAll(ss.str(), perr);

@@ -65,9 +65,6 @@ if(FREETYPE_FOUND)
   target_compile_definitions(gomap_ui PRIVATE GOMAPLAB_FREETYPE)
 endif()
 
-target_link_libraries(gomaplab PRIVATE gomap_ui)
-target_compile_definitions(gomaplab PRIVATE GOMAPLAB_WITH_GUI)
-
 # ---- frame-time benchmark (not a unit test: run it by hand under xvfb-run) --------------
 add_executable(gomaplab_gui_bench ${CMAKE_SOURCE_DIR}/bench/gui_frames.cpp)
 target_link_libraries(gomaplab_gui_bench PRIVATE gomap_ui)

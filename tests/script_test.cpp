@@ -5,6 +5,8 @@
 
 #include "trace/opscript.hpp"
 #include "trace/script_runner.hpp"
+#include "trace/script_session.hpp"
+#include "trace/state_json.hpp"
 
 using namespace gomap;
 
@@ -58,13 +60,14 @@ TEST(Script, KeysOfEveryKind) {
 }
 
 TEST(Script, ErrorsNameFileLineColumnAndWhatWasExpected) {
-  EXPECT_EQ(parseError("make int64 0\nput 1\n"), "bad.ops:2: expected 'put KEY VAL', got 1 argument");
+  // The column is just after the last argument (where the missing one belongs).
+  EXPECT_EQ(parseError("make int64 0\nput 1\n"), "bad.ops:2:6: expected 'put KEY VAL', got 1 argument");
   EXPECT_EQ(parseError("put 1 2\n"), "bad.ops:1:1: expected 'make KIND HINT' (or 'nil KIND') before 'put'");
   EXPECT_EQ(parseError("make int8 0\n"),
             "bad.ops:1:6: expected a key kind (int64, int32, string or float64), got \"int8\"");
   EXPECT_EQ(parseError("make int64 0\nput x 1\n"),
             "bad.ops:2:5: expected an int64 key (decimal, -9223372036854775808..9223372036854775807), got \"x\"");
-  EXPECT_EQ(parseError("make string 0\nput \"abc 1\n"), "bad.ops:2:5: unterminated string starting with \"");
+  EXPECT_EQ(parseError("make string 0\nput \"abc 1\n"), "bad.ops:2:5: expected a closing \" for the string that starts here");
   EXPECT_EQ(parseError("make int64 0\nfrobnicate\n").substr(0, 25), "bad.ops:2:1: expected an ");
   EXPECT_EQ(parseError("make int64 0\nhashkey 5\n"),
             "bad.ops:2:1: expected 'hashkey' before the first 'make' (the runtime sets hashkey at start-up)");
@@ -131,4 +134,49 @@ TEST(Script, EventsCarryFunctionAndLine) {
   }
   EXPECT_TRUE(sawHash);
   EXPECT_TRUE(sawXor);
+}
+
+// The GUI's line log maps each script line to the session ops it produced;
+// sessionFromScript says so itself, from the same applyScriptOp that made them.
+TEST(Script, SessionOpsOfEachScriptLine) {
+  ScriptParser p("t.ops");
+  std::optional<ScriptError> err;
+  auto ops = p.parseAll("hashmode identity\nmake int64 0 7\nput 1 10\nhash 1\ndump\nhashmode go\nget 1\n", err);
+  ASSERT_FALSE(err) << err->format();
+  std::string why;
+  auto ss = sessionFromScript(ops, "t.ops", why);
+  ASSERT_TRUE(ss) << why;
+  using R = std::pair<std::size_t, std::size_t>;
+  EXPECT_EQ(ss->sessionOpsOf, (std::vector<R>{{0, 0}, {0, 2}, {2, 3}, {3, 3}, {3, 3}, {3, 4}, {4, 5}}));
+  EXPECT_EQ(ss->session->opCount(), 5u);
+  ASSERT_EQ(ss->opTexts.size(), 5u);
+  EXPECT_EQ(ss->opTexts[1], "make int64 0 7"); // make, then its hash0
+  EXPECT_EQ(ss->opTexts[4], "get 1");
+  EXPECT_EQ(ss->session->map().header().hash0, 7u);
+}
+
+// requestOf and applyOp: the one place a parsed op becomes engine work.
+TEST(Script, ApplyOpRunsOpsAsDumpDoes) {
+  ScriptParser p("t.ops");
+  std::optional<ScriptError> err;
+  auto ops = p.parseAll("hashkey 5\nrngseed 9\nhashmode identity\nmake int64 0 3\nput 1 10\nput 2 20\ndel 1\nget 2\n", err);
+  ASSERT_FALSE(err) << err->format();
+  EXPECT_FALSE(requestOf(ops[0]));            // hashkey configures, runs nothing
+  ASSERT_TRUE(requestOf(ops[4]));
+  EXPECT_EQ(requestOf(ops[4])->code, OpCode::Put);
+  EXPECT_EQ(requestOf(ops[4])->value, 10);
+  OpTarget t;
+  AccessResult got;
+  for (auto& op : ops) EXPECT_EQ(applyOp(t, op, &got).outcome, Outcome::Ok) << op.text;
+  ASSERT_TRUE(t.map);
+  EXPECT_EQ(t.map->header().count, 1);
+  EXPECT_EQ(t.map->header().hash0, 3u);
+  EXPECT_TRUE(got.found);
+  EXPECT_EQ(got.value, 20);
+  // The same ops through the dump runner leave the same memory.
+  RunnerOptions ro;
+  ro.digest = true;
+  std::vector<std::string> lines = runLines("hashkey 5\nrngseed 9\nhashmode identity\nmake int64 0 3\nput 1 10\nput 2 20\ndel 1\nget 2\n", ro);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.back().find("\"digest\":\"" + hashHex(stateDigest(*t.map)) + "\""), std::string::npos) << lines.back();
 }

@@ -10,15 +10,14 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "app/race_cli.hpp"
 #include "app/terminal_view.hpp"
 #include "trace/asset_paths.hpp"
 #include "trace/script_session.hpp"
+#include "trace/source_file.hpp"
 
 #ifdef GOMAPLAB_WITH_GUI
 #include "ui/gui_app.hpp"
-#endif
-#ifdef GOMAPLAB_WITH_RACE
-#include "concurrency/race_cli.hpp"
 #endif
 
 namespace {
@@ -31,6 +30,11 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
   }
   std::stringstream ss;
   ss << f.rdbuf();
+  // The terminal view steps op scripts; a race scenario has its own command.
+  if (gomap::sourceKindOf(path, ss.str()) == gomap::SourceKind::Race) {
+    err = gomap::wrongCommandMessage(path, gomap::SourceKind::Race);
+    return std::nullopt;
+  }
   gomap::ScriptParser parser(path);
   std::optional<gomap::ScriptError> perr;
   auto ops = parser.parseAll(ss.str(), perr);
@@ -113,9 +117,8 @@ int main(int argc, char** argv) {
   screenshot->add_option("--lang", shot.language, "UI language: en or zh");
 #endif
 
-#ifdef GOMAPLAB_WITH_RACE
-  // ---- race: goroutines on one map (src/concurrency, issue 4) ----
-  gomap::race::RaceCliOptions raceOpts;
+  // ---- race: goroutines on one map (src/app/race_cli.cpp, src/concurrency) ----
+  gomap::app::RaceCliOptions raceOpts;
   auto* race = app.add_subcommand("race", "run a race scenario (goroutines on one map) headless");
   race->add_option("scenario", raceOpts.file, "race scenario file (- for standard input)")->required();
   race->add_option("--schedule", raceOpts.schedule,
@@ -124,11 +127,12 @@ int main(int argc, char** argv) {
   race->add_flag("--explore", raceOpts.explore, "enumerate every distinct interleaving and count the outcomes");
   race->add_flag("--no-reduction", raceOpts.noReduction, "with --explore: count every schedule (no partial-order reduction)");
   race->add_flag("--events", raceOpts.events, "print the event stream as JSON lines (with the goroutine id)");
+  race->add_flag("--states", raceOpts.states,
+                 "print the map's state after every step as a JSON line (the fields of a 'dump' line)");
   race->add_flag("--narration", raceOpts.narration, "print the scenario's title and narration first");
   race->add_option("--lang", raceOpts.lang, "narration language: en or zh");
   race->add_option("--max-steps", raceOpts.maxSteps, "stop a run after this many steps");
   race->add_option("--max-interleavings", raceOpts.maxInterleavings, "stop exploring after this many interleavings");
-#endif
 
   try {
     app.parse(argc, argv);
@@ -140,9 +144,7 @@ int main(int argc, char** argv) {
   if (*events && catalogue) return gomap::app::printEventCatalogue();
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
   if (*tui) return runInteractive(tuiFile, true);
-#ifdef GOMAPLAB_WITH_RACE
-  if (*race) return gomap::race::runRace(raceOpts, stdout, stderr);
-#endif
+  if (*race) return gomap::app::runRace(raceOpts, stdout, stderr);
 #ifdef GOMAPLAB_WITH_GUI
   if (*screenshot) {
     if (!shotSize.empty() && std::sscanf(shotSize.c_str(), "%dx%d", &shot.width, &shot.height) != 2) {

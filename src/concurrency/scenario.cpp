@@ -37,55 +37,10 @@ std::string_view instrKindName(Instr::Kind k) {
   return "?";
 }
 
-std::string ScenarioError::format() const {
-  if (line == 0) return fmt::format("{}: {}", file, message);
-  if (column > 0) return fmt::format("{}:{}:{}: {}", file, line, column, message);
-  return fmt::format("{}:{}: {}", file, line, message);
-}
-
 namespace {
 
-struct Tok {
-  std::string_view text;
-  int column; // 1-based
-};
-
-// Splits on blanks; quoted strings ("..." or `...`) are single tokens. With
-// stopAtHash, '#' outside quotes starts a comment. Returns false on an
-// unterminated quote (column set).
-bool tokenize(std::string_view line, std::vector<Tok>& out, std::string& why, int& column, bool stopAtHash = true,
-              int base = 0) {
-  std::size_t i = 0;
-  while (i < line.size()) {
-    char c = line[i];
-    if (c == ' ' || c == '\t' || c == '\r') {
-      i++;
-      continue;
-    }
-    if (c == '#' && stopAtHash) break;
-    std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && !(stopAtHash && line[i] == '#')) {
-      if (line[i] == '"' || line[i] == '`') {
-        char q = line[i++];
-        while (i < line.size() && line[i] != q) {
-          if (q == '"' && line[i] == '\\' && i + 1 < line.size()) i++;
-          i++;
-        }
-        if (i >= line.size()) {
-          why = fmt::format("expected a closing {} for the string that starts here", q);
-          column = base + static_cast<int>(start) + 1;
-          return false;
-        }
-      }
-      i++;
-    }
-    out.push_back({line.substr(start, i - start), base + static_cast<int>(start) + 1});
-  }
-  return true;
-}
-
 // The text after the first `n` tokens of a line (for free-text directives).
-std::string_view restAfter(std::string_view line, const Tok& tok) {
+std::string_view restAfter(std::string_view line, const Token& tok) {
   std::size_t pos = static_cast<std::size_t>(tok.column - 1) + tok.text.size();
   while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) pos++;
   std::string_view r = line.substr(std::min(pos, line.size()));
@@ -170,6 +125,7 @@ std::string substitute(std::string_view tok, std::string_view var, int64_t v, bo
 struct Ctx {
   std::string file;
   ScenarioError* err;
+  ScriptParser* ops; // the map-statement grammar, after the map section's make
   bool fail(int line, int col, std::string msg) {
     *err = ScenarioError{file, line, col, std::move(msg)};
     return false;
@@ -178,8 +134,9 @@ struct Ctx {
 
 constexpr std::string_view kStatements = "put, del, get, iter, clear, lock, unlock, rlock, runlock or for";
 
-// Parses one statement (tokens already substituted) into an Instr.
-bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Tok>& toks, const std::vector<std::string>& texts,
+// Parses one statement (tokens already substituted) into an Instr. Map
+// operations are op lines: the op language's grammar parses them.
+bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const std::vector<std::string>& texts,
                     int lineNo, Instr& ins) {
   std::string_view verb = texts[0];
   auto want = [&](std::size_t n, std::string_view usage) {
@@ -189,24 +146,27 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Tok>& toks, const s
     }
     return true;
   };
-  auto key = [&](std::size_t i) {
-    std::string why;
-    if (!parseKeyToken(texts[i], sc.kind, ins.key, why)) return cx.fail(lineNo, toks[i].column, why);
-    return true;
-  };
   ins.line = lineNo;
   ins.column = toks[0].column;
-  if (verb == "put") {
-    if (!want(3, "put KEY VAL") || !key(1)) return false;
-    ins.kind = Instr::Kind::Put;
-    if (!parseInt64Token(texts[2], ins.value))
-      return cx.fail(lineNo, toks[2].column, fmt::format("expected an int64 value, got {:?}", texts[2]));
-  } else if (verb == "del" || verb == "get") {
-    if (!want(2, fmt::format("{} KEY", verb)) || !key(1)) return false;
-    ins.kind = verb == "del" ? Instr::Kind::Del : Instr::Kind::Get;
-  } else if (verb == "iter" || verb == "clear") {
-    if (!want(1, verb)) return false;
-    ins.kind = verb == "iter" ? Instr::Kind::Iter : Instr::Kind::Clear;
+  if (verb == "put" || verb == "del" || verb == "get" || verb == "iter" || verb == "clear") {
+    std::vector<Token> sub;
+    for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column});
+    std::optional<SourceError> e;
+    auto op = cx.ops->parseTokens(sub, lineNo, e);
+    if (!op) {
+      *cx.err = std::move(*e);
+      return false;
+    }
+    using K = ScriptOp::Kind;
+    ins.kind = op->kind == K::Put   ? Instr::Kind::Put
+               : op->kind == K::Del ? Instr::Kind::Del
+               : op->kind == K::Get ? Instr::Kind::Get
+               : op->kind == K::Iter ? Instr::Kind::Iter
+                                     : Instr::Kind::Clear;
+    ins.key = op->key;
+    ins.value = op->value;
+    ins.text = std::move(op->text);
+    return true;
   } else if (verb == "lock" || verb == "unlock" || verb == "rlock" || verb == "runlock") {
     if (!want(2, fmt::format("{} MUTEX", verb))) return false;
     ins.kind = verb == "lock" ? Instr::Kind::Lock
@@ -241,7 +201,7 @@ constexpr std::size_t kMaxInstructions = 1'000'000;
 
 // A goroutine program line: a statement, 'for VAR in A..B: STMT; STMT', or
 // 'defer recover'.
-bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view line, const std::vector<Tok>& toks,
+bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view line, const std::vector<Token>& toks,
                       int lineNo) {
   if (toks[0].text == "defer") {
     if (toks.size() != 2 || toks[1].text != "recover")
@@ -287,9 +247,9 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
   }
   if (bodyTok >= toks.size()) return cx.fail(lineNo, static_cast<int>(line.size()) + 1, "expected a statement after ':'");
   // Split the body on ';' tokens (or tokens ending in ';').
-  std::vector<std::vector<Tok>> stmts(1);
+  std::vector<std::vector<Token>> stmts(1);
   for (std::size_t i = bodyTok; i < toks.size(); i++) {
-    Tok t = toks[i];
+    Token t = toks[i];
     bool ends = !t.text.empty() && t.text.back() == ';' && t.text.front() != '"' && t.text.front() != '`';
     if (ends) t.text.remove_suffix(1);
     if (!t.text.empty()) stmts.back().push_back(t);
@@ -321,7 +281,7 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
   return true;
 }
 
-bool parseExpect(Ctx& cx, const std::vector<Tok>& toks, std::string_view line, int lineNo, Expectation& e) {
+bool parseExpect(Ctx& cx, const std::vector<Token>& toks, std::string_view line, int lineNo, Expectation& e) {
   e.line = lineNo;
   if (toks.size() < 2) return cx.fail(lineNo, toks[0].column + 6, "expected 'expect clean|fatal|panic|corrupt|deadlock ...'");
   std::string_view k = toks[1].text;
@@ -366,8 +326,8 @@ bool parseExpect(Ctx& cx, const std::vector<Tok>& toks, std::string_view line, i
 
 bool parseSteps(std::string_view text, std::vector<uint8_t>& out, std::string& why, int& column) {
   out.clear();
-  std::vector<Tok> toks;
-  if (!tokenize(text, toks, why, column, false)) return false;
+  std::vector<Token> toks;
+  if (!lexLine(text, toks, why, column, false)) return false;
   for (auto& t : toks) {
     std::string_view s = t.text;
     if (!s.empty() && (s[0] == 'g' || s[0] == 'G')) s.remove_prefix(1);
@@ -434,15 +394,15 @@ std::string formatSchedule(const ScheduleSpec& s) {
 
 bool parseSchedule(std::string_view text, ScheduleSpec& out, std::string& why, int& column) {
   out = ScheduleSpec{};
-  std::vector<Tok> toks;
-  if (!tokenize(text, toks, why, column, false)) return false;
+  std::vector<Token> toks;
+  if (!lexLine(text, toks, why, column, false)) return false;
   if (toks.empty()) {
     why = "expected roundrobin [QUANTUM], random SEED, manual, or a list of steps such as '1 1 2x3'";
     column = static_cast<int>(text.size()) + 1;
     return false;
   }
   // Accept "roundrobin:2" and "random:7" too (handy on a command line).
-  std::vector<Tok> split;
+  std::vector<Token> split;
   for (auto& t : toks) {
     auto c = t.text.find(':');
     if (c != std::string_view::npos && c + 1 < t.text.size()) {
@@ -512,14 +472,14 @@ bool parseSchedule(std::string_view text, ScheduleSpec& out, std::string& why, i
 }
 
 std::optional<Scenario> parseScenario(std::string_view text, const std::string& file, ScenarioError& err) {
-  Ctx cx{file, &err};
+  ScriptParser ops(file);
+  Ctx cx{file, &err, &ops};
   Scenario sc;
   sc.file = file;
   enum class Section { None, Map, Goroutine } section = Section::None;
   bool sawVersion = false, sawMap = false, sawMake = false, sawGranularity = false, sawSchedule = false;
   int schedLine = 0;
   std::string schedText; // the whole schedule line (columns stay those of the file)
-  ScriptParser ops(file);
   int lineNo = 0;
   std::size_t pos = 0;
   auto fail = [&](int line, int col, std::string msg) -> std::optional<Scenario> {
@@ -534,7 +494,7 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     lineNo++;
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-    std::vector<Tok> toks;
+    std::vector<Token> toks;
     std::string why;
     int col = 0;
     // Free-text directives: only their first two words are tokens; the rest
@@ -551,7 +511,7 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
           toks.push_back({line.substr(c, e == std::string_view::npos ? std::string_view::npos : e - c), static_cast<int>(c) + 1});
         if (toks.size() == 2 && e != std::string_view::npos && line.find_first_not_of(" \t\r", e) != std::string_view::npos)
           toks.push_back({line.substr(line.find_first_not_of(" \t\r", e)), 0});
-      } else if (!tokenize(line, toks, why, col)) {
+      } else if (!lexLine(line, toks, why, col)) {
         return fail(lineNo, col, why);
       }
     }
@@ -673,10 +633,10 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
   if (sc.programs.empty()) return fail(lineNo, 1, "expected at least one 'goroutine N' section");
   if (sawSchedule) {
     // Steps are checked once every goroutine is known; the error points at the step.
-    std::vector<Tok> st;
+    std::vector<Token> st;
     std::string why2;
     int c2 = 0;
-    tokenize(schedText, st, why2, c2, true);
+    lexLine(schedText, st, why2, c2, true);
     for (auto& t : st) {
       std::vector<uint8_t> one;
       if (t.text == "then") break;

@@ -125,13 +125,8 @@ struct Scenario {
   std::vector<std::vector<std::string>> programLines;
 };
 
-struct ScenarioError {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string message;
-  std::string format() const; // FILE:LINE:COL: message
-};
+// The op language's one error type: FILE:LINE:COL: message.
+using ScenarioError = SourceError;
 
 // Parses a scenario; nullopt with err set on the first error.
 std::optional<Scenario> parseScenario(std::string_view text, const std::string& file, ScenarioError& err);

@@ -110,7 +110,7 @@ int Scheduler::next(const World& w) {
   return 0;
 }
 
-bool runScheduled(World& w, Scheduler& s, std::string& err) {
+bool runScheduled(World& w, Scheduler& s, std::string& err, const std::function<void(int g)>& afterStep) {
   while (!w.ended()) {
     int g = s.next(w);
     if (g < 0) {
@@ -122,6 +122,7 @@ bool runScheduled(World& w, Scheduler& s, std::string& err) {
       break;
     }
     w.step(g);
+    if (afterStep) afterStep(g);
   }
   return true;
 }

@@ -3,6 +3,7 @@
 // scheduling is the caller choosing World::step(g) itself (the GUI's lanes).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "concurrency/scenario.hpp"
@@ -40,6 +41,8 @@ private:
 // Steps w with s until the run ends or the schedule stops (then the run is
 // marked ScheduleEnded). Returns false with err set if the schedule names a
 // goroutine that cannot run.
-bool runScheduled(World& w, Scheduler& s, std::string& err);
+// afterStep, when given, is called after every step with the goroutine that
+// took it (for `gomaplab race --states`).
+bool runScheduled(World& w, Scheduler& s, std::string& err, const std::function<void(int g)>& afterStep = {});
 
 } // namespace gomap::race

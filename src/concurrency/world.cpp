@@ -50,42 +50,11 @@ World::~World() { destroyRuns(); }
 // run by `gomaplab dump` (hashkey, rngseed and hashmode before make; make sets
 // hash0 to its HASH0 argument, 0 by default).
 void World::setupMap() {
-  uint64_t hashkey = kDefaultHashKey;
-  HashMode mode = HashMode::Go;
-  std::optional<uint64_t> rng;
-  for (const ScriptOp& op : sc_.setup) {
-    using K = ScriptOp::Kind;
-    switch (op.kind) {
-    case K::HashKey: hashkey = op.number; break;
-    case K::RngSeed:
-      rng = op.number;
-      if (map_) map_->setRngSeed(op.number);
-      break;
-    case K::HashMode:
-      mode = op.mode;
-      if (map_) map_->setHashMode(op.mode);
-      break;
-    case K::Make:
-    case K::Nil:
-      map_ = AnyMap::create(op.mapKind, rng ? *rng : opts_.rngSeed, strings_);
-      map_->setHashKey(hashkey);
-      map_->setHashMode(mode);
-      if (op.kind == K::Make) {
-        map_->apply(OpRequest{OpCode::Make, {}, op.hint});
-        map_->setHash0(static_cast<uint32_t>(op.number));
-      }
-      break;
-    case K::Seed: map_->setHash0(static_cast<uint32_t>(op.number)); break;
-    case K::Pin: map_->pinHash(op.key, op.number); break;
-    case K::Put: map_->apply(OpRequest{OpCode::Put, op.key, op.value}); break;
-    case K::Del: map_->apply(OpRequest{OpCode::Del, op.key, 0}); break;
-    case K::Get: map_->apply(OpRequest{OpCode::Get, op.key, 0}); break;
-    case K::Clear: map_->apply(OpRequest{OpCode::Clear, {}, 0}); break;
-    case K::Iter: map_->apply(OpRequest{OpCode::Iter, {}, 0}); break;
-    case K::Hash:
-    case K::Dump: break;
-    }
-  }
+  OpTarget t;
+  t.strings = strings_;
+  t.initialRng = opts_.rngSeed;
+  for (const ScriptOp& op : sc_.setup) applyOp(t, op);
+  map_ = std::move(t.map);
   if (!map_) throw std::logic_error("scenario without a map");
 }
 

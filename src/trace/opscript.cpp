@@ -9,50 +9,61 @@
 
 namespace gomap {
 
-std::string ScriptError::format() const {
+std::string SourceError::format() const {
+  if (line == 0) return fmt::format("{}: {}", file, message);
   if (column > 0) return fmt::format("{}:{}:{}: {}", file, line, column, message);
   return fmt::format("{}:{}: {}", file, line, message);
 }
 
-namespace {
-
-struct Token {
-  std::string_view text;
-  int column; // 1-based
-};
-
-// Splits a line into tokens; quoted strings are single tokens and may hold
-// spaces and '#'. Returns false (with why) on an unterminated quote.
-bool tokenize(std::string_view line, std::vector<Token>& out, std::string& why, int& col) {
+bool lexLine(std::string_view line, std::vector<Token>& out, std::string& why, int& column, bool stopAtHash) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
   std::size_t i = 0;
   while (i < line.size()) {
     char c = line[i];
-    if (c == ' ' || c == '\t' || c == '\r') {
+    if (blank(c)) {
       i++;
       continue;
     }
-    if (c == '#') break;
+    if (c == '#' && stopAtHash) break;
     std::size_t start = i;
-    if (c == '"' || c == '`') {
-      char q = c;
-      i++;
-      while (i < line.size() && line[i] != q) {
-        if (q == '"' && line[i] == '\\' && i + 1 < line.size()) i++;
-        i++;
+    while (i < line.size() && !blank(line[i]) && !(stopAtHash && line[i] == '#')) {
+      if (line[i] == '"' || line[i] == '`') {
+        std::size_t open = i;
+        char q = line[i++];
+        while (i < line.size() && line[i] != q) {
+          if (q == '"' && line[i] == '\\' && i + 1 < line.size()) i++;
+          i++;
+        }
+        if (i >= line.size()) {
+          why = fmt::format("expected a closing {} for the string that starts here", q);
+          column = static_cast<int>(open) + 1;
+          return false;
+        }
       }
-      if (i >= line.size()) {
-        why = fmt::format("unterminated string starting with {}", q);
-        col = static_cast<int>(start) + 1;
-        return false;
-      }
       i++;
-    } else {
-      while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '#') i++;
     }
     out.push_back({line.substr(start, i - start), static_cast<int>(start) + 1});
   }
   return true;
 }
+
+std::string joinTokens(const std::vector<Token>& toks) {
+  std::string s;
+  for (std::size_t i = 0; i < toks.size(); i++) {
+    if (i) s.push_back(' ');
+    s.append(toks[i].text);
+  }
+  return s;
+}
+
+bool isOpVerb(std::string_view w) {
+  for (std::string_view v : {"make", "nil", "seed", "hashkey", "rngseed", "hashmode", "pin", "put", "del", "get", "hash",
+                             "dump", "clear", "iter"})
+    if (w == v) return true;
+  return false;
+}
+
+namespace {
 
 int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -255,23 +266,30 @@ std::optional<ScriptOp> ScriptParser::parseLine(std::string_view line, int lineN
   std::vector<Token> toks;
   std::string why;
   int col = 0;
+  if (!lexLine(line, toks, why, col)) {
+    err = ScriptError{file_, lineNo, col, std::move(why)};
+    return std::nullopt;
+  }
+  if (toks.empty()) return std::nullopt;
+  return parseTokens(toks, lineNo, err);
+}
+
+std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks, int lineNo,
+                                                  std::optional<ScriptError>& err) {
+  err.reset();
   auto fail = [&](int c, std::string msg) -> std::optional<ScriptOp> {
     err = ScriptError{file_, lineNo, c, std::move(msg)};
     return std::nullopt;
   };
-  if (!tokenize(line, toks, why, col)) return fail(col, why);
-  if (toks.empty()) return std::nullopt;
-
   ScriptOp op;
   op.line = lineNo;
-  for (std::size_t i = 0; i < toks.size(); i++) {
-    if (i) op.text.push_back(' ');
-    op.text.append(toks[i].text);
-  }
+  op.text = joinTokens(toks);
   std::string_view verb = toks[0].text;
   auto want = [&](std::size_t lo, std::size_t hi, const char* usage) -> bool {
     if (toks.size() < lo || toks.size() > hi) {
-      err = ScriptError{file_, lineNo, toks.size() > hi ? toks[hi].column : 0,
+      // The column of the first extra argument, or just after the last one.
+      int c = toks.size() > hi ? toks[hi].column : toks.back().column + static_cast<int>(toks.back().text.size());
+      err = ScriptError{file_, lineNo, c,
                         fmt::format("expected '{}', got {} argument{}", usage, toks.size() - 1,
                                     toks.size() == 2 ? "" : "s")};
       return false;
@@ -378,6 +396,63 @@ std::vector<ScriptOp> ScriptParser::parseAll(std::string_view text, std::optiona
     pos = nl + 1;
   }
   return ops;
+}
+
+} // namespace gomap
+
+namespace gomap {
+
+std::optional<OpRequest> requestOf(const ScriptOp& op) {
+  using K = ScriptOp::Kind;
+  switch (op.kind) {
+  case K::Make: return OpRequest{OpCode::Make, {}, op.hint};
+  case K::Put: return OpRequest{OpCode::Put, op.key, op.value};
+  case K::Del: return OpRequest{OpCode::Del, op.key, 0};
+  case K::Get: return OpRequest{OpCode::Get, op.key, 0};
+  case K::Clear: return OpRequest{OpCode::Clear, {}, 0};
+  case K::Iter: return OpRequest{OpCode::Iter, {}, 0};
+  default: return std::nullopt;
+  }
+}
+
+OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {
+  using K = ScriptOp::Kind;
+  OpResult res;
+  switch (op.kind) {
+  case K::HashKey: t.hashkey = op.number; break;
+  case K::RngSeed:
+    t.rngSeed = op.number;
+    if (t.map) t.map->setRngSeed(op.number);
+    break;
+  case K::HashMode:
+    t.mode = op.mode;
+    if (t.map) t.map->setHashMode(op.mode);
+    break;
+  case K::Make:
+  case K::Nil: {
+    uint64_t state = t.rngSeed ? *t.rngSeed : t.map ? t.map->rngState() : t.initialRng;
+    t.rngSeed.reset();
+    t.map = AnyMap::create(op.mapKind, state, t.strings);
+    t.map->setHashKey(t.hashkey);
+    t.map->setHashMode(t.mode);
+    if (t.events) t.map->setEventBuffer(t.events);
+    if (op.kind == K::Make) {
+      res = t.map->apply(*requestOf(op));
+      if (res.outcome == Outcome::Ok) t.map->setHash0(static_cast<uint32_t>(op.number));
+    }
+    break;
+  }
+  case K::Seed: t.map->setHash0(static_cast<uint32_t>(op.number)); break;
+  case K::Pin: t.map->pinHash(op.key, op.number); break;
+  case K::Hash:
+  case K::Dump: break;
+  case K::Put:
+  case K::Del:
+  case K::Get:
+  case K::Clear:
+  case K::Iter: res = t.map->apply(*requestOf(op), access, keys); break;
+  }
+  return res;
 }
 
 } // namespace gomap

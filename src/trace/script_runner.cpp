@@ -2,19 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 
 #include "trace/event_json.hpp"
+#include "trace/source_file.hpp"
 #include "trace/state_json.hpp"
 
 namespace gomap {
 
-ScriptRunner::ScriptRunner(RunnerOptions opts, Sink sink) : opts_(opts), sink_(std::move(sink)) {}
+ScriptRunner::ScriptRunner(RunnerOptions opts, Sink sink) : opts_(opts), sink_(std::move(sink)) {
+  target_.initialRng = opts_.rngSeed;
+  if (opts_.events) target_.events = &events_;
+}
 
 void ScriptRunner::flushEvents(int64_t index, const ScriptOp& op) {
   for (std::size_t i = 0; i < events_.size(); i++) {
@@ -35,56 +34,17 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
   using K = ScriptOp::Kind;
   line_.assign("{\"op\":");
   appendJsonBytes(line_, op.text);
-  if (op.hasKey() && map_) line_ += ",\"hash\":\"" + hashHex(map_->peekHash(op.key)) + "\"";
+  AnyMap* map = target_.map.get();
+  if (op.hasKey() && map) line_ += ",\"hash\":\"" + hashHex(map->peekHash(op.key)) + "\"";
 
-  bool withState = index % opts_.every == 0 || isLast || op.kind == K::Dump;
-  OpResult res;
+  // Ops that configure rather than change the map print no state.
+  bool withState = (index % opts_.every == 0 || isLast || op.kind == K::Dump) &&
+                   !(op.kind == K::HashKey || op.kind == K::RngSeed || op.kind == K::HashMode || op.kind == K::Pin ||
+                     op.kind == K::Hash);
   AccessResult access;
   std::vector<KeyValue> keys;
-  switch (op.kind) {
-  case K::HashKey:
-    hashkey_ = op.number;
-    withState = false;
-    break;
-  case K::RngSeed:
-    rngSeed_ = op.number;
-    if (map_) map_->setRngSeed(op.number);
-    withState = false;
-    break;
-  case K::HashMode:
-    mode_ = op.mode;
-    if (map_) map_->setHashMode(op.mode);
-    withState = false;
-    break;
-  case K::Make:
-  case K::Nil: {
-    // The simulated fastrand state carries over from the previous map, as one
-    // process's does.
-    uint64_t state = rngSeed_ ? *rngSeed_ : map_ ? map_->rngState() : opts_.rngSeed;
-    rngSeed_.reset();
-    map_ = AnyMap::create(op.mapKind, state, strings_);
-    map_->setHashKey(hashkey_);
-    map_->setHashMode(mode_);
-    if (opts_.events) map_->setEventBuffer(&events_);
-    if (op.kind == K::Make) {
-      res = map_->apply(OpRequest{OpCode::Make, {}, op.hint});
-      if (res.outcome == Outcome::Ok) map_->setHash0(static_cast<uint32_t>(op.number));
-    }
-    break;
-  }
-  case K::Seed: map_->setHash0(static_cast<uint32_t>(op.number)); break;
-  case K::Pin:
-    map_->pinHash(op.key, op.number);
-    withState = false;
-    break;
-  case K::Put: res = map_->apply(OpRequest{OpCode::Put, op.key, op.value}); break;
-  case K::Del: res = map_->apply(OpRequest{OpCode::Del, op.key, 0}); break;
-  case K::Get: res = map_->apply(OpRequest{OpCode::Get, op.key, 0}, &access); break;
-  case K::Hash: withState = false; break;
-  case K::Dump: break;
-  case K::Clear: res = map_->apply(OpRequest{OpCode::Clear, {}, 0}); break;
-  case K::Iter: res = map_->apply(OpRequest{OpCode::Iter, {}, 0}, nullptr, &keys); break;
-  }
+  OpResult res = applyOp(target_, op, &access, &keys);
+  map = target_.map.get();
 
   if (opts_.events) {
     flushEvents(index, op);
@@ -105,12 +65,12 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
       }
       line_.push_back(']');
     }
-    if (withState && map_) {
-      appendStateFields(line_, *map_, !opts_.summary, opts_.digest);
-    } else if (opts_.digest && map_ && op.kind != K::HashKey && op.kind != K::Hash && op.kind != K::RngSeed &&
+    if (withState && map) {
+      appendStateFields(line_, *map, !opts_.summary, opts_.digest);
+    } else if (opts_.digest && map && op.kind != K::HashKey && op.kind != K::Hash && op.kind != K::RngSeed &&
                op.kind != K::HashMode && op.kind != K::Pin) {
       // Between full states, the digest still proves every op's memory.
-      line_ += ",\"digest\":\"" + hashHex(stateDigest(*map_)) + "\"";
+      line_ += ",\"digest\":\"" + hashHex(stateDigest(*map)) + "\"";
     }
     line_.push_back('}');
     sink_(line_);
@@ -119,8 +79,8 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
     fatal_ = fmt::format("fatal error: {}", messageText(res.message));
     return false;
   }
-  if (opts_.checkInvariants && map_) {
-    violations_ = map_->checkInvariants();
+  if (opts_.checkInvariants && map) {
+    violations_ = map->checkInvariants();
     if (!violations_.empty()) return false;
   }
   return true;
@@ -129,19 +89,15 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
 int runScriptFile(const std::string& path, const RunnerOptions& opts, std::FILE* out, std::FILE* err) {
   std::string text;
   std::string name = path.empty() ? "-" : path;
-  if (name == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    text = ss.str();
-  } else {
-    std::ifstream f(name, std::ios::binary);
-    if (!f) {
-      fmt::print(err, "{}: cannot open script: {}\n", name, std::strerror(errno));
-      return 2;
-    }
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    text = ss.str();
+  std::string why;
+  if (!readSourceFile(name, text, why, "script")) {
+    fmt::print(err, "{}: {}\n", name, why);
+    return 2;
+  }
+  // A race scenario is not an op script: name the command that runs it.
+  if (sourceKindOf(name, text) == SourceKind::Race) {
+    fmt::print(err, "{}\n", wrongCommandMessage(name, SourceKind::Race));
+    return 2;
   }
   ScriptRunner runner(opts, [&](std::string_view line) {
     std::fwrite(line.data(), 1, line.size(), out);

@@ -32,18 +32,14 @@ public:
   // Invariant violations found after the last op (with checkInvariants).
   const std::vector<std::string>& violations() const { return violations_; }
 
-  AnyMap* map() { return map_.get(); }
+  AnyMap* map() { return target_.map.get(); }
 
 private:
   void flushEvents(int64_t index, const ScriptOp& op);
 
   RunnerOptions opts_;
   Sink sink_;
-  std::unique_ptr<AnyMap> map_;
-  std::shared_ptr<StringPool> strings_ = std::make_shared<StringPool>();
-  uint64_t hashkey_ = kDefaultHashKey;
-  HashMode mode_ = HashMode::Go;
-  std::optional<uint64_t> rngSeed_;
+  OpTarget target_; // the map and what the ops before make set up
   EventBuffer events_;
   uint64_t eventCount_ = 0;
   std::optional<std::string> fatal_;

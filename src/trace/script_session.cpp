@@ -11,17 +11,17 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
     if (op.mapKind != s.config().kind)
       return fmt::format("this session holds a {} map; start a new session for {} keys", keyKindName(s.config().kind),
                          keyKindName(op.mapKind));
-    s.append(OpRequest{OpCode::Make, {}, op.hint});
+    s.append(*requestOf(op));
     s.appendSeed(static_cast<uint32_t>(op.number));
     return {};
   case K::Seed: s.appendSeed(static_cast<uint32_t>(op.number)); return {};
   case K::Pin: s.appendPin(op.key, op.number); return {};
   case K::HashMode: s.appendHashMode(op.mode); return {};
-  case K::Put: s.append(OpRequest{OpCode::Put, op.key, op.value}); return {};
-  case K::Del: s.append(OpRequest{OpCode::Del, op.key, 0}); return {};
-  case K::Get: s.append(OpRequest{OpCode::Get, op.key, 0}); return {};
-  case K::Clear: s.append(OpRequest{OpCode::Clear, {}, 0}); return {};
-  case K::Iter: s.append(OpRequest{OpCode::Iter, {}, 0}); return {};
+  case K::Put:
+  case K::Del:
+  case K::Get:
+  case K::Clear:
+  case K::Iter: s.append(*requestOf(op)); return {}; // the engine request, as applyOp makes it
   case K::Nil:
   case K::HashKey:
   case K::RngSeed: return "this op only works at the start of a script";
@@ -37,8 +37,11 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
   constexpr std::size_t kPrefetchDistance = Session::kPrefetchDistance;
   SessionConfig cfg;
   std::optional<ScriptSession> out;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges; // session ops of each script op
+  ranges.reserve(ops.size());
   for (std::size_t i = 0; i < ops.size(); i++) {
     const ScriptOp& op = ops[i];
+    ranges.emplace_back(0, 0); // ops before the session exists produce no session op
     if (out && i + kPrefetchDistance < ops.size()) {
       const ScriptOp& ahead = ops[i + kPrefetchDistance];
       if (ahead.kind == K::Put || ahead.kind == K::Del || ahead.kind == K::Get) out->session->prefetchKey(ahead.key);
@@ -74,11 +77,13 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
       return std::nullopt;
     }
     for (std::size_t k = before; k < out->session->opCount(); k++) out->opTexts.push_back(op.text);
+    ranges.back() = {before, out->session->opCount()};
   }
   if (!out) {
     err = fmt::format("{}: the script never makes a map (expected a 'make KIND HINT' line)", file);
     return std::nullopt;
   }
+  out->sessionOpsOf = std::move(ranges);
   out->session->seekEnd();
   return out;
 }

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "trace/opscript.hpp"
@@ -13,6 +14,9 @@ namespace gomap {
 struct ScriptSession {
   std::unique_ptr<Session> session;
   std::vector<std::string> opTexts; // source text of each session op
+  // For each script op given, the session ops [first, second) it produced
+  // (none for hashkey, rngseed, nil, hash, dump; two for make: make, seed).
+  std::vector<std::pair<std::size_t, std::size_t>> sessionOpsOf;
 };
 
 // Builds a session from parsed ops. Fails (with err naming the line) if the

@@ -18,21 +18,6 @@ namespace gomap::ui {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-// Session ops a script line produces (mirrors sessionFromScript/applyScriptOp).
-std::size_t opsOfLine(const ScriptOp& op, bool made) {
-  using K = ScriptOp::Kind;
-  switch (op.kind) {
-  case K::HashKey:
-  case K::RngSeed:
-  case K::Nil:
-  case K::Hash:
-  case K::Dump: return 0;
-  case K::HashMode: return made ? 1 : 0;
-  case K::Make: return 2; // make, then seed (hash0)
-  default: return 1;
-  }
-}
-
 std::string kindToken(KeyKind k) { return std::string(keyKindName(k)); }
 } // namespace
 
@@ -58,28 +43,18 @@ bool AppState::installSession(std::vector<ScriptOp> ops, const std::string& name
   auto ss = sessionFromScript(ops, name, err);
   if (!ss) return false;
   std::vector<Line> lines;
-  std::size_t k = 0;
-  bool made = false;
   KeyKind kind = KeyKind::Int64;
   int64_t maxInt = -1;
   std::unordered_set<std::string> strs;
-  for (const ScriptOp& op : ops) {
-    std::size_t n = opsOfLine(op, made);
-    if (op.kind == ScriptOp::Kind::Make || op.kind == ScriptOp::Kind::Nil) {
-      made = true;
-      kind = op.mapKind;
-    }
-    lines.push_back({op.text, k, k + n});
-    k += n;
+  for (std::size_t i = 0; i < ops.size(); i++) {
+    const ScriptOp& op = ops[i];
+    if (op.kind == ScriptOp::Kind::Make || op.kind == ScriptOp::Kind::Nil) kind = op.mapKind;
+    lines.push_back({op.text, ss->sessionOpsOf[i].first, ss->sessionOpsOf[i].second});
     if (op.kind == ScriptOp::Kind::Put) {
       if (op.key.kind == KeyKind::String) strs.insert(op.key.s);
       else if (op.key.kind == KeyKind::Float64) maxInt = std::max<int64_t>(maxInt, std::isfinite(op.key.f) ? static_cast<int64_t>(std::min(op.key.f, 4e18)) : 0);
       else maxInt = std::max(maxInt, op.key.i);
     }
-  }
-  if (k != ss->session->opCount()) {
-    // Should not happen; keep the texts without op ranges rather than fail.
-    for (Line& l : lines) l.opBegin = l.opEnd = 0;
   }
   session_ = std::move(ss->session);
   opTexts_ = std::move(ss->opTexts);

@@ -176,5 +176,5 @@ TEST(ScenarioFormat, CommandLineRejectsBadFilesWithStatus2) {
   while (std::fgets(buf, sizeof buf, p)) out += buf;
   int status = pclose(p);
   EXPECT_EQ(WEXITSTATUS(status), 2);
-  EXPECT_EQ(out, path + ":5:8: expected 'put KEY VAL'\n");
+  EXPECT_EQ(out, path + ":5:8: expected 'put KEY VAL', got 1 argument\n");
 }

@@ -1,13 +1,17 @@
-// `gomaplab race SCENARIO [--schedule S] [--explore] [--events]`: runs a race
-// scenario headless. Exit status: 0 when the run went as the scenario's
-// `expect` line says (or it has none), 1 when it did not, 2 for a bad scenario
-// file, a bad option, or a schedule that names a goroutine that cannot run.
+// `gomaplab race SCENARIO [--schedule S] [--explore] [--events] [--states]`:
+// runs a race scenario headless. Exit status: 0 when the run went as the
+// scenario's `expect` line says (or it has none), 1 when it did not, 2 for a
+// bad scenario file (or an op script given where a scenario belongs), a bad
+// option, or a schedule that names a goroutine that cannot run.
+//
+// The command line only: scenarios, worlds, schedulers, exploration and the
+// consistency check are the concurrency library's.
 #pragma once
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
-namespace gomap::race {
+namespace gomap::app {
 
 struct RaceCliOptions {
   std::string file;
@@ -16,6 +20,7 @@ struct RaceCliOptions {
   bool explore = false;
   bool noReduction = false; // --explore without partial-order reduction
   bool events = false;     // print the trace as JSON lines before the outcome
+  bool states = false;     // print the map's state after every step (the dump format)
   bool narration = false;  // print the title and narration first
   std::string lang = "en";
   uint64_t maxSteps = 50'000'000;
@@ -24,4 +29,4 @@ struct RaceCliOptions {
 
 int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err);
 
-} // namespace gomap::race
+} // namespace gomap::app

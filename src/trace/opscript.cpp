@@ -402,17 +402,21 @@ std::vector<ScriptOp> ScriptParser::parseAll(std::string_view text, std::optiona
 
 namespace gomap {
 
-std::optional<OpRequest> requestOf(const ScriptOp& op) {
+std::optional<OpRequest> requestOf(ScriptOp::Kind kind, const KeyValue& key, int64_t arg) {
   using K = ScriptOp::Kind;
-  switch (op.kind) {
-  case K::Make: return OpRequest{OpCode::Make, {}, op.hint};
-  case K::Put: return OpRequest{OpCode::Put, op.key, op.value};
-  case K::Del: return OpRequest{OpCode::Del, op.key, 0};
-  case K::Get: return OpRequest{OpCode::Get, op.key, 0};
+  switch (kind) {
+  case K::Make: return OpRequest{OpCode::Make, {}, arg};
+  case K::Put: return OpRequest{OpCode::Put, key, arg};
+  case K::Del: return OpRequest{OpCode::Del, key, 0};
+  case K::Get: return OpRequest{OpCode::Get, key, 0};
   case K::Clear: return OpRequest{OpCode::Clear, {}, 0};
   case K::Iter: return OpRequest{OpCode::Iter, {}, 0};
   default: return std::nullopt;
   }
+}
+
+std::optional<OpRequest> requestOf(const ScriptOp& op) {
+  return requestOf(op.kind, op.key, op.kind == ScriptOp::Kind::Make ? op.hint : op.value);
 }
 
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {

@@ -97,6 +97,9 @@ private:
 // The engine request of an op that runs on the map (make, put, del, get,
 // clear, iter); nullopt for the others (configuration, hash, dump).
 std::optional<OpRequest> requestOf(const ScriptOp& op);
+// The same from an op's parts (arg: make's HINT, put's VAL), for grammars that
+// keep ops in a smaller form (the race grammar's instructions).
+std::optional<OpRequest> requestOf(ScriptOp::Kind kind, const KeyValue& key, int64_t arg);
 
 // The map an op script works on and what the ops before make set up.
 struct OpTarget {

@@ -167,7 +167,7 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
   ins.column = toks[0].column;
   if (verb == "put" || verb == "del" || verb == "get" || verb == "iter" || verb == "clear") {
     std::vector<Token> sub;
-    for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column});
+    for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column, toks[i].endColumn()});
     std::optional<SourceError> e;
     auto op = cx.ops->parseTokens(sub, lineNo, e);
     if (!op) {

@@ -288,7 +288,7 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   auto want = [&](std::size_t lo, std::size_t hi, const char* usage) -> bool {
     if (toks.size() < lo || toks.size() > hi) {
       // The column of the first extra argument, or just after the last one.
-      int c = toks.size() > hi ? toks[hi].column : toks.back().column + static_cast<int>(toks.back().text.size());
+      int c = toks.size() > hi ? toks[hi].column : toks.back().endColumn();
       err = ScriptError{file_, lineNo, c,
                         fmt::format("expected '{}', got {} argument{}", usage, toks.size() - 1,
                                     toks.size() == 2 ? "" : "s")};

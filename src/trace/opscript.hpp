@@ -56,7 +56,10 @@ using ScriptError = SourceError;
 // ---- the lexer ----------------------------------------------------------------
 struct Token {
   std::string_view text;
-  int column; // 1-based
+  int column;  // 1-based
+  int end = 0; // the column just after the token as written, when text is not
+               // what was written (a loop variable substituted); 0: column + size
+  int endColumn() const { return end > 0 ? end : column + static_cast<int>(text.size()); }
 };
 // Splits a line on blanks. A quoted part ("..." with Go escapes, or `...`)
 // may hold blanks and '#' and belongs to the token around it ("k{i} x" or

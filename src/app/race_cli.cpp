@@ -82,7 +82,6 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
     }
   }
   if (!o.schedule.empty()) {
-    std::string why;
     int col = 0;
     ScheduleSpec spec;
     if (!parseSchedule(o.schedule, spec, why, col)) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 #include "concurrency/consistency.hpp"
 #include "engine/events.hpp"
@@ -35,6 +37,21 @@ std::string_view instrKindName(Instr::Kind k) {
   case Instr::Kind::RUnlock: return "runlock";
   }
   return "?";
+}
+
+namespace {
+// A map statement's op kind in the op language, and back.
+constexpr std::pair<Instr::Kind, ScriptOp::Kind> kMapStatements[] = {
+    {Instr::Kind::Put, ScriptOp::Kind::Put},   {Instr::Kind::Del, ScriptOp::Kind::Del},
+    {Instr::Kind::Get, ScriptOp::Kind::Get},   {Instr::Kind::Iter, ScriptOp::Kind::Iter},
+    {Instr::Kind::Clear, ScriptOp::Kind::Clear},
+};
+} // namespace
+
+OpRequest requestOf(const Instr& in) {
+  for (auto [ik, ok] : kMapStatements)
+    if (ik == in.kind) return *gomap::requestOf(ok, in.key, in.value);
+  throw std::logic_error("not a map operation");
 }
 
 namespace {
@@ -150,19 +167,15 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
   ins.column = toks[0].column;
   if (verb == "put" || verb == "del" || verb == "get" || verb == "iter" || verb == "clear") {
     std::vector<Token> sub;
-    for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column});
+    for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column, toks[i].endColumn()});
     std::optional<SourceError> e;
     auto op = cx.ops->parseTokens(sub, lineNo, e);
     if (!op) {
       *cx.err = std::move(*e);
       return false;
     }
-    using K = ScriptOp::Kind;
-    ins.kind = op->kind == K::Put   ? Instr::Kind::Put
-               : op->kind == K::Del ? Instr::Kind::Del
-               : op->kind == K::Get ? Instr::Kind::Get
-               : op->kind == K::Iter ? Instr::Kind::Iter
-                                     : Instr::Kind::Clear;
+    for (auto [ik, ok] : kMapStatements)
+      if (ok == op->kind) ins.kind = ik;
     ins.key = op->key;
     ins.value = op->value;
     ins.text = std::move(op->text);

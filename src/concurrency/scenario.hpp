@@ -59,6 +59,9 @@ struct Instr {
   bool isMapOp() const { return kind <= Kind::Clear; }
 };
 std::string_view instrKindName(Instr::Kind k);
+// The engine request of a map statement (put, del, get, iter, clear), made by
+// the op language's requestOf; throws std::logic_error for lock/unlock.
+OpRequest requestOf(const Instr& in);
 
 struct Program {
   int line = 0; // the 'goroutine N' line

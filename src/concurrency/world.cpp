@@ -14,18 +14,6 @@ bool endsOp(EventKind k) {
   return k == EventKind::OpEnd || k == EventKind::IterFinished || k == EventKind::Fatal || k == EventKind::Panic;
 }
 
-OpRequest requestOf(const Instr& in) {
-  switch (in.kind) {
-  case Instr::Kind::Put: return OpRequest{OpCode::Put, in.key, in.value};
-  case Instr::Kind::Del: return OpRequest{OpCode::Del, in.key, 0};
-  case Instr::Kind::Get: return OpRequest{OpCode::Get, in.key, 0};
-  case Instr::Kind::Iter: return OpRequest{OpCode::Iter, {}, 0};
-  case Instr::Kind::Clear: return OpRequest{OpCode::Clear, {}, 0};
-  default: break;
-  }
-  throw std::logic_error("not a map operation");
-}
-
 } // namespace
 
 World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), strings_(std::make_shared<StringPool>()) {

@@ -288,7 +288,7 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   auto want = [&](std::size_t lo, std::size_t hi, const char* usage) -> bool {
     if (toks.size() < lo || toks.size() > hi) {
       // The column of the first extra argument, or just after the last one.
-      int c = toks.size() > hi ? toks[hi].column : toks.back().column + static_cast<int>(toks.back().text.size());
+      int c = toks.size() > hi ? toks[hi].column : toks.back().endColumn();
       err = ScriptError{file_, lineNo, c,
                         fmt::format("expected '{}', got {} argument{}", usage, toks.size() - 1,
                                     toks.size() == 2 ? "" : "s")};
@@ -402,17 +402,21 @@ std::vector<ScriptOp> ScriptParser::parseAll(std::string_view text, std::optiona
 
 namespace gomap {
 
-std::optional<OpRequest> requestOf(const ScriptOp& op) {
+std::optional<OpRequest> requestOf(ScriptOp::Kind kind, const KeyValue& key, int64_t arg) {
   using K = ScriptOp::Kind;
-  switch (op.kind) {
-  case K::Make: return OpRequest{OpCode::Make, {}, op.hint};
-  case K::Put: return OpRequest{OpCode::Put, op.key, op.value};
-  case K::Del: return OpRequest{OpCode::Del, op.key, 0};
-  case K::Get: return OpRequest{OpCode::Get, op.key, 0};
+  switch (kind) {
+  case K::Make: return OpRequest{OpCode::Make, {}, arg};
+  case K::Put: return OpRequest{OpCode::Put, key, arg};
+  case K::Del: return OpRequest{OpCode::Del, key, 0};
+  case K::Get: return OpRequest{OpCode::Get, key, 0};
   case K::Clear: return OpRequest{OpCode::Clear, {}, 0};
   case K::Iter: return OpRequest{OpCode::Iter, {}, 0};
   default: return std::nullopt;
   }
+}
+
+std::optional<OpRequest> requestOf(const ScriptOp& op) {
+  return requestOf(op.kind, op.key, op.kind == ScriptOp::Kind::Make ? op.hint : op.value);
 }
 
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {

@@ -56,7 +56,10 @@ using ScriptError = SourceError;
 // ---- the lexer ----------------------------------------------------------------
 struct Token {
   std::string_view text;
-  int column; // 1-based
+  int column;  // 1-based
+  int end = 0; // the column just after the token as written, when text is not
+               // what was written (a loop variable substituted); 0: column + size
+  int endColumn() const { return end > 0 ? end : column + static_cast<int>(text.size()); }
 };
 // Splits a line on blanks. A quoted part ("..." with Go escapes, or `...`)
 // may hold blanks and '#' and belongs to the token around it ("k{i} x" or
@@ -97,6 +100,9 @@ private:
 // The engine request of an op that runs on the map (make, put, del, get,
 // clear, iter); nullopt for the others (configuration, hash, dump).
 std::optional<OpRequest> requestOf(const ScriptOp& op);
+// The same from an op's parts (arg: make's HINT, put's VAL), for grammars that
+// keep ops in a smaller form (the race grammar's instructions).
+std::optional<OpRequest> requestOf(ScriptOp::Kind kind, const KeyValue& key, int64_t arg);
 
 // The map an op script works on and what the ops before make set up.
 struct OpTarget {

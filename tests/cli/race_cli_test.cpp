@@ -239,6 +239,8 @@ TEST(RaceCli, BadRaceFilesGiveFileLineColumnAndExit2) {
        ":5:6: expected 'del KEY', got 0 arguments"},
       {"missing_key_in_loop.race", "gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  for i in 1..3: get\n",
        ":5:21: expected 'get KEY', got 0 arguments"},
+      {"missing_value_in_loop.race", "gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  for i in 1..3: put i+1000\n",
+       ":5:28: expected 'put KEY VAL', got 1 argument"}, // just after "i+1000" as written, not "1001"
       {"map_op_missing_key.race", "gomaplab-race 1\nmap\n  make int64 0\n  put 5\n",
        ":4:8: expected 'put KEY VAL', got 1 argument"},
   };

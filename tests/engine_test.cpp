@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <utility>
 
 #include "engine/any_map.hpp"
 #include "engine/hash.hpp"
 #include "engine/map.hpp"
+#include "trace/event_json.hpp"
 #include "trace/state_json.hpp"
 
 using namespace gomap;
@@ -735,4 +738,166 @@ TEST(Snapshot, RestoreBringsBackBucketsHeaderAndRandomState) {
     del(*twin, S(keyName("s", i)));
   }
   EXPECT_EQ(stateDigest(*m), stateDigest(*twin));
+}
+
+// ---- typed events ----------------------------------------------------------------
+
+namespace {
+template <class F, std::size_t... I> void forEachKind(F&& f, std::index_sequence<I...>) {
+  (f(std::integral_constant<EventKind, static_cast<EventKind>(I)>{}), ...);
+}
+template <class F> void forEachKind(F&& f) {
+  forEachKind(std::forward<F>(f), std::make_index_sequence<static_cast<std::size_t>(EventKind::kCount)>{});
+}
+} // namespace
+
+// decode is a left inverse of encode on everything encode produces: decoding
+// any record, encoding that payload and decoding again gives the same payload
+// (compared through its encoding), for every site and a spread of raw words.
+TEST(TypedEvents, EveryPayloadSurvivesEncodeAndDecode) {
+  const std::vector<Event> samples = sampleEvents();
+  int checked = 0;
+  forEachKind([&](auto kc) {
+    constexpr EventKind K = decltype(kc)::value;
+    for (const Event& e : samples) {
+      if (e.kind != K) continue;
+      const Payload<K> p = payloadOf<K>(e);
+      const Event again = Event::of<K>(e.site, p);
+      EXPECT_EQ(again.kind, K);
+      EXPECT_EQ(again.site, e.site);
+      EXPECT_EQ(payloadOf<K>(again).encode(), p.encode()) << eventKindName(K);
+      checked++;
+    }
+  });
+  EXPECT_EQ(checked, static_cast<int>(samples.size()));
+}
+
+TEST(TypedEvents, NamedFieldsComeBackAsWritten) {
+  // A cell in an old overflow bmap, and an evacuation to Y.
+  const Loc src{true, 0x12345678u, 17, 6};
+  const Event ev = Event::of<Site::EvacuateCell>({.src = src,
+                                                  .dstSlot = 5,
+                                                  .useY = true,
+                                                  .dstChain = 3,
+                                                  .top = 0xab,
+                                                  .log2Newbit = 9,
+                                                  .hashLow = 0xdeadbeefu});
+  EXPECT_EQ(ev.kind, EventKind::CellEvacuated);
+  const auto p = payloadOf<EventKind::CellEvacuated>(ev);
+  EXPECT_TRUE(p.src.old);
+  EXPECT_EQ(p.src.bucket, 0x12345678u);
+  EXPECT_EQ(p.src.chain, 17u);
+  EXPECT_EQ(p.src.slot, 6u);
+  EXPECT_EQ(p.dstSlot, 5u);
+  EXPECT_TRUE(p.useY);
+  EXPECT_EQ(p.dstChain, 3u);
+  EXPECT_EQ(p.top, 0xabu);
+  EXPECT_EQ(p.newbit(), 512u);
+  EXPECT_EQ(p.dstBucket(), 0x12345678u + 512u);
+  EXPECT_EQ(p.hashLow, 0xdeadbeefu);
+  ASSERT_TRUE(cellOf(ev).has_value());
+  EXPECT_EQ(cellOf(ev)->bucket, src.bucket);
+
+  // Chains longer than the record holds are recorded as kMaxChain.
+  const auto longChain =
+      payloadOf<EventKind::CellEvacuated>(Event::of<Site::EvacuateCell>({.src = Loc{true, 1, 9000, 1}, .dstChain = 9000}));
+  EXPECT_EQ(longChain.src.chain, kMaxChain);
+  EXPECT_EQ(longChain.dstChain, kMaxChain);
+
+  const auto h = payloadOf<EventKind::HashComputed>(
+      Event::of<Site::AssignHash>({.B = 10, .top = 200, .hash = 0xfedcba9876543210u}));
+  EXPECT_EQ(h.B, 10u);
+  EXPECT_EQ(h.top, 200u);
+  EXPECT_EQ(h.hash, 0xfedcba9876543210u);
+
+  const auto o = payloadOf<EventKind::OverflowAllocated>(
+      Event::of<Site::NewOverflow>({.bmap = Loc{false, 3, 2, 0}, .pre = 40, .noverflow = 65535, .fromPool = true}));
+  EXPECT_EQ(o.bmap.chain, 2u);
+  EXPECT_EQ(o.pre, 40u);
+  EXPECT_EQ(o.noverflow, 65535u);
+  EXPECT_TRUE(o.fromPool);
+
+  const auto c = payloadOf<EventKind::CountChanged>(Event::of<Site::DeleteCount>({.count = -1}));
+  EXPECT_EQ(c.count, -1);
+  const auto v = payloadOf<EventKind::ElemRead>(Event::of<Site::AccessResult>({.cell = Loc{}, .value = INT64_MIN}));
+  EXPECT_EQ(v.value, INT64_MIN);
+}
+
+TEST(TypedEvents, FatalNamesACellOnlyWhenEvacuateThrows) {
+  const Event grow = Event::of<Site::HashGrowThrow>({.message = Message::OldoverflowNotNil});
+  EXPECT_EQ(grow.kind, EventKind::Fatal);
+  EXPECT_EQ(payloadOf<EventKind::Fatal>(grow).message, Message::OldoverflowNotNil);
+  EXPECT_FALSE(cellOf(grow).has_value());
+
+  const Event evac =
+      Event::of<Site::EvacuateThrow>({.message = Message::BadMapState, .hasCell = true, .cell = Loc{true, 7, 2, 5}});
+  const auto p = payloadOf<EventKind::Fatal>(evac);
+  EXPECT_EQ(p.message, Message::BadMapState);
+  ASSERT_TRUE(cellOf(evac).has_value());
+  EXPECT_TRUE(cellOf(evac)->old);
+  EXPECT_EQ(cellOf(evac)->bucket, 7u);
+  EXPECT_EQ(cellOf(evac)->chain, 2u);
+  EXPECT_EQ(cellOf(evac)->slot, 5u);
+  // A cell whose position packs to zero words is still named (the payload has a flag for it).
+  const Event zero = Event::of<Site::EvacuateThrow>({.message = Message::BadMapState, .hasCell = true, .cell = Loc{}});
+  ASSERT_TRUE(cellOf(zero).has_value());
+  EXPECT_EQ(payloadOf<EventKind::Fatal>(zero).message, Message::BadMapState);
+
+  EXPECT_TRUE(thrownByRuntime(Message::BadMapState));
+  EXPECT_TRUE(thrownByRuntime(Message::OldoverflowNotNil));
+  EXPECT_FALSE(thrownByRuntime(Message::ConcurrentMapWrites));
+}
+
+// The two throws in map.go are two sites, each naming its own function and
+// line (checked against the runtime's source when it is installed).
+TEST(TypedEvents, EachThrowNamesItsOwnLineOfMapGo) {
+  EXPECT_EQ(siteInfo(Site::HashGrowThrow).function, "hashGrow");
+  EXPECT_EQ(siteInfo(Site::HashGrowThrow).line, 1068);
+  EXPECT_EQ(siteInfo(Site::EvacuateThrow).function, "evacuate");
+  EXPECT_EQ(siteInfo(Site::EvacuateThrow).line, 1185);
+  std::ifstream in("/usr/share/go-1.19/src/runtime/map.go");
+  if (!in) GTEST_SKIP() << "Go 1.19 source not installed";
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GT(lines.size(), 1185u);
+  EXPECT_NE(lines[1068 - 1].find("throw(\"oldoverflow is not nil\")"), std::string::npos) << lines[1068 - 1];
+  EXPECT_NE(lines[1185 - 1].find("throw(\"bad map state\")"), std::string::npos) << lines[1185 - 1];
+}
+
+TEST(TypedEvents, KindTableFacts) {
+  for (std::size_t i = 0; i < kKindTable.size(); i++) EXPECT_EQ(static_cast<std::size_t>(kKindTable[i].kind), i);
+  // Names are unique (they are the JSON "kind").
+  std::set<std::string_view> names;
+  for (const KindInfo& k : kKindTable) EXPECT_TRUE(names.insert(k.name).second) << k.name;
+  EXPECT_EQ(eventKindName(EventKind::OverflowAllocated), "overflow_alloc");
+  EXPECT_EQ(eventKindName(EventKind::Fatal), "fatal");
+  // The op ends at its return, at the end of iteration, and at a panic or fatal error.
+  for (const KindInfo& k : kKindTable) {
+    const bool ends = k.kind == EventKind::OpEnd || k.kind == EventKind::IterFinished || k.kind == EventKind::Panic ||
+                      k.kind == EventKind::Fatal;
+    EXPECT_EQ(k.endsOp, ends) << k.name;
+  }
+  // Every site whose event names a cell or bmap is emitted with one: the
+  // recorded events of a growing, overflowing, iterated map have their Loc in
+  // range of the arrays.
+  Map<Int64Key> m(1);
+  EventBuffer buf;
+  m.setEventBuffer(&buf);
+  m.make(0);
+  for (int64_t i = 0; i < 300; i++) m.put(I(i * 7919), i);
+  std::vector<KeyValue> keys;
+  m.iterate(&keys);
+  EXPECT_EQ(keys.size(), 300u);
+  std::size_t located = 0;
+  for (std::size_t i = 0; i < buf.size(); i++) {
+    const Event& e = buf[i];
+    if (!carriesCell(e.kind)) continue;
+    located++;
+    const Loc l = e.loc();
+    EXPECT_LT(l.bucket, bucketShift(m.header().B)) << describeEvent(e);
+    if (kindInfo(e.kind).cell == CellRef::Bmap) {
+      EXPECT_EQ(l.slot, 0u) << describeEvent(e);
+    }
+  }
+  EXPECT_GT(located, 300u);
 }

@@ -96,7 +96,7 @@ std::string renderSessionText(const Session& s, const std::vector<std::string>& 
     const SiteInfo& si = siteInfo(e.site);
     out += fmt::format("op    {}\n", k < opTexts.size() ? opTexts[k] : std::string("?"));
     out += fmt::format("now   {} (map.go:{}): {}\n", si.function, si.line, describeEvent(e));
-    hi = e.loc();
+    hi = cellOf(e);
   }
   if (h.buckets) renderArray(out, s, false, maxBuckets, colour, hi);
   else out += "buckets nil (allocated on the first insert)\n";

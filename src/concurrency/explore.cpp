@@ -66,8 +66,7 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
   std::string ga, gb;
   for (std::size_t i = t0; i < v.trace().size(); i++) {
     const TraceEntry& t = v.trace()[i];
-    std::string e = fmt::format("{}:{}:{}:{}:{};", static_cast<int>(t.ev.site), t.ev.a, t.ev.b, t.ev.c,
-                                static_cast<int>(t.source));
+    std::string e = fmt::format("{:x}:{:x}:{};", t.ev.word0(), t.ev.word1(), static_cast<int>(t.source));
     (t.g == a ? ga : gb) += e;
   }
   const Hmap& h = v.map().header();

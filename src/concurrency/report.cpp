@@ -45,7 +45,8 @@ std::vector<Frame> stackOf(const World& w, int g) {
     std::string fn(v.function);
     const std::string op = opFunction(in, fn);
     if (dying && e.kind == Ending::Kind::Fatal) {
-      bool isThrow = e.hasEvent && e.at.site == Site::ThrowBadMapState;
+      const bool isThrow = e.hasEvent && e.at.kind == EventKind::Fatal &&
+                           thrownByRuntime(payloadOf<EventKind::Fatal>(e.at).message);
       fs.push_back({isThrow ? "runtime.throw" : "runtime.fatal", "$GOROOT/src/runtime/panic.go", isThrow ? 1047 : 1066,
                     fmt::format("{{\"{}\"}}", e.message)});
     }

@@ -8,14 +8,6 @@
 
 namespace gomap::race {
 
-namespace {
-
-bool endsOp(EventKind k) {
-  return k == EventKind::OpEnd || k == EventKind::IterFinished || k == EventKind::Fatal || k == EventKind::Panic;
-}
-
-} // namespace
-
 World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), strings_(std::make_shared<StringPool>()) {
   setupMap();
   initialContents_.clear();
@@ -176,7 +168,8 @@ void World::engineStep(int g) {
   while (running && n > before && endsOp(buf_[n - 1].kind)) {
     const Event& last = buf_[n - 1];
     if (last.kind == EventKind::Fatal || last.kind == EventKind::Panic) {
-      Message m = static_cast<Message>(last.site == Site::ThrowBadMapState && last.a ? last.c : last.b);
+      const Message m = last.kind == EventKind::Fatal ? payloadOf<EventKind::Fatal>(last).message
+                                                      : payloadOf<EventKind::Panic>(last).message;
       ended = OpResult{last.kind == EventKind::Fatal ? Outcome::Fatal : Outcome::Panic, m};
       running = false;
       break;
@@ -221,10 +214,10 @@ void World::addFootprint(G& gr, const Event& e) {
   using F = Footprint;
   if (!trackFp_) {
     // Only the goroutine-local bookkeeping later footprints rely on.
-    if (e.site == Site::EvacuateBegin) gr.evacOld = e.b;
+    if (e.site == Site::EvacuateBegin) gr.evacOld = payloadOf<EventKind::EvacuateBegin>(e).oldbucket;
     else if (e.site == Site::ClearArray && map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
     // Where the goroutine stands in the current array (an evacuated cell's loc is in the old one).
-    if (hasLoc(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = e.loc();
+    if (carriesCell(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = e.loc();
     return;
   }
   ObjectSet& r = fp_.r;
@@ -282,16 +275,16 @@ void World::addFootprint(G& gr, const Event& e) {
   case Site::AssignNewobject: header({F::kHeader}, {F::kHeader}); break;
   case Site::GrowWorkBegin: header({F::kHeader, F::kFlags}, {}); break;
   case Site::EvacuateBegin:
-    gr.evacOld = e.b;
+    gr.evacOld = payloadOf<EventKind::EvacuateBegin>(e).oldbucket;
     header({F::kHeader, F::kFlags}, {});
-    r.add(F::cell(e.b, 0, 0, F::Tophash));
+    r.add(F::cell(gr.evacOld, 0, 0, F::Tophash));
     break;
   case Site::EvacuateCell: {
     // Source: this cell and the empty cells before it (marked evacuatedEmpty),
     // and the old chain's overflow pointers. Destination: one cell.
-    const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-    const uint64_t dst = l.bucket + (((e.c >> 3) & 1) ? newbit : 0);
-    const unsigned dchain = static_cast<unsigned>((e.c >> 4) & 0xfff), dslot = static_cast<unsigned>(e.c & 7);
+    const auto p = payloadOf<EventKind::CellEvacuated>(e);
+    const uint64_t dst = p.dstBucket();
+    const unsigned dchain = p.dstChain, dslot = p.dstSlot;
     header({F::kHeader, F::kFlags, F::kHash0}, {});
     ObjectSet src = F::chain(l.bucket);
     r |= src;
@@ -312,7 +305,8 @@ void World::addFootprint(G& gr, const Event& e) {
   }
   case Site::EvacuateClearOld:
   case Site::EvacuateDone: {
-    ObjectSet src = F::chain(e.b);
+    ObjectSet src = F::chain(e.site == Site::EvacuateDone ? payloadOf<EventKind::BucketEvacuated>(e).oldbucket
+                                                          : payloadOf<EventKind::OldBucketCleared>(e).oldbucket);
     r |= src;
     w |= src;
     header({F::kFlags}, {});
@@ -412,8 +406,8 @@ void World::addFootprint(G& gr, const Event& e) {
     r |= F::chain(last.bucket);
     if (e.site != Site::IterNextEnd) r |= F::chain(l.bucket);
     // Via mapaccessK: a lookup anywhere in the live map.
-    if ((e.site == Site::IterNextYield && e.c == 1) ||
-        (e.site == Site::IterNextSkip && e.c == static_cast<uint64_t>(IterSkip::Deleted)))
+    if ((e.site == Site::IterNextYield && payloadOf<EventKind::IterYielded>(e).viaMapaccessK) ||
+        (e.site == Site::IterNextSkip && payloadOf<EventKind::IterSkipped>(e).why == IterSkip::Deleted))
       r |= F::allChains();
     break;
   default:
@@ -421,7 +415,7 @@ void World::addFootprint(G& gr, const Event& e) {
     // program (and the step's footprint becomes everything).
     break;
   }
-  if (hasLoc(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = l;
+  if (carriesCell(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = l;
 }
 
 void World::finishOp(int g, const std::optional<OpResult>& ended) {
@@ -563,7 +557,7 @@ GoroutineView World::view(int g) const {
     v.what = si.what;
     if (gr.last.kind == EventKind::FlagsLoaded) {
       v.holdsLoadedFlags = true;
-      v.loadedFlags = static_cast<uint8_t>(gr.last.a);
+      v.loadedFlags = payloadOf<EventKind::FlagsLoaded>(gr.last).flags;
     }
   }
   int m = -1;

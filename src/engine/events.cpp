@@ -8,21 +8,6 @@
 
 namespace gomap {
 
-namespace {
-constexpr std::array<std::string_view, static_cast<size_t>(EventKind::kCount)> kKindNames = {
-    "op_begin",         "op_end",          "hash_computed",   "bucket_selected",    "tophash_compared",
-    "key_compared",     "slot_chosen",     "overflow_alloc",  "noverflow_incr",     "buckets_alloc",
-    "growth_started",   "grow_work",       "evacuate_begin",  "cell_evacuated",     "old_bucket_cleared",
-    "bucket_evacuated", "nevacuate_advanced", "growth_finished", "cell_written",     "key_updated",
-    "elem_written",     "elem_read",       "count_changed",   "cell_deleted",       "empty_rest_marked",
-    "flags_loaded",     "flags_changed",   "hash0_reseeded",  "map_cleared",        "iter_started",
-    "iter_bucket",      "iter_yielded",    "iter_skipped",    "iter_finished",      "panic",
-    "fatal",
-};
-} // namespace
-
-std::string_view eventKindName(EventKind k) { return kKindNames[static_cast<size_t>(k)]; }
-
 std::string_view messageText(Message m) {
   switch (m) {
   case Message::None: return "";
@@ -36,6 +21,26 @@ std::string_view messageText(Message m) {
   case Message::InvalidMemory: return "runtime error: invalid memory address or nil pointer dereference";
   }
   return "";
+}
+
+std::vector<Event> sampleEvents() {
+  std::vector<Event> out;
+  // c: small values in each field position the payloads use (the low byte,
+  // bytes 1 and 2, the words at bits 32 and 48), and a Fatal that names a cell.
+  std::vector<uint64_t> cs;
+  cs.push_back(0);
+  for (uint64_t v = 1; v <= 4; v++)
+    for (unsigned shift : {0u, 8u, 16u, 32u, 48u}) cs.push_back(v << shift);
+  for (uint64_t m = 0; m <= 8; m++) cs.push_back(m | uint64_t{1} << 32);
+  for (std::size_t s = 0; s < static_cast<std::size_t>(Site::kCount); s++) {
+    for (uint64_t c : cs) {
+      for (uint32_t b : {0u, 1u, 2u, 3u, 4u, 5u}) {
+        out.push_back(Event::raw(static_cast<Site>(s), Fields{1, b, c}));
+        out.push_back(Event::raw(static_cast<Site>(s), locFields(Loc{true, b, 1, 0}, c))); // old array, overflow 1
+      }
+    }
+  }
+  return out;
 }
 
 EventBuffer::~EventBuffer() { release(); }

@@ -469,9 +469,7 @@ private:
   friend class MapTestPeer;
 
   // ---- events ----------------------------------------------------------------
-  // GOMAP_EMIT(site, ...) (map_ops.inc) builds one of these and records it.
-  static Event makeEvent(Site s, Loc l, uint64_t c = 0) { return Event::at(s, l, c); }
-  static Event makeEvent(Site s, uint16_t a = 0, uint32_t b = 0, uint64_t c = 0) { return Event::make(s, a, b, c); }
+  // GOMAP_EMIT(site, {payload}) (map_ops.inc) builds an Event::of<site> and records it.
   bool note(const Event& e) {
     if (events_) events_->push(e);
     return ((pauseMask_ >> static_cast<unsigned>(e.kind)) & 1) != 0;

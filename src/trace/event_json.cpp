@@ -7,8 +7,8 @@
 namespace gomap {
 
 namespace {
-const char* tophashOutcomeName(uint64_t o) {
-  switch (static_cast<TophashOutcome>(o)) {
+const char* tophashOutcomeName(TophashOutcome o) {
+  switch (o) {
   case TophashOutcome::Match: return "match";
   case TophashOutcome::Mismatch: return "mismatch";
   case TophashOutcome::Empty: return "empty";
@@ -17,8 +17,8 @@ const char* tophashOutcomeName(uint64_t o) {
   }
   return "?";
 }
-const char* opName(uint16_t code) {
-  switch (static_cast<OpCode>(code)) {
+const char* opName(OpCode code) {
+  switch (code) {
   case OpCode::Make: return "make";
   case OpCode::Put: return "put";
   case OpCode::Get: return "get";
@@ -31,8 +31,8 @@ const char* opName(uint16_t code) {
   }
   return "?";
 }
-const char* outcomeName(uint16_t o) {
-  switch (static_cast<Outcome>(o)) {
+const char* outcomeName(Outcome o) {
+  switch (o) {
   case Outcome::Ok: return "ok";
   case Outcome::Panic: return "panic";
   case Outcome::Fatal: return "fatal";
@@ -42,142 +42,210 @@ const char* outcomeName(uint16_t o) {
 } // namespace
 
 void appendEventJson(std::string& out, const Event& e, uint64_t index, uint64_t opIndex) {
+  using K = EventKind;
   auto o = std::back_inserter(out);
   const SiteInfo& si = siteInfo(e.site);
   fmt::format_to(o, "{{\"i\":{},\"op\":{},\"kind\":\"{}\",\"fn\":\"{}\",\"line\":{}", index, opIndex,
                  eventKindName(e.kind), si.function, si.line);
-  if (hasLoc(e.kind) || (e.kind == EventKind::Fatal && e.site == Site::ThrowBadMapState && e.a)) {
-    Loc l = e.loc();
-    fmt::format_to(o, ",\"arr\":\"{}\",\"bucket\":{},\"chain\":{},\"slot\":{}", l.old ? "old" : "new", l.bucket,
-                   l.chain, l.slot);
+  if (const std::optional<Loc> l = cellOf(e)) {
+    fmt::format_to(o, ",\"arr\":\"{}\",\"bucket\":{},\"chain\":{},\"slot\":{}", l->old ? "old" : "new", l->bucket,
+                   l->chain, l->slot);
   }
   switch (e.kind) {
-  case EventKind::OpBegin: fmt::format_to(o, ",\"opcode\":\"{}\"", opName(e.a)); break;
-  case EventKind::OpEnd: fmt::format_to(o, ",\"outcome\":\"{}\"", outcomeName(e.a)); break;
-  case EventKind::HashComputed:
-    fmt::format_to(o, ",\"hash\":\"0x{:016x}\",\"B\":{},\"bucketIndex\":{},\"tophash\":{}", e.c, e.a,
-                   e.c & bucketMask(static_cast<uint8_t>(e.a)), e.b);
-    break;
-  case EventKind::BucketSelected: fmt::format_to(o, ",\"hash\":\"0x{:016x}\"", e.c); break;
-  case EventKind::TophashCompared:
-    fmt::format_to(o, ",\"cell\":{},\"top\":{},\"outcome\":\"{}\"", e.c & 0xff, (e.c >> 8) & 0xff,
-                   tophashOutcomeName((e.c >> 16) & 0xff));
-    break;
-  case EventKind::KeyCompared: fmt::format_to(o, ",\"equal\":{}", e.c ? "true" : "false"); break;
-  case EventKind::SlotChosen:
-    fmt::format_to(o, ",\"why\":\"{}\"", e.c == 1 ? "first empty cell" : e.c == 2 ? "existing key" : "new overflow bucket");
-    break;
-  case EventKind::OverflowAllocated: {
-    uint32_t pre = static_cast<uint32_t>(e.c);
-    fmt::format_to(o, ",\"from\":\"{}\",\"pre\":{},\"noverflow\":{}", (e.c >> 48) & 1 ? "pool" : "heap",
-                   pre == 0xffffffffu ? int64_t{-1} : int64_t{pre}, (e.c >> 32) & 0xffff);
+  case K::OpBegin: fmt::format_to(o, ",\"opcode\":\"{}\"", opName(payloadOf<K::OpBegin>(e).op)); break;
+  case K::OpEnd: fmt::format_to(o, ",\"outcome\":\"{}\"", outcomeName(payloadOf<K::OpEnd>(e).outcome)); break;
+  case K::HashComputed: {
+    const auto p = payloadOf<K::HashComputed>(e);
+    fmt::format_to(o, ",\"hash\":\"0x{:016x}\",\"B\":{},\"bucketIndex\":{},\"tophash\":{}", p.hash, p.B,
+                   p.hash & bucketMask(p.B), p.top);
     break;
   }
-  case EventKind::NoverflowIncr: fmt::format_to(o, ",\"noverflow\":{},\"incremented\":{}", e.a, e.c ? "true" : "false"); break;
-  case EventKind::BucketsAllocated: fmt::format_to(o, ",\"B\":{},\"nbuckets\":{},\"spare\":{}", e.a, e.b, e.c); break;
-  case EventKind::GrowthStarted: {
+  case K::BucketSelected: fmt::format_to(o, ",\"hash\":\"0x{:016x}\"", payloadOf<K::BucketSelected>(e).hash); break;
+  case K::TophashCompared: {
+    const auto p = payloadOf<K::TophashCompared>(e);
+    fmt::format_to(o, ",\"cell\":{},\"top\":{},\"outcome\":\"{}\"", p.tophash, p.top, tophashOutcomeName(p.outcome));
+    break;
+  }
+  case K::KeyCompared: fmt::format_to(o, ",\"equal\":{}", payloadOf<K::KeyCompared>(e).equal ? "true" : "false"); break;
+  case K::SlotChosen: {
+    const SlotChoice why = payloadOf<K::SlotChosen>(e).why;
+    fmt::format_to(o, ",\"why\":\"{}\"", why == SlotChoice::FirstEmpty    ? "first empty cell"
+                                         : why == SlotChoice::ExistingKey ? "existing key"
+                                                                          : "new overflow bucket");
+    break;
+  }
+  case K::OverflowAllocated: {
+    const auto p = payloadOf<K::OverflowAllocated>(e);
+    fmt::format_to(o, ",\"from\":\"{}\",\"pre\":{},\"noverflow\":{}", p.fromPool ? "pool" : "heap",
+                   p.pre == p.kNotPreallocated ? int64_t{-1} : int64_t{p.pre}, p.noverflow);
+    break;
+  }
+  case K::NoverflowIncr: {
+    const auto p = payloadOf<K::NoverflowIncr>(e);
+    fmt::format_to(o, ",\"noverflow\":{},\"incremented\":{}", p.noverflow, p.incremented ? "true" : "false");
+    break;
+  }
+  case K::BucketsAllocated: {
+    const auto p = payloadOf<K::BucketsAllocated>(e);
+    fmt::format_to(o, ",\"B\":{},\"nbuckets\":{},\"spare\":{}", p.B, p.nbuckets, p.spare);
+    break;
+  }
+  case K::GrowthStarted: {
+    const auto p = payloadOf<K::GrowthStarted>(e);
     std::string trig;
-    if (e.b & kGrowLoadFactor) trig = "load factor";
-    if (e.b & kGrowOverflow) trig += trig.empty() ? "overflow buckets" : "+overflow buckets";
+    if (p.trigger & kGrowLoadFactor) trig = "load factor";
+    if (p.trigger & kGrowOverflow) trig += trig.empty() ? "overflow buckets" : "+overflow buckets";
     fmt::format_to(o, ",\"growth\":\"{}\",\"newB\":{},\"trigger\":\"{}\",\"noldbuckets\":{}",
-                   (e.b & kGrowSameSize) ? "same-size" : "doubling", e.a, trig, e.c);
+                   (p.trigger & kGrowSameSize) ? "same-size" : "doubling", p.newB, trig, p.noldbuckets);
     break;
   }
-  case EventKind::GrowWork: fmt::format_to(o, ",\"bucket\":{},\"oldbucket\":{}", e.b, e.c); break;
-  case EventKind::EvacuateBegin: fmt::format_to(o, ",\"oldbucket\":{},\"already\":{}", e.b, e.c ? "true" : "false"); break;
-  case EventKind::CellEvacuated: {
-    Loc l = e.loc();
-    uint64_t useY = (e.c >> 3) & 1;
-    uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
+  case K::GrowWork: {
+    const auto p = payloadOf<K::GrowWork>(e);
+    fmt::format_to(o, ",\"bucket\":{},\"oldbucket\":{}", p.bucket, p.oldbucket);
+    break;
+  }
+  case K::EvacuateBegin: {
+    const auto p = payloadOf<K::EvacuateBegin>(e);
+    fmt::format_to(o, ",\"oldbucket\":{},\"already\":{}", p.oldbucket, p.already ? "true" : "false");
+    break;
+  }
+  case K::CellEvacuated: {
+    const auto p = payloadOf<K::CellEvacuated>(e);
     fmt::format_to(o, ",\"dst\":\"{}\",\"dstBucket\":{},\"dstChain\":{},\"dstSlot\":{},\"top\":{},\"hashLow32\":{}",
-                   useY ? "Y" : "X", l.bucket + (useY ? newbit : 0), (e.c >> 4) & 0xfff, e.c & 7, (e.c >> 16) & 0xff,
-                   e.c >> 32);
+                   p.useY ? "Y" : "X", p.dstBucket(), p.dstChain, p.dstSlot, p.top, p.hashLow);
     break;
   }
-  case EventKind::OldBucketCleared: fmt::format_to(o, ",\"oldbucket\":{}", e.b); break;
-  case EventKind::BucketEvacuated: fmt::format_to(o, ",\"oldbucket\":{},\"moved\":{}", e.b, e.a); break;
-  case EventKind::NevacuateAdvanced: fmt::format_to(o, ",\"nevacuate\":{},\"from\":{}", e.b, e.c); break;
-  case EventKind::GrowthFinished: fmt::format_to(o, ",\"B\":{}", e.a); break;
-  case EventKind::CellWritten: fmt::format_to(o, ",\"tophash\":{}", e.c); break;
-  case EventKind::ElemWritten:
-  case EventKind::ElemRead: fmt::format_to(o, ",\"value\":{}", static_cast<int64_t>(e.c)); break;
-  case EventKind::CountChanged: fmt::format_to(o, ",\"count\":{}", e.c); break;
-  case EventKind::FlagsLoaded: fmt::format_to(o, ",\"value\":{}", e.a); break;
-  case EventKind::FlagsChanged: fmt::format_to(o, ",\"from\":{},\"to\":{}", e.a, e.b); break;
-  case EventKind::Hash0Reseeded: fmt::format_to(o, ",\"hash0\":{}", e.c); break;
-  case EventKind::MapCleared: fmt::format_to(o, ",\"B\":{},\"nbuckets\":{}", e.a, e.b); break;
-  case EventKind::IterStarted: fmt::format_to(o, ",\"startBucket\":{},\"offset\":{},\"r\":{}", e.b, e.a, e.c); break;
-  case EventKind::IterBucket:
-    fmt::format_to(o, ",\"checkBucket\":{}", e.c == noCheck ? int64_t{-1} : static_cast<int64_t>(e.c));
-    break;
-  case EventKind::IterYielded: fmt::format_to(o, ",\"via\":\"{}\"", e.c ? "mapaccessK" : "cell"); break;
-  case EventKind::IterSkipped:
-    fmt::format_to(o, ",\"why\":\"{}\"", e.c == static_cast<uint64_t>(IterSkip::OtherHalf) ? "other half" : e.c == static_cast<uint64_t>(IterSkip::Deleted) ? "deleted" : "empty");
-    break;
-  case EventKind::Panic:
-  case EventKind::Fatal: {
-    Message m = static_cast<Message>(e.kind == EventKind::Fatal && e.site == Site::ThrowBadMapState && e.a ? e.c : e.b);
-    fmt::format_to(o, ",\"message\":\"{}\"", messageText(m));
+  case K::OldBucketCleared: fmt::format_to(o, ",\"oldbucket\":{}", payloadOf<K::OldBucketCleared>(e).oldbucket); break;
+  case K::BucketEvacuated: {
+    const auto p = payloadOf<K::BucketEvacuated>(e);
+    fmt::format_to(o, ",\"oldbucket\":{},\"moved\":{}", p.oldbucket, p.moved);
     break;
   }
+  case K::NevacuateAdvanced: {
+    const auto p = payloadOf<K::NevacuateAdvanced>(e);
+    fmt::format_to(o, ",\"nevacuate\":{},\"from\":{}", p.nevacuate, p.from);
+    break;
+  }
+  case K::GrowthFinished: fmt::format_to(o, ",\"B\":{}", payloadOf<K::GrowthFinished>(e).B); break;
+  case K::CellWritten: fmt::format_to(o, ",\"tophash\":{}", payloadOf<K::CellWritten>(e).top); break;
+  case K::ElemWritten: fmt::format_to(o, ",\"value\":{}", payloadOf<K::ElemWritten>(e).value); break;
+  case K::ElemRead: fmt::format_to(o, ",\"value\":{}", payloadOf<K::ElemRead>(e).value); break;
+  // Printed as the unsigned word it always was (a racing delete can take h.count below 0).
+  case K::CountChanged: fmt::format_to(o, ",\"count\":{}", static_cast<uint64_t>(payloadOf<K::CountChanged>(e).count)); break;
+  case K::FlagsLoaded: fmt::format_to(o, ",\"value\":{}", payloadOf<K::FlagsLoaded>(e).flags); break;
+  case K::FlagsChanged: {
+    const auto p = payloadOf<K::FlagsChanged>(e);
+    fmt::format_to(o, ",\"from\":{},\"to\":{}", p.from, p.to);
+    break;
+  }
+  case K::Hash0Reseeded: fmt::format_to(o, ",\"hash0\":{}", payloadOf<K::Hash0Reseeded>(e).hash0); break;
+  case K::MapCleared: {
+    const auto p = payloadOf<K::MapCleared>(e);
+    fmt::format_to(o, ",\"B\":{},\"nbuckets\":{}", p.B, p.nbuckets);
+    break;
+  }
+  case K::IterStarted: {
+    const auto p = payloadOf<K::IterStarted>(e);
+    fmt::format_to(o, ",\"startBucket\":{},\"offset\":{},\"r\":{}", p.startBucket, p.offset, p.r);
+    break;
+  }
+  case K::IterBucket: {
+    const uint64_t cb = payloadOf<K::IterBucket>(e).checkBucket;
+    fmt::format_to(o, ",\"checkBucket\":{}", cb == noCheck ? int64_t{-1} : static_cast<int64_t>(cb));
+    break;
+  }
+  case K::IterYielded:
+    fmt::format_to(o, ",\"via\":\"{}\"", payloadOf<K::IterYielded>(e).viaMapaccessK ? "mapaccessK" : "cell");
+    break;
+  case K::IterSkipped: {
+    const IterSkip why = payloadOf<K::IterSkipped>(e).why;
+    fmt::format_to(o, ",\"why\":\"{}\"", why == IterSkip::OtherHalf ? "other half" : why == IterSkip::Deleted ? "deleted" : "empty");
+    break;
+  }
+  case K::Panic: fmt::format_to(o, ",\"message\":\"{}\"", messageText(payloadOf<K::Panic>(e).message)); break;
+  case K::Fatal: fmt::format_to(o, ",\"message\":\"{}\"", messageText(payloadOf<K::Fatal>(e).message)); break;
   default: break;
   }
   out.push_back('}');
 }
 
 std::string describeEvent(const Event& e) {
+  using K = EventKind;
   const SiteInfo& si = siteInfo(e.site);
-  Loc l = e.loc();
+  const Loc l = cellOf(e).value_or(Loc{});
   auto where = [&] {
     return fmt::format("{} bucket {}{} slot {}", l.old ? "old" : "new", l.bucket,
                        l.chain ? fmt::format(" (overflow {})", l.chain) : std::string(), l.slot);
   };
   switch (e.kind) {
-  case EventKind::OpBegin: return fmt::format("{} begins", si.function);
-  case EventKind::OpEnd: return fmt::format("{} returns", si.function);
-  case EventKind::HashComputed:
-    return fmt::format("hash = 0x{:016x}: bucket {} (low {} bits), tophash {}", e.c,
-                       e.c & bucketMask(static_cast<uint8_t>(e.a)), e.a, e.b);
-  case EventKind::BucketSelected: return fmt::format("search {} bucket {}", l.old ? "old" : "new", l.bucket);
-  case EventKind::TophashCompared:
-    return fmt::format("{}: tophash {} vs {}: {}", where(), e.c & 0xff, (e.c >> 8) & 0xff,
-                       tophashOutcomeName((e.c >> 16) & 0xff));
-  case EventKind::KeyCompared: return fmt::format("{}: key {}", where(), e.c ? "equal" : "differs");
-  case EventKind::SlotChosen:
-    return fmt::format("{}: {}", where(), e.c == 1 ? "first empty cell, remembered for insert" : e.c == 2 ? "key found, update in place" : "insert into new overflow bucket");
-  case EventKind::OverflowAllocated:
-    return fmt::format("new overflow bmap for bucket {} from the {} (noverflow {})", l.bucket,
-                       (e.c >> 48) & 1 ? "preallocated pool" : "heap", (e.c >> 32) & 0xffff);
-  case EventKind::GrowthStarted:
-    return fmt::format("{} grow to B={} ({})", (e.b & kGrowSameSize) ? "same-size" : "doubling", e.a,
-                       (e.b & kGrowLoadFactor) ? "load factor over 6.5" : "too many overflow buckets");
-  case EventKind::GrowWork: return fmt::format("growWork: evacuate old bucket {} and one more", e.c);
-  case EventKind::EvacuateBegin: return fmt::format("evacuate old bucket {}{}", e.b, e.c ? " (already done)" : "");
-  case EventKind::CellEvacuated: {
-    uint64_t useY = (e.c >> 3) & 1;
-    uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-    return fmt::format("{} -> {} bucket {} slot {}", where(), useY ? "Y" : "X", l.bucket + (useY ? newbit : 0), e.c & 7);
+  case K::OpBegin: return fmt::format("{} begins", si.function);
+  case K::OpEnd: return fmt::format("{} returns", si.function);
+  case K::HashComputed: {
+    const auto p = payloadOf<K::HashComputed>(e);
+    return fmt::format("hash = 0x{:016x}: bucket {} (low {} bits), tophash {}", p.hash, p.hash & bucketMask(p.B), p.B,
+                       p.top);
   }
-  case EventKind::BucketEvacuated: return fmt::format("old bucket {} evacuated ({} cells moved)", e.b, e.a);
-  case EventKind::NevacuateAdvanced: return fmt::format("nevacuate {} -> {}", e.c, e.b);
-  case EventKind::GrowthFinished: return "growth finished: oldbuckets = nil";
-  case EventKind::CellWritten: return fmt::format("{}: key stored, tophash {}", where(), e.c);
-  case EventKind::KeyUpdated: return fmt::format("{}: stored key overwritten", where());
-  case EventKind::ElemWritten: return fmt::format("{}: value {} written", where(), static_cast<int64_t>(e.c));
-  case EventKind::ElemRead: return fmt::format("{}: value {} read", where(), static_cast<int64_t>(e.c));
-  case EventKind::CountChanged: return fmt::format("count = {}", e.c);
-  case EventKind::CellDeleted: return fmt::format("{}: deleted (emptyOne)", where());
-  case EventKind::EmptyRestMarked: return fmt::format("{}: emptyRest", where());
-  case EventKind::FlagsLoaded: return fmt::format("load flags = {:04b}", e.a);
-  case EventKind::FlagsChanged: return fmt::format("flags {:04b} -> {:04b}", e.a, e.b);
-  case EventKind::Hash0Reseeded: return fmt::format("hash0 = {}", e.c);
-  case EventKind::IterStarted: return fmt::format("iterator starts at bucket {}, offset {}", e.b, e.a);
-  case EventKind::IterYielded: return fmt::format("{}: yield", where());
-  case EventKind::IterSkipped: return fmt::format("{}: skip", where());
-  case EventKind::Panic: return fmt::format("panic: {}", messageText(static_cast<Message>(e.b)));
-  case EventKind::Fatal:
-    return fmt::format("fatal error: {}",
-                       messageText(static_cast<Message>(e.site == Site::ThrowBadMapState && e.a ? e.c : e.b)));
+  case K::BucketSelected: return fmt::format("search {} bucket {}", l.old ? "old" : "new", l.bucket);
+  case K::TophashCompared: {
+    const auto p = payloadOf<K::TophashCompared>(e);
+    return fmt::format("{}: tophash {} vs {}: {}", where(), p.tophash, p.top, tophashOutcomeName(p.outcome));
+  }
+  case K::KeyCompared: return fmt::format("{}: key {}", where(), payloadOf<K::KeyCompared>(e).equal ? "equal" : "differs");
+  case K::SlotChosen: {
+    const SlotChoice why = payloadOf<K::SlotChosen>(e).why;
+    return fmt::format("{}: {}", where(), why == SlotChoice::FirstEmpty    ? "first empty cell, remembered for insert"
+                                          : why == SlotChoice::ExistingKey ? "key found, update in place"
+                                                                           : "insert into new overflow bucket");
+  }
+  case K::OverflowAllocated: {
+    const auto p = payloadOf<K::OverflowAllocated>(e);
+    return fmt::format("new overflow bmap for bucket {} from the {} (noverflow {})", l.bucket,
+                       p.fromPool ? "preallocated pool" : "heap", p.noverflow);
+  }
+  case K::GrowthStarted: {
+    const auto p = payloadOf<K::GrowthStarted>(e);
+    return fmt::format("{} grow to B={} ({})", (p.trigger & kGrowSameSize) ? "same-size" : "doubling", p.newB,
+                       (p.trigger & kGrowLoadFactor) ? "load factor over 6.5" : "too many overflow buckets");
+  }
+  case K::GrowWork: return fmt::format("growWork: evacuate old bucket {} and one more", payloadOf<K::GrowWork>(e).oldbucket);
+  case K::EvacuateBegin: {
+    const auto p = payloadOf<K::EvacuateBegin>(e);
+    return fmt::format("evacuate old bucket {}{}", p.oldbucket, p.already ? " (already done)" : "");
+  }
+  case K::CellEvacuated: {
+    const auto p = payloadOf<K::CellEvacuated>(e);
+    return fmt::format("{} -> {} bucket {} slot {}", where(), p.useY ? "Y" : "X", p.dstBucket(), p.dstSlot);
+  }
+  case K::BucketEvacuated: {
+    const auto p = payloadOf<K::BucketEvacuated>(e);
+    return fmt::format("old bucket {} evacuated ({} cells moved)", p.oldbucket, p.moved);
+  }
+  case K::NevacuateAdvanced: {
+    const auto p = payloadOf<K::NevacuateAdvanced>(e);
+    return fmt::format("nevacuate {} -> {}", p.from, p.nevacuate);
+  }
+  case K::GrowthFinished: return "growth finished: oldbuckets = nil";
+  case K::CellWritten: return fmt::format("{}: key stored, tophash {}", where(), payloadOf<K::CellWritten>(e).top);
+  case K::KeyUpdated: return fmt::format("{}: stored key overwritten", where());
+  case K::ElemWritten: return fmt::format("{}: value {} written", where(), payloadOf<K::ElemWritten>(e).value);
+  case K::ElemRead: return fmt::format("{}: value {} read", where(), payloadOf<K::ElemRead>(e).value);
+  case K::CountChanged: return fmt::format("count = {}", static_cast<uint64_t>(payloadOf<K::CountChanged>(e).count));
+  case K::CellDeleted: return fmt::format("{}: deleted (emptyOne)", where());
+  case K::EmptyRestMarked: return fmt::format("{}: emptyRest", where());
+  case K::FlagsLoaded: return fmt::format("load flags = {:04b}", payloadOf<K::FlagsLoaded>(e).flags);
+  case K::FlagsChanged: {
+    const auto p = payloadOf<K::FlagsChanged>(e);
+    return fmt::format("flags {:04b} -> {:04b}", p.from, p.to);
+  }
+  case K::Hash0Reseeded: return fmt::format("hash0 = {}", payloadOf<K::Hash0Reseeded>(e).hash0);
+  case K::IterStarted: {
+    const auto p = payloadOf<K::IterStarted>(e);
+    return fmt::format("iterator starts at bucket {}, offset {}", p.startBucket, p.offset);
+  }
+  case K::IterYielded: return fmt::format("{}: yield", where());
+  case K::IterSkipped: return fmt::format("{}: skip", where());
+  case K::Panic: return fmt::format("panic: {}", messageText(payloadOf<K::Panic>(e).message));
+  case K::Fatal: return fmt::format("fatal error: {}", messageText(payloadOf<K::Fatal>(e).message));
   default: return std::string(si.what);
   }
 }

@@ -289,7 +289,7 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& new
     eventMarks(e, mk);
     auto src = cellRect(mk[0].loc), dst = cellRect(mk[1].loc);
     if (!src || !dst) continue;
-    const bool y = ((e.c >> 3) & 1) != 0;
+    const bool y = payloadOf<EventKind::CellEvacuated>(e).useY;
     arrow(dl, ImVec2(src->max.x - 3, src->center().y), ImVec2(dst->min.x + 3, dst->center().y),
           y ? pal.moveY : pal.moveX, i == pos ? 4.0f : 2.0f);
     drawn++;

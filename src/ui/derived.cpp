@@ -39,38 +39,46 @@ void DerivedSeries::step(const Event& e, uint64_t i) {
   const uint64_t heapBucket = roundupsize(bucketSize_);
   bool mem = false;
   switch (e.site) {
-  case Site::MakemapBegin: hint_ = static_cast<int64_t>(e.c); break;
+  case Site::MakemapBegin: hint_ = payloadOf<EventKind::OpBegin>(e).hint; break;
   case Site::MakemapHash0: // h = Hmap{}: everything is new
     count_ = B_ = noverflow_ = 0;
     curArray_ = curHeap_ = oldArray_ = oldHeap_ = 0;
     mem = true;
     break;
-  case Site::MakemapArray:
-    B_ = e.a;
-    curArray_ = roundupsize(uint64_t{e.b} * bucketSize_);
+  case Site::MakemapArray: {
+    const auto p = payloadOf<EventKind::BucketsAllocated>(e);
+    B_ = p.B;
+    curArray_ = roundupsize(uint64_t{p.nbuckets} * bucketSize_);
     mem = true;
     break;
+  }
   case Site::AssignNewobject:
     curArray_ = roundupsize(bucketSize_);
     mem = true;
     break;
   case Site::AssignCount:
-  case Site::DeleteCount: count_ = static_cast<int64_t>(e.c); break;
+  case Site::DeleteCount: count_ = payloadOf<EventKind::CountChanged>(e).count; break;
   case Site::NewOverflow:
-  case Site::EvacuateNewOverflow:
-    noverflow_ = static_cast<int64_t>((e.c >> 32) & 0xffff);
-    if (((e.c >> 48) & 1) == 0) {
+  case Site::EvacuateNewOverflow: {
+    const auto p = payloadOf<EventKind::OverflowAllocated>(e);
+    noverflow_ = p.noverflow;
+    if (!p.fromPool) {
       curHeap_ += heapBucket;
       mem = true;
     }
     markers.push_back({i, MarkerKind::Overflow});
     break;
-  case Site::IncrNoverflow: noverflow_ = e.a; break;
-  case Site::HashGrowBegin:
-    pendingB_ = e.a;
-    markers.push_back({i, (e.b & kGrowSameSize) ? MarkerKind::SameSizeGrowStart : MarkerKind::GrowStart});
+  }
+  case Site::IncrNoverflow: noverflow_ = payloadOf<EventKind::NoverflowIncr>(e).noverflow; break;
+  case Site::HashGrowBegin: {
+    const auto p = payloadOf<EventKind::GrowthStarted>(e);
+    pendingB_ = p.newB;
+    markers.push_back({i, (p.trigger & kGrowSameSize) ? MarkerKind::SameSizeGrowStart : MarkerKind::GrowStart});
     break;
-  case Site::HashGrowArray: pendingArray_ = roundupsize(uint64_t{e.b} * bucketSize_); break;
+  }
+  case Site::HashGrowArray:
+    pendingArray_ = roundupsize(uint64_t{payloadOf<EventKind::BucketsAllocated>(e).nbuckets} * bucketSize_);
+    break;
   case Site::HashGrowCommit:
     B_ = pendingB_;
     noverflow_ = 0;

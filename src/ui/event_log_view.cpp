@@ -10,48 +10,6 @@
 
 namespace gomap::ui {
 
-EventCategory categoryOf(EventKind k) {
-  switch (k) {
-  case EventKind::OpBegin:
-  case EventKind::OpEnd: return EventCategory::Ops;
-  case EventKind::HashComputed:
-  case EventKind::BucketSelected:
-  case EventKind::TophashCompared:
-  case EventKind::KeyCompared:
-  case EventKind::SlotChosen: return EventCategory::Search;
-  case EventKind::CellWritten:
-  case EventKind::KeyUpdated:
-  case EventKind::ElemWritten:
-  case EventKind::ElemRead:
-  case EventKind::CountChanged:
-  case EventKind::CellDeleted:
-  case EventKind::EmptyRestMarked:
-  case EventKind::Hash0Reseeded:
-  case EventKind::MapCleared: return EventCategory::Writes;
-  case EventKind::GrowthStarted:
-  case EventKind::GrowWork:
-  case EventKind::EvacuateBegin:
-  case EventKind::CellEvacuated:
-  case EventKind::OldBucketCleared:
-  case EventKind::BucketEvacuated:
-  case EventKind::NevacuateAdvanced:
-  case EventKind::GrowthFinished:
-  case EventKind::BucketsAllocated: return EventCategory::Growth;
-  case EventKind::OverflowAllocated:
-  case EventKind::NoverflowIncr: return EventCategory::Overflow;
-  case EventKind::IterStarted:
-  case EventKind::IterBucket:
-  case EventKind::IterYielded:
-  case EventKind::IterSkipped:
-  case EventKind::IterFinished: return EventCategory::Iteration;
-  case EventKind::FlagsLoaded:
-  case EventKind::FlagsChanged: return EventCategory::Flags;
-  case EventKind::Panic:
-  case EventKind::Fatal: return EventCategory::Errors;
-  default: return EventCategory::Ops;
-  }
-}
-
 namespace {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -12,8 +12,9 @@
 
 namespace gomap::ui {
 
-enum class EventCategory : uint8_t { Ops, Search, Writes, Growth, Overflow, Iteration, Flags, Errors, kCount };
-EventCategory categoryOf(EventKind k);
+// The filter groups are the engine's event categories (kKindTable).
+using gomap::EventCategory;
+inline EventCategory categoryOf(EventKind k) { return kindInfo(k).category; }
 
 class EventLogView {
 public:

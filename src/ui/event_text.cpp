@@ -8,8 +8,8 @@
 namespace gomap::ui {
 
 namespace {
-const char* outcomeZh(uint64_t o) {
-  switch (static_cast<TophashOutcome>(o)) {
+const char* outcomeZh(TophashOutcome o) {
+  switch (o) {
   case TophashOutcome::Match: return "相同";
   case TophashOutcome::Mismatch: return "不同";
   case TophashOutcome::Empty: return "空";
@@ -31,8 +31,9 @@ const char* messageZh(Message m) {
 
 std::string describeEventIn(const Event& e, Lang lang) {
   if (lang != Lang::Zh) return describeEvent(e);
+  using K = EventKind;
   const SiteInfo& si = siteInfo(e.site);
-  const Loc l = e.loc();
+  const Loc l = cellOf(e).value_or(Loc{});
   auto where = [&] {
     return fmt::format("{}桶 {}{} 槽 {}", l.old ? "旧" : "新", l.bucket,
                        l.chain ? fmt::format("（溢出 {}）", l.chain) : std::string(), l.slot);
@@ -40,58 +41,89 @@ std::string describeEventIn(const Event& e, Lang lang) {
   switch (e.kind) {
   case EventKind::OpBegin: return fmt::format("{} 开始", si.function);
   case EventKind::OpEnd: return fmt::format("{} 返回", si.function);
-  case EventKind::HashComputed:
-    return fmt::format("hash = 0x{:016x}：桶 {}（低 {} 位），tophash {}", e.c, e.c & bucketMask(static_cast<uint8_t>(e.a)),
-                       e.a, e.b);
-  case EventKind::BucketSelected: return fmt::format("查找{}桶 {}", l.old ? "旧" : "新", l.bucket);
-  case EventKind::TophashCompared:
-    return fmt::format("{}：tophash {} 与 {}：{}", where(), e.c & 0xff, (e.c >> 8) & 0xff, outcomeZh((e.c >> 16) & 0xff));
-  case EventKind::KeyCompared: return fmt::format("{}：键{}", where(), e.c ? "相同" : "不同");
-  case EventKind::SlotChosen:
-    return fmt::format("{}：{}", where(),
-                       e.c == 1   ? "第一个空槽，记下用于插入"
-                       : e.c == 2 ? "找到键，原地更新"
-                                  : "插入新的溢出桶");
-  case EventKind::OverflowAllocated:
-    return fmt::format("为桶 {} 分配溢出桶，来自{}（noverflow {}）", l.bucket, (e.c >> 48) & 1 ? "预分配池" : "堆",
-                       (e.c >> 32) & 0xffff);
-  case EventKind::GrowthStarted:
-    return fmt::format("{}到 B={}（{}）", (e.b & kGrowSameSize) ? "等量扩容" : "翻倍扩容", e.a,
-                       (e.b & kGrowLoadFactor) ? "负载因子超过 6.5" : "溢出桶过多");
-  case EventKind::GrowWork: return fmt::format("growWork：迁移旧桶 {}，再多迁移一个", e.c);
-  case EventKind::EvacuateBegin: return fmt::format("迁移旧桶 {}{}", e.b, e.c ? "（已完成）" : "");
-  case EventKind::CellEvacuated: {
-    const uint64_t useY = (e.c >> 3) & 1;
-    const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-    return fmt::format("{} -> {}：新桶 {} 槽 {}", where(), useY ? "Y" : "X", l.bucket + (useY ? newbit : 0), e.c & 7);
+  case EventKind::HashComputed: {
+    const auto p = payloadOf<K::HashComputed>(e);
+    return fmt::format("hash = 0x{:016x}：桶 {}（低 {} 位），tophash {}", p.hash, p.hash & bucketMask(p.B), p.B, p.top);
   }
-  case EventKind::OldBucketCleared: return fmt::format("清除旧桶 {} 的键、值和溢出指针", e.b);
-  case EventKind::BucketEvacuated: return fmt::format("旧桶 {} 迁移完成（移动 {} 个）", e.b, e.a);
-  case EventKind::NevacuateAdvanced: return fmt::format("nevacuate {} -> {}", e.c, e.b);
+  case EventKind::BucketSelected: return fmt::format("查找{}桶 {}", l.old ? "旧" : "新", l.bucket);
+  case EventKind::TophashCompared: {
+    const auto p = payloadOf<K::TophashCompared>(e);
+    return fmt::format("{}：tophash {} 与 {}：{}", where(), p.tophash, p.top, outcomeZh(p.outcome));
+  }
+  case EventKind::KeyCompared: return fmt::format("{}：键{}", where(), payloadOf<K::KeyCompared>(e).equal ? "相同" : "不同");
+  case EventKind::SlotChosen: {
+    const SlotChoice why = payloadOf<K::SlotChosen>(e).why;
+    return fmt::format("{}：{}", where(),
+                       why == SlotChoice::FirstEmpty    ? "第一个空槽，记下用于插入"
+                       : why == SlotChoice::ExistingKey ? "找到键，原地更新"
+                                                        : "插入新的溢出桶");
+  }
+  case EventKind::OverflowAllocated: {
+    const auto p = payloadOf<K::OverflowAllocated>(e);
+    return fmt::format("为桶 {} 分配溢出桶，来自{}（noverflow {}）", l.bucket, p.fromPool ? "预分配池" : "堆",
+                       p.noverflow);
+  }
+  case EventKind::GrowthStarted: {
+    const auto p = payloadOf<K::GrowthStarted>(e);
+    return fmt::format("{}到 B={}（{}）", (p.trigger & kGrowSameSize) ? "等量扩容" : "翻倍扩容", p.newB,
+                       (p.trigger & kGrowLoadFactor) ? "负载因子超过 6.5" : "溢出桶过多");
+  }
+  case EventKind::GrowWork:
+    return fmt::format("growWork：迁移旧桶 {}，再多迁移一个", payloadOf<K::GrowWork>(e).oldbucket);
+  case EventKind::EvacuateBegin: {
+    const auto p = payloadOf<K::EvacuateBegin>(e);
+    return fmt::format("迁移旧桶 {}{}", p.oldbucket, p.already ? "（已完成）" : "");
+  }
+  case EventKind::CellEvacuated: {
+    const auto p = payloadOf<K::CellEvacuated>(e);
+    return fmt::format("{} -> {}：新桶 {} 槽 {}", where(), p.useY ? "Y" : "X", p.dstBucket(), p.dstSlot);
+  }
+  case EventKind::OldBucketCleared:
+    return fmt::format("清除旧桶 {} 的键、值和溢出指针", payloadOf<K::OldBucketCleared>(e).oldbucket);
+  case EventKind::BucketEvacuated: {
+    const auto p = payloadOf<K::BucketEvacuated>(e);
+    return fmt::format("旧桶 {} 迁移完成（移动 {} 个）", p.oldbucket, p.moved);
+  }
+  case EventKind::NevacuateAdvanced: {
+    const auto p = payloadOf<K::NevacuateAdvanced>(e);
+    return fmt::format("nevacuate {} -> {}", p.from, p.nevacuate);
+  }
   case EventKind::GrowthFinished: return "扩容完成：oldbuckets = nil";
-  case EventKind::CellWritten: return fmt::format("{}：写入键，tophash {}", where(), e.c);
+  case EventKind::CellWritten: return fmt::format("{}：写入键，tophash {}", where(), payloadOf<K::CellWritten>(e).top);
   case EventKind::KeyUpdated: return fmt::format("{}：覆盖已存的键", where());
-  case EventKind::ElemWritten: return fmt::format("{}：写入值 {}", where(), static_cast<int64_t>(e.c));
-  case EventKind::ElemRead: return fmt::format("{}：读到值 {}", where(), static_cast<int64_t>(e.c));
-  case EventKind::CountChanged: return fmt::format("count = {}", e.c);
+  case EventKind::ElemWritten: return fmt::format("{}：写入值 {}", where(), payloadOf<K::ElemWritten>(e).value);
+  case EventKind::ElemRead: return fmt::format("{}：读到值 {}", where(), payloadOf<K::ElemRead>(e).value);
+  case EventKind::CountChanged:
+    return fmt::format("count = {}", static_cast<uint64_t>(payloadOf<K::CountChanged>(e).count));
   case EventKind::CellDeleted: return fmt::format("{}：删除（emptyOne）", where());
   case EventKind::EmptyRestMarked: return fmt::format("{}：emptyRest", where());
-  case EventKind::FlagsLoaded: return fmt::format("读取 flags = {:04b}", e.a);
-  case EventKind::FlagsChanged: return fmt::format("flags {:04b} -> {:04b}", e.a, e.b);
-  case EventKind::Hash0Reseeded: return fmt::format("hash0 = {}", e.c);
-  case EventKind::BucketsAllocated:
-    return fmt::format("分配桶数组：B={}，共 {} 个桶（{} 个备用）", e.a, e.b, e.c);
-  case EventKind::MapCleared: return fmt::format("清空桶数组（B={}）", e.a);
-  case EventKind::IterStarted: return fmt::format("迭代器从桶 {} 开始，偏移 {}", e.b, e.a);
+  case EventKind::FlagsLoaded: return fmt::format("读取 flags = {:04b}", payloadOf<K::FlagsLoaded>(e).flags);
+  case EventKind::FlagsChanged: {
+    const auto p = payloadOf<K::FlagsChanged>(e);
+    return fmt::format("flags {:04b} -> {:04b}", p.from, p.to);
+  }
+  case EventKind::Hash0Reseeded: return fmt::format("hash0 = {}", payloadOf<K::Hash0Reseeded>(e).hash0);
+  case EventKind::BucketsAllocated: {
+    const auto p = payloadOf<K::BucketsAllocated>(e);
+    return fmt::format("分配桶数组：B={}，共 {} 个桶（{} 个备用）", p.B, p.nbuckets, p.spare);
+  }
+  case EventKind::MapCleared: return fmt::format("清空桶数组（B={}）", payloadOf<K::MapCleared>(e).B);
+  case EventKind::IterStarted: {
+    const auto p = payloadOf<K::IterStarted>(e);
+    return fmt::format("迭代器从桶 {} 开始，偏移 {}", p.startBucket, p.offset);
+  }
   case EventKind::IterBucket: return fmt::format("遍历{}桶 {}", l.old ? "旧" : "新", l.bucket);
   case EventKind::IterYielded: return fmt::format("{}：产出", where());
   case EventKind::IterSkipped: return fmt::format("{}：跳过", where());
   case EventKind::IterFinished: return "遍历结束";
-  case EventKind::NoverflowIncr: return fmt::format("noverflow = {}{}", e.a, e.c ? "" : "（未计数）");
+  case EventKind::NoverflowIncr: {
+    const auto p = payloadOf<K::NoverflowIncr>(e);
+    return fmt::format("noverflow = {}{}", p.noverflow, p.incremented ? "" : "（未计数）");
+  }
   case EventKind::Panic:
   case EventKind::Fatal: {
     const Message m =
-        static_cast<Message>(e.kind == EventKind::Fatal && e.site == Site::ThrowBadMapState && e.a ? e.c : e.b);
+        e.kind == EventKind::Panic ? payloadOf<K::Panic>(e).message : payloadOf<K::Fatal>(e).message;
     const char* z = messageZh(m);
     return fmt::format("{}：{}", e.kind == EventKind::Panic ? "panic" : "致命错误",
                        z ? std::string(z) : std::string(messageText(m)));
@@ -102,17 +134,7 @@ std::string describeEventIn(const Event& e, Lang lang) {
 
 std::string allEventTextZh() {
   std::string out;
-  for (std::size_t s = 0; s < static_cast<std::size_t>(Site::kCount); s++) {
-    for (uint64_t c : {uint64_t{0}, uint64_t{1}, uint64_t{2}, uint64_t{3}, uint64_t{1} << 48, uint64_t{1} << 16,
-                       uint64_t{2} << 16, uint64_t{3} << 16, uint64_t{4} << 16}) {
-      for (uint32_t b : {0u, 1u, 2u, 3u, 4u, 5u}) {
-        Event e = Event::make(static_cast<Site>(s), 1, b, c);
-        out += describeEventIn(e, Lang::Zh);
-        e = Event::make(static_cast<Site>(s), 0x8008, b, c); // old array, overflow 1
-        out += describeEventIn(e, Lang::Zh);
-      }
-    }
-  }
+  for (const Event& e : sampleEvents()) out += describeEventIn(e, Lang::Zh);
   return out;
 }
 

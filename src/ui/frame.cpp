@@ -20,20 +20,22 @@ std::optional<HashInfo> hashAt(const EventSource& s, int64_t pos) {
     const Event& e = s.event(static_cast<uint64_t>(i));
     if (inEvacuate && e.kind == EventKind::EvacuateBegin) break;
     if (!inEvacuate && e.kind == EventKind::HashComputed) {
+      const auto p = payloadOf<EventKind::HashComputed>(e);
       HashInfo h;
-      h.hash = e.c;
-      h.B = static_cast<uint8_t>(e.a);
-      h.top = static_cast<uint8_t>(e.b);
+      h.hash = p.hash;
+      h.B = p.B;
+      h.top = p.top;
       h.event = i;
       return h;
     }
     if (inEvacuate && e.kind == EventKind::CellEvacuated) {
+      const auto p = payloadOf<EventKind::CellEvacuated>(e);
       HashInfo h;
       h.evacuation = true;
-      h.hash = e.c >> 32;
-      h.top = static_cast<uint8_t>((e.c >> 16) & 0xff);
-      h.newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-      h.useY = ((e.c >> 3) & 1) != 0;
+      h.hash = p.hashLow;
+      h.top = p.top;
+      h.newbit = p.newbit();
+      h.useY = p.useY;
       h.B = static_cast<uint8_t>(std::countr_zero(h.newbit) + 1);
       h.event = i;
       return h;

@@ -222,13 +222,14 @@ void RaceController::fillFrame(Frame& f) {
       m.lastEvent = i;
       found++;
     }
-    if (!cellFound[static_cast<std::size_t>(g - 1)] && hasLoc(e.kind)) {
-      cellFound[static_cast<std::size_t>(g - 1)] = 1;
-      found++;
-      m.hasCell = true;
-      m.cell = e.loc();
-      m.cellIsBmap = e.kind == EventKind::BucketSelected || e.kind == EventKind::IterBucket ||
-                     e.kind == EventKind::OverflowAllocated;
+    if (!cellFound[static_cast<std::size_t>(g - 1)]) {
+      if (const std::optional<Loc> c = cellOf(e)) {
+        cellFound[static_cast<std::size_t>(g - 1)] = 1;
+        found++;
+        m.hasCell = true;
+        m.cell = *c;
+        m.cellIsBmap = kindInfo(e.kind).cell == CellRef::Bmap;
+      }
     }
   }
   for (GoroutineMark& m : f.goroutines) {
@@ -238,7 +239,8 @@ void RaceController::fillFrame(Frame& f) {
   for (int64_t i = f.position; i > limit && !(f.writingSetBy && f.writingClearedBy); i--) {
     const Event& e = ev.event(static_cast<uint64_t>(i));
     if (e.kind != EventKind::FlagsChanged) continue;
-    const bool before = (e.a & hashWriting) != 0, after = (e.b & hashWriting) != 0;
+    const auto p = payloadOf<EventKind::FlagsChanged>(e);
+    const bool before = (p.from & hashWriting) != 0, after = (p.to & hashWriting) != 0;
     const int g = ev.goroutineOfEvent(static_cast<uint64_t>(i));
     if (!before && after && !f.writingSetBy) f.writingSetBy = g;
     if (before && !after && !f.writingClearedBy) f.writingClearedBy = g;

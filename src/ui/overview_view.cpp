@@ -13,23 +13,9 @@ namespace gomap::ui {
 namespace {
 constexpr int64_t kMaxIncrementalEvents = 200000;
 
-bool replacesArrays(const Event& e) {
-  switch (e.kind) {
-  case EventKind::BucketsAllocated:
-  case EventKind::GrowthStarted:
-  case EventKind::GrowthFinished:
-  case EventKind::MapCleared: return true;
-  case EventKind::FlagsChanged: return e.site == Site::HashGrowCommit || e.site == Site::ClearReset;
-  case EventKind::OpBegin: return e.site == Site::MakemapBegin;
-  default: return false;
-  }
-}
-
 // Cells the overview marks: everything located except iteration, which reads
 // through its own snapshot of the array.
-bool marksCell(EventKind k) {
-  return hasLoc(k) && k != EventKind::IterBucket && k != EventKind::IterYielded && k != EventKind::IterSkipped;
-}
+bool marksCell(EventKind k) { return carriesCell(k) && kindInfo(k).category != EventCategory::Iteration; }
 } // namespace
 
 int OverviewView::bucketsPerRow(uint8_t B) {
@@ -94,21 +80,18 @@ void OverviewView::sync(const Frame& f) {
           Loc l = e.loc();
           touch(l.old, l.bucket);
         }
+        std::optional<uint64_t> oldb;
         switch (e.kind) {
-        case EventKind::CellEvacuated: {
-          Loc l = e.loc();
-          const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-          touch(false, l.bucket + (((e.c >> 3) & 1) ? newbit : 0));
-          break;
-        }
-        case EventKind::EvacuateBegin:
-        case EventKind::OldBucketCleared:
-        case EventKind::BucketEvacuated:
-          touch(true, e.b);
-          touch(false, e.b);
-          if (!sameSize && nold) touch(false, e.b + nold);
-          break;
+        case EventKind::CellEvacuated: touch(false, payloadOf<EventKind::CellEvacuated>(e).dstBucket()); break;
+        case EventKind::EvacuateBegin: oldb = payloadOf<EventKind::EvacuateBegin>(e).oldbucket; break;
+        case EventKind::OldBucketCleared: oldb = payloadOf<EventKind::OldBucketCleared>(e).oldbucket; break;
+        case EventKind::BucketEvacuated: oldb = payloadOf<EventKind::BucketEvacuated>(e).oldbucket; break;
         default: break;
+        }
+        if (oldb) {
+          touch(true, *oldb);
+          touch(false, *oldb);
+          if (!sameSize && nold) touch(false, *oldb + nold);
         }
       }
     }

@@ -116,6 +116,7 @@ constexpr CodeLine kHashGrow[] = {
     {1054, "  if h.flags & iterator: flags |= oldIterator"},
     {1059, "  commit: B += bigger; flags; oldbuckets; buckets = newbuckets"},
     {1062, "  h.nevacuate = 0; h.noverflow = 0"},
+    {1068, "  if h.extra.oldoverflow != nil: throw(\"oldoverflow is not nil\")"},
     {1070, "  h.extra.oldoverflow = h.extra.overflow; h.extra.overflow = nil"},
     {1077, "  h.extra.nextOverflow = nextOverflow"},
     {0, "  // nothing is copied yet: growWork and evacuate move buckets later"},
@@ -239,7 +240,7 @@ int pseudoLineOf(std::string_view function, const Event& e) {
   int line = goLineOf(e);
   // Where the site's line is a summary, point at the line that says what happened.
   switch (e.site) {
-  case Site::AssignInsertSlot: line = e.c == 2 ? 644 : 623; break;
+  case Site::AssignInsertSlot: line = payloadOf<EventKind::SlotChosen>(e).why == SlotChoice::ExistingKey ? 644 : 623; break;
   case Site::NewOverflow: line = 270; break;
   case Site::AssignElemWrite: line = 690; break; // the caller's store, drawn as its own line
   case Site::IncrNoverflow: line = 241; break;
@@ -247,7 +248,7 @@ int pseudoLineOf(std::string_view function, const Event& e) {
   case Site::AccessTophash:
   case Site::DeleteTophash: {
     // The outcome of the compare picks the line (emptyRest stops the search).
-    auto outcome = static_cast<TophashOutcome>((e.c >> 16) & 0xff);
+    const TophashOutcome outcome = payloadOf<EventKind::TophashCompared>(e).outcome;
     if (outcome == TophashOutcome::EmptyRestStop)
       line = e.site == Site::AssignTophash ? 627 : e.site == Site::AccessTophash ? 496 : 735;
     break;

@@ -60,41 +60,41 @@ std::string shortKey(const KeyValue& k, std::size_t maxChars) {
 }
 
 int eventMarks(const Event& e, EventMark out[3]) {
-  Loc l = e.loc();
+  using K = EventKind;
   switch (e.kind) {
-  case EventKind::TophashCompared:
-  case EventKind::KeyCompared:
-  case EventKind::SlotChosen:
-  case EventKind::CellWritten:
-  case EventKind::KeyUpdated:
-  case EventKind::ElemWritten:
-  case EventKind::ElemRead:
-  case EventKind::CellDeleted:
-  case EventKind::EmptyRestMarked:
-  case EventKind::IterYielded:
-  case EventKind::IterSkipped: out[0] = {l, EventMark::Cell, false}; return 1;
-  case EventKind::BucketSelected:
-  case EventKind::IterBucket:
-  case EventKind::OverflowAllocated: out[0] = {l, EventMark::Bmap, false}; return 1;
-  case EventKind::CellEvacuated: {
-    const uint64_t useY = (e.c >> 3) & 1;
-    const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);
-    out[0] = {l, EventMark::Cell, false};
-    Loc d{false, static_cast<uint32_t>(l.bucket + (useY ? newbit : 0)), static_cast<uint16_t>((e.c >> 4) & 0xfff),
-          static_cast<uint8_t>(e.c & 7)};
-    out[1] = {d, EventMark::Cell, true};
+  case K::CellEvacuated: {
+    const auto p = payloadOf<K::CellEvacuated>(e);
+    out[0] = {p.src, EventMark::Cell, false};
+    out[1] = {p.dst(), EventMark::Cell, true};
     return 2;
   }
-  case EventKind::GrowWork:
-    out[0] = {Loc{true, static_cast<uint32_t>(e.c), 0, 0}, EventMark::Bucket, false};
-    out[1] = {Loc{false, e.b, 0, 0}, EventMark::Bucket, true};
+  case K::GrowWork: {
+    const auto p = payloadOf<K::GrowWork>(e);
+    out[0] = {Loc{true, static_cast<uint32_t>(p.oldbucket), 0, 0}, EventMark::Bucket, false};
+    out[1] = {Loc{false, p.bucket, 0, 0}, EventMark::Bucket, true};
     return 2;
-  case EventKind::EvacuateBegin:
-  case EventKind::OldBucketCleared:
-  case EventKind::BucketEvacuated: out[0] = {Loc{true, e.b, 0, 0}, EventMark::Bucket, false}; return 1;
-  case EventKind::NevacuateAdvanced: out[0] = {Loc{true, static_cast<uint32_t>(e.c), 0, 0}, EventMark::Bucket, false}; return 1;
-  default: return 0;
   }
+  case K::EvacuateBegin:
+    out[0] = {Loc{true, payloadOf<K::EvacuateBegin>(e).oldbucket, 0, 0}, EventMark::Bucket, false};
+    return 1;
+  case K::OldBucketCleared:
+    out[0] = {Loc{true, payloadOf<K::OldBucketCleared>(e).oldbucket, 0, 0}, EventMark::Bucket, false};
+    return 1;
+  case K::BucketEvacuated:
+    out[0] = {Loc{true, payloadOf<K::BucketEvacuated>(e).oldbucket, 0, 0}, EventMark::Bucket, false};
+    return 1;
+  case K::NevacuateAdvanced:
+    out[0] = {Loc{true, static_cast<uint32_t>(payloadOf<K::NevacuateAdvanced>(e).from), 0, 0}, EventMark::Bucket, false};
+    return 1;
+  default: break;
+  }
+  // Every other kind that names a cell or a bmap marks it (kKindTable's cell column).
+  switch (kindInfo(e.kind).cell) {
+  case CellRef::Cell: out[0] = {e.loc(), EventMark::Cell, false}; return 1;
+  case CellRef::Bmap: out[0] = {e.loc(), EventMark::Bmap, false}; return 1;
+  case CellRef::None: break;
+  }
+  return 0;
 }
 
 } // namespace gomap::ui

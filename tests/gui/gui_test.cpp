@@ -245,7 +245,7 @@ TEST(AppState, CollidingKeysLandInTheAskedBucket) {
       for (int64_t i = static_cast<int64_t>(a.session().firstEventOfOp(k)); i <= a.lastEventOfOp(k); i++) {
         const Event& e = a.session().event(static_cast<uint64_t>(i));
         if (e.kind == EventKind::HashComputed) {
-          EXPECT_EQ(e.c & bucketMask(B), 2u) << "same=" << same;
+          EXPECT_EQ(payloadOf<EventKind::HashComputed>(e).hash & bucketMask(B), 2u) << "same=" << same;
           break;
         }
       }
@@ -336,7 +336,7 @@ TEST(PseudoCode, EverySiteHasALineInItsFunction) {
   for (std::size_t s = 1; s < static_cast<std::size_t>(Site::kCount); s++) {
     const Site site = static_cast<Site>(s);
     const SiteInfo& si = siteInfo(site);
-    Event e = Event::make(site, 0, 0, 0);
+    Event e = Event::raw(site, Fields{});
     EXPECT_GE(pseudoLineOf(si.function, e), 0) << si.function << " line " << si.line << " (" << si.what << ")";
   }
 }

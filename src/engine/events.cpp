@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(EventKind::kCount)> k
     "elem_written",     "elem_read",       "count_changed",   "cell_deleted",       "empty_rest_marked",
     "flags_loaded",     "flags_changed",   "hash0_reseeded",  "map_cleared",        "iter_started",
     "iter_bucket",      "iter_yielded",    "iter_skipped",    "iter_finished",      "panic",
-    "fatal",
+    "fatal",            "key_stored",      "tophash_stored",  "count_loaded",       "overflow_linked",
+    "nevacuate_loaded",
 };
 } // namespace
 

@@ -54,6 +54,13 @@ enum class EventKind : uint8_t {
   IterFinished,      //
   Panic,             // b: Message
   Fatal,             // b: Message
+  // Memory level only (not pause points at statement level): the earlier
+  // stores and loads of a multi-word update whose last store is the event above.
+  KeyStored,         // loc; the key alone is stored (mapassign before its tophash store; evacuate's copy)
+  TophashStored,     // loc; c: tophash stored (evacuate: the old cell's evacuatedX/Y mark, the copy's tophash)
+  CountLoaded,       // c: the count loaded (first half of h.count++)
+  OverflowLinked,    // loc of the new bmap (slot 0): b.setoverflow(t, ovf) linked it after chain - 1
+  NevacuateLoaded,   // b: the nevacuate to be stored; c: the nevacuate loaded (held while evacuated buckets are skipped)
   kCount
 };
 
@@ -98,6 +105,9 @@ enum class Site : uint8_t {
   ClearBegin, ClearEntryCheck, ClearFlagsLoad, ClearFlagsXor, ClearReset, ClearReseed, ClearArray, ClearExitCheck,
   ClearExitFlagsLoad, ClearExitFlagsClear, ClearEnd,
   ThrowBadMapState,
+  // Memory-level steps (appended, so earlier sites keep their numbers).
+  AssignKeyStore, AssignCountLoad, NewOverflowLink, EvacuateNewOverflowLink, EvacuateMarkOld, EvacuateCopyTophash,
+  EvacuateCopyKey, AdvanceMarkLoad,
   kCount
 };
 
@@ -129,7 +139,7 @@ inline constexpr std::array<SiteInfo, static_cast<size_t>(Site::kCount)> kSiteTa
     {EventKind::SlotChosen, "mapassign", 623, "inserti = &b.tophash[i]"},
     {EventKind::GrowthStarted, "mapassign", 658, "hashGrow(t, h); goto again"},
     {EventKind::SlotChosen, "mapassign", 664, "newb := h.newoverflow(t, b); inserti = &newb.tophash[0]"},
-    {EventKind::CellWritten, "mapassign", 681, "typedmemmove(t.key, insertk, key); *inserti = top"},
+    {EventKind::CellWritten, "mapassign", 681, "*inserti = top (the key is stored: the cell is live)"},
     {EventKind::CountChanged, "mapassign", 682, "h.count++"},
     {EventKind::Fatal, "mapassign", 686, "fatal: concurrent map writes (exit check)"},
     {EventKind::FlagsLoaded, "mapassign", 688, "load h.flags (for h.flags &^= hashWriting)"},
@@ -167,7 +177,7 @@ inline constexpr std::array<SiteInfo, static_cast<size_t>(Site::kCount)> kSiteTa
     {EventKind::FlagsChanged, "hashGrow", 1059, "commit: B, flags, oldbuckets, buckets, nevacuate=0, noverflow=0"},
     {EventKind::GrowWork, "growWork", 1128, "evacuate(bucket&oldbucketmask); evacuate(h.nevacuate)"},
     {EventKind::EvacuateBegin, "evacuate", 1152, "evacuate(t, h, oldbucket)"},
-    {EventKind::CellEvacuated, "evacuate", 1221, "b.tophash[i] = evacuatedX + useY; copy to dst"},
+    {EventKind::CellEvacuated, "evacuate", 1221, "cell evacuated: its elem copied last (typedmemmove(t.elem, dst.e, e), L1239)"},
     {EventKind::OverflowAllocated, "evacuate", 1225, "dst.b = h.newoverflow(t, dst.b)"},
     {EventKind::OldBucketCleared, "evacuate", 1257, "memclrHasPointers(old bucket keys, elems, overflow)"},
     {EventKind::BucketEvacuated, "evacuate", 1261, "old bucket evacuated"},
@@ -193,8 +203,17 @@ inline constexpr std::array<SiteInfo, static_cast<size_t>(Site::kCount)> kSiteTa
     {EventKind::FlagsChanged, "mapclear", 1038, "h.flags &^= hashWriting"},
     {EventKind::OpEnd, "mapclear", 1038, "return"},
     {EventKind::Fatal, "evacuate", 1185, "throw: bad map state"},
+    {EventKind::KeyStored, "mapassign", 680, "typedmemmove(t.key, insertk, key)"},
+    {EventKind::CountLoaded, "mapassign", 682, "load h.count (for h.count++)"},
+    {EventKind::OverflowLinked, "newoverflow", 270, "b.setoverflow(t, ovf)"},
+    {EventKind::OverflowLinked, "evacuate", 1225, "dst.b = h.newoverflow(t, dst.b): b.setoverflow(t, ovf)"},
+    {EventKind::TophashStored, "evacuate", 1221, "b.tophash[i] = evacuatedX + useY"},
+    {EventKind::TophashStored, "evacuate", 1230, "dst.b.tophash[dst.i&(bucketCnt-1)] = top"},
+    {EventKind::KeyStored, "evacuate", 1234, "typedmemmove(t.key, dst.k, k)"},
+    {EventKind::NevacuateLoaded, "advanceEvacuationMark", 1267,
+     "load h.nevacuate, +1, skip evacuated buckets (in a register until the store)"},
 }};
-static_assert(kSiteTable.back().line == 1185, "site table out of step with enum Site");
+static_assert(kSiteTable.back().line == 1267, "site table out of step with enum Site");
 
 constexpr const SiteInfo& siteInfo(Site s) { return kSiteTable[static_cast<std::size_t>(s)]; }
 std::string_view eventKindName(EventKind k);
@@ -244,7 +263,10 @@ constexpr bool hasLoc(EventKind k) {
   case EventKind::EmptyRestMarked:
   case EventKind::IterBucket:
   case EventKind::IterYielded:
-  case EventKind::IterSkipped: return true;
+  case EventKind::IterSkipped:
+  case EventKind::KeyStored:
+  case EventKind::TophashStored:
+  case EventKind::OverflowLinked: return true;
   default: return false;
   }
 }

@@ -96,7 +96,10 @@ void appendEventJson(std::string& out, const Event& e, uint64_t index, uint64_t 
   }
   case EventKind::OldBucketCleared: fmt::format_to(o, ",\"oldbucket\":{}", e.b); break;
   case EventKind::BucketEvacuated: fmt::format_to(o, ",\"oldbucket\":{},\"moved\":{}", e.b, e.a); break;
-  case EventKind::NevacuateAdvanced: fmt::format_to(o, ",\"nevacuate\":{},\"from\":{}", e.b, e.c); break;
+  case EventKind::NevacuateAdvanced:
+  case EventKind::NevacuateLoaded: fmt::format_to(o, ",\"nevacuate\":{},\"from\":{}", e.b, e.c); break;
+  case EventKind::TophashStored: fmt::format_to(o, ",\"tophash\":{}", e.c); break;
+  case EventKind::CountLoaded: fmt::format_to(o, ",\"value\":{}", e.c); break;
   case EventKind::GrowthFinished: fmt::format_to(o, ",\"B\":{}", e.a); break;
   case EventKind::CellWritten: fmt::format_to(o, ",\"tophash\":{}", e.c); break;
   case EventKind::ElemWritten:
@@ -160,6 +163,12 @@ std::string describeEvent(const Event& e) {
   }
   case EventKind::BucketEvacuated: return fmt::format("old bucket {} evacuated ({} cells moved)", e.b, e.a);
   case EventKind::NevacuateAdvanced: return fmt::format("nevacuate {} -> {}", e.c, e.b);
+  case EventKind::NevacuateLoaded: return fmt::format("load nevacuate = {}: will store {}", e.c, e.b);
+  case EventKind::KeyStored: return fmt::format("{}: key stored (its tophash not yet)", where());
+  case EventKind::TophashStored: return fmt::format("{}: tophash {} stored", where(), e.c);
+  case EventKind::CountLoaded: return fmt::format("load count = {}", e.c);
+  case EventKind::OverflowLinked:
+    return fmt::format("new overflow bmap linked into bucket {}'s chain (position {})", l.bucket, l.chain);
   case EventKind::GrowthFinished: return "growth finished: oldbuckets = nil";
   case EventKind::CellWritten: return fmt::format("{}: key stored, tophash {}", where(), e.c);
   case EventKind::KeyUpdated: return fmt::format("{}: stored key overwritten", where());

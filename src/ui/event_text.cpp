@@ -68,6 +68,11 @@ std::string describeEventIn(const Event& e, Lang lang) {
   case EventKind::OldBucketCleared: return fmt::format("清除旧桶 {} 的键、值和溢出指针", e.b);
   case EventKind::BucketEvacuated: return fmt::format("旧桶 {} 迁移完成（移动 {} 个）", e.b, e.a);
   case EventKind::NevacuateAdvanced: return fmt::format("nevacuate {} -> {}", e.c, e.b);
+  case EventKind::NevacuateLoaded: return fmt::format("读取 nevacuate = {}：将写回 {}", e.c, e.b);
+  case EventKind::KeyStored: return fmt::format("{}：写入键（tophash 尚未写入）", where());
+  case EventKind::TophashStored: return fmt::format("{}：写入 tophash {}", where(), e.c);
+  case EventKind::CountLoaded: return fmt::format("读取 count = {}", e.c);
+  case EventKind::OverflowLinked: return fmt::format("新溢出桶接入桶 {} 的链（位置 {}）", l.bucket, l.chain);
   case EventKind::GrowthFinished: return "扩容完成：oldbuckets = nil";
   case EventKind::CellWritten: return fmt::format("{}：写入键，tophash {}", where(), e.c);
   case EventKind::KeyUpdated: return fmt::format("{}：覆盖已存的键", where());

@@ -164,8 +164,11 @@ std::string describeEvent(const Event& e) {
   case EventKind::BucketEvacuated: return fmt::format("old bucket {} evacuated ({} cells moved)", e.b, e.a);
   case EventKind::NevacuateAdvanced: return fmt::format("nevacuate {} -> {}", e.c, e.b);
   case EventKind::NevacuateLoaded: return fmt::format("load nevacuate = {}: will store {}", e.c, e.b);
-  case EventKind::KeyStored: return fmt::format("{}: key stored (its tophash not yet)", where());
-  case EventKind::TophashStored: return fmt::format("{}: tophash {} stored", where(), e.c);
+  case EventKind::KeyStored:
+    return fmt::format("{}: key {}", where(), e.site == Site::EvacuateCopyKey ? "copied" : "stored (its tophash not yet)");
+  case EventKind::TophashStored:
+    if (e.site == Site::EvacuateMarkOld) return fmt::format("{}: marked {}", where(), e.c == evacuatedY ? "evacuatedY" : "evacuatedX");
+    return fmt::format("{}: tophash {} copied", where(), e.c);
   case EventKind::CountLoaded: return fmt::format("load count = {}", e.c);
   case EventKind::OverflowLinked:
     return fmt::format("new overflow bmap linked into bucket {}'s chain (position {})", l.bucket, l.chain);

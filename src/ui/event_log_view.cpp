@@ -20,6 +20,8 @@ EventCategory categoryOf(EventKind k) {
   case EventKind::KeyCompared:
   case EventKind::SlotChosen: return EventCategory::Search;
   case EventKind::CellWritten:
+  case EventKind::KeyStored:
+  case EventKind::CountLoaded:
   case EventKind::KeyUpdated:
   case EventKind::ElemWritten:
   case EventKind::ElemRead:
@@ -32,12 +34,15 @@ EventCategory categoryOf(EventKind k) {
   case EventKind::GrowWork:
   case EventKind::EvacuateBegin:
   case EventKind::CellEvacuated:
+  case EventKind::TophashStored:
+  case EventKind::NevacuateLoaded:
   case EventKind::OldBucketCleared:
   case EventKind::BucketEvacuated:
   case EventKind::NevacuateAdvanced:
   case EventKind::GrowthFinished:
   case EventKind::BucketsAllocated: return EventCategory::Growth;
   case EventKind::OverflowAllocated:
+  case EventKind::OverflowLinked:
   case EventKind::NoverflowIncr: return EventCategory::Overflow;
   case EventKind::IterStarted:
   case EventKind::IterBucket:

@@ -69,8 +69,11 @@ std::string describeEventIn(const Event& e, Lang lang) {
   case EventKind::BucketEvacuated: return fmt::format("旧桶 {} 迁移完成（移动 {} 个）", e.b, e.a);
   case EventKind::NevacuateAdvanced: return fmt::format("nevacuate {} -> {}", e.c, e.b);
   case EventKind::NevacuateLoaded: return fmt::format("读取 nevacuate = {}：将写回 {}", e.c, e.b);
-  case EventKind::KeyStored: return fmt::format("{}：写入键（tophash 尚未写入）", where());
-  case EventKind::TophashStored: return fmt::format("{}：写入 tophash {}", where(), e.c);
+  case EventKind::KeyStored:
+    return fmt::format("{}：{}", where(), e.site == Site::EvacuateCopyKey ? "复制键" : "写入键（tophash 尚未写入）");
+  case EventKind::TophashStored:
+    if (e.site == Site::EvacuateMarkOld) return fmt::format("{}：标记为 {}", where(), e.c == evacuatedY ? "evacuatedY" : "evacuatedX");
+    return fmt::format("{}：复制 tophash {}", where(), e.c);
   case EventKind::CountLoaded: return fmt::format("读取 count = {}", e.c);
   case EventKind::OverflowLinked: return fmt::format("新溢出桶接入桶 {} 的链（位置 {}）", l.bucket, l.chain);
   case EventKind::GrowthFinished: return "扩容完成：oldbuckets = nil";

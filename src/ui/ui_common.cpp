@@ -66,6 +66,8 @@ int eventMarks(const Event& e, EventMark out[3]) {
   case EventKind::KeyCompared:
   case EventKind::SlotChosen:
   case EventKind::CellWritten:
+  case EventKind::KeyStored:
+  case EventKind::TophashStored:
   case EventKind::KeyUpdated:
   case EventKind::ElemWritten:
   case EventKind::ElemRead:
@@ -75,7 +77,8 @@ int eventMarks(const Event& e, EventMark out[3]) {
   case EventKind::IterSkipped: out[0] = {l, EventMark::Cell, false}; return 1;
   case EventKind::BucketSelected:
   case EventKind::IterBucket:
-  case EventKind::OverflowAllocated: out[0] = {l, EventMark::Bmap, false}; return 1;
+  case EventKind::OverflowAllocated:
+  case EventKind::OverflowLinked: out[0] = {l, EventMark::Bmap, false}; return 1;
   case EventKind::CellEvacuated: {
     const uint64_t useY = (e.c >> 3) & 1;
     const uint64_t newbit = uint64_t{1} << ((e.c >> 24) & 0x3f);

@@ -21,7 +21,13 @@ std::string_view granularityName(Granularity g) { return g == Granularity::Memor
 uint64_t pauseMaskFor(Granularity g) {
   uint64_t all = (uint64_t{1} << static_cast<unsigned>(EventKind::kCount)) - 1;
   if (g == Granularity::Memory) return all;
-  return all & ~(uint64_t{1} << static_cast<unsigned>(EventKind::FlagsLoaded));
+  // Statement level takes each of these together with the store that completes
+  // the update (flags, key+tophash, count, overflow link, nevacuate, a cell's copy).
+  uint64_t memoryOnly = 0;
+  for (EventKind k : {EventKind::FlagsLoaded, EventKind::KeyStored, EventKind::TophashStored, EventKind::CountLoaded,
+                      EventKind::OverflowAllocated, EventKind::NevacuateLoaded})
+    memoryOnly |= uint64_t{1} << static_cast<unsigned>(k);
+  return all & ~memoryOnly;
 }
 
 std::string_view instrKindName(Instr::Kind k) {

@@ -8,6 +8,17 @@
 
 namespace gomap::race {
 
+namespace {
+
+// Events of a cell's copy in evacuate: their locs are not where the
+// goroutine's own search stands.
+bool inEvacuation(Site s) {
+  return s == Site::EvacuateCell || s == Site::EvacuateMarkOld || s == Site::EvacuateCopyTophash ||
+         s == Site::EvacuateCopyKey;
+}
+
+} // namespace
+
 World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), strings_(std::make_shared<StringPool>()) {
   setupMap();
   initialContents_.clear();
@@ -215,9 +226,10 @@ void World::addFootprint(G& gr, const Event& e) {
   if (!trackFp_) {
     // Only the goroutine-local bookkeeping later footprints rely on.
     if (e.site == Site::EvacuateBegin) gr.evacOld = payloadOf<EventKind::EvacuateBegin>(e).oldbucket;
+    else if (e.site == Site::EvacuateMarkOld) gr.evacSrc = e.loc();
     else if (e.site == Site::ClearArray && map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
     // Where the goroutine stands in the current array (an evacuated cell's loc is in the old one).
-    if (carriesCell(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = e.loc();
+    if (carriesCell(e.kind) && !inEvacuation(e.site)) gr.lastLoc = e.loc();
     return;
   }
   ObjectSet& r = fp_.r;
@@ -279,30 +291,41 @@ void World::addFootprint(G& gr, const Event& e) {
     header({F::kHeader, F::kFlags}, {});
     r.add(F::cell(gr.evacOld, 0, 0, F::Tophash));
     break;
-  case Site::EvacuateCell: {
-    // Source: this cell and the empty cells before it (marked evacuatedEmpty),
-    // and the old chain's overflow pointers. Destination: one cell.
-    const auto p = payloadOf<EventKind::CellEvacuated>(e);
-    const uint64_t dst = p.dstBucket();
-    const unsigned dchain = p.dstChain, dslot = p.dstSlot;
+  case Site::EvacuateMarkOld: {
+    // From the previous event: the old chain walked to this cell (overflow
+    // pointers, the empty cells before it marked evacuatedEmpty), the key
+    // hashed (X or Y), and this cell's tophash marked evacuatedX/Y.
+    gr.evacSrc = l;
     header({F::kHeader, F::kFlags, F::kHash0}, {});
     ObjectSet src = F::chain(l.bucket);
     r |= src;
     w |= src;
-    for (F::Field f : {F::Tophash, F::Key, F::Elem}) w.add(F::cell(dst, dchain, dslot, f));
     if (floats) header({F::kRng}, {F::kRng});
     break;
   }
-  case Site::EvacuateNewOverflow: {
-    ObjectSet src = F::chain(gr.evacOld);
-    r |= src;
-    w |= src;
-    header({F::kHeader, F::kFlags, F::kHash0, F::kRng}, {F::kHeader, F::kRng});
-    r.add(F::overflow(l.bucket, l.chain));
-    w.add(F::overflow(l.bucket, l.chain));
-    if (l.chain > 0) w.add(F::overflow(l.bucket, l.chain - 1u));
+  case Site::EvacuateCopyTophash: w.add(cell(l, F::Tophash)); break; // top is in a register
+  case Site::EvacuateCopyKey:
+    r.add(cell(gr.evacSrc, F::Key));
+    w.add(cell(l, F::Key));
+    break;
+  case Site::EvacuateCell: {
+    // The last store of the copy: the elem, read from the old cell.
+    const auto p = payloadOf<EventKind::CellEvacuated>(e);
+    const uint64_t dst = p.dstBucket();
+    const unsigned dchain = p.dstChain, dslot = p.dstSlot;
+    r.add(cell(l, F::Elem));
+    w.add(F::cell(dst, dchain, dslot, F::Elem));
     break;
   }
+  case Site::EvacuateNewOverflow:
+    // ovf taken from the pool (the sentinel checked and maybe reset) or the
+    // heap, noverflow counted; not linked yet.
+    header({F::kHeader, F::kRng}, {F::kHeader, F::kRng});
+    r.add(F::overflow(l.bucket, l.chain));
+    w.add(F::overflow(l.bucket, l.chain));
+    break;
+  case Site::NewOverflowLink:
+  case Site::EvacuateNewOverflowLink: w.add(F::overflow(l.bucket, l.chain - 1u)); break; // b.setoverflow(t, ovf)
   case Site::EvacuateClearOld:
   case Site::EvacuateDone: {
     ObjectSet src = F::chain(e.site == Site::EvacuateDone ? payloadOf<EventKind::BucketEvacuated>(e).oldbucket
@@ -312,10 +335,11 @@ void World::addFootprint(G& gr, const Event& e) {
     header({F::kFlags}, {});
     break;
   }
-  case Site::AdvanceMark:
-    header({F::kHeader, F::kFlags}, {F::kHeader});
+  case Site::AdvanceMarkLoad:
+    header({F::kHeader, F::kFlags}, {});
     r |= F::allChains(); // evacuated() of the next old buckets
     break;
+  case Site::AdvanceMark: header({F::kHeader}, {F::kHeader}); break; // the store of h.nevacuate
   case Site::AdvanceMarkDone: header({F::kHeader, F::kFlags}, {F::kHeader, F::kFlags}); break;
   case Site::AssignBucket:
   case Site::DeleteBucket: header({F::kHeader}, {}); break;
@@ -347,21 +371,21 @@ void World::addFootprint(G& gr, const Event& e) {
     break;
   case Site::HashGrowArray: header({F::kHeader}, {}); break;
   case Site::HashGrowCommit: header({F::kHeader, F::kFlags}, {F::kHeader, F::kFlags}); break;
-  case Site::NewOverflow:
+  case Site::NewOverflow: // the grow check, then ovf taken and counted (not linked yet)
     header({F::kHeader, F::kCount, F::kRng}, {F::kHeader, F::kRng});
     chainEnd();
     r.add(F::overflow(l.bucket, l.chain));
     w.add(F::overflow(l.bucket, l.chain));
-    if (l.chain > 0) w.add(F::overflow(l.bucket, l.chain - 1u));
     break;
   case Site::IncrNoverflow: header({F::kHeader, F::kRng}, {F::kHeader, F::kRng}); break;
-  case Site::AssignStore:
+  case Site::AssignKeyStore: // the grow check (count, B, noverflow), the end of the chain, the key
     header({F::kHeader, F::kCount}, {});
     chainEnd();
     w.add(cell(l, F::Key));
-    w.add(cell(l, F::Tophash));
     break;
-  case Site::AssignCount: header({F::kCount}, {F::kCount}); break;
+  case Site::AssignStore: w.add(cell(l, F::Tophash)); break;
+  case Site::AssignCountLoad: header({F::kCount}, {}); break;
+  case Site::AssignCount: header({}, {F::kCount}); break;
   case Site::DeleteCount: {
     header({F::kCount}, {F::kCount});
     r |= F::chain(last.bucket); // the emptyRest loop's last look at a tophash
@@ -415,7 +439,7 @@ void World::addFootprint(G& gr, const Event& e) {
     // program (and the step's footprint becomes everything).
     break;
   }
-  if (carriesCell(e.kind) && e.kind != EventKind::CellEvacuated) gr.lastLoc = l;
+  if (carriesCell(e.kind) && !inEvacuation(e.site)) gr.lastLoc = l;
 }
 
 void World::finishOp(int g, const std::optional<OpResult>& ended) {

@@ -246,6 +246,7 @@ private:
     uint64_t opSteps = 0;
     Loc lastLoc{};        // its last event with a cell location
     uint32_t evacOld = 0; // old bucket it is evacuating
+    Loc evacSrc{};        // the old cell it is copying (memory level: the copy takes several steps)
   };
   struct MutexState {
     int writer = 0;  // goroutine holding the (write) lock, 0 if none

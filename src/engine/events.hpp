@@ -71,6 +71,13 @@ enum class EventKind : uint8_t {
   IterFinished,      // end of iteration
   Panic,             // a Go panic
   Fatal,             // fatal error or runtime throw
+  // Memory level only (not pause points at statement level): the earlier
+  // stores and loads of a multi-word update whose last store is a kind above.
+  KeyStored,         // the key alone stored (mapassign before its tophash; evacuate's copy)
+  TophashStored,     // a tophash stored (evacuate: the old cell's mark, the copy's tophash)
+  CountLoaded,       // first half of h.count++
+  OverflowLinked,    // b.setoverflow(t, ovf): the new bmap joins the chain
+  NevacuateLoaded,   // advanceEvacuationMark's load of h.nevacuate (held in a register until the store)
   kCount
 };
 
@@ -120,6 +127,9 @@ enum class Site : uint8_t {
   ClearExitFlagsLoad, ClearExitFlagsClear, ClearEnd,
   HashGrowThrow, // throw("oldoverflow is not nil")
   EvacuateThrow, // throw("bad map state")
+  // Memory-level steps (appended, so earlier sites keep their numbers).
+  AssignKeyStore, AssignCountLoad, NewOverflowLink, EvacuateNewOverflowLink, EvacuateMarkOld, EvacuateCopyTophash,
+  EvacuateCopyKey, AdvanceMarkLoad,
   kCount
 };
 
@@ -153,7 +163,7 @@ inline constexpr std::array<SiteInfo, static_cast<size_t>(Site::kCount)> kSiteTa
     {EventKind::SlotChosen, "mapassign", 623, "inserti = &b.tophash[i]"},
     {EventKind::GrowthStarted, "mapassign", 658, "hashGrow(t, h); goto again"},
     {EventKind::SlotChosen, "mapassign", 664, "newb := h.newoverflow(t, b); inserti = &newb.tophash[0]"},
-    {EventKind::CellWritten, "mapassign", 681, "typedmemmove(t.key, insertk, key); *inserti = top"},
+    {EventKind::CellWritten, "mapassign", 681, "*inserti = top (the key is stored: the cell is live)"},
     {EventKind::CountChanged, "mapassign", 682, "h.count++"},
     {EventKind::Fatal, "mapassign", 686, "fatal: concurrent map writes (exit check)"},
     {EventKind::FlagsLoaded, "mapassign", 688, "load h.flags (for h.flags &^= hashWriting)"},
@@ -191,7 +201,7 @@ inline constexpr std::array<SiteInfo, static_cast<size_t>(Site::kCount)> kSiteTa
     {EventKind::FlagsChanged, "hashGrow", 1059, "commit: B, flags, oldbuckets, buckets, nevacuate=0, noverflow=0", true},
     {EventKind::GrowWork, "growWork", 1128, "evacuate(bucket&oldbucketmask); evacuate(h.nevacuate)"},
     {EventKind::EvacuateBegin, "evacuate", 1152, "evacuate(t, h, oldbucket)"},
-    {EventKind::CellEvacuated, "evacuate", 1221, "b.tophash[i] = evacuatedX + useY; copy to dst"},
+    {EventKind::CellEvacuated, "evacuate", 1221, "cell evacuated: its elem copied last (typedmemmove(t.elem, dst.e, e), L1239)"},
     {EventKind::OverflowAllocated, "evacuate", 1225, "dst.b = h.newoverflow(t, dst.b)"},
     {EventKind::OldBucketCleared, "evacuate", 1257, "memclrHasPointers(old bucket keys, elems, overflow)"},
     {EventKind::BucketEvacuated, "evacuate", 1261, "old bucket evacuated"},
@@ -218,8 +228,17 @@ inline constexpr std::array<SiteInfo, static_cast<size_t>(Site::kCount)> kSiteTa
     {EventKind::OpEnd, "mapclear", 1038, "return"},
     {EventKind::Fatal, "hashGrow", 1068, "throw: oldoverflow is not nil"},
     {EventKind::Fatal, "evacuate", 1185, "throw: bad map state"},
+    {EventKind::KeyStored, "mapassign", 680, "typedmemmove(t.key, insertk, key)"},
+    {EventKind::CountLoaded, "mapassign", 682, "load h.count (for h.count++)"},
+    {EventKind::OverflowLinked, "newoverflow", 270, "b.setoverflow(t, ovf)"},
+    {EventKind::OverflowLinked, "evacuate", 1225, "dst.b = h.newoverflow(t, dst.b): b.setoverflow(t, ovf)"},
+    {EventKind::TophashStored, "evacuate", 1221, "b.tophash[i] = evacuatedX + useY"},
+    {EventKind::TophashStored, "evacuate", 1230, "dst.b.tophash[dst.i&(bucketCnt-1)] = top"},
+    {EventKind::KeyStored, "evacuate", 1234, "typedmemmove(t.key, dst.k, k)"},
+    {EventKind::NevacuateLoaded, "advanceEvacuationMark", 1267,
+     "load h.nevacuate, +1, skip evacuated buckets (in a register until the store)"},
 }};
-static_assert(kSiteTable.back().line == 1185, "site table out of step with enum Site");
+static_assert(kSiteTable.back().line == 1267, "site table out of step with enum Site");
 
 constexpr const SiteInfo& siteInfo(Site s) { return kSiteTable[static_cast<std::size_t>(s)]; }
 
@@ -280,6 +299,11 @@ inline constexpr std::array<KindInfo, static_cast<std::size_t>(EventKind::kCount
     {EventKind::Panic, "panic", EventCategory::Errors, CellRef::None, true, false},
     // Fatal carries a cell only when evacuate throws on a bad tophash: see cellOf().
     {EventKind::Fatal, "fatal", EventCategory::Errors, CellRef::None, true, false},
+    {EventKind::KeyStored, "key_stored", EventCategory::Writes, CellRef::Cell, false, false},
+    {EventKind::TophashStored, "tophash_stored", EventCategory::Growth, CellRef::Cell, false, false},
+    {EventKind::CountLoaded, "count_loaded", EventCategory::Writes, CellRef::None, false, false},
+    {EventKind::OverflowLinked, "overflow_linked", EventCategory::Overflow, CellRef::Bmap, false, false},
+    {EventKind::NevacuateLoaded, "nevacuate_loaded", EventCategory::Growth, CellRef::None, false, false},
 }};
 static_assert(kKindTable.size() == static_cast<std::size_t>(EventKind::kCount), "one kKindTable row per EventKind");
 constexpr bool kindTableInOrder() {
@@ -616,6 +640,39 @@ template <> struct Payload<EventKind::Fatal> {
     if ((f.c >> 32) & 1) return {static_cast<Message>(static_cast<uint32_t>(f.c)), true, locOf(f)};
     return {static_cast<Message>(f.b), false, Loc{}};
   }
+};
+
+// Memory-level kinds.
+template <> struct Payload<EventKind::KeyStored> {
+  Loc cell{}; // the key stored (or copied) into this cell; its tophash is stored by another event
+  constexpr Fields encode() const { return locFields(cell); }
+  static constexpr Payload decode(const Fields& f) { return {locOf(f)}; }
+};
+
+template <> struct Payload<EventKind::TophashStored> {
+  Loc cell{};
+  uint8_t tophash = 0; // evacuatedX/Y on the old cell, or the copy's tophash
+  constexpr Fields encode() const { return locFields(cell, tophash); }
+  static constexpr Payload decode(const Fields& f) { return {locOf(f), static_cast<uint8_t>(f.c)}; }
+};
+
+template <> struct Payload<EventKind::CountLoaded> {
+  int64_t count = 0; // the value loaded (h.count++ stores it + 1)
+  constexpr Fields encode() const { return {0, 0, static_cast<uint64_t>(count)}; }
+  static constexpr Payload decode(const Fields& f) { return {static_cast<int64_t>(f.c)}; }
+};
+
+template <> struct Payload<EventKind::OverflowLinked> {
+  Loc bmap{}; // slot 0 of the new overflow bmap, now after chain - 1
+  constexpr Fields encode() const { return locFields(bmap); }
+  static constexpr Payload decode(const Fields& f) { return {locOf(f)}; }
+};
+
+template <> struct Payload<EventKind::NevacuateLoaded> {
+  uint32_t nevacuate = 0; // what will be stored
+  uint64_t from = 0;      // the value loaded
+  constexpr Fields encode() const { return {0, nevacuate, from}; }
+  static constexpr Payload decode(const Fields& f) { return {f.b, f.c}; }
 };
 
 // ---- the record --------------------------------------------------------------

@@ -795,12 +795,12 @@ private:
     uint8_t h = b.tophash[0];
     return h > emptyOne && h < minTopHash;
   }
-  Task<BucketRef> newoverflow(BucketRef b, Loc newLoc, Site site);
+  Task<BucketRef> newoverflow(BucketRef b, Loc newLoc, Site site, Site linkSite);
   Task<void> hashGrow();
   Task<void> growWork(uint64_t bucket);
   Task<void> evacuate(uint64_t oldbucket);
   Task<void> advanceEvacuationMark(uint64_t newbit);
-  template <bool kRecord> BucketRef newoverflow(Direct<kRecord>, BucketRef b, Loc newLoc, Site site);
+  template <bool kRecord> BucketRef newoverflow(Direct<kRecord>, BucketRef b, Loc newLoc, Site site, Site linkSite);
   template <bool kRecord> void hashGrow(Direct<kRecord>);
   template <bool kRecord> void growWork(Direct<kRecord>, uint64_t bucket);
   template <bool kRecord> void evacuate(Direct<kRecord>, uint64_t oldbucket);

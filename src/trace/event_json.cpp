@@ -126,6 +126,13 @@ void appendEventJson(std::string& out, const Event& e, uint64_t index, uint64_t 
     fmt::format_to(o, ",\"nevacuate\":{},\"from\":{}", p.nevacuate, p.from);
     break;
   }
+  case K::NevacuateLoaded: {
+    const auto p = payloadOf<K::NevacuateLoaded>(e);
+    fmt::format_to(o, ",\"nevacuate\":{},\"from\":{}", p.nevacuate, p.from);
+    break;
+  }
+  case K::TophashStored: fmt::format_to(o, ",\"tophash\":{}", payloadOf<K::TophashStored>(e).tophash); break;
+  case K::CountLoaded: fmt::format_to(o, ",\"value\":{}", payloadOf<K::CountLoaded>(e).count); break;
   case K::GrowthFinished: fmt::format_to(o, ",\"B\":{}", payloadOf<K::GrowthFinished>(e).B); break;
   case K::CellWritten: fmt::format_to(o, ",\"tophash\":{}", payloadOf<K::CellWritten>(e).top); break;
   case K::ElemWritten: fmt::format_to(o, ",\"value\":{}", payloadOf<K::ElemWritten>(e).value); break;
@@ -224,6 +231,20 @@ std::string describeEvent(const Event& e) {
     const auto p = payloadOf<K::NevacuateAdvanced>(e);
     return fmt::format("nevacuate {} -> {}", p.from, p.nevacuate);
   }
+  case K::NevacuateLoaded: {
+    const auto p = payloadOf<K::NevacuateLoaded>(e);
+    return fmt::format("load nevacuate = {}: will store {}", p.from, p.nevacuate);
+  }
+  case K::KeyStored:
+    return fmt::format("{}: key {}", where(), e.site == Site::EvacuateCopyKey ? "copied" : "stored (its tophash not yet)");
+  case K::TophashStored: {
+    const uint8_t th = payloadOf<K::TophashStored>(e).tophash;
+    if (e.site == Site::EvacuateMarkOld) return fmt::format("{}: marked {}", where(), th == evacuatedY ? "evacuatedY" : "evacuatedX");
+    return fmt::format("{}: tophash {} copied", where(), th);
+  }
+  case K::CountLoaded: return fmt::format("load count = {}", payloadOf<K::CountLoaded>(e).count);
+  case K::OverflowLinked:
+    return fmt::format("new overflow bmap linked into bucket {}'s chain (position {})", l.bucket, l.chain);
   case K::GrowthFinished: return "growth finished: oldbuckets = nil";
   case K::CellWritten: return fmt::format("{}: key stored, tophash {}", where(), payloadOf<K::CellWritten>(e).top);
   case K::KeyUpdated: return fmt::format("{}: stored key overwritten", where());

@@ -41,7 +41,7 @@ bool isEntrySite(Site s) {
   case Site::HashGrowBegin:
   case Site::GrowWorkBegin:
   case Site::EvacuateBegin:
-  case Site::AdvanceMark: return true;
+  case Site::AdvanceMarkLoad: return true; // advanceEvacuationMark's first event
   default: return false;
   }
 }

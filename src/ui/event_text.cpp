@@ -88,6 +88,19 @@ std::string describeEventIn(const Event& e, Lang lang) {
     const auto p = payloadOf<K::NevacuateAdvanced>(e);
     return fmt::format("nevacuate {} -> {}", p.from, p.nevacuate);
   }
+  case EventKind::NevacuateLoaded: {
+    const auto p = payloadOf<K::NevacuateLoaded>(e);
+    return fmt::format("读取 nevacuate = {}：将写回 {}", p.from, p.nevacuate);
+  }
+  case EventKind::KeyStored:
+    return fmt::format("{}：{}", where(), e.site == Site::EvacuateCopyKey ? "复制键" : "写入键（tophash 尚未写入）");
+  case EventKind::TophashStored: {
+    const uint8_t th = payloadOf<K::TophashStored>(e).tophash;
+    if (e.site == Site::EvacuateMarkOld) return fmt::format("{}：标记为 {}", where(), th == evacuatedY ? "evacuatedY" : "evacuatedX");
+    return fmt::format("{}：复制 tophash {}", where(), th);
+  }
+  case EventKind::CountLoaded: return fmt::format("读取 count = {}", payloadOf<K::CountLoaded>(e).count);
+  case EventKind::OverflowLinked: return fmt::format("新溢出桶接入桶 {} 的链（位置 {}）", l.bucket, l.chain);
   case EventKind::GrowthFinished: return "扩容完成：oldbuckets = nil";
   case EventKind::CellWritten: return fmt::format("{}：写入键，tophash {}", where(), payloadOf<K::CellWritten>(e).top);
   case EventKind::KeyUpdated: return fmt::format("{}：覆盖已存的键", where());

@@ -244,6 +244,7 @@ int pseudoLineOf(std::string_view function, const Event& e) {
   case Site::NewOverflow: line = 270; break;
   case Site::AssignElemWrite: line = 690; break; // the caller's store, drawn as its own line
   case Site::IncrNoverflow: line = 241; break;
+  case Site::EvacuateCopyKey: line = 1230; break; // one pseudo line copies tophash, key and elem
   case Site::AssignTophash:
   case Site::AccessTophash:
   case Site::DeleteTophash: {

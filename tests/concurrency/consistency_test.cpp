@@ -87,7 +87,7 @@ goroutine 1
 goroutine 2
   put 1 20
 granularity memory
-schedule 1x3 2x3 1x4 2x3 1x15 2 1x3 2x7 1x3 2x3
+schedule 1x3 2x3 1x4 2x3 1x15 2 1x5 2x9 1x3 2x3
 )"));
   ASSERT_EQ(w->ending().kind, Ending::Kind::AllDone);
   ConsistencyReport rep = checkConsistency(*w);

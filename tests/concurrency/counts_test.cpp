@@ -1,8 +1,10 @@
 // Exhaustive exploration counts, derived by hand.
 //
 // What is counted. A step resumes one goroutine until its next pause (an
-// engine event; at statement level every event kind except FlagsLoaded, so
-// `h.flags ^= hashWriting` is one step; at memory level every kind). Exploring,
+// engine event; at statement level every event kind except the memory-only
+// ones (FlagsLoaded, KeyStored, TophashStored, CountLoaded, OverflowAllocated,
+// NevacuateLoaded), so `h.flags ^= hashWriting` is one step and so is
+// storing a key with its tophash; at memory level every kind). Exploring,
 // a step that touches no shared object (starting an op, SlotChosen, returning
 // from mapassign) is fused with the same goroutine's next step. Without
 // reduction, an interleaving is a maximal sequence of goroutine choices; the
@@ -96,6 +98,57 @@ granularity statement
   EXPECT_EQ(r.fatal, 7u);
   ASSERT_EQ(r.groups.size(), 2u);
   EXPECT_EQ(r.groups[1].cls, "fatal G2: concurrent map read and map write (mapaccess2 L476)");
+}
+
+// The same writer and reader at memory level. Each store of the insert is now
+// its own step: the flags read-modify-writes are a load and a store, the key
+// is stored before its tophash, and count++ is a load and a store.
+//   G1 put 1 10: a1 [begin + entry check + hash] a2 [flags load: 0]
+//     a3 [flags store: 4] a4 [select bucket] a5 [slot 0 tophash: match]
+//     a6 [slot 0 key: differs] a7 [slot 1 tophash: emptyRest]
+//     a8 [slot chosen + key store] a9 [tophash store] a10 [count load]
+//     a11 [count store] a12 [exit check + flags load: 4] a13 [flags store: 0]
+//     a14 [store the value] a15 [return]                         n = 15 steps
+//     (statement level's 11 plus the two flag loads, the key store and the
+//     count load)
+//   G2 get 100: b1 .. b6 as above                                m = 6 steps
+// hashWriting is set after a3 and clear again after a13; only b1 checks it.
+// Without reduction, with k G1 steps before b1:
+//  - 3 <= k <= 12: G2 dies at b1, one schedule per k: 10 fatal runs.
+//  - k in {0, 1, 2, 13, 14, 15}: b1 passes and the other 15-k + 5 steps go in
+//    any order, C(20-k, 5): C(20,5) + C(19,5) + C(18,5) + C(7,5) + C(6,5) + C(5,5)
+//    = 15504 + 11628 + 8568 + 21 + 6 + 1 = 35728 clean runs.
+// Total 35738 (statement level: 7406).
+// With reduction, a run is told apart from another only by the order of
+// conflicting steps. G2 only reads: b1 the flags and count, b2 the flags (and
+// the header), b3-b5 slot 0, b6 count (and bucket 0's overflow pointer). G1's
+// writes: a3 and a13 the flags, a11 count, a8/a9/a14 slot 1. So:
+//  - fatal runs end the program, and conflict with every step: 10, as above;
+//  - b1 after a13: every later order is equivalent: 1 run;
+//  - b1 before a3: b2 before a3, between a3 and a13, or after a13; b6 before
+//    or after a11 (b6 comes after b2, so after a13 leaves only "after"):
+//    2 + 2 + 1 = 5 runs.
+// 16 = 6 clean + 10 fatal.
+TEST(ExhaustiveCounts, WriterAndReaderMemoryLevel) {
+  const char* body = R"(
+map
+  make int64 0
+  hashmode identity
+  put 100 1000
+goroutine 1
+  put 1 10
+goroutine 2
+  get 100
+granularity memory
+)";
+  ExploreResult full = run(body, false);
+  EXPECT_EQ(full.interleavings, 35738u);
+  EXPECT_EQ(full.clean, 35728u);
+  EXPECT_EQ(full.fatal, 10u);
+  ExploreResult reduced = run(body, true);
+  EXPECT_EQ(reduced.interleavings, 16u);
+  EXPECT_EQ(reduced.clean, 6u);
+  EXPECT_EQ(reduced.fatal, 10u);
 }
 
 // Critical sections. Each goroutine runs `lock mu; put; unlock mu` three

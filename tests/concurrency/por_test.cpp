@@ -88,6 +88,23 @@ granularity memory
 )");
 }
 
+TEST(PartialOrderReduction, PutAndGetOfTheSameKeyMemoryLevel) {
+  // The reader races with each store of the insert: the key (until the
+  // tophash store the cell still reads as emptyRest), the tophash (then the
+  // key matches but the elem is still 0), count's load and store, the elem.
+  expectSameBehaviour(R"(
+map
+  make int64 0
+  hashmode identity
+  put 100 1
+goroutine 1
+  put 1 10
+goroutine 2
+  get 1
+granularity memory
+)");
+}
+
 TEST(PartialOrderReduction, DeleteAndPutMemoryLevel) {
   expectSameBehaviour(R"(
 map
@@ -303,6 +320,72 @@ granularity memory
 )");
 }
 
+
+TEST(FootprintSelfCheck, TwoOverflowLinksMemoryLevel) {
+  // Lesson 9's program: both writers take an overflow bucket for the full
+  // bucket 0 and link it (overflow_alloc, then overflow_linked), then store.
+  expectFootprintsHold(R"(
+map
+  make int64 9
+  hashmode identity
+  put 0 0
+  put 2 20
+  put 4 40
+  put 6 60
+  put 8 80
+  put 10 100
+  put 12 120
+  put 14 140
+goroutine 1
+  put 16 160
+goroutine 2
+  put 18 180
+  get 16
+granularity memory
+)");
+}
+
+TEST(FootprintSelfCheck, PutAndGetOfTheSameKeyMemoryLevel) {
+  // Every independence of the program above, pair by pair in both orders.
+  expectFootprintsHold(R"(
+map
+  make int64 0
+  hashmode identity
+  put 100 1
+goroutine 1
+  put 1 10
+goroutine 2
+  get 1
+granularity memory
+)");
+}
+
+TEST(FootprintSelfCheck, LookupDuringEvacuationMemoryLevel) {
+  // The lookup may select the new bucket as soon as the old one's first cell
+  // is marked, and then reads the copies field by field.
+  expectFootprintsHold(std::string(kEightKeys) + R"(
+goroutine 1
+  put 8 80
+goroutine 2
+  get 5
+  get 7
+granularity memory
+)", 20000);
+}
+
+TEST(FootprintSelfCheck, IterationDuringEvacuationMemoryLevel) {
+  // Lesson 10's program: each cell's evacuation is a mark and three copies,
+  // and the nevacuate store follows its load; the iterator reads old cells
+  // and looks marked ones up in the new table.
+  expectFootprintsHold(std::string(kEightKeys) + R"(
+goroutine 1
+  iter
+goroutine 2
+  put 8 80
+  put 9 90
+granularity memory
+)");
+}
 
 TEST(FootprintSelfCheck, FloatKeysWithNaN) {
   // Hashing NaN draws fastrand: the random state is shared by every goroutine.

@@ -24,9 +24,6 @@ std::string opFunction(const Instr& in, std::string_view current) {
   }
 }
 
-// Where the op's function calls growWork.
-int growWorkCallLine(const Instr& in) { return in.kind == Instr::Kind::Del ? 726 : 610; }
-
 std::string statementNote(const Instr& in) {
   return in.loopVar.empty() ? in.text : fmt::format("{}   [{}]", in.text, in.loopVar);
 }
@@ -53,21 +50,16 @@ std::vector<Frame> stackOf(const World& w, int g) {
     if (dying && e.kind == Ending::Kind::Panic)
       fs.push_back({"runtime.gopanic", "$GOROOT/src/runtime/panic.go", 838, fmt::format("{{\"{}\"}}", e.message)});
     fs.push_back({"runtime." + fn, kMapGo, v.goLine, std::string(v.what)});
-    if (fn == "incrnoverflow") {
-      fs.push_back({"runtime.newoverflow", kMapGo, 265, "h.incrnoverflow()"});
-      fn = "newoverflow";
+    // The callers up to the op's function, from the engine's call table. A
+    // callee with several callers is taken as called by the op's function if
+    // it is one of them, else by the table's first caller (newoverflow under
+    // mapassign, evacuate at growWork's first call).
+    while (fn != op) {
+      const CallEdge* c = callerEdge(fn, op);
+      if (!c) break;
+      fs.push_back({"runtime." + std::string(c->caller), kMapGo, c->line, std::string(c->text)});
+      fn = std::string(c->caller);
     }
-    if (fn == "advanceEvacuationMark") {
-      fs.push_back({"runtime.evacuate", kMapGo, 1262, "advanceEvacuationMark(h, t, newbit)"});
-      fn = "evacuate";
-    }
-    if (fn == "evacuate") {
-      fs.push_back({"runtime.growWork", kMapGo, 1131, "evacuate(t, h, bucket&h.oldbucketmask())"});
-      fn = "growWork";
-    }
-    if (fn == "growWork") fs.push_back({"runtime." + op, kMapGo, growWorkCallLine(in), "growWork(t, h, bucket)"});
-    else if (fn == "hashGrow") fs.push_back({"runtime.mapassign", kMapGo, 658, "hashGrow(t, h)"});
-    else if (fn == "newoverflow") fs.push_back({"runtime.mapassign", kMapGo, 664, "newb := h.newoverflow(t, b)"});
   } else if (v.state == GoroutineView::State::Blocked || (dying && !in.isMapOp())) {
     const MutexDecl& m = sc.mutexes[in.mutex];
     const char* type = m.rw ? "RWMutex" : "Mutex";

@@ -242,6 +242,98 @@ static_assert(kSiteTable.back().line == 1267, "site table out of step with enum 
 
 constexpr const SiteInfo& siteInfo(Site s) { return kSiteTable[static_cast<std::size_t>(s)]; }
 
+// ---- call structure ------------------------------------------------------------
+//
+// Which runtime function calls which, at which map.go line (Go 1.19.8), and
+// which site is each function's entry. Only functions that emit events appear.
+// The code panel's call stack (ui/call_stack.cpp), its caller lines
+// (ui/pseudo_code.cpp) and the race tracebacks (concurrency/report.cpp) read
+// these tables; none keeps a call graph of its own.
+
+struct CallEdge {
+  std::string_view caller, callee;
+  int line;              // the call's line in runtime/map.go
+  std::string_view text; // that line, as a traceback's note shows it
+};
+// A callee with two rows under one caller (growWork calls evacuate twice) lists
+// the first call first: a frame whose call cannot be told apart names that one.
+inline constexpr std::array<CallEdge, 10> kCallTable = {{
+    {"mapassign", "growWork", 610, "growWork(t, h, bucket)"},
+    {"mapassign", "hashGrow", 658, "hashGrow(t, h)"},
+    {"mapassign", "newoverflow", 664, "newb := h.newoverflow(t, b)"},
+    {"mapdelete", "growWork", 726, "growWork(t, h, bucket)"},
+    {"growWork", "evacuate", 1131, "evacuate(t, h, bucket&h.oldbucketmask())"},
+    {"growWork", "evacuate", 1135, "evacuate(t, h, h.nevacuate)"},
+    {"evacuate", "newoverflow", 1225, "dst.b = h.newoverflow(t, dst.b)"},
+    {"evacuate", "advanceEvacuationMark", 1262, "advanceEvacuationMark(h, t, newbit)"},
+    {"newoverflow", "incrnoverflow", 265, "h.incrnoverflow()"},
+    {"mapiterinit", "mapiternext", 863, "mapiternext(it)"},
+}};
+
+// Each runtime function that emits events, with the site of its first event on
+// every call (Site::None: the function has no such site, e.g. newoverflow,
+// whose incrnoverflow runs before newoverflow emits anything).
+struct FunctionInfo {
+  std::string_view name;
+  Site entry;
+};
+inline constexpr std::array<FunctionInfo, 13> kFunctionTable = {{
+    {"makemap", Site::MakemapBegin},
+    {"mapassign", Site::AssignBegin},
+    {"mapaccess2", Site::AccessBegin},
+    {"mapdelete", Site::DeleteBegin},
+    {"mapclear", Site::ClearBegin},
+    {"mapiterinit", Site::IterInitBegin},
+    {"mapiternext", Site::None},
+    {"hashGrow", Site::HashGrowBegin},
+    {"growWork", Site::GrowWorkBegin},
+    {"evacuate", Site::EvacuateBegin},
+    {"advanceEvacuationMark", Site::AdvanceMarkLoad},
+    {"newoverflow", Site::None},
+    {"incrnoverflow", Site::None},
+}};
+
+constexpr const FunctionInfo* functionInfo(std::string_view name) {
+  for (const FunctionInfo& f : kFunctionTable)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+// Whether s is the first event of every call of its function.
+constexpr bool isEntrySite(Site s) {
+  if (s == Site::None) return false;
+  const FunctionInfo* f = functionInfo(siteInfo(s).function);
+  return f && f->entry == s;
+}
+// The first call of callee in caller (null if caller does not call it).
+constexpr const CallEdge* callEdge(std::string_view caller, std::string_view callee) {
+  for (const CallEdge& c : kCallTable)
+    if (c.caller == caller && c.callee == callee) return &c;
+  return nullptr;
+}
+constexpr bool calls(std::string_view caller, std::string_view callee) {
+  return !caller.empty() && callEdge(caller, callee) != nullptr;
+}
+// The edge a traceback names for a frame of callee when the caller is not
+// known from events: the call from `prefer` if there is one, else the first
+// row for callee.
+constexpr const CallEdge* callerEdge(std::string_view callee, std::string_view prefer = {}) {
+  if (const CallEdge* c = callEdge(prefer, callee)) return c;
+  for (const CallEdge& c : kCallTable)
+    if (c.callee == callee) return &c;
+  return nullptr;
+}
+
+constexpr bool callStructureConsistent() {
+  for (const CallEdge& c : kCallTable)
+    if (!functionInfo(c.caller) || !functionInfo(c.callee) || c.line <= 0) return false;
+  for (const FunctionInfo& f : kFunctionTable)
+    if (f.entry != Site::None && siteInfo(f.entry).function != f.name) return false;
+  for (const SiteInfo& s : kSiteTable)
+    if (!s.function.empty() && !functionInfo(s.function)) return false;
+  return true;
+}
+static_assert(callStructureConsistent(), "kCallTable / kFunctionTable name functions of the site table");
+
 // ---- per-kind facts ----------------------------------------------------------
 
 // The event log's filter groups.

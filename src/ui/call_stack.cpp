@@ -1,50 +1,8 @@
 #include "ui/call_stack.hpp"
 
 #include <algorithm>
-#include <array>
 
 namespace gomap::ui {
-
-namespace {
-struct Edge {
-  std::string_view callee;
-  std::array<std::string_view, 2> callers;
-};
-// Who calls whom in runtime/map.go (only the functions that emit events).
-constexpr Edge kCalls[] = {
-    {"hashGrow", {"mapassign", ""}},
-    {"growWork", {"mapassign", "mapdelete"}},
-    {"evacuate", {"growWork", ""}},
-    {"advanceEvacuationMark", {"evacuate", ""}},
-    {"newoverflow", {"mapassign", "evacuate"}},
-    {"incrnoverflow", {"newoverflow", ""}},
-    {"mapiternext", {"mapiterinit", ""}},
-};
-const Edge* edgeOf(std::string_view callee) {
-  for (const Edge& e : kCalls)
-    if (e.callee == callee) return &e;
-  return nullptr;
-}
-bool calls(std::string_view caller, const Edge* e) {
-  return e && caller.size() && (e->callers[0] == caller || e->callers[1] == caller);
-}
-} // namespace
-
-bool isEntrySite(Site s) {
-  switch (s) {
-  case Site::MakemapBegin:
-  case Site::AssignBegin:
-  case Site::AccessBegin:
-  case Site::DeleteBegin:
-  case Site::ClearBegin:
-  case Site::IterInitBegin:
-  case Site::HashGrowBegin:
-  case Site::GrowWorkBegin:
-  case Site::EvacuateBegin:
-  case Site::AdvanceMarkLoad: return true; // advanceEvacuationMark's first event
-  default: return false;
-  }
-}
 
 bool CallStack::apply(const Event& e) {
   const std::string_view f = siteInfo(e.site).function;
@@ -57,10 +15,9 @@ bool CallStack::apply(const Event& e) {
       return entry && i > 0;
     }
   }
-  const Edge* edge = edgeOf(f);
   // A caller of f on the stack: f was called from the innermost one.
   for (std::size_t i = frames.size(); i-- > 0;) {
-    if (calls(frames[i], edge)) {
+    if (calls(frames[i], f)) {
       frames.resize(i + 1);
       frames.push_back(f);
       return true;
@@ -68,16 +25,14 @@ bool CallStack::apply(const Event& e) {
   }
   // f's caller has no event of its own before f's (incrnoverflow runs before
   // newoverflow emits anything): push the implicit caller too.
-  if (edge) {
-    for (std::string_view c : edge->callers) {
-      const Edge* ce = edgeOf(c);
-      for (std::size_t i = frames.size(); i-- > 0;) {
-        if (calls(frames[i], ce)) {
-          frames.resize(i + 1);
-          frames.push_back(c);
-          frames.push_back(f);
-          return true;
-        }
+  for (const CallEdge& c : kCallTable) {
+    if (c.callee != f) continue;
+    for (std::size_t i = frames.size(); i-- > 0;) {
+      if (calls(frames[i], c.caller)) {
+        frames.resize(i + 1);
+        frames.push_back(c.caller);
+        frames.push_back(f);
+        return true;
       }
     }
   }

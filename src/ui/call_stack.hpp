@@ -1,6 +1,7 @@
 // The runtime's call stack at an event, rebuilt from the event stream: each
 // event names its Site, and siteInfo(site).function is the runtime function
-// that emitted it. With the runtime's (tiny) call graph, a walk over the events
+// that emitted it. With the runtime's (tiny) call graph (kCallTable and
+// kFunctionTable in engine/events.hpp), a walk over the events
 // of the current op gives the stack of functions the runtime would have, e.g.
 // mapassign > growWork > evacuate > newoverflow. "Step out" uses it to find the
 // first later event outside the current function.
@@ -21,9 +22,6 @@ struct CallStack {
   // function (its entry site), which step-out treats as leaving the previous one.
   bool apply(const Event& e);
 };
-
-// Functions whose first event marks a new call (evacuate, growWork, ...).
-bool isEntrySite(Site s);
 
 // Tracks the stack at the session's cursor; cheap when the cursor moves forward
 // within one op, and rebuilt from the op's first event otherwise.

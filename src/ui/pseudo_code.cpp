@@ -270,22 +270,13 @@ int pseudoLineOf(std::string_view function, const Event& e) {
 }
 
 int pseudoCallLine(std::string_view caller, std::string_view callee) {
-  struct Call {
-    std::string_view caller, callee;
-    int line;
-  };
-  static constexpr Call kCallLines[] = {
-      {"mapassign", "growWork", 610},   {"mapassign", "hashGrow", 658},      {"mapassign", "newoverflow", 664},
-      {"mapdelete", "growWork", 726},   {"growWork", "evacuate", 1131},      {"evacuate", "newoverflow", 1225},
-      {"evacuate", "advanceEvacuationMark", 1262}, {"newoverflow", "incrnoverflow", 265},
-      {"mapiterinit", "mapiternext", 863},
-  };
+  // The call's map.go line comes from the engine's call table (the first call
+  // when caller calls callee twice).
+  const CallEdge* c = callEdge(caller, callee);
+  if (!c) return -1;
   auto code = pseudoCode(caller);
-  for (const Call& c : kCallLines) {
-    if (c.caller != caller || c.callee != callee) continue;
-    for (std::size_t i = 0; i < code.size(); i++)
-      if (code[i].goLine == c.line) return static_cast<int>(i);
-  }
+  for (std::size_t i = 0; i < code.size(); i++)
+    if (code[i].goLine == c->line) return static_cast<int>(i);
   return -1;
 }
 

@@ -5,19 +5,10 @@
 #include <stdexcept>
 
 #include "concurrency/consistency.hpp"
+#include "engine/site_footprints.hpp"
 
 namespace gomap::race {
 
-namespace {
-
-// Events of a cell's copy in evacuate: their locs are not where the
-// goroutine's own search stands.
-bool inEvacuation(Site s) {
-  return s == Site::EvacuateCell || s == Site::EvacuateMarkOld || s == Site::EvacuateCopyTophash ||
-         s == Site::EvacuateCopyKey;
-}
-
-} // namespace
 
 World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), strings_(std::make_shared<StringPool>()) {
   setupMap();
@@ -218,228 +209,52 @@ void World::engineStep(int g) {
 }
 
 // The shared objects the code leading to event e may have touched (from the
-// previous pause of the same goroutine up to e), written site by site from
-// map_impl.hpp; when unsure, more rather than less. tests/concurrency checks
-// the reduced search against full enumeration on small programs.
+// previous pause of the same goroutine up to e): the engine declares them per
+// site (engine/site_footprints.hpp) relative to the event and to where the
+// goroutine has been; this interprets that declaration on the folded object
+// names of Footprint, and keeps the goroutine-local facts it needs (where the
+// goroutine stands, the old cell it copies). tests/concurrency checks the
+// reduced search against full enumeration on small programs.
 void World::addFootprint(G& gr, const Event& e) {
   using F = Footprint;
-  if (!trackFp_) {
-    // Only the goroutine-local bookkeeping later footprints rely on.
-    if (e.site == Site::EvacuateBegin) gr.evacOld = payloadOf<EventKind::EvacuateBegin>(e).oldbucket;
-    else if (e.site == Site::EvacuateMarkOld) gr.evacSrc = e.loc();
-    else if (e.site == Site::ClearArray && map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
-    // Where the goroutine stands in the current array (an evacuated cell's loc is in the old one).
-    if (carriesCell(e.kind) && !inEvacuation(e.site)) gr.lastLoc = e.loc();
-    return;
+  const SiteFootprint& decl = siteFootprint(e.site);
+  const Loc l = footprintSubject(e);
+  if (decl.notes & fpnote::StartsCopy) gr.evacSrc = l;
+  // After mapclear the preallocated overflow buckets are handed out again from
+  // the start: a goroutine still holding one would share it with its new chain
+  // under another name. Without a pool (B < 4) nothing is reused.
+  if ((decl.notes & fpnote::ReusesPool) && map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
+  if (trackFp_) {
+    const ResolvedFootprint t = resolveFootprint(e, map_->kind() == KeyKind::Float64);
+    const Loc last = gr.lastLoc;
+    auto objects = [&](uint32_t bits, ObjectSet& s) {
+      if (!bits) return;
+      auto cell = [&](const Loc& x, F::Field f) { s.add(F::cell(x.bucket, x.chain, x.slot, f)); };
+      if (bits & touch::Flags) s.add(F::kFlags);
+      if (bits & touch::Count) s.add(F::kCount);
+      if (bits & touch::Hash0) s.add(F::kHash0);
+      if (bits & touch::Header) s.add(F::kHeader);
+      if (bits & touch::Rng) s.add(F::kRng);
+      if (bits & touch::Tophash) cell(l, F::Tophash);
+      if (bits & touch::Key) cell(l, F::Key);
+      if (bits & touch::Elem) cell(l, F::Elem);
+      if ((bits & touch::ReachedVia) && l.slot == 0 && l.chain > 0) s.add(F::overflow(l.bucket, l.chain - 1u));
+      if (bits & touch::Overflow) s.add(F::overflow(l.bucket, l.chain));
+      if (bits & touch::PrevOverflow) s.add(F::overflow(l.bucket, l.chain - 1u));
+      if (bits & touch::Chain) s |= F::chain(l.bucket);
+      if ((bits & touch::OldMark) && map_->growing())
+        s.add(F::cell(l.old ? l.bucket : (l.bucket & (map_->noldbuckets() - 1)), 0, 0, F::Tophash));
+      if (bits & touch::LastChainEnd) s.add(F::overflow(last.bucket, last.chain));
+      if (bits & touch::LastChain) s |= F::chain(last.bucket);
+      if (bits & touch::SrcKey) cell(gr.evacSrc, F::Key);
+      if (bits & touch::DstElem) cell(copyDestination(e), F::Elem);
+      if (bits & touch::AllChains) s |= F::allChains();
+    };
+    objects(t.reads, fp_.r);
+    objects(t.writes, fp_.w);
   }
-  ObjectSet& r = fp_.r;
-  ObjectSet& w = fp_.w;
-  const Loc l = e.loc();
-  const Loc last = gr.lastLoc;
-  const bool floats = map_->kind() == KeyKind::Float64; // NaN keys draw fastrand when hashed
-  auto cell = [&](const Loc& x, F::Field f) { return F::cell(x.bucket, x.chain, x.slot, f); };
-  // Reading tophash[slot] of a bmap reached through its predecessor's overflow pointer.
-  auto tophashRead = [&](const Loc& x) {
-    r.add(cell(x, F::Tophash));
-    if (x.slot == 0 && x.chain > 0) r.add(F::overflow(x.bucket, x.chain - 1u));
-  };
-  // The end of a chain walk: the last bmap's overflow pointer was read.
-  auto chainEnd = [&] { r.add(F::overflow(last.bucket, last.chain)); };
-  // Whether the old bucket of `x` is evacuated (tophash[0] of the old bucket).
-  auto oldBucketCheck = [&](const Loc& x) {
-    if (!map_->growing()) return;
-    uint64_t ob = x.old ? x.bucket : (x.bucket & (map_->noldbuckets() - 1));
-    r.add(F::cell(ob, 0, 0, F::Tophash));
-  };
-  auto header = [&](std::initializer_list<unsigned> rs, std::initializer_list<unsigned> ws) {
-    for (unsigned x : rs) r.add(x);
-    for (unsigned x : ws) w.add(x);
-  };
-  switch (e.site) {
-  case Site::AssignHash: // the nil check, the entry check, the hash (B only for the event)
-    header({F::kFlags, F::kHash0, F::kHeader}, {});
-    if (floats) header({F::kRng}, {F::kRng});
-    break;
-  case Site::AccessHash: // ... and the count == 0 shortcut
-  case Site::DeleteHash:
-    header({F::kFlags, F::kCount, F::kHash0, F::kHeader}, {});
-    if (floats) header({F::kRng}, {F::kRng});
-    break;
-  case Site::AssignFlagsLoad:
-  case Site::AssignExitFlagsLoad: header({F::kFlags}, {}); break;
-  case Site::ClearFlagsLoad:
-  case Site::ClearExitFlagsLoad: header({F::kFlags, F::kCount}, {}); break;
-  case Site::DeleteFlagsLoad: header({F::kFlags}, {}); break;
-  case Site::DeleteExitFlagsLoad:
-    header({F::kFlags}, {});
-    chainEnd();
-    break;
-  case Site::AssignFlagsXor:
-  case Site::AssignExitFlagsClear:
-  case Site::ClearFlagsXor:
-  case Site::ClearExitFlagsClear:
-  case Site::IterInitFlags:
-  case Site::DeleteFlagsXor: header({F::kFlags}, {F::kFlags}); break;
-  case Site::DeleteExitFlagsClear:
-    header({F::kFlags}, {F::kFlags});
-    chainEnd();
-    break;
-  case Site::AssignNewobject: header({F::kHeader}, {F::kHeader}); break;
-  case Site::GrowWorkBegin: header({F::kHeader, F::kFlags}, {}); break;
-  case Site::EvacuateBegin:
-    gr.evacOld = payloadOf<EventKind::EvacuateBegin>(e).oldbucket;
-    header({F::kHeader, F::kFlags}, {});
-    r.add(F::cell(gr.evacOld, 0, 0, F::Tophash));
-    break;
-  case Site::EvacuateMarkOld: {
-    // From the previous event: the old chain walked to this cell (overflow
-    // pointers, the empty cells before it marked evacuatedEmpty), the key
-    // hashed (X or Y), and this cell's tophash marked evacuatedX/Y.
-    gr.evacSrc = l;
-    header({F::kHeader, F::kFlags, F::kHash0}, {});
-    ObjectSet src = F::chain(l.bucket);
-    r |= src;
-    w |= src;
-    if (floats) header({F::kRng}, {F::kRng});
-    break;
-  }
-  case Site::EvacuateCopyTophash: w.add(cell(l, F::Tophash)); break; // top is in a register
-  case Site::EvacuateCopyKey:
-    r.add(cell(gr.evacSrc, F::Key));
-    w.add(cell(l, F::Key));
-    break;
-  case Site::EvacuateCell: {
-    // The last store of the copy: the elem, read from the old cell.
-    const auto p = payloadOf<EventKind::CellEvacuated>(e);
-    const uint64_t dst = p.dstBucket();
-    const unsigned dchain = p.dstChain, dslot = p.dstSlot;
-    r.add(cell(l, F::Elem));
-    w.add(F::cell(dst, dchain, dslot, F::Elem));
-    break;
-  }
-  case Site::EvacuateNewOverflow:
-    // ovf taken from the pool (the sentinel checked and maybe reset) or the
-    // heap, noverflow counted; not linked yet.
-    header({F::kHeader, F::kRng}, {F::kHeader, F::kRng});
-    r.add(F::overflow(l.bucket, l.chain));
-    w.add(F::overflow(l.bucket, l.chain));
-    break;
-  case Site::NewOverflowLink:
-  case Site::EvacuateNewOverflowLink: w.add(F::overflow(l.bucket, l.chain - 1u)); break; // b.setoverflow(t, ovf)
-  case Site::EvacuateClearOld:
-  case Site::EvacuateDone: {
-    ObjectSet src = F::chain(e.site == Site::EvacuateDone ? payloadOf<EventKind::BucketEvacuated>(e).oldbucket
-                                                          : payloadOf<EventKind::OldBucketCleared>(e).oldbucket);
-    r |= src;
-    w |= src;
-    header({F::kFlags}, {});
-    break;
-  }
-  case Site::AdvanceMarkLoad:
-    header({F::kHeader, F::kFlags}, {});
-    r |= F::allChains(); // evacuated() of the next old buckets
-    break;
-  case Site::AdvanceMark: header({F::kHeader}, {F::kHeader}); break; // the store of h.nevacuate
-  case Site::AdvanceMarkDone: header({F::kHeader, F::kFlags}, {F::kHeader, F::kFlags}); break;
-  case Site::AssignBucket:
-  case Site::DeleteBucket: header({F::kHeader}, {}); break;
-  case Site::AssignTophash:
-  case Site::AccessTophash:
-  case Site::DeleteTophash: tophashRead(l); break;
-  case Site::AssignKeyCompare:
-  case Site::AccessKeyCompare:
-  case Site::DeleteKeyCompare: r.add(cell(l, F::Key)); break;
-  case Site::AccessResult: r.add(cell(l, F::Elem)); break;
-  case Site::AssignKeyUpdate: w.add(cell(l, F::Key)); break;
-  case Site::AssignElemWrite: w.add(cell(l, F::Elem)); break;
-  case Site::DeleteClear:
-    for (F::Field f : {F::Tophash, F::Key, F::Elem}) w.add(cell(l, f));
-    break;
-  case Site::DeleteEmptyRest: {
-    // Checks the next cell (or the next bmap's first), walks back through the
-    // chain's tophashes, finds predecessors through overflow pointers.
-    ObjectSet all = F::chain(l.bucket);
-    r |= all;
-    w.add(cell(l, F::Tophash));
-    break;
-  }
-  case Site::AssignInsertSlot:
-  case Site::AssignNewOverflowSlot: break; // nothing touched since the previous event
-  case Site::HashGrowBegin:
-    header({F::kCount, F::kHeader, F::kFlags}, {F::kFlags});
-    chainEnd();
-    break;
-  case Site::HashGrowArray: header({F::kHeader}, {}); break;
-  case Site::HashGrowCommit: header({F::kHeader, F::kFlags}, {F::kHeader, F::kFlags}); break;
-  case Site::NewOverflow: // the grow check, then ovf taken and counted (not linked yet)
-    header({F::kHeader, F::kCount, F::kRng}, {F::kHeader, F::kRng});
-    chainEnd();
-    r.add(F::overflow(l.bucket, l.chain));
-    w.add(F::overflow(l.bucket, l.chain));
-    break;
-  case Site::IncrNoverflow: header({F::kHeader, F::kRng}, {F::kHeader, F::kRng}); break;
-  case Site::AssignKeyStore: // the grow check (count, B, noverflow), the end of the chain, the key
-    header({F::kHeader, F::kCount}, {});
-    chainEnd();
-    w.add(cell(l, F::Key));
-    break;
-  case Site::AssignStore: w.add(cell(l, F::Tophash)); break;
-  case Site::AssignCountLoad: header({F::kCount}, {}); break;
-  case Site::AssignCount: header({}, {F::kCount}); break;
-  case Site::DeleteCount: {
-    header({F::kCount}, {F::kCount});
-    r |= F::chain(last.bucket); // the emptyRest loop's last look at a tophash
-    break;
-  }
-  case Site::DeleteReseed: header({F::kCount, F::kRng}, {F::kHash0, F::kRng}); break;
-  case Site::AccessBucket:
-    header({F::kHeader, F::kFlags}, {});
-    oldBucketCheck(l);
-    break;
-  case Site::AssignEnd: break; // nothing between the elem store and the return
-  case Site::AccessEnd:
-  case Site::DeleteEnd:
-  case Site::ClearEnd:
-    header({F::kCount}, {});
-    chainEnd();
-    break;
-  case Site::ClearReset:
-    header({F::kFlags, F::kHeader, F::kCount}, {F::kFlags, F::kHeader, F::kCount});
-    break;
-  case Site::ClearReseed: header({F::kRng}, {F::kHash0, F::kRng}); break;
-  case Site::ClearArray:
-    header({F::kHeader}, {F::kHeader});
-    r |= F::allChains();
-    w |= F::allChains();
-    // The preallocated overflow buckets are handed out again from the start: a
-    // goroutine still holding one would share it with its new chain under
-    // another name. Without a pool (B < 4) nothing is reused.
-    if (map_->arrayAllocated(false) > bucketShift(map_->header().B)) aliasing_ = true;
-    break;
-  case Site::IterInitRand: header({F::kHeader, F::kRng, F::kCount}, {F::kHeader, F::kRng}); break;
-  case Site::IterNextBucket:
-    header({F::kFlags, F::kHeader, F::kHash0, F::kCount}, {});
-    r |= F::chain(last.bucket); // the rest of the previous chain (empty cells, overflow pointers)
-    r |= F::chain(l.bucket);
-    oldBucketCheck(l);
-    break;
-  case Site::IterNextSkip:
-  case Site::IterNextYield:
-  case Site::IterNextEnd:
-    header({F::kFlags, F::kHeader, F::kHash0, F::kCount}, {});
-    r |= F::chain(last.bucket);
-    if (e.site != Site::IterNextEnd) r |= F::chain(l.bucket);
-    // Via mapaccessK: a lookup anywhere in the live map.
-    if ((e.site == Site::IterNextYield && payloadOf<EventKind::IterYielded>(e).viaMapaccessK) ||
-        (e.site == Site::IterNextSkip && payloadOf<EventKind::IterSkipped>(e).why == IterSkip::Deleted))
-      r |= F::allChains();
-    break;
-  default:
-    // Begin events touch nothing; fatal checks, panics and throws end the
-    // program (and the step's footprint becomes everything).
-    break;
-  }
-  if (carriesCell(e.kind) && !inEvacuation(e.site)) gr.lastLoc = l;
+  // Where the goroutine stands in the current array (a copy's cells are not).
+  if (carriesCell(e.kind) && !(decl.notes & fpnote::StandsElsewhere)) gr.lastLoc = e.loc();
 }
 
 void World::finishOp(int g, const std::optional<OpResult>& ended) {

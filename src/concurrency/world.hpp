@@ -245,7 +245,6 @@ private:
     uint64_t steps = 0;
     uint64_t opSteps = 0;
     Loc lastLoc{};        // its last event with a cell location
-    uint32_t evacOld = 0; // old bucket it is evacuating
     Loc evacSrc{};        // the old cell it is copying (memory level: the copy takes several steps)
   };
   struct MutexState {

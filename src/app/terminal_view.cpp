@@ -51,7 +51,7 @@ void renderArray(std::string& out, const Session& s, bool old, std::size_t maxBu
                      old ? fmt::format(", nevacuate {}", h.nevacuate) : "");
   for (uint64_t i = 0; i < n && i < maxBuckets; i++) {
     m.chain(old, i, chain);
-    bool evacuatedBucket = old && chain[0].tophash[0] > emptyOne && chain[0].tophash[0] < minTopHash;
+    bool evacuatedBucket = old && evacuated(chain[0].tophash[0]);
     for (std::size_t c = 0; c < chain.size(); c++) {
       out += c == 0 ? fmt::format("{:>5} ", i) : std::string("   └→ ");
       if (c && chain[c].pre >= 0) out += fmt::format("[pool {}] ", chain[c].pre);
@@ -84,7 +84,7 @@ std::string renderSessionText(const Session& s, const std::vector<std::string>& 
                      m.hashMode() == HashMode::Go ? "Go runtime" : "identity", s.position() + 1, s.eventCount());
   out += fmt::format("hmap  count={} B={} ({} buckets) flags={:04b}[{}{}{}{}] noverflow={} hash0={} nevacuate={}\n",
                      h.count, h.B, bucketShift(h.B), h.flags, (h.flags & sameSizeGrow) ? " sameSizeGrow" : "",
-                     (h.flags & hashWriting) ? " hashWriting" : "", (h.flags & oldIterator) ? " oldIterator" : "",
+                     hashWritingSet(h.flags) ? " hashWriting" : "", (h.flags & oldIterator) ? " oldIterator" : "",
                      (h.flags & iterator) ? " iterator" : "", h.noverflow, h.hash0, h.nevacuate);
   double lf = h.buckets ? static_cast<double>(h.count) / static_cast<double>(bucketShift(h.B)) : 0.0;
   out += fmt::format("      load factor {:.2f} / 6.5   overflow {} / {}   memory {} B arrays + {} B overflow\n", lf,

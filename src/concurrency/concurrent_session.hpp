@@ -105,7 +105,7 @@ public:
   std::vector<GoroutineView> lanes() const;
   const Program& program(int g) const { return sc_.programs[g - 1]; }
   uint8_t flags() const { return w_->map().header().flags; }
-  bool hashWriting() const { return (flags() & hashWritingBit) != 0; }
+  bool hashWriting() const { return hashWritingSet(flags()); }
   const std::vector<TraceEntry>& trace() const { return w_->trace(); }
   // The trace's engine events as an EventSource (views, call stacks, plots).
   const TraceEvents& events() const {
@@ -128,7 +128,6 @@ public:
   std::string scenarioText() const;
 
 private:
-  static constexpr uint8_t hashWritingBit = 4;
   void rebuild();
   void replayTo(uint64_t step);
   void maybeCheckpoint();

@@ -41,6 +41,18 @@ inline constexpr uint64_t maxAlloc = uint64_t{1} << 48;
 // isEmpty reports whether the given tophash marks an empty cell (L111).
 constexpr bool isEmpty(uint8_t x) { return x <= emptyOne; }
 
+// Whether tophash x is an evacuation mark (evacuatedX, evacuatedY or
+// evacuatedEmpty): evacuate has copied the cell, or found it empty.
+constexpr bool isEvacuatedMark(uint8_t x) { return x > emptyOne && x < minTopHash; }
+
+// evacuated reports whether a bucket, by its first tophash, has been evacuated
+// (L203). The one definition: Map, the checker and the views call it.
+constexpr bool evacuated(uint8_t tophash0) { return isEvacuatedMark(tophash0); }
+
+// Whether a goroutine is writing to the map: the hashWriting test of the
+// entry and exit checks (L595, L686, ...).
+constexpr bool hashWritingSet(uint8_t flags) { return (flags & hashWriting) != 0; }
+
 // bucketShift returns 1<<b, optimized for code generation (L184).
 constexpr uint64_t bucketShift(uint8_t b) { return uint64_t{1} << (b & 63); }
 
@@ -64,6 +76,18 @@ constexpr bool overLoadFactor(int64_t count, uint8_t B) {
 constexpr bool tooManyOverflowBuckets(uint16_t noverflow, uint8_t B) {
   if (B > 15) B = 15;
   return noverflow >= static_cast<uint16_t>(uint16_t{1} << (B & 15));
+}
+
+// makemap's choice of B (L305-321): a hint whose bucket memory
+// (hint * bucketsize, hint taken as uintptr, so negative hints overflow)
+// exceeds maxAlloc counts as 0; then the smallest B that holds hint elements
+// without going over the load factor.
+constexpr uint8_t makemapB(int64_t hint, uint64_t bucketsize) {
+  const unsigned __int128 mem = static_cast<unsigned __int128>(static_cast<uint64_t>(hint)) * bucketsize;
+  if (mem > maxAlloc) hint = 0;
+  uint8_t B = 0;
+  while (overLoadFactor(hint, B)) B++;
+  return B;
 }
 
 // roundupsize mirrors msize.go: the size the Go allocator really hands out for a

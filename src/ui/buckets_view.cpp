@@ -109,11 +109,10 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
     m.chain(c.old, b, chain_);
     // An old bucket is greyed once evacuate has finished with it: evacuated()
     // (its first cell's mark) and no live cell left in the chain.
-    bool evacuatedBucket = c.old && !chain_.empty() && chain_[0].tophash[0] > emptyOne &&
-                           chain_[0].tophash[0] < minTopHash;
+    bool evacuatedBucket = c.old && !chain_.empty() && evacuated(chain_[0].tophash[0]);
     for (std::size_t ci = 0; evacuatedBucket && ci < chain_.size(); ci++)
       for (int s = 0; s < bucketCnt; s++)
-        if (chain_[ci].tophash[s] >= minTopHash || chain_[ci].tophash[s] <= emptyOne) evacuatedBucket = false;
+        if (!isEvacuatedMark(chain_[ci].tophash[s])) evacuatedBucket = false;
     for (std::size_t ci = 0; ci < chain_.size(); ci++) {
       const BmapView& v = chain_[ci];
       const float y0 = top + static_cast<float>(ci) * (g.cellH + g.rowGap);

@@ -108,11 +108,7 @@ void DerivedSeries::step(const Event& e, uint64_t i) {
   if (e.kind == EventKind::Panic) markers.push_back({i, MarkerKind::Panic});
   if (e.kind == EventKind::Fatal) markers.push_back({i, MarkerKind::Fatal});
   if (e.site == Site::MakemapEnd) {
-    int64_t b = 0;
-    unsigned __int128 bytes = static_cast<unsigned __int128>(static_cast<uint64_t>(hint_)) * bucketSize_;
-    int64_t hint = bytes > maxAlloc ? 0 : hint_;
-    while (overLoadFactor(hint, static_cast<uint8_t>(b))) b++;
-    B_ = b;
+    B_ = makemapB(hint_, bucketSize_); // the engine's rule, from the hint makemap saw
   }
   push(count, i, count_);
   push(B, i, B_);

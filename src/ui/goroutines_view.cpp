@@ -240,7 +240,7 @@ void RaceController::fillFrame(Frame& f) {
     const Event& e = ev.event(static_cast<uint64_t>(i));
     if (e.kind != EventKind::FlagsChanged) continue;
     const auto p = payloadOf<EventKind::FlagsChanged>(e);
-    const bool before = (p.from & hashWriting) != 0, after = (p.to & hashWriting) != 0;
+    const bool before = hashWritingSet(p.from), after = hashWritingSet(p.to);
     const int g = ev.goroutineOfEvent(static_cast<uint64_t>(i));
     if (!before && after && !f.writingSetBy) f.writingSetBy = g;
     if (before && !after && !f.writingClearedBy) f.writingClearedBy = g;
@@ -326,7 +326,7 @@ void flagsByte(uint8_t flags) {
   }
   ImGui::Dummy(ImVec2(8 * (box + 3), box));
   ImGui::SameLine();
-  if (flags & 4) colouredText(IM_COL32(240, 80, 80, 255), tr(S::RaceWriting));
+  if (hashWritingSet(flags)) colouredText(IM_COL32(240, 80, 80, 255), tr(S::RaceWriting));
   else ImGui::TextDisabled("%s", tr(S::RaceNotWriting));
 }
 

@@ -78,7 +78,7 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
       }
       // A race: which goroutine set hashWriting, and which cleared it last.
       if (f.race && (f.writingSetBy || f.writingClearedBy)) {
-        const bool on = (h.flags & hashWriting) != 0;
+        const bool on = hashWritingSet(h.flags);
         const int g = on ? f.writingSetBy : f.writingClearedBy;
         if (g) {
           ImGui::PushStyleColor(ImGuiCol_Text, goroutineColour(g));

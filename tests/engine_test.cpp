@@ -14,6 +14,7 @@
 #include "engine/any_map.hpp"
 #include "engine/hash.hpp"
 #include "engine/map.hpp"
+#include "engine/site_footprints.hpp"
 #include "trace/event_json.hpp"
 #include "trace/state_json.hpp"
 
@@ -900,4 +901,140 @@ TEST(TypedEvents, KindTableFacts) {
     }
   }
   EXPECT_GT(located, 300u);
+}
+
+// ---- facts declared once in the engine (call structure, footprints, helpers) ----
+
+namespace {
+std::vector<std::string> mapGoLines() {
+  std::vector<std::string> lines;
+  std::ifstream in("/usr/share/go-1.19/src/runtime/map.go");
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+} // namespace
+
+// Every call of kCallTable is that call on that line of map.go, inside the
+// caller's function; every function of kFunctionTable is declared there.
+TEST(CallStructure, EveryCallLineIsThatCallInMapGo) {
+  const auto lines = mapGoLines();
+  if (lines.empty()) GTEST_SKIP() << "Go 1.19 source not installed";
+  for (const CallEdge& c : kCallTable) {
+    ASSERT_LT(static_cast<std::size_t>(c.line), lines.size());
+    const std::string line = lines[static_cast<std::size_t>(c.line) - 1];
+    EXPECT_EQ(trimmed(line), c.text) << c.caller << " -> " << c.callee << " at " << c.line;
+    std::string callee(c.callee);
+    callee += '(';
+    EXPECT_NE(line.find(callee), std::string::npos) << line;
+    // The enclosing function: the nearest "func" line above.
+    std::string enclosing;
+    for (int i = c.line - 1; i >= 0 && enclosing.empty(); i--)
+      if (lines[static_cast<std::size_t>(i)].rfind("func ", 0) == 0) enclosing = lines[static_cast<std::size_t>(i)];
+    std::string call(c.caller);
+    call += '(';
+    const std::size_t at = enclosing.find(call);
+    EXPECT_TRUE(at != std::string::npos && at > 0 && enclosing[at - 1] == ' ')
+        << c.caller << " -> " << c.callee << ": line " << c.line << " is in " << enclosing;
+  }
+  for (const FunctionInfo& f : kFunctionTable) {
+    bool declared = false;
+    for (const auto& l : lines)
+      declared = declared || (l.rfind("func ", 0) == 0 && l.find(std::string(f.name).append("(")) != std::string::npos);
+    EXPECT_TRUE(declared) << f.name;
+  }
+}
+
+TEST(CallStructure, EntrySitesAndCallers) {
+  std::set<Site> entries;
+  for (std::size_t i = 0; i < kSiteTable.size(); i++)
+    if (isEntrySite(static_cast<Site>(i))) entries.insert(static_cast<Site>(i));
+  const std::set<Site> want = {Site::MakemapBegin,  Site::AssignBegin,   Site::AccessBegin,   Site::DeleteBegin,
+                               Site::ClearBegin,    Site::IterInitBegin, Site::HashGrowBegin, Site::GrowWorkBegin,
+                               Site::EvacuateBegin, Site::AdvanceMarkLoad};
+  EXPECT_EQ(entries, want);
+  // growWork calls evacuate twice; the first call comes first.
+  ASSERT_NE(callEdge("growWork", "evacuate"), nullptr);
+  EXPECT_EQ(callEdge("growWork", "evacuate")->line, 1131);
+  EXPECT_EQ(callerEdge("growWork", "mapdelete")->line, 726);
+  EXPECT_EQ(callerEdge("growWork", "mapassign")->line, 610);
+  EXPECT_EQ(callerEdge("newoverflow", "evacuate")->line, 1225);
+  EXPECT_EQ(callerEdge("newoverflow")->line, 664);
+  EXPECT_FALSE(calls("mapaccess2", "growWork")); // lookups never help growing
+  EXPECT_EQ(callerEdge("mapassign"), nullptr);
+}
+
+// evacuated() (L203), the hashWriting test and makemap's B (L305-321), each
+// defined once in runtime_consts.hpp and used by the engine itself.
+TEST(RuntimeHelpers, EvacuatedHashWritingAndMakemapB) {
+  for (int x = 0; x < 256; x++) {
+    const auto t = static_cast<uint8_t>(x);
+    EXPECT_EQ(evacuated(t), t == evacuatedX || t == evacuatedY || t == evacuatedEmpty) << x;
+    EXPECT_EQ(hashWritingSet(t), ((x >> 2) & 1) == 1) << x;
+  }
+  // B holds hint elements at 6.5 per bucket (8 fit in B = 0).
+  const uint64_t bs = Map<Int64Key>::bucketsize;
+  EXPECT_EQ(makemapB(0, bs), 0);
+  EXPECT_EQ(makemapB(8, bs), 0);
+  EXPECT_EQ(makemapB(9, bs), 1);
+  EXPECT_EQ(makemapB(13, bs), 1);
+  EXPECT_EQ(makemapB(14, bs), 2);
+  EXPECT_EQ(makemapB(int64_t{13} << 9, bs), 10);
+  EXPECT_EQ(makemapB((int64_t{13} << 9) + 1, bs), 11);
+  EXPECT_EQ(makemapB(-1, bs), 0);                     // uintptr(-1) * size overflows: hint = 0
+  EXPECT_EQ(makemapB(int64_t{1} << 62, bs), 0);       // over maxAlloc
+  for (int64_t hint : {int64_t{0}, int64_t{9}, int64_t{100}, int64_t{6657}, int64_t{-5}}) {
+    Map<Int64Key> m(1);
+    ASSERT_EQ(m.make(hint).outcome, Outcome::Ok);
+    EXPECT_EQ(m.header().B, makemapB(hint, bs)) << hint;
+  }
+}
+
+// The footprint rows agree with what each site's event says happened: a store
+// declares a write, a load a read (makemap's own sites excepted: the map is
+// not shared before make returns). The reduction's soundness is checked
+// against full enumeration in tests/concurrency (FootprintSelfCheck).
+TEST(SiteFootprints, StoresWriteAndLoadsRead) {
+  using K = EventKind;
+  const std::set<K> stores = {K::CellWritten, K::KeyStored,     K::TophashStored,    K::CellDeleted,
+                              K::EmptyRestMarked, K::KeyUpdated, K::ElemWritten,     K::CellEvacuated,
+                              K::OverflowLinked, K::FlagsChanged, K::CountChanged,   K::Hash0Reseeded,
+                              K::NevacuateAdvanced, K::GrowthFinished, K::OldBucketCleared, K::MapCleared};
+  const std::set<K> loads = {K::FlagsLoaded, K::CountLoaded, K::NevacuateLoaded, K::TophashCompared,
+                             K::KeyCompared, K::ElemRead};
+  for (std::size_t i = 0; i < kSiteFootprints.size(); i++) {
+    const Site s = static_cast<Site>(i);
+    const SiteInfo& si = siteInfo(s);
+    if (si.function == "makemap") {
+      EXPECT_EQ(siteFootprint(s).reads | siteFootprint(s).writes, 0u) << si.what;
+      continue;
+    }
+    if (stores.count(si.kind)) {
+      EXPECT_NE(siteFootprint(s).writes, 0u) << si.function << ":" << si.line << " " << si.what;
+    }
+    if (loads.count(si.kind)) {
+      EXPECT_NE(siteFootprint(s).reads, 0u) << si.function << ":" << si.line << " " << si.what;
+    }
+    // Ends of the program touch nothing of their own (the step conflicts with all).
+    if (si.kind == K::Fatal || si.kind == K::Panic) {
+      EXPECT_EQ(siteFootprint(s).reads | siteFootprint(s).writes, 0u);
+    }
+  }
+  // Conditions resolve from the payload and the key type.
+  const Event viaLookup = Event::of<Site::IterNextYield>({.cell = Loc{false, 1, 0, 2}, .viaMapaccessK = true});
+  const Event direct = Event::of<Site::IterNextYield>({.cell = Loc{false, 1, 0, 2}, .viaMapaccessK = false});
+  EXPECT_TRUE(resolveFootprint(viaLookup, false).reads & touch::AllChains);
+  EXPECT_FALSE(resolveFootprint(direct, false).reads & touch::AllChains);
+  const Event hash = Event::of<Site::AssignHash>({});
+  EXPECT_FALSE(resolveFootprint(hash, false).writes & touch::Rng);
+  EXPECT_TRUE(resolveFootprint(hash, true).writes & touch::Rng);
+  // The subject of an event naming an old bucket by index is that bucket's head.
+  const Loc sub = footprintSubject(Event::of<Site::EvacuateBegin>({.oldbucket = 3}));
+  EXPECT_TRUE(sub.old);
+  EXPECT_EQ(sub.bucket, 3u);
+  EXPECT_EQ(sub.slot, 0);
 }

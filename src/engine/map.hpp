@@ -40,6 +40,7 @@
 #include "engine/fastrand.hpp"
 #include "engine/hash.hpp"
 #include "engine/keys.hpp"
+#include "engine/model.hpp"
 #include "engine/runtime_consts.hpp"
 #include "engine/stepping.hpp"
 
@@ -88,12 +89,6 @@ struct Hmap {
   bool hasOldOverflow = false; // h.extra.oldoverflow != nil
   uint32_t oldOverflowLen = 0;
   BucketRef nextOverflow = nilBucket; // next free preallocated overflow bucket
-};
-
-// Result of a lookup.
-struct AccessResult {
-  bool found = false;
-  int64_t value = 0;
 };
 
 template <class KT> class Map;

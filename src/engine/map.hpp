@@ -351,6 +351,7 @@ public:
   // Running and stepping a started op (run, step, finish), and the direct
   // form's runDirect: the stepping core's.
 
+  // ---- conveniences: run one operation to completion (direct form) ----------
   // A hint from a driver that knows its next ops (a script run, a batch):
   // starts loading the bucket an op on k will use, and during a grow the old
   // bucket growWork will evacuate and its X and Y, so that the misses of

@@ -57,7 +57,7 @@ std::vector<KeyValue> iterate(AnyMap& m) {
 
 void expectInvariants(const AnyMap& m) {
   auto bad = m.checkInvariants();
-  for (const std::string& b : bad) ADD_FAILURE() << "invariant violated: " << b;
+  for (const InvariantFinding& b : bad) ADD_FAILURE() << "invariant violated: " << b.text;
 }
 
 } // namespace
@@ -534,8 +534,10 @@ TEST(Invariants, CheckerCatchesACountThatDisagreesWithTheCells) {
   snap.h.count += 1;
   any->restore(snap);
   auto bad = any->checkInvariants();
-  ASSERT_FALSE(bad.empty());
-  EXPECT_NE(bad.front().find("count"), std::string::npos) << bad.front();
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad.front().kind, InvariantKind::CountMismatch) << bad.front().text;
+  EXPECT_FALSE(bad.front().where.has_value()) << "a count concerns the header, no cell";
+  EXPECT_EQ(bad.front().text, "count is 21 but 20 cells are live");
 }
 
 TEST(Invariants, CheckerCatchesAKeyInTheWrongBucketAndDuplicates) {
@@ -548,13 +550,23 @@ TEST(Invariants, CheckerCatchesAKeyInTheWrongBucketAndDuplicates) {
   put(*m, I(7), 2);
   auto bad = m->checkInvariants();
   ASSERT_FALSE(bad.empty());
-  bool wrongBucket = false, duplicate = false;
+  const InvariantFinding* wrongBucket = nullptr;
+  const InvariantFinding* duplicate = nullptr;
   for (auto& b : bad) {
-    wrongBucket |= b.find("belongs in bucket") != std::string::npos;
-    duplicate |= b.find("duplicate") != std::string::npos;
+    if (b.kind == InvariantKind::WrongBucket) wrongBucket = &b;
+    if (b.kind == InvariantKind::DuplicateKey) duplicate = &b;
   }
-  EXPECT_TRUE(wrongBucket);
-  EXPECT_TRUE(duplicate);
+  ASSERT_NE(wrongBucket, nullptr);
+  ASSERT_NE(duplicate, nullptr);
+  // The first put stored 7 in bucket 0, cell 0; its hash now selects bucket 1,
+  // where the second put stored it again, in cell 0.
+  ASSERT_TRUE(wrongBucket->where.has_value());
+  EXPECT_FALSE(wrongBucket->where->old);
+  EXPECT_EQ(wrongBucket->where->bucket, 0u);
+  EXPECT_EQ(wrongBucket->where->slot, 0);
+  ASSERT_TRUE(duplicate->where.has_value());
+  EXPECT_EQ(duplicate->where->bucket, 1u);
+  EXPECT_EQ(duplicate->where->slot, 0);
 }
 
 // ---- stepping and snapshots ------------------------------------------------------------

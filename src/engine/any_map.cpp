@@ -178,8 +178,11 @@ public:
   }
   void unshare() override { m_.unshare(); }
 
-  std::vector<std::string> checkInvariants() const override;
+  std::vector<InvariantFinding> checkInvariants() const override;
   uint64_t digest() const override;
+  std::vector<Entry> entries() const override;
+  std::string_view modelName() const override { return "classic map (Go 1.19 hmap/bmap)"; }
+  const ModelEventTables& eventTables() const override { return classicMapEventTables(); }
 
 private:
   M m_;
@@ -239,26 +242,54 @@ template <class KT> uint64_t TypedMap<KT>::digest() const {
   return f;
 }
 
+// Every cell with a live tophash, new array then old, bucket by bucket along
+// each chain (an evacuated old cell is marked, so nothing is listed twice).
+template <class KT> std::vector<Entry> TypedMap<KT>::entries() const {
+  std::vector<Entry> out;
+  const Hmap& h = m_.header();
+  if (m_.isNil()) return out;
+  auto array = [&](BucketRef base, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+      int guard = 0;
+      for (BucketRef r = base + i; r && ++guard <= 1'000'000; r = m_.at(r).overflow) {
+        const bmap& b = m_.at(r);
+        for (int s = 0; s < bucketCnt; s++)
+          if (b.tophash[s] >= minTopHash) out.push_back({m_.keyValueOf(b.keys[s]), b.elems[s]});
+      }
+    }
+  };
+  if (h.buckets != nilBucket) array(h.buckets, bucketShift(h.B));
+  if (m_.growing()) array(h.oldbuckets, m_.noldbuckets());
+  return out;
+}
+
 // The checker walks the whole map. It stays independent of the algorithms it
 // checks: it reads memory and recomputes hashes (never drawing random numbers).
-template <class KT> std::vector<std::string> TypedMap<KT>::checkInvariants() const {
-  std::vector<std::string> bad;
+template <class KT> std::vector<InvariantFinding> TypedMap<KT>::checkInvariants() const {
+  std::vector<InvariantFinding> bad;
   const Hmap& h = m_.header();
   if (m_.isNil()) return bad;
-  auto add = [&](std::string s) {
-    if (bad.size() < 20) bad.push_back(std::move(s));
+  using K = InvariantKind;
+  auto add = [&](InvariantKind k, std::optional<Loc> where, std::string s) {
+    if (bad.size() < 20) bad.push_back({k, where, std::move(s)});
   };
-  if (h.flags & hashWriting) add("hashWriting is set between operations");
+  // The cell at position pos of a chain (8 cells per bmap).
+  auto cell = [](bool old, uint64_t bucket, int pos) {
+    return Loc{old, static_cast<uint32_t>(bucket), static_cast<uint16_t>(pos / bucketCnt),
+               static_cast<uint8_t>(pos % bucketCnt)};
+  };
+  auto bucketLoc = [](bool old, uint64_t bucket) { return Loc{old, static_cast<uint32_t>(bucket), 0, 0}; };
+  if (h.flags & hashWriting) add(K::WritingBetweenOps, std::nullopt, "hashWriting is set between operations");
   const bool growing = h.oldbuckets != nilBucket;
   const bool same = (h.flags & sameSizeGrow) != 0;
-  if (!growing && same) add("sameSizeGrow set while not growing");
+  if (!growing && same) add(K::SameSizeGrowNotGrowing, std::nullopt, "sameSizeGrow set while not growing");
   if (h.buckets == nilBucket) {
-    if (h.count != 0) add(fmt::format("count {} with no buckets", h.count));
+    if (h.count != 0) add(K::CountWithoutBuckets, std::nullopt, fmt::format("count {} with no buckets", h.count));
     return bad;
   }
   const uint64_t nb = bucketShift(h.B);
   const uint64_t nold = growing ? m_.noldbuckets() : 0;
-  if (growing && h.nevacuate >= nold) add("nevacuate reached noldbuckets but oldbuckets is still set");
+  if (growing && h.nevacuate >= nold) add(K::NevacuatePastEnd, std::nullopt, "nevacuate reached noldbuckets but oldbuckets is still set");
 
   int64_t live = 0;
   std::set<std::string> seen;
@@ -289,7 +320,7 @@ template <class KT> std::vector<std::string> TypedMap<KT>::checkInvariants() con
     int guard = 0;
     while (r) {
       if (++guard > 1'000'000) {
-        add("overflow chain does not end");
+        add(K::ChainDoesNotEnd, bucketLoc(old, bucket), "overflow chain does not end");
         return;
       }
       const bmap& b = m_.at(r);
@@ -297,19 +328,23 @@ template <class KT> std::vector<std::string> TypedMap<KT>::checkInvariants() con
         uint8_t th = b.tophash[i];
         if (expectEvacuated) {
           if (!(th == evacuatedX || th == evacuatedY || th == evacuatedEmpty))
-            add(fmt::format("old bucket {} below nevacuate or marked evacuated has cell tophash {}", bucket, th));
+            add(K::NotEvacuated, cell(old, bucket, pos),
+                fmt::format("old bucket {} below nevacuate or marked evacuated has cell tophash {}", bucket, th));
           continue;
         }
         if (th > emptyOne && th < minTopHash) {
-          add(fmt::format("{} bucket {} cell {} has evacuation mark {} but the bucket is not evacuated",
+          add(K::StrayEvacuationMark, cell(old, bucket, pos),
+            fmt::format("{} bucket {} cell {} has evacuation mark {} but the bucket is not evacuated",
                           old ? "old" : "new", bucket, pos, th));
           continue;
         }
         if (restSeen && th != emptyRest)
-          add(fmt::format("{} bucket {} cell {} follows an emptyRest cell but has tophash {}", old ? "old" : "new",
+          add(K::AfterEmptyRest, cell(old, bucket, pos),
+              fmt::format("{} bucket {} cell {} follows an emptyRest cell but has tophash {}", old ? "old" : "new",
                           bucket, pos, th));
         if (th == emptyRest && prevTh == emptyOne)
-          add(fmt::format("{} bucket {} cell {} is emptyOne right before emptyRest (should be emptyRest)",
+          add(K::EmptyOneBeforeEmptyRest, cell(old, bucket, pos - 1),
+              fmt::format("{} bucket {} cell {} is emptyOne right before emptyRest (should be emptyRest)",
                           old ? "old" : "new", bucket, pos - 1));
         if (th == emptyRest) restSeen = true;
         prevTh = th;
@@ -319,18 +354,22 @@ template <class KT> std::vector<std::string> TypedMap<KT>::checkInvariants() con
         if (isNaN(k)) continue; // NaN hashes are random; each NaN is its own key
         uint64_t hash = m_.keyHashNoRng(k);
         if (tophash(hash) != th)
-          add(fmt::format("{} bucket {} cell {}: tophash {} but the key's tophash is {}", old ? "old" : "new", bucket,
+          add(K::TophashMismatch, cell(old, bucket, pos),
+              fmt::format("{} bucket {} cell {}: tophash {} but the key's tophash is {}", old ? "old" : "new", bucket,
                           pos, th, tophash(hash)));
         uint64_t want = old ? (hash & (nold - 1)) : (hash & (nb - 1));
         if (want != bucket)
-          add(fmt::format("{} bucket {} cell {}: key belongs in bucket {}", old ? "old" : "new", bucket, pos, want));
+          add(K::WrongBucket, cell(old, bucket, pos),
+              fmt::format("{} bucket {} cell {}: key belongs in bucket {}", old ? "old" : "new", bucket, pos, want));
         if (!seen.insert(keyBytes(k)).second)
-          add(fmt::format("{} bucket {} cell {}: duplicate key", old ? "old" : "new", bucket, pos));
+          add(K::DuplicateKey, cell(old, bucket, pos),
+              fmt::format("{} bucket {} cell {}: duplicate key", old ? "old" : "new", bucket, pos));
       }
       r = b.overflow;
     }
     if (!expectEvacuated && prevTh == emptyOne)
-      add(fmt::format("{} bucket {} chain ends with an emptyOne cell (should be emptyRest)", old ? "old" : "new", bucket));
+      add(K::ChainEndsEmptyOne, cell(old, bucket, pos - 1),
+          fmt::format("{} bucket {} chain ends with an emptyOne cell (should be emptyRest)", old ? "old" : "new", bucket));
   };
 
   for (uint64_t i = 0; i < nb; i++) {
@@ -340,7 +379,8 @@ template <class KT> std::vector<std::string> TypedMap<KT>::checkInvariants() con
       const bmap& ob = m_.at(h.oldbuckets + (i & (nold - 1)));
       bool evac = ob.tophash[0] > emptyOne && ob.tophash[0] < minTopHash;
       if (!evac && m_.at(h.buckets + i).tophash[0] != emptyRest)
-        add(fmt::format("new bucket {} is filled but its old bucket {} is not evacuated", i, i & (nold - 1)));
+        add(K::FilledBeforeEvacuation, bucketLoc(false, i),
+            fmt::format("new bucket {} is filled but its old bucket {} is not evacuated", i, i & (nold - 1)));
     }
     walk(false, i, false);
   }
@@ -348,11 +388,11 @@ template <class KT> std::vector<std::string> TypedMap<KT>::checkInvariants() con
     for (uint64_t i = 0; i < nold; i++) {
       const bmap& ob = m_.at(h.oldbuckets + i);
       bool evac = ob.tophash[0] > emptyOne && ob.tophash[0] < minTopHash;
-      if (i < h.nevacuate && !evac) add(fmt::format("old bucket {} is below nevacuate {} but not evacuated", i, h.nevacuate));
+      if (i < h.nevacuate && !evac) add(K::NotEvacuated, bucketLoc(true, i), fmt::format("old bucket {} is below nevacuate {} but not evacuated", i, h.nevacuate));
       walk(true, i, evac);
     }
   }
-  if (live != h.count) add(fmt::format("count is {} but {} cells are live", h.count, live));
+  if (live != h.count) add(K::CountMismatch, std::nullopt, fmt::format("count is {} but {} cells are live", h.count, live));
   return bad;
 }
 

@@ -40,7 +40,9 @@
 #include "engine/fastrand.hpp"
 #include "engine/hash.hpp"
 #include "engine/keys.hpp"
+#include "engine/model.hpp"
 #include "engine/runtime_consts.hpp"
+#include "engine/stepping.hpp"
 
 namespace gomap {
 
@@ -63,14 +65,6 @@ enum class HashMode : uint8_t {
 // so Early loads the table entry and Late, a few ops later, reads it and loads
 // the bucket.
 enum class PrefetchStage : uint8_t { Early, Late };
-
-// A runtime panic (recoverable in Go) or fatal error / throw (not recoverable).
-struct GoPanic {
-  Message message;
-};
-struct GoFatal {
-  Message message;
-};
 
 // The simulator refuses bucket arrays beyond this size (2^24 buckets, about
 // 2.4 GB for int64 keys); the runtime would report "out of memory" instead.
@@ -97,27 +91,15 @@ struct Hmap {
   BucketRef nextOverflow = nilBucket; // next free preallocated overflow bucket
 };
 
-// Result of a lookup.
-struct AccessResult {
-  bool found = false;
-  int64_t value = 0;
-};
-
 template <class KT> class Map;
 
-// Selects the direct form of a runtime function: a plain call that never
-// pauses (map_ops.inc); Direct<true> records every event in the map's event
-// buffer, Direct<false> records none. Without a tag, the function is the
-// resumable coroutine.
-template <bool kRecord> struct Direct {};
+// The stepping core (stepping.hpp) holds the event sink, pause mask, cursor,
+// in-flight counts and the run/step drivers; Map adds copy-on-write and
+// deferred frees at the start and end of an op (beginOp/endOp below).
+template <class KT> class Map : public SteppingCore<Event, EventBuffer> {
+  using Core = SteppingCore<Event, EventBuffer>;
+  friend Core;
 
-// How an operation ended.
-struct OpResult {
-  Outcome outcome = Outcome::Ok;
-  Message message = Message::None;
-};
-
-template <class KT> class Map {
 public:
   using Slot = typename KT::Slot;
 
@@ -193,18 +175,8 @@ public:
   StringPool& strings() { return *strings_; }
   const StringPool& strings() const { return *strings_; }
 
-  // Recording and stepping. pauseMask has bit k set to pause at EventKind k.
-  void setEventBuffer(EventBuffer* b) {
-    events_ = b;
-    observed_ = events_ || pauseMask_;
-  }
-  EventBuffer* eventBuffer() const { return events_; }
-  void setPauseMask(uint64_t m) {
-    pauseMask_ = m;
-    observed_ = events_ || pauseMask_;
-  }
-  uint64_t pauseMask() const { return pauseMask_; }
-  void setCursor(Cursor* c) { cursor_ = c; }
+  // Recording and stepping (setEventBuffer, setPauseMask with bit k set to
+  // pause at EventKind k, setCursor): the stepping core's.
 
   // ---- state, read-only ----------------------------------------------------
   const Hmap& header() const { return h_; }
@@ -217,7 +189,6 @@ public:
     return bucketShift(oldB);
   }
   uint64_t oldbucketmask() const { return noldbuckets() - 1; }
-  int inflight() const { return inflight_; }
   // Takes private copies of the arrays a snapshot shares, now. Read ops skip
   // copy-on-write; when several ops interleave (simulated goroutines), a write
   // that copied arrays under a reader in flight would leave the reader on the
@@ -377,55 +348,10 @@ public:
     it.started = false;
   }
 
-  // Runs an operation to its end with no pauses. Returns its outcome; fatal
-  // errors and panics do not throw past this point.
-  template <class T> OpResult run(Task<T>& task) {
-    uint64_t savedMask = pauseMask_;
-    setPauseMask(0);
-    Cursor c{task.handle()};
-    Cursor* savedCursor = cursor_;
-    cursor_ = &c;
-    c.leaf.resume();
-    cursor_ = savedCursor;
-    setPauseMask(savedMask);
-    return finish(task);
-  }
-  // Resumes a started operation until its next pause or its end.
-  template <class T> bool step(Task<T>& task, Cursor& c) {
-    Cursor* saved = cursor_;
-    cursor_ = &c;
-    c.leaf.resume();
-    cursor_ = saved;
-    return !task.done();
-  }
-  template <class T> OpResult finish(Task<T>& task) {
-    try {
-      task.result();
-      return {};
-    } catch (const GoPanic& p) {
-      return {Outcome::Panic, p.message};
-    } catch (const GoFatal& f) {
-      return {Outcome::Fatal, f.message};
-    }
-  }
+  // Running and stepping a started op (run, step, finish), and the direct
+  // form's runDirect: the stepping core's.
 
   // ---- conveniences: run one operation to completion (direct form) ----------
-  // Calls f, turning the runtime's panics and fatal errors into an OpResult.
-  template <class F> static OpResult catchRuntimeErrors(F&& f) {
-    try {
-      f();
-      return {};
-    } catch (const GoPanic& p) {
-      return {Outcome::Panic, p.message};
-    } catch (const GoFatal& e) {
-      return {Outcome::Fatal, e.message};
-    }
-  }
-  // Calls op(Direct<true>{}) when events are recorded, op(Direct<false>{}) otherwise.
-  template <class F> OpResult runDirect(F&& op) {
-    if (events_) return catchRuntimeErrors([&] { op(Direct<true>{}); });
-    return catchRuntimeErrors([&] { op(Direct<false>{}); });
-  }
   // A hint from a driver that knows its next ops (a script run, a batch):
   // starts loading the bucket an op on k will use, and during a grow the old
   // bucket growWork will evacuate and its X and Y, so that the misses of
@@ -468,41 +394,18 @@ public:
 private:
   friend class MapTestPeer;
 
-  // ---- events ----------------------------------------------------------------
-  // GOMAP_EMIT(site, {payload}) (map_ops.inc) builds an Event::of<site> and records it.
-  bool note(const Event& e) {
-    if (events_) events_->push(e);
-    return ((pauseMask_ >> static_cast<unsigned>(e.kind)) & 1) != 0;
-  }
-  struct Pause {
-    Map* m;
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) const noexcept { m->cursor_->leaf = h; }
-    void await_resume() const noexcept {}
-  };
-
+  // ---- stepping helpers -------------------------------------------------------
+  // GOMAP_EMIT (stepping_macros.hpp) builds an Event::of<site> and records it
+  // through the core's note(); the core's OpScope calls beginOp/endOp here.
   [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
 
   [[gnu::always_inline]] void beginOp(bool writes) {
-    ++inflight_;
-    if (writes) {
-      ++writers_;
-      if (shared_) [[unlikely]] prepareWrite();
-    }
+    countBegin(writes);
+    if (writes && shared_) [[unlikely]] prepareWrite();
   }
   [[gnu::always_inline]] void endOp(bool writes) {
-    if (writes) --writers_;
-    if (--inflight_ == 0 && !graveyard_.empty()) [[unlikely]] collectGarbage();
+    if (countEnd(writes) && !graveyard_.empty()) [[unlikely]] collectGarbage();
   }
-  // Ends the op on every exit path, including fatal errors thrown through it.
-  struct OpScope {
-    Map* m;
-    bool writes;
-    [[gnu::always_inline]] OpScope(Map* mm, bool w) : m(mm), writes(w) { m->beginOp(writes); }
-    [[gnu::always_inline]] ~OpScope() { m->endOp(writes); }
-    OpScope(const OpScope&) = delete;
-    OpScope& operator=(const OpScope&) = delete;
-  };
 
   // ---- memory ----------------------------------------------------------------
   // Asks for every cache line of a bucket (the runtime does not prefetch; this
@@ -823,18 +726,12 @@ private:
   uint64_t narrays_ = 0;             // arrays_.size()
   std::vector<uint32_t> freeIds_;
   std::vector<uint32_t> graveyard_;
-  int inflight_ = 0;
-  int writers_ = 0; // writing ops in flight (they copy the chunks they reach)
   mutable bool shared_ = false; // allocations may be shared with a snapshot
   // New arrays start lazily zeroed (BucketStorage::lazilyZeroed): set once the
   // map has been snapshotted or restored (a recorded session), cleared by
   // unshare() (interleaved goroutines need flat arrays).
   mutable bool lazyNewArrays_ = false;
 
-  EventBuffer* events_ = nullptr;
-  bool observed_ = false; // events recorded or pauses requested: emit is live
-  uint64_t pauseMask_ = 0;
-  Cursor* cursor_ = nullptr;
 };
 
 } // namespace gomap

@@ -4,13 +4,20 @@
 
 namespace gomap {
 
+// The stepping core's spellings (stepping_macros.hpp), for Map<KT> and its
+// typed events: the site fixes the kind and so the payload struct.
+#define GOMAP_OWNER_TEMPLATE template <class KT>
+#define GOMAP_EVENT(site, ...) Event::of<site>(__VA_ARGS__)
+
 #define GOMAP_RESUMABLE 1
+#include "engine/stepping_macros.hpp"
 #include "engine/map_ops.inc"
 #undef GOMAP_RESUMABLE
 
 #define GOMAP_RESUMABLE 0
+#include "engine/stepping_macros.hpp"
 #include "engine/map_ops.inc"
-#undef GOMAP_RESUMABLE
+#include "engine/stepping_macros_end.hpp"
 
 template <class KT> bool Map<KT>::mapaccessK(const Slot& key, Slot& outKey, int64_t& outElem) {
   if (isNil_ || h_.count == 0) return false;

@@ -80,7 +80,8 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
     return false;
   }
   if (opts_.checkInvariants && map) {
-    violations_ = map->checkInvariants();
+    violations_.clear();
+    for (auto& f : map->checkInvariants()) violations_.push_back(std::move(f.text));
     if (!violations_.empty()) return false;
   }
   return true;

@@ -83,6 +83,6 @@ void appendStateFields(std::string& out, const AnyMap& m, bool arrays, bool dige
   else appendArray(out, m, true, m.noldbuckets());
 }
 
-uint64_t stateDigest(const AnyMap& m) { return m.digest(); }
+uint64_t stateDigest(const Model& m) { return m.digest(); }
 
 } // namespace gomap

@@ -22,6 +22,6 @@ void appendStateFields(std::string& out, const AnyMap& m, bool arrays, bool dige
 
 // FNV-1a over the canonical content of both bucket arrays (see docs/formats.md);
 // the oracle computes the same digest from the real runtime's memory.
-uint64_t stateDigest(const AnyMap& m);
+uint64_t stateDigest(const Model& m); // any model: Model::digest
 
 } // namespace gomap

@@ -332,7 +332,7 @@ template <class KT> std::vector<InvariantFinding> TypedMap<KT>::checkInvariants(
                 fmt::format("old bucket {} below nevacuate or marked evacuated has cell tophash {}", bucket, th));
           continue;
         }
-        if (th > emptyOne && th < minTopHash) {
+        if (isEvacuatedMark(th)) {
           add(K::StrayEvacuationMark, cell(old, bucket, pos),
             fmt::format("{} bucket {} cell {} has evacuation mark {} but the bucket is not evacuated",
                           old ? "old" : "new", bucket, pos, th));
@@ -377,7 +377,7 @@ template <class KT> std::vector<InvariantFinding> TypedMap<KT>::checkInvariants(
       // A new bucket receives keys only after its old bucket is evacuated
       // (every write runs growWork on its bucket first).
       const bmap& ob = m_.at(h.oldbuckets + (i & (nold - 1)));
-      bool evac = ob.tophash[0] > emptyOne && ob.tophash[0] < minTopHash;
+      bool evac = evacuated(ob.tophash[0]);
       if (!evac && m_.at(h.buckets + i).tophash[0] != emptyRest)
         add(K::FilledBeforeEvacuation, bucketLoc(false, i),
             fmt::format("new bucket {} is filled but its old bucket {} is not evacuated", i, i & (nold - 1)));
@@ -387,7 +387,7 @@ template <class KT> std::vector<InvariantFinding> TypedMap<KT>::checkInvariants(
   if (growing) {
     for (uint64_t i = 0; i < nold; i++) {
       const bmap& ob = m_.at(h.oldbuckets + i);
-      bool evac = ob.tophash[0] > emptyOne && ob.tophash[0] < minTopHash;
+      bool evac = evacuated(ob.tophash[0]);
       if (i < h.nevacuate && !evac) add(K::NotEvacuated, bucketLoc(true, i), fmt::format("old bucket {} is below nevacuate {} but not evacuated", i, h.nevacuate));
       walk(true, i, evac);
     }

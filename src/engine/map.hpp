@@ -694,10 +694,7 @@ private:
   }
 
   // ---- helpers of the runtime ---------------------------------------------------
-  static bool evacuated(const bmap& b) {
-    uint8_t h = b.tophash[0];
-    return h > emptyOne && h < minTopHash;
-  }
+  static bool evacuated(const bmap& b) { return gomap::evacuated(b.tophash[0]); }
   Task<BucketRef> newoverflow(BucketRef b, Loc newLoc, Site site, Site linkSite);
   Task<void> hashGrow();
   Task<void> growWork(uint64_t bucket);

@@ -112,28 +112,77 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   return true;
 }
 
-void Workspace::handleKeys() {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+void Workspace::keyTap(int glfwKey, bool shift) {
+  switch (glfwKey) {
+  case GLFW_KEY_SPACE:
+  case GLFW_KEY_RIGHT:
+  case GLFW_KEY_LEFT:
+  case GLFW_KEY_UP:
+  case GLFW_KEY_F10:
+  case GLFW_KEY_F11:
+  case GLFW_KEY_HOME:
+  case GLFW_KEY_END:
+    if (taps_.size() < 256) taps_.push_back(Tap{glfwKey, shift});
+    break;
+  default:
+    break;
+  }
+}
+
+void Workspace::actOnKey(int key, bool shift) {
   Controller& app_ = controller(); // the keys act on whatever is on screen
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, true); };
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_Space))) app_.togglePlay();
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
+  switch (key) {
+  case GLFW_KEY_SPACE:
+    app_.togglePlay();
+    break;
+  case GLFW_KEY_RIGHT:
     app_.pause();
-    io.KeyShift ? app_.stepOver() : app_.stepInto();
-  }
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) {
+    shift ? app_.stepOver() : app_.stepInto();
+    break;
+  case GLFW_KEY_LEFT:
     app_.pause();
-    io.KeyShift ? app_.stepBackOver() : app_.stepBack();
-  }
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow)) || (io.KeyShift && pressed(GLFW_KEY_F11))) {
+    shift ? app_.stepBackOver() : app_.stepBack();
+    break;
+  case GLFW_KEY_UP:
     app_.pause();
     app_.stepOut();
+    break;
+  case GLFW_KEY_F11:
+    if (shift) {
+      app_.pause();
+      app_.stepOut();
+    } else {
+      app_.stepInto();
+    }
+    break;
+  case GLFW_KEY_F10:
+    app_.stepOver();
+    break;
+  case GLFW_KEY_HOME:
+    app_.toStart();
+    break;
+  case GLFW_KEY_END:
+    app_.toEnd();
+    break;
+  default:
+    break;
   }
-  if (!io.KeyShift && pressed(GLFW_KEY_F11)) app_.stepInto();
-  if (pressed(GLFW_KEY_F10)) app_.stepOver();
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_Home))) app_.toStart();
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_End))) app_.toEnd();
+}
+
+void Workspace::handleKeys() {
+  const ImGuiIO& io = ImGui::GetIO();
+  std::vector<Tap> taps;
+  taps.swap(taps_);
+  if (io.WantTextInput) return; // typing in a text field: the taps were for it
+  if (!taps.empty()) {
+    // Real key events from GLFW: act on each, with its own Shift (see keyTap).
+    for (const Tap& t : taps) actOnKey(t.key, t.shift);
+    return;
+  }
+  // No GLFW events this frame (tests and other embedders feed io.KeysDown directly).
+  for (int key : {GLFW_KEY_SPACE, GLFW_KEY_RIGHT, GLFW_KEY_LEFT, GLFW_KEY_UP, GLFW_KEY_F11, GLFW_KEY_F10, GLFW_KEY_HOME,
+                  GLFW_KEY_END})
+    if (ImGui::IsKeyPressed(key, false)) actOnKey(key, io.KeyShift);
 }
 
 void Workspace::menuBar() {

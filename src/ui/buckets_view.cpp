@@ -166,6 +166,14 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
                         fmt::format("={}", v.elems[s]).c_str(), nullptr, 0, &clip);
         } else {
           dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th), nullptr, 0, &clip);
+          // A key stored ahead of its tophash (race, memory level): show what the cell's key
+          // memory holds, so a second writer's key overwriting it can be seen store by store.
+          if (g.threeLines && th <= emptyOne &&
+              unpublishedKeyAt(Loc{c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), static_cast<uint8_t>(s)})) {
+            dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), pal.highlight,
+                        fmt::format("k={}", shortKey(v.keys[s], maxChars)).c_str(), nullptr, 0, &clip);
+            unpublishedDrawn++;
+          }
         }
       }
       dl->AddRect(ImVec2(cellsX - 1, y0 - 1), ImVec2(cellsX + 8 * g.cellW + 1, y0 + g.cellH + 1), pal.bucketFrame, 0, 0,
@@ -296,6 +304,16 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& new
   }
 }
 
+bool BucketsView::unpublishedKeyAt(const Loc& l) const {
+  if (!frame_ || !frame_->race || !frame_->events) return false;
+  for (const GoroutineMark& gm : frame_->goroutines) {
+    if (!gm.inOp || !gm.hasCell || gm.cellIsBmap || gm.lastEvent < 0) continue;
+    if (gm.cell.old != l.old || gm.cell.bucket != l.bucket || gm.cell.chain != l.chain || gm.cell.slot != l.slot) continue;
+    if (frame_->events->event(static_cast<uint64_t>(gm.lastEvent)).kind == EventKind::KeyStored) return true;
+  }
+  return false;
+}
+
 // Each goroutine's last cell (or bmap), outlined in its colour with a "Gn" tag
 // on top. Goroutines on the same cell get nested outlines and tags side by
 // side, so two writers picking one slot are both visible.
@@ -327,6 +345,7 @@ void BucketsView::drawGoroutineMarks(UiContext& ui, const Frame& f, const Column
 }
 
 void BucketsView::draw(UiContext& ui, const Frame& f) {
+  unpublishedDrawn = 0;
   cells_.clear();
   bmaps_.clear();
   marks_.clear();
@@ -492,6 +511,8 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
       if (v.tophash[s] >= minTopHash || (v.tophash[s] >= evacuatedX && v.tophash[s] <= evacuatedY))
         ImGui::Text("key %s, value %lld%s", keyText(v.keys[s]).c_str(), static_cast<long long>(v.elems[s]),
                     v.tophash[s] < minTopHash ? " (stale copy)" : "");
+      else if (v.tophash[s] <= emptyOne && unpublishedKeyAt(Loc{old, b, ci, static_cast<uint8_t>(s)}))
+        ImGui::Text("key %s stored, tophash not yet: no lookup sees it", keyText(v.keys[s]).c_str());
       if (ci) ImGui::Text("%s", v.pre >= 0 ? fmt::format("preallocated pool bucket {}", v.pre).c_str() : "heap overflow bucket");
       ImGui::EndTooltip();
       break;

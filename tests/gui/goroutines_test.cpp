@@ -3,8 +3,10 @@
 // drawn offscreen with the outcome on screen.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
+#include "ui/go_source.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/gui_runtime.hpp"
 
@@ -190,6 +192,88 @@ TEST(RaceWorkspace, KeysAndTheScheduleStripSeekTheRace) {
   EXPECT_TRUE(g.rt.race.playing());
   g.press(GLFW_KEY_SPACE);
   EXPECT_FALSE(g.rt.race.playing());
+}
+
+// Fast taps: GLFW may deliver several presses (and their releases) between two
+// frames; ImGui 1.86 sees none of them, so the workspace queues each one from the
+// key callback with its own Shift. Five taps in one frame are five steps.
+TEST(RaceWorkspace, KeyTapsBetweenTwoFramesAreAllActedOn) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  g.frames(2);
+  Workspace& ws = g.rt.workspace();
+  for (int i = 0; i < 5; i++) ws.keyTap(GLFW_KEY_RIGHT, false);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 5u);
+  ws.keyTap(GLFW_KEY_LEFT, false);
+  ws.keyTap(GLFW_KEY_LEFT, false);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 3u);
+  // Shift travels with the tap: Shift+Left goes back to the start of G2's op (step 3),
+  // Shift+Left again to the start of G1's (step 0); plain Left would give 2 and 1.
+  ws.keyTap(GLFW_KEY_RIGHT, false);
+  ws.keyTap(GLFW_KEY_LEFT, true);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 3u);
+  ws.keyTap(GLFW_KEY_LEFT, true);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 0u);
+  // Other keys are not queued (typing elsewhere does not step the race).
+  ws.keyTap(GLFW_KEY_A, false);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 0u);
+}
+
+// Lesson 8 (memory level): G1 stores key 1 into slot 1 before its tophash
+// (map.go:680 before 681), then G2, still seeing slot 1 empty, stores key 2 over
+// it. The bucket view shows the key memory of that not-yet-published cell.
+TEST(RaceWorkspace, Lesson8ShowsTheKeyStoredAheadOfItsTophash) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/8-key-overwritten-cell-by-cell.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  Workspace& ws = g.rt.workspace();
+  auto slot1 = [&] {
+    std::vector<BmapView> chain;
+    s.world().map().chain(false, 0, chain);
+    return chain.at(0);
+  };
+  // Steps 0..13: G1's key_stored is step 13 (gomaplab race FILE --events).
+  for (int i = 0; i < 14; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  EXPECT_EQ(slot1().tophash[1], 0) << "emptyRest: no tophash yet";
+  EXPECT_EQ(ws.buckets.unpublishedDrawn, 1);
+  // Steps 14..19: G2 searches, finds slot 1 empty, stores key 2 (step 19).
+  for (int i = 0; i < 6; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  EXPECT_EQ(slot1().tophash[1], 0);
+  EXPECT_EQ(ws.buckets.unpublishedDrawn, 1);
+  // Step 20: G1 stores tophash 5: the cell is live (key 2) and drawn as such.
+  ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  EXPECT_EQ(slot1().tophash[1], 5);
+  EXPECT_EQ(ws.buckets.unpublishedDrawn, 0);
+}
+
+// With "real runtime/map.go" on, each goroutine's line is marked on map.go's own
+// line numbers (lesson 5 after 5 steps: G1 at 601, G2 at 597).
+TEST(RaceWorkspace, RealSourceMarksEachGoroutinesLine) {
+  if (!goSource().loaded) GTEST_SKIP() << "no Go 1.19 source: " << goSource().why;
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  g.rt.prefs().realSource = true;
+  for (int i = 0; i < 5; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(3);
+  auto lines = g.rt.workspace().code.goroutineLines();
+  std::sort(lines.begin(), lines.end());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], (std::pair<int, int>{1, 600}));
+  EXPECT_EQ(lines[1], (std::pair<int, int>{2, 596}));
 }
 
 TEST(GoroutinesView, ASavedSessionReplaysToTheSameOutcome) {

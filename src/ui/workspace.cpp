@@ -237,7 +237,10 @@ void Workspace::menuBar() {
         prefs_.language = "en";
         fontsDirty = true;
       }
-      if (ImGui::MenuItem("简体中文", nullptr, prefs_.language == "zh")) {
+      // The English UI loads no CJK glyphs (the font is 19 MB): name the language in
+      // Latin letters there, or the item reads "????".
+      if (ImGui::MenuItem(fonts_.cjk ? "简体中文" : "Simplified Chinese", nullptr,
+                          prefs_.language == "zh")) {
         prefs_.language = "zh";
         fontsDirty = true;
       }

@@ -30,6 +30,11 @@ bool RaceController::open(const std::string& path) {
   s_ = std::move(s);
   path_ = path;
   error_.clear();
+  rec_.clear();
+  recTimeline_.clear();
+  recOps_.clear();
+  recValid_ = false;
+  recEpoch_++;
   active = true;
   playing_ = false;
   stack_.invalidate();
@@ -65,6 +70,11 @@ void RaceController::seek(int64_t i) {
   if (static_cast<uint64_t>(i) < ev.eventCount()) {
     // The step that emitted event i: the state right after that step.
     seekStep(uint64_t{ev.entry(static_cast<uint64_t>(i)).step} + 1);
+    return;
+  }
+  if (recValid_ && recTimeline_ == s_->timeline() && static_cast<uint64_t>(i) < rec_.eventCount()) {
+    // Further along the recorded timeline.
+    seekStep(uint64_t{rec_.entry(static_cast<uint64_t>(i)).step} + 1);
     return;
   }
   // Past the events so far: take steps until event i exists or the run ends.
@@ -153,15 +163,45 @@ void RaceController::tick(double dt) {
 std::string_view RaceController::opText(std::size_t k) const {
   if (!s_) return {};
   const auto& h = s_->world().history();
-  if (k >= h.size()) return {};
-  return s_->program(h[k].g).code[h[k].instr].text;
+  if (k < h.size()) return s_->program(h[k].g).code[h[k].instr].text;
+  if (recValid_ && k < recOps_.size()) return s_->program(recOps_[k].first).code[recOps_[k].second].text;
+  return {};
 }
 
 std::optional<KeyValue> RaceController::opKey(std::size_t k) const {
   if (!s_) return std::nullopt;
   const auto& h = s_->world().history();
-  if (k >= h.size()) return std::nullopt;
-  return s_->program(h[k].g).code[h[k].instr].key;
+  if (k < h.size()) return s_->program(h[k].g).code[h[k].instr].key;
+  if (recValid_ && k < recOps_.size()) return s_->program(recOps_[k].first).code[recOps_[k].second].key;
+  return std::nullopt;
+}
+
+void RecordedEvents::record(const race::TraceEvents& ev) {
+  const uint64_t n = ev.eventCount();
+  entries_.resize(n);
+  for (uint64_t i = 0; i < n; i++) entries_[i] = ev.entry(i);
+  first_.resize(ev.opCount());
+  for (std::size_t k = 0; k < first_.size(); k++) first_[k] = ev.firstEventOfOp(k);
+}
+
+// Keeps rec_ equal to the events of the whole recorded timeline. At the end of
+// the timeline the session's stream is that; behind it (after a seek back, or a
+// step that replaced the recorded future) the end is replayed once to record it.
+void RaceController::updateRecording() {
+  const std::vector<uint8_t>& tl = s_->timeline();
+  if (recValid_ && recTimeline_ == tl) return;
+  const bool extends = recValid_ && tl.size() >= recTimeline_.size() &&
+                       std::equal(recTimeline_.begin(), recTimeline_.end(), tl.begin());
+  const uint64_t pos = s_->position();
+  if (pos != tl.size()) s_->seek(tl.size());
+  rec_.record(s_->events());
+  const auto& h = s_->world().history();
+  recOps_.resize(h.size());
+  for (std::size_t k = 0; k < h.size(); k++) recOps_[k] = {h[k].g, h[k].instr};
+  recTimeline_ = tl;
+  recValid_ = true;
+  if (!extends) recEpoch_++; // not an append: caches keyed on the stream start over
+  if (s_->position() != pos) s_->seek(pos);
 }
 
 void RaceController::fillFrame(Frame& f) {
@@ -169,12 +209,13 @@ void RaceController::fillFrame(Frame& f) {
   f.ctl = this;
   f.race = true;
   if (!s_) return;
-  const race::TraceEvents& ev = s_->events();
+  updateRecording();
+  const EventSource& ev = rec_;
   const race::World& w = s_->world();
-  // A new World, or a trace cut by a step back: caches keyed on the session start over.
-  if (s_->generation() != lastGen_ || ev.eventCount() < lastCount_) {
+  // A new recording that is not an extension of the last: caches keyed on the stream start over.
+  if (recEpoch_ != lastStream_ || ev.eventCount() < lastCount_) {
     cuts_++;
-    lastGen_ = s_->generation();
+    lastStream_ = recEpoch_;
     stack_.invalidate();
   }
   lastCount_ = ev.eventCount();
@@ -183,7 +224,7 @@ void RaceController::fillFrame(Frame& f) {
   f.position = position();
   f.current = f.position >= 0 ? &ev.event(static_cast<uint64_t>(f.position)) : nullptr;
   if (f.current) f.currentOp = ev.opOfEvent(static_cast<uint64_t>(f.position));
-  f.sessionId = (s_->generation() << 32) ^ cuts_ ^ (uint64_t{1} << 63);
+  f.sessionId = (recEpoch_ << 32) ^ cuts_ ^ (uint64_t{1} << 63);
   f.stack = &stack_.at(ev, f.position);
   DerivedSeries::Start start;
   start.count = w.startHeader().count;

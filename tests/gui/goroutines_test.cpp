@@ -226,6 +226,44 @@ TEST(RaceWorkspace, KeyTapsBetweenTwoFramesAreAllActedOn) {
   EXPECT_EQ(s.position(), 0u);
 }
 
+// The frame's stream is the whole recorded timeline, not just the events up to
+// the cursor: after End and Home the timeline and plots span all 34 events of
+// lesson 5 (gomaplab race FILE --events: steps 0..33, one event each), and a seek
+// to an event past the cursor goes forward. A step that replaces the recorded
+// future shortens the stream to the new timeline.
+TEST(RaceWorkspace, TheFrameSpansTheWholeRecordedTimeline) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  RaceController& rc = g.rt.race;
+  Workspace& ws = g.rt.workspace();
+  rc.toEnd();
+  rc.toStart();
+  g.frames(2);
+  EXPECT_EQ(s.position(), 0u);
+  EXPECT_EQ(ws.frame().position, -1);
+  ASSERT_EQ(ws.frame().events->eventCount(), 34u);
+  EXPECT_EQ(ws.frame().events->goroutineOfEvent(33), 2);
+  EXPECT_EQ(rc.opText(ws.frame().events->opOfEvent(33)), "put 2 20") << "ops past the cursor are named";
+  // Forward to event 21 (G1's count store, step 21).
+  rc.seek(21);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 22u);
+  EXPECT_EQ(ws.frame().position, 21);
+  EXPECT_EQ(ws.frame().events->eventCount(), 34u);
+  EXPECT_EQ(ws.frame().current->kind, EventKind::CountChanged);
+  // Back to step 5 and let G1 take the next step instead of G2: the future is replaced.
+  rc.seekStep(5);
+  ASSERT_EQ(s.timeline()[5], 2);
+  ASSERT_TRUE(rc.stepGoroutine(1));
+  g.frames(1);
+  EXPECT_EQ(s.timeline().size(), 6u);
+  EXPECT_EQ(ws.frame().events->eventCount(), 6u);
+  EXPECT_EQ(ws.frame().position, 5);
+  EXPECT_EQ(ws.frame().events->goroutineOfEvent(5), 1);
+}
+
 // Lesson 8 (memory level): G1 stores key 1 into slot 1 before its tophash
 // (map.go:680 before 681), then G2, still seeing slot 1 empty, stores key 2 over
 // it. The bucket view shows the key memory of that not-yet-published cell.

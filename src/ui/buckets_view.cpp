@@ -315,31 +315,45 @@ bool BucketsView::unpublishedKeyAt(const Loc& l) const {
 }
 
 // Each goroutine's last cell (or bmap), outlined in its colour with a "Gn" tag
-// on top. Marks on one bmap (the bmap itself or any of its cells) are nested:
-// each later one gets a wider outline and its tag to the right of the earlier
-// tags, so two writers picking one slot, or one writer's cell inside the bmap
-// another has just allocated or linked, are all visible. Cells are outlined
-// before whole bmaps, so a bmap's outline goes around its cells' outlines.
+// on top. Goroutines on the same cell get nested outlines; a bmap's outline
+// goes around the outlines of marked cells inside it (cells are drawn first);
+// a tag that would cover an earlier tag slides right past it. So two writers
+// picking one slot, or one writer's cell inside the bmap another has just
+// allocated or linked, are all visible.
 void BucketsView::drawGoroutineMarks(UiContext& ui, const Frame& f, const Column& oldc, const Column& newc,
                                      const Geometry& g) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fs = g.fs;
+  std::unordered_map<uint64_t, int> onCell; // marks already drawn on a cell
   std::unordered_map<uint64_t, int> onBmap; // marks already drawn on a bmap or its cells
+  std::vector<ScreenRect> tags;
   for (const bool bmaps : {false, true}) {
     for (const GoroutineMark& gm : f.goroutines) {
       if (!gm.hasCell || gm.cellIsBmap != bmaps) continue;
       std::optional<ScreenRect> r =
           gm.cellIsBmap ? bmapRect(gm.cell.old, gm.cell.bucket, gm.cell.chain) : cellRect(gm.cell);
       if (!r) continue;
-      const int nth = onBmap[key(gm.cell.old, gm.cell.bucket, gm.cell.chain, 0)]++;
+      const int inBmap = onBmap[key(gm.cell.old, gm.cell.bucket, gm.cell.chain, 0)]++;
+      const int nth = gm.cellIsBmap ? inBmap : onCell[key(gm.cell.old, gm.cell.bucket, gm.cell.chain, gm.cell.slot)]++;
       const float pad = 3.0f + 3.5f * static_cast<float>(nth);
       const ImVec2 a(r->min.x - pad, r->min.y - pad), z(r->max.x + pad, r->max.y + pad);
       dl->AddRect(a, z, gm.colour, 2.0f, 0, 3.0f);
       const std::string tag = fmt::format("G{}", gm.g);
       const float tagFs = fs * 0.85f;
       const ImVec2 ts = ui.fonts.mono->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
-      const ImVec2 t0(r->min.x + static_cast<float>(nth) * (ts.x + fs * 0.6f), a.y - ts.y - 2);
-      dl->AddRectFilled(t0, ImVec2(t0.x + ts.x + fs * 0.4f, t0.y + ts.y + 2), gm.colour, 3.0f);
+      const float tw = ts.x + fs * 0.4f, th = ts.y + 2;
+      ImVec2 t0(r->min.x, a.y - th);
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (const ScreenRect& o : tags) {
+          if (t0.x < o.max.x + 2 && t0.x + tw > o.min.x - 2 && t0.y < o.max.y && t0.y + th > o.min.y) {
+            t0.x = o.max.x + 2;
+            moved = true;
+          }
+        }
+      }
+      tags.push_back(ScreenRect{t0, ImVec2(t0.x + tw, t0.y + th)});
+      dl->AddRectFilled(t0, ImVec2(t0.x + tw, t0.y + th), gm.colour, 3.0f);
       dl->AddText(ui.fonts.mono, tagFs, ImVec2(t0.x + fs * 0.2f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
       gmarks_.push_back({gm.g, gm.cell, gm.cellIsBmap, ScreenRect{a, z}});
     }
@@ -454,6 +468,20 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
   EventMark mk[3];
   int nmk = 0;
   if (const Event* e = f.current) nmk = eventMarks(*e, mk);
+  if (f.currentMoved && f.current) {
+    // A race: the event's array has since become oldbuckets, or was freed (see Frame).
+    const std::optional<Loc> at = cellOf(*f.current);
+    int kept = 0;
+    for (int i = 0; i < nmk; i++) {
+      EventMark m = mk[i];
+      if (at && !m.secondary && m.loc.old == at->old && m.loc.bucket == at->bucket && m.loc.chain == at->chain) {
+        if (f.currentMoved->gone) continue;
+        m.loc.old = f.currentMoved->old;
+      }
+      mk[kept++] = m;
+    }
+    nmk = kept;
+  }
   for (int i = 0; i < nmk; i++) marks_.push_back(mk[i]);
   if (pos != lastFollowed_ && nmk > 0) {
     lastFollowed_ = pos;

@@ -89,6 +89,15 @@ struct Frame {
   DerivedSeries* derived = nullptr;
   std::optional<HashInfo> hash;
   std::vector<GoroutineMark> goroutines; // empty outside a race
+  // Race: the current event's cell as the memory is now, when a grow started by
+  // another goroutine after the event's goroutine chose its bucket has made that
+  // array oldbuckets (old set) or freed it (gone: drawn nowhere). Unset: as the
+  // event's Loc says.
+  struct MovedCell {
+    bool old = false;
+    bool gone = false;
+  };
+  std::optional<MovedCell> currentMoved;
   // Who set and who last cleared hashWriting (race only; 0 = unknown / none).
   int writingSetBy = 0, writingClearedBy = 0;
   bool race = false;

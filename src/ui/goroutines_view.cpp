@@ -241,6 +241,7 @@ void RaceController::fillFrame(Frame& f) {
   f.goroutines.resize(static_cast<std::size_t>(n));
   int found = 0;
   std::vector<char> cellFound(static_cast<std::size_t>(n), 0);
+  std::vector<int64_t> cellEvent(static_cast<std::size_t>(n), -1);
   for (int g = 1; g <= n; g++) {
     GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
     const race::GoroutineView v = w.view(g);
@@ -266,12 +267,52 @@ void RaceController::fillFrame(Frame& f) {
     if (!cellFound[static_cast<std::size_t>(g - 1)]) {
       if (const std::optional<Loc> c = cellOf(e)) {
         cellFound[static_cast<std::size_t>(g - 1)] = 1;
+        cellEvent[static_cast<std::size_t>(g - 1)] = i;
         found++;
         m.hasCell = true;
         m.cell = *c;
         m.cellIsBmap = kindInfo(e.kind).cell == CellRef::Bmap;
       }
     }
+  }
+  // A cell's Loc says "buckets" or "oldbuckets" as of the moment its bucket was
+  // chosen (mapassign's bucket_selected, the iterator's iter_bucket): a grow
+  // committed since then by another goroutine (hashGrow, map.go:1059) turns
+  // that array into oldbuckets, and the end of the grow frees it. Follow the array to the cursor, so the
+  // mark sits on the memory the goroutine really touched (lesson 10: the
+  // iterator's skipped cell is old bucket 0 slot 5; lesson 6: G1's late store
+  // went into a freed array, which is drawn nowhere, so no mark).
+  for (int g = 1; g <= n; g++) {
+    GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
+    const int64_t j = cellEvent[static_cast<std::size_t>(g - 1)];
+    if (!m.hasCell || j < 0) continue;
+    const Event& ej = ev.event(static_cast<uint64_t>(j));
+    int64_t chosen = j;
+    if (siteInfo(ej.site).function != "evacuate") {
+      const std::size_t op = ev.opOfEvent(static_cast<uint64_t>(j));
+      const int64_t stop = std::max<int64_t>({limit, static_cast<int64_t>(ev.firstEventOfOp(op)) - 1});
+      for (int64_t i = j; i > stop; i--) {
+        if (ev.goroutineOfEvent(static_cast<uint64_t>(i)) != g || ev.opOfEvent(static_cast<uint64_t>(i)) != op) continue;
+        const EventKind k = ev.event(static_cast<uint64_t>(i)).kind;
+        if (k == EventKind::BucketSelected || k == EventKind::IterBucket) {
+          chosen = i;
+          break;
+        }
+      }
+    }
+    const bool wasOld = m.cell.old;
+    for (int64_t i = chosen + 1; i <= f.position && m.hasCell; i++) {
+      const Event& e = ev.event(static_cast<uint64_t>(i));
+      const EventKind k = e.kind;
+      if (e.site == Site::HashGrowCommit) { // h.oldbuckets = h.buckets; h.buckets = the new array
+        if (m.cell.old) m.hasCell = false;
+        else m.cell.old = true;
+      } else if (k == EventKind::GrowthFinished || k == EventKind::MapCleared) {
+        if (m.cell.old || k == EventKind::MapCleared) m.hasCell = false;
+      }
+    }
+    if (j == f.position && (!m.hasCell || m.cell.old != wasOld))
+      f.currentMoved = Frame::MovedCell{m.cell.old, !m.hasCell};
   }
   for (GoroutineMark& m : f.goroutines) {
     if (m.inOp && m.lastEvent >= 0) m.stack = stackAt(ev, m.lastEvent);

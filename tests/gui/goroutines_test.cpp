@@ -264,6 +264,67 @@ TEST(RaceWorkspace, TheFrameSpansTheWholeRecordedTimeline) {
   EXPECT_EQ(ws.frame().events->goroutineOfEvent(5), 1);
 }
 
+// A goroutine's cell mark follows its array through a grow another goroutine
+// started. Lesson 10: G1's iterator chose bucket 0 before G2's grow (step 3),
+// so at step 51 the cell it skips as deleted is in oldbuckets: old bucket 0
+// slot 5, the cell G2 has just marked evacuatedY (map.go:1221), not new bucket 0
+// slot 5 as the event's Loc, computed before the grow, says.
+TEST(RaceWorkspace, Lesson10MarksTheSkippedCellInTheOldArray) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/10-iteration-misses-a-key.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  for (int i = 0; i < 52; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  const Frame& f = g.rt.workspace().frame();
+  ASSERT_NE(f.current, nullptr);
+  ASSERT_EQ(f.current->kind, EventKind::IterSkipped);
+  EXPECT_FALSE(cellOf(*f.current)->old) << "the Loc as emitted (if this changes, the engine labels it itself)";
+  const GoroutineMark* g1 = f.goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  ASSERT_TRUE(g1->hasCell);
+  EXPECT_TRUE(g1->cell.old);
+  EXPECT_EQ(g1->cell.bucket, 0u);
+  EXPECT_EQ(g1->cell.slot, 5);
+  std::vector<BmapView> chain;
+  s.world().map().chain(true, 0, chain);
+  EXPECT_EQ(chain.at(0).tophash[5], 3) << "evacuatedY";
+  ASSERT_TRUE(f.currentMoved.has_value());
+  EXPECT_TRUE(f.currentMoved->old);
+  const auto& marks = g.rt.workspace().buckets.lastMarks();
+  ASSERT_FALSE(marks.empty());
+  EXPECT_TRUE(marks[0].loc.old);
+  EXPECT_EQ(marks[0].loc.slot, 5);
+}
+
+// Lesson 6: G1 chose new bucket 0 before G2's grow committed; while G2 evacuates, G1's
+// written cell (slot 7) is in oldbuckets; once the grow has finished that array
+// is freed and G1's late store of 70 went into memory drawn nowhere: no mark.
+TEST(RaceWorkspace, Lesson6DropsTheMarkOfAFreedArray) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/6-write-during-growth.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  // Step 45 is hashGrow's commit (map.go:1059: oldbuckets = buckets), step 47
+  // evacuate's begin (gomaplab race FILE --events).
+  for (int i = 0; i < 48; i++) ASSERT_TRUE(s.stepScheduled());
+  ASSERT_TRUE(s.world().map().growing());
+  g.frames(2);
+  const GoroutineMark* g1 = g.rt.workspace().frame().goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  ASSERT_TRUE(g1->hasCell);
+  EXPECT_TRUE(g1->cell.old);
+  EXPECT_EQ(g1->cell.slot, 7);
+  g.rt.race.runToEnd();
+  g.frames(2);
+  g1 = g.rt.workspace().frame().goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  EXPECT_FALSE(g1->hasCell) << "its elem store went into the freed old array";
+  for (const auto& m : g.rt.workspace().buckets.lastGoroutineMarks()) EXPECT_NE(m.g, 1);
+}
+
 // Lesson 8 (memory level): G1 stores key 1 into slot 1 before its tophash
 // (map.go:680 before 681), then G2, still seeing slot 1 empty, stores key 2 over
 // it. The bucket view shows the key memory of that not-yet-published cell.

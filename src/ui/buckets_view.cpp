@@ -364,6 +364,7 @@ void BucketsView::drawGoroutineMarks(UiContext& ui, const Frame& f, const Column
 
 void BucketsView::draw(UiContext& ui, const Frame& f) {
   unpublishedDrawn = 0;
+  lostShown = 0;
   cells_.clear();
   bmaps_.clear();
   marks_.clear();
@@ -378,6 +379,17 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
   const AnyMap& m = *f.map;
   const Hmap& h = m.header();
   drawLegend(ui);
+  // A race: overflow bmaps cut off by another goroutine's link are drawn nowhere
+  // (no chain reaches them); say so where the map is.
+  for (const GoroutineMark& gm : f.goroutines) {
+    if (!gm.lostBy) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, gm.colour);
+    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::RaceBmapLost)), gm.g, gm.lostCell.bucket, gm.lostCell.chain,
+                                         gm.lostBy, gm.lostEvent)
+                                 .c_str());
+    ImGui::PopStyleColor();
+    lostShown++;
+  }
 
   // Mode switch.
   int mode = static_cast<int>(this->mode);

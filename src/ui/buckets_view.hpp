@@ -36,6 +36,8 @@ public:
   const std::vector<EventMark>& lastMarks() const { return marks_; }
   // Race: cells drawn in the last frame with a key stored ahead of its tophash ("k=1").
   int unpublishedDrawn = 0;
+  // Race: notes drawn in the last frame about overflow bmaps cut off by another goroutine's link.
+  int lostShown = 0;
   // Race: the goroutine marks drawn in the last frame (goroutine, where its label sits).
   struct DrawnGoroutine {
     int g;

@@ -74,6 +74,12 @@ struct GoroutineMark {
   int line = 0;           // map.go line
   std::string op;         // the op it is running or will run ("put 1 10"), empty when done
   CallStack stack;        // its runtime call stack
+  // Its last cell was in an overflow bmap that another goroutine's link replaced
+  // (newoverflow, map.go:270): that bmap is reachable from nowhere. lostCell is
+  // where it was in the chain, lostBy the goroutine that linked over it, at lostEvent.
+  int lostBy = 0;
+  Loc lostCell{};
+  int64_t lostEvent = -1;
   bool done = false;
 };
 

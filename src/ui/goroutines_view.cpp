@@ -300,6 +300,59 @@ void RaceController::fillFrame(Frame& f) {
         }
       }
     }
+    // An overflow bmap cut off (lesson 9): after this goroutine reached the bmap
+    // (its first event in this op on that chain position, its own new bmap
+    // included), the last link at that chain position or before it (newoverflow,
+    // map.go:270) was made by another goroutine, which read the old overflow
+    // pointer as nil and replaced what hung there. Its Loc now names the other
+    // goroutine's bmap; its own is reachable from nowhere.
+    if (m.cell.chain > 0) {
+      const std::size_t op = ev.opOfEvent(static_cast<uint64_t>(j));
+      const int64_t stop = std::max<int64_t>({limit, static_cast<int64_t>(ev.firstEventOfOp(op)) - 1});
+      int64_t arrive = j;
+      for (int64_t i = j; i > stop; i--) {
+        if (ev.goroutineOfEvent(static_cast<uint64_t>(i)) != g || ev.opOfEvent(static_cast<uint64_t>(i)) != op) continue;
+        const std::optional<Loc> l = cellOf(ev.event(static_cast<uint64_t>(i)));
+        if (!l) continue;
+        if (l->old != m.cell.old || l->bucket != m.cell.bucket || l->chain != m.cell.chain) break;
+        arrive = i;
+      }
+      auto linkHere = [&](int64_t i) {
+        const Event& e = ev.event(static_cast<uint64_t>(i));
+        if (e.kind != EventKind::OverflowLinked) return false;
+        const std::optional<Loc> l = cellOf(e);
+        return l && l->old == m.cell.old && l->bucket == m.cell.bucket && l->chain <= m.cell.chain;
+      };
+      // Its own new bmap (newoverflow) counts from its own link; before that it
+      // hangs nowhere yet, and another goroutine's bmap is what sits at that
+      // chain position: no mark there.
+      int64_t from = arrive;
+      if (ev.event(static_cast<uint64_t>(arrive)).kind == EventKind::OverflowAllocated) {
+        int64_t own = -1;
+        bool other = false;
+        for (int64_t i = arrive + 1; i <= f.position && own < 0; i++) {
+          if (!linkHere(i)) continue;
+          if (ev.goroutineOfEvent(static_cast<uint64_t>(i)) == g) own = i;
+          else other = true;
+        }
+        if (own < 0) {
+          if (other) m.hasCell = false;
+          continue;
+        }
+        from = own;
+      }
+      int64_t lastLink = -1;
+      for (int64_t i = from + 1; i <= f.position; i++)
+        if (linkHere(i)) lastLink = i;
+      if (lastLink >= 0 && ev.goroutineOfEvent(static_cast<uint64_t>(lastLink)) != g) {
+        m.hasCell = false;
+        m.lostBy = ev.goroutineOfEvent(static_cast<uint64_t>(lastLink));
+        m.lostCell = m.cell;
+        m.lostEvent = lastLink;
+        if (j == f.position) f.currentMoved = Frame::MovedCell{m.cell.old, true};
+        continue;
+      }
+    }
     const bool wasOld = m.cell.old;
     for (int64_t i = chosen + 1; i <= f.position && m.hasCell; i++) {
       const Event& e = ev.event(static_cast<uint64_t>(i));

@@ -325,6 +325,48 @@ TEST(RaceWorkspace, Lesson6DropsTheMarkOfAFreedArray) {
   for (const auto& m : g.rt.workspace().buckets.lastGoroutineMarks()) EXPECT_NE(m.g, 1);
 }
 
+// Lesson 9: G1 links its overflow bucket at step 44 and stores key 16 in it;
+// G2, which read the overflow pointer as nil before that, links its own at step
+// 50 (gomaplab race FILE --events). Before G2's link G1 is outlined on key 16 and
+// G2's unlinked bucket nowhere; after it G1's bucket is reachable from nowhere:
+// no mark for G1 (its chain position now holds G2's bucket), and a note says so.
+TEST(RaceWorkspace, Lesson9SaysWhichOverflowBucketWasCutOff) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/9-lost-overflow-bucket.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  Workspace& ws = g.rt.workspace();
+  for (int i = 0; i < 50; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  const GoroutineMark* g1 = ws.frame().goroutine(1);
+  const GoroutineMark* g2 = ws.frame().goroutine(2);
+  ASSERT_TRUE(g1 && g2);
+  ASSERT_TRUE(g1->hasCell);
+  EXPECT_EQ(g1->cell.chain, 1);
+  EXPECT_EQ(g1->cell.slot, 0);
+  EXPECT_FALSE(g2->hasCell) << "G2's new bucket is not linked yet";
+  EXPECT_EQ(g1->lostBy, 0);
+  EXPECT_EQ(ws.buckets.lostShown, 0);
+  ASSERT_TRUE(s.stepScheduled()); // step 50: G2's link
+  g.frames(2);
+  g1 = ws.frame().goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  EXPECT_FALSE(g1->hasCell);
+  EXPECT_EQ(g1->lostBy, 2);
+  EXPECT_EQ(g1->lostEvent, 50);
+  EXPECT_EQ(ws.buckets.lostShown, 1);
+  g.rt.race.runToEnd();
+  g.frames(2);
+  g1 = ws.frame().goroutine(1);
+  g2 = ws.frame().goroutine(2);
+  ASSERT_TRUE(g1 && g2);
+  EXPECT_EQ(g1->lostBy, 2) << "still cut off after G1's late elem store into it";
+  EXPECT_EQ(g2->lostBy, 0);
+  EXPECT_TRUE(g2->hasCell);
+  EXPECT_EQ(ws.buckets.lostShown, 1);
+}
+
 // Lesson 8 (memory level): G1 stores key 1 into slot 1 before its tophash
 // (map.go:680 before 681), then G2, still seeing slot 1 empty, stores key 2 over
 // it. The bucket view shows the key memory of that not-yet-published cell.

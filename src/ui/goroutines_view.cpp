@@ -461,8 +461,10 @@ void flagsByte(uint8_t flags) {
   }
   ImGui::Dummy(ImVec2(8 * (box + 3), box));
   ImGui::SameLine();
-  if (flags & 4) colouredText(IM_COL32(240, 80, 80, 255), tr(S::RaceWriting));
-  else ImGui::TextDisabled("%s", tr(S::RaceNotWriting));
+  // Wrapped beside the bits: the sentence is longer than the left column.
+  ImGui::PushStyleColor(ImGuiCol_Text, (flags & 4) ? IM_COL32(240, 80, 80, 255) : ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", tr((flags & 4) ? S::RaceWriting : S::RaceNotWriting));
+  ImGui::PopStyleColor();
 }
 
 // The schedule so far: one coloured cell per step, labelled with the goroutine;
@@ -534,21 +536,29 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
 
   // Toolbar.
   ImGui::BeginDisabled(s.position() == 0);
+  // The toolbar wraps instead of running out of the panel (a narrow left column,
+  // a large font, Chinese labels): "Save session" was cut off at 1600x900.
+  auto nextButton = [](S label) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize(tr(label)).x + st.FramePadding.x * 2;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
+  };
   if (ImGui::Button(tr(S::RaceRestart))) rc.restart();
-  ImGui::SameLine();
+  nextButton(S::RaceStepBack);
   if (ImGui::Button(tr(S::RaceStepBack))) rc.stepBack();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  nextButton(S::RaceStepSched);
   ImGui::BeginDisabled(s.atEnd());
   if (ImGui::Button(tr(S::RaceStepSched))) rc.stepScheduled();
-  ImGui::SameLine();
+  nextButton(S::RaceRunToEnd);
   if (ImGui::Button(tr(S::RaceRunToEnd))) rc.runToEnd();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  nextButton(S::RaceStepForward);
   ImGui::BeginDisabled(s.position() >= s.timeline().size());
   if (ImGui::Button(tr(S::RaceStepForward))) s.stepForward();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  nextButton(S::RaceSaveSession);
   if (ImGui::Button(tr(S::RaceSaveSession))) rc.saveSession(rc.defaultSavePath());
   if (!rc.savedTo().empty()) {
     ImGui::SameLine();
@@ -558,7 +568,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   ImGui::Separator();
   flagsByte(s.flags());
   const Hmap& h = s.world().map().header();
-  ImGui::Text("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
+  ImGui::TextWrapped("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
               static_cast<long long>(h.count), h.B, h.noverflow, h.hash0, h.oldbuckets == nilBucket ? "= nil" : "!= nil");
   ImGui::Separator();
   scheduleStrip(s, rc, stepRects);
@@ -576,7 +586,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       ImGui::Text("G%d", l.g);
       ImGui::PopStyleColor();
       ImGui::SameLine();
-      ImGui::Text("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
+      ImGui::TextWrapped("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
       ImGui::BeginDisabled(!s.canStep(l.g) || s.atEnd());
       if (ImGui::Button(tr(S::RaceStepLane), ImVec2(-1, 0))) rc.stepGoroutine(l.g);
       ImGui::EndDisabled();

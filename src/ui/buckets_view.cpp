@@ -60,6 +60,24 @@ void BucketsView::drawLegend(UiContext&) {
   static const S names[6] = {S::StateEmptyRest, S::StateEmptyOne, S::StateEvacX,
                              S::StateEvacY,     S::StateEvacEmpty, S::StateLive};
   const float right = ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetWindowHeight() < fs * 14) {
+    // A short panel (a large font on a small screen): the named legend took all of
+    // it and no bucket was left in view. Swatches only, named on hover.
+    for (int c = 0; c < 7; c++) {
+      ImVec2 p = ImGui::GetCursorScreenPos();
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      if (c < 6) {
+        dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cell[c]);
+        dl->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cellBorder);
+      } else {
+        dl->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.highlight, 0, 0, 3);
+      }
+      ImGui::Dummy(ImVec2(fs + 2, fs));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(c < 6 ? names[c] : S::StateCurrent));
+      if (c < 6) ImGui::SameLine(0, fs * 0.4f);
+    }
+    return;
+  }
   for (int c = 0; c < 6; c++) {
     if (c && ImGui::GetCursorPosX() + fs * 1.5f + ImGui::CalcTextSize(tr(names[c])).x > right) ImGui::NewLine();
     ImVec2 p = ImGui::GetCursorScreenPos();
@@ -165,13 +183,22 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
             dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), tc,
                         fmt::format("={}", v.elems[s]).c_str(), nullptr, 0, &clip);
         } else {
-          dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th), nullptr, 0, &clip);
           // A key stored ahead of its tophash (race, memory level): show what the cell's key
-          // memory holds, so a second writer's key overwriting it can be seen store by store.
-          if (g.threeLines && th <= emptyOne &&
-              unpublishedKeyAt(Loc{c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), static_cast<uint8_t>(s)})) {
-            dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), pal.highlight,
-                        fmt::format("k={}", shortKey(v.keys[s], maxChars)).c_str(), nullptr, 0, &clip);
+          // memory holds, so a second writer's key overwriting it can be seen store by store
+          // (on the third line, or instead of the state name when the cell has two).
+          const bool unpublished =
+              th <= emptyOne &&
+              unpublishedKeyAt(Loc{c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), static_cast<uint8_t>(s)});
+          if (!unpublished || g.threeLines)
+            dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th), nullptr, 0, &clip);
+          if (unpublished) {
+            const std::string k = fmt::format("k={}", shortKey(v.keys[s], maxChars));
+            if (g.threeLines)
+              dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), pal.highlight, k.c_str(), nullptr, 0,
+                          &clip);
+            else
+              dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 0.95f), pal.highlight, k.c_str(), nullptr, 0,
+                          &clip);
             unpublishedDrawn++;
           }
         }

@@ -47,14 +47,23 @@ Controller& Workspace::controller() {
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race) {
-  const float timelineH = fs * 7.6f;
+  // On a short screen with a large font the fixed heights took most of it (at 175%
+  // on 1280x720 the code panel and the event log were left a title bar each).
+  const float timelineH = std::min(fs * 7.6f, h * 0.28f);
   const float top = menuH, bottom = h - timelineH;
   // A race's Goroutines panel (programs side by side) needs a wider left column.
-  const float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
-  const float R = std::max(fs * 22, w * 0.27f);
-  const float C = std::max(fs * 20, w - L - R);
+  float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
+  float R = std::max(fs * 22, w * 0.27f);
+  // A large font on a small screen (175% at 1280x720): the three columns' minimum
+  // widths add up to more than the window, and the right column (code, event log)
+  // fell off it. Shrink the side columns so that all three stay on screen.
+  if (const float need = L + R + fs * 20; need > w) {
+    L *= w / need;
+    R *= w / need;
+  }
+  const float C = std::max(0.0f, w - L - R);
   const float mid = bottom - top;
-  const float hashH = fs * 10.5f;
+  const float hashH = std::min(fs * 10.5f, mid * 0.3f);
   const float leftSplit = race ? 0.62f : 0.56f;
   switch (p) {
   case PanelControls:
@@ -228,6 +237,7 @@ void Workspace::menuBar() {
           prefs_.fontScale = s;
           fontsDirty = true;
           resetLayout_ = true;
+          relayoutAfterFonts_ = true;
         }
       }
       ImGui::EndMenu();
@@ -264,6 +274,12 @@ void Workspace::menuBar() {
 void Workspace::draw(float dt) {
   setLanguage(effectiveLanguage());
   ctx_.forceLayout = forceLayout;
+  // The layout depends on the font size, which changes only when the runtime has
+  // rebuilt the fonts (the frame after the menu click): tile again then.
+  if (relayoutAfterFonts_ && !fontsDirty) {
+    relayoutAfterFonts_ = false;
+    resetLayout_ = true;
+  }
   app_.tick(dt);
   race_.tick(dt);
   // Switching between the race and the op-script session re-tiles the windows.

@@ -135,6 +135,7 @@ private:
   FontSet& fonts_;
   UiContext ctx_;
   bool resetLayout_ = false;
+  bool relayoutAfterFonts_ = false;
   bool showKeys_ = false;
 };
 

@@ -218,8 +218,11 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
                           ImVec2(cellsX + 8 * g.cellW - 4, y), pal.nevacuate);
     std::string t = fmt::format("nevacuate = {}", h.nevacuate);
     ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-    dl->AddRectFilled(ImVec2(cellsX + 2, y - ts.y - 1), ImVec2(cellsX + ts.x + 8, y - 1), pal.panelBg);
-    dl->AddText(ImVec2(cellsX + 5, y - ts.y - 1), pal.nevacuate, t.c_str());
+    // Right-aligned, before the arrowhead: at nevacuate = 0 a left-aligned label
+    // sat on the column's title ("oldbuckets (1, B=0)").
+    const float lx = std::max(cellsX + 2, cellsX + 8 * g.cellW - 14 - ts.x - 6);
+    dl->AddRectFilled(ImVec2(lx, y - ts.y - 1), ImVec2(lx + ts.x + 6, y - 1), pal.panelBg);
+    dl->AddText(ImVec2(lx + 3, y - ts.y - 1), pal.nevacuate, t.c_str());
   }
 }
 

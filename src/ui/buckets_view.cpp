@@ -218,9 +218,10 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
                           ImVec2(cellsX + 8 * g.cellW - 4, y), pal.nevacuate);
     std::string t = fmt::format("nevacuate = {}", h.nevacuate);
     ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-    // Right-aligned, before the arrowhead: at nevacuate = 0 a left-aligned label
-    // sat on the column's title ("oldbuckets (1, B=0)").
-    const float lx = std::max(cellsX + 2, cellsX + 8 * g.cellW - 14 - ts.x - 6);
+    // After the column's title when there is room before the arrowhead: at
+    // nevacuate = 0 the label sat on "oldbuckets (1, B=0)".
+    float lx = std::max(cellsX + 2, oldTitleRight_ + g.fs * 0.6f);
+    if (lx + ts.x + 6 > cellsX + 8 * g.cellW - 14) lx = cellsX + 2;
     dl->AddRectFilled(ImVec2(lx, y - ts.y - 1), ImVec2(lx + ts.x + 6, y - 1), pal.panelBg);
     dl->AddText(ImVec2(lx + 3, y - ts.y - 1), pal.nevacuate, t.c_str());
   }
@@ -492,11 +493,12 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = palette();
   const float titleH = fs * 2.0f;
+  oldTitleRight_ = 0;
   if (growing) {
-    dl->AddText(ImVec2(oldc.x, origin.y), pal.text,
-                fmt::format("oldbuckets ({}, B={})", groupDigits(oldc.buckets),
-                            (h.flags & sameSizeGrow) ? h.B : h.B - 1)
-                    .c_str());
+    const std::string title = fmt::format("oldbuckets ({}, B={})", groupDigits(oldc.buckets),
+                                          (h.flags & sameSizeGrow) ? h.B : h.B - 1);
+    dl->AddText(ImVec2(oldc.x, origin.y), pal.text, title.c_str());
+    oldTitleRight_ = oldc.x + ImGui::CalcTextSize(title.c_str()).x;
   }
   dl->AddText(ImVec2(newc.x, origin.y), pal.text,
               fmt::format("buckets ({}, B={})", groupDigits(newc.buckets), h.B).c_str());

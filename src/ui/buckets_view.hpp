@@ -90,6 +90,7 @@ private:
   const Frame* frame_ = nullptr; // during draw
   std::vector<BmapView> chain_;
   bool overviewShown_ = false;
+  float oldTitleRight_ = 0; // screen x where the oldbuckets title ends (the nevacuate label goes after it)
   int64_t lastFollowed_ = -2;
   std::optional<std::pair<ImVec2, ImVec2>> nevacuate_;
 };

@@ -60,6 +60,24 @@ void BucketsView::drawLegend(UiContext&) {
   static const S names[6] = {S::StateEmptyRest, S::StateEmptyOne, S::StateEvacX,
                              S::StateEvacY,     S::StateEvacEmpty, S::StateLive};
   const float right = ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetWindowHeight() < fs * 14) {
+    // A short panel (a large font on a small screen): the named legend took all of
+    // it and no bucket was left in view. Swatches only, named on hover.
+    for (int c = 0; c < 7; c++) {
+      ImVec2 p = ImGui::GetCursorScreenPos();
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      if (c < 6) {
+        dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cell[c]);
+        dl->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.cellBorder);
+      } else {
+        dl->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), pal.highlight, 0, 0, 3);
+      }
+      ImGui::Dummy(ImVec2(fs + 2, fs));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(c < 6 ? names[c] : S::StateCurrent));
+      if (c < 6) ImGui::SameLine(0, fs * 0.4f);
+    }
+    return;
+  }
   for (int c = 0; c < 6; c++) {
     if (c && ImGui::GetCursorPosX() + fs * 1.5f + ImGui::CalcTextSize(tr(names[c])).x > right) ImGui::NewLine();
     ImVec2 p = ImGui::GetCursorScreenPos();
@@ -164,7 +182,24 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
             dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), tc,
                         fmt::format("={}", v.elems[s]).c_str(), nullptr, 0, &clip);
         } else {
-          dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th), nullptr, 0, &clip);
+          // A key stored ahead of its tophash (race, memory level): show what the cell's key
+          // memory holds, so a second writer's key overwriting it can be seen store by store
+          // (on the third line, or instead of the state name when the cell has two).
+          const bool unpublished =
+              th <= emptyOne &&
+              unpublishedKeyAt(Loc{c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), static_cast<uint8_t>(s)});
+          if (!unpublished || g.threeLines)
+            dl->AddText(uiFont, keySize, ImVec2(a.x + 3, a.y + fs * 0.85f), tc, stateLine(th), nullptr, 0, &clip);
+          if (unpublished) {
+            const std::string k = fmt::format("k={}", shortKey(v.keys[s], maxChars));
+            if (g.threeLines)
+              dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 1.9f), pal.highlight, k.c_str(), nullptr, 0,
+                          &clip);
+            else
+              dl->AddText(ui.fonts.mono, fs * 0.8f, ImVec2(a.x + 3, a.y + fs * 0.95f), pal.highlight, k.c_str(), nullptr, 0,
+                          &clip);
+            unpublishedDrawn++;
+          }
         }
       }
       dl->AddRect(ImVec2(cellsX - 1, y0 - 1), ImVec2(cellsX + 8 * g.cellW + 1, y0 + g.cellH + 1), pal.bucketFrame, 0, 0,
@@ -182,8 +217,12 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
                           ImVec2(cellsX + 8 * g.cellW - 4, y), pal.nevacuate);
     std::string t = fmt::format("nevacuate = {}", h.nevacuate);
     ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-    dl->AddRectFilled(ImVec2(cellsX + 2, y - ts.y - 1), ImVec2(cellsX + ts.x + 8, y - 1), pal.panelBg);
-    dl->AddText(ImVec2(cellsX + 5, y - ts.y - 1), pal.nevacuate, t.c_str());
+    // After the column's title when there is room before the arrowhead: at
+    // nevacuate = 0 the label sat on "oldbuckets (1, B=0)".
+    float lx = std::max(cellsX + 2, oldTitleRight_ + g.fs * 0.6f);
+    if (lx + ts.x + 6 > cellsX + 8 * g.cellW - 14) lx = cellsX + 2;
+    dl->AddRectFilled(ImVec2(lx, y - ts.y - 1), ImVec2(lx + ts.x + 6, y - 1), pal.panelBg);
+    dl->AddText(ImVec2(lx + 3, y - ts.y - 1), pal.nevacuate, t.c_str());
   }
 }
 
@@ -295,37 +334,67 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Column& new
   }
 }
 
+bool BucketsView::unpublishedKeyAt(const Loc& l) const {
+  if (!frame_ || !frame_->race || !frame_->events) return false;
+  for (const GoroutineMark& gm : frame_->goroutines) {
+    if (!gm.inOp || !gm.hasCell || gm.cellIsBmap || gm.lastEvent < 0) continue;
+    if (gm.cell.old != l.old || gm.cell.bucket != l.bucket || gm.cell.chain != l.chain || gm.cell.slot != l.slot) continue;
+    if (frame_->events->event(static_cast<uint64_t>(gm.lastEvent)).kind == EventKind::KeyStored) return true;
+  }
+  return false;
+}
+
 // Each goroutine's last cell (or bmap), outlined in its colour with a "Gn" tag
-// on top. Goroutines on the same cell get nested outlines and tags side by
-// side, so two writers picking one slot are both visible.
+// on top. Goroutines on the same cell get nested outlines; a bmap's outline
+// goes around the outlines of marked cells inside it (cells are drawn first);
+// a tag that would cover an earlier tag slides right past it. So two writers
+// picking one slot, or one writer's cell inside the bmap another has just
+// allocated or linked, are all visible.
 void BucketsView::drawGoroutineMarks(UiContext& ui, const Frame& f, const Column& oldc, const Column& newc,
                                      const Geometry& g) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fs = g.fs;
-  std::unordered_map<uint64_t, int> onCell; // marks already drawn on a cell or bmap
-  for (const GoroutineMark& gm : f.goroutines) {
-    if (!gm.hasCell) continue;
-    std::optional<ScreenRect> r =
-        gm.cellIsBmap ? bmapRect(gm.cell.old, gm.cell.bucket, gm.cell.chain) : cellRect(gm.cell);
-    if (!r) continue;
-    const uint64_t k = key(gm.cell.old, gm.cell.bucket, gm.cell.chain, gm.cellIsBmap ? 0xff : gm.cell.slot);
-    const int nth = onCell[k]++;
-    const float pad = 3.0f + 3.5f * static_cast<float>(nth);
-    const ImVec2 a(r->min.x - pad, r->min.y - pad), z(r->max.x + pad, r->max.y + pad);
-    dl->AddRect(a, z, gm.colour, 2.0f, 0, 3.0f);
-    const std::string tag = fmt::format("G{}", gm.g);
-    const float tagFs = fs * 0.85f;
-    const ImVec2 ts = ui.fonts.mono->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
-    const ImVec2 t0(r->min.x + static_cast<float>(nth) * (ts.x + fs * 0.6f), a.y - ts.y - 2);
-    dl->AddRectFilled(t0, ImVec2(t0.x + ts.x + fs * 0.4f, t0.y + ts.y + 2), gm.colour, 3.0f);
-    dl->AddText(ui.fonts.mono, tagFs, ImVec2(t0.x + fs * 0.2f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
-    gmarks_.push_back({gm.g, gm.cell, gm.cellIsBmap, ScreenRect{a, z}});
+  std::unordered_map<uint64_t, int> onCell; // marks already drawn on a cell
+  std::unordered_map<uint64_t, int> onBmap; // marks already drawn on a bmap or its cells
+  std::vector<ScreenRect> tags;
+  for (const bool bmaps : {false, true}) {
+    for (const GoroutineMark& gm : f.goroutines) {
+      if (!gm.hasCell || gm.cellIsBmap != bmaps) continue;
+      std::optional<ScreenRect> r =
+          gm.cellIsBmap ? bmapRect(gm.cell.old, gm.cell.bucket, gm.cell.chain) : cellRect(gm.cell);
+      if (!r) continue;
+      const int inBmap = onBmap[key(gm.cell.old, gm.cell.bucket, gm.cell.chain, 0)]++;
+      const int nth = gm.cellIsBmap ? inBmap : onCell[key(gm.cell.old, gm.cell.bucket, gm.cell.chain, gm.cell.slot)]++;
+      const float pad = 3.0f + 3.5f * static_cast<float>(nth);
+      const ImVec2 a(r->min.x - pad, r->min.y - pad), z(r->max.x + pad, r->max.y + pad);
+      dl->AddRect(a, z, gm.colour, 2.0f, 0, 3.0f);
+      const std::string tag = fmt::format("G{}", gm.g);
+      const float tagFs = fs * 0.85f;
+      const ImVec2 ts = ui.fonts.mono->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
+      const float tw = ts.x + fs * 0.4f, th = ts.y + 2;
+      ImVec2 t0(r->min.x, a.y - th);
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (const ScreenRect& o : tags) {
+          if (t0.x < o.max.x + 2 && t0.x + tw > o.min.x - 2 && t0.y < o.max.y && t0.y + th > o.min.y) {
+            t0.x = o.max.x + 2;
+            moved = true;
+          }
+        }
+      }
+      tags.push_back(ScreenRect{t0, ImVec2(t0.x + tw, t0.y + th)});
+      dl->AddRectFilled(t0, ImVec2(t0.x + tw, t0.y + th), gm.colour, 3.0f);
+      dl->AddText(ui.fonts.mono, tagFs, ImVec2(t0.x + fs * 0.2f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
+      gmarks_.push_back({gm.g, gm.cell, gm.cellIsBmap, ScreenRect{a, z}});
+    }
   }
   (void)oldc;
   (void)newc;
 }
 
 void BucketsView::draw(UiContext& ui, const Frame& f) {
+  unpublishedDrawn = 0;
+  lostShown = 0;
   cells_.clear();
   bmaps_.clear();
   marks_.clear();
@@ -340,6 +409,17 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
   const AnyMap& m = *f.map;
   const Hmap& h = m.header();
   drawLegend(ui);
+  // A race: overflow bmaps cut off by another goroutine's link are drawn nowhere
+  // (no chain reaches them); say so where the map is.
+  for (const GoroutineMark& gm : f.goroutines) {
+    if (!gm.lostBy) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, gm.colour);
+    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::RaceBmapLost)), gm.g, gm.lostCell.bucket, gm.lostCell.chain,
+                                         gm.lostBy, gm.lostEvent)
+                                 .c_str());
+    ImGui::PopStyleColor();
+    lostShown++;
+  }
 
   // Mode switch.
   int mode = static_cast<int>(this->mode);
@@ -412,11 +492,12 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = palette();
   const float titleH = fs * 2.0f;
+  oldTitleRight_ = 0;
   if (growing) {
-    dl->AddText(ImVec2(oldc.x, origin.y), pal.text,
-                fmt::format("oldbuckets ({}, B={})", groupDigits(oldc.buckets),
-                            (h.flags & sameSizeGrow) ? h.B : h.B - 1)
-                    .c_str());
+    const std::string title = fmt::format("oldbuckets ({}, B={})", groupDigits(oldc.buckets),
+                                          (h.flags & sameSizeGrow) ? h.B : h.B - 1);
+    dl->AddText(ImVec2(oldc.x, origin.y), pal.text, title.c_str());
+    oldTitleRight_ = oldc.x + ImGui::CalcTextSize(title.c_str()).x;
   }
   dl->AddText(ImVec2(newc.x, origin.y), pal.text,
               fmt::format("buckets ({}, B={})", groupDigits(newc.buckets), h.B).c_str());
@@ -430,6 +511,20 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
   EventMark mk[3];
   int nmk = 0;
   if (const Event* e = f.current) nmk = eventMarks(*e, mk);
+  if (f.currentMoved && f.current) {
+    // A race: the event's array has since become oldbuckets, or was freed (see Frame).
+    const std::optional<Loc> at = cellOf(*f.current);
+    int kept = 0;
+    for (int i = 0; i < nmk; i++) {
+      EventMark m = mk[i];
+      if (at && !m.secondary && m.loc.old == at->old && m.loc.bucket == at->bucket && m.loc.chain == at->chain) {
+        if (f.currentMoved->gone) continue;
+        m.loc.old = f.currentMoved->old;
+      }
+      mk[kept++] = m;
+    }
+    nmk = kept;
+  }
   for (int i = 0; i < nmk; i++) marks_.push_back(mk[i]);
   if (pos != lastFollowed_ && nmk > 0) {
     lastFollowed_ = pos;
@@ -491,6 +586,8 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
       if (v.tophash[s] >= minTopHash || (v.tophash[s] >= evacuatedX && v.tophash[s] <= evacuatedY))
         ImGui::Text("key %s, value %lld%s", keyText(v.keys[s]).c_str(), static_cast<long long>(v.elems[s]),
                     v.tophash[s] < minTopHash ? " (stale copy)" : "");
+      else if (v.tophash[s] <= emptyOne && unpublishedKeyAt(Loc{old, b, ci, static_cast<uint8_t>(s)}))
+        ImGui::Text("key %s stored, tophash not yet: no lookup sees it", keyText(v.keys[s]).c_str());
       if (ci) ImGui::Text("%s", v.pre >= 0 ? fmt::format("preallocated pool bucket {}", v.pre).c_str() : "heap overflow bucket");
       ImGui::EndTooltip();
       break;

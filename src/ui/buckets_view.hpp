@@ -34,6 +34,10 @@ public:
   std::optional<ScreenRect> bmapRect(bool old, uint32_t bucket, uint16_t chain) const;
   // The marks drawn for the current event in the last frame.
   const std::vector<EventMark>& lastMarks() const { return marks_; }
+  // Race: cells drawn in the last frame with a key stored ahead of its tophash ("k=1").
+  int unpublishedDrawn = 0;
+  // Race: notes drawn in the last frame about overflow bmaps cut off by another goroutine's link.
+  int lostShown = 0;
   // Race: the goroutine marks drawn in the last frame (goroutine, where its label sits).
   struct DrawnGoroutine {
     int g;
@@ -70,6 +74,10 @@ private:
                  float clipTop, float clipBottom);
   void drawLegend(UiContext& ui);
   void drawGoroutineMarks(UiContext& ui, const Frame& f, const Column& oldc, const Column& newc, const Geometry& g);
+  // Race: a goroutine's last step stored a key into this cell while its tophash
+  // still reads empty (memory level, map.go:680 before 681): the key is in memory
+  // but no lookup can see it yet.
+  bool unpublishedKeyAt(const Loc& l) const;
   static uint64_t key(bool old, uint32_t bucket, uint16_t chain, uint8_t slot) {
     return (uint64_t{old} << 63) | (uint64_t{bucket} << 16) | (uint64_t{chain} << 3) | slot;
   }
@@ -82,6 +90,7 @@ private:
   const Frame* frame_ = nullptr; // during draw
   std::vector<BmapView> chain_;
   bool overviewShown_ = false;
+  float oldTitleRight_ = 0; // screen x where the oldbuckets title ends (the nevacuate label goes after it)
   int64_t lastFollowed_ = -2;
   std::optional<std::pair<ImVec2, ImVec2>> nevacuate_;
 };

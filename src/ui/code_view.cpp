@@ -18,6 +18,10 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
   const CallStack* stp = f.stack ? f.stack : &kNone;
   const bool moved = f.position != lastPos_;
   if (moved) selectedFrame_ = -1;
+  // Bring the marked line into view after a step, and in the frame after a click on a
+  // goroutine chip, a stack frame or the source toggle (this frame still shows the old choice).
+  const bool rescroll = moved || rescrollNext_;
+  rescrollNext_ = false;
   // In a race: one chip per goroutine; the code shown is the chosen
   // goroutine's (by default the one that took the current step), and every
   // goroutine paused in the function shown gets its line marked in its colour.
@@ -34,6 +38,7 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
       if (ImGui::Selectable(chip.c_str(), shownG == g.g, 0, ImGui::CalcTextSize(chip.c_str()))) {
         selectedG_ = g.g;
         selectedFrame_ = -1;
+        rescrollNext_ = true;
       }
       ImGui::PopStyleColor();
       ImGui::PopID();
@@ -49,7 +54,7 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
 
   // Real map.go toggle.
   const GoSource* src = nullptr;
-  ImGui::Checkbox(tr(S::RealSource), &ui.prefs.realSource);
+  if (ImGui::Checkbox(tr(S::RealSource), &ui.prefs.realSource)) rescrollNext_ = true;
   if (ui.prefs.realSource) src = &goSource();
   if (src && !src->loaded) {
     ImGui::SameLine();
@@ -75,8 +80,10 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
     }
     ImGui::PushFont(ui.fonts.mono);
     if (ImGui::Selectable(std::string(st.frames[static_cast<std::size_t>(i)]).c_str(), i == sel, 0,
-                          ImGui::CalcTextSize(std::string(st.frames[static_cast<std::size_t>(i)]).c_str())))
+                          ImGui::CalcTextSize(std::string(st.frames[static_cast<std::size_t>(i)]).c_str()))) {
       selectedFrame_ = i;
+      rescrollNext_ = true;
+    }
     ImGui::PopFont();
   }
   if (e) {
@@ -89,10 +96,29 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
   ImGui::PushFont(ui.fonts.mono);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeightWithSpacing();
+  const float fs = ImGui::GetFontSize();
+  // Race: each goroutine whose line is row i gets a bar at the left edge and a
+  // "G1" tag at the right edge of the visible code (inside the scrollbar). Drawn
+  // after the row's text, so the tag covers the text under it instead of mixing with it.
+  auto goroutineTags = [&](int i, ImVec2 p) {
+    float tagX = dl->GetClipRectMax().x + 2; // each tag steps left by its width + 2
+    for (const auto& [g, line] : goroutineLines_) {
+      if (line != i) continue;
+      const std::string tag = fmt::format("G{}", g);
+      const float w = ImGui::CalcTextSize(tag.c_str()).x + fs * 0.4f;
+      tagX -= w + 2;
+      dl->AddRectFilled(ImVec2(tagX, p.y), ImVec2(tagX + w, p.y + lh), goroutineColour(g), 3);
+      dl->AddText(ImVec2(tagX + fs * 0.2f, p.y), IM_COL32(0, 0, 0, 255), tag.c_str());
+      dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + 4, p.y + lh), goroutineColour(g));
+    }
+  };
   if (src) {
     // The real file, scrolled to the event's line.
     const int line = e ? siteInfo(e->site).line : 0;
-    if (moved && line > 0) ImGui::SetScrollY(std::max(0.0f, static_cast<float>(line - 1) * lh - ImGui::GetWindowHeight() * 0.4f));
+    if (f.race)
+      for (const GoroutineMark& g : f.goroutines)
+        if (g.inOp && g.line > 0) goroutineLines_.push_back({g.g, g.line - 1});
+    if (rescroll && line > 0) ImGui::SetScrollY(std::max(0.0f, static_cast<float>(line - 1) * lh - ImGui::GetWindowHeight() * 0.4f));
     ImGuiListClipper clip;
     clip.Begin(static_cast<int>(src->lines.size()), lh);
     while (clip.Step()) {
@@ -105,6 +131,7 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
         ImGui::TextDisabled("%5d", i + 1);
         ImGui::SameLine();
         ImGui::TextUnformatted(src->lines[static_cast<std::size_t>(i)].c_str());
+        goroutineTags(i, p);
       }
     }
     shown_ = "map.go";
@@ -118,7 +145,7 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
     if (caller) cur = pseudoCallLine(fn, st.frames[static_cast<std::size_t>(sel + 1)]);
     else cur = e ? pseudoLineOf(fn, *e) : -1;
     highlighted_ = cur;
-    if (moved && cur >= 0) {
+    if (rescroll && cur >= 0) {
       float y = static_cast<float>(cur) * lh;
       if (y < ImGui::GetScrollY() || y + lh > ImGui::GetScrollY() + ImGui::GetWindowHeight())
         ImGui::SetScrollY(std::max(0.0f, y - ImGui::GetWindowHeight() * 0.4f));
@@ -136,7 +163,6 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
         if (line >= 0) goroutineLines_.push_back({g.g, line});
       }
     }
-    const float fs = ImGui::GetFontSize();
     for (int i = 0; i < static_cast<int>(code.size()); i++) {
       ImVec2 p = ImGui::GetCursorScreenPos();
       if (i == cur) {
@@ -144,22 +170,12 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
                           caller ? pal.codeCaller : pal.codeCurrent);
         dl->AddRectFilled(p, ImVec2(p.x + 4, p.y + lh), caller ? pal.moveX : pal.highlight);
       }
-      // Goroutine tags at the right edge of the visible code: "G1", "G2" in their colours.
-      float tagX = p.x + ImGui::GetScrollX() + ImGui::GetWindowWidth() - fs * 0.5f;
-      for (const auto& [g, line] : goroutineLines_) {
-        if (line != i) continue;
-        const std::string tag = fmt::format("G{}", g);
-        const float w = ImGui::CalcTextSize(tag.c_str()).x + fs * 0.4f;
-        tagX -= w + 2;
-        dl->AddRectFilled(ImVec2(tagX, p.y), ImVec2(tagX + w, p.y + lh), goroutineColour(g), 3);
-        dl->AddText(ImVec2(tagX + fs * 0.2f, p.y), IM_COL32(0, 0, 0, 255), tag.c_str());
-        dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + 4, p.y + lh), goroutineColour(g));
-      }
       const CodeLine& l = code[static_cast<std::size_t>(i)];
       if (l.goLine) ImGui::TextDisabled("%5d", l.goLine);
       else ImGui::TextDisabled("     ");
       ImGui::SameLine();
       ImGui::TextUnformatted(l.text.data(), l.text.data() + l.text.size());
+      goroutineTags(i, p);
     }
   }
   ImGui::PopFont();

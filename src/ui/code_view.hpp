@@ -19,7 +19,8 @@ public:
   int highlightedLine() const { return highlighted_; }
   const std::string& shownFunction() const { return shown_; }
 
-  // Race: the goroutine lines marked in the last frame (goroutine, pseudo-code line).
+  // Race: the goroutine lines marked in the last frame (goroutine, 0-based row of the code
+  // shown: a pseudo-code line, or map.go line - 1 with the real source).
   const std::vector<std::pair<int, int>>& goroutineLines() const { return goroutineLines_; }
   // Race: show the goroutine that takes each step (on) or keep the one picked.
   bool followStep_ = true;
@@ -29,6 +30,7 @@ private:
   int selectedG_ = 0;      // race: the goroutine whose code is shown (0: the current step's)
   std::vector<std::pair<int, int>> goroutineLines_;
   int64_t lastPos_ = -2;
+  bool rescrollNext_ = false;
   int highlighted_ = -1;
   std::string shown_;
 };

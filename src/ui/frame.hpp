@@ -74,6 +74,12 @@ struct GoroutineMark {
   int line = 0;           // map.go line
   std::string op;         // the op it is running or will run ("put 1 10"), empty when done
   CallStack stack;        // its runtime call stack
+  // Its last cell was in an overflow bmap that another goroutine's link replaced
+  // (newoverflow, map.go:270): that bmap is reachable from nowhere. lostCell is
+  // where it was in the chain, lostBy the goroutine that linked over it, at lostEvent.
+  int lostBy = 0;
+  Loc lostCell{};
+  int64_t lostEvent = -1;
   bool done = false;
 };
 
@@ -89,6 +95,15 @@ struct Frame {
   DerivedSeries* derived = nullptr;
   std::optional<HashInfo> hash;
   std::vector<GoroutineMark> goroutines; // empty outside a race
+  // Race: the current event's cell as the memory is now, when a grow started by
+  // another goroutine after the event's goroutine chose its bucket has made that
+  // array oldbuckets (old set) or freed it (gone: drawn nowhere). Unset: as the
+  // event's Loc says.
+  struct MovedCell {
+    bool old = false;
+    bool gone = false;
+  };
+  std::optional<MovedCell> currentMoved;
   // Who set and who last cleared hashWriting (race only; 0 = unknown / none).
   int writingSetBy = 0, writingClearedBy = 0;
   bool race = false;

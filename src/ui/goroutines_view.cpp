@@ -30,6 +30,11 @@ bool RaceController::open(const std::string& path) {
   s_ = std::move(s);
   path_ = path;
   error_.clear();
+  rec_.clear();
+  recTimeline_.clear();
+  recOps_.clear();
+  recValid_ = false;
+  recEpoch_++;
   active = true;
   playing_ = false;
   stack_.invalidate();
@@ -65,6 +70,11 @@ void RaceController::seek(int64_t i) {
   if (static_cast<uint64_t>(i) < ev.eventCount()) {
     // The step that emitted event i: the state right after that step.
     seekStep(uint64_t{ev.entry(static_cast<uint64_t>(i)).step} + 1);
+    return;
+  }
+  if (recValid_ && recTimeline_ == s_->timeline() && static_cast<uint64_t>(i) < rec_.eventCount()) {
+    // Further along the recorded timeline.
+    seekStep(uint64_t{rec_.entry(static_cast<uint64_t>(i)).step} + 1);
     return;
   }
   // Past the events so far: take steps until event i exists or the run ends.
@@ -153,15 +163,45 @@ void RaceController::tick(double dt) {
 std::string_view RaceController::opText(std::size_t k) const {
   if (!s_) return {};
   const auto& h = s_->world().history();
-  if (k >= h.size()) return {};
-  return s_->program(h[k].g).code[h[k].instr].text;
+  if (k < h.size()) return s_->program(h[k].g).code[h[k].instr].text;
+  if (recValid_ && k < recOps_.size()) return s_->program(recOps_[k].first).code[recOps_[k].second].text;
+  return {};
 }
 
 std::optional<KeyValue> RaceController::opKey(std::size_t k) const {
   if (!s_) return std::nullopt;
   const auto& h = s_->world().history();
-  if (k >= h.size()) return std::nullopt;
-  return s_->program(h[k].g).code[h[k].instr].key;
+  if (k < h.size()) return s_->program(h[k].g).code[h[k].instr].key;
+  if (recValid_ && k < recOps_.size()) return s_->program(recOps_[k].first).code[recOps_[k].second].key;
+  return std::nullopt;
+}
+
+void RecordedEvents::record(const race::TraceEvents& ev) {
+  const uint64_t n = ev.eventCount();
+  entries_.resize(n);
+  for (uint64_t i = 0; i < n; i++) entries_[i] = ev.entry(i);
+  first_.resize(ev.opCount());
+  for (std::size_t k = 0; k < first_.size(); k++) first_[k] = ev.firstEventOfOp(k);
+}
+
+// Keeps rec_ equal to the events of the whole recorded timeline. At the end of
+// the timeline the session's stream is that; behind it (after a seek back, or a
+// step that replaced the recorded future) the end is replayed once to record it.
+void RaceController::updateRecording() {
+  const std::vector<uint8_t>& tl = s_->timeline();
+  if (recValid_ && recTimeline_ == tl) return;
+  const bool extends = recValid_ && tl.size() >= recTimeline_.size() &&
+                       std::equal(recTimeline_.begin(), recTimeline_.end(), tl.begin());
+  const uint64_t pos = s_->position();
+  if (pos != tl.size()) s_->seek(tl.size());
+  rec_.record(s_->events());
+  const auto& h = s_->world().history();
+  recOps_.resize(h.size());
+  for (std::size_t k = 0; k < h.size(); k++) recOps_[k] = {h[k].g, h[k].instr};
+  recTimeline_ = tl;
+  recValid_ = true;
+  if (!extends) recEpoch_++; // not an append: caches keyed on the stream start over
+  if (s_->position() != pos) s_->seek(pos);
 }
 
 void RaceController::fillFrame(Frame& f) {
@@ -169,12 +209,13 @@ void RaceController::fillFrame(Frame& f) {
   f.ctl = this;
   f.race = true;
   if (!s_) return;
-  const race::TraceEvents& ev = s_->events();
+  updateRecording();
+  const EventSource& ev = rec_;
   const race::World& w = s_->world();
-  // A new World, or a trace cut by a step back: caches keyed on the session start over.
-  if (s_->generation() != lastGen_ || ev.eventCount() < lastCount_) {
+  // A new recording that is not an extension of the last: caches keyed on the stream start over.
+  if (recEpoch_ != lastStream_ || ev.eventCount() < lastCount_) {
     cuts_++;
-    lastGen_ = s_->generation();
+    lastStream_ = recEpoch_;
     stack_.invalidate();
   }
   lastCount_ = ev.eventCount();
@@ -183,7 +224,7 @@ void RaceController::fillFrame(Frame& f) {
   f.position = position();
   f.current = f.position >= 0 ? &ev.event(static_cast<uint64_t>(f.position)) : nullptr;
   if (f.current) f.currentOp = ev.opOfEvent(static_cast<uint64_t>(f.position));
-  f.sessionId = (s_->generation() << 32) ^ cuts_ ^ (uint64_t{1} << 63);
+  f.sessionId = (recEpoch_ << 32) ^ cuts_ ^ (uint64_t{1} << 63);
   f.stack = &stack_.at(ev, f.position);
   DerivedSeries::Start start;
   start.count = w.startHeader().count;
@@ -200,6 +241,7 @@ void RaceController::fillFrame(Frame& f) {
   f.goroutines.resize(static_cast<std::size_t>(n));
   int found = 0;
   std::vector<char> cellFound(static_cast<std::size_t>(n), 0);
+  std::vector<int64_t> cellEvent(static_cast<std::size_t>(n), -1);
   for (int g = 1; g <= n; g++) {
     GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
     const race::GoroutineView v = w.view(g);
@@ -225,12 +267,105 @@ void RaceController::fillFrame(Frame& f) {
     if (!cellFound[static_cast<std::size_t>(g - 1)]) {
       if (const std::optional<Loc> c = cellOf(e)) {
         cellFound[static_cast<std::size_t>(g - 1)] = 1;
+        cellEvent[static_cast<std::size_t>(g - 1)] = i;
         found++;
         m.hasCell = true;
         m.cell = *c;
         m.cellIsBmap = kindInfo(e.kind).cell == CellRef::Bmap;
       }
     }
+  }
+  // A cell's Loc says "buckets" or "oldbuckets" as of the moment its bucket was
+  // chosen (mapassign's bucket_selected, the iterator's iter_bucket): a grow
+  // committed since then by another goroutine (hashGrow, map.go:1059) turns
+  // that array into oldbuckets, and the end of the grow frees it. Follow the array to the cursor, so the
+  // mark sits on the memory the goroutine really touched (lesson 10: the
+  // iterator's skipped cell is old bucket 0 slot 5; lesson 6: G1's late store
+  // went into a freed array, which is drawn nowhere, so no mark).
+  for (int g = 1; g <= n; g++) {
+    GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
+    const int64_t j = cellEvent[static_cast<std::size_t>(g - 1)];
+    if (!m.hasCell || j < 0) continue;
+    const Event& ej = ev.event(static_cast<uint64_t>(j));
+    int64_t chosen = j;
+    if (siteInfo(ej.site).function != "evacuate") {
+      const std::size_t op = ev.opOfEvent(static_cast<uint64_t>(j));
+      const int64_t stop = std::max<int64_t>({limit, static_cast<int64_t>(ev.firstEventOfOp(op)) - 1});
+      for (int64_t i = j; i > stop; i--) {
+        if (ev.goroutineOfEvent(static_cast<uint64_t>(i)) != g || ev.opOfEvent(static_cast<uint64_t>(i)) != op) continue;
+        const EventKind k = ev.event(static_cast<uint64_t>(i)).kind;
+        if (k == EventKind::BucketSelected || k == EventKind::IterBucket) {
+          chosen = i;
+          break;
+        }
+      }
+    }
+    // An overflow bmap cut off (lesson 9): after this goroutine reached the bmap
+    // (its first event in this op on that chain position, its own new bmap
+    // included), the last link at that chain position or before it (newoverflow,
+    // map.go:270) was made by another goroutine, which read the old overflow
+    // pointer as nil and replaced what hung there. Its Loc now names the other
+    // goroutine's bmap; its own is reachable from nowhere.
+    if (m.cell.chain > 0) {
+      const std::size_t op = ev.opOfEvent(static_cast<uint64_t>(j));
+      const int64_t stop = std::max<int64_t>({limit, static_cast<int64_t>(ev.firstEventOfOp(op)) - 1});
+      int64_t arrive = j;
+      for (int64_t i = j; i > stop; i--) {
+        if (ev.goroutineOfEvent(static_cast<uint64_t>(i)) != g || ev.opOfEvent(static_cast<uint64_t>(i)) != op) continue;
+        const std::optional<Loc> l = cellOf(ev.event(static_cast<uint64_t>(i)));
+        if (!l) continue;
+        if (l->old != m.cell.old || l->bucket != m.cell.bucket || l->chain != m.cell.chain) break;
+        arrive = i;
+      }
+      auto linkHere = [&](int64_t i) {
+        const Event& e = ev.event(static_cast<uint64_t>(i));
+        if (e.kind != EventKind::OverflowLinked) return false;
+        const std::optional<Loc> l = cellOf(e);
+        return l && l->old == m.cell.old && l->bucket == m.cell.bucket && l->chain <= m.cell.chain;
+      };
+      // Its own new bmap (newoverflow) counts from its own link; before that it
+      // hangs nowhere yet, and another goroutine's bmap is what sits at that
+      // chain position: no mark there.
+      int64_t from = arrive;
+      if (ev.event(static_cast<uint64_t>(arrive)).kind == EventKind::OverflowAllocated) {
+        int64_t own = -1;
+        bool other = false;
+        for (int64_t i = arrive + 1; i <= f.position && own < 0; i++) {
+          if (!linkHere(i)) continue;
+          if (ev.goroutineOfEvent(static_cast<uint64_t>(i)) == g) own = i;
+          else other = true;
+        }
+        if (own < 0) {
+          if (other) m.hasCell = false;
+          continue;
+        }
+        from = own;
+      }
+      int64_t lastLink = -1;
+      for (int64_t i = from + 1; i <= f.position; i++)
+        if (linkHere(i)) lastLink = i;
+      if (lastLink >= 0 && ev.goroutineOfEvent(static_cast<uint64_t>(lastLink)) != g) {
+        m.hasCell = false;
+        m.lostBy = ev.goroutineOfEvent(static_cast<uint64_t>(lastLink));
+        m.lostCell = m.cell;
+        m.lostEvent = lastLink;
+        if (j == f.position) f.currentMoved = Frame::MovedCell{m.cell.old, true};
+        continue;
+      }
+    }
+    const bool wasOld = m.cell.old;
+    for (int64_t i = chosen + 1; i <= f.position && m.hasCell; i++) {
+      const Event& e = ev.event(static_cast<uint64_t>(i));
+      const EventKind k = e.kind;
+      if (e.site == Site::HashGrowCommit) { // h.oldbuckets = h.buckets; h.buckets = the new array
+        if (m.cell.old) m.hasCell = false;
+        else m.cell.old = true;
+      } else if (k == EventKind::GrowthFinished || k == EventKind::MapCleared) {
+        if (m.cell.old || k == EventKind::MapCleared) m.hasCell = false;
+      }
+    }
+    if (j == f.position && (!m.hasCell || m.cell.old != wasOld))
+      f.currentMoved = Frame::MovedCell{m.cell.old, !m.hasCell};
   }
   for (GoroutineMark& m : f.goroutines) {
     if (m.inOp && m.lastEvent >= 0) m.stack = stackAt(ev, m.lastEvent);
@@ -326,8 +461,11 @@ void flagsByte(uint8_t flags) {
   }
   ImGui::Dummy(ImVec2(8 * (box + 3), box));
   ImGui::SameLine();
-  if (hashWritingSet(flags)) colouredText(IM_COL32(240, 80, 80, 255), tr(S::RaceWriting));
-  else ImGui::TextDisabled("%s", tr(S::RaceNotWriting));
+  // Wrapped beside the bits: the sentence is longer than the left column.
+  const bool writing = hashWritingSet(flags);
+  ImGui::PushStyleColor(ImGuiCol_Text, writing ? IM_COL32(240, 80, 80, 255) : ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", tr(writing ? S::RaceWriting : S::RaceNotWriting));
+  ImGui::PopStyleColor();
 }
 
 // The schedule so far: one coloured cell per step, labelled with the goroutine;
@@ -399,21 +537,29 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
 
   // Toolbar.
   ImGui::BeginDisabled(s.position() == 0);
+  // The toolbar wraps instead of running out of the panel (a narrow left column,
+  // a large font, Chinese labels): "Save session" was cut off at 1600x900.
+  auto nextButton = [](S label) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize(tr(label)).x + st.FramePadding.x * 2;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
+  };
   if (ImGui::Button(tr(S::RaceRestart))) rc.restart();
-  ImGui::SameLine();
+  nextButton(S::RaceStepBack);
   if (ImGui::Button(tr(S::RaceStepBack))) rc.stepBack();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  nextButton(S::RaceStepSched);
   ImGui::BeginDisabled(s.atEnd());
   if (ImGui::Button(tr(S::RaceStepSched))) rc.stepScheduled();
-  ImGui::SameLine();
+  nextButton(S::RaceRunToEnd);
   if (ImGui::Button(tr(S::RaceRunToEnd))) rc.runToEnd();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  nextButton(S::RaceStepForward);
   ImGui::BeginDisabled(s.position() >= s.timeline().size());
   if (ImGui::Button(tr(S::RaceStepForward))) s.stepForward();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  nextButton(S::RaceSaveSession);
   if (ImGui::Button(tr(S::RaceSaveSession))) rc.saveSession(rc.defaultSavePath());
   if (!rc.savedTo().empty()) {
     ImGui::SameLine();
@@ -423,7 +569,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   ImGui::Separator();
   flagsByte(s.flags());
   const Hmap& h = s.world().map().header();
-  ImGui::Text("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
+  ImGui::TextWrapped("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
               static_cast<long long>(h.count), h.B, h.noverflow, h.hash0, h.oldbuckets == nilBucket ? "= nil" : "!= nil");
   ImGui::Separator();
   scheduleStrip(s, rc, stepRects);
@@ -441,7 +587,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       ImGui::Text("G%d", l.g);
       ImGui::PopStyleColor();
       ImGui::SameLine();
-      ImGui::Text("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
+      ImGui::TextWrapped("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
       ImGui::BeginDisabled(!s.canStep(l.g) || s.atEnd());
       if (ImGui::Button(tr(S::RaceStepLane), ImVec2(-1, 0))) rc.stepGoroutine(l.g);
       ImGui::EndDisabled();

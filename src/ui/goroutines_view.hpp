@@ -8,6 +8,8 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "concurrency/concurrent_session.hpp"
 #include "ui/ui_common.hpp"
@@ -16,6 +18,29 @@ namespace gomap::ui {
 
 // True for paths ending in ".race" (the concurrency mode).
 bool isRaceScenarioPath(const std::string& path);
+
+// The merged event stream of a race's whole recorded timeline, kept while the
+// cursor is moved back along it (the session's own stream ends at the cursor).
+class RecordedEvents final : public EventSource {
+public:
+  void record(const race::TraceEvents& ev);
+  void clear() {
+    entries_.clear();
+    first_.clear();
+  }
+  uint64_t eventCount() const override { return entries_.size(); }
+  const Event& event(uint64_t i) const override { return entries_[i].ev; }
+  std::size_t opOfEvent(uint64_t i) const override { return entries_[i].op ? entries_[i].op - 1 : 0; }
+  uint64_t firstEventOfOp(std::size_t k) const override { return k < first_.size() ? first_[k] : 0; }
+  std::size_t opCount() const override { return first_.size(); }
+  int goroutineOfEvent(uint64_t i) const override { return entries_[i].g; }
+  bool opsContiguous() const override { return false; }
+  const race::TraceEntry& entry(uint64_t i) const { return entries_[i]; }
+
+private:
+  std::vector<race::TraceEntry> entries_;
+  std::vector<uint64_t> first_;
+};
 
 // A race as the workspace shows it: the shared map and the merged event
 // stream of all goroutines in the same views as an op-script session. The
@@ -62,7 +87,10 @@ public:
   void clearError() override { error_.clear(); }
   // Playback: steps per second.
   void tick(double dt);
-  // What the views draw (positions are events of session().events()).
+  // What the views draw. The stream is the whole recorded timeline (so the
+  // timeline, plots and event log reach past the cursor, and a click there seeks
+  // forward); positions are events of it, and its first position()+1 events are
+  // those of session().events().
   void fillFrame(Frame& f);
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.
@@ -80,7 +108,14 @@ private:
   double speed_ = 4, playAcc_ = 0;
   CallStackTracker stack_;
   DerivedSeries derived_;
-  uint64_t cuts_ = 0, lastCount_ = 0, lastGen_ = ~uint64_t{0};
+  uint64_t cuts_ = 0, lastCount_ = 0, lastStream_ = ~uint64_t{0};
+  // The recorded timeline's events (valid while the session's timeline is recTimeline_).
+  void updateRecording();
+  RecordedEvents rec_;
+  std::vector<uint8_t> recTimeline_;
+  std::vector<std::pair<int, std::size_t>> recOps_; // each recorded op: goroutine, instruction
+  bool recValid_ = false;
+  uint64_t recEpoch_ = 0;
 };
 
 class GoroutinesView {

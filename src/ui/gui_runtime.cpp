@@ -18,6 +18,13 @@ namespace gomap::ui {
 namespace {
 std::string gGlfwError;
 void glfwError(int code, const char* desc) { gGlfwError = fmt::format("{} (GLFW error 0x{:x})", desc, code); }
+
+// Every key press and autorepeat reaches the workspace as a tap (Workspace::keyTap);
+// ImGui's backend, installed after this, chains to it.
+void onKey(GLFWwindow* w, int key, int /*scancode*/, int action, int mods) {
+  if (action == GLFW_RELEASE) return;
+  if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w))) ws->keyTap(key, (mods & GLFW_MOD_SHIFT) != 0);
+}
 // GLFW stays initialised until the process exits: terminating it closes the
 // X connection, and Xvfb resets when its last client leaves, which makes the
 // next window (the next test) fail to connect while it does.
@@ -33,6 +40,7 @@ GuiRuntime::~GuiRuntime() {
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
   }
+  if (win_) glfwSetWindowUserPointer(win_, nullptr);
   ws_.reset();
   if (win_) glfwDestroyWindow(win_);
 }
@@ -96,6 +104,7 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   ini_ = o.iniPath;
   io.IniFilename = ini_.empty() ? nullptr : ini_.c_str();
   io.ConfigWindowsMoveFromTitleBarOnly = true;
+  glfwSetKeyCallback(win_, onKey);
   ImGui_ImplGlfw_InitForOpenGL(win_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -117,6 +126,7 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   rebuildFonts();
   phase("fonts");
   ws_ = std::make_unique<Workspace>(app_, race, prefs_, fonts_, &gl_);
+  glfwSetWindowUserPointer(win_, ws_.get());
   return true;
 }
 

@@ -37,7 +37,7 @@ enum class Lang : uint8_t { En, Zh };
   X(RaceSchedule) X(RaceStepTip) X(RaceNone) X(RaceNarration) X(RaceRestart) X(RaceStepBack) X(RaceStepSched)         \
   X(RaceRunToEnd) X(RaceStepForward) X(RaceSaveSession) X(RaceSaved) X(RaceSteps) X(RaceStepLane) X(RaceCurrentOp) X(RaceNotInOp) X(RaceOutcome)      \
   X(RaceRunning) X(RaceNoRace) X(RaceConsistent)                                                                      \
-  X(RaceWritingSetBy) X(RaceWritingClearedBy) X(ColG) X(AllGoroutines) X(RaceStepOf) X(StepsWord) X(MenuShowRace) X(MenuShowScript)
+  X(RaceWritingSetBy) X(RaceWritingClearedBy) X(ColG) X(AllGoroutines) X(RaceStepOf) X(StepsWord) X(MenuShowRace) X(MenuShowScript) X(RaceBmapLost)
 
 enum class S : uint16_t {
 #define GOMAPLAB_UI_STRING_ENUM(name) name,

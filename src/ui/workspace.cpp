@@ -47,14 +47,23 @@ Controller& Workspace::controller() {
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race) {
-  const float timelineH = fs * 7.6f;
+  // On a short screen with a large font the fixed heights took most of it (at 175%
+  // on 1280x720 the code panel and the event log were left a title bar each).
+  const float timelineH = std::min(fs * 7.6f, h * 0.28f);
   const float top = menuH, bottom = h - timelineH;
   // A race's Goroutines panel (programs side by side) needs a wider left column.
-  const float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
-  const float R = std::max(fs * 22, w * 0.27f);
-  const float C = std::max(fs * 20, w - L - R);
+  float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
+  float R = std::max(fs * 22, w * 0.27f);
+  // A large font on a small screen (175% at 1280x720): the three columns' minimum
+  // widths add up to more than the window, and the right column (code, event log)
+  // fell off it. Shrink the side columns so that all three stay on screen.
+  if (const float need = L + R + fs * 20; need > w) {
+    L *= w / need;
+    R *= w / need;
+  }
+  const float C = std::max(0.0f, w - L - R);
   const float mid = bottom - top;
-  const float hashH = fs * 10.5f;
+  const float hashH = std::min(fs * 10.5f, mid * 0.3f);
   const float leftSplit = race ? 0.62f : 0.56f;
   switch (p) {
   case PanelControls:
@@ -112,28 +121,77 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   return true;
 }
 
-void Workspace::handleKeys() {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+void Workspace::keyTap(int glfwKey, bool shift) {
+  switch (glfwKey) {
+  case GLFW_KEY_SPACE:
+  case GLFW_KEY_RIGHT:
+  case GLFW_KEY_LEFT:
+  case GLFW_KEY_UP:
+  case GLFW_KEY_F10:
+  case GLFW_KEY_F11:
+  case GLFW_KEY_HOME:
+  case GLFW_KEY_END:
+    if (taps_.size() < 256) taps_.push_back(Tap{glfwKey, shift});
+    break;
+  default:
+    break;
+  }
+}
+
+void Workspace::actOnKey(int key, bool shift) {
   Controller& app_ = controller(); // the keys act on whatever is on screen
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, true); };
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_Space))) app_.togglePlay();
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
+  switch (key) {
+  case GLFW_KEY_SPACE:
+    app_.togglePlay();
+    break;
+  case GLFW_KEY_RIGHT:
     app_.pause();
-    io.KeyShift ? app_.stepOver() : app_.stepInto();
-  }
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) {
+    shift ? app_.stepOver() : app_.stepInto();
+    break;
+  case GLFW_KEY_LEFT:
     app_.pause();
-    io.KeyShift ? app_.stepBackOver() : app_.stepBack();
-  }
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow)) || (io.KeyShift && pressed(GLFW_KEY_F11))) {
+    shift ? app_.stepBackOver() : app_.stepBack();
+    break;
+  case GLFW_KEY_UP:
     app_.pause();
     app_.stepOut();
+    break;
+  case GLFW_KEY_F11:
+    if (shift) {
+      app_.pause();
+      app_.stepOut();
+    } else {
+      app_.stepInto();
+    }
+    break;
+  case GLFW_KEY_F10:
+    app_.stepOver();
+    break;
+  case GLFW_KEY_HOME:
+    app_.toStart();
+    break;
+  case GLFW_KEY_END:
+    app_.toEnd();
+    break;
+  default:
+    break;
   }
-  if (!io.KeyShift && pressed(GLFW_KEY_F11)) app_.stepInto();
-  if (pressed(GLFW_KEY_F10)) app_.stepOver();
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_Home))) app_.toStart();
-  if (pressed(ImGui::GetKeyIndex(ImGuiKey_End))) app_.toEnd();
+}
+
+void Workspace::handleKeys() {
+  const ImGuiIO& io = ImGui::GetIO();
+  std::vector<Tap> taps;
+  taps.swap(taps_);
+  if (io.WantTextInput) return; // typing in a text field: the taps were for it
+  if (!taps.empty()) {
+    // Real key events from GLFW: act on each, with its own Shift (see keyTap).
+    for (const Tap& t : taps) actOnKey(t.key, t.shift);
+    return;
+  }
+  // No GLFW events this frame (tests and other embedders feed io.KeysDown directly).
+  for (int key : {GLFW_KEY_SPACE, GLFW_KEY_RIGHT, GLFW_KEY_LEFT, GLFW_KEY_UP, GLFW_KEY_F11, GLFW_KEY_F10, GLFW_KEY_HOME,
+                  GLFW_KEY_END})
+    if (ImGui::IsKeyPressed(key, false)) actOnKey(key, io.KeyShift);
 }
 
 void Workspace::menuBar() {
@@ -179,6 +237,7 @@ void Workspace::menuBar() {
           prefs_.fontScale = s;
           fontsDirty = true;
           resetLayout_ = true;
+          relayoutAfterFonts_ = true;
         }
       }
       ImGui::EndMenu();
@@ -188,7 +247,10 @@ void Workspace::menuBar() {
         prefs_.language = "en";
         fontsDirty = true;
       }
-      if (ImGui::MenuItem("简体中文", nullptr, prefs_.language == "zh")) {
+      // The English UI loads no CJK glyphs (the font is 19 MB): name the language in
+      // Latin letters there, or the item reads "????".
+      if (ImGui::MenuItem(fonts_.cjk ? "简体中文" : "Simplified Chinese", nullptr,
+                          prefs_.language == "zh")) {
         prefs_.language = "zh";
         fontsDirty = true;
       }
@@ -212,6 +274,12 @@ void Workspace::menuBar() {
 void Workspace::draw(float dt) {
   setLanguage(effectiveLanguage());
   ctx_.forceLayout = forceLayout;
+  // The layout depends on the font size, which changes only when the runtime has
+  // rebuilt the fonts (the frame after the menu click): tile again then.
+  if (relayoutAfterFonts_ && !fontsDirty) {
+    relayoutAfterFonts_ = false;
+    resetLayout_ = true;
+  }
   app_.tick(dt);
   race_.tick(dt);
   // Switching between the race and the op-script session re-tiles the windows.

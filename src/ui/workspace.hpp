@@ -97,10 +97,22 @@ public:
   RaceController& raceController() { return race_; }
   // The language the UI is drawn in (English when Chinese glyphs are missing).
   Lang effectiveLanguage() const;
+  // A key press (or autorepeat) straight from GLFW's callback, with Shift as it was then.
+  // ImGui 1.86 only sees whether a key is down when a frame starts, so a tap whose
+  // press and release arrive between two frames (fast typing, a blocked wait) would be
+  // lost, and Shift released in the same batch would turn Shift+Right into Right.
+  // handleKeys() acts on every queued tap, in order.
+  void keyTap(int glfwKey, bool shift);
 
 private:
   void menuBar();
   void handleKeys();
+  void actOnKey(int glfwKey, bool shift);
+  struct Tap {
+    int key;
+    bool shift;
+  };
+  std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
   static constexpr int kMaxPanels = 16;
 
@@ -123,6 +135,7 @@ private:
   FontSet& fonts_;
   UiContext ctx_;
   bool resetLayout_ = false;
+  bool relayoutAfterFonts_ = false;
   bool showKeys_ = false;
 };
 

@@ -3,8 +3,10 @@
 // drawn offscreen with the outcome on screen.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
+#include "ui/go_source.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/gui_runtime.hpp"
 
@@ -190,6 +192,229 @@ TEST(RaceWorkspace, KeysAndTheScheduleStripSeekTheRace) {
   EXPECT_TRUE(g.rt.race.playing());
   g.press(GLFW_KEY_SPACE);
   EXPECT_FALSE(g.rt.race.playing());
+}
+
+// Fast taps: GLFW may deliver several presses (and their releases) between two
+// frames; ImGui 1.86 sees none of them, so the workspace queues each one from the
+// key callback with its own Shift. Five taps in one frame are five steps.
+TEST(RaceWorkspace, KeyTapsBetweenTwoFramesAreAllActedOn) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  g.frames(2);
+  Workspace& ws = g.rt.workspace();
+  for (int i = 0; i < 5; i++) ws.keyTap(GLFW_KEY_RIGHT, false);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 5u);
+  ws.keyTap(GLFW_KEY_LEFT, false);
+  ws.keyTap(GLFW_KEY_LEFT, false);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 3u);
+  // Shift travels with the tap: Shift+Left goes back to the start of G2's op (step 3),
+  // Shift+Left again to the start of G1's (step 0); plain Left would give 2 and 1.
+  ws.keyTap(GLFW_KEY_RIGHT, false);
+  ws.keyTap(GLFW_KEY_LEFT, true);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 3u);
+  ws.keyTap(GLFW_KEY_LEFT, true);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 0u);
+  // Other keys are not queued (typing elsewhere does not step the race).
+  ws.keyTap(GLFW_KEY_A, false);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 0u);
+}
+
+// The frame's stream is the whole recorded timeline, not just the events up to
+// the cursor: after End and Home the timeline and plots span all 34 events of
+// lesson 5 (gomaplab race FILE --events: steps 0..33, one event each), and a seek
+// to an event past the cursor goes forward. A step that replaces the recorded
+// future shortens the stream to the new timeline.
+TEST(RaceWorkspace, TheFrameSpansTheWholeRecordedTimeline) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  RaceController& rc = g.rt.race;
+  Workspace& ws = g.rt.workspace();
+  rc.toEnd();
+  rc.toStart();
+  g.frames(2);
+  EXPECT_EQ(s.position(), 0u);
+  EXPECT_EQ(ws.frame().position, -1);
+  ASSERT_EQ(ws.frame().events->eventCount(), 34u);
+  EXPECT_EQ(ws.frame().events->goroutineOfEvent(33), 2);
+  EXPECT_EQ(rc.opText(ws.frame().events->opOfEvent(33)), "put 2 20") << "ops past the cursor are named";
+  // Forward to event 21 (G1's count store, step 21).
+  rc.seek(21);
+  g.frames(1);
+  EXPECT_EQ(s.position(), 22u);
+  EXPECT_EQ(ws.frame().position, 21);
+  EXPECT_EQ(ws.frame().events->eventCount(), 34u);
+  EXPECT_EQ(ws.frame().current->kind, EventKind::CountChanged);
+  // Back to step 5 and let G1 take the next step instead of G2: the future is replaced.
+  rc.seekStep(5);
+  ASSERT_EQ(s.timeline()[5], 2);
+  ASSERT_TRUE(rc.stepGoroutine(1));
+  g.frames(1);
+  EXPECT_EQ(s.timeline().size(), 6u);
+  EXPECT_EQ(ws.frame().events->eventCount(), 6u);
+  EXPECT_EQ(ws.frame().position, 5);
+  EXPECT_EQ(ws.frame().events->goroutineOfEvent(5), 1);
+}
+
+// A goroutine's cell mark follows its array through a grow another goroutine
+// started. Lesson 10: G1's iterator chose bucket 0 before G2's grow (step 3),
+// so at step 51 the cell it skips as deleted is in oldbuckets: old bucket 0
+// slot 5, the cell G2 has just marked evacuatedY (map.go:1221), not new bucket 0
+// slot 5 as the event's Loc, computed before the grow, says.
+TEST(RaceWorkspace, Lesson10MarksTheSkippedCellInTheOldArray) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/10-iteration-misses-a-key.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  for (int i = 0; i < 52; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  const Frame& f = g.rt.workspace().frame();
+  ASSERT_NE(f.current, nullptr);
+  ASSERT_EQ(f.current->kind, EventKind::IterSkipped);
+  EXPECT_FALSE(cellOf(*f.current)->old) << "the Loc as emitted (if this changes, the engine labels it itself)";
+  const GoroutineMark* g1 = f.goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  ASSERT_TRUE(g1->hasCell);
+  EXPECT_TRUE(g1->cell.old);
+  EXPECT_EQ(g1->cell.bucket, 0u);
+  EXPECT_EQ(g1->cell.slot, 5);
+  std::vector<BmapView> chain;
+  s.world().map().chain(true, 0, chain);
+  EXPECT_EQ(chain.at(0).tophash[5], 3) << "evacuatedY";
+  ASSERT_TRUE(f.currentMoved.has_value());
+  EXPECT_TRUE(f.currentMoved->old);
+  const auto& marks = g.rt.workspace().buckets.lastMarks();
+  ASSERT_FALSE(marks.empty());
+  EXPECT_TRUE(marks[0].loc.old);
+  EXPECT_EQ(marks[0].loc.slot, 5);
+}
+
+// Lesson 6: G1 chose new bucket 0 before G2's grow committed; while G2 evacuates, G1's
+// written cell (slot 7) is in oldbuckets; once the grow has finished that array
+// is freed and G1's late store of 70 went into memory drawn nowhere: no mark.
+TEST(RaceWorkspace, Lesson6DropsTheMarkOfAFreedArray) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/6-write-during-growth.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  // Step 45 is hashGrow's commit (map.go:1059: oldbuckets = buckets), step 47
+  // evacuate's begin (gomaplab race FILE --events).
+  for (int i = 0; i < 48; i++) ASSERT_TRUE(s.stepScheduled());
+  ASSERT_TRUE(s.world().map().growing());
+  g.frames(2);
+  const GoroutineMark* g1 = g.rt.workspace().frame().goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  ASSERT_TRUE(g1->hasCell);
+  EXPECT_TRUE(g1->cell.old);
+  EXPECT_EQ(g1->cell.slot, 7);
+  g.rt.race.runToEnd();
+  g.frames(2);
+  g1 = g.rt.workspace().frame().goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  EXPECT_FALSE(g1->hasCell) << "its elem store went into the freed old array";
+  for (const auto& m : g.rt.workspace().buckets.lastGoroutineMarks()) EXPECT_NE(m.g, 1);
+}
+
+// Lesson 9: G1 links its overflow bucket at step 44 and stores key 16 in it;
+// G2, which read the overflow pointer as nil before that, links its own at step
+// 50 (gomaplab race FILE --events). Before G2's link G1 is outlined on key 16 and
+// G2's unlinked bucket nowhere; after it G1's bucket is reachable from nowhere:
+// no mark for G1 (its chain position now holds G2's bucket), and a note says so.
+TEST(RaceWorkspace, Lesson9SaysWhichOverflowBucketWasCutOff) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/9-lost-overflow-bucket.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  Workspace& ws = g.rt.workspace();
+  for (int i = 0; i < 50; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  const GoroutineMark* g1 = ws.frame().goroutine(1);
+  const GoroutineMark* g2 = ws.frame().goroutine(2);
+  ASSERT_TRUE(g1 && g2);
+  ASSERT_TRUE(g1->hasCell);
+  EXPECT_EQ(g1->cell.chain, 1);
+  EXPECT_EQ(g1->cell.slot, 0);
+  EXPECT_FALSE(g2->hasCell) << "G2's new bucket is not linked yet";
+  EXPECT_EQ(g1->lostBy, 0);
+  EXPECT_EQ(ws.buckets.lostShown, 0);
+  ASSERT_TRUE(s.stepScheduled()); // step 50: G2's link
+  g.frames(2);
+  g1 = ws.frame().goroutine(1);
+  ASSERT_NE(g1, nullptr);
+  EXPECT_FALSE(g1->hasCell);
+  EXPECT_EQ(g1->lostBy, 2);
+  EXPECT_EQ(g1->lostEvent, 50);
+  EXPECT_EQ(ws.buckets.lostShown, 1);
+  g.rt.race.runToEnd();
+  g.frames(2);
+  g1 = ws.frame().goroutine(1);
+  g2 = ws.frame().goroutine(2);
+  ASSERT_TRUE(g1 && g2);
+  EXPECT_EQ(g1->lostBy, 2) << "still cut off after G1's late elem store into it";
+  EXPECT_EQ(g2->lostBy, 0);
+  EXPECT_TRUE(g2->hasCell);
+  EXPECT_EQ(ws.buckets.lostShown, 1);
+}
+
+// Lesson 8 (memory level): G1 stores key 1 into slot 1 before its tophash
+// (map.go:680 before 681), then G2, still seeing slot 1 empty, stores key 2 over
+// it. The bucket view shows the key memory of that not-yet-published cell.
+TEST(RaceWorkspace, Lesson8ShowsTheKeyStoredAheadOfItsTophash) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/8-key-overwritten-cell-by-cell.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  Workspace& ws = g.rt.workspace();
+  auto slot1 = [&] {
+    std::vector<BmapView> chain;
+    s.world().map().chain(false, 0, chain);
+    return chain.at(0);
+  };
+  // Steps 0..13: G1's key_stored is step 13 (gomaplab race FILE --events).
+  for (int i = 0; i < 14; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  EXPECT_EQ(slot1().tophash[1], 0) << "emptyRest: no tophash yet";
+  EXPECT_EQ(ws.buckets.unpublishedDrawn, 1);
+  // Steps 14..19: G2 searches, finds slot 1 empty, stores key 2 (step 19).
+  for (int i = 0; i < 6; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  EXPECT_EQ(slot1().tophash[1], 0);
+  EXPECT_EQ(ws.buckets.unpublishedDrawn, 1);
+  // Step 20: G1 stores tophash 5: the cell is live (key 2) and drawn as such.
+  ASSERT_TRUE(s.stepScheduled());
+  g.frames(2);
+  EXPECT_EQ(slot1().tophash[1], 5);
+  EXPECT_EQ(ws.buckets.unpublishedDrawn, 0);
+}
+
+// With "real runtime/map.go" on, each goroutine's line is marked on map.go's own
+// line numbers (lesson 5 after 5 steps: G1 at 601, G2 at 597).
+TEST(RaceWorkspace, RealSourceMarksEachGoroutinesLine) {
+  if (!goSource().loaded) GTEST_SKIP() << "no Go 1.19 source: " << goSource().why;
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(kLesson5)) << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  g.rt.prefs().realSource = true;
+  for (int i = 0; i < 5; i++) ASSERT_TRUE(s.stepScheduled());
+  g.frames(3);
+  auto lines = g.rt.workspace().code.goroutineLines();
+  std::sort(lines.begin(), lines.end());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], (std::pair<int, int>{1, 600}));
+  EXPECT_EQ(lines[1], (std::pair<int, int>{2, 596}));
 }
 
 TEST(GoroutinesView, ASavedSessionReplaysToTheSameOutcome) {

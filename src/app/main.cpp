@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,6 +49,15 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
 
 int runInteractive(const std::string& script, bool forceTerminal) {
   std::string path = script.empty() ? gomap::defaultScenarioPath() : script;
+  // A file that cannot be read (a typo, a subcommand that does not exist) is
+  // bad input: say so and exit 2 rather than open a window around the error.
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    std::fclose(f);
+  } else {
+    std::fprintf(stderr, "%s: cannot open: %s (expected an op script, a .race scenario or a subcommand: see --help)\n",
+                 path.c_str(), std::strerror(errno));
+    return 2;
+  }
 #ifdef GOMAPLAB_WITH_GUI
   if (!forceTerminal) {
     gomap::ui::GuiOptions go;

@@ -22,8 +22,11 @@ grep -q '"kind":"cell_written"' "$dir/ev" || fail "no cell_written event"
 
 "$bin" dump --every 0 "$dir/bad.ops" 2>"$dir/err"; rc=$?
 [ $rc -ne 0 ] || fail "--every 0 accepted"
-"$bin" frobnicate 2>"$dir/err"; rc=$?
-[ $rc -ne 0 ] || fail "unknown subcommand accepted"
+# A missing file (or a subcommand that does not exist) is bad input: exit 2
+# with the name, before any window opens (DISPLAY is set on purpose).
+DISPLAY=:0 "$bin" frobnicate 2>"$dir/err"; rc=$?
+[ $rc -eq 2 ] || fail "unknown subcommand / missing file: exit $rc, expected 2"
+grep -q "^frobnicate: cannot open" "$dir/err" || fail "missing file not named: $(cat "$dir/err")"
 
 # Binary junk never crashes the parser.
 head -c 4096 /dev/urandom > "$dir/junk.ops"

@@ -298,6 +298,13 @@ constexpr const FunctionInfo* functionInfo(std::string_view name) {
     if (f.name == name) return &f;
   return nullptr;
 }
+// Whether the function table has a row for name (for static checks: GCC with
+// the sanitizers cannot compare a pointer into a table with null at compile time).
+constexpr bool hasFunction(std::string_view name) {
+  for (const FunctionInfo& f : kFunctionTable)
+    if (f.name == name) return true;
+  return false;
+}
 // Whether s is the first event of every call of its function.
 constexpr bool isEntrySite(Site s) {
   if (s == Site::None) return false;
@@ -325,11 +332,11 @@ constexpr const CallEdge* callerEdge(std::string_view callee, std::string_view p
 
 constexpr bool callStructureConsistent() {
   for (const CallEdge& c : kCallTable)
-    if (!functionInfo(c.caller) || !functionInfo(c.callee) || c.line <= 0) return false;
+    if (!hasFunction(c.caller) || !hasFunction(c.callee) || c.line <= 0) return false;
   for (const FunctionInfo& f : kFunctionTable)
     if (f.entry != Site::None && siteInfo(f.entry).function != f.name) return false;
   for (const SiteInfo& s : kSiteTable)
-    if (!s.function.empty() && !functionInfo(s.function)) return false;
+    if (!s.function.empty() && !hasFunction(s.function)) return false;
   return true;
 }
 static_assert(callStructureConsistent(), "kCallTable / kFunctionTable name functions of the site table");

@@ -99,6 +99,9 @@ template <class KT> class Map;
 template <class KT> class Map : public SteppingCore<Event, EventBuffer> {
   using Core = SteppingCore<Event, EventBuffer>;
   friend Core;
+  // `OpScope scope(this, writes)` in map_ops.inc names this, not the core's
+  // template (clang deduces no arguments for a member class template).
+  using OpScope = Core::OpScope<Map>;
 
 public:
   using Slot = typename KT::Slot;

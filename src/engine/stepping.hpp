@@ -151,7 +151,9 @@ protected:
 
   // Begins an op on construction and ends it on every exit path, including
   // fatal errors thrown through it: `OpScope scope(this, writes);` in an op's
-  // body. Owner is the structure (deduced from `this`), whose beginOp/endOp it
+  // body, where the structure declares `using OpScope = Core::OpScope<Self>;`
+  // (clang cannot deduce a member class template's arguments from `this`).
+  // Owner is the structure, whose beginOp/endOp it
   // calls (the core's unless the structure has its own; a structure with
   // private ones befriends this core).
   template <class Owner> struct OpScope {

@@ -64,6 +64,8 @@ struct CounterLog {
 // ---- the structure ---------------------------------------------------------------
 // No beginOp/endOp of its own: OpScope uses the core's in-flight count.
 class Counter : public SteppingCore<CounterEvent, CounterLog> {
+  using OpScope = SteppingCore<CounterEvent, CounterLog>::OpScope<Counter>; // as every structure declares it
+
 public:
   // Resumable form.
   Task<void> add(int64_t n);

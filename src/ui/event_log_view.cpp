@@ -66,6 +66,18 @@ void EventLogView::refilter(const Frame& f) {
 
 void EventLogView::draw(UiContext& ui, const Frame& f) {
   (void)ui;
+  // A race is about the flags byte's loads and stores: show them while a race
+  // is on screen, and give the op-script session its own choice back after.
+  if (f.race != inRace_) {
+    inRace_ = f.race;
+    bool& flags = show[static_cast<int>(EventCategory::Flags)];
+    if (inRace_) {
+      scriptShowsFlags_ = flags;
+      flags = true;
+    } else {
+      flags = scriptShowsFlags_;
+    }
+  }
   if (!f.loaded()) return;
   static const S names[] = {S::CatOps, S::CatSearch, S::CatWrites, S::CatGrowth,
                             S::CatOverflow, S::CatIteration, S::CatFlags, S::CatErrors};

@@ -38,6 +38,7 @@ private:
   uint64_t filterSession_ = ~uint64_t{0};
   std::string filterKey_;
   int64_t lastPos_ = -2;
+  bool inRace_ = false, scriptShowsFlags_ = false;
 };
 
 } // namespace gomap::ui

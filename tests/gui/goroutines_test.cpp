@@ -110,6 +110,14 @@ TEST(RaceWorkspace, TheRaceMapFillsTheWorkspace) {
   // The buckets view draws bucket 0 of the race's map (lesson 1 puts 100 in it).
   EXPECT_TRUE(ws.buckets.cellRect(Loc{false, 0, 0, 0}).has_value());
   EXPECT_EQ(g.rt.race.session().ending().kind, race::Ending::Kind::Fatal);
+  // The event log shows the flags loads and stores in a race (off by default
+  // for op scripts), and gives the op-script session its own choice back.
+  const int flags = static_cast<int>(EventCategory::Flags);
+  EXPECT_TRUE(ws.events.show[flags]);
+  g.rt.race.active = false;
+  g.frames(2);
+  EXPECT_FALSE(ws.raceMode());
+  EXPECT_FALSE(ws.events.show[flags]);
 }
 
 // Lesson 5 (memory level): at the step where both goroutines have stored

@@ -232,6 +232,10 @@ constexpr std::array<Entry, static_cast<std::size_t>(S::kCount)> kTable = {{
      "G{0}'s overflow bucket (chain {2} of bucket {1}) was unlinked by G{3} at event {4}: unreachable now, with what G{0} "
      "stored in it",
      "G{0} 的溢出桶（{1} 号桶链上的第 {2} 个）在事件 {4} 被 G{3} 断开：现在无法访问，G{0} 存入其中的内容随之丢失"},
+#include "ui/strings_files.inc"
+#include "ui/strings_lessons.inc"
+#include "ui/strings_views.inc"
+#include "ui/strings_text.inc"
 }};
 
 constexpr bool inOrder() {

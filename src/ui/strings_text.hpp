@@ -1,0 +1,4 @@
+// UI string ids for glyphs, languages, messages and the status area (see ui/strings.hpp).
+// One X(Name) per id; the rows are in ui/strings_text.inc, in the same order.
+#pragma once
+#define GOMAPLAB_UI_STRINGS_TEXT(X)

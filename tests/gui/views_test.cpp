@@ -1,0 +1,1 @@
+// GUI tests for views (issue 11). Filled in by the work on that area.

@@ -102,7 +102,9 @@ int main(int argc, char** argv) {
   dump->add_flag("--digest", ropts.digest, "add a digest of the bucket arrays to each state");
   dump->add_option("--every", ropts.every, "print the state for every Nth op (and dump ops, and the last)")
       ->check(CLI::Range(int64_t{1}, INT64_MAX));
-  dump->add_flag("--check", ropts.checkInvariants, "check the map's invariants after every op (exit 3 if broken)");
+  dump->add_flag("--check", ropts.checkInvariants,
+                 "check the map's invariants after every op (exit 3 if broken) and the script's expect lines "
+                 "(failures on stderr, exit 1)");
   dump->add_option("--rng-seed", ropts.rngSeed, "initial state of the simulated fastrand");
 
   std::string eventsFile = "-";

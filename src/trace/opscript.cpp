@@ -577,7 +577,7 @@ constexpr Subject kSubjects[] = {
     {"evacuations", ExpectWhat::Evacuations, ArgKind::None, ValKind::NumberList},
     {"scanned", ExpectWhat::Scanned, ArgKind::None, ValKind::BmapList},
     {"cells", ExpectWhat::Cells, ArgKind::None, ValKind::Number},
-    {"flagsStored", ExpectWhat::FlagsStored, ArgKind::None, ValKind::NumberList},
+    {"flagsDuring", ExpectWhat::FlagsDuring, ArgKind::None, ValKind::NumberList},
 };
 constexpr std::string_view kFields[] = {"count", "flags", "B", "noverflow", "hash0"};
 
@@ -659,7 +659,7 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   e.column = toks[0].column;
   e.text = joinTokens(toks);
   if (opsParsed_ == 0) return fail(toks[0].column, "expected an op before 'expect' (an expect line checks the op above it)");
-  if (toks.size() < 2) return fail(toks[0].endColumn() + 1, "expected 'expect WHAT == VALUE' (e.g. 'expect B == 2')");
+  if (toks.size() < 2) return fail(toks[0].endColumn(), "expected 'expect WHAT == VALUE' (e.g. 'expect B == 2')");
   const Subject* subj = nullptr;
   for (const Subject& s : kSubjects)
     if (toks[1].text == s.name) subj = &s;
@@ -677,7 +677,7 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   }
   ValKind val = e.what == ExpectWhat::IterOffset ? ValKind::NumberOrNone : subj->val;
   if (arg != ArgKind::None) {
-    if (toks.size() <= i) return fail(toks.back().endColumn() + 1, fmt::format("expected what '{}' is of after it", subj->name));
+    if (toks.size() <= i) return fail(toks.back().endColumn(), fmt::format("expected what '{}' is of after it", subj->name));
     const Token& t = toks[i++];
     if (arg == ArgKind::Field) {
       bool ok = false;
@@ -704,13 +704,13 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
     }
   }
   if (toks.size() <= i || (toks[i].text != "==" && toks[i].text != "!="))
-    return fail(toks.size() > i ? toks[i].column : toks.back().endColumn() + 1, "expected '==' or '!='");
+    return fail(toks.size() > i ? toks[i].column : toks.back().endColumn(), "expected '==' or '!='");
   e.negate = toks[i].text == "!=";
   i++;
-  if (toks.size() <= i) return fail(toks.back().endColumn() + 1, "expected a value after the comparison");
+  if (toks.size() <= i) return fail(toks.back().endColumn(), "expected a value after the comparison");
   e.valueColumn = toks[i].column;
   const bool list = val == ValKind::KeyList || val == ValKind::NumberList || val == ValKind::BmapList;
-  if (!list && toks.size() > i + 1) return fail(toks[i + 1].column, "expected one value (lists are for keys, evacuations, scanned, flagsStored)");
+  if (!list && toks.size() > i + 1) return fail(toks[i + 1].column, "expected one value (lists are for keys, evacuations, scanned, flagsDuring)");
   if (list && toks[i].text == "none") {
     if (toks.size() > i + 1) return fail(toks[i + 1].column, "expected nothing after 'none' (the empty list)");
     e.want = "none";
@@ -840,10 +840,26 @@ std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
       }
     return e.what == W::Cells ? fmt::format("{}", n) : list(v);
   }
-  case W::FlagsStored: {
+  case W::FlagsDuring: {
+    // The values h.flags takes during the op, each change once: the flag steps'
+    // stores, and advanceEvacuationMark's h.flags &^= sameSizeGrow (L1286),
+    // which the engine records as part of the grow's end (GrowthFinished).
     std::vector<std::string> v;
-    for (const Event& ev : did.events)
-      if (ev.kind == EventKind::FlagsChanged) v.push_back(fmt::format("{}", payloadOf<EventKind::FlagsChanged>(ev).to));
+    std::optional<uint8_t> last;
+    auto note = [&](uint8_t to) {
+      if (last && *last == to) return;
+      last = to;
+      v.push_back(fmt::format("{}", to));
+    };
+    for (const Event& ev : did.events) {
+      if (ev.kind == EventKind::FlagsChanged) {
+        auto p = payloadOf<EventKind::FlagsChanged>(ev);
+        if (!last) last = p.from;
+        note(p.to);
+      } else if (ev.kind == EventKind::GrowthFinished && last) {
+        note(static_cast<uint8_t>(*last & ~sameSizeGrow));
+      }
+    }
     return list(v);
   }
   case W::Size:

@@ -101,11 +101,11 @@ bool parseTextDirective(std::string_view line, int lineNo, const std::string& fi
 // extra.overflow, extra.oldoverflow, live, chain BUCKET, evacuated OLDBUCKET,
 // tophash CELL, key CELL, elem CELL, size FIELD, offset FIELD. What the op did:
 // found, value, panic, fatal, keys, startBucket, offset, grew, evacuations,
-// scanned, cells, flagsStored.
+// scanned, cells, flagsDuring.
 enum class ExpectWhat : uint8_t {
   B, Count, Noverflow, Nevacuate, Flags, Hash0, Growing, OldB, SameSizeGrow, Nil, Buckets, ExtraOverflow,
   ExtraOldOverflow, Live, Chain, Evacuated, Tophash, Key, Elem, Size, Offset,
-  Found, Value, Panic, Fatal, Keys, StartBucket, IterOffset, Grew, Evacuations, Scanned, Cells, FlagsStored
+  Found, Value, Panic, Fatal, Keys, StartBucket, IterOffset, Grew, Evacuations, Scanned, Cells, FlagsDuring
 };
 struct ExpectLine {
   int line = 0, column = 0; // of the word 'expect'

@@ -208,7 +208,10 @@ LoadedLesson loadLesson(const std::vector<ScriptOp>& ops, Lesson lesson) {
   for (std::size_t i = 0; i < l.check.byOp.size(); i++)
     for (std::size_t j = 0; j < l.check.byOp[i].size(); j++) l.check.byOp[i][j].line = &l.lesson.ops[i].expects[j];
   l.opTexts.reserve(ops.size());
-  for (const ScriptOp& op : ops) l.opTexts.push_back(op.text);
+  for (const ScriptOp& op : ops) {
+    l.opTexts.push_back(op.text);
+    l.opLines.push_back(op.line);
+  }
   return l;
 }
 

@@ -69,6 +69,7 @@ struct LoadedLesson {
   Lesson lesson;
   LessonCheck check;
   std::vector<std::string> opTexts; // of each script op
+  std::vector<int> opLines;         // and its source line
 };
 LoadedLesson loadLesson(const std::vector<ScriptOp>& ops, Lesson lesson);
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/runtime_consts.hpp"
+#include "trace/script_runner.hpp"
 #include "trace/script_session.hpp"
 
 namespace gomap::ui {
@@ -28,6 +29,12 @@ AppState& AppState::operator=(AppState&&) noexcept = default;
 
 std::string_view AppState::opText(std::size_t k) const {
   return k < opTexts_.size() ? std::string_view(opTexts_[k]) : std::string_view();
+}
+
+std::optional<std::size_t> AppState::scriptOpOf(std::size_t k) const {
+  for (std::size_t i = 0; i < scriptOps_.size(); i++)
+    if (k >= scriptOps_[i].first && k < scriptOps_[i].second) return i;
+  return std::nullopt;
 }
 
 std::string AppState::scriptText() const {
@@ -57,6 +64,7 @@ bool AppState::installSession(std::vector<ScriptOp> ops, const std::string& name
     }
   }
   session_ = std::move(ss->session);
+  scriptOps_ = std::move(ss->sessionOpsOf);
   opTexts_ = std::move(ss->opTexts);
   lines_ = std::move(lines);
   parser_ = ScriptParser("input");
@@ -91,11 +99,14 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     error_ = perr->format();
     return false;
   }
+  std::shared_ptr<const LoadedLesson> lesson;
+  if (p.lesson().any()) lesson = std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson()));
   std::string err;
   if (!installSession(std::move(ops), name, err)) {
     error_ = err;
     return false;
   }
+  lesson_ = std::move(lesson);
   scriptName_ = name;
   error_.clear();
   status_ = fmt::format("{}: {} ops, {} events", name, session_->opCount(), session_->eventCount());

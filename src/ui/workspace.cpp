@@ -29,6 +29,15 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w, UiContext& ui, const Frame& f) { w.events.draw(ui, f); }});
   r.add({PanelTimeline, S::WinTimeline, "timeline", ImGuiWindowFlags_NoScrollbar, W::Always,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.timeline.draw(ui, f); }});
+  r.add({PanelLesson, S::WinLesson, "lesson", 0, W::OpScript,
+         [](Workspace& w, UiContext& ui, const Frame& f) {
+           AppState& app = w.appState();
+           w.lesson.draw(ui, f,
+                         LessonData{app.lesson(), [&app](std::size_t k) { return app.scriptOpOf(k); },
+                                    w.buckets.clickedCell(),
+                                    [&app](const std::string& k, const std::string& v) { return app.insert(k, v); }});
+         },
+         [](Workspace& w) { return w.appState().lesson() != nullptr; }});
 }
 
 Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
@@ -46,7 +55,7 @@ Controller& Workspace::controller() {
 
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
-PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race) {
+PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
   // On a short screen with a large font the fixed heights took most of it (at 175%
   // on 1280x720 the code panel and the event log were left a title bar each).
   const float timelineH = std::min(fs * 7.6f, h * 0.28f);
@@ -65,10 +74,17 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   const float mid = bottom - top;
   const float hashH = std::min(fs * 10.5f, mid * 0.3f);
   const float leftSplit = race ? 0.62f : 0.56f;
+  if (lesson && !race) { // the Lesson panel between the controls and the header
+    const float c = mid * 0.36f, l = mid * 0.42f;
+    if (p == PanelControls) return {0, top, L, c};
+    if (p == PanelLesson) return {0, top + c, L, l};
+    if (p == PanelHeader) return {0, top + c + l, L, mid - c - l};
+  }
   switch (p) {
   case PanelControls:
   case PanelGoroutines: return {0, top, L, mid * leftSplit};
-  case PanelHeader: return {0, top + mid * leftSplit, L, mid * (1 - leftSplit)};
+  case PanelHeader:
+  case PanelLesson: return {0, top + mid * leftSplit, L, mid * (1 - leftSplit)};
   case PanelBuckets: return {L, top, C, mid * 0.75f};
   case PanelPlots: return {L, top + mid * 0.75f, C, mid * 0.25f};
   case PanelHash: return {L + C, top, R, hashH};
@@ -98,7 +114,8 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
     return false;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y, menuH, ImGui::GetFontSize(), raceMode());
+  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y, menuH, ImGui::GetFontSize(), raceMode(),
+                         app_.lesson() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
@@ -211,6 +228,7 @@ void Workspace::menuBar() {
     for (const PanelDef& d : registry_.all()) {
       if (d.when == PanelDef::When::OpScript && race) continue;
       if (d.when == PanelDef::When::Race && !race) continue;
+      if (!available(d)) continue;
       bool on = (panels & d.bit) != 0;
       if (ImGui::MenuItem(tr(d.title), nullptr, &on)) panels = on ? (panels | d.bit) : (panels & ~d.bit);
     }
@@ -287,6 +305,11 @@ void Workspace::draw(float dt) {
     wasRace_ = raceMode();
     resetLayout_ = true;
   }
+  // So does opening or leaving a lesson (its panel comes and goes).
+  if ((app_.lesson() != nullptr) != hadLesson_) {
+    hadLesson_ = app_.lesson() != nullptr;
+    resetLayout_ = true;
+  }
   handleKeys();
   if (raceMode()) race_.fillFrame(frame_);
   else app_.fillFrame(frame_);
@@ -297,7 +320,7 @@ void Workspace::draw(float dt) {
 
   const bool race = raceMode();
   for (const PanelDef& d : registry_.all()) {
-    if ((d.when == PanelDef::When::OpScript && race) || (d.when == PanelDef::When::Race && !race)) {
+    if ((d.when == PanelDef::When::OpScript && race) || (d.when == PanelDef::When::Race && !race) || !available(d)) {
       seen_[std::countr_zero(static_cast<unsigned>(d.bit))].visible = false;
       continue;
     }

@@ -14,6 +14,7 @@
 #include "ui/event_log_view.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/hash_bits_view.hpp"
+#include "ui/lesson_view.hpp"
 #include "ui/header_view.hpp"
 #include "ui/plots_view.hpp"
 #include "ui/timeline_view.hpp"
@@ -31,6 +32,7 @@ enum Panel : int {
   PanelEvents = 1 << 6,
   PanelTimeline = 1 << 7,
   PanelGoroutines = 1 << 8,
+  PanelLesson = 1 << 9,
 };
 
 class Workspace;
@@ -45,6 +47,8 @@ struct PanelDef {
   ImGuiWindowFlags flags = 0;
   enum class When : uint8_t { Always, OpScript, Race } when = When::Always;
   std::function<void(Workspace&, UiContext&, const Frame&)> draw;
+  // When set, the panel exists only while this says so (the Lesson panel: a script with lesson lines).
+  std::function<bool(Workspace&)> available = nullptr;
 };
 class PanelRegistry {
 public:
@@ -69,7 +73,9 @@ public:
   void draw(float dt);
 
   // Tiled layout for a display of w x h (menu bar height menuH).
-  static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false);
+  // With lesson, the Lesson panel takes the middle of the left column.
+  static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false,
+                            bool lesson = false);
   // The race is on screen (a .race file is open and shown), else the op-script session.
   bool raceMode() const { return race_.loaded() && race_.active; }
   // The controller the views and keys act on, and the frame drawn last.
@@ -92,6 +98,9 @@ public:
   PlotsView plots;
   ControlsView controls;
   GoroutinesView goroutines;
+  LessonView lesson;
+  // A panel is registered and, if it says when it exists, exists now.
+  bool available(const PanelDef& d) { return !d.available || d.available(*this); }
   UiContext& context() { return ctx_; }
   AppState& appState() { return app_; }
   RaceController& raceController() { return race_; }
@@ -131,6 +140,7 @@ private:
   PanelRegistry registry_;
   Frame frame_;
   bool wasRace_ = false;
+  bool hadLesson_ = false;
   Prefs& prefs_;
   FontSet& fonts_;
   UiContext ctx_;

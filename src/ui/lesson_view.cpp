@@ -38,6 +38,23 @@ const std::string& inLanguage(const std::string (&text)[2]) {
   return text[l].empty() ? text[1 - l] : text[l];
 }
 
+// Narration lines join with '\n' (as in .race files); shown, they flow as one
+// paragraph: a space between English lines, nothing between Chinese ones.
+std::string reflow(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); i++) {
+    if (text[i] != '\n') {
+      out.push_back(text[i]);
+      continue;
+    }
+    const bool asciiBefore = i > 0 && static_cast<unsigned char>(text[i - 1]) < 0x80;
+    const bool asciiAfter = i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0x80;
+    if (asciiBefore || asciiAfter) out.push_back(' ');
+  }
+  return out;
+}
+
 } // namespace
 
 std::string cellName(const Loc& l) {
@@ -144,7 +161,7 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   if (*so < L.opTexts.size())
     ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::LessonOpAt)), L.opLines[*so], L.opTexts[*so]).c_str());
   const LessonNotes* notes = L.lesson.notesOf(*so);
-  const std::string narration = notes ? inLanguage(notes->narration) : std::string();
+  const std::string narration = notes ? reflow(inLanguage(notes->narration)) : std::string();
   ImGui::PushTextWrapPos(0);
   if (narration.empty()) ImGui::TextDisabled("%s", tr(S::LessonNoNarration));
   else ImGui::TextUnformatted(narration.c_str());

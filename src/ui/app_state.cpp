@@ -32,8 +32,15 @@ std::string_view AppState::opText(std::size_t k) const {
 }
 
 std::optional<std::size_t> AppState::scriptOpOf(std::size_t k) const {
-  for (std::size_t i = 0; i < scriptOps_.size(); i++)
-    if (k >= scriptOps_[i].first && k < scriptOps_[i].second) return i;
+  // Ranges follow each other; the one holding k is the last non-empty one starting at or before it.
+  auto it = std::upper_bound(scriptOps_.begin(), scriptOps_.end(), k,
+                             [](std::size_t v, const std::pair<std::size_t, std::size_t>& r) { return v < r.first; });
+  while (it != scriptOps_.begin()) {
+    --it;
+    if (it->first < it->second)
+      return k < it->second ? std::optional<std::size_t>(static_cast<std::size_t>(it - scriptOps_.begin()))
+                            : std::nullopt;
+  }
   return std::nullopt;
 }
 

@@ -82,6 +82,13 @@ TEST(LessonState, AppStateKeepsTheLessonOfTheLoadedScript) {
     if (a.opText(k) == "put 9 9") put9 = a.scriptOpOf(k);
   ASSERT_TRUE(put9);
   EXPECT_EQ(l->opTexts[*put9], "put 9 9");
+  // Every session op maps back to the script op that produced it.
+  for (std::size_t k = 0; k < a.session().opCount(); k++) {
+    auto so = a.scriptOpOf(k);
+    ASSERT_TRUE(so) << k;
+    EXPECT_EQ(l->opTexts[*so], a.opText(k)) << k;
+  }
+  EXPECT_FALSE(a.scriptOpOf(a.session().opCount()));
   ASSERT_LT(*put9, l->lesson.ops.size());
   EXPECT_NE(l->lesson.ops[*put9].narration[0].find("B = 0 is special"), std::string::npos);
   // A script without lesson lines has none; a new map drops the lesson.

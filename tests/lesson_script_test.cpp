@@ -101,6 +101,15 @@ TEST(LessonLines, TitleNarrationAndExpectsAttachToTheirOps) {
     for (auto& o : op) EXPECT_TRUE(o.holds) << o.line->text << ": got " << o.got;
 }
 
+TEST(LessonLines, IsLessonLine) {
+  EXPECT_TRUE(isLessonLine("title en A"));
+  EXPECT_TRUE(isLessonLine("  narration zh 文"));
+  EXPECT_TRUE(isLessonLine("expect B == 1 # two"));
+  EXPECT_FALSE(isLessonLine("put 1 1"));
+  EXPECT_FALSE(isLessonLine("# title en A"));
+  EXPECT_FALSE(isLessonLine("titles"));
+}
+
 TEST(LessonLines, FailingExpectsSayWhatWasFound) {
   ScriptParser p("l.ops");
   std::optional<ScriptError> err;

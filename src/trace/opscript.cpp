@@ -510,6 +510,15 @@ bool parseTextDirective(std::string_view line, int lineNo, const std::string& fi
   return true;
 }
 
+bool isLessonLine(std::string_view line) {
+  std::size_t a = 0;
+  while (a < line.size() && isBlank(line[a])) a++;
+  std::size_t b = a;
+  while (b < line.size() && !isBlank(line[b]) && line[b] != '#') b++;
+  const std::string_view w = line.substr(a, b - a);
+  return w == "title" || w == "narration" || w == "expect";
+}
+
 bool Lesson::any() const {
   if (!title[0].empty() || !title[1].empty()) return true;
   for (const LessonNotes& n : ops)

@@ -94,6 +94,9 @@ struct TextDirective {
 // is one but malformed (FILE:LINE:COL: what was expected).
 bool parseTextDirective(std::string_view line, int lineNo, const std::string& file, TextDirective& out,
                         std::optional<SourceError>& err);
+// Whether a line of an op script is a lesson line (title, narration, expect):
+// it runs nothing, and a tool that rewrites a script keeps it as it keeps comments.
+bool isLessonLine(std::string_view line);
 
 // ---- lesson lines -----------------------------------------------------------------
 // What an `expect` line checks. State after the op: B, count, noverflow,

@@ -208,11 +208,39 @@ void LessonView::drawPredict(UiContext&, const Frame& f, const LessonData& d) {
   }
   // Ops without events (make's seed, hashmode, pin) run nothing a student could watch: skip them.
   while (next < s.opCount() && lastEventOf(s, next) < static_cast<int64_t>(s.firstEventOfOp(next))) next++;
-  ImGui::PushTextWrapPos(0);
+  const bool scriptTarget = next < s.opCount() && isPut(next);
+  const bool typedTarget = next == s.opCount(); // at the end: a key typed below runs next
+  const bool target = scriptTarget || typedTarget;
+  if (target) {
+    asked_ = next;
+    if (d.clickedCell) { // a click in the Buckets view answers the question
+      guess_ = Guess{next, *d.clickedCell};
+      verdictDismissed_ = false;
+      pickBucket_ = static_cast<int>(d.clickedCell->bucket);
+      pickChain_ = d.clickedCell->chain;
+      pickSlot_ = d.clickedCell->slot;
+    }
+  }
+  const bool guessed = target && guess_ && guess_->op == next;
   // The verdict on the last guess, once its op has run, until the student moves on.
-  bool verdictShown = false;
-  if (guess_ && !verdictDismissed_ && guess_->op < s.opCount() && pos >= lastEventOf(s, guess_->op)) {
-    verdictShown = true;
+  const bool verdictShown =
+      guess_ && !guessed && !verdictDismissed_ && guess_->op < s.opCount() && pos >= lastEventOf(s, guess_->op);
+  ImGui::PushTextWrapPos(0);
+  auto ask = [&] {
+    const std::optional<KeyValue> key = f.ctl->opKey(next);
+    ImGui::TextUnformatted(
+        fmt::format(fmt::runtime(tr(S::PredictAsk)), f.ctl->opText(next), key ? keyText(*key) : "?").c_str());
+  };
+  if (verdictShown && target) {
+    // The next question first, in one line (a click on a cell answers it; the
+    // button opens the full form), so that it stays in sight above the verdict.
+    if (scriptTarget) ask();
+    const bool more = ImGui::Button(fmt::format("{}##nextq", tr(S::PredictNext)).c_str());
+    rectOf(nextButton);
+    if (more) verdictDismissed_ = true;
+    ImGui::Separator();
+  }
+  if (verdictShown) {
     const PutOutcome o = putOutcome(s, guess_->op);
     const std::optional<KeyValue> key = f.ctl->opKey(guess_->op);
     const std::string kt = key ? keyText(*key) : "?";
@@ -231,94 +259,66 @@ void LessonView::drawPredict(UiContext&, const Frame& f, const LessonData& d) {
         ImGui::TextWrapped("%s", line.c_str());
       }
     }
-    ImGui::Separator();
-  } else if (next == s.opCount() + 1 && f.currentOp && isPut(*f.currentOp) &&
-             (!guess_ || guess_->op != *f.currentOp)) {
-    ImGui::TextDisabled("%s", tr(S::PredictSkipped));
+    ImGui::PopTextWrapPos();
+    return;
   }
-  const bool scriptTarget = next < s.opCount() && isPut(next);
-  const bool typedTarget = next == s.opCount(); // at the end: a key typed below runs next
-  if (scriptTarget || typedTarget) {
-    asked_ = next;
-    if (d.clickedCell) {
-      guess_ = Guess{next, *d.clickedCell};
-      verdictDismissed_ = false;
-      pickBucket_ = static_cast<int>(d.clickedCell->bucket);
-      pickChain_ = d.clickedCell->chain;
-      pickSlot_ = d.clickedCell->slot;
-    }
-    const bool guessed = guess_ && guess_->op == next;
-    if (verdictShown && !guessed) {
-      // Keep the verdict in sight: the next question in one line; a click on a
-      // cell answers it, the button opens the full form.
-      if (scriptTarget) {
-        const std::optional<KeyValue> key = f.ctl->opKey(next);
-        ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::PredictAsk)), f.ctl->opText(next),
-                                           key ? keyText(*key) : "?")
-                                   .c_str());
-      }
-      const bool more = ImGui::Button(fmt::format("{}##nextq", tr(S::PredictNext)).c_str());
-      rectOf(nextButton);
-      if (more) verdictDismissed_ = true;
-      ImGui::PopTextWrapPos();
-      return;
-    }
-    if (scriptTarget) {
-      const std::optional<KeyValue> key = f.ctl->opKey(next);
-      ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::PredictAsk)), f.ctl->opText(next),
-                                         key ? keyText(*key) : "?")
-                                 .c_str());
-    } else {
-      ImGui::TextUnformatted(tr(S::PredictTyped));
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-      ImGui::InputText(fmt::format("{}##lessonkey", tr(S::Key)).c_str(), key_, sizeof key_);
-      rectOf(keyField);
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
-      ImGui::InputText(fmt::format("{}##lessonvalue", tr(S::Value)).c_str(), value_, sizeof value_);
-    }
-    // The keyboard-friendly fallback: bucket, slot and overflow bmap as numbers.
-    ImGui::TextUnformatted(tr(S::PredictPick));
-    const float w = ImGui::GetFontSize() * 2.6f;
-    auto field = [&](S label, const char* id, int& v) {
-      ImGui::SetNextItemWidth(w);
-      ImGui::InputInt(fmt::format("{}##{}", tr(label), id).c_str(), &v, 0, 0);
-    };
-    field(S::PredictBucket, "pickb", pickBucket_);
+  if (!target) {
+    if (pos >= 0 && f.currentOp && isPut(*f.currentOp) && (!guess_ || guess_->op != *f.currentOp))
+      ImGui::TextDisabled("%s", tr(S::PredictSkipped));
+    else ImGui::TextDisabled("%s", tr(S::PredictNoTarget));
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  // The question, with the keyboard-friendly fallback: bucket, slot and overflow bmap as numbers.
+  if (scriptTarget) {
+    ask();
+  } else {
+    ImGui::TextUnformatted(tr(S::PredictTyped));
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::InputText(fmt::format("{}##lessonkey", tr(S::Key)).c_str(), key_, sizeof key_);
+    rectOf(keyField);
     ImGui::SameLine();
-    field(S::PredictSlot, "picks", pickSlot_);
-    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    ImGui::InputText(fmt::format("{}##lessonvalue", tr(S::Value)).c_str(), value_, sizeof value_);
+  }
+  ImGui::TextUnformatted(tr(S::PredictPick));
+  const float w = ImGui::GetFontSize() * 2.6f;
+  auto field = [&](S label, const char* id, int& v) {
     ImGui::SetNextItemWidth(w);
-    ImGui::InputInt("##pickc", &pickChain_, 0, 0);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::PredictOverflow));
-    pickBucket_ = std::max(0, pickBucket_);
-    pickSlot_ = std::clamp(pickSlot_, 0, bucketCnt - 1);
-    pickChain_ = std::clamp(pickChain_, 0, static_cast<int>(kMaxChain));
-    const bool pick = ImGui::Button(fmt::format("{}##guess", tr(S::PredictGuess)).c_str());
-    rectOf(guessButton);
-    if (pick) verdictDismissed_ = false;
-    if (pick)
-      guess_ = Guess{next, Loc{false, static_cast<uint32_t>(pickBucket_), static_cast<uint16_t>(pickChain_),
-                               static_cast<uint8_t>(pickSlot_)}};
-    if (guessed) {
-      ImGui::SameLine();
-      colouredText(palette().highlight,
-                   fmt::format(fmt::runtime(tr(S::PredictYourGuess)), cellName(guess_->cell)).c_str());
-      if (scriptTarget) {
-        const bool run = ImGui::Button(fmt::format("{}##runput", tr(S::PredictRun)).c_str());
-        rectOf(runButton);
-        if (run) {
-          f.ctl->pause();
-          f.ctl->seek(lastEventOf(s, next));
-        }
-      } else {
-        const bool ins = ImGui::Button(fmt::format("{}##insertput", tr(S::PredictInsert)).c_str());
-        rectOf(insertButton);
-        if (ins && d.insert && d.insert(key_, value_)) seekToEndOf_ = next;
+    ImGui::InputInt(fmt::format("{}##{}", tr(label), id).c_str(), &v, 0, 0);
+  };
+  field(S::PredictBucket, "pickb", pickBucket_);
+  ImGui::SameLine();
+  field(S::PredictSlot, "picks", pickSlot_);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(w);
+  ImGui::InputInt("##pickc", &pickChain_, 0, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::PredictOverflow));
+  pickBucket_ = std::max(0, pickBucket_);
+  pickSlot_ = std::clamp(pickSlot_, 0, bucketCnt - 1);
+  pickChain_ = std::clamp(pickChain_, 0, static_cast<int>(kMaxChain));
+  const bool pick = ImGui::Button(fmt::format("{}##guess", tr(S::PredictGuess)).c_str());
+  rectOf(guessButton);
+  if (pick) {
+    guess_ = Guess{next, Loc{false, static_cast<uint32_t>(pickBucket_), static_cast<uint16_t>(pickChain_),
+                             static_cast<uint8_t>(pickSlot_)}};
+    verdictDismissed_ = false;
+  }
+  if (guessed) {
+    ImGui::SameLine();
+    colouredText(palette().highlight, fmt::format(fmt::runtime(tr(S::PredictYourGuess)), cellName(guess_->cell)).c_str());
+    if (scriptTarget) {
+      const bool run = ImGui::Button(fmt::format("{}##runput", tr(S::PredictRun)).c_str());
+      rectOf(runButton);
+      if (run) {
+        f.ctl->pause();
+        f.ctl->seek(lastEventOf(s, next));
       }
+    } else {
+      const bool ins = ImGui::Button(fmt::format("{}##insertput", tr(S::PredictInsert)).c_str());
+      rectOf(insertButton);
+      if (ins && d.insert && d.insert(key_, value_)) seekToEndOf_ = next;
     }
-  } else if (!guess_ || pos < lastEventOf(s, guess_->op)) {
-    ImGui::TextDisabled("%s", tr(S::PredictNoTarget));
   }
   ImGui::PopTextWrapPos();
 }

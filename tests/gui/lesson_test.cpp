@@ -150,6 +150,29 @@ TEST(LessonPanel, PredictAClickedCellThenRunTheInsert) {
   EXPECT_TRUE(g.lesson().verdictRight()) << g.lesson().verdict();
   EXPECT_EQ(g.lesson().verdict(), "Right: key 13 landed in bucket 1, slot 6.");
 
+  // The next op is `put 5 50`: the verdict stays in sight with the question in
+  // one line; Next question opens the form, Guess takes the picked cell (the
+  // fields hold the last clicked one, bucket 1 slot 6).
+  const std::size_t put5 = g.opNamed("put 5 50");
+  ASSERT_EQ(put5, put13 + 1);
+  ASSERT_TRUE(g.lesson().nextButton.drawn());
+  EXPECT_FALSE(g.lesson().guessButton.drawn());
+  g.click(g.lesson().nextButton.center());
+  ASSERT_TRUE(g.lesson().guessButton.drawn()) << "verdict: " << g.lesson().verdict() << " asked "
+                                              << g.lesson().askedOp().value_or(999) << " pos " << g.app().position()
+                                              << " next " << g.lesson().nextButton.drawn();
+  EXPECT_TRUE(g.lesson().verdict().empty()) << "the verdict made room for the form";
+  g.click(g.lesson().guessButton.center());
+  ASSERT_TRUE(g.lesson().guess());
+  EXPECT_EQ(g.lesson().guess()->op, put5);
+  g.click(g.lesson().runButton.center());
+  g.frames(1);
+  EXPECT_FALSE(g.lesson().verdictRight());
+  EXPECT_EQ(g.lesson().verdict(), "Not this time: you said bucket 1, slot 6; key 5 landed in bucket 1, slot 2.");
+  auto why5 = explainPut(putOutcome(g.app().session(), put5));
+  ASSERT_FALSE(why5.empty());
+  EXPECT_NE(why5.back().find("already in the map"), std::string::npos) << why5.back();
+
   // `put 14 14` starts a grow first: a guess in the old layout is wrong, and
   // the verdict says where the key went.
   const std::size_t put14 = g.opNamed("put 14 14");

@@ -7,6 +7,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include <filesystem>
 #include <string>
 
 #include "trace/script_runner.hpp"
@@ -256,4 +257,42 @@ TEST(LessonPanel, PredictATypedInsert) {
   g.frames(1);
   EXPECT_TRUE(g.lesson().verdictRight()) << g.lesson().verdict();
   EXPECT_EQ(g.lesson().verdict(), "Right: key 3 landed in bucket 3, slot 0.");
+}
+
+// The ticks the panel shows are computed by replaying the script (checkLesson);
+// the GUI's own session must be in the same state after each op: every expect
+// line about the state reads the same on the session, seeked to the op's end.
+TEST(LessonState, TicksAgreeWithTheSessionsOwnState) {
+  namespace fs = std::filesystem;
+  int checked = 0;
+  for (const auto& ent : fs::directory_iterator(kLessons)) {
+    if (ent.path().extension() != ".ops") continue;
+    SCOPED_TRACE(ent.path().filename().string());
+    AppState a;
+    ASSERT_TRUE(a.openScript(ent.path().string())) << a.error();
+    const LoadedLesson* l = a.lesson();
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->check.failed, 0u);
+    // The last session op with events of each script op (make's seed op has none).
+    const Session& ss = a.session();
+    std::vector<std::optional<std::size_t>> lastOf(l->opTexts.size());
+    for (std::size_t k = 0; k < ss.opCount(); k++) {
+      const uint64_t end = k + 1 < ss.opCount() ? ss.firstEventOfOp(k + 1) : ss.eventCount();
+      if (end == ss.firstEventOfOp(k)) continue;
+      if (auto so = a.scriptOpOf(k)) lastOf[*so] = k;
+    }
+    for (std::size_t i = 0; i < l->check.byOp.size(); i++) {
+      if (l->check.byOp[i].empty() || !lastOf[i]) continue;
+      a.seek(a.lastEventOfOp(*lastOf[i]));
+      for (const ExpectOutcome& o : l->check.byOp[i]) {
+        using W = ExpectWhat;
+        const W w = o.line->what;
+        const bool aboutState = w <= W::Offset; // the enum lists the state questions first
+        if (!aboutState) continue;
+        EXPECT_EQ(actualOf(*o.line, &a.map(), OpDid{}), o.got) << o.line->line << ": " << o.line->text;
+        checked++;
+      }
+    }
+  }
+  EXPECT_GT(checked, 80);
 }

@@ -138,12 +138,12 @@ std::vector<std::string> explainPut(const PutOutcome& o) {
 
 void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   const LoadedLesson& L = *d.lesson;
-  if (L.check.checked > 0) {
-    const ImU32 c = L.check.failed ? palette().error : palette().ok;
-    colouredText(c, fmt::format(fmt::runtime(tr(S::LessonSummary)), L.check.checked - L.check.failed, L.check.checked)
-                        .c_str());
+  // The title on one line (all of it in a tooltip): the narration is what a class reads.
+  const std::string& title = inLanguage(L.lesson.title);
+  if (!title.empty()) {
+    ImGui::TextUnformatted(title.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", title.c_str());
   }
-  ImGui::Separator();
   // The script op at the cursor; before the first op, the first one.
   std::optional<std::size_t> so;
   if (!f.currentOp) {
@@ -156,27 +156,33 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   }
   if (!so) {
     ImGui::TextDisabled("%s", tr(S::LessonTyped));
-    return;
-  }
-  if (*so < L.opTexts.size())
-    ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::LessonOpAt)), L.opLines[*so], L.opTexts[*so]).c_str());
-  const LessonNotes* notes = L.lesson.notesOf(*so);
-  const std::string narration = notes ? reflow(inLanguage(notes->narration)) : std::string();
-  ImGui::PushTextWrapPos(0);
-  if (narration.empty()) ImGui::TextDisabled("%s", tr(S::LessonNoNarration));
-  else ImGui::TextUnformatted(narration.c_str());
-  ImGui::PopTextWrapPos();
-  if (*so < L.check.byOp.size() && !L.check.byOp[*so].empty()) {
-    ImGui::Spacing();
-    ImGui::TextUnformatted(tr(S::LessonAfterOp));
-    for (const ExpectOutcome& o : L.check.byOp[*so]) {
-      mark(o.holds);
-      ImGui::TextUnformatted(o.line->text.c_str());
-      if (!o.holds) {
-        ImGui::SameLine();
-        colouredText(palette().error, fmt::format(fmt::runtime(tr(S::LessonExpectFails)), o.got).c_str());
+  } else {
+    if (*so < L.opTexts.size())
+      ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::LessonOpAt)), L.opLines[*so], L.opTexts[*so]).c_str());
+    const LessonNotes* notes = L.lesson.notesOf(*so);
+    const std::string narration = notes ? reflow(inLanguage(notes->narration)) : std::string();
+    ImGui::PushTextWrapPos(0);
+    if (narration.empty()) ImGui::TextDisabled("%s", tr(S::LessonNoNarration));
+    else ImGui::TextUnformatted(narration.c_str());
+    ImGui::PopTextWrapPos();
+    if (*so < L.check.byOp.size() && !L.check.byOp[*so].empty()) {
+      ImGui::Spacing();
+      ImGui::TextUnformatted(tr(S::LessonAfterOp));
+      for (const ExpectOutcome& o : L.check.byOp[*so]) {
+        mark(o.holds);
+        ImGui::TextUnformatted(o.line->text.c_str());
+        if (!o.holds) {
+          ImGui::SameLine();
+          colouredText(palette().error, fmt::format(fmt::runtime(tr(S::LessonExpectFails)), o.got).c_str());
+        }
       }
     }
+  }
+  if (L.check.checked > 0) {
+    ImGui::Separator();
+    const ImU32 c = L.check.failed ? palette().error : palette().ok;
+    colouredText(c, fmt::format(fmt::runtime(tr(S::LessonSummary)), L.check.checked - L.check.failed, L.check.checked)
+                        .c_str());
   }
 }
 
@@ -327,14 +333,6 @@ void LessonView::draw(UiContext& ui, const Frame& f, const LessonData& d) {
   drawnFrame_ = ImGui::GetFrameCount();
   // Predict mode first, so its question and buttons never scroll out of sight;
   // the lesson's text below scrolls on its own.
-  if (d.lesson) {
-    const std::string& title = inLanguage(d.lesson->lesson.title);
-    if (!title.empty()) {
-      ImGui::PushTextWrapPos(0);
-      ImGui::TextUnformatted(title.c_str());
-      ImGui::PopTextWrapPos();
-    }
-  }
   drawPredict(ui, f, d);
   ImGui::Separator();
   ImGui::BeginChild("##lessonbody", ImVec2(0, 0), false);

@@ -75,7 +75,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   const float hashH = std::min(fs * 10.5f, mid * 0.3f);
   const float leftSplit = race ? 0.62f : 0.56f;
   if (lesson && !race) { // the Lesson panel between the controls and the header
-    const float c = mid * 0.36f, l = mid * 0.42f;
+    const float c = mid * 0.30f, l = mid * 0.48f;
     if (p == PanelControls) return {0, top, L, c};
     if (p == PanelLesson) return {0, top + c, L, l};
     if (p == PanelHeader) return {0, top + c + l, L, mid - c - l};

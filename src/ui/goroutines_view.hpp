@@ -50,6 +50,9 @@ class RaceController final : public Controller {
 public:
   // Opens a scenario; on a bad file the old session stays and error() says why.
   bool open(const std::string& path);
+  // Asks the font for every glyph of the open scenario (title, narration,
+  // programs, path): ui/fonts.hpp needGlyphs.
+  void noteGlyphs() const;
   bool loaded() const { return s_ != nullptr; }
   race::ConcurrentSession& session() { return *s_; }
   const race::ConcurrentSession& session() const { return *s_; }

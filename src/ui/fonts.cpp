@@ -8,6 +8,8 @@
 #include <imgui_internal.h> // ImTextCharFromUtf8
 
 #include <bitset>
+#include <cstdint>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -49,7 +51,10 @@ const ImWchar kLatinRanges[] = {0x0020, 0x00FF, 0x2010, 0x2030, 0x2190, 0x2193, 
 // above U+FFFF cannot be baked and are skipped.
 using CodeSet = std::bitset<0x10000>;
 struct Glyphs {
-  CodeSet known;   // in the ranges of the last build, or noted since
+  // Latin-1 and the other base ranges, or noted: both fonts bake every noted
+  // code point (the Chinese UI's own glyphs are in the UI font only, so a
+  // loaded text using them notes them too, for the mono font).
+  CodeSet known;
   CodeSet wanted;  // noted by needGlyphs (kept across builds)
   bool pending = false;
   int builds = 0;
@@ -70,6 +75,14 @@ template <class F> void forEachCodePoint(std::string_view s, F&& f) {
   const char* p = s.data();
   const char* end = p + s.size();
   while (p < end) {
+    // ASCII runs 8 bytes at a time (a loaded script is mostly ASCII).
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (w & 0x8080808080808080ull) break;
+      p += 8;
+    }
+    if (p == end) break;
     if (static_cast<unsigned char>(*p) < 0x80) {
       p++;
       continue;
@@ -111,11 +124,6 @@ const ImWchar* cjkRanges(bool chineseUi, bool wantedOnly, ImVector<ImWchar>& out
   addSet(b, glyphs().wanted);
   b.BuildRanges(&out);
   return out.Data;
-}
-
-void markKnown(const ImWchar* ranges) {
-  for (const ImWchar* r = ranges; r && r[0]; r += 2)
-    for (unsigned c = r[0]; c <= r[1]; c++) glyphs().known.set(c);
 }
 
 // The CJK collection, mapped once per path for the life of the process: pages
@@ -231,8 +239,6 @@ FontSet buildFonts(float scale, bool chinese) {
   fs.cjk = cjk.data != nullptr;
   io.Fonts->Build();
   if (cjk.data) releaseMapped(cjk.data);
-  markKnown(latinRanges);
-  markKnown(uiCjk);
   io.FontDefault = fs.ui;
   return fs;
 }

@@ -6,6 +6,8 @@
 
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <bit>
 #include <cmath>
 
@@ -356,9 +358,14 @@ void Workspace::noteNewText() {
   // keeps) and its name; ops added since: their lines.
   if (app_.sessionId() != seenSession_) {
     seenSession_ = app_.sessionId();
-    seenOps_ = 0;
+    seenOps_ = app_.hasSession() ? app_.session().opCount() : 0; // their lines are in the script
     needGlyphs(app_.scriptText());
     needGlyphs(app_.scriptPath());
+    // The file as written: its comments (titles, narration) are not ops.
+    if (!app_.scriptPath().empty()) {
+      std::ifstream f(app_.scriptPath(), std::ios::binary);
+      if (f) needGlyphs(std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>()));
+    }
     needGlyphs(app_.scriptName());
   }
   if (app_.hasSession()) {

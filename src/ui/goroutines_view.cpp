@@ -33,7 +33,9 @@ bool RaceController::open(const std::string& path) {
   s_ = std::move(s);
   path_ = path;
   error_.clear();
-  status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path, s_->lanes().size());
+  goroutines_ = s_->lanes().size();
+  status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path, goroutines_);
+  statusLang_ = language();
   noteGlyphs();
   rec_.clear();
   recTimeline_.clear();
@@ -171,6 +173,11 @@ void RaceController::togglePlay() {
 }
 
 void RaceController::tick(double dt) {
+  // The status in the language the UI is drawn in now (open() may run before it is set).
+  if (s_ && statusLang_ != language()) {
+    status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path_, goroutines_);
+    statusLang_ = language();
+  }
   if (!playing_ || !s_) return;
   playAcc_ += dt * std::max(0.1, speed_);
   while (playAcc_ >= 1 && playing_) {

@@ -107,6 +107,8 @@ private:
   int64_t position() const;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, error_, savedTo_, status_;
+  std::size_t goroutines_ = 0;
+  Lang statusLang_ = Lang::En;
   bool playing_ = false;
   double speed_ = 4, playAcc_ = 0;
   CallStackTracker stack_;

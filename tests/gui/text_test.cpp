@@ -396,3 +396,22 @@ TEST(EventText, MakemapHash0IsHonest) {
   a.toEnd();
   EXPECT_EQ(a.map().header().hash0, 12345u); // what the header shows after the make
 }
+
+// Without the CJK font the Chinese UI stays English and the status bar says
+// why (the note used to sit in the menu bar, half in glyphs it could not draw).
+TEST(StatusBar, MissingCjkFontIsExplained) {
+  ::setenv("GOMAPLAB_CJK_FONT", "/nonexistent/font.ttc", 1);
+  {
+    TextGui g("zh");
+    NEED_GUI(g);
+    ASSERT_TRUE(g.app().openScript(kScenarios + "growth.ops"));
+    g.app().clearError();
+    g.frames(2);
+    EXPECT_FALSE(g.rt.fonts().cjk);
+    EXPECT_EQ(g.rt.workspace().effectiveLanguage(), Lang::En);
+    EXPECT_TRUE(g.rt.workspace().statusIsError);
+    EXPECT_NE(g.rt.workspace().statusShown.find("fonts-noto-cjk"), std::string::npos) << g.rt.workspace().statusShown;
+    EXPECT_NE(g.rt.workspace().statusShown.find("/nonexistent/font.ttc"), std::string::npos);
+  }
+  ::unsetenv("GOMAPLAB_CJK_FONT");
+}

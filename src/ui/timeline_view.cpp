@@ -43,13 +43,27 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   if (ImGui::SliderFloat("##speed", &sp, 1.0f, 100000.0f, tr(S::SpeedFormat), ImGuiSliderFlags_Logarithmic))
     app.speed() = sp;
   if (!f.race) ui.prefs.speed = app.speed();
-  ImGui::SameLine();
   const int64_t pos = f.position;
   const uint64_t n = f.events->eventCount();
-  ImGui::Text("%s", fmt::format(fmt::runtime(tr(S::EventOfTotal)), pos, groupDigits(n)).c_str());
-  if (auto op = f.currentOp) {
+  // What follows the buttons goes on as long as it fits (a large font in a
+  // small window): the counts, then the current op (the caption shows it too).
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  auto fits = [&](float w) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", fmt::format("{} {}: {}", tr(S::Op), *op, app.opText(*op)).c_str());
+    return ImGui::GetCursorPosX() + w <= right;
+  };
+  const std::string counter = fmt::format(fmt::runtime(tr(S::EventOfTotal)), pos, groupDigits(n));
+  if (fits(ImGui::CalcTextSize(counter.c_str()).x)) ImGui::TextUnformatted(counter.c_str());
+  else ImGui::NewLine();
+  // The session's size now (it grows as ops are inserted).
+  const std::string sizes =
+      fmt::format(fmt::runtime(tr(S::TimelineCounts)), groupDigits(f.events->opCount()), groupDigits(n));
+  if (fits(ImGui::CalcTextSize(sizes.c_str()).x)) ImGui::TextDisabled("%s", sizes.c_str());
+  else ImGui::NewLine();
+  if (auto op = f.currentOp) {
+    const std::string t = fmt::format("{} {}: {}", tr(S::Op), *op, app.opText(*op));
+    if (fits(ImGui::CalcTextSize(t.c_str()).x)) ImGui::TextDisabled("%s", t.c_str());
+    else ImGui::NewLine();
   }
   if (f.jobProgress >= 0) {
     ImGui::SameLine();
@@ -108,21 +122,47 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   }
 
   // Legend and messages.
+  // The legend: named, or when the names and the message would not fit on
+  // the line, swatches named on hover.
   static const S legend[] = {S::MarkGrowStart, S::MarkSameSize, S::MarkGrowEnd, S::MarkOverflow, S::MarkPanic, S::MarkFatal};
+  const std::string& msg = !app.error().empty() ? app.error() : app.status();
+  float named = 0;
+  for (const S l : legend) named += fs * 0.8f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(tr(l)).x + fs;
+  const bool names = ImGui::GetCursorPosX() + named + ImGui::CalcTextSize(msg.c_str()).x + fs * 2 <= right;
   for (int k = 0; k < 6; k++) {
     ImVec2 q = ImGui::GetCursorScreenPos();
     dl->AddRectFilled(ImVec2(q.x, q.y + fs * 0.2f), ImVec2(q.x + fs * 0.7f, q.y + fs * 0.9f), pal.markers[k]);
     ImGui::Dummy(ImVec2(fs * 0.8f, fs));
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", tr(legend[k]));
-    ImGui::SameLine(0, fs);
+    if (!names && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(legend[k]));
+    if (names) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", tr(legend[k]));
+    }
+    ImGui::SameLine(0, names ? fs : fs * 0.3f);
   }
+  // The message, cut with "..." to the line when too long (all of it on hover).
+  auto message = [&](ImU32 col, const std::string& t, float reserve) {
+    const float avail = right - ImGui::GetCursorPosX() - reserve;
+    if (ImGui::CalcTextSize(t.c_str()).x <= avail) {
+      colouredText(col, t.c_str());
+      return;
+    }
+    std::size_t k = t.size();
+    std::string cut;
+    do {
+      k = k * 9 / 10;
+      while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xc0) == 0x80) k--; // not inside a UTF-8 sequence
+      cut = t.substr(0, k) + "...";
+    } while (k > 0 && ImGui::CalcTextSize(cut.c_str()).x > avail);
+    colouredText(col, cut.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.c_str());
+  };
   if (!app.error().empty()) {
-    colouredText(pal.error, app.error().c_str());
+    message(pal.error, app.error(), ImGui::CalcTextSize("x").x + fs * 1.5f);
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) app.clearError();
   } else if (!app.status().empty()) {
-    colouredText(pal.ok, app.status().c_str());
+    message(pal.ok, app.status(), 0);
   } else {
     ImGui::NewLine();
   }

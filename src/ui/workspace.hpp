@@ -70,6 +70,10 @@ public:
 
   // Tiled layout for a display of w x h (menu bar height menuH).
   static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false);
+  // A large font on a small screen: the projector layout (buckets, caption,
+  // controls, header, timeline; the other panels open from the View menu).
+  static bool crampedLayout(float w, float h, float fontSize);
+  static bool layoutShows(Panel p, float w, float h, float fontSize);
   // The race is on screen (a .race file is open and shown), else the op-script session.
   bool raceMode() const { return race_.loaded() && race_.active; }
   // The controller the views and keys act on, and the frame drawn last.

@@ -156,6 +156,13 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
       if (ci == 0) {
         dl->AddText(ui.fonts.mono, fs * 1.05f, ImVec2(c.x + 2, y0 + 2), pal.bucketLabel,
                     std::to_string(b).c_str());
+        if (stacked_ && m.growing() && !evacuatedBucket) {
+          // Stacked rows: which array and which destination the row is.
+          const bool y = !c.old && c.first > 0;
+          dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(c.x + 2, y0 + fs * 1.15f),
+                      c.old ? pal.dim : (y ? pal.moveY : pal.moveX),
+                      c.old ? "old" : (m.header().flags & sameSizeGrow) ? "new" : (y ? "Y" : "X"));
+        }
         if (evacuatedBucket)
           dl->AddText(ImGui::GetFont(), fs * 0.75f, ImVec2(c.x + 2, y0 + fs * 1.2f), pal.dim, tr(S::Evacuated));
       } else {
@@ -230,7 +237,8 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
   // The evacuation mark: old buckets below it are all evacuated. Its label is
   // on the column's second title line (drawn by draw()), clear of the heading.
   if (c.old && h.nevacuate >= c.first && h.nevacuate < c.first + c.buckets) {
-    const float y = origin.y + c.y[h.nevacuate - c.first] - g.bucketGap * 0.5f;
+    const uint64_t ni = h.nevacuate - c.first;
+    const float y = origin.y + (stacked_ && ni < groupTop_.size() ? groupTop_[ni] : c.y[ni]) - g.bucketGap * 0.5f;
     dl->AddLine(ImVec2(c.x, y), ImVec2(cellsX + 8 * g.cellW + 6, y), pal.nevacuate, 3.0f);
     nevacuate_ = std::make_pair(ImVec2(c.x, y), ImVec2(cellsX + 8 * g.cellW + 6, y));
     dl->AddTriangleFilled(ImVec2(cellsX + 8 * g.cellW + 6, y - 6), ImVec2(cellsX + 8 * g.cellW + 6, y + 6),
@@ -317,6 +325,38 @@ BucketsView::Edge BucketsView::moveEdges(bool useY, const Geometry& g) const {
   return e;
 }
 
+void BucketsView::bracket(ImDrawList* dl, float right, float fromY, float toY, bool useY, ImU32 col, float thick,
+                          const Geometry& g) {
+  // X's bracket nearer the cells, Y's outside it: two never share a stretch.
+  const float off = right + g.fs * (useY ? 1.35f : 0.7f);
+  dl->AddLine(ImVec2(right + 2, fromY), ImVec2(off, fromY), col, thick);
+  dl->AddLine(ImVec2(off, fromY), ImVec2(off, toY), col, thick);
+  arrow(dl, ImVec2(off, toY), ImVec2(right + 2, toY), col, thick);
+}
+
+void BucketsView::layoutGroups(const AnyMap& m, std::vector<Column*> cols, const Geometry& g) {
+  // Stacked: group i holds row i of every column, one under the other.
+  uint64_t groups = 0;
+  for (Column* c : cols) {
+    groups = std::max(groups, c->buckets);
+    c->y.assign(c->buckets, 0);
+    c->chainLen.assign(c->buckets, 1);
+    for (uint64_t i = 0; i < c->buckets; i++) c->chainLen[i] = std::max(1, m.chainLength(c->old, c->first + i));
+  }
+  groupTop_.assign(groups, 0);
+  float y = 0;
+  for (uint64_t i = 0; i < groups; i++) {
+    groupTop_[i] = y;
+    for (Column* c : cols) {
+      if (i >= c->buckets) continue;
+      c->y[i] = y;
+      y += static_cast<float>(c->chainLen[i]) * (g.cellH + g.rowGap) + g.fs * 0.2f;
+    }
+    y += g.bucketGap * 1.6f;
+  }
+  for (Column* c : cols) c->height = y;
+}
+
 void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Geometry& g, ImVec2 origin, float clipTop,
                             float clipBottom) {
   const AnyMap& m = *frame_->map;
@@ -348,17 +388,28 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Geometry& g
           if (!n) continue;
           const uint64_t dst = b + (xy && !sameSize ? newbit : 0);
           auto at = locate(false, dst);
-          const Edge e = moveEdges(xy && !sameSize, g);
-          if (!at || !e.ok) continue;
+          if (!at) continue;
           const float ty = origin.y + at->first->y[at->second] + g.cellH * 0.5f;
           const ImU32 col = xy ? pal.moveY : pal.moveX;
+          const std::string t = fmt::format("{}\xc3\x97{}", n, xy ? "Y" : "X");
+          const ImVec2 ts = ui.fonts.mono->CalcTextSizeA(g.fs * 0.8f, FLT_MAX, 0, t.c_str());
+          if (stacked_) {
+            // A bracket on the right from the old row to its destination's row,
+            // the label beside its vertical stretch.
+            const float right = oldc.x + g.labelW + 8 * g.cellW + 2;
+            bracket(dl, right, y, ty, xy != 0, col, lineW * (1.0f + 0.3f * static_cast<float>(n)), g);
+            const ImVec2 l0(right + g.fs * 1.75f, (y + ty) * 0.5f - ts.y * 0.5f);
+            dl->AddText(ui.fonts.mono, g.fs * 0.8f, l0, col, t.c_str());
+            moveLabels_.push_back(ScreenRect{l0, ImVec2(l0.x + ts.x, l0.y + ts.y)});
+            continue;
+          }
+          const Edge e = moveEdges(xy && !sameSize, g);
+          if (!e.ok) continue;
           // Same-size grows and the X/Y split of a doubling one both keep the
           // row, so the line is level; at most it drops to the chain row.
           const ImVec2 a(e.from, y), z(e.to, ty);
           arrow(dl, a, z, currentTheme() == ThemeKind::Projector ? col : ((col & 0x00ffffffu) | 0xa0000000u),
                 lineW * (1.0f + 0.3f * static_cast<float>(n)));
-          const std::string t = fmt::format("{}\xc3\x97{}", n, xy ? "Y" : "X");
-          const ImVec2 ts = ui.fonts.mono->CalcTextSizeA(g.fs * 0.8f, FLT_MAX, 0, t.c_str());
           const float lx = std::min(a.x, z.x) + (std::fabs(z.x - a.x) - ts.x) * 0.5f;
           const ImVec2 l0(lx, y - ts.y - 2);
           dl->AddText(ui.fonts.mono, g.fs * 0.8f, l0, col, t.c_str());
@@ -389,6 +440,11 @@ void BucketsView::drawMoves(UiContext& ui, const Column& oldc, const Geometry& g
     const float th = (i == pos ? 2.0f : 1.0f) * lineW + 1.0f;
     dl->AddRect(ImVec2(src->min.x + 1, src->min.y + 1), ImVec2(src->max.x - 1, src->max.y - 1), col, 0, 0, th);
     dl->AddRect(ImVec2(dst->min.x + 1, dst->min.y + 1), ImVec2(dst->max.x - 1, dst->max.y - 1), col, 0, 0, th);
+    if (stacked_) {
+      bracket(dl, oldc.x + g.labelW + 8 * g.cellW + 2, src->center().y, dst->center().y, y, col, th + 1.0f, g);
+      drawn++;
+      continue;
+    }
     const Edge ed = moveEdges(y && !sameSize, g);
     if (ed.ok) {
       const ImVec2 a(ed.from, src->center().y), z(ed.to, dst->center().y);
@@ -554,13 +610,21 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   // Columns: one array; old | new for a same-size grow (old i -> new i); for a
   // doubling grow new[i] (X) | old[i] | new[i+2^(B-1)] (Y), so every old bucket
   // sits between its two destinations on the same row.
-  const int ncols = !growing ? 1 : sameSize ? 2 : 3;
+  // When the columns do not fit side by side (a large font, a narrow panel),
+  // they are stacked: for each old bucket i a group of rows, new[i] (X), then
+  // old[i], then new[i+2^(B-1)] (Y), with the moves drawn as brackets on the right.
+  const int wantCols = !growing ? 1 : sameSize ? 2 : 3;
   const float availW = ImGui::GetContentRegionAvail().x;
+  const bool stacked = wantCols > 1 && (availW - fs * 3.0f * static_cast<float>(wantCols - 1)) /
+                                                   static_cast<float>(wantCols) <
+                                               fs * (2.2f + 8 * 1.45f) + 4;
+  const int ncols = stacked ? 1 : wantCols;
   Geometry g{};
   g.fs = fs;
   g.labelW = fs * (ncols == 3 ? 2.2f : 2.6f);
   g.colGap = ncols > 1 ? fs * 3.0f : 0;
   g.colW = (availW - g.colGap * static_cast<float>(ncols - 1)) / static_cast<float>(ncols);
+  if (stacked) g.colW -= fs * 3.6f; // room on the right for the move brackets and their labels
   const float zoom = ui.prefs.bucketZoom;
   // Zoom makes cells taller and their text larger; it widens them only while
   // the columns still fit the panel, so zooming in shows bigger buckets, not
@@ -596,8 +660,17 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   Column newy{false, 0, origin.x, {}, {}, 0, 0};
   Column oldc{true, nold, origin.x, {}, {}, 0, 0};
   cols_.clear();
+  stacked_ = stacked;
   if (!growing) {
     cols_ = {&newc};
+  } else if (stacked) {
+    if (!sameSize) {
+      newc.buckets = nold;
+      newy = Column{false, nold, origin.x, {}, {}, 0, nold};
+      cols_ = {&newc, &oldc, &newy};
+    } else {
+      cols_ = {&oldc, &newc};
+    }
   } else if (sameSize) {
     newc.x = origin.x + g.colW + g.colGap;
     cols_ = {&oldc, &newc};
@@ -607,14 +680,15 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
     newy = Column{false, nold, oldc.x + g.colW + g.colGap, {}, {}, 0, nold};
     cols_ = {&newc, &oldc, &newy};
   }
-  layoutRows(m, std::vector<Column*>(cols_.begin(), cols_.end()), g);
+  if (stacked) layoutGroups(m, std::vector<Column*>(cols_.begin(), cols_.end()), g);
+  else layoutRows(m, std::vector<Column*>(cols_.begin(), cols_.end()), g);
 
   // Column titles: what the column is, and on a second line during a grow the
   // destination rule or, over the old array, nevacuate.
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = palette();
   const float lineH = ImGui::GetTextLineHeight();
-  const float titleH = growing ? lineH * 2 + fs * 0.5f : fs * 2.0f;
+  const float titleH = growing ? lineH * 2.0f + fs * 0.5f : fs * 2.0f;
   titles_.clear();
   auto title = [&](const Column& c, int line, ImU32 col, const std::string& t) {
     const ImVec2 at(c.x, origin.y + static_cast<float>(line) * lineH);
@@ -624,8 +698,16 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   };
   const std::string newTitle =
       fmt::format(fmt::runtime(tr(S::EvacNewTitle)), groupDigits(bucketShift(h.B)), static_cast<int>(h.B));
-  title(newc, 0, pal.text, newTitle);
-  if (growing) {
+  if (stacked) {
+    // One column: "oldbuckets (..) → buckets (..)", then nevacuate.
+    title(newc, 0, pal.text,
+          fmt::format(fmt::runtime(tr(S::EvacOldTitle)), groupDigits(nold), sameSize ? h.B : h.B - 1) +
+              " \xe2\x86\x92 " + newTitle);
+    title(newc, 1, pal.nevacuate, fmt::format("nevacuate = {}", h.nevacuate));
+  } else {
+    title(newc, 0, pal.text, newTitle);
+  }
+  if (growing && !stacked) {
     title(oldc, 0, pal.text,
           fmt::format(fmt::runtime(tr(S::EvacOldTitle)), groupDigits(nold), sameSize ? h.B : h.B - 1));
     title(oldc, 1, pal.nevacuate, fmt::format("nevacuate = {}", h.nevacuate));
@@ -641,7 +723,8 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   const float poolH = fs * 6.0f;
   const float colsH = newc.height;
   const float contentH = colsH + titleH + poolH;
-  const float contentW = static_cast<float>(ncols) * g.colW + static_cast<float>(ncols - 1) * g.colGap;
+  const float contentW = static_cast<float>(ncols) * g.colW + static_cast<float>(ncols - 1) * g.colGap +
+                        (stacked ? fs * 3.5f : 0.0f);
 
   // Follow the current event: scroll its first mark into view when it moves.
   const int64_t pos = f.position;

@@ -51,6 +51,8 @@ public:
   // The nevacuate line drawn on the old array in the last frame (left and right ends).
   std::optional<std::pair<ImVec2, ImVec2>> nevacuateMark() const { return nevacuate_; }
   OverviewView& overview() { return overview_; }
+  // A grow drawn stacked (old bucket i between its destinations' rows) in the last frame.
+  bool stackedLast() const { return stacked_; }
   // The caption under the buckets (what the current event did).
   const CaptionView& caption() const { return caption_; }
   // Where the column titles and the "n×X" labels went in the last frame (tests check that none overlaps another).
@@ -84,6 +86,9 @@ private:
   };
   void drawBody(UiContext& ui, const Frame& f);
   void layoutRows(const AnyMap& m, std::vector<Column*> cols, const Geometry& g);
+  void layoutGroups(const AnyMap& m, std::vector<Column*> cols, const Geometry& g);
+  static void bracket(ImDrawList* dl, float right, float fromY, float toY, bool useY, ImU32 col, float thick,
+                      const Geometry& g);
   std::optional<std::pair<const Column*, uint64_t>> locate(bool old, uint64_t bucket) const;
   Edge moveEdges(bool useY, const Geometry& g) const;
   void drawColumn(UiContext& ui, const Column& c, const Geometry& g, ImVec2 origin, float clipTop, float clipBottom);
@@ -102,6 +107,8 @@ private:
   OverviewView overview_;
   CaptionView caption_;
   std::vector<Column*> cols_; // during draw
+  bool stacked_ = false;       // the columns of a grow stacked in groups (a narrow panel)
+  std::vector<float> groupTop_;
   std::vector<ScreenRect> titles_, moveLabels_;
   std::unordered_map<uint64_t, ScreenRect> cells_;
   std::unordered_map<uint64_t, ScreenRect> bmaps_;

@@ -330,3 +330,42 @@ TEST(Views, OverviewFillsThePanelWidthAndKeepsTheDataInView) {
   EXPECT_GT(l2->z - f2->x, win->Size.x * 0.6f);
   EXPECT_GE(f2->x, win->Pos.x - 1);
 }
+
+TEST(Views, NarrowPanelStacksOldBucketBetweenItsDestinationRows) {
+  // 175% on 1280x720: three columns do not fit the buckets panel, so each old
+  // bucket's group is new[i] (X), old[i], new[i+8] (Y), one under the other.
+  Gui g(1280, 720, 1.75f, ThemeKind::Projector);
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().openScript(kScenarios + "incremental_growth.ops"));
+  g.app().seek(1100);
+  g.frames();
+  const BucketsView& bv = g.ws().buckets;
+  ASSERT_TRUE(g.app().map().growing());
+  ASSERT_TRUE(bv.stackedLast());
+  ImGuiWindow* win = ImGui::FindWindowByName("###buckets");
+  ASSERT_NE(win, nullptr);
+  int groups = 0;
+  for (uint32_t i = 0; i < 8; i++) {
+    auto x = bv.bmapRect(false, i, 0), o = bv.bmapRect(true, i, 0), y = bv.bmapRect(false, i + 8, 0);
+    if (!x || !o || !y) continue;
+    groups++;
+    EXPECT_FLOAT_EQ(x->min.x, o->min.x);
+    EXPECT_FLOAT_EQ(y->min.x, o->min.x);
+    EXPECT_LT(x->max.y, o->min.y) << "group " << i;
+    EXPECT_LT(o->max.y, y->min.y) << "group " << i;
+    EXPECT_LE(o->max.x, win->Pos.x + win->Size.x);
+    // Nothing of another group between them.
+    for (uint32_t j = 0; j < 16; j++) {
+      if (j == i || j == i + 8) continue;
+      if (auto r = bv.bmapRect(false, j, 0)) {
+        EXPECT_FALSE(r->min.y > x->min.y && r->min.y < y->min.y) << i << " " << j;
+      }
+    }
+  }
+  EXPECT_GE(groups, 1);
+  const auto& labels = bv.lastMoveLabels();
+  for (std::size_t a = 0; a < labels.size(); a++) {
+    for (std::size_t b = a + 1; b < labels.size(); b++) EXPECT_FALSE(overlap(labels[a], labels[b])) << a << " " << b;
+    EXPECT_LE(labels[a].max.x, win->Pos.x + win->Size.x);
+  }
+}

@@ -568,20 +568,44 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
     if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
   };
   int mode = static_cast<int>(this->mode);
-  if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(tr(S::View)).x > right) ImGui::NewLine();
-  ImGui::TextUnformatted(tr(S::View));
-  fits(box + ImGui::CalcTextSize(tr(S::ViewAuto)).x);
-  ImGui::RadioButton(tr(S::ViewAuto), &mode, 0);
-  fits(box + ImGui::CalcTextSize(tr(S::ViewDetail)).x);
-  ImGui::RadioButton(tr(S::ViewDetail), &mode, 1);
-  fits(box + ImGui::CalcTextSize(tr(S::ViewOverview)).x);
-  ImGui::RadioButton(tr(S::ViewOverview), &mode, 2);
-  this->mode = static_cast<Mode>(mode);
-  fits(box + ImGui::CalcTextSize(tr(S::ShowMoves)).x, ImGui::GetFontSize() * 1.5f);
-  ImGui::Checkbox(tr(S::ShowMoves), &ui.prefs.showMoves);
-  fits(ImGui::GetFontSize() * 6 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr(S::Zoom)).x);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-  ImGui::SliderFloat(tr(S::Zoom), &ui.prefs.bucketZoom, 0.6f, 2.5f, "%.1f");
+  const float fs0 = ImGui::GetFontSize();
+  if (ImGui::GetWindowHeight() < fs0 * 14) {
+    // A short panel (the projector layout): one line of switches, so the rows
+    // go to buckets. The mode is a combo, the moves a bare checkbox, the zoom
+    // a slider that says what it is; each named on hover.
+    const char* modes[3] = {tr(S::ViewAuto), tr(S::ViewDetail), tr(S::ViewOverview)};
+    float comboW = 0;
+    for (const char* n : modes) comboW = std::max(comboW, ImGui::CalcTextSize(n).x);
+    comboW += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+    fits(comboW);
+    ImGui::SetNextItemWidth(comboW);
+    ImGui::Combo("##viewmode", &mode, modes, 3);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::View));
+    fits(ImGui::GetFrameHeight());
+    ImGui::Checkbox("##moves", &ui.prefs.showMoves);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::ShowMoves));
+    const std::string zf = std::string(tr(S::Zoom)) + " %.1f";
+    const float zw = ImGui::CalcTextSize((std::string(tr(S::Zoom)) + " 0.0").c_str()).x + fs0 * 1.5f;
+    fits(zw);
+    ImGui::SetNextItemWidth(zw);
+    ImGui::SliderFloat("##zoom", &ui.prefs.bucketZoom, 0.6f, 2.5f, zf.c_str());
+    this->mode = static_cast<Mode>(mode);
+  } else {
+    if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(tr(S::View)).x > right) ImGui::NewLine();
+    ImGui::TextUnformatted(tr(S::View));
+    fits(box + ImGui::CalcTextSize(tr(S::ViewAuto)).x);
+    ImGui::RadioButton(tr(S::ViewAuto), &mode, 0);
+    fits(box + ImGui::CalcTextSize(tr(S::ViewDetail)).x);
+    ImGui::RadioButton(tr(S::ViewDetail), &mode, 1);
+    fits(box + ImGui::CalcTextSize(tr(S::ViewOverview)).x);
+    ImGui::RadioButton(tr(S::ViewOverview), &mode, 2);
+    this->mode = static_cast<Mode>(mode);
+    fits(box + ImGui::CalcTextSize(tr(S::ShowMoves)).x, ImGui::GetFontSize() * 1.5f);
+    ImGui::Checkbox(tr(S::ShowMoves), &ui.prefs.showMoves);
+    fits(ImGui::GetFontSize() * 6 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr(S::Zoom)).x);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    ImGui::SliderFloat(tr(S::Zoom), &ui.prefs.bucketZoom, 0.6f, 2.5f, "%.1f");
+  }
 
   if (m.isNil()) {
     colouredText(palette().dim, tr(S::NilMap));
@@ -688,7 +712,14 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = palette();
   const float lineH = ImGui::GetTextLineHeight();
-  const float titleH = growing ? lineH * 2.0f + fs * 0.5f : fs * 2.0f;
+  const std::string newTitle =
+      fmt::format(fmt::runtime(tr(S::EvacNewTitle)), groupDigits(bucketShift(h.B)), static_cast<int>(h.B));
+  const std::string oldTitle =
+      growing ? fmt::format(fmt::runtime(tr(S::EvacOldTitle)), groupDigits(nold), sameSize ? h.B : h.B - 1) : "";
+  // Stacked: "old → new" on one line when it fits, else a line each.
+  const std::string bothTitles = oldTitle + " \xe2\x86\x92 " + newTitle;
+  const bool titlesSplit = stacked && ImGui::CalcTextSize(bothTitles.c_str()).x > availW;
+  const float titleH = growing ? lineH * (titlesSplit ? 3.0f : 2.0f) + fs * 0.5f : fs * 2.0f;
   titles_.clear();
   auto title = [&](const Column& c, int line, ImU32 col, const std::string& t) {
     const ImVec2 at(c.x, origin.y + static_cast<float>(line) * lineH);
@@ -696,20 +727,20 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
     const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
     titles_.push_back(ScreenRect{at, ImVec2(at.x + ts.x, at.y + ts.y)});
   };
-  const std::string newTitle =
-      fmt::format(fmt::runtime(tr(S::EvacNewTitle)), groupDigits(bucketShift(h.B)), static_cast<int>(h.B));
   if (stacked) {
     // One column: "oldbuckets (..) → buckets (..)", then nevacuate.
-    title(newc, 0, pal.text,
-          fmt::format(fmt::runtime(tr(S::EvacOldTitle)), groupDigits(nold), sameSize ? h.B : h.B - 1) +
-              " \xe2\x86\x92 " + newTitle);
-    title(newc, 1, pal.nevacuate, fmt::format("nevacuate = {}", h.nevacuate));
+    if (titlesSplit) {
+      title(newc, 0, pal.text, oldTitle);
+      title(newc, 1, pal.text, "\xe2\x86\x92 " + newTitle);
+    } else {
+      title(newc, 0, pal.text, bothTitles);
+    }
+    title(newc, titlesSplit ? 2 : 1, pal.nevacuate, fmt::format("nevacuate = {}", h.nevacuate));
   } else {
     title(newc, 0, pal.text, newTitle);
   }
   if (growing && !stacked) {
-    title(oldc, 0, pal.text,
-          fmt::format(fmt::runtime(tr(S::EvacOldTitle)), groupDigits(nold), sameSize ? h.B : h.B - 1));
+    title(oldc, 0, pal.text, oldTitle);
     title(oldc, 1, pal.nevacuate, fmt::format("nevacuate = {}", h.nevacuate));
     if (sameSize) {
       title(newc, 1, pal.moveX, tr(S::EvacSameTitle));

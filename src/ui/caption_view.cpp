@@ -30,8 +30,13 @@ void CaptionView::prepare(UiContext& ui, const Frame& f, float width) {
     if (e->kind == EventKind::OpBegin && !op.empty()) sentence_ += fmt::format(": {}", op);
     where_ = si.line > 0 ? fmt::format(fmt::runtime(tr(S::CaptionWhere)), si.function, si.line)
                          : std::string(si.function);
-    if (f.currentOp)
-      where_ += fmt::format(fmt::runtime(tr(S::CaptionOfOp)), f.position, *f.currentOp, op);
+    if (f.currentOp) {
+      // The event and op when they fit on the line; else the op's text only
+      // (the timeline shows the event number).
+      const std::string full = where_ + fmt::format(fmt::runtime(tr(S::CaptionOfOp)), f.position, *f.currentOp, op);
+      if (ImGui::CalcTextSize(full.c_str()).x <= width - fs * 0.6f) where_ = full;
+      else where_ += fmt::format("  \xc2\xb7  {}", op);
+    }
   } else {
     sentence_ = tr(S::CaptionBeforeFirst);
   }

@@ -99,7 +99,7 @@ void projectorPalette(Palette& p) {
   p.oldVeil = rgb(255, 255, 255, 120);
   p.nevacuate = purple;
   p.highlight = black;
-  p.highlightFill = rgb(240, 228, 66, 90);
+  p.highlightFill = rgb(240, 228, 66, 60);
   p.moveX = blue;
   p.moveY = vermillion;
   p.hatch = rgb(0, 0, 0, 110);

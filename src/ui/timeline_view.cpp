@@ -58,6 +58,7 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   // The session's size now (it grows as ops are inserted).
   const std::string sizes =
       fmt::format(fmt::runtime(tr(S::TimelineCounts)), groupDigits(f.events->opCount()), groupDigits(n));
+  counts_ = sizes;
   if (fits(ImGui::CalcTextSize(sizes.c_str()).x)) ImGui::TextDisabled("%s", sizes.c_str());
   else ImGui::NewLine();
   if (auto op = f.currentOp) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <GLFW/glfw3.h>
+#include <fmt/format.h>
 #include <imgui_internal.h>
 
 #include <algorithm>
@@ -368,4 +369,21 @@ TEST(Views, NarrowPanelStacksOldBucketBetweenItsDestinationRows) {
     for (std::size_t b = a + 1; b < labels.size(); b++) EXPECT_FALSE(overlap(labels[a], labels[b])) << a << " " << b;
     EXPECT_LE(labels[a].max.x, win->Pos.x + win->Size.x);
   }
+}
+
+TEST(Views, TimelineCountsFollowInserts) {
+  Gui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().openScript(kScenarios + "growth.ops"));
+  g.frames();
+  const std::size_t ops = g.app().session().opCount();
+  const uint64_t events = g.app().eventCount();
+  EXPECT_EQ(g.ws().timeline.countsText(), fmt::format("{} ops, {} events", ops, groupDigits(events)));
+  ASSERT_TRUE(g.app().insert("1000", "1"));
+  g.app().finishJobs();
+  g.frames();
+  ASSERT_EQ(g.app().session().opCount(), ops + 1);
+  EXPECT_EQ(g.ws().timeline.countsText(),
+            fmt::format("{} ops, {} events", ops + 1, groupDigits(g.app().eventCount())));
+  EXPECT_GT(g.app().eventCount(), events);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 
 #include "ui/event_text.hpp"
 
@@ -47,6 +48,20 @@ void CaptionView::prepare(UiContext& ui, const Frame& f, float width) {
   sentenceH_ = ss.y;
   const float whereH = where_.empty() ? 0 : ImGui::CalcTextSize(where_.c_str(), nullptr, false, width - fs * 0.6f).y;
   height_ = sentenceH_ + whereH + fs * 0.7f + ImGui::GetStyle().ItemSpacing.y;
+  // The caption does not shrink while stepping at one width and font (the
+  // buckets above it would jump up and down with each sentence's length); it
+  // starts over when the panel, the font or the session changes.
+  if (std::fabs(width - keptWidth_) < 0.5f && std::fabs(fs - keptFs_) < 0.01f && f.sessionId == keptSession_ &&
+      language() == keptLang_) {
+    height_ = std::max(height_, keptHeight_);
+    sentenceH_ = std::max(sentenceH_, keptSentenceH_);
+  }
+  keptWidth_ = width;
+  keptFs_ = fs;
+  keptSession_ = f.sessionId;
+  keptLang_ = language();
+  keptHeight_ = height_;
+  keptSentenceH_ = sentenceH_;
 }
 
 void CaptionView::draw(UiContext& ui, const Frame& f) {

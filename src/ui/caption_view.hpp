@@ -40,6 +40,9 @@ private:
   int g_ = 0;
   float width_ = 0, height_ = 0, sentenceH_ = 0, tagW_ = 0;
   ImVec2 min_{0, 0}, max_{0, 0};
+  float keptWidth_ = -1, keptFs_ = 0, keptHeight_ = 0, keptSentenceH_ = 0;
+  uint64_t keptSession_ = 0;
+  Lang keptLang_ = Lang::En;
 };
 
 } // namespace gomap::ui

@@ -314,7 +314,12 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
     const double want = std::sqrt(static_cast<double>(nb) * psize.x / std::max(1.0f, psize.y) / 8.0);
     int bpr = 1;
     while (bpr * 2 <= static_cast<int>(std::min<uint64_t>(nb, 1u << 20)) && bpr * 2 <= want * 1.41) bpr *= 2;
-    if (bpr != newTex_.bucketsPerRow()) {
+    // How far (in log aspect) a shape is from the panel's. Reshaping rebuilds
+    // the textures (millions of cells at B=20): only when the new shape is
+    // clearly better, so a panel that changes a little (a caption line more or
+    // less) does not flip it back and forth.
+    auto off = [&](int b) { return std::fabs(std::log(static_cast<double>(b) / want)); };
+    if (bpr != newTex_.bucketsPerRow() && off(newTex_.bucketsPerRow()) > off(bpr) + std::log(1.5)) {
       bpr_ = bpr;
       shapeChanged_ = true;
       fitted_ = false;

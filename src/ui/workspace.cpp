@@ -71,7 +71,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     const float timelineH = std::min(fs * 6.3f, h * 0.3f);
     const float top = menuH, bottom = h - timelineH, mid = bottom - top;
     // The left column as wide as the controls' widest row of buttons.
-    const float L = std::min(fs * 20, w * 0.44f);
+    const float L = std::min(fs * 20, w * 0.46f);
     const float C = w - L;
     switch (p) {
     case PanelControls:

@@ -47,9 +47,11 @@ Controller& Workspace::controller() {
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
 bool Workspace::crampedLayout(float w, float h, float fs) {
-  // The three columns need about 61 font sizes across and the middle row about
-  // 34 down: below that (175% on 1280x720 is 46 x 26) the projector layout.
-  return w < fs * 61 || h < fs * 34;
+  // The three columns need about 64 font sizes across (controls 20.5, the
+  // buckets 20, hash/code/events 22, and some slack) and the middle row about
+  // 34 down: below that (175% on 1280x720 is 46 x 26, 150% on 1600x900 is 67
+  // x 37) the projector layout.
+  return w < fs * 64 || h < fs * 34;
 }
 
 bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
@@ -92,7 +94,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   const float timelineH = std::min(fs * 7.6f, h * 0.28f);
   const float top = menuH, bottom = h - timelineH;
   // A race's Goroutines panel (programs side by side) needs a wider left column.
-  float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
+  float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 20.5f, w * 0.205f); // the controls' widest row
   float R = std::max(fs * 22, w * 0.27f);
   // A large font on a small screen (175% at 1280x720): the three columns' minimum
   // widths add up to more than the window, and the right column (code, event log)

@@ -387,3 +387,27 @@ TEST(Views, TimelineCountsFollowInserts) {
             fmt::format("{} ops, {} events", ops + 1, groupDigits(g.app().eventCount())));
   EXPECT_GT(g.app().eventCount(), events);
 }
+
+TEST(Views, SameSizeGrowPutsOldBucketBesideNewBucketOnItsRow) {
+  Gui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().openScript(kScenarios + "samesize_growth.ops"));
+  const int64_t start = findEvent(g.app(), EventKind::CellEvacuated);
+  ASSERT_GE(start, 0);
+  g.app().seek(start);
+  g.frames();
+  const AnyMap& m = g.app().map();
+  ASSERT_TRUE(m.growing());
+  ASSERT_NE(m.header().flags & sameSizeGrow, 0);
+  const BucketsView& bv = g.ws().buckets;
+  int rows = 0;
+  for (uint32_t i = 0; i < bucketShift(m.header().B); i++) {
+    auto o = bv.bmapRect(true, i, 0), n = bv.bmapRect(false, i, 0);
+    if (!o || !n) continue;
+    rows++;
+    EXPECT_FLOAT_EQ(o->min.y, n->min.y) << "row " << i;
+    EXPECT_LT(o->max.x, n->min.x);
+  }
+  EXPECT_EQ(rows, static_cast<int>(bucketShift(m.header().B)));
+  EXPECT_EQ(bv.lastTitles().size(), 4u);
+}

@@ -106,16 +106,46 @@ public:
   // press and release arrive between two frames (fast typing, a blocked wait) would be
   // lost, and Shift released in the same batch would turn Shift+Right into Right.
   // handleKeys() acts on every queued tap, in order.
-  void keyTap(int glfwKey, bool shift);
+  // Ctrl+Q goes the same way. Text fields being typed in take the keys (no shortcut fires).
+  void keyTap(int glfwKey, bool shift, bool ctrl = false);
+  // Shortcuts acted on so far (tests: every tap arrives).
+  uint64_t keysActed = 0;
+
+  // The status bar: a fixed strip at the bottom of the main window, one line
+  // high, that the tiles never cover and whose message never moves another
+  // control. It shows the error of the controller on screen (else the other
+  // one's), notes (the CJK font missing), else the controller's status; the
+  // full text on hover; Dismiss clears the error (or hides the status until
+  // it changes). Height: one frame line.
+  float statusBarHeight() const;
+  // What the last frame showed there (tests): the text, whether it was an
+  // error, the bar's rectangle and the Dismiss button's (x, y, w, h).
+  std::string statusShown;
+  bool statusIsError = false;
+  ImVec4 statusRect{0, 0, 0, 0}, dismissRect{0, 0, 0, 0};
 
 private:
   void menuBar();
   void handleKeys();
-  void actOnKey(int glfwKey, bool shift);
+  void actOnKey(int glfwKey, bool shift, bool ctrl);
   struct Tap {
     int key;
     bool shift;
+    bool ctrl;
   };
+  // Glyphs for text that entered since the last frame (ui/fonts.hpp: needGlyphs).
+  void noteNewText();
+  uint64_t seenSession_ = ~uint64_t{0};
+  std::size_t seenOps_ = 0;
+  std::string seenRace_;
+  struct StatusLine {
+    std::string text;
+    bool error = false;
+    const Controller* owner = nullptr;
+  };
+  StatusLine statusLine() const;
+  void statusBar();
+  std::string dismissedStatus_;
   std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
   static constexpr int kMaxPanels = 16;

@@ -123,13 +123,13 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   }
 
   // Legend and messages.
-  // The legend: named, or when the names and the message would not fit on
-  // the line, swatches named on hover.
+  // The legend: named, or swatches named on hover when the names would not
+  // fit on the line. (Errors and status messages are in the workspace's status
+  // bar, which stays put.)
   static const S legend[] = {S::MarkGrowStart, S::MarkSameSize, S::MarkGrowEnd, S::MarkOverflow, S::MarkPanic, S::MarkFatal};
-  const std::string& msg = !app.error().empty() ? app.error() : app.status();
   float named = 0;
   for (const S l : legend) named += fs * 0.8f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(tr(l)).x + fs;
-  const bool names = ImGui::GetCursorPosX() + named + ImGui::CalcTextSize(msg.c_str()).x + fs * 2 <= right;
+  const bool names = ImGui::GetCursorPosX() + named <= right;
   for (int k = 0; k < 6; k++) {
     ImVec2 q = ImGui::GetCursorScreenPos();
     dl->AddRectFilled(ImVec2(q.x, q.y + fs * 0.2f), ImVec2(q.x + fs * 0.7f, q.y + fs * 0.9f), pal.markers[k]);
@@ -139,33 +139,7 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
       ImGui::SameLine();
       ImGui::TextDisabled("%s", tr(legend[k]));
     }
-    ImGui::SameLine(0, names ? fs : fs * 0.3f);
-  }
-  // The message, cut with "..." to the line when too long (all of it on hover).
-  auto message = [&](ImU32 col, const std::string& t, float reserve) {
-    const float avail = right - ImGui::GetCursorPosX() - reserve;
-    if (ImGui::CalcTextSize(t.c_str()).x <= avail) {
-      colouredText(col, t.c_str());
-      return;
-    }
-    std::size_t k = t.size();
-    std::string cut;
-    do {
-      k = k * 9 / 10;
-      while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xc0) == 0x80) k--; // not inside a UTF-8 sequence
-      cut = t.substr(0, k) + "...";
-    } while (k > 0 && ImGui::CalcTextSize(cut.c_str()).x > avail);
-    colouredText(col, cut.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.c_str());
-  };
-  if (!app.error().empty()) {
-    message(pal.error, app.error(), ImGui::CalcTextSize("x").x + fs * 1.5f);
-    ImGui::SameLine();
-    if (ImGui::SmallButton("x")) app.clearError();
-  } else if (!app.status().empty()) {
-    message(pal.ok, app.status(), 0);
-  } else {
-    ImGui::NewLine();
+    if (k < 5) ImGui::SameLine(0, names ? fs : fs * 0.3f);
   }
 }
 

@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   int frames = 120, only = -1, panels = -1;
   int64_t fill = 300000;
-  bool projector = false;
+  bool projector = false, dark = false;
+  float fontScale = 0;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--frames" && i + 1 < argc) frames = std::atoi(argv[++i]);
@@ -70,8 +71,10 @@ int main(int argc, char** argv) {
     else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
     else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
     else if (a == "--projector") projector = true; // projector theme, font 175%, 1280x720 (the projector layout)
+    else if (a == "--font-scale" && i + 1 < argc) fontScale = static_cast<float>(std::atof(argv[++i]));
+    else if (a == "--dark") dark = true; // with --projector: its size and font, the dark theme
     else {
-      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--panels MASK] [--projector]\n");
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--panels MASK] [--projector [--dark]] [--font-scale F]\n");
       return 2;
     }
   }
@@ -83,9 +86,10 @@ int main(int argc, char** argv) {
   if (projector) {
     o.width = 1280;
     o.height = 720;
-    o.prefs.theme = ThemeKind::Projector;
+    o.prefs.theme = dark ? ThemeKind::Dark : ThemeKind::Projector;
     o.prefs.fontScale = 1.75f;
   }
+  if (fontScale > 0) o.prefs.fontScale = fontScale;
   GuiRuntime rt;
   std::string why;
   bool noDisplay = false;

@@ -411,3 +411,29 @@ TEST(Views, SameSizeGrowPutsOldBucketBesideNewBucketOnItsRow) {
   EXPECT_EQ(rows, static_cast<int>(bucketShift(m.header().B)));
   EXPECT_EQ(bv.lastTitles().size(), 4u);
 }
+
+TEST(Views, CaptionInARaceCarriesTheGoroutinesTagAndItsFatalError) {
+  Gui g;
+  NEED_GUI(g);
+  RaceController& race = g.rt.workspace().raceController();
+  ASSERT_TRUE(race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/1-entry-check.race")) << race.error();
+  race.active = true;
+  race.runToEnd();
+  g.frames();
+  ASSERT_TRUE(g.ws().raceMode());
+  const Frame& f = g.ws().frame();
+  ASSERT_TRUE(f.race);
+  ASSERT_NE(f.current, nullptr);
+  const CaptionView& c = g.ws().buckets.caption();
+  EXPECT_EQ(c.sentence(), describeEventUi(*f.current));
+  EXPECT_EQ(c.goroutine(), f.events->goroutineOfEvent(static_cast<uint64_t>(f.position)));
+  EXPECT_GT(c.goroutine(), 0);
+  // The tag is drawn in the goroutine's colour left of the sentence.
+  const ImVec2 a = c.sentenceMin();
+  const Rgb want = rgbOf(goroutineColour(c.goroutine()));
+  EXPECT_GT(g.count(a.x - ImGui::GetFontSize() * 2.5f, a.y, a.x, a.y + ImGui::GetFontSize(), want, 30), 20);
+  // The lesson ends in a fatal error: shown in full, in the error colour.
+  ASSERT_EQ(f.current->kind, EventKind::Fatal);
+  EXPECT_TRUE(c.isError());
+  EXPECT_NE(c.sentence().find("concurrent map writes"), std::string::npos) << c.sentence();
+}

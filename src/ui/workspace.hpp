@@ -76,6 +76,10 @@ public:
   // With lesson, the Lesson panel takes the middle of the left column.
   static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false,
                             bool lesson = false);
+  // A large font on a small screen: the projector layout (buckets, caption,
+  // controls, lesson, header, timeline; the other panels open from the View menu).
+  static bool crampedLayout(float w, float h, float fontSize);
+  static bool layoutShows(Panel p, float w, float h, float fontSize);
   // The race is on screen (a .race file is open and shown), else the op-script session.
   bool raceMode() const { return race_.loaded() && race_.active; }
   // The controller the views and keys act on, and the frame drawn last.

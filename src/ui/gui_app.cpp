@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <unistd.h>
 
 #include "ui/gui_runtime.hpp"
@@ -74,6 +75,13 @@ int runGui(const GuiOptions& opts, std::string& why) {
     std::string err = app.error();
     app.newMap(NewMapParams{});
     app.setError(err);
+  }
+  // Unsaved work of a run that crashed or was killed: offer it back before
+  // anything is autosaved over it (ui/file_browser.hpp).
+  if (const std::string autosave = autosaveFile(); !autosave.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(autosave, ec)) rt.workspace().files.offerRestore(autosave);
+    else app.setAutosavePath(autosave);
   }
   // GOMAPLAB_QUIT_AFTER_FRAMES=N: draw N frames, print the time to the first one, exit (tests, timing).
   long quitAfter = -1;

@@ -102,12 +102,16 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
     if (!app.scriptPath().empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", app.scriptPath().c_str());
     // Distinct IDs: the section header is "New map" in the File menu's words too.
     if (ImGui::Button(fmt::format("{}##ctlnew", tr(S::FileNewMap)).c_str())) request.kind = K::NewMapDialog;
+    rects["ctl.new"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     ImGui::SameLine();
     if (ImGui::Button(fmt::format("{}##ctlopen", tr(S::FileOpen)).c_str())) request.kind = K::OpenDialog;
+    rects["ctl.open"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     ImGui::SameLine();
     if (ImGui::Button(fmt::format("{}##ctlsave", tr(S::Save)).c_str())) request.kind = K::Save;
+    rects["ctl.save"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     ImGui::SameLine();
     if (ImGui::Button(fmt::format("{}##ctlsaveas", tr(S::FileSaveAs)).c_str())) request.kind = K::SaveAs;
+    rects["ctl.saveas"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (ImGui::Button(tr(S::DropFuture))) app.dropFuture();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::DropFutureHelp));
     if (!scanned_) {

@@ -6,7 +6,9 @@
 // calls the controller (file buttons go through the File menu's code, which
 // asks before discarding work); bad input shows a message and changes nothing.
 #pragma once
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ui/app_state.hpp"
@@ -38,6 +40,8 @@ public:
     std::string path;
   };
   FileRequest request;
+  // Screen rectangles of the file buttons drawn last frame ("ctl.new", "ctl.open", "ctl.save", "ctl.saveas"), for tests.
+  std::map<std::string, std::pair<ImVec2, ImVec2>> rects;
 
 private:
   std::vector<std::string> scenarios_;

@@ -151,7 +151,7 @@ void FileUi::setDir(const std::string& d) {
   dir = p.string();
   scanned_ = false;
   selected_.clear();
-  if (!saveMode) std::snprintf(pathField, sizeof pathField, "%s", (p / "").string().c_str());
+  std::snprintf(pathField, sizeof pathField, "%s", (p / "").string().c_str());
 }
 
 void FileUi::openDialog(Workspace& ws, bool bundled) {
@@ -264,6 +264,18 @@ void FileUi::requestQuit(Workspace& ws) {
   });
 }
 
+void FileUi::answerRestore(bool restore) { autoAnswer_ = restore ? 1 : 2; }
+
+void FileUi::doRestore(Workspace& ws, bool restore) {
+  AppState& app = ws.appState();
+  if (restore) {
+    if (app.restoreAutosave(restoreFile_)) ws.raceController().active = false;
+  } else {
+    std::remove(restoreFile_.c_str());
+  }
+  app.setAutosavePath(restoreFile_);
+}
+
 void FileUi::offerRestore(const std::string& file) {
   restoreFile_ = file;
   restoreOrigin_ = AppState::autosaveOrigin(file);
@@ -361,6 +373,7 @@ void FileUi::draw(Workspace& ws) {
   const int m = static_cast<int>(modal_);
   S title = kTitles[m];
   if (modal_ == Modal::Browser && saveMode) title = S::FileSaveAs;
+  else if (modal_ == Modal::Browser && bundledTab_) title = S::FileLessons;
   const std::string label = fmt::format("{}{}", tr(title), kIds[m]);
   if (openPending_) {
     ImGui::OpenPopup(label.c_str());
@@ -518,7 +531,7 @@ void FileUi::drawBrowser(Workspace& ws) {
       if (ImGui::Button(fmt::format("{}##up", tr(S::FileUp)).c_str())) setDir(fs::path(dir).parent_path().string());
       rect("browser.up");
       ImGui::SameLine();
-      ImGui::SetNextItemWidth(-fs * 12);
+      ImGui::SetNextItemWidth(std::max(fs * 8, ImGui::GetContentRegionAvail().x - fs * 16));
       // The path field: Enter on a directory goes there, on a file opens it.
       const bool enter = ImGui::InputText("##path", pathField, sizeof pathField,
                                           ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
@@ -719,18 +732,22 @@ void FileUi::drawRestore(Workspace& ws) {
   ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::FileRestoreText)), what).c_str());
   ImGui::TextDisabled("%s", restoreFile_.c_str());
   buttonRow();
+  if (autoAnswer_) {
+    const bool restore = autoAnswer_ == 1;
+    autoAnswer_ = 0;
+    close();
+    doRestore(ws, restore);
+    return;
+  }
   if (ImGui::Button(fmt::format("{}##restore", tr(S::FileRestore)).c_str(), ImVec2(fs * 7, 0))) {
     close();
-    AppState& app = ws.appState();
-    if (app.restoreAutosave(restoreFile_)) ws.raceController().active = false;
-    app.setAutosavePath(restoreFile_);
+    doRestore(ws, true);
   }
   rect("restore.restore");
   ImGui::SameLine();
   if (ImGui::Button(fmt::format("{}##discard", tr(S::FileDiscard)).c_str(), ImVec2(fs * 7, 0))) {
     close();
-    std::remove(restoreFile_.c_str());
-    ws.appState().setAutosavePath(restoreFile_);
+    doRestore(ws, false);
   }
   rect("restore.discard");
 }

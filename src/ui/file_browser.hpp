@@ -55,6 +55,8 @@ public:
   // At start-up: an autosave was found; ask to restore or discard it before
   // autosaving anew into file.
   void offerRestore(const std::string& file);
+  // Answers that question as its buttons would, next frame (GOMAPLAB_TEST_ANSWER in gui_app.cpp).
+  void answerRestore(bool restore);
 
   bool quitNow = false;               // the runtime closes the window
   bool closeRequested = false;        // the window's close button (GLFW callback)
@@ -86,6 +88,7 @@ private:
   void saveAsThen(Workspace& ws, std::function<void(Workspace&)> then);
   void openNow(Workspace& ws, const std::string& path);
   void saveTo(Workspace& ws, const std::string& path);
+  void doRestore(Workspace& ws, bool restore);
   void addRecent(Workspace& ws, const std::string& path);
   void setDir(const std::string& d);
   void rect(const std::string& name);
@@ -118,6 +121,7 @@ private:
   std::vector<Bundled> bundled_;
   bool bundledScanned_ = false;
   std::string restoreFile_, restoreOrigin_;
+  int autoAnswer_ = 0; // 1: restore, 2: discard
 };
 
 } // namespace gomap::ui

@@ -47,6 +47,25 @@ bool envFlag(const char* name) {
   const char* v = std::getenv(name);
   return v && *v && std::string(v) != "0";
 }
+// Test hooks for driving the real binary from a script (tests/gui/files_cli.sh):
+// GOMAPLAB_TEST_RUN="put 1 2;del 3" runs those lines as if typed in the command
+// field; GOMAPLAB_TEST_ANSWER=restore|discard answers the restore question.
+// (The answer takes effect in the next frame, so the lines run two frames later.)
+void runTestHooks(GuiRuntime& rt, long frame) {
+  if (const char* a = std::getenv("GOMAPLAB_TEST_ANSWER"); a && frame == 1) {
+    if (rt.workspace().files.modal() == FileUi::Modal::Restore) rt.workspace().files.answerRestore(std::string(a) == "restore");
+  }
+  if (const char* r = std::getenv("GOMAPLAB_TEST_RUN"); r && frame == 3) {
+    std::string all(r);
+    for (std::size_t pos = 0; pos <= all.size();) {
+      std::size_t semi = all.find(';', pos);
+      std::string line = all.substr(pos, semi == std::string::npos ? std::string::npos : semi - pos);
+      if (!line.empty() && !rt.app().runLine(line)) std::fprintf(stderr, "gomaplab: %s\n", rt.app().error().c_str());
+      if (semi == std::string::npos) break;
+      pos = semi + 1;
+    }
+  }
+}
 } // namespace
 
 int runGui(const GuiOptions& opts, std::string& why) {
@@ -108,6 +127,7 @@ int runGui(const GuiOptions& opts, std::string& why) {
     if (frames == 1 && (quitAfter >= 0 || envFlag("GOMAPLAB_TIMING")))
       std::fprintf(stderr, "gomaplab: first frame %.1f ms after the GUI started, %.0f ms after the process started\n",
                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), sinceProcessStart());
+    if (frames <= 3) runTestHooks(rt, frames);
     if (quitAfter >= 0 && frames >= quitAfter) break;
   }
   if (envFlag("GOMAPLAB_TIMING")) // what the keys did (tests drive the window with xdotool)

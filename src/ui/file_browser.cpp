@@ -383,7 +383,7 @@ void FileUi::draw(Workspace& ws) {
   ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   const float fs = ImGui::GetFontSize();
   if (modal_ == Modal::Browser)
-    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.9f, fs * 46), std::min(ds.y * 0.85f, fs * 32)), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.92f, fs * 56), std::min(ds.y * 0.88f, fs * 34)), ImGuiCond_Always);
   if (!ImGui::BeginPopupModal(label.c_str(), nullptr,
                               modal_ == Modal::Browser ? ImGuiWindowFlags_NoResize : ImGuiWindowFlags_AlwaysAutoResize)) {
     modal_ = Modal::None;
@@ -595,22 +595,30 @@ void FileUi::drawBrowser(Workspace& ws) {
         if (!bundledScanned_) scanBundled();
         const float listH = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 1.2f;
         ImGui::BeginChild("##bundled", ImVec2(0, std::max(listH, fs * 4)), true);
-        bool lessonHeader = false, scenarioHeader = false;
-        for (const Bundled& b : bundled_) {
-          if (b.lesson && !lessonHeader) {
-            lessonHeader = true;
-            ImGui::TextDisabled("%s", tr(S::FileLessonsHeading));
+        // Title (in the UI's language) and file name, one row each; a click opens.
+        if (ImGui::BeginTable("##bundledtable", 2, ImGuiTableFlags_SizingStretchProp)) {
+          ImGui::TableSetupColumn("title", ImGuiTableColumnFlags_WidthStretch);
+          ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthFixed);
+          bool lessonHeader = false, scenarioHeader = false;
+          for (const Bundled& b : bundled_) {
+            if ((b.lesson && !lessonHeader) || (!b.lesson && !scenarioHeader)) {
+              (b.lesson ? lessonHeader : scenarioHeader) = true;
+              ImGui::TableNextRow();
+              ImGui::TableSetColumnIndex(0);
+              if (!b.lesson) ImGui::Spacing();
+              ImGui::TextDisabled("%s", tr(b.lesson ? S::FileLessonsHeading : S::FileScenariosHeading));
+            }
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            const std::string& t = b.title[lang == Lang::Zh ? 1 : 0];
+            if (ImGui::Selectable(fmt::format("{}##{}", t, b.file).c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
+              chosen = b.path;
+            rect("browser.bundled." + b.file);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.c_str());
+            ImGui::TableSetColumnIndex(1);
+            ImGui::TextDisabled("%s", b.file.c_str());
           }
-          if (!b.lesson && !scenarioHeader) {
-            scenarioHeader = true;
-            ImGui::Spacing();
-            ImGui::TextDisabled("%s", tr(S::FileScenariosHeading));
-          }
-          const std::string& t = b.title[lang == Lang::Zh ? 1 : 0];
-          if (ImGui::Selectable(fmt::format("{}##{}", t, b.file).c_str(), false)) chosen = b.path;
-          rect("browser.bundled." + b.file);
-          ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(b.file.c_str()).x);
-          ImGui::TextDisabled("%s", b.file.c_str());
+          ImGui::EndTable();
         }
         ImGui::EndChild();
         ImGui::EndTabItem();

@@ -60,7 +60,7 @@ std::string AppState::scriptText() const {
 }
 
 std::string AppState::displayName() const {
-  if (scriptPath_.empty()) return scriptName_;
+  if (scriptPath_.empty()) return tr(S::FileUntitledName);
   return std::filesystem::path(scriptPath_).filename().string();
 }
 
@@ -250,6 +250,7 @@ bool AppState::newMap(const NewMapParams& p) {
   text += fmt::format("make {} {} {}\n", kindToken(p.kind), p.hint, p.hash0);
   if (!loadScriptText(text, "untitled")) return false;
   scriptPath_.clear();
+  status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), displayName(), session_->opCount(), session_->eventCount());
   return true;
 }
 
@@ -303,7 +304,7 @@ bool AppState::restoreAutosave(const std::string& file) {
   if (!loadScriptText(text, origin.empty() ? std::string("untitled") : origin)) return false;
   scriptPath_ = origin;
   edited(); // not saved anywhere yet
-  status_ = fmt::format(fmt::runtime(tr(S::MsgRestored)), origin.empty() ? std::string("untitled") : origin,
+  status_ = fmt::format(fmt::runtime(tr(S::MsgRestored)), origin.empty() ? std::string(tr(S::FileUntitled)) : origin,
                         session_->opCount());
   syncAutosave();
   return true;

@@ -293,7 +293,10 @@ void FileUi::menu(Workspace& ws) {
   if (ImGui::MenuItem(tr(S::FileOpen), "Ctrl+O")) openDialog(ws, false);
   rect("menu.open");
   auto& recent = ws.context().prefs.recent;
-  if (ImGui::BeginMenu(tr(S::FileOpenRecent), !recent.empty())) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const bool recentOpen = ImGui::BeginMenu(tr(S::FileOpenRecent), !recent.empty());
+  rects["menu.recent"] = {at, ImVec2(at.x + ImGui::CalcTextSize(tr(S::FileOpenRecent)).x, at.y + ImGui::GetTextLineHeight())};
+  if (recentOpen) {
     std::string pick;
     for (std::size_t i = 0; i < recent.size(); i++) {
       std::error_code ec;
@@ -305,7 +308,8 @@ void FileUi::menu(Workspace& ws) {
     ImGui::Separator();
     if (ImGui::MenuItem(tr(S::FileClearRecent))) recent.clear();
     ImGui::EndMenu();
-    if (!pick.empty()) openPath(ws, pick);
+    // Opened in draw(), after the panels: this frame's views still hold the current session.
+    if (!pick.empty()) deferredOpen_ = pick;
   }
   ImGui::Separator();
   if (ImGui::MenuItem(tr(S::Save), "Ctrl+S", false, app.hasSession() && !raceShown)) save(ws);
@@ -349,6 +353,11 @@ void FileUi::draw(Workspace& ws) {
     case K::Save: save(ws); break;
     case K::SaveAs: saveAs(ws); break;
     }
+  }
+  if (!deferredOpen_.empty()) {
+    std::string p = std::move(deferredOpen_);
+    deferredOpen_.clear();
+    openPath(ws, p);
   }
   if (modal_ == Modal::None && !dropped.empty()) {
     std::string p = dropped.front();

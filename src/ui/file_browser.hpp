@@ -38,7 +38,8 @@ std::string fileTitle(const std::string& path, Lang lang);
 
 class FileUi {
 public:
-  // Once a frame, after the menu bar: the shortcuts (Ctrl+N/O/S/Shift+S/Q),
+  // Once a frame, after every panel (so that nothing replaces the session the
+  // panels were handed this frame): the shortcuts (Ctrl+N/O/S/Shift+S/Q),
   // the controls' requests, dropped files, quit requests and the dialogs.
   void draw(Workspace& ws);
   // The File menu's items (between BeginMenu and EndMenu of File).
@@ -122,6 +123,7 @@ private:
   bool bundledScanned_ = false;
   std::string restoreFile_, restoreOrigin_;
   int autoAnswer_ = 0; // 1: restore, 2: discard
+  std::string deferredOpen_; // picked in the menu, opened in draw()
 };
 
 } // namespace gomap::ui

@@ -79,4 +79,5 @@
   X(FileDiscard) \
   X(FileModifiedMark) \
   X(FileBundledNote) \
+  X(FileUntitledName) \
   X(FileReadOnlyNote)

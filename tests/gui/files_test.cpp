@@ -15,6 +15,7 @@
 #include "ui/app_state.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gui_runtime.hpp"
+#include "ui/prefs.hpp"
 #include "ui/strings.hpp"
 
 using namespace gomap;
@@ -262,8 +263,24 @@ TEST(FilesMessages, CommandErrorsPointAtTheTypedTextAndMessagesAreTranslated) {
   EXPECT_FALSE(a.runLine("put x 1"));
   EXPECT_NE(a.error().find("命令 \"put x 1\"：第 5 列："), std::string::npos) << a.error();
   ASSERT_TRUE(a.newMap(NewMapParams{}));
-  EXPECT_EQ(a.status(), "untitled：2 个操作，3 个事件");
+  EXPECT_EQ(a.status(), "未命名：2 个操作，3 个事件");
+  EXPECT_EQ(a.displayName(), "未命名");
   setLanguage(Lang::En);
+}
+
+TEST(FilesPrefs, RecentFilesAreRememberedMostRecentFirst) {
+  TempHome home;
+  Prefs p;
+  p.recent = {"/a/one.ops", "/b/two.race"};
+  const std::string f = home.path("prefs.ini");
+  ASSERT_TRUE(savePrefs(p, f));
+  Prefs q = loadPrefs(f);
+  EXPECT_EQ(q.recent, p.recent);
+  // A hand-edited file with more than ten entries keeps the first ten.
+  std::string text;
+  for (int i = 0; i < 14; i++) text += "recent=/x/" + std::to_string(i) + ".ops\n";
+  writeFile(f, text);
+  EXPECT_EQ(loadPrefs(f).recent.size(), 10u);
 }
 
 TEST(FilesTitles, TitleLinesThenTheFirstCommentThenTheName) {
@@ -520,6 +537,51 @@ TEST(FilesGuiTest, OpenThroughTheBrowserAndSaveRoundTrips) {
   g.frames(1);
   ASSERT_TRUE(g.click("replace.replace"));
   EXPECT_EQ(readFile(home.path("work/a.ops")), "# mine\nmake int64 0 7\nput 1 10\nput 5 50\nput 6 60\n");
+}
+
+TEST(FilesGuiTest, OpenRecentOpensAFileAndGreysOutAMissingOne) {
+  TempHome home;
+  FilesGui g;
+  NEED_GUI(g);
+  writeFile(home.path("here.ops"), "make int64 0\nput 1 1\n");
+  ASSERT_TRUE(g.app().newMap(NewMapParams{}));
+  g.rt.prefs().recent = {home.path("gone.ops"), home.path("here.ops")};
+  auto openSub = [&] {
+    g.files().rects.erase("menu.recent.0");
+    ASSERT_TRUE(g.click("menu.file"));
+    g.rt.injectMouse = g.files().centre("menu.recent"); // hovering opens the submenu
+    g.frames(3);
+    ASSERT_TRUE(g.files().hasRect("menu.recent.0"));
+  };
+  openSub();
+  ASSERT_TRUE(g.click("menu.recent.0")); // greyed: nothing happens
+  EXPECT_TRUE(g.app().scriptPath().empty());
+  // A greyed item does not close the menu: the next one is still there to click.
+  g.files().rects.erase("menu.recent.1");
+  g.frames(1);
+  ASSERT_TRUE(g.click("menu.recent.1"));
+  EXPECT_EQ(g.app().scriptPath(), home.path("here.ops"));
+  EXPECT_EQ(g.rt.prefs().recent.front(), home.path("here.ops"));
+}
+
+TEST(FilesGuiTest, TypingInAFieldTriggersNoShortcut) {
+  FilesGui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().newMap(NewMapParams{}));
+  g.frames(1);
+  g.press(GLFW_KEY_N); // a plain N is no shortcut
+  EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
+  g.press(GLFW_KEY_N, true); // Ctrl+N opens New map...
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::NewMap);
+  ASSERT_TRUE(g.click("newmap.hint"));
+  g.type("nos");
+  // ...and letters typed in a field of it stay letters: no other dialog opens.
+  EXPECT_EQ(g.files().modal(), FileUi::Modal::NewMap);
+  EXPECT_STREQ(g.files().hint, "nos");
+  ASSERT_TRUE(g.click("newmap.ok"));
+  EXPECT_NE(g.files().newMapError.find("\"nos\""), std::string::npos) << g.files().newMapError;
+  ASSERT_TRUE(g.click("newmap.cancel"));
+  EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
 }
 
 TEST(FilesGuiTest, SaveOnABundledFileBecomesSaveAsIntoTheUsersDirectory) {

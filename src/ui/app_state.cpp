@@ -6,8 +6,12 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
@@ -220,6 +224,91 @@ std::string writeAtomically(const std::string& path, const std::string& text) {
 constexpr std::string_view kAutosaveHeader = "# gomaplab autosave of: ";
 } // namespace
 
+// Writes the autosave off the UI thread: a 300,000-op session is a 9 MB
+// script, 20-40 ms to write, which would stall a frame after every edit. The
+// UI thread hands over only the lines added since the last request (or the
+// whole text after a drop or a new session); the writer keeps the full text.
+// Requests not yet taken merge; the destructor finishes the last one.
+class AutosaveWriter {
+public:
+  AutosaveWriter() : thread_([this] { run(); }) {}
+  ~AutosaveWriter() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // reset: text is the whole file; else it is appended to what was written.
+  void request(std::string path, std::string text, bool reset) {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      if (reset || job_.remove) {
+        job_.text = std::move(text);
+        job_.reset = true;
+      } else {
+        job_.text += text;
+      }
+      job_.path = std::move(path);
+      job_.remove = false;
+      pending_ = true;
+    }
+    cv_.notify_all();
+  }
+  void remove(std::string path) {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      job_ = Job{std::move(path), {}, true, true};
+      pending_ = true;
+    }
+    cv_.notify_all();
+  }
+  void flush() {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [this] { return !pending_ && !busy_; });
+  }
+  std::string takeError() {
+    std::lock_guard<std::mutex> lk(m_);
+    return std::exchange(error_, std::string());
+  }
+
+private:
+  struct Job {
+    std::string path, text;
+    bool remove = false, reset = false;
+  };
+  void run() {
+    std::unique_lock<std::mutex> lk(m_);
+    for (;;) {
+      cv_.wait(lk, [this] { return pending_ || stop_; });
+      if (!pending_ && stop_) return;
+      Job j = std::move(job_);
+      job_ = Job{};
+      pending_ = false;
+      busy_ = true;
+      lk.unlock();
+      std::string e;
+      if (j.reset) full_ = std::move(j.text);
+      else full_ += j.text;
+      if (j.remove) std::remove(j.path.c_str());
+      else e = writeAtomically(j.path, full_);
+      lk.lock();
+      busy_ = false;
+      if (!e.empty()) error_ = e;
+      cv_.notify_all();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  Job job_;
+  bool pending_ = false, busy_ = false, stop_ = false;
+  std::string error_;
+  std::string full_; // the worker's copy of the file
+  std::thread thread_;
+};
+
+
 bool AppState::saveScript(const std::string& path) {
   if (!needSession()) return false;
   if (path.empty()) {
@@ -255,7 +344,10 @@ bool AppState::newMap(const NewMapParams& p) {
 }
 
 void AppState::setAutosavePath(std::string path) {
+  if (writer_) writer_->flush();
   autosavePath_ = std::move(path);
+  autosaveLines_ = 0;
+  autosaveSession_ = ~uint64_t{0};
   autosavedGen_ = ~uint64_t{0};
   syncAutosave();
 }
@@ -263,19 +355,39 @@ void AppState::setAutosavePath(std::string path) {
 void AppState::syncAutosave() {
   sinceAutosave_ = 0;
   if (autosavePath_.empty()) return;
+  if (!writer_) writer_ = std::make_unique<AutosaveWriter>();
+  if (std::string e = writer_->takeError(); !e.empty()) error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
   if (!session_ || !dirty()) {
-    std::remove(autosavePath_.c_str());
+    if (autosavedGen_ != editGen_ || autosaveLines_) writer_->remove(autosavePath_);
+    autosaveLines_ = 0;
+    autosaveSession_ = ~uint64_t{0};
     autosavedGen_ = editGen_;
     return;
   }
   if (autosavedGen_ == editGen_) return;
-  std::string text = fmt::format("{}{}\n", kAutosaveHeader, scriptPath_);
-  text += scriptText();
-  if (std::string e = writeAtomically(autosavePath_, text); !e.empty()) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
-    return;
+  // Only the lines added since the last write go to the writer; a drop, a new
+  // session or a new file name sends the whole text again.
+  std::string piece;
+  bool reset = false;
+  if (autosaveSession_ != sessionId_ || autosaveLines_ > lines_.size() || autosaveOrigin_ != scriptPath_) {
+    piece = fmt::format("{}{}\n", kAutosaveHeader, scriptPath_);
+    autosaveLines_ = 0;
+    autosaveSession_ = sessionId_;
+    autosaveOrigin_ = scriptPath_;
+    reset = true;
   }
+  for (; autosaveLines_ < lines_.size(); autosaveLines_++) {
+    piece += lines_[autosaveLines_].text;
+    piece += '\n';
+  }
+  writer_->request(autosavePath_, std::move(piece), reset);
   autosavedGen_ = editGen_;
+}
+
+void AppState::flushAutosave() {
+  if (!writer_) return;
+  writer_->flush();
+  if (std::string e = writer_->takeError(); !e.empty()) error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
 }
 
 std::string AppState::autosaveOrigin(const std::string& file) {

@@ -46,6 +46,8 @@ struct BulkJob {
   bool active() const { return total > done; }
 };
 
+class AutosaveWriter;
+
 // Whether path lies under assetDir() (the bundled lessons and scenarios, never overwritten).
 bool isBundledPath(const std::string& path);
 
@@ -103,8 +105,10 @@ public:
   // said so). Empty: no autosave (the default; tests, screenshots).
   void setAutosavePath(std::string path);
   const std::string& autosavePath() const { return autosavePath_; }
-  // Writes or deletes the autosave now, as the state asks.
+  // Writes or deletes the autosave, as the state asks (a background thread
+  // does the writing; flushAutosave waits for it).
   void syncAutosave();
+  void flushAutosave();
   // Reads an autosave written by syncAutosave: the session comes back (dirty),
   // with its original file as scriptPath() when it had one.
   bool restoreAutosave(const std::string& file);
@@ -224,6 +228,10 @@ private:
   uint64_t editGen_ = 0, savedGen_ = 0, autosavedGen_ = ~uint64_t{0};
   std::string autosavePath_;
   double sinceAutosave_ = 0;
+  std::size_t autosaveLines_ = 0;              // lines_ handed to the writer
+  uint64_t autosaveSession_ = ~uint64_t{0};    // sessionId_ and scriptPath_ when it got the whole text
+  std::string autosaveOrigin_;
+  std::unique_ptr<AutosaveWriter> writer_;
 };
 
 } // namespace gomap::ui

@@ -214,11 +214,13 @@ TEST(FilesAutosave, WrittenWhileDirtyRestoredToTheSameStateRemovedWhenClean) {
   EXPECT_FALSE(fs::exists(as)); // clean: nothing to keep
   a.toEnd();
   ASSERT_TRUE(a.insertRange("100..130"));
+  a.flushAutosave(); // (written by a background thread)
   ASSERT_TRUE(fs::exists(as)); // written at the end of the batch
   EXPECT_EQ(AppState::autosaveOrigin(as), src);
   a.seek(100);
   ASSERT_TRUE(a.dropFuture());
   ASSERT_TRUE(a.runLine("put 4242 1"));
+  a.flushAutosave();
   // What a crash leaves behind replays to the same state.
   {
     AppState b;
@@ -233,16 +235,20 @@ TEST(FilesAutosave, WrittenWhileDirtyRestoredToTheSameStateRemovedWhenClean) {
   // A long job writes it every few seconds while it runs.
   ASSERT_TRUE(a.startBulk(200000, false));
   a.tick(0.01, 0.002);
+  a.flushAutosave();
   const std::string mid = readFile(as);
   a.tick(3.5, 0.002);
+  a.flushAutosave();
   EXPECT_NE(readFile(as), mid);
   a.cancelJob();
   ASSERT_TRUE(a.saveScript(home.path("saved.ops")));
+  a.flushAutosave();
   EXPECT_FALSE(fs::exists(as)); // saved: clean again
   // An untitled session says so in the header.
   NewMapParams p;
   ASSERT_TRUE(a.newMap(p));
   ASSERT_TRUE(a.insert("1", ""));
+  a.flushAutosave();
   EXPECT_EQ(AppState::autosaveOrigin(as), "");
   AppState c;
   ASSERT_TRUE(c.restoreAutosave(as));
@@ -638,6 +644,7 @@ TEST(FilesGuiTest, QuitAndDroppedFilesAskAndEachAnswerDoesWhatItSays) {
   fs::create_directories(home.path("state"));
   g.app().setAutosavePath(as);
   g.makeDirty();
+  g.app().flushAutosave();
   EXPECT_TRUE(fs::exists(as));
   // A dropped file: asked; Cancel keeps the session.
   g.files().dropped.push_back(other);
@@ -652,6 +659,7 @@ TEST(FilesGuiTest, QuitAndDroppedFilesAskAndEachAnswerDoesWhatItSays) {
   ASSERT_TRUE(g.click("ask.save"));
   EXPECT_EQ(readFile(mine), "make int64 0\nput 1 1\nput 4242 42420\n");
   EXPECT_EQ(g.app().scriptPath(), other);
+  g.app().flushAutosave();
   EXPECT_FALSE(fs::exists(as)); // clean
   // The window's close button with unsaved work: asked; Cancel stays.
   g.makeDirty();
@@ -715,9 +723,11 @@ TEST(FilesGuiTest, AnAutosaveIsOfferedBackAndRestoredOrDiscarded) {
       EXPECT_TRUE(g.app().dirty());
       EXPECT_EQ(g.app().session().opCount(), ops);
       EXPECT_EQ(endDigest(g.app()), digest);
+      g.app().flushAutosave();
       EXPECT_TRUE(fs::exists(as)); // still unsaved: still autosaved
     } else {
       EXPECT_EQ(g.app().scriptPath(), kScenarios + "growth.ops");
+      g.app().flushAutosave();
       EXPECT_FALSE(fs::exists(as));
     }
   }

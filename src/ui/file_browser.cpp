@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <imgui_internal.h> // ClosePopupToLevel: the close button cancels an open dialog
+
 #include "trace/asset_paths.hpp"
 #include "ui/workspace.hpp"
 
@@ -91,8 +93,13 @@ std::string fileTitle(const std::string& path, Lang lang) {
     std::string t = trim(line);
     if (t.rfind("title ", 0) == 0) {
       std::string rest = trim(std::string_view(t).substr(6));
-      if (rest.rfind("en ", 0) == 0 && title[0].empty()) title[0] = trim(std::string_view(rest).substr(3));
-      else if (rest.rfind("zh ", 0) == 0 && title[1].empty()) title[1] = trim(std::string_view(rest).substr(3));
+      auto text = [&] {
+        std::string t2 = trim(std::string_view(rest).substr(3));
+        if (t2.size() >= 2 && t2.front() == '"' && t2.back() == '"') t2 = t2.substr(1, t2.size() - 2);
+        return t2;
+      };
+      if (rest.rfind("en ", 0) == 0 && title[0].empty()) title[0] = text();
+      else if (rest.rfind("zh ", 0) == 0 && title[1].empty()) title[1] = text();
     } else if (comment.empty() && !t.empty() && t[0] == '#') {
       comment = trim(std::string_view(t).substr(t.find_first_not_of('#')));
       if (comment.size() > 90) comment = comment.substr(0, 87) + "...";
@@ -368,9 +375,16 @@ void FileUi::draw(Workspace& ws) {
   if (ws.quitRequested || closeRequested) {
     ws.quitRequested = false;
     closeRequested = false;
-    if (modal_ == Modal::None || modal_ == Modal::Restore) {
-      if (modal_ == Modal::Restore) quitNow = true; // the autosave stays for the next start
-      else requestQuit(ws);
+    if (modal_ == Modal::Restore) {
+      quitNow = true; // not answered: the autosave stays for the next start
+    } else if (modal_ != Modal::Ask) {
+      // A dialog in the way (New map, the browser, Replace?) is cancelled; then the question.
+      if (modal_ != Modal::None) {
+        ImGui::ClosePopupToLevel(0, true);
+        modal_ = Modal::None;
+        afterSave_ = {};
+      }
+      requestQuit(ws);
     }
   }
   // Autosave only once a restore question is answered (or there was none).

@@ -680,6 +680,24 @@ TEST(FilesGuiTest, QuitAndDroppedFilesAskAndEachAnswerDoesWhatItSays) {
   EXPECT_FALSE(fs::exists(as));
 }
 
+TEST(FilesGuiTest, TheCloseButtonCancelsAnOpenDialogAndAsks) {
+  FilesGui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().openScript(kScenarios + "growth.ops"));
+  g.makeDirty();
+  g.press(GLFW_KEY_O, true);
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Browser);
+  g.files().closeRequested = true;
+  g.frames(2);
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Ask);
+  ASSERT_TRUE(g.click("ask.cancel"));
+  EXPECT_FALSE(g.rt.shouldClose());
+  EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
+  // The browser is gone for good and the workspace takes clicks again.
+  ASSERT_TRUE(g.menu("menu.new"));
+  EXPECT_EQ(g.files().modal(), FileUi::Modal::NewMap);
+}
+
 TEST(FilesGuiTest, QuitWithNothingUnsavedDoesNotAsk) {
   FilesGui g;
   NEED_GUI(g);

@@ -575,7 +575,7 @@ void FileUi::drawBrowser(Workspace& ws) {
       ImGui::Combo("##filter", &filter, filters, 4);
       rect("browser.filter");
       if (!scanned_) scan();
-      const float listH = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * (saveMode ? 3.2f : 2.2f);
+      const float listH = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * (saveMode ? 2.2f : 1.2f) - (browserError_.empty() ? 0.0f : ImGui::GetTextLineHeightWithSpacing());
       ImGui::BeginChild("##list", ImVec2(0, std::max(listH, fs * 4)), true);
       if (!scanError_.empty()) colouredText(palette().error, scanError_.c_str());
       std::string enterDir;

@@ -517,6 +517,9 @@ bool AppState::applyLines(const std::vector<std::string>& lines, const char* sou
   if (session_->opCount() > firstNew) {
     edited();
     afterAppend(firstNew);
+    // The counts the status line shows follow the session (a hash line's answer stays).
+    if (lines.size() != 1 || lines[0].rfind("hash", 0) != 0)
+      status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), displayName(), session_->opCount(), session_->eventCount());
   }
   if (ok) error_.clear();
   afterBatch();
@@ -822,7 +825,7 @@ bool AppState::dropFuture() {
   sessionId_++;
   stack_.invalidate();
   touched();
-  status_ = fmt::format(fmt::runtime(tr(S::MsgDropped)), before - keep);
+  status_ = fmt::format(fmt::runtime(tr(S::MsgDropped)), before - keep, session_->opCount(), session_->eventCount());
   afterBatch();
   return true;
 }

@@ -4,6 +4,8 @@
 // "Save changes?" questions driven through ImGui's input (mouse and keys).
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <GLFW/glfw3.h>
 
 #include <cstdlib>
@@ -101,8 +103,11 @@ TEST(FilesSave, EveryKindOfEditSavesAndReplaysToTheSameState) {
   EXPECT_EQ(readFile(out), original);
 
   a.toEnd();
+  const std::size_t ops0 = a.session().opCount();
   ASSERT_TRUE(a.insert("1000", ""));
   EXPECT_TRUE(a.dirty());
+  // The status line's counts follow the session (they used to stay at the opened file's).
+  EXPECT_EQ(a.status(), fmt::format("out.ops: {} ops, {} events", ops0 + 1, a.eventCount())); // saved as out.ops above
   expectSaveReplays(a, out, "insert");
   ASSERT_TRUE(a.remove("5"));
   expectSaveReplays(a, out, "delete");

@@ -53,6 +53,8 @@ public:
   void save(Workspace& ws);
   void saveAs(Workspace& ws);
   void requestQuit(Workspace& ws);
+  // Puts path first in File > Open recent (the prefs keep ten).
+  void addRecent(Workspace& ws, const std::string& path);
   // At start-up: an autosave was found; ask to restore or discard it before
   // autosaving anew into file.
   void offerRestore(const std::string& file);
@@ -90,7 +92,6 @@ private:
   void openNow(Workspace& ws, const std::string& path);
   void saveTo(Workspace& ws, const std::string& path);
   void doRestore(Workspace& ws, bool restore);
-  void addRecent(Workspace& ws, const std::string& path);
   void setDir(const std::string& d);
   void rect(const std::string& name);
   void drawNewMap(Workspace& ws);

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "trace/asset_paths.hpp"
 #include "ui/gui_runtime.hpp"
 
 namespace gomap::ui {
@@ -89,7 +90,10 @@ int runGui(const GuiOptions& opts, std::string& why) {
     // A race scenario: the Goroutines window over an empty map workspace.
     app.newMap(NewMapParams{});
     if (!rt.race.open(opts.scriptPath)) app.setError(rt.race.error());
-  } else if (!app.openScript(opts.scriptPath)) {
+    else rt.workspace().files.addRecent(rt.workspace(), opts.scriptPath);
+  } else if (app.openScript(opts.scriptPath)) {
+    if (opts.scriptPath != defaultScenarioPath()) rt.workspace().files.addRecent(rt.workspace(), opts.scriptPath);
+  } else {
     // Keep the message on screen and give the user an empty map to work with.
     std::string err = app.error();
     app.newMap(NewMapParams{});

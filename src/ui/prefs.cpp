@@ -65,7 +65,8 @@ bool savePrefs(const Prefs& p, const std::string& file) {
     f << "showMoves=" << (p.showMoves ? 1 : 0) << "\n";
     f << "watchNewOps=" << (p.watchNewOps ? 1 : 0) << "\n";
     f << "lastScript=" << p.lastScript << "\n";
-    for (const std::string& r : p.recent) f << "recent=" << r << "\n";
+    for (const std::string& r : p.recent)
+      if (r.find('\n') == std::string::npos) f << "recent=" << r << "\n";
     f << "panels=" << p.panels << "\n";
     if (!f.flush()) return false;
   }

@@ -14,6 +14,7 @@
 #include <imgui_internal.h> // ClosePopupToLevel: the close button cancels an open dialog
 
 #include "trace/asset_paths.hpp"
+#include "ui/fonts.hpp"
 #include "ui/workspace.hpp"
 
 namespace gomap::ui {
@@ -159,6 +160,7 @@ void FileUi::setDir(const std::string& d) {
   scanned_ = false;
   selected_.clear();
   std::snprintf(pathField, sizeof pathField, "%s", (p / "").string().c_str());
+  needGlyphs(dir);
 }
 
 void FileUi::openDialog(Workspace& ws, bool bundled) {
@@ -286,6 +288,8 @@ void FileUi::doRestore(Workspace& ws, bool restore) {
 void FileUi::offerRestore(const std::string& file) {
   restoreFile_ = file;
   restoreOrigin_ = AppState::autosaveOrigin(file);
+  needGlyphs(restoreOrigin_);
+  needGlyphs(file);
   show(Modal::Restore);
 }
 
@@ -304,6 +308,7 @@ void FileUi::menu(Workspace& ws) {
   const bool recentOpen = ImGui::BeginMenu(tr(S::FileOpenRecent), !recent.empty());
   rects["menu.recent"] = {at, ImVec2(at.x + ImGui::CalcTextSize(tr(S::FileOpenRecent)).x, at.y + ImGui::GetTextLineHeight())};
   if (recentOpen) {
+    for (const std::string& r : recent) needGlyphs(r);
     std::string pick;
     for (std::size_t i = 0; i < recent.size(); i++) {
       std::error_code ec;
@@ -501,6 +506,7 @@ void FileUi::scan() {
     std::string name = e.path().filename().string();
     if (name.empty() || name[0] == '.') continue;
     std::error_code ec2;
+    needGlyphs(name); // file names in any script
     entries_.push_back({name, e.path().string(), e.is_directory(ec2)});
   }
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
@@ -523,6 +529,8 @@ void FileUi::scanBundled() {
       b.file = e.path().filename().string();
       b.title[0] = fileTitle(p, Lang::En);
       b.title[1] = fileTitle(p, Lang::Zh);
+      needGlyphs(b.title[0]);
+      needGlyphs(b.title[1]);
       b.lesson = std::strcmp(sub, "lessons") == 0;
       group.push_back(std::move(b));
     }

@@ -385,8 +385,9 @@ void FileUi::draw(Workspace& ws) {
     } else if (modal_ != Modal::Ask) {
       // A dialog in the way (New map, the browser, Replace?) is cancelled; then the question.
       if (modal_ != Modal::None) {
-        ImGui::ClosePopupToLevel(0, true);
+        if (GImGui->OpenPopupStack.Size > 0) ImGui::ClosePopupToLevel(0, true);
         modal_ = Modal::None;
+        openPending_ = false;
         afterSave_ = {};
       }
       requestQuit(ws);

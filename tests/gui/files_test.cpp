@@ -698,6 +698,12 @@ TEST(FilesGuiTest, TheCloseButtonCancelsAnOpenDialogAndAsks) {
   ASSERT_TRUE(g.click("ask.cancel"));
   EXPECT_FALSE(g.rt.shouldClose());
   EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
+  // The same on the very frame a dialog is asked for (before its popup exists).
+  g.files().newMapDialog(g.rt.workspace());
+  g.files().closeRequested = true;
+  g.frames(2);
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Ask);
+  ASSERT_TRUE(g.click("ask.cancel"));
   // The browser is gone for good and the workspace takes clicks again.
   ASSERT_TRUE(g.menu("menu.new"));
   EXPECT_EQ(g.files().modal(), FileUi::Modal::NewMap);

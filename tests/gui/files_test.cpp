@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "trace/asset_paths.hpp"
@@ -40,19 +41,30 @@ void writeFile(const std::string& p, const std::string& text) {
 
 // A fresh directory, with HOME and the XDG directories inside it, so that
 // nothing touches the user's real files.
+// The variables are put back afterwards, for the other tests in this binary.
 struct TempHome {
+  static constexpr const char* kVars[] = {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"};
   TempHome() {
     char tmpl[] = "/tmp/gomaplab-files-XXXXXX";
     dir = ::mkdtemp(tmpl);
+    for (int i = 0; i < 4; i++) {
+      const char* v = std::getenv(kVars[i]);
+      saved[i] = v ? std::optional<std::string>(v) : std::nullopt;
+    }
     ::setenv("HOME", dir.c_str(), 1);
     ::setenv("XDG_CONFIG_HOME", (dir + "/config").c_str(), 1);
     ::setenv("XDG_DATA_HOME", (dir + "/data").c_str(), 1);
     ::setenv("XDG_STATE_HOME", (dir + "/state").c_str(), 1);
   }
   ~TempHome() {
+    for (int i = 0; i < 4; i++) {
+      if (saved[i]) ::setenv(kVars[i], saved[i]->c_str(), 1);
+      else ::unsetenv(kVars[i]);
+    }
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
+  std::optional<std::string> saved[4];
   std::string path(const std::string& name) const { return dir + "/" + name; }
   std::string dir;
 };

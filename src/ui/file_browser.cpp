@@ -2,7 +2,10 @@
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cctype>
@@ -85,6 +88,40 @@ std::string userStateDir() { return xdgDir("XDG_STATE_HOME", ".local/state"); }
 std::string autosaveFile() {
   std::string d = userStateDir();
   return d.empty() ? std::string() : d + "/autosave.ops";
+}
+
+namespace {
+std::string commOf(long pid) {
+  std::ifstream f(pid > 0 ? fmt::format("/proc/{}/comm", pid) : std::string("/proc/self/comm"));
+  std::string c;
+  std::getline(f, c);
+  return c;
+}
+} // namespace
+
+bool autosaveOwnedByAnother(const std::string& autosave) {
+  std::ifstream f(autosave + ".pid");
+  long pid = 0;
+  if (!(f >> pid) || pid <= 0 || pid == static_cast<long>(::getpid())) return false;
+  // Alive, and a gomaplab (a pid reused by another program after a crash does not count).
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+  const std::string them = commOf(pid);
+  return !them.empty() && them == commOf(0);
+}
+
+bool claimAutosave(const std::string& autosave) {
+  const std::string file = autosave + ".pid", tmp = file + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!(f << ::getpid() << "\n") || !f.flush()) return false;
+  }
+  return std::rename(tmp.c_str(), file.c_str()) == 0;
+}
+
+void releaseAutosave(const std::string& autosave) {
+  std::ifstream f(autosave + ".pid");
+  long pid = 0;
+  if (f >> pid && pid == static_cast<long>(::getpid())) std::remove((autosave + ".pid").c_str());
 }
 
 std::string fileTitle(const std::string& path, Lang lang) {

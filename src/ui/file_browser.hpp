@@ -31,6 +31,12 @@ std::string userDataDir();
 std::string userStateDir();
 // The autosave file in userStateDir() ("" if there is none).
 std::string autosaveFile();
+// The autosave has one owner at a time, named by AUTOSAVE.pid: whether a live
+// gomaplab other than this process owns it; taking it (false if the pid file
+// cannot be written); and letting it go at a normal exit.
+bool autosaveOwnedByAnother(const std::string& autosave);
+bool claimAutosave(const std::string& autosave);
+void releaseAutosave(const std::string& autosave);
 // A lesson's or scenario's title in the language: its `title en|zh TEXT`
 // line, else its first comment line, else its file name. A tolerant scan of
 // the first lines: never an error.

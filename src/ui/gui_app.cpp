@@ -101,10 +101,19 @@ int runGui(const GuiOptions& opts, std::string& why) {
   }
   // Unsaved work of a run that crashed or was killed: offer it back before
   // anything is autosaved over it (ui/file_browser.hpp).
-  if (const std::string autosave = autosaveFile(); !autosave.empty()) {
-    std::error_code ec;
-    if (std::filesystem::exists(autosave, ec)) rt.workspace().files.offerRestore(autosave);
-    else app.setAutosavePath(autosave);
+  // One autosave file: a second window while the first runs neither offers
+  // the first one's work nor writes over it (autosave.pid names the owner).
+  const std::string autosave = autosaveFile();
+  bool ownAutosave = false;
+  if (!autosave.empty()) {
+    if (autosaveOwnedByAnother(autosave)) {
+      app.setError(tr(S::FileAutosaveOther));
+    } else {
+      ownAutosave = claimAutosave(autosave);
+      std::error_code ec;
+      if (std::filesystem::exists(autosave, ec)) rt.workspace().files.offerRestore(autosave);
+      else app.setAutosavePath(autosave);
+    }
   }
   // GOMAPLAB_QUIT_AFTER_FRAMES=N: draw N frames, print the time to the first one, exit (tests, timing).
   long quitAfter = -1;
@@ -137,6 +146,8 @@ int runGui(const GuiOptions& opts, std::string& why) {
   if (envFlag("GOMAPLAB_TIMING")) // what the keys did (tests drive the window with xdotool)
     std::fprintf(stderr, "gomaplab: %llu shortcut keys acted on; cursor at event %lld\n",
                  static_cast<unsigned long long>(rt.workspace().keysActed), static_cast<long long>(app.position()));
+  app.flushAutosave();
+  if (ownAutosave) releaseAutosave(autosave);
   rt.prefs().lastScript = app.scriptPath();
   if (!prefsFile.empty()) savePrefs(rt.prefs(), prefsFile);
   return 0;

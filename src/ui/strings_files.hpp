@@ -80,4 +80,5 @@
   X(FileModifiedMark) \
   X(FileBundledNote) \
   X(FileUntitledName) \
+  X(FileAutosaveOther) \
   X(FileReadOnlyNote)

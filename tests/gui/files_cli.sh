@@ -2,7 +2,8 @@
 # No lost work, with the real binary under Xvfb: ops typed into a session (the
 # GOMAPLAB_TEST_RUN hook runs them as the command field does), the process
 # killed with SIGKILL, the next start offers the autosave back, restoring it
-# gives the same session (and the edits go on from there), discarding removes it.
+# gives the same session (and the edits go on from there), discarding removes it;
+# a second window while the first runs leaves the first one's autosave alone.
 set -u
 bin=$1
 src=$2
@@ -22,6 +23,13 @@ runner=$!
 for _ in $(seq 1 100); do [ -s "$as" ] && break; sleep 0.1; done
 [ -s "$as" ] || fail "no autosave after the edits: $(cat "$dir/out1")"
 sleep 0.3
+# A second window meanwhile neither offers the first one's work nor writes over it.
+cp "$as" "$dir/first.ops"
+[ "$(cat "$as.pid")" = "$(cat "$dir/pid")" ] || fail "autosave.pid does not name the first window"
+GOMAPLAB_TEST_ANSWER=discard GOMAPLAB_TEST_RUN='put 5555 5' GOMAPLAB_QUIT_AFTER_FRAMES=6 \
+  "$xvfb" -a -s '-screen 0 1600x900x24' "$bin" "$script" >"$dir/out1b" 2>&1 || fail "second window: $(cat "$dir/out1b")"
+cmp -s "$as" "$dir/first.ops" || fail "the second window changed the first one's autosave"
+[ "$(cat "$as.pid")" = "$(cat "$dir/pid")" ] || fail "the second window took autosave.pid"
 kill -9 "$(cat "$dir/pid")"
 wait "$runner" 2>/dev/null
 [ -s "$as" ] || fail "the autosave did not survive kill -9"
@@ -48,7 +56,8 @@ GOMAPLAB_TEST_ANSWER=discard GOMAPLAB_QUIT_AFTER_FRAMES=4 \
 [ -e "$as" ] && fail "discarded, but the autosave is still there"
 [ "$(cksum <"$script")" = "$sum" ] || fail "the bundled script changed"
 
-# 4. A run without edits leaves no autosave.
+# 4. A run without edits leaves no autosave, and lets go of autosave.pid.
 GOMAPLAB_QUIT_AFTER_FRAMES=3 "$xvfb" -a -s '-screen 0 1600x900x24' "$bin" "$script" >"$dir/out4" 2>&1 || fail "clean run"
 [ -e "$as" ] && fail "a clean run left an autosave"
+[ -e "$as.pid" ] && fail "a clean run left autosave.pid"
 echo "files cli: ok"

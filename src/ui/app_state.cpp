@@ -809,10 +809,23 @@ bool AppState::dropFuture() {
       session_->appendSeed(l.hash0);
       keep = session_->opCount();
       while (opTexts_.size() < keep) opTexts_.push_back(l.text);
-      cut++;
+      // The lines after the make that belong to it (an expect, comments) stay.
+      while (cut < lines_.size() && lines_[cut].opEnd <= keep) cut++;
     }
   }
   lines_.resize(cut);
+  // Narration lines narrate the op that follows them: after the last kept op
+  // they would narrate nothing (an error when the file is read again).
+  {
+    std::size_t lastOp = lines_.size();
+    while (lastOp > 0 && !lines_[lastOp - 1].isOp) lastOp--;
+    auto dangling = [](const Line& l) {
+      std::string_view t = l.text;
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      return !l.isOp && t.rfind("narration", 0) == 0 && t.size() > 9 && (t[9] == ' ' || t[9] == '\t');
+    };
+    lines_.erase(std::remove_if(lines_.begin() + static_cast<std::ptrdiff_t>(lastOp), lines_.end(), dangling), lines_.end());
+  }
   // The loaded script's ops past the cut produced nothing now (the Lesson
   // panel must not give their narration to ops typed later at those indices).
   for (auto& r : scriptOps_) {

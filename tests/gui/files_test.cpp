@@ -204,6 +204,34 @@ TEST(FilesSave, DroppingAtTheMakeKeepsTheMapAndTheComments) {
   }
 }
 
+TEST(FilesSave, ALessonKeepsItsLinesAndStillReadsAfterADrop) {
+  // Lesson lines (title, narration, expect) are kept like comments; a drop
+  // takes the narration of the dropped ops with them (a narration must be
+  // followed by an op).
+  TempHome home;
+  const std::string lesson = assetDir() + "/lessons/c02-growwork-two-buckets.ops";
+  ASSERT_TRUE(fs::exists(lesson));
+  const std::string out = home.path("c02.ops");
+  for (int cut : {0, 3, 12}) {
+    SCOPED_TRACE(cut);
+    AppState a;
+    ASSERT_TRUE(a.openScript(lesson)) << a.error();
+    ASSERT_NE(a.lesson(), nullptr);
+    ASSERT_TRUE(a.saveScript(out));
+    EXPECT_EQ(readFile(out), readFile(lesson)); // untouched: byte for byte
+    a.seek(a.lastEventOfOp(static_cast<std::size_t>(cut)));
+    ASSERT_TRUE(a.dropFuture());
+    ASSERT_TRUE(a.insert("100", ""));
+    expectSaveReplays(a, out, "lesson after a drop");
+    const std::string text = readFile(out);
+    EXPECT_NE(text.find("title en A write during a grow"), std::string::npos);
+    EXPECT_NE(text.find("expect B == 2"), std::string::npos);
+    AppState b;
+    ASSERT_TRUE(b.openScript(out)) << b.error();
+    EXPECT_NE(b.lesson(), nullptr);
+  }
+}
+
 TEST(FilesSave, BundledFilesAreNeverOverwritten) {
   const std::string bundled = assetDir() + "/scenarios/deletes.ops";
   const std::string before = readFile(bundled);

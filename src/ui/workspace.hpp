@@ -12,6 +12,7 @@
 #include "ui/code_view.hpp"
 #include "ui/controls_view.hpp"
 #include "ui/event_log_view.hpp"
+#include "ui/file_browser.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/hash_bits_view.hpp"
 #include "ui/lesson_view.hpp"
@@ -105,6 +106,7 @@ public:
   LessonView lesson;
   // A panel is registered and, if it says when it exists, exists now.
   bool available(const PanelDef& d) { return !d.available || d.available(*this); }
+  FileUi files; // the File menu, its dialogs, and asking before work is lost
   UiContext& context() { return ctx_; }
   AppState& appState() { return app_; }
   RaceController& raceController() { return race_; }

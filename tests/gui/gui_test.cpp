@@ -197,7 +197,7 @@ TEST(AppState, BadInputKeepsTheSession) {
   EXPECT_FALSE(a.insert("5", "x"));
   EXPECT_NE(a.error().find("value"), std::string::npos);
   EXPECT_FALSE(a.runLine("put 1"));
-  EXPECT_NE(a.error().find("input:"), std::string::npos) << a.error(); // FILE:LINE:COL
+  EXPECT_NE(a.error().find("command \"put 1\": column"), std::string::npos) << a.error(); // the typed text, not input:LINE:COL
   EXPECT_FALSE(a.runLine("make string 0"));
   EXPECT_FALSE(a.insertRange("9..1"));
   EXPECT_FALSE(a.insertRange("a..b"));

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/bits"
@@ -474,7 +474,7 @@ func testHash() {
 			}
 		}
 	}
-	fmt.Printf("     hash: %d hashes equal spec 19.2's formula\n", checked)
+	fmt.Printf("     hash: %d hashes compared with spec 19.2's formula\n", checked)
 }
 
 // ---- spec 16.3-16.5: iteration order of an unmodified map ------------------------------

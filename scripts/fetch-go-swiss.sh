@@ -29,9 +29,9 @@ dest=$1
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
-works() { # works VERSION: the toolchain in dest runs and is that version
+works() { # works VERSION: the toolchain in dest runs, is that version and has its sources
   local v=$1 root=$dest/go$1/usr/lib/go-$1
-  [ -x "$root/bin/go" ] || return 1
+  [ -x "$root/bin/go" ] && [ -f "$root/src/internal/runtime/maps/map.go" ] || return 1
   GOROOT=$root GOTOOLCHAIN=local "$root/bin/go" version 2>/dev/null | grep -q " go$v\."
 }
 
@@ -95,7 +95,7 @@ opts=(
 echo "fetch-go-swiss: apt-get update ($mirror $SUITE, private configuration in $apt)"
 if ! apt-get -q "${opts[@]}" update > "$apt/update.log" 2>&1 || grep -q '^[EW]: ' "$apt/update.log"; then
   sed 's/^/  /' "$apt/update.log" >&2
-  die "cannot read $SUITE from $mirror (no network, or the archive is unreachable). The Swiss-map oracle tests need it; the rest of the build does not."
+  die "cannot read $SUITE from $mirror (no network, the archive is unreachable, or its signature did not verify: apt's messages above say which). The Swiss-map oracle tests need it; the rest of the build does not."
 fi
 
 pkgs=()

@@ -5,7 +5,8 @@
 //	swiss-check --oracle PATH --version go1.26|go1.27 TEST...
 //
 // Tests: hints (5.5), lifecycle (13.5), tombstone (11.3, 8), small_update
-// (6.2), nan (6.1, 13.4, 19.2), hash (19.2), iter (16.3-16.5), clear (15).
+// (6.2), nan (6.1, 13.4, 19.2), hash (19.2), iter (16.3-16.5), clear (15),
+// prune (12, 10.3 against 10.4).
 // Every state line of every test is also checked against the invariants of
 // spec 7.2, 8.1 and 8.3. Exit 0 when all pass, 1 otherwise.
 package main
@@ -201,12 +202,13 @@ func main() {
 		}
 	}
 	if oracle == "" || (version != "go1.26" && version != "go1.27") || len(tests) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: swiss-check --oracle PATH --version go1.26|go1.27 TEST... (tests: hints lifecycle tombstone small_update nan hash iter clear)")
+		fmt.Fprintln(os.Stderr, "usage: swiss-check --oracle PATH --version go1.26|go1.27 TEST... (tests: hints lifecycle tombstone small_update nan hash iter clear prune)")
 		os.Exit(2)
 	}
 	all := map[string]func(){
 		"hints": testHints, "lifecycle": testLifecycle, "tombstone": testTombstone,
 		"small_update": testSmallUpdate, "nan": testNaN, "hash": testHash, "iter": testIter, "clear": testClear,
+		"prune": testPrune,
 	}
 	for _, t := range tests {
 		f, ok := all[t]

@@ -693,3 +693,72 @@ func testClear() {
 			cl.ClearSeq, cl.TombstonePossible, cl.Tables[0].GrowthLeft)
 	}
 }
+
+// ---- spec 12, 10.3 against 10.4: prune at growthLeft 0 (fast rule) or grow (generic) --------
+
+// testPrune builds a 16-slot table (hint 9) whose group 0 holds 8 keys whose
+// probe sequences start at group 0 and whose group 1 holds 6 keys starting at
+// group 1 (chosen with spec 19.2's hash: group = (h>>7) & 1), so growthLeft
+// is 0 and no key sits past its first group. Two deletes in the full group 0
+// leave two tombstones (11.3). A new key starting at group 1 then finds
+// group 1's empty slot with growthLeft 0. The fast rule (int64) prunes
+// (12.1-12.4: 2 tombstones*10 >= 16; group 0 is not marked, since no key
+// passes it and it has no empty slot): group 0's tombstones become empty,
+// growthLeft 2, then 1 after the insert, capacity still 16. The generic rule
+// (float64) never prunes (10.4): the table grows to 32 slots.
+func testPrune() {
+	k := [4]uint64{0x0123456789abcdef, 0xfedcba9876543210, 0x0f1e2d3c4b5a6978, 0x8796a5b4c3d2e1f0}
+	const seed = 0x1234
+	for _, kind := range []string{"int64", "float64"} {
+		bitsOf := func(i int) (uint64, string) {
+			if kind == "int64" {
+				return uint64(i), strconv.Itoa(i)
+			}
+			f := float64(i) + 0.5
+			return math.Float64bits(f), strconv.FormatFloat(f, 'g', -1, 64)
+		}
+		var home [2][]string
+		for i := 1; len(home[0]) < 9 || len(home[1]) < 7; i++ {
+			b, s := bitsOf(i)
+			g := (memhash64(b, seed, k) >> 7) & 1
+			home[g] = append(home[g], s)
+		}
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "make swiss %s 9 %d\n", kind, seed)
+		for _, s := range home[0][:8] {
+			fmt.Fprintf(&sb, "put %s 1\n", s)
+		}
+		for _, s := range home[1][:6] {
+			fmt.Fprintf(&sb, "put %s 2\n", s)
+		}
+		fmt.Fprintf(&sb, "del %s\ndel %s\nput %s 3\n", home[0][2], home[0][5], home[1][6])
+		ls := run(sb.String())
+		n := len(ls)
+		full, dels, ins := &ls[n-4], &ls[n-2], &ls[n-1]
+		if len(full.Tables) != 1 || full.Tables[0].Capacity != 16 || full.Tables[0].GrowthLeft != 0 {
+			errorf("%s: 14 keys in a hint-9 map: want one 16-slot table at growthLeft 0", kind)
+			continue
+		}
+		for s, c := range full.Tables[0].Groups[0].Ctrl {
+			if c >= 128 {
+				errorf("%s: group 0 slot %d is not full after 8 keys whose probe starts there (spec 4, 10.3)", kind, s)
+			}
+		}
+		t := dels.Tables[0]
+		if t.GrowthLeft != 0 || t.Used != 12 || t.Groups[0].Ctrl[2] != 254 || t.Groups[0].Ctrl[5] != 254 {
+			errorf("%s: two deletes in the full group: growthLeft %d used %d ctrl %v, want 0, 12, tombstones in slots 2 and 5", kind, t.GrowthLeft, t.Used, t.Groups[0].Ctrl)
+		}
+		if kind == "int64" {
+			if len(ins.Tables) != 1 || ins.Tables[0].Capacity != 16 {
+				errorf("int64 %q: want the table pruned, not grown (spec 12): capacity %d", ins.Op, ins.Tables[0].Capacity)
+				continue
+			}
+			t := ins.Tables[0]
+			if t.GrowthLeft != 1 || t.Used != 13 || t.Groups[0].Ctrl[2] != 128 || t.Groups[0].Ctrl[5] != 128 {
+				errorf("int64 %q: growthLeft %d used %d group 0 ctrl %v; want 1, 13, slots 2 and 5 empty (spec 12.4)", ins.Op, t.GrowthLeft, t.Used, t.Groups[0].Ctrl)
+			}
+		} else if len(ins.Tables) != 1 || ins.Tables[0].Capacity != 32 || ins.Tables[0].Used != 13 || ins.Tables[0].GrowthLeft != 28-13 {
+			errorf("float64 %q: want a grown 32-slot table with 13 keys, growthLeft 15 (spec 10.4: no prune; 13.2)", ins.Op)
+		}
+	}
+}

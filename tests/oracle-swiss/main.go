@@ -21,10 +21,12 @@ import (
 	"Gomaplab/oracleswiss/internal/hashkey"
 )
 
-const usage = `usage: gomap-oracle-swiss [FILE|-]
+const usage = `usage: gomap-oracle-swiss [--every N] [FILE|-]
 
 Runs the op script FILE (standard input if absent or "-") on a real Go map
-and prints one JSON line per op (docs/formats.md, "Swiss map JSON"). The
+and prints one JSON line per op (docs/formats.md, "Swiss map JSON").
+--every N prints the map state only for every Nth op, make and dump ops and
+the last op (other lines keep op, hash, found/val and keys/offsets). The
 process re-executes itself with GODEBUG=cpu.aes=off and the script's hashkey
 (environment variable GOMAPLAB_SWISS_HASHKEY) when needed.
 `
@@ -115,11 +117,25 @@ func toolchain() string {
 
 func main() {
 	file := ""
-	for _, a := range os.Args[1:] {
+	every := int64(1)
+	args := os.Args[1:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		switch {
 		case a == "-h" || a == "--help":
 			fmt.Print(usage)
 			os.Exit(0)
+		case a == "--every":
+			n, err := int64(0), error(nil)
+			if i+1 < len(args) {
+				i++
+				n, err = strconv.ParseInt(args[i], 10, 64)
+			}
+			if n < 1 || err != nil {
+				fmt.Fprintf(os.Stderr, "gomap-oracle-swiss: --every needs a number >= 1\n%s", usage)
+				os.Exit(2)
+			}
+			every = n
 		case a == "-" || !strings.HasPrefix(a, "-"):
 			if file != "" {
 				fmt.Fprintf(os.Stderr, "gomap-oracle-swiss: more than one script file given\n%s", usage)
@@ -149,7 +165,7 @@ func main() {
 	ensureEnvironment(sc.key, data, fromStdin)
 
 	out := bufio.NewWriterSize(os.Stdout, 1<<16)
-	status := run(sc, name, out)
+	status := run(sc, name, every, out)
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(os.Stderr, "gomap-oracle-swiss: %v\n", err)
 		os.Exit(1)
@@ -187,7 +203,7 @@ func makeGroupBytes(hint int64, groupSize uint64) uint64 {
 }
 
 // run executes the ops and writes their lines.
-func run(sc *script, file string, out *bufio.Writer) int {
+func run(sc *script, file string, every int64, out *bufio.Writer) int {
 	var (
 		r    mapRunner
 		mt   *mapTypeHead
@@ -205,7 +221,8 @@ func run(sc *script, file string, out *bufio.Writer) int {
 			buf = appendHex64(buf, uint64(mt.hasher(r.keyPtr(&o.key), m.seed)))
 			buf = append(buf, '"')
 		}
-		withState := true
+		idx := int64(i + 1)
+		withState := idx%every == 0 || idx == int64(len(sc.ops)) || o.code == opDump || o.code == opMake
 		var panicked any
 		func() {
 			defer func() { panicked = recover() }()

@@ -1,0 +1,3 @@
+module Gomaplab/oracleswiss
+
+go 1.26

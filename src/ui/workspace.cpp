@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 
@@ -271,6 +272,14 @@ void Workspace::menuBar() {
   ImGui::EndMainMenuBar();
 }
 
+std::array<uint64_t, 4> Workspace::frameStamp() const {
+  if (raceMode()) {
+    const race::ConcurrentSession& s = race_.session();
+    return {reinterpret_cast<uintptr_t>(&s), s.position(), s.timeline().size(), s.trace().size()};
+  }
+  return {app_.sessionId(), app_.revision(), app_.hasSession() ? 1u : 0u, 0};
+}
+
 void Workspace::draw(float dt) {
   setLanguage(effectiveLanguage());
   ctx_.forceLayout = forceLayout;
@@ -302,8 +311,12 @@ void Workspace::draw(float dt) {
       continue;
     }
     if (beginPanel(d.bit, d.title, d.id, menuH, d.flags)) {
+      const auto before = frameStamp();
       d.draw(*this, ctx_, frame_);
       ImGui::End();
+      // A panel's button may have replaced the session (Open, New map, a scenario) or
+      // moved the cursor: the panels after it must not draw from the old one (freed).
+      if (frameStamp() != before) raceMode() ? race_.fillFrame(frame_) : app_.fillFrame(frame_);
     }
   }
   if (showKeys_) {

@@ -92,7 +92,8 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
     const char* modes[] = {tr(S::HashGo), tr(S::HashIdentity)};
     ImGui::SetNextItemWidth(field);
     ImGui::Combo(tr(S::HashMode), &hashMode, modes, 2);
-    if (ImGui::Button(tr(S::NewMap))) {
+    // "##create": the section header above has the same label (one ImGui ID: the click never arrived).
+    if (ImGui::Button(fmt::format("{}##create", tr(S::NewMap)).c_str())) {
       NewMapParams p;
       p.kind = kKindValues[std::clamp(kind, 0, 3)];
       p.mode = hashMode ? HashMode::Identity : HashMode::Go;

@@ -313,7 +313,7 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
     fitted_ = true;
   }
 
-  ImGui::InvisibleButton("overview", avail);
+  ImGui::InvisibleButton("##overviewCanvas", avail); // not "overview": the mode radio button has that label
   const ImGuiIO& io = ImGui::GetIO();
   int hoverPanel = -1;
   for (int p = 0; p < 2; p++) {

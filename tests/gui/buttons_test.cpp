@@ -651,6 +651,28 @@ private:
       names[it.key()] = it.name();
       cands.push_back(it);
     }
+    // Rows of a list (the event log: one Selectable per event, same x and width in
+    // one window) are sampled: the first, one in the middle and the last drawn.
+    {
+      std::map<std::string, std::vector<std::size_t>> rows;
+      for (std::size_t i = 0; i < cands.size(); i++) {
+        const rec::Item& it = cands[i];
+        if (it.kind != Kind::Selectable || !it.rectValid) continue;
+        rows[it.window + "\x1f" + std::to_string(static_cast<int>(it.rect.Min.x)) + "\x1f" +
+             std::to_string(static_cast<int>(it.rect.GetWidth()))].push_back(i);
+      }
+      std::set<std::size_t> drop;
+      for (auto& [k, idx] : rows) {
+        if (idx.size() <= 3) continue;
+        for (std::size_t j = 1; j + 1 < idx.size(); j++)
+          if (j != idx.size() / 2) drop.insert(idx[j]);
+        notes.push_back(std::to_string(idx.size()) + " rows of a list, 3 clicked: " + cands[idx[0]].name());
+      }
+      std::vector<rec::Item> kept;
+      for (std::size_t i = 0; i < cands.size(); i++)
+        if (!drop.count(i)) kept.push_back(cands[i]);
+      cands.swap(kept);
+    }
     std::set<std::string> knownHere = known;
     for (const rec::Item& it : items) knownHere.insert(it.key());
     for (const rec::Item& it : cands) {

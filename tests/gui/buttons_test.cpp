@@ -10,7 +10,8 @@
 //
 // For each setup (an op-script session at an event of growth.ops, a race lesson
 // in the middle of its recorded timeline, the op-script session with an error on
-// screen, and the Chinese UI for IDs only) the explorer
+// screen, a typed command and a panel closed; the Chinese UI and projector mode at
+// 175% on 1280x720 for IDs and reach only) the explorer
 //   - collects every button-like item of the frame and asserts that no two items
 //     of one window share an ID (the "New map" header and button did: the button
 //     was dead),
@@ -21,8 +22,10 @@
 //     status, the preferences, an open popup or window, or the pixels of the
 //     frames after it (title bars masked: they only say which window has focus),
 //     compared with a fresh GUI in which the click landed on empty menu bar,
+//   - fails items cut off where their window shows no scrollbar (nobody can click them),
 //   - opens what opens (menus, sub-menus, collapsing headers, combos, new
 //     windows) and explores the items inside, up to three clicks deep.
+// docs/gui-tests.md has the details.
 // A short allow-list below names the items that may legitimately do nothing.
 #include <gtest/gtest.h>
 

@@ -47,7 +47,8 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
   return gomap::sessionFromScript(ops, path, err);
 }
 
-int runInteractive(const std::string& script, bool forceTerminal) {
+// argv0: the binary as it was started (the no-display hint repeats it).
+int runInteractive(const std::string& script, bool forceTerminal, const std::string& argv0) {
   std::string path = script.empty() ? gomap::defaultScenarioPath() : script;
   // A file that cannot be read (a typo, a subcommand that does not exist) is
   // bad input: say so and exit 2 rather than open a window around the error.
@@ -67,8 +68,8 @@ int runInteractive(const std::string& script, bool forceTerminal) {
     if (rc != gomap::ui::kNoDisplay) return rc;
     std::fprintf(stderr,
                  "gomaplab: no display (%s); showing the terminal view instead. Run it under a desktop or "
-                 "'xvfb-run -a build/gomaplab' for the window.\n",
-                 why.c_str());
+                 "'xvfb-run -a %s' for the window.\n",
+                 why.c_str(), argv0.c_str());
   }
 #else
   if (!forceTerminal)
@@ -87,6 +88,7 @@ int runInteractive(const std::string& script, bool forceTerminal) {
 } // namespace
 
 int main(int argc, char** argv) {
+  const std::string argv0 = argc > 0 && argv[0] && *argv[0] ? argv[0] : "gomaplab";
   CLI::App app{"gomaplab: a faithful, steppable simulator of Go 1.19's map runtime"};
   app.set_version_flag("--version", "gomaplab 0.1.0 (Go 1.19 map semantics)");
   std::string script;
@@ -102,7 +104,9 @@ int main(int argc, char** argv) {
   dump->add_flag("--digest", ropts.digest, "add a digest of the bucket arrays to each state");
   dump->add_option("--every", ropts.every, "print the state for every Nth op (and dump ops, and the last)")
       ->check(CLI::Range(int64_t{1}, INT64_MAX));
-  dump->add_flag("--check", ropts.checkInvariants, "check the map's invariants after every op (exit 3 if broken)");
+  dump->add_flag("--check", ropts.checkInvariants,
+                 "check the map's invariants after every op (exit 3 if broken) and the script's expect lines "
+                 "(failures on stderr, exit 1)");
   dump->add_option("--rng-seed", ropts.rngSeed, "initial state of the simulated fastrand");
 
   std::string eventsFile = "-";
@@ -154,7 +158,7 @@ int main(int argc, char** argv) {
   if (*dump) return gomap::app::runDump(dumpFile, ropts);
   if (*events && catalogue) return gomap::app::printEventCatalogue();
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
-  if (*tui) return runInteractive(tuiFile, true);
+  if (*tui) return runInteractive(tuiFile, true, argv0);
   if (*race) return gomap::app::runRace(raceOpts, stdout, stderr);
 #ifdef GOMAPLAB_WITH_GUI
   if (*screenshot) {
@@ -165,5 +169,5 @@ int main(int argc, char** argv) {
     return gomap::ui::runScreenshot(shot);
   }
 #endif
-  return runInteractive(script, terminal);
+  return runInteractive(script, terminal, argv0);
 }

@@ -516,24 +516,22 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     std::vector<Token> toks;
     std::string why;
     int col = 0;
-    // Free-text directives: only their first two words are tokens; the rest
-    // (quotes and '#' included) is the text.
-    {
-      std::size_t a = line.find_first_not_of(" \t\r");
-      std::size_t b = a == std::string_view::npos ? a : line.find_first_of(" \t\r", a);
-      std::string_view first = a == std::string_view::npos ? std::string_view() : line.substr(a, b - a);
-      if (sawVersion && (first == "title" || first == "narration")) {
-        std::size_t c = b == std::string_view::npos ? b : line.find_first_not_of(" \t\r", b);
-        std::size_t e = c == std::string_view::npos ? c : line.find_first_of(" \t\r", c);
-        toks.push_back({first, static_cast<int>(a) + 1});
-        if (c != std::string_view::npos)
-          toks.push_back({line.substr(c, e == std::string_view::npos ? std::string_view::npos : e - c), static_cast<int>(c) + 1});
-        if (toks.size() == 2 && e != std::string_view::npos && line.find_first_not_of(" \t\r", e) != std::string_view::npos)
-          toks.push_back({line.substr(line.find_first_not_of(" \t\r", e)), 0});
-      } else if (!lexLine(line, toks, why, col)) {
-        return fail(lineNo, col, why);
+    // Free-text directives (title, narration): the op language's, shared with op scripts.
+    if (sawVersion) {
+      TextDirective td;
+      std::optional<SourceError> terr;
+      if (parseTextDirective(line, lineNo, file, td, terr)) {
+        if (terr) return fail(terr->line, terr->column, terr->message);
+        std::string& dst = td.title ? sc.title[td.lang] : sc.narration[td.lang];
+        if (td.title && !dst.empty())
+          return fail(lineNo, td.column, fmt::format("expected one 'title {}' line", td.lang ? "zh" : "en"));
+        if (!dst.empty()) dst.push_back('\n');
+        dst.append(td.text);
+        section = Section::None;
+        continue;
       }
     }
+    if (!lexLine(line, toks, why, col)) return fail(lineNo, col, why);
     if (toks.empty()) continue;
     std::string_view d = toks[0].text;
     if (!sawVersion) {
@@ -554,19 +552,6 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
       continue;
     }
     // Directives that open sections or stand alone.
-    if (d == "title" || d == "narration") {
-      if (toks.size() < 3 || (toks[1].text != "en" && toks[1].text != "zh"))
-        return fail(lineNo, toks.size() > 1 ? toks[1].column : toks[0].column + static_cast<int>(d.size()) + 1,
-                    fmt::format("expected '{} en|zh TEXT'", d));
-      int lang = toks[1].text == "zh" ? 1 : 0;
-      std::string_view rest = restAfter(line, toks[1]); // free text: '#' is kept
-      std::string& dst = d == "title" ? sc.title[lang] : sc.narration[lang];
-      if (d == "title" && !dst.empty()) return fail(lineNo, toks[0].column, fmt::format("expected one 'title {}' line", toks[1].text));
-      if (!dst.empty()) dst.push_back('\n');
-      dst.append(rest);
-      section = Section::None;
-      continue;
-    }
     if (d == "map") {
       if (toks.size() != 1) return fail(lineNo, toks[1].column, "expected 'map' alone on its line");
       if (sawMap) return fail(lineNo, toks[0].column, "expected one 'map' section");

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
+#include <cstddef>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -263,6 +266,7 @@ bool parseKeyToken(std::string_view tok, KeyKind kind, KeyValue& out, std::strin
 
 std::optional<ScriptOp> ScriptParser::parseLine(std::string_view line, int lineNo, std::optional<ScriptError>& err) {
   err.reset();
+  if (lessonLine(line, lineNo, err)) return std::nullopt;
   std::vector<Token> toks;
   std::string why;
   int col = 0;
@@ -375,9 +379,11 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   } else {
     return fail(toks[0].column,
                 fmt::format("expected an op (make, nil, seed, hashkey, rngseed, hashmode, pin, put, del, get, hash, "
-                            "dump, clear, iter), got {:?}",
+                            "dump, clear, iter, or a lesson line: title, narration, expect), got {:?}",
                             std::string(verb)));
   }
+  opsParsed_++;
+  narrationLine_ = 0;
   return op;
 }
 
@@ -395,6 +401,7 @@ std::vector<ScriptOp> ScriptParser::parseAll(std::string_view text, std::optiona
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
+  err = finish();
   return ops;
 }
 
@@ -457,6 +464,481 @@ OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vec
   case K::Iter: res = t.map->apply(*requestOf(op), access, keys); break;
   }
   return res;
+}
+
+} // namespace gomap
+
+// ---- free-text directives and lesson lines ------------------------------------------
+namespace gomap {
+
+namespace {
+bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+std::string_view trimRight(std::string_view s) {
+  while (!s.empty() && isBlank(s.back())) s.remove_suffix(1);
+  return s;
+}
+} // namespace
+
+bool parseTextDirective(std::string_view line, int lineNo, const std::string& file, TextDirective& out,
+                        std::optional<SourceError>& err) {
+  err.reset();
+  std::size_t a = 0;
+  while (a < line.size() && isBlank(line[a])) a++;
+  std::size_t b = a;
+  while (b < line.size() && !isBlank(line[b])) b++;
+  std::string_view d = line.substr(a, b - a);
+  if (d != "title" && d != "narration") return false;
+  out = TextDirective{};
+  out.title = d == "title";
+  out.column = static_cast<int>(a) + 1;
+  std::size_t c = b;
+  while (c < line.size() && isBlank(line[c])) c++;
+  std::size_t e = c;
+  while (e < line.size() && !isBlank(line[e])) e++;
+  std::string_view lang = line.substr(c, e - c);
+  std::size_t t = e;
+  while (t < line.size() && isBlank(line[t])) t++;
+  std::string_view text = trimRight(line.substr(std::min(t, line.size())));
+  if ((lang != "en" && lang != "zh") || text.empty()) {
+    // The column of the language word, or just after the directive when it is missing.
+    int col = c < line.size() ? static_cast<int>(c) + 1 : out.column + static_cast<int>(d.size()) + 1;
+    err = SourceError{file, lineNo, col, fmt::format("expected '{} en|zh TEXT'", d)};
+    return true;
+  }
+  out.lang = lang == "zh" ? 1 : 0;
+  out.text = text;
+  return true;
+}
+
+bool isLessonLine(std::string_view line) {
+  std::size_t a = 0;
+  while (a < line.size() && isBlank(line[a])) a++;
+  std::size_t b = a;
+  while (b < line.size() && !isBlank(line[b]) && line[b] != '#') b++;
+  const std::string_view w = line.substr(a, b - a);
+  return w == "title" || w == "narration" || w == "expect";
+}
+
+bool Lesson::any() const {
+  if (!title[0].empty() || !title[1].empty()) return true;
+  for (const LessonNotes& n : ops)
+    if (!n.empty()) return true;
+  return false;
+}
+
+std::size_t Lesson::expectCount() const {
+  std::size_t n = 0;
+  for (const LessonNotes& o : ops) n += o.expects.size();
+  return n;
+}
+
+LessonNotes& ScriptParser::notesFor(std::size_t op) {
+  if (lesson_.ops.size() <= op) lesson_.ops.resize(op + 1);
+  return lesson_.ops[op];
+}
+
+std::optional<ScriptError> ScriptParser::finish() const {
+  if (narrationLine_ > 0)
+    return ScriptError{file_, narrationLine_, 1,
+                       "expected an op after this narration (a narration belongs to the op that follows it)"};
+  return std::nullopt;
+}
+
+namespace {
+
+enum class ArgKind : uint8_t { None, Cell, Bucket, Field };
+enum class ValKind : uint8_t { Number, Signed, NumberOrNone, NumberOrNil, Bool, Key, Text, KeyList, NumberList, BmapList };
+struct Subject {
+  std::string_view name;
+  ExpectWhat what;
+  ArgKind arg;
+  ValKind val;
+};
+constexpr Subject kSubjects[] = {
+    {"B", ExpectWhat::B, ArgKind::None, ValKind::Number},
+    {"count", ExpectWhat::Count, ArgKind::None, ValKind::Number},
+    {"noverflow", ExpectWhat::Noverflow, ArgKind::None, ValKind::Number},
+    {"nevacuate", ExpectWhat::Nevacuate, ArgKind::None, ValKind::Number},
+    {"flags", ExpectWhat::Flags, ArgKind::None, ValKind::Number},
+    {"hash0", ExpectWhat::Hash0, ArgKind::None, ValKind::Number},
+    {"growing", ExpectWhat::Growing, ArgKind::None, ValKind::Bool},
+    {"oldB", ExpectWhat::OldB, ArgKind::None, ValKind::NumberOrNone},
+    {"sameSizeGrow", ExpectWhat::SameSizeGrow, ArgKind::None, ValKind::Bool},
+    {"nil", ExpectWhat::Nil, ArgKind::None, ValKind::Bool},
+    {"buckets", ExpectWhat::Buckets, ArgKind::None, ValKind::NumberOrNil},
+    {"extra.overflow", ExpectWhat::ExtraOverflow, ArgKind::None, ValKind::NumberOrNil},
+    {"extra.oldoverflow", ExpectWhat::ExtraOldOverflow, ArgKind::None, ValKind::NumberOrNil},
+    {"live", ExpectWhat::Live, ArgKind::None, ValKind::Number},
+    {"chain", ExpectWhat::Chain, ArgKind::Bucket, ValKind::Number},
+    {"evacuated", ExpectWhat::Evacuated, ArgKind::Bucket, ValKind::Bool},
+    {"tophash", ExpectWhat::Tophash, ArgKind::Cell, ValKind::Number},
+    {"key", ExpectWhat::Key, ArgKind::Cell, ValKind::Key},
+    {"elem", ExpectWhat::Elem, ArgKind::Cell, ValKind::Signed},
+    {"size", ExpectWhat::Size, ArgKind::Field, ValKind::Number},
+    {"offset", ExpectWhat::Offset, ArgKind::Field, ValKind::Number}, // with a field; alone: the iteration's
+    {"found", ExpectWhat::Found, ArgKind::None, ValKind::Bool},
+    {"value", ExpectWhat::Value, ArgKind::None, ValKind::Signed},
+    {"panic", ExpectWhat::Panic, ArgKind::None, ValKind::Text},
+    {"fatal", ExpectWhat::Fatal, ArgKind::None, ValKind::Text},
+    {"keys", ExpectWhat::Keys, ArgKind::None, ValKind::KeyList},
+    {"startBucket", ExpectWhat::StartBucket, ArgKind::None, ValKind::NumberOrNone},
+    {"grew", ExpectWhat::Grew, ArgKind::None, ValKind::Bool},
+    {"evacuations", ExpectWhat::Evacuations, ArgKind::None, ValKind::NumberList},
+    {"scanned", ExpectWhat::Scanned, ArgKind::None, ValKind::BmapList},
+    {"cells", ExpectWhat::Cells, ArgKind::None, ValKind::Number},
+    {"flagsDuring", ExpectWhat::FlagsDuring, ArgKind::None, ValKind::NumberList},
+};
+constexpr std::string_view kFields[] = {"count", "flags", "B", "noverflow", "hash0"};
+
+// "3.5", "3.1.5" (bucket, overflow bmap, slot) or "3.1" for a bmap; "old:" in front for oldbuckets.
+bool parseLocToken(std::string_view t, bool bmap, Loc& out) {
+  out = Loc{};
+  if (t.substr(0, 4) == "old:") {
+    out.old = true;
+    t.remove_prefix(4);
+  }
+  uint64_t parts[3];
+  int n = 0;
+  while (true) {
+    std::size_t dot = t.find('.');
+    std::string_view p = t.substr(0, dot);
+    if (n == 3 || p.empty()) return false;
+    auto [q, ec] = std::from_chars(p.data(), p.data() + p.size(), parts[n]);
+    if (ec != std::errc() || q != p.data() + p.size()) return false;
+    n++;
+    if (dot == std::string_view::npos) break;
+    t.remove_prefix(dot + 1);
+  }
+  if (bmap) {
+    if (n != 2 || parts[0] > UINT32_MAX || parts[1] > kMaxChain) return false;
+    out.bucket = static_cast<uint32_t>(parts[0]);
+    out.chain = static_cast<uint16_t>(parts[1]);
+    return true;
+  }
+  if (n < 2 || parts[0] > UINT32_MAX || parts[n - 1] >= bucketCnt || (n == 3 && parts[1] > kMaxChain)) return false;
+  out.bucket = static_cast<uint32_t>(parts[0]);
+  out.chain = n == 3 ? static_cast<uint16_t>(parts[1]) : 0;
+  out.slot = static_cast<uint8_t>(parts[n - 1]);
+  return true;
+}
+
+std::string locText(const Loc& l, bool bmap) {
+  std::string s = l.old ? "old:" : "";
+  if (bmap) return s + fmt::format("{}.{}", l.bucket, l.chain);
+  if (l.chain) return s + fmt::format("{}.{}.{}", l.bucket, l.chain, l.slot);
+  return s + fmt::format("{}.{}", l.bucket, l.slot);
+}
+
+} // namespace
+
+bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<ScriptError>& err) {
+  TextDirective td;
+  if (parseTextDirective(line, lineNo, file_, td, err)) {
+    if (err) return true;
+    if (td.title) {
+      std::string& dst = lesson_.title[td.lang];
+      if (!dst.empty()) {
+        err = ScriptError{file_, lineNo, td.column, fmt::format("expected one 'title {}' line", td.lang ? "zh" : "en")};
+        return true;
+      }
+      dst.assign(td.text);
+      return true;
+    }
+    std::string& dst = notesFor(opsParsed_).narration[td.lang];
+    if (!dst.empty()) dst.push_back('\n');
+    dst.append(td.text);
+    if (narrationLine_ == 0) narrationLine_ = lineNo;
+    return true;
+  }
+  // expect WHAT [ARG] ==|!= VALUE...
+  std::size_t a = 0;
+  while (a < line.size() && isBlank(line[a])) a++;
+  if (line.substr(a, 6) != "expect" || (a + 6 < line.size() && !isBlank(line[a + 6]) && line[a + 6] != '#'))
+    return false;
+  std::vector<Token> toks;
+  std::string why;
+  int col = 0;
+  auto fail = [&](int c, std::string msg) {
+    err = ScriptError{file_, lineNo, c, std::move(msg)};
+    return true;
+  };
+  if (!lexLine(line, toks, why, col)) return fail(col, why);
+  ExpectLine e;
+  e.line = lineNo;
+  e.column = toks[0].column;
+  e.text = joinTokens(toks);
+  if (opsParsed_ == 0) return fail(toks[0].column, "expected an op before 'expect' (an expect line checks the op above it)");
+  if (toks.size() < 2) return fail(toks[0].endColumn(), "expected 'expect WHAT == VALUE' (e.g. 'expect B == 2')");
+  const Subject* subj = nullptr;
+  for (const Subject& s : kSubjects)
+    if (toks[1].text == s.name) subj = &s;
+  if (!subj) {
+    std::string names;
+    for (const Subject& s : kSubjects) names += fmt::format("{}{}", names.empty() ? "" : ", ", s.name);
+    return fail(toks[1].column, fmt::format("expected what to check ({}), got {:?}", names, std::string(toks[1].text)));
+  }
+  e.what = subj->what;
+  std::size_t i = 2;
+  ArgKind arg = subj->arg;
+  if (e.what == ExpectWhat::Offset && toks.size() > 2 && (toks[2].text == "==" || toks[2].text == "!=")) {
+    e.what = ExpectWhat::IterOffset; // `expect offset == N`: the iteration's random offset
+    arg = ArgKind::None;
+  }
+  ValKind val = e.what == ExpectWhat::IterOffset ? ValKind::NumberOrNone : subj->val;
+  if (arg != ArgKind::None) {
+    if (toks.size() <= i) return fail(toks.back().endColumn(), fmt::format("expected what '{}' is of after it", subj->name));
+    const Token& t = toks[i++];
+    if (arg == ArgKind::Field) {
+      bool ok = false;
+      for (std::string_view f : kFields) ok = ok || t.text == f;
+      if (!ok)
+        return fail(t.column, fmt::format("expected an hmap field (count, flags, B, noverflow, hash0), got {:?}",
+                                          std::string(t.text)));
+      e.field = std::string(t.text);
+    } else if (arg == ArgKind::Bucket) {
+      std::string_view b = t.text;
+      if (b.substr(0, 4) == "old:") {
+        e.cell.old = true;
+        b.remove_prefix(4);
+      }
+      uint64_t n = 0;
+      if (!parseUint64Token(b, n) || n > UINT32_MAX)
+        return fail(t.column, fmt::format("expected a bucket number (old:N for oldbuckets), got {:?}", std::string(t.text)));
+      e.cell.bucket = static_cast<uint32_t>(n);
+      if (e.what == ExpectWhat::Evacuated) e.cell.old = true; // always about an old bucket
+    } else if (!parseLocToken(t.text, false, e.cell)) {
+      return fail(t.column, fmt::format("expected a cell: BUCKET.SLOT or BUCKET.OVERFLOW.SLOT (slot 0-7; old: in front "
+                                        "for oldbuckets), got {:?}",
+                                        std::string(t.text)));
+    }
+  }
+  if (toks.size() <= i || (toks[i].text != "==" && toks[i].text != "!="))
+    return fail(toks.size() > i ? toks[i].column : toks.back().endColumn(), "expected '==' or '!='");
+  e.negate = toks[i].text == "!=";
+  i++;
+  if (toks.size() <= i) return fail(toks.back().endColumn(), "expected a value after the comparison");
+  e.valueColumn = toks[i].column;
+  const bool list = val == ValKind::KeyList || val == ValKind::NumberList || val == ValKind::BmapList;
+  if (!list && toks.size() > i + 1) return fail(toks[i + 1].column, "expected one value (lists are for keys, evacuations, scanned, flagsDuring)");
+  if (list && toks[i].text == "none") {
+    if (toks.size() > i + 1) return fail(toks[i + 1].column, "expected nothing after 'none' (the empty list)");
+    e.want = "none";
+  }
+  for (const bool none = !e.want.empty(); !none && i < toks.size(); i++) {
+    const Token& t = toks[i];
+    std::string one;
+    switch (val) {
+    case ValKind::Number:
+    case ValKind::NumberList:
+    case ValKind::NumberOrNone:
+    case ValKind::NumberOrNil: {
+      if ((val == ValKind::NumberOrNone && t.text == "none") || (val == ValKind::NumberOrNil && t.text == "nil")) {
+        one = std::string(t.text);
+        break;
+      }
+      uint64_t n = 0;
+      if (!parseUint64Token(t.text, n))
+        return fail(t.column, fmt::format("expected a number (decimal or 0x hex){}, got {:?}",
+                                          val == ValKind::NumberOrNone ? " or none"
+                                          : val == ValKind::NumberOrNil ? " or nil"
+                                                                         : "",
+                                          std::string(t.text)));
+      one = fmt::format("{}", n);
+      break;
+    }
+    case ValKind::Signed: {
+      int64_t n = 0;
+      if (!parseInt64Token(t.text, n))
+        return fail(t.column, fmt::format("expected an int64, got {:?}", std::string(t.text)));
+      one = fmt::format("{}", n);
+      break;
+    }
+    case ValKind::Bool:
+      if (t.text != "true" && t.text != "false")
+        return fail(t.column, fmt::format("expected true or false, got {:?}", std::string(t.text)));
+      one = std::string(t.text);
+      break;
+    case ValKind::Key:
+    case ValKind::KeyList: {
+      if (!made_) return fail(t.column, "expected 'make KIND HINT' before an expect on keys");
+      KeyValue k;
+      std::string w;
+      if (!parseKeyToken(t.text, kind_, k, w)) return fail(t.column, w);
+      one = keyText(k);
+      break;
+    }
+    case ValKind::Text:
+      if (t.text == "none") {
+        one = "none";
+      } else {
+        std::string w;
+        if (!goUnquote(t.text, one, w))
+          return fail(t.column, fmt::format("expected a quoted message (\"...\") or none, got {:?}", std::string(t.text)));
+        one = fmt::format("{:?}", one);
+      }
+      break;
+    case ValKind::BmapList: {
+      Loc l;
+      if (!parseLocToken(t.text, true, l))
+        return fail(t.column, fmt::format("expected a bmap: BUCKET.OVERFLOW (0 for the bucket itself; old: in front for "
+                                          "oldbuckets), got {:?}",
+                                          std::string(t.text)));
+      one = locText(l, true);
+      break;
+    }
+    }
+    if (!e.want.empty()) e.want.push_back(' ');
+    e.want += one;
+  }
+  notesFor(opsParsed_ - 1).expects.push_back(std::move(e));
+  return true;
+}
+
+std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
+  using W = ExpectWhat;
+  auto list = [](const std::vector<std::string>& v) {
+    if (v.empty()) return std::string("none");
+    std::string s;
+    for (const std::string& x : v) s += (s.empty() ? "" : " ") + x;
+    return s;
+  };
+  switch (e.what) {
+  case W::Found: return did.access.found ? "true" : "false";
+  case W::Value: return fmt::format("{}", did.access.value);
+  case W::Panic:
+  case W::Fatal: {
+    const Outcome o = e.what == W::Panic ? Outcome::Panic : Outcome::Fatal;
+    if (did.result.outcome != o) return "none";
+    return fmt::format("{:?}", std::string(messageText(did.result.message)));
+  }
+  case W::Keys: {
+    std::vector<std::string> v;
+    for (const KeyValue& k : did.keys) v.push_back(keyText(k));
+    return list(v);
+  }
+  case W::StartBucket:
+  case W::IterOffset:
+    for (const Event& ev : did.events)
+      if (ev.kind == EventKind::IterStarted) {
+        auto p = payloadOf<EventKind::IterStarted>(ev);
+        return fmt::format("{}", e.what == W::StartBucket ? p.startBucket : p.offset);
+      }
+    return "none";
+  case W::Grew:
+    for (const Event& ev : did.events)
+      if (ev.kind == EventKind::GrowthStarted) return "true";
+    return "false";
+  case W::Evacuations: {
+    std::vector<std::string> v;
+    for (const Event& ev : did.events)
+      if (ev.kind == EventKind::EvacuateBegin) {
+        auto p = payloadOf<EventKind::EvacuateBegin>(ev);
+        if (!p.already) v.push_back(fmt::format("{}", p.oldbucket));
+      }
+    return list(v);
+  }
+  case W::Scanned:
+  case W::Cells: {
+    std::vector<std::string> v;
+    std::size_t n = 0;
+    for (const Event& ev : did.events)
+      if (ev.kind == EventKind::TophashCompared) {
+        n++;
+        std::string t = locText(payloadOf<EventKind::TophashCompared>(ev).cell, true);
+        if (std::find(v.begin(), v.end(), t) == v.end()) v.push_back(std::move(t));
+      }
+    return e.what == W::Cells ? fmt::format("{}", n) : list(v);
+  }
+  case W::FlagsDuring: {
+    // The values h.flags takes during the op, each change once: the flag steps'
+    // stores, and advanceEvacuationMark's h.flags &^= sameSizeGrow (L1286),
+    // which the engine records as part of the grow's end (GrowthFinished).
+    std::vector<std::string> v;
+    std::optional<uint8_t> last;
+    auto note = [&](uint8_t to) {
+      if (last && *last == to) return;
+      last = to;
+      v.push_back(fmt::format("{}", to));
+    };
+    for (const Event& ev : did.events) {
+      if (ev.kind == EventKind::FlagsChanged) {
+        auto p = payloadOf<EventKind::FlagsChanged>(ev);
+        if (!last) last = p.from;
+        note(p.to);
+      } else if (ev.kind == EventKind::GrowthFinished && last) {
+        note(static_cast<uint8_t>(*last & ~sameSizeGrow));
+      }
+    }
+    return list(v);
+  }
+  case W::Size:
+  case W::Offset: {
+    // The engine's hmap header is laid out as map.go's (L117-124) on a 64-bit target.
+    const bool sz = e.what == W::Size;
+    if (e.field == "count") return fmt::format("{}", sz ? sizeof(Hmap::count) : offsetof(Hmap, count));
+    if (e.field == "flags") return fmt::format("{}", sz ? sizeof(Hmap::flags) : offsetof(Hmap, flags));
+    if (e.field == "B") return fmt::format("{}", sz ? sizeof(Hmap::B) : offsetof(Hmap, B));
+    if (e.field == "noverflow") return fmt::format("{}", sz ? sizeof(Hmap::noverflow) : offsetof(Hmap, noverflow));
+    return fmt::format("{}", sz ? sizeof(Hmap::hash0) : offsetof(Hmap, hash0));
+  }
+  default: break;
+  }
+  if (!map) return "no map";
+  const Hmap& h = map->header();
+  switch (e.what) {
+  case W::B: return fmt::format("{}", h.B);
+  case W::Count: return fmt::format("{}", h.count);
+  case W::Noverflow: return fmt::format("{}", h.noverflow);
+  case W::Nevacuate: return fmt::format("{}", h.nevacuate);
+  case W::Flags: return fmt::format("{}", h.flags);
+  case W::Hash0: return fmt::format("{}", h.hash0);
+  case W::Growing: return map->growing() ? "true" : "false";
+  case W::OldB: return map->growing() ? fmt::format("{}", std::countr_zero(map->noldbuckets())) : "none";
+  case W::SameSizeGrow: return (h.flags & sameSizeGrow) ? "true" : "false";
+  case W::Nil: return map->isNil() ? "true" : "false";
+  case W::Buckets: return h.buckets == nilBucket ? "nil" : fmt::format("{}", bucketShift(h.B));
+  case W::ExtraOverflow: return h.hasOverflow ? fmt::format("{}", h.overflowLen) : "nil";
+  case W::ExtraOldOverflow: return h.hasOldOverflow ? fmt::format("{}", h.oldOverflowLen) : "nil";
+  default: break;
+  }
+  // Questions about bucket memory.
+  auto arrayLen = [&](bool old) -> uint64_t {
+    if (old) return map->growing() ? map->noldbuckets() : 0;
+    return h.buckets == nilBucket ? 0 : bucketShift(h.B);
+  };
+  if (e.what == W::Live) {
+    uint64_t n = 0;
+    std::vector<BmapView> chain;
+    for (bool old : {false, true})
+      for (uint64_t b = 0; b < arrayLen(old); b++) {
+        map->chain(old, b, chain);
+        for (const BmapView& v : chain)
+          for (int s = 0; s < bucketCnt; s++) n += v.tophash[s] >= minTopHash;
+      }
+    return fmt::format("{}", n);
+  }
+  const uint64_t n = arrayLen(e.cell.old);
+  if (e.cell.bucket >= n)
+    return n == 0 ? fmt::format("no {}", e.cell.old ? "oldbuckets" : "buckets")
+                  : fmt::format("no bucket {} ({} has {})", e.cell.bucket, e.cell.old ? "oldbuckets" : "buckets", n);
+  std::vector<BmapView> chain;
+  map->chain(e.cell.old, e.cell.bucket, chain);
+  if (e.what == W::Chain) return fmt::format("{}", chain.size());
+  if (e.what == W::Evacuated) return chain.empty() ? "false" : (evacuated(chain[0].tophash[0]) ? "true" : "false");
+  if (e.cell.chain >= chain.size()) return fmt::format("no overflow bmap {} (the chain has {})", e.cell.chain, chain.size());
+  const BmapView& v = chain[e.cell.chain];
+  switch (e.what) {
+  case W::Tophash: return fmt::format("{}", v.tophash[e.cell.slot]);
+  case W::Key: return keyText(v.keys[e.cell.slot]);
+  case W::Elem: return fmt::format("{}", v.elems[e.cell.slot]);
+  default: break;
+  }
+  return "?";
+}
+
+bool expectHolds(const ExpectLine& e, const AnyMap* map, const OpDid& did, std::string& got) {
+  got = actualOf(e, map, did);
+  return (got == e.want) != e.negate;
 }
 
 } // namespace gomap

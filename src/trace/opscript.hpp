@@ -16,6 +16,14 @@
 //
 // Keys: integers in decimal; floats also NaN, -0, +Inf, -Inf; strings as bare
 // tokens or Go-quoted ("a\x20b", "", `raw`).
+//
+// Lesson lines (docs/formats.md, "Lessons in op scripts"): they produce no op
+// and no JSON; `gomaplab dump --check` and the GUI's Lesson panel read them.
+//
+//   title en|zh TEXT       once per language (the .race syntax, same code)
+//   narration en|zh TEXT   belongs to the op that FOLLOWS it; lines join with '\n'
+//   expect WHAT [ARG] ==|!= VALUE...   checked on the state right after the op
+//                          ABOVE it (and on what that op did)
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -24,6 +32,7 @@
 #include <vector>
 
 #include "engine/any_map.hpp"
+#include "engine/events.hpp"
 #include "engine/keys.hpp"
 #include "engine/map.hpp"
 
@@ -72,6 +81,60 @@ std::string joinTokens(const std::vector<Token>& toks);
 // pin, put, del, get, hash, dump, clear, iter.
 bool isOpVerb(std::string_view word);
 
+// ---- free-text directives (op scripts and race scenarios) ------------------------
+// `title en|zh TEXT` and `narration en|zh TEXT`: only the first two words are
+// tokens; the rest of the line, quotes and '#' included, is the text.
+struct TextDirective {
+  bool title = false; // else narration
+  int lang = 0;       // 0 English, 1 Simplified Chinese
+  std::string_view text;
+  int column = 0; // of the directive's first word
+};
+// False when the line is not a title/narration line. True with err set when it
+// is one but malformed (FILE:LINE:COL: what was expected).
+bool parseTextDirective(std::string_view line, int lineNo, const std::string& file, TextDirective& out,
+                        std::optional<SourceError>& err);
+// Whether a line of an op script is a lesson line (title, narration, expect):
+// it runs nothing, and a tool that rewrites a script keeps it as it keeps comments.
+bool isLessonLine(std::string_view line);
+
+// ---- lesson lines -----------------------------------------------------------------
+// What an `expect` line checks. State after the op: B, count, noverflow,
+// nevacuate, flags, hash0, growing, oldB, sameSizeGrow, nil, buckets,
+// extra.overflow, extra.oldoverflow, live, chain BUCKET, evacuated OLDBUCKET,
+// tophash CELL, key CELL, elem CELL, size FIELD, offset FIELD. What the op did:
+// found, value, panic, fatal, keys, startBucket, offset, grew, evacuations,
+// scanned, cells, flagsDuring.
+enum class ExpectWhat : uint8_t {
+  B, Count, Noverflow, Nevacuate, Flags, Hash0, Growing, OldB, SameSizeGrow, Nil, Buckets, ExtraOverflow,
+  ExtraOldOverflow, Live, Chain, Evacuated, Tophash, Key, Elem, Size, Offset,
+  Found, Value, Panic, Fatal, Keys, StartBucket, IterOffset, Grew, Evacuations, Scanned, Cells, FlagsDuring
+};
+struct ExpectLine {
+  int line = 0, column = 0; // of the word 'expect'
+  int valueColumn = 0;      // of the first value token
+  std::string text;         // the line as written, trimmed, without a trailing comment
+  ExpectWhat what = ExpectWhat::B;
+  Loc cell{};               // tophash/key/elem; chain/evacuated use cell.bucket (and cell.old)
+  std::string field;        // size/offset: count, flags, B, noverflow, hash0
+  bool negate = false;      // != rather than ==
+  std::string want;         // the expected value, canonical (as actualOf prints it)
+};
+struct LessonNotes {
+  std::string narration[2];
+  std::vector<ExpectLine> expects;
+  bool empty() const { return narration[0].empty() && narration[1].empty() && expects.empty(); }
+};
+// The lesson lines of an op script. ops[i] belongs to the i-th op the parser
+// returned (ops may be shorter than the script: the rest have none).
+struct Lesson {
+  std::string title[2];
+  std::vector<LessonNotes> ops;
+  bool any() const; // a title, a narration or an expect line
+  const LessonNotes* notesOf(std::size_t op) const { return op < ops.size() ? &ops[op] : nullptr; }
+  std::size_t expectCount() const;
+};
+
 // ---- the map-statement grammar ------------------------------------------------------
 // Parses line by line, keeping what earlier lines established (the map's key
 // kind, whether make has happened), so each line is checked as it comes.
@@ -84,16 +147,28 @@ public:
   // The grammar on a lexed line (toks not empty; the race grammar calls it
   // with tokens whose loop variables it has substituted).
   std::optional<ScriptOp> parseTokens(const std::vector<Token>& toks, int lineNo, std::optional<ScriptError>& err);
-  // Parses a whole text; stops at the first error.
+  // Parses a whole text; stops at the first error (finish() included).
   std::vector<ScriptOp> parseAll(std::string_view text, std::optional<ScriptError>& err);
+  // At the end of the text: narration lines must be followed by an op.
+  std::optional<ScriptError> finish() const;
   const std::string& file() const { return file_; }
   bool made() const { return made_; }
   KeyKind kind() const { return kind_; }
+  // Lesson lines seen so far (title, narration, expect), by op.
+  const Lesson& lesson() const { return lesson_; }
+  Lesson takeLesson() { return std::move(lesson_); }
 
 private:
+  // A title/narration/expect line: true when the line was one (err set if bad).
+  bool lessonLine(std::string_view line, int lineNo, std::optional<ScriptError>& err);
+  LessonNotes& notesFor(std::size_t op);
+
   std::string file_;
   bool made_ = false;
   KeyKind kind_ = KeyKind::Int64;
+  std::size_t opsParsed_ = 0;
+  Lesson lesson_;
+  int narrationLine_ = 0; // a narration line waiting for its op
 };
 
 // ---- applying an op -------------------------------------------------------------------
@@ -120,6 +195,20 @@ struct OpTarget {
 // hash0 to its HASH0 argument; the rest act on the map, which must exist (the
 // parser makes sure). access receives a get's result, keys an iteration's.
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access = nullptr, std::vector<KeyValue>* keys = nullptr);
+
+// ---- checking expect lines -------------------------------------------------------------
+// What one op did, as the expect lines about the op read it.
+struct OpDid {
+  OpResult result;
+  AccessResult access;
+  std::vector<KeyValue> keys; // an iteration's
+  std::vector<Event> events;  // the op's events (OpBegin .. OpEnd); none for ops that run nothing
+};
+// The value an expect line's subject has (canonical text: decimal numbers,
+// true/false, none, nil, keys as keyText prints them, lists space-separated).
+std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did);
+// Whether it holds; got receives the actual value.
+bool expectHolds(const ExpectLine& e, const AnyMap* map, const OpDid& did, std::string& got);
 
 // Token helpers shared with the GUI's input fields.
 bool parseKeyToken(std::string_view tok, KeyKind kind, KeyValue& out, std::string& why);

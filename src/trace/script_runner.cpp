@@ -105,6 +105,13 @@ int runScriptFile(const std::string& path, const RunnerOptions& opts, std::FILE*
     std::fputc('\n', out);
   });
   ScriptParser parser(name);
+  // --check also checks the script's expect lines, after the run (on stderr).
+  std::vector<ScriptOp> all;
+  auto lessonFailed = [&]() -> std::size_t {
+    if (!opts.checkInvariants) return 0;
+    std::fflush(out);
+    return reportLesson(name, all, parser.lesson(), opts.rngSeed, err);
+  };
   // Parse one op ahead, so the runner knows which op is the last one run.
   ScriptOp pending;
   bool hasPending = false;
@@ -121,6 +128,7 @@ int runScriptFile(const std::string& path, const RunnerOptions& opts, std::FILE*
       std::fflush(out);
       if (runner.fatal()) {
         fmt::print(err, "{}\n", *runner.fatal());
+        lessonFailed();
         return 2;
       }
       for (auto& v : runner.violations()) fmt::print(err, "{}:{}: invariant violated: {}\n", name, lineNo, v);
@@ -142,12 +150,81 @@ int runScriptFile(const std::string& path, const RunnerOptions& opts, std::FILE*
     }
     if (!op) continue;
     if (int rc = runPending(false)) return rc;
+    if (opts.checkInvariants) all.push_back(*op);
     pending = std::move(*op);
     hasPending = true;
   }
+  if (auto ferr = parser.finish()) { // a narration with no op after it
+    if (int rc = runPending(true)) return rc;
+    std::fflush(out);
+    fmt::print(err, "{}\n", ferr->format());
+    return 2;
+  }
   if (int rc = runPending(true)) return rc;
   std::fflush(out);
-  return 0;
+  return lessonFailed() ? 1 : 0;
+}
+
+} // namespace gomap
+
+namespace gomap {
+
+LessonCheck checkLesson(const std::vector<ScriptOp>& ops, const Lesson& lesson, uint64_t rngSeed) {
+  LessonCheck out;
+  out.byOp.resize(lesson.ops.size());
+  OpTarget target;
+  target.initialRng = rngSeed;
+  EventBuffer events;
+  target.events = &events;
+  OpDid did;
+  for (std::size_t i = 0; i < ops.size() && i < lesson.ops.size(); i++) {
+    events.clear();
+    did = OpDid{};
+    if (!out.died) {
+      did.result = applyOp(target, ops[i], &did.access, &did.keys);
+      // applyOp hands a new map the buffer; a map made earlier already has it.
+      did.events.reserve(events.size());
+      for (std::size_t k = 0; k < events.size(); k++) did.events.push_back(events[k]);
+    }
+    for (const ExpectLine& e : lesson.ops[i].expects) {
+      ExpectOutcome o{&e, false, {}};
+      if (out.died) o.got = fmt::format("nothing: the program died earlier ({})", *out.died);
+      else o.holds = expectHolds(e, target.map.get(), did, o.got);
+      out.checked++;
+      out.failed += !o.holds;
+      out.byOp[i].push_back(std::move(o));
+    }
+    if (!out.died && did.result.outcome == Outcome::Fatal)
+      out.died = fmt::format("fatal error: {}", messageText(did.result.message));
+  }
+  return out;
+}
+
+LoadedLesson loadLesson(const std::vector<ScriptOp>& ops, Lesson lesson) {
+  LoadedLesson l;
+  l.check = checkLesson(ops, lesson);
+  l.lesson = std::move(lesson);
+  // The outcomes point at the lines: point them at the moved copy.
+  for (std::size_t i = 0; i < l.check.byOp.size(); i++)
+    for (std::size_t j = 0; j < l.check.byOp[i].size(); j++) l.check.byOp[i][j].line = &l.lesson.ops[i].expects[j];
+  l.opTexts.reserve(ops.size());
+  for (const ScriptOp& op : ops) {
+    l.opTexts.push_back(op.text);
+    l.opLines.push_back(op.line);
+  }
+  return l;
+}
+
+std::size_t reportLesson(const std::string& name, const std::vector<ScriptOp>& ops, const Lesson& lesson,
+                         uint64_t rngSeed, std::FILE* out) {
+  if (lesson.expectCount() == 0) return 0;
+  LessonCheck c = checkLesson(ops, lesson, rngSeed);
+  for (const auto& op : c.byOp)
+    for (const ExpectOutcome& o : op)
+      if (!o.holds) fmt::print(out, "{}:{}: {}: got {}\n", name, o.line->line, o.line->text, o.got);
+  if (c.failed == 0) fmt::print(out, "{}: all {} expect lines hold\n", name, c.checked);
+  else fmt::print(out, "{}: {} of {} expect lines failed\n", name, c.failed, c.checked);
+  return c.failed;
 }
 
 } // namespace gomap

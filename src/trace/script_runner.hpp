@@ -2,6 +2,7 @@
 // commands print. Shared by the CLI, the tests and the fuzzer.
 #pragma once
 #include <functional>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,9 +48,42 @@ private:
   std::string line_;
 };
 
+// ---- lessons: checking expect lines -------------------------------------------------
+struct ExpectOutcome {
+  const ExpectLine* line = nullptr;
+  bool holds = false;
+  std::string got; // the actual value (or why there is none: the program died before)
+};
+struct LessonCheck {
+  std::vector<std::vector<ExpectOutcome>> byOp; // by script op, as Lesson::ops
+  std::size_t checked = 0, failed = 0;
+  std::optional<std::string> died; // "fatal error: ..." when a fatal error ended the program
+};
+// Runs the script's ops as `gomaplab dump` does and checks every expect line on
+// the state right after its op (and on what that op did).
+LessonCheck checkLesson(const std::vector<ScriptOp>& ops, const Lesson& lesson, uint64_t rngSeed = 0);
+
+// A loaded lesson as the GUI shows it: the lines, their outcomes, and the op
+// texts, to tell the script's ops from ones typed after loading.
+struct LoadedLesson {
+  Lesson lesson;
+  LessonCheck check;
+  std::vector<std::string> opTexts; // of each script op
+  std::vector<int> opLines;         // and its source line
+};
+LoadedLesson loadLesson(const std::vector<ScriptOp>& ops, Lesson lesson);
+
+// Checks the expect lines and prints each failing one (FILE:LINE: expect ...:
+// got ...) and a summary line to out; returns how many failed. Prints nothing
+// for a script without expect lines.
+std::size_t reportLesson(const std::string& name, const std::vector<ScriptOp>& ops, const Lesson& lesson,
+                         uint64_t rngSeed, std::FILE* out);
+
 // Reads a whole script (FILE or "-" for stdin) and runs it, printing to out.
 // Returns the process exit status: 0, 2 for a script error or a fatal error
-// (with the message on err), 3 for an invariant violation.
+// (with the message on err), 3 for an invariant violation. With
+// checkInvariants (`dump --check`) the expect lines are checked too, after the
+// run: failures on err, exit status 1.
 int runScriptFile(const std::string& path, const RunnerOptions& opts, std::FILE* out, std::FILE* err);
 
 } // namespace gomap

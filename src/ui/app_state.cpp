@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/runtime_consts.hpp"
+#include "trace/script_runner.hpp"
 #include "trace/script_session.hpp"
 
 namespace gomap::ui {
@@ -28,6 +29,19 @@ AppState& AppState::operator=(AppState&&) noexcept = default;
 
 std::string_view AppState::opText(std::size_t k) const {
   return k < opTexts_.size() ? std::string_view(opTexts_[k]) : std::string_view();
+}
+
+std::optional<std::size_t> AppState::scriptOpOf(std::size_t k) const {
+  // Ranges follow each other; the one holding k is the last non-empty one starting at or before it.
+  auto it = std::upper_bound(scriptOps_.begin(), scriptOps_.end(), k,
+                             [](std::size_t v, const std::pair<std::size_t, std::size_t>& r) { return v < r.first; });
+  while (it != scriptOps_.begin()) {
+    --it;
+    if (it->first < it->second)
+      return k < it->second ? std::optional<std::size_t>(static_cast<std::size_t>(it - scriptOps_.begin()))
+                            : std::nullopt;
+  }
+  return std::nullopt;
 }
 
 std::string AppState::scriptText() const {
@@ -57,6 +71,7 @@ bool AppState::installSession(std::vector<ScriptOp> ops, const std::string& name
     }
   }
   session_ = std::move(ss->session);
+  scriptOps_ = std::move(ss->sessionOpsOf);
   opTexts_ = std::move(ss->opTexts);
   lines_ = std::move(lines);
   parser_ = ScriptParser("input");
@@ -91,11 +106,14 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     error_ = perr->format();
     return false;
   }
+  std::shared_ptr<const LoadedLesson> lesson;
+  if (p.lesson().any()) lesson = std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson()));
   std::string err;
   if (!installSession(std::move(ops), name, err)) {
     error_ = err;
     return false;
   }
+  lesson_ = std::move(lesson);
   scriptName_ = name;
   error_.clear();
   status_ = fmt::format("{}: {} ops, {} events", name, session_->opCount(), session_->eventCount());

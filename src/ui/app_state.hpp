@@ -22,6 +22,10 @@
 #include "ui/derived.hpp"
 #include "ui/frame.hpp"
 
+namespace gomap {
+struct LoadedLesson; // trace/script_runner.hpp
+}
+
 namespace gomap::ui {
 
 struct NewMapParams {
@@ -68,6 +72,10 @@ public:
     return session_->op(k).key;
   }
   std::string scriptText() const;
+  // The lesson lines of the script loaded last (null: none), and the script op
+  // that produced session op k, for the Lesson panel.
+  const LoadedLesson* lesson() const { return lesson_.get(); }
+  std::optional<std::size_t> scriptOpOf(std::size_t k) const;
 
   // ---- files and new maps --------------------------------------------------------
   bool openScript(const std::string& path);
@@ -154,6 +162,8 @@ private:
   std::unique_ptr<Session> session_;
   ScriptParser parser_;
   std::vector<Line> lines_;
+  std::shared_ptr<const LoadedLesson> lesson_;
+  std::vector<std::pair<std::size_t, std::size_t>> scriptOps_; // session ops of each loaded script op
   std::vector<std::string> opTexts_;
   std::string scriptName_ = "untitled", scriptPath_;
   uint64_t sessionId_ = 0, revision_ = 0;

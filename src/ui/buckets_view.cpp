@@ -394,6 +394,7 @@ void BucketsView::drawGoroutineMarks(UiContext& ui, const Frame& f, const Column
 
 void BucketsView::draw(UiContext& ui, const Frame& f) {
   unpublishedDrawn = 0;
+  clicked_.reset();
   lostShown = 0;
   cells_.clear();
   bmaps_.clear();
@@ -576,6 +577,7 @@ void BucketsView::draw(UiContext& ui, const Frame& f) {
       const uint32_t b = static_cast<uint32_t>((k >> 16) & 0xffffffffu);
       const uint16_t ci = static_cast<uint16_t>((k >> 3) & 0x1fff);
       const int s = static_cast<int>(k & 7);
+      if (ImGui::IsMouseClicked(0)) clicked_ = Loc{old, b, ci, static_cast<uint8_t>(s)};
       m.chain(old, b, chain_);
       if (ci >= chain_.size()) break;
       const BmapView& v = chain_[ci];

@@ -47,6 +47,8 @@ public:
   };
   const std::vector<DrawnGoroutine>& lastGoroutineMarks() const { return gmarks_; }
   bool overviewShown() const { return overviewShown_; }
+  // The cell clicked in this frame's draw, if any (the Lesson panel's predict mode).
+  std::optional<Loc> clickedCell() const { return clicked_; }
   // The nevacuate line drawn on the old array in the last frame (left and right ends).
   std::optional<std::pair<ImVec2, ImVec2>> nevacuateMark() const { return nevacuate_; }
   OverviewView& overview() { return overview_; }
@@ -90,6 +92,7 @@ private:
   const Frame* frame_ = nullptr; // during draw
   std::vector<BmapView> chain_;
   bool overviewShown_ = false;
+  std::optional<Loc> clicked_;
   float oldTitleRight_ = 0; // screen x where the oldbuckets title ends (the nevacuate label goes after it)
   int64_t lastFollowed_ = -2;
   std::optional<std::pair<ImVec2, ImVec2>> nevacuate_;

@@ -16,15 +16,9 @@ const KeyKind kKindValues[] = {KeyKind::Int64, KeyKind::Int32, KeyKind::String, 
 } // namespace
 
 void ControlsView::draw(UiContext& ui, AppState& app) {
-  const Palette& pal = palette();
   const float fs = ImGui::GetFontSize();
-  if (!app.error().empty()) {
-    ImGui::PushTextWrapPos(0);
-    colouredText(pal.error, app.error().c_str());
-    ImGui::PopTextWrapPos();
-    if (ImGui::SmallButton(tr(S::Dismiss))) app.clearError();
-    ImGui::Separator();
-  }
+  // Errors are shown in the workspace's status bar: here they pushed every
+  // control down, so the next click landed on another button.
   const float field = fs * 7;
 
   // ---- operations --------------------------------------------------------------

@@ -30,7 +30,14 @@ const char* messageZh(Message m) {
 } // namespace
 
 std::string describeEventIn(const Event& e, Lang lang) {
+  // makemap draws a random hash0 (map.go:314), and then the script's make
+  // (make KIND HINT HASH0, HASH0 0 when left out) overwrites it, as the header
+  // shows: the sentence says both, so that the log and the header agree.
+  // (The English sentence is trace/event_json's, shared with the terminal view.)
   if (lang != Lang::Zh) return describeEvent(e);
+  if (e.kind == EventKind::Hash0Reseeded && e.site == Site::MakemapHash0)
+    return fmt::format("h.hash0 = fastrand() = {}（随机种子；脚本的 make 随后把 hash0 改为它的 HASH0，省略时为 0，见头部）",
+                       payloadOf<EventKind::Hash0Reseeded>(e).hash0);
   using K = EventKind;
   const SiteInfo& si = siteInfo(e.site);
   const Loc l = cellOf(e).value_or(Loc{});

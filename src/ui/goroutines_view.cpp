@@ -3,10 +3,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+
+#include "ui/fonts.hpp"
 
 namespace gomap::ui {
 
@@ -30,6 +33,10 @@ bool RaceController::open(const std::string& path) {
   s_ = std::move(s);
   path_ = path;
   error_.clear();
+  goroutines_ = s_->lanes().size();
+  status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path, goroutines_);
+  statusLang_ = language();
+  noteGlyphs();
   rec_.clear();
   recTimeline_.clear();
   recOps_.clear();
@@ -39,6 +46,22 @@ bool RaceController::open(const std::string& path) {
   playing_ = false;
   stack_.invalidate();
   return true;
+}
+
+void RaceController::noteGlyphs() const {
+  needGlyphs(path_);
+  if (!s_) return;
+  const auto& sc = s_->scenario();
+  for (int l = 0; l < 2; l++) {
+    needGlyphs(sc.title[l]);
+    needGlyphs(sc.narration[l]);
+  }
+  // The programs and anything else the file says (comments, string keys).
+  std::ifstream f(path_, std::ios::binary);
+  if (f) {
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    needGlyphs(text);
+  }
 }
 
 // ---- RaceController as the workspace's Controller ---------------------------------
@@ -150,6 +173,11 @@ void RaceController::togglePlay() {
 }
 
 void RaceController::tick(double dt) {
+  // The status in the language the UI is drawn in now (open() may run before it is set).
+  if (s_ && statusLang_ != language()) {
+    status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path_, goroutines_);
+    statusLang_ = language();
+  }
   if (!playing_ || !s_) return;
   playAcc_ += dt * std::max(0.1, speed_);
   while (playAcc_ >= 1 && playing_) {
@@ -386,7 +414,7 @@ bool RaceController::stepGoroutine(int g) {
   if (!s_) return false;
   std::string why;
   if (!s_->stepGoroutine(g, &why)) {
-    error_ = fmt::format("G{}: {}", g, why);
+    error_ = fmt::format(fmt::runtime(tr(S::RaceStepRefused)), g, why); // why: the scheduler's own (English) words
     return false;
   }
   error_.clear();
@@ -405,7 +433,8 @@ bool RaceController::saveSession(const std::string& path) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   const std::string text = s_->scenarioText();
   if (!(f << text) || !f.flush()) {
-    error_ = path + ": cannot write the session: " + std::strerror(errno);
+    error_ = fmt::format(fmt::runtime(tr(S::RaceCannotWrite)), path, std::strerror(errno));
+    needGlyphs(error_);
     return false;
   }
   savedTo_ = path;
@@ -457,7 +486,7 @@ void flagsByte(uint8_t flags) {
     char d[2] = {on ? '1' : '0', 0};
     const ImVec2 ts = ImGui::CalcTextSize(d);
     dl->AddText(ImVec2(a.x + (box - ts.x) / 2, a.y + (box - ts.y) / 2), IM_COL32(255, 255, 255, 255), d);
-    if (ImGui::IsMouseHoveringRect(a, b) && kNames[i][0]) ImGui::SetTooltip("bit %d (%d): %s", i, 1 << i, kNames[i]);
+    if (ImGui::IsMouseHoveringRect(a, b) && kNames[i][0]) ImGui::SetTooltip("%s", fmt::format(fmt::runtime(tr(S::RaceFlagBit)), i, 1 << i, kNames[i]).c_str());
   }
   ImGui::Dummy(ImVec2(8 * (box + 3), box));
   ImGui::SameLine();
@@ -516,11 +545,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   stepRects.clear();
   lastPos = ImGui::GetWindowPos();
   lastSize = ImGui::GetWindowSize();
-  if (!rc.error().empty()) {
-    colouredText(IM_COL32(240, 90, 90, 255), rc.error().c_str());
-    ImGui::SameLine();
-    if (ImGui::SmallButton(tr(S::Dismiss))) rc.clearError();
-  }
+  // Errors are in the workspace's status bar (they moved these controls down).
   if (!rc.loaded()) {
     ImGui::TextUnformatted(tr(S::RaceNone));
     return;
@@ -609,8 +634,8 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       } else if (l.state != GoroutineView::State::Done) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));
       }
-      if (l.waitingMutex >= 0) ImGui::TextDisabled("waiting for mutex %d", l.waitingMutex);
-      if (l.holdsLoadedFlags) ImGui::Text("loaded flags = 0x%02x", l.loadedFlags);
+      if (l.waitingMutex >= 0) ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::RaceWaitingMutex)), l.waitingMutex).c_str());
+      if (l.holdsLoadedFlags) ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::RaceLoadedFlags)), l.loadedFlags).c_str());
       ImGui::PopID();
     }
     ImGui::EndTable();

@@ -50,6 +50,9 @@ class RaceController final : public Controller {
 public:
   // Opens a scenario; on a bad file the old session stays and error() says why.
   bool open(const std::string& path);
+  // Asks the font for every glyph of the open scenario (title, narration,
+  // programs, path): ui/fonts.hpp needGlyphs.
+  void noteGlyphs() const;
   bool loaded() const { return s_ != nullptr; }
   race::ConcurrentSession& session() { return *s_; }
   const race::ConcurrentSession& session() const { return *s_; }
@@ -104,6 +107,8 @@ private:
   int64_t position() const;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, error_, savedTo_, status_;
+  std::size_t goroutines_ = 0;
+  Lang statusLang_ = Lang::En;
   bool playing_ = false;
   double speed_ = 4, playAcc_ = 0;
   CallStackTracker stack_;

@@ -102,6 +102,9 @@ int runGui(const GuiOptions& opts, std::string& why) {
                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), sinceProcessStart());
     if (quitAfter >= 0 && frames >= quitAfter) break;
   }
+  if (envFlag("GOMAPLAB_TIMING")) // what the keys did (tests drive the window with xdotool)
+    std::fprintf(stderr, "gomaplab: %llu shortcut keys acted on; cursor at event %lld\n",
+                 static_cast<unsigned long long>(rt.workspace().keysActed), static_cast<long long>(app.position()));
   rt.prefs().lastScript = app.scriptPath();
   if (!prefsFile.empty()) savePrefs(rt.prefs(), prefsFile);
   return 0;

@@ -23,7 +23,7 @@ void glfwError(int code, const char* desc) { gGlfwError = fmt::format("{} (GLFW 
 // ImGui's backend, installed after this, chains to it.
 void onKey(GLFWwindow* w, int key, int /*scancode*/, int action, int mods) {
   if (action == GLFW_RELEASE) return;
-  if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w))) ws->keyTap(key, (mods & GLFW_MOD_SHIFT) != 0);
+  if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w))) ws->keyTap(key, (mods & GLFW_MOD_SHIFT) != 0, (mods & GLFW_MOD_CONTROL) != 0);
 }
 // GLFW stays initialised until the process exits: terminating it closes the
 // X connection, and Xvfb resets when its last client leaves, which makes the
@@ -143,7 +143,9 @@ void GuiRuntime::frame(double dt) {
   using Clock = std::chrono::steady_clock;
   glfwPollEvents();
   const auto t0 = Clock::now();
-  if (ws_->fontsDirty) {
+  // Language, scale or theme changed, or text with glyphs the atlas lacks was
+  // loaded or typed last frame (ui/fonts.hpp: needGlyphs).
+  if (ws_->fontsDirty || glyphsPending()) {
     ws_->fontsDirty = false;
     rebuildFonts();
   }

@@ -258,6 +258,8 @@ const char* trIn(S s, Lang l) {
 
 const char* tr(S s) { return trIn(s, gLang); }
 
+const char* languageName(Lang l) { return l == Lang::Zh ? "简体中文" : "English"; }
+
 std::string allStringsOf(Lang l) {
   std::string out;
   for (const Entry& e : kTable) out += l == Lang::Zh ? e.zh : e.en;

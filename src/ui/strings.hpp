@@ -62,5 +62,8 @@ const char* tr(S s);
 const char* trIn(S s, Lang l);
 // Every string of a language, concatenated (for the font's glyph set).
 std::string allStringsOf(Lang l);
+// A language's name in its own script, whatever the UI's language (the
+// Language menu): "English", "简体中文".
+const char* languageName(Lang l);
 
 } // namespace gomap::ui

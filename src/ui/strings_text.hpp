@@ -1,4 +1,6 @@
 // UI string ids for glyphs, languages, messages and the status area (see ui/strings.hpp).
 // One X(Name) per id; the rows are in ui/strings_text.inc, in the same order.
 #pragma once
-#define GOMAPLAB_UI_STRINGS_TEXT(X)
+#define GOMAPLAB_UI_STRINGS_TEXT(X)                                                                                  \
+  X(LangZhMissing) X(CjkFontMissing) X(RaceCannotWrite) X(RaceWaitingMutex) X(RaceLoadedFlags) X(RaceFlagBit)           \
+  X(RaceOpened) X(RaceStepRefused)

@@ -2,9 +2,13 @@
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
+#include <imgui_internal.h> // RenderTextEllipsis, the active text field's buffer
+
 
 #include <algorithm>
 #include <array>
+#include <fstream>
+#include <iterator>
 #include <bit>
 #include <cmath>
 
@@ -30,6 +34,15 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w, UiContext& ui, const Frame& f) { w.events.draw(ui, f); }});
   r.add({PanelTimeline, S::WinTimeline, "timeline", ImGuiWindowFlags_NoScrollbar, W::Always,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.timeline.draw(ui, f); }});
+  r.add({PanelLesson, S::WinLesson, "lesson", 0, W::OpScript,
+         [](Workspace& w, UiContext& ui, const Frame& f) {
+           AppState& app = w.appState();
+           w.lesson.draw(ui, f,
+                         LessonData{app.lesson(), [&app](std::size_t k) { return app.scriptOpOf(k); },
+                                    w.buckets.clickedCell(),
+                                    [&app](const std::string& k, const std::string& v) { return app.insert(k, v); }});
+         },
+         [](Workspace& w) { return w.appState().lesson() != nullptr; }});
 }
 
 Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
@@ -47,7 +60,7 @@ Controller& Workspace::controller() {
 
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
-PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race) {
+PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
   // On a short screen with a large font the fixed heights took most of it (at 175%
   // on 1280x720 the code panel and the event log were left a title bar each).
   const float timelineH = std::min(fs * 7.6f, h * 0.28f);
@@ -66,10 +79,17 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   const float mid = bottom - top;
   const float hashH = std::min(fs * 10.5f, mid * 0.3f);
   const float leftSplit = race ? 0.62f : 0.56f;
+  if (lesson && !race) { // the Lesson panel between the controls and the header
+    const float c = mid * 0.30f, l = mid * 0.48f;
+    if (p == PanelControls) return {0, top, L, c};
+    if (p == PanelLesson) return {0, top + c, L, l};
+    if (p == PanelHeader) return {0, top + c + l, L, mid - c - l};
+  }
   switch (p) {
   case PanelControls:
   case PanelGoroutines: return {0, top, L, mid * leftSplit};
-  case PanelHeader: return {0, top + mid * leftSplit, L, mid * (1 - leftSplit)};
+  case PanelHeader:
+  case PanelLesson: return {0, top + mid * leftSplit, L, mid * (1 - leftSplit)};
   case PanelBuckets: return {L, top, C, mid * 0.75f};
   case PanelPlots: return {L, top + mid * 0.75f, C, mid * 0.25f};
   case PanelHash: return {L + C, top, R, hashH};
@@ -99,7 +119,9 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
     return false;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y, menuH, ImGui::GetFontSize(), raceMode());
+  // The status bar's strip at the bottom is never covered by the tiles.
+  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y - statusBarHeight(), menuH, ImGui::GetFontSize(),
+                         raceMode(), app_.lesson() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
@@ -122,8 +144,11 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   return true;
 }
 
-void Workspace::keyTap(int glfwKey, bool shift) {
+void Workspace::keyTap(int glfwKey, bool shift, bool ctrl) {
   switch (glfwKey) {
+  case GLFW_KEY_Q:
+    if (!ctrl) break;
+    [[fallthrough]];
   case GLFW_KEY_SPACE:
   case GLFW_KEY_RIGHT:
   case GLFW_KEY_LEFT:
@@ -132,16 +157,20 @@ void Workspace::keyTap(int glfwKey, bool shift) {
   case GLFW_KEY_F11:
   case GLFW_KEY_HOME:
   case GLFW_KEY_END:
-    if (taps_.size() < 256) taps_.push_back(Tap{glfwKey, shift});
+    if (taps_.size() < 1024) taps_.push_back(Tap{glfwKey, shift, ctrl});
     break;
   default:
     break;
   }
 }
 
-void Workspace::actOnKey(int key, bool shift) {
+void Workspace::actOnKey(int key, bool shift, bool ctrl) {
   Controller& app_ = controller(); // the keys act on whatever is on screen
+  keysActed++;
   switch (key) {
+  case GLFW_KEY_Q:
+    if (ctrl) quitRequested = true;
+    break;
   case GLFW_KEY_SPACE:
     app_.togglePlay();
     break;
@@ -175,6 +204,7 @@ void Workspace::actOnKey(int key, bool shift) {
     app_.toEnd();
     break;
   default:
+    keysActed--;
     break;
   }
 }
@@ -183,16 +213,21 @@ void Workspace::handleKeys() {
   const ImGuiIO& io = ImGui::GetIO();
   std::vector<Tap> taps;
   taps.swap(taps_);
-  if (io.WantTextInput) return; // typing in a text field: the taps were for it
+  // Typing in a text field: the keys are for it (Space, arrows, Home, End
+  // edit the text), except Ctrl+Q.
+  const bool typing = io.WantTextInput;
   if (!taps.empty()) {
-    // Real key events from GLFW: act on each, with its own Shift (see keyTap).
-    for (const Tap& t : taps) actOnKey(t.key, t.shift);
+    // Real key events from GLFW: act on each, in order, with its own Shift (see keyTap).
+    for (const Tap& t : taps)
+      if (!typing || (t.ctrl && t.key == GLFW_KEY_Q)) actOnKey(t.key, t.shift, t.ctrl);
     return;
   }
   // No GLFW events this frame (tests and other embedders feed io.KeysDown directly).
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) actOnKey(GLFW_KEY_Q, io.KeyShift, true);
+  if (typing) return;
   for (int key : {GLFW_KEY_SPACE, GLFW_KEY_RIGHT, GLFW_KEY_LEFT, GLFW_KEY_UP, GLFW_KEY_F11, GLFW_KEY_F10, GLFW_KEY_HOME,
                   GLFW_KEY_END})
-    if (ImGui::IsKeyPressed(key, false)) actOnKey(key, io.KeyShift);
+    if (ImGui::IsKeyPressed(key, false)) actOnKey(key, io.KeyShift, io.KeyCtrl);
 }
 
 void Workspace::menuBar() {
@@ -212,6 +247,7 @@ void Workspace::menuBar() {
     for (const PanelDef& d : registry_.all()) {
       if (d.when == PanelDef::When::OpScript && race) continue;
       if (d.when == PanelDef::When::Race && !race) continue;
+      if (!available(d)) continue;
       bool on = (panels & d.bit) != 0;
       if (ImGui::MenuItem(tr(d.title), nullptr, &on)) panels = on ? (panels | d.bit) : (panels & ~d.bit);
     }
@@ -244,13 +280,14 @@ void Workspace::menuBar() {
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu(tr(S::MenuLanguage))) {
-      if (ImGui::MenuItem("English", nullptr, prefs_.language == "en")) {
+      // Each language is named in its own script, in both modes (the CJK face
+      // is merged for these glyphs even in English); only without the CJK font
+      // is Chinese named in Latin letters, or the item would read "????".
+      if (ImGui::MenuItem(languageName(Lang::En), nullptr, prefs_.language == "en")) {
         prefs_.language = "en";
         fontsDirty = true;
       }
-      // The English UI loads no CJK glyphs (the font is 19 MB): name the language in
-      // Latin letters there, or the item reads "????".
-      if (ImGui::MenuItem(fonts_.cjk ? "简体中文" : "Simplified Chinese", nullptr,
+      if (ImGui::MenuItem(fonts_.cjk ? languageName(Lang::Zh) : tr(S::LangZhMissing), nullptr,
                           prefs_.language == "zh")) {
         prefs_.language = "zh";
         fontsDirty = true;
@@ -262,10 +299,6 @@ void Workspace::menuBar() {
   if (ImGui::BeginMenu(tr(S::MenuHelp))) {
     if (ImGui::MenuItem(tr(S::MenuKeys))) showKeys_ = true;
     ImGui::EndMenu();
-  }
-  if (prefs_.language == "zh" && !fonts_.cjk) {
-    ImGui::SameLine(0, 30);
-    colouredText(palette().error, fmt::format("中文界面需要 fonts-noto-cjk: {} — showing English", fonts_.note).c_str());
   }
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize("gomaplab · Go 1.19 map").x - 20);
   ImGui::TextDisabled("gomaplab · Go 1.19 map");
@@ -296,17 +329,26 @@ void Workspace::draw(float dt) {
     wasRace_ = raceMode();
     resetLayout_ = true;
   }
+  // So does opening or leaving a lesson (its panel comes and goes).
+  if ((app_.lesson() != nullptr) != hadLesson_) {
+    hadLesson_ = app_.lesson() != nullptr;
+    resetLayout_ = true;
+  }
   handleKeys();
+  noteNewText();
   if (raceMode()) race_.fillFrame(frame_);
   else app_.fillFrame(frame_);
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quitRequested = true;
-  menuBar();
+  {
+    const auto before = frameStamp();
+    menuBar();
+    // A menu may open a file or switch between the race and the script (see below).
+    if (frameStamp() != before) raceMode() ? race_.fillFrame(frame_) : app_.fillFrame(frame_);
+  }
   const float menuH = ImGui::GetFrameHeight();
 
   const bool race = raceMode();
   for (const PanelDef& d : registry_.all()) {
-    if ((d.when == PanelDef::When::OpScript && race) || (d.when == PanelDef::When::Race && !race)) {
+    if ((d.when == PanelDef::When::OpScript && race) || (d.when == PanelDef::When::Race && !race) || !available(d)) {
       seen_[std::countr_zero(static_cast<unsigned>(d.bit))].visible = false;
       continue;
     }
@@ -326,8 +368,152 @@ void Workspace::draw(float dt) {
     }
     ImGui::End();
   }
+  statusBar();
   resetLayout_ = false;
   prefs_.panels = panels;
+}
+
+namespace {
+bool readWhole(const std::string& path, std::string& out) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return false;
+  const std::streamoff n = f.tellg();
+  if (n < 0 || n > (std::streamoff{1} << 30)) return false;
+  out.resize(static_cast<std::size_t>(n));
+  f.seekg(0);
+  return static_cast<bool>(f.read(out.data(), n));
+}
+} // namespace
+
+void Workspace::noteNewText() {
+  // Typed text (and pasted: the active field's whole buffer, a few hundred
+  // characters at most) before the fields draw it.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.InputQueueCharacters.empty()) {
+    std::string typed;
+    for (ImWchar c : io.InputQueueCharacters) {
+      char buf[8];
+      ImTextStrToUtf8(buf, sizeof buf, &c, &c + 1);
+      typed += buf;
+    }
+    needGlyphs(typed);
+  }
+  if (const ImGuiContext* g = ImGui::GetCurrentContext(); g && g->InputTextState.ID != 0 && g->ActiveId == g->InputTextState.ID) {
+    const ImVector<ImWchar>& w = g->InputTextState.TextW;
+    if (!w.empty()) {
+      std::string text(static_cast<std::size_t>(w.Size) * 3 + 1, '\0');
+      const int n = ImTextStrToUtf8(text.data(), static_cast<int>(text.size()), w.Data, w.Data + w.Size);
+      text.resize(static_cast<std::size_t>(n));
+      needGlyphs(text);
+    }
+  }
+  // A loaded or replaced op-script session: its script (with the comments it
+  // keeps) and its name; ops added since: their lines.
+  if (app_.sessionId() != seenSession_) {
+    seenSession_ = app_.sessionId();
+    seenOps_ = app_.hasSession() ? app_.session().opCount() : 0; // their lines are in the script
+    needGlyphs(app_.scriptPath());
+    needGlyphs(app_.scriptName());
+    // The file as written (its comments, titles and narration are not ops);
+    // else the session's script. (Building scriptText() for a 300,000-op
+    // session took 40 ms of the first frame; reading the file takes 5.)
+    std::string text;
+    if (!app_.scriptPath().empty() && readWhole(app_.scriptPath(), text)) needGlyphs(text);
+    else needGlyphs(app_.scriptText());
+  }
+  if (app_.hasSession()) {
+    const std::size_t n = app_.session().opCount();
+    if (n < seenOps_) seenOps_ = 0;
+    for (; seenOps_ < n; seenOps_++) needGlyphs(app_.opText(seenOps_));
+  }
+  // A race scenario: its file (title, narration, programs) once per open.
+  if (race_.loaded() && race_.path() != seenRace_) {
+    seenRace_ = race_.path();
+    race_.noteGlyphs();
+  }
+}
+
+float Workspace::statusBarHeight() const {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  return ImGui::GetFontSize() + st.FramePadding.y * 2 + 2 * std::round(ImGui::GetFontSize() * 0.25f);
+}
+
+Workspace::StatusLine Workspace::statusLine() const {
+  // The controller on screen first, then the other one's error (a race file
+  // that failed to open while the op-script session is shown), then notes.
+  const Controller& on = const_cast<Workspace*>(this)->controller();
+  const Controller& off = raceMode() ? static_cast<const Controller&>(app_) : static_cast<const Controller&>(race_);
+  if (!on.error().empty()) return {on.error(), true, &on};
+  if (!off.error().empty()) return {off.error(), true, &off};
+  if (prefs_.language == "zh" && !fonts_.cjk)
+    return {fmt::format(fmt::runtime(tr(S::CjkFontMissing)), fonts_.note), true, nullptr};
+  if (!on.status().empty()) return {on.status(), false, nullptr};
+  return {};
+}
+
+void Workspace::statusBar() {
+  const ImGuiIO& io = ImGui::GetIO();
+  const float h = statusBarHeight();
+  const float pad = std::round(ImGui::GetFontSize() * 0.25f);
+  ImGui::SetNextWindowPos(ImVec2(0, io.DisplaySize.y - h), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, h), ImGuiCond_Always);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad * 2, pad));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoScrollWithMouse;
+  const bool open = ImGui::Begin("##statusbar", nullptr, flags);
+  ImGui::PopStyleVar(2);
+  statusRect = ImVec4(0, io.DisplaySize.y - h, io.DisplaySize.x, h);
+  statusShown.clear();
+  if (!open) {
+    ImGui::End();
+    return;
+  }
+  const StatusLine line = statusLine();
+  std::string text = line.text;
+  // A status the user dismissed stays hidden until it changes.
+  if (!line.error && text == dismissedStatus_) text.clear();
+  if (text.empty()) {
+    ImGui::End();
+    return;
+  }
+  needGlyphs(text);
+  statusShown = text;
+  statusIsError = line.error;
+  // One line: newlines shown as " / ", cut with an ellipsis before the
+  // Dismiss button, which sits at the right end; the full text on hover.
+  std::string one = text;
+  for (char& c : one)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const char* dismiss = tr(S::Dismiss);
+  const float bw = ImGui::CalcTextSize(dismiss).x + st.FramePadding.x * 2;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - pad * 2;
+  const float textRight = right - bw - st.ItemSpacing.x;
+  const ImVec2 textMin(p0.x, p0.y + st.FramePadding.y);
+  const ImVec2 textMax(textRight, p0.y + st.FramePadding.y + ImGui::GetFontSize());
+  ImGui::PushStyleColor(ImGuiCol_Text, line.error ? palette().error : palette().ok);
+  ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), textMin, textMax, textRight, textRight, one.c_str(),
+                            one.c_str() + one.size(), nullptr);
+  ImGui::PopStyleColor();
+  if (ImGui::IsMouseHoveringRect(ImVec2(p0.x, ImGui::GetWindowPos().y), ImVec2(textRight, ImGui::GetWindowPos().y + h))) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(std::min(io.DisplaySize.x * 0.8f, ImGui::GetFontSize() * 45));
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(right - bw, p0.y));
+  if (ImGui::Button(fmt::format("{}##status", dismiss).c_str())) {
+    if (line.error && line.owner) const_cast<Controller*>(line.owner)->clearError();
+    else dismissedStatus_ = line.text;
+  }
+  dismissRect = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectSize().x,
+                       ImGui::GetItemRectSize().y);
+  ImGui::End();
 }
 
 } // namespace gomap::ui

@@ -15,6 +15,7 @@
 #include "ui/event_log_view.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/hash_bits_view.hpp"
+#include "ui/lesson_view.hpp"
 #include "ui/header_view.hpp"
 #include "ui/plots_view.hpp"
 #include "ui/timeline_view.hpp"
@@ -32,6 +33,7 @@ enum Panel : int {
   PanelEvents = 1 << 6,
   PanelTimeline = 1 << 7,
   PanelGoroutines = 1 << 8,
+  PanelLesson = 1 << 9,
 };
 
 class Workspace;
@@ -46,6 +48,8 @@ struct PanelDef {
   ImGuiWindowFlags flags = 0;
   enum class When : uint8_t { Always, OpScript, Race } when = When::Always;
   std::function<void(Workspace&, UiContext&, const Frame&)> draw;
+  // When set, the panel exists only while this says so (the Lesson panel: a script with lesson lines).
+  std::function<bool(Workspace&)> available = nullptr;
 };
 class PanelRegistry {
 public:
@@ -70,7 +74,9 @@ public:
   void draw(float dt);
 
   // Tiled layout for a display of w x h (menu bar height menuH).
-  static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false);
+  // With lesson, the Lesson panel takes the middle of the left column.
+  static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false,
+                            bool lesson = false);
   // The race is on screen (a .race file is open and shown), else the op-script session.
   bool raceMode() const { return race_.loaded() && race_.active; }
   // The controller the views and keys act on, and the frame drawn last.
@@ -93,6 +99,9 @@ public:
   PlotsView plots;
   ControlsView controls;
   GoroutinesView goroutines;
+  LessonView lesson;
+  // A panel is registered and, if it says when it exists, exists now.
+  bool available(const PanelDef& d) { return !d.available || d.available(*this); }
   UiContext& context() { return ctx_; }
   AppState& appState() { return app_; }
   RaceController& raceController() { return race_; }
@@ -103,16 +112,46 @@ public:
   // press and release arrive between two frames (fast typing, a blocked wait) would be
   // lost, and Shift released in the same batch would turn Shift+Right into Right.
   // handleKeys() acts on every queued tap, in order.
-  void keyTap(int glfwKey, bool shift);
+  // Ctrl+Q goes the same way. Text fields being typed in take the keys (no shortcut fires).
+  void keyTap(int glfwKey, bool shift, bool ctrl = false);
+  // Shortcuts acted on so far (tests: every tap arrives).
+  uint64_t keysActed = 0;
+
+  // The status bar: a fixed strip at the bottom of the main window, one line
+  // high, that the tiles never cover and whose message never moves another
+  // control. It shows the error of the controller on screen (else the other
+  // one's), notes (the CJK font missing), else the controller's status; the
+  // full text on hover; Dismiss clears the error (or hides the status until
+  // it changes). Height: one frame line.
+  float statusBarHeight() const;
+  // What the last frame showed there (tests): the text, whether it was an
+  // error, the bar's rectangle and the Dismiss button's (x, y, w, h).
+  std::string statusShown;
+  bool statusIsError = false;
+  ImVec4 statusRect{0, 0, 0, 0}, dismissRect{0, 0, 0, 0};
 
 private:
   void menuBar();
   void handleKeys();
-  void actOnKey(int glfwKey, bool shift);
+  void actOnKey(int glfwKey, bool shift, bool ctrl);
   struct Tap {
     int key;
     bool shift;
+    bool ctrl;
   };
+  // Glyphs for text that entered since the last frame (ui/fonts.hpp: needGlyphs).
+  void noteNewText();
+  uint64_t seenSession_ = ~uint64_t{0};
+  std::size_t seenOps_ = 0;
+  std::string seenRace_;
+  struct StatusLine {
+    std::string text;
+    bool error = false;
+    const Controller* owner = nullptr;
+  };
+  StatusLine statusLine() const;
+  void statusBar();
+  std::string dismissedStatus_;
   std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
   static constexpr int kMaxPanels = 16;
@@ -134,6 +173,7 @@ private:
   PanelRegistry registry_;
   Frame frame_;
   bool wasRace_ = false;
+  bool hadLesson_ = false;
   Prefs& prefs_;
   FontSet& fonts_;
   UiContext ctx_;

@@ -51,4 +51,45 @@ GOMAPLAB_QUIT_AFTER_FRAMES=3 x "$bin" "$src/assets/scenarios/incremental_growth.
   fail "window: $(cat "$dir/out")"
 grep -q "first frame" "$dir/out" || fail "window: $(cat "$dir/out")"
 [ -f "$dir/config/gomaplab/prefs.ini" ] || fail "prefs not saved"
+# A .race file given to dump or events: a message naming the right command, exit 2.
+for cmd in dump events; do
+  "$bin" $cmd "$src/assets/lessons/1-entry-check.race" >"$dir/out" 2>"$dir/err"; rc=$?
+  [ $rc -eq 2 ] || fail "$cmd on a .race file: exit $rc"
+  grep -q "is a race scenario, not an op script: run it with 'gomaplab race " "$dir/err" ||
+    fail "$cmd on a .race file: $(cat "$dir/err")"
+  [ ! -s "$dir/out" ] || fail "$cmd on a .race file printed to stdout: $(head -c 200 "$dir/out")"
+done
+
+# The no-display hint names the binary as it was started, not build/gomaplab.
+ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$dir/my-gomaplab"
+env -u DISPLAY -u WAYLAND_DISPLAY "$dir/my-gomaplab" "$src/assets/scenarios/growth.ops" </dev/null >/dev/null 2>"$dir/err"
+grep -q "xvfb-run -a $dir/my-gomaplab'" "$dir/err" || fail "no-display hint: $(cat "$dir/err")"
+
+# The real window driven by xdotool (a presenter's clicker: 20 fast taps),
+# then keys typed into a text field, which must not move the cursor.
+if command -v xdotool >/dev/null && command -v Xvfb >/dev/null; then
+  for n in $(seq 90 120); do [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || break; done
+  Xvfb ":$n" -screen 0 1600x900x24 -nolisten tcp >/dev/null 2>&1 &
+  xpid=$!
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+  drive() { # script, then xdotool arguments; prints the app's last stderr line
+    DISPLAY=":$n" GOMAPLAB_TIMING=1 "$bin" "$1" 2>"$dir/xerr" &
+    local gp=$!
+    shift
+    DISPLAY=":$n" timeout 20 xdotool search --sync --name gomaplab >/dev/null
+    sleep 0.5
+    DISPLAY=":$n" xdotool "$@"
+    sleep 0.3
+    DISPLAY=":$n" xdotool key ctrl+q
+    wait $gp || fail "window exited with $?: $(cat "$dir/xerr")"
+    tail -1 "$dir/xerr"
+  }
+  taps=$(printf 'Right %.0s' $(seq 20))
+  got=$(drive "$src/assets/scenarios/growth.ops" key --delay 5 Home $taps)
+  echo "$got" | grep -q "22 shortcut keys acted on; cursor at event 19$" || fail "20 fast taps: $got"
+  # Home, then a click in the Operations key field and arrows typed there.
+  got=$(drive "$src/assets/scenarios/growth.ops" key Home mousemove 60 88 click 1 key --delay 5 Right Right Right Right Right)
+  echo "$got" | grep -q "cursor at event -1$" || fail "arrows in a text field moved the cursor: $got"
+  kill $xpid 2>/dev/null
+fi
 echo "gui cli: ok"

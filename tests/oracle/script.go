@@ -265,6 +265,11 @@ func parseScript(file string, data []byte) *script {
 		} else {
 			line, text = text, ""
 		}
+		// Lesson lines (title, narration, expect: gomaplab's docs/formats.md) say
+		// nothing to the map; their free text may hold quotes and '#'.
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "title" || f[0] == "narration" || f[0] == "expect") {
+			continue
+		}
 		toks, terr := tokenize(line)
 		fail := func(msg string) *script {
 			sc.err = &scriptError{file, lineNo, msg}

@@ -339,6 +339,11 @@ const Allowed kAllowNoEffect[] = {
     {"oldIterator", nullptr, "a flags bit drawn as a button: display only"},
     {"hashWriting", nullptr, "a flags bit drawn as a button: display only"},
     {"sameSizeGrow", nullptr, "a flags bit drawn as a button: display only"},
+    // The overview (Buckets > view: overview): a fresh one is fitted to the panel
+    // already, and its canvas zooms on the wheel or a double click and pans on a
+    // drag; a single click at its centre does nothing.
+    {"Fit", "Buckets###", "the overview is fitted already"},
+    {"##overviewCanvas", "Buckets###", "the overview canvas acts on wheel, double click and drag, not on a click"},
 };
 const Allowed* allowedNoEffect(const rec::Item& it) {
   for (const Allowed& a : kAllowNoEffect)
@@ -799,6 +804,11 @@ private:
         if (rec::expander(it.kind) || newWindow) {
           for (const rec::Item& x : after.items)
             if (!knownHere.count(x.key()) && (rec::expander(it.kind) || !winsBefore.count(x.window))) revealed.push_back(x);
+        } else if (it.kind == Kind::Checkbox || it.kind == Kind::Radio) {
+          // A switch that shows more controls (the Lesson panel's predict mode); not the
+          // rows of a list it filters (the event log's categories).
+          for (const rec::Item& x : after.items)
+            if (!knownHere.count(x.key()) && x.window == it.window && x.kind != Kind::Selectable) revealed.push_back(x);
         }
         if (!revealed.empty()) {
           Path next = prefix;
@@ -844,6 +854,8 @@ struct Scratch {
     std::filesystem::copy_file(kSrc + "/assets/scenarios/growth.ops", dir + "/growth.ops",
                                std::filesystem::copy_options::overwrite_existing);
     std::filesystem::copy_file(kSrc + "/assets/lessons/5-memory-level-corruption.race", dir + "/lesson5.race",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(kSrc + "/assets/lessons/c02-growwork-two-buckets.ops", dir + "/c02.ops",
                                std::filesystem::copy_options::overwrite_existing);
   }
   ~Scratch() {
@@ -899,6 +911,13 @@ TEST(Buttons, EveryButtonOfEveryPanelActsAndNoTwoShareAnId) {
   const Setup setups[] = {
       {"op script (growth.ops at event n/3)", [&](Gui& g) { return scriptSetup(g, dir); }, true},
       {"race (lesson 5 at step n/3 of its recorded timeline)", [&](Gui& g) { return raceSetup(g, dir); }, true},
+      // An op-script lesson: its Lesson panel (narration, predict mode).
+      {"op-script lesson (c02-growwork-two-buckets.ops at event n/3)", [&](Gui& g) {
+         AppState& a = g.rt.app();
+         if (!a.openScript(dir + "/c02.ops")) return false;
+         a.seek(static_cast<int64_t>(a.eventCount() / 3));
+         return true;
+       }, false},
       // What the first two leave idle: an error on screen (its Dismiss buttons), a
       // command typed (Run), a panel closed (View > Reset layout brings it back).
       {"op script with an error, a typed command and the hash panel closed", [&](Gui& g) {

@@ -62,14 +62,19 @@ int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   int frames = 120, only = -1, panels = -1;
   int64_t fill = 300000;
+  bool projector = false, dark = false;
+  float fontScale = 0;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--frames" && i + 1 < argc) frames = std::atoi(argv[++i]);
     else if (a == "--only" && i + 1 < argc) only = std::atoi(argv[++i]);
     else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
     else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
+    else if (a == "--projector") projector = true; // projector theme, font 175%, 1280x720 (the projector layout)
+    else if (a == "--font-scale" && i + 1 < argc) fontScale = static_cast<float>(std::atof(argv[++i]));
+    else if (a == "--dark") dark = true; // with --projector: its size and font, the dark theme
     else {
-      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--panels MASK]\n");
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--panels MASK] [--projector [--dark]] [--font-scale F]\n");
       return 2;
     }
   }
@@ -78,6 +83,13 @@ int main(int argc, char** argv) {
   o.vsync = false;
   o.width = 1600;
   o.height = 900;
+  if (projector) {
+    o.width = 1280;
+    o.height = 720;
+    o.prefs.theme = dark ? ThemeKind::Dark : ThemeKind::Projector;
+    o.prefs.fontScale = 1.75f;
+  }
+  if (fontScale > 0) o.prefs.fontScale = fontScale;
   GuiRuntime rt;
   std::string why;
   bool noDisplay = false;
@@ -95,7 +107,8 @@ int main(int argc, char** argv) {
   rt.frame(0);
   const double firstFrame = ms(t0, Clock::now());
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-  std::printf("gomaplab GUI frame times, 1600x900 window, vsync off, GL renderer: %s\n", renderer ? renderer : "?");
+  std::printf("gomaplab GUI frame times, %dx%d window%s, vsync off, GL renderer: %s\n", o.width, o.height,
+              projector ? " (projector theme, font 175%)" : "", renderer ? renderer : "?");
   std::printf("time to first frame (main() to the first frame finished, growth.ops): %.1f ms\n\n", firstFrame);
   std::printf("| B  | activity               | cpu ms | cpu p95| tot ms | tot p50| tot p95| tot max|  fps   |\n");
   std::printf("|----|------------------------|--------|--------|--------|--------|--------|--------|--------|\n");

@@ -6,13 +6,20 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
 #include "engine/runtime_consts.hpp"
 #include "trace/script_runner.hpp"
+#include "trace/asset_paths.hpp"
 #include "trace/script_session.hpp"
+#include "ui/strings.hpp"
 
 namespace gomap::ui {
 
@@ -45,7 +52,10 @@ std::optional<std::size_t> AppState::scriptOpOf(std::size_t k) const {
 }
 
 std::string AppState::scriptText() const {
-  std::string out = "# gomaplab op script (saved from the GUI)\n";
+  std::string out;
+  std::size_t n = 0;
+  for (const Line& l : lines_) n += l.text.size() + 1;
+  out.reserve(n);
   for (const Line& l : lines_) {
     out += l.text;
     out += '\n';
@@ -53,23 +63,64 @@ std::string AppState::scriptText() const {
   return out;
 }
 
-bool AppState::installSession(std::vector<ScriptOp> ops, const std::string& name, std::string& err) {
+std::string AppState::displayName() const {
+  if (scriptPath_.empty()) return tr(S::FileUntitledName);
+  return std::filesystem::path(scriptPath_).filename().string();
+}
+
+AppState::Line AppState::lineOf(const ScriptOp& op, std::size_t begin, std::size_t end) {
+  Line l{op.text, begin, end, true, op.kind == ScriptOp::Kind::Make, op.hint, static_cast<uint32_t>(op.number)};
+  return l;
+}
+
+bool AppState::installSession(std::vector<ScriptOp> ops, std::string_view text, const std::string& name, std::string& err) {
   auto ss = sessionFromScript(ops, name, err);
   if (!ss) return false;
+  // Every line of the text, the ops' lines with the session ops they produced.
+  std::vector<std::string_view> raw;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      if (pos < text.size()) raw.push_back(text.substr(pos));
+      break;
+    }
+    raw.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
   std::vector<Line> lines;
+  lines.reserve(raw.size() + 1);
   KeyKind kind = KeyKind::Int64;
   int64_t maxInt = -1;
   std::unordered_set<std::string> strs;
-  for (std::size_t i = 0; i < ops.size(); i++) {
+  std::size_t nextOp = 0, opsSoFar = 0;
+  auto addOp = [&](std::size_t i, std::string_view rawText) {
     const ScriptOp& op = ops[i];
     if (op.kind == ScriptOp::Kind::Make || op.kind == ScriptOp::Kind::Nil) kind = op.mapKind;
-    lines.push_back({op.text, ss->sessionOpsOf[i].first, ss->sessionOpsOf[i].second});
+    Line l = lineOf(op, ss->sessionOpsOf[i].first, ss->sessionOpsOf[i].second);
+    if (l.opEnd == l.opBegin) l.opBegin = l.opEnd = opsSoFar; // hashkey, rngseed, ...: no session op
+    opsSoFar = l.opEnd;
+    if (!rawText.empty()) l.text = std::string(rawText);
+    lines.push_back(std::move(l));
     if (op.kind == ScriptOp::Kind::Put) {
       if (op.key.kind == KeyKind::String) strs.insert(op.key.s);
       else if (op.key.kind == KeyKind::Float64) maxInt = std::max<int64_t>(maxInt, std::isfinite(op.key.f) ? static_cast<int64_t>(std::min(op.key.f, 4e18)) : 0);
       else maxInt = std::max(maxInt, op.key.i);
     }
+  };
+  for (std::size_t ln = 0; ln < raw.size(); ln++) {
+    std::string_view r = raw[ln];
+    if (!r.empty() && r.back() == '\r') r.remove_suffix(1);
+    bool used = false;
+    while (nextOp < ops.size() && ops[nextOp].line <= static_cast<int>(ln + 1)) {
+      // The op's own line keeps its text as written (a trailing comment too).
+      const bool mine = !used && ops[nextOp].line == static_cast<int>(ln + 1);
+      addOp(nextOp, mine ? r : std::string_view());
+      used |= mine;
+      nextOp++;
+    }
+    if (!used) lines.push_back(Line{std::string(r), opsSoFar, opsSoFar});
   }
+  while (nextOp < ops.size()) addOp(nextOp++, {});
   session_ = std::move(ss->session);
   scriptOps_ = std::move(ss->sessionOpsOf);
   opTexts_ = std::move(ss->opTexts);
@@ -103,27 +154,31 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
   std::optional<ScriptError> perr;
   auto ops = p.parseAll(text, perr);
   if (perr) {
-    error_ = perr->format();
+    error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), perr->format());
     return false;
   }
   std::shared_ptr<const LoadedLesson> lesson;
   if (p.lesson().any()) lesson = std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson()));
   std::string err;
-  if (!installSession(std::move(ops), name, err)) {
-    error_ = err;
+  if (!installSession(std::move(ops), text, name, err)) {
+    error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), err);
     return false;
   }
   lesson_ = std::move(lesson);
   scriptName_ = name;
+  scriptPath_.clear();
   error_.clear();
-  status_ = fmt::format("{}: {} ops, {} events", name, session_->opCount(), session_->eventCount());
+  edited();
+  savedGen_ = editGen_;
+  status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), name, session_->opCount(), session_->eventCount());
+  syncAutosave();
   return true;
 }
 
 bool AppState::openScript(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
-    error_ = fmt::format("{}: cannot open: {}", path, std::strerror(errno));
+    error_ = fmt::format(fmt::runtime(tr(S::MsgCannotOpen)), path, std::strerror(errno));
     return false;
   }
   std::stringstream ss;
@@ -133,49 +188,245 @@ bool AppState::openScript(const std::string& path) {
   return true;
 }
 
-bool AppState::saveScript(const std::string& path) {
-  if (!needSession()) return false;
-  if (path.empty()) {
-    error_ = "save: no file name given";
-    return false;
-  }
+bool isBundledPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path a = fs::weakly_canonical(fs::path(assetDir()), ec);
+  if (ec || a.empty()) return false;
+  fs::path p = fs::weakly_canonical(fs::absolute(fs::path(path), ec), ec);
+  if (ec) return false;
+  auto [ai, pi] = std::mismatch(a.begin(), a.end(), p.begin(), p.end());
+  return ai == a.end();
+}
+
+namespace {
+// Writes text to path through a temp file and a rename, so a crash leaves the
+// old file or the new one, never half of one. Returns "" or what went wrong.
+std::string writeAtomically(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      error_ = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
-      return false;
-    }
-    f << scriptText();
+    if (!f) return fmt::format(fmt::runtime(tr(S::MsgCannotWrite)), path, std::strerror(errno));
+    f << text;
     if (!f.flush()) {
-      error_ = fmt::format("{}: write failed: {}", path, std::strerror(errno));
-      return false;
+      std::string e = fmt::format(fmt::runtime(tr(S::MsgWriteFailed)), path, std::strerror(errno));
+      std::remove(tmp.c_str());
+      return e;
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error_ = fmt::format("{}: cannot replace: {}", path, std::strerror(errno));
+    std::string e = fmt::format(fmt::runtime(tr(S::MsgCannotReplace)), path, std::strerror(errno));
     std::remove(tmp.c_str());
+    return e;
+  }
+  return {};
+}
+constexpr std::string_view kAutosaveHeader = "# gomaplab autosave of: ";
+} // namespace
+
+// Writes the autosave off the UI thread: a 300,000-op session is a 9 MB
+// script, 20-40 ms to write, which would stall a frame after every edit. The
+// UI thread hands over only the lines added since the last request (or the
+// whole text after a drop or a new session); the writer keeps the full text.
+// Requests not yet taken merge; the destructor finishes the last one.
+class AutosaveWriter {
+public:
+  AutosaveWriter() : thread_([this] { run(); }) {}
+  ~AutosaveWriter() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // reset: text is the whole file; else it is appended to what was written.
+  void request(std::string path, std::string text, bool reset) {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      if (reset || job_.remove) {
+        job_.text = std::move(text);
+        job_.reset = true;
+      } else {
+        job_.text += text;
+      }
+      job_.path = std::move(path);
+      job_.remove = false;
+      pending_ = true;
+    }
+    cv_.notify_all();
+  }
+  void remove(std::string path) {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      job_ = Job{std::move(path), {}, true, true};
+      pending_ = true;
+    }
+    cv_.notify_all();
+  }
+  void flush() {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [this] { return !pending_ && !busy_; });
+  }
+  std::string takeError() {
+    std::lock_guard<std::mutex> lk(m_);
+    return std::exchange(error_, std::string());
+  }
+
+private:
+  struct Job {
+    std::string path, text;
+    bool remove = false, reset = false;
+  };
+  void run() {
+    std::unique_lock<std::mutex> lk(m_);
+    for (;;) {
+      cv_.wait(lk, [this] { return pending_ || stop_; });
+      if (!pending_ && stop_) return;
+      Job j = std::move(job_);
+      job_ = Job{};
+      pending_ = false;
+      busy_ = true;
+      lk.unlock();
+      std::string e;
+      if (j.reset) full_ = std::move(j.text);
+      else full_ += j.text;
+      if (j.remove) std::remove(j.path.c_str());
+      else e = writeAtomically(j.path, full_);
+      lk.lock();
+      busy_ = false;
+      if (!e.empty()) error_ = e;
+      cv_.notify_all();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  Job job_;
+  bool pending_ = false, busy_ = false, stop_ = false;
+  std::string error_;
+  std::string full_; // the worker's copy of the file
+  std::thread thread_;
+};
+
+
+bool AppState::saveScript(const std::string& path) {
+  if (!needSession()) return false;
+  if (path.empty()) {
+    error_ = tr(S::MsgSaveNoName);
+    return false;
+  }
+  if (isBundledPath(path)) {
+    error_ = fmt::format(fmt::runtime(tr(S::MsgBundledReadOnly)), path);
+    return false;
+  }
+  if (std::string e = writeAtomically(path, scriptText()); !e.empty()) {
+    error_ = e;
     return false;
   }
   scriptPath_ = path;
   scriptName_ = path;
-  status_ = fmt::format("saved {} lines to {}", lines_.size(), path);
+  savedGen_ = editGen_;
+  error_.clear();
+  status_ = fmt::format(fmt::runtime(tr(S::MsgSaved)), lines_.size(), path);
+  syncAutosave();
   return true;
 }
 
 bool AppState::newMap(const NewMapParams& p) {
-  std::string text;
+  std::string text = "# gomaplab op script (made in the GUI)\n";
   if (p.rngSeed) text += fmt::format("rngseed {}\n", p.rngSeed);
   if (p.mode == HashMode::Identity) text += "hashmode identity\n";
   text += fmt::format("make {} {} {}\n", kindToken(p.kind), p.hint, p.hash0);
   if (!loadScriptText(text, "untitled")) return false;
   scriptPath_.clear();
+  status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), displayName(), session_->opCount(), session_->eventCount());
   return true;
 }
 
+void AppState::setAutosavePath(std::string path) {
+  if (writer_) writer_->flush();
+  autosavePath_ = std::move(path);
+  autosaveLines_ = 0;
+  autosaveSession_ = ~uint64_t{0};
+  autosavedGen_ = ~uint64_t{0};
+  syncAutosave();
+}
+
+void AppState::syncAutosave() {
+  sinceAutosave_ = 0;
+  if (autosavePath_.empty()) return;
+  if (!writer_) writer_ = std::make_unique<AutosaveWriter>();
+  if (std::string e = writer_->takeError(); !e.empty()) error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
+  if (!session_ || !dirty()) {
+    if (autosavedGen_ != editGen_ || autosaveLines_) writer_->remove(autosavePath_);
+    autosaveLines_ = 0;
+    autosaveSession_ = ~uint64_t{0};
+    autosavedGen_ = editGen_;
+    return;
+  }
+  if (autosavedGen_ == editGen_) return;
+  // Only the lines added since the last write go to the writer; a drop, a new
+  // session or a new file name sends the whole text again.
+  std::string piece;
+  bool reset = false;
+  if (autosaveSession_ != sessionId_ || autosaveLines_ > lines_.size() || autosaveOrigin_ != scriptPath_) {
+    piece = fmt::format("{}{}\n", kAutosaveHeader, scriptPath_);
+    autosaveLines_ = 0;
+    autosaveSession_ = sessionId_;
+    autosaveOrigin_ = scriptPath_;
+    reset = true;
+  }
+  for (; autosaveLines_ < lines_.size(); autosaveLines_++) {
+    piece += lines_[autosaveLines_].text;
+    piece += '\n';
+  }
+  writer_->request(autosavePath_, std::move(piece), reset);
+  autosavedGen_ = editGen_;
+}
+
+void AppState::flushAutosave() {
+  if (!writer_) return;
+  writer_->flush();
+  if (std::string e = writer_->takeError(); !e.empty()) error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
+}
+
+std::string AppState::autosaveOrigin(const std::string& file) {
+  std::ifstream f(file, std::ios::binary);
+  std::string first;
+  if (!f || !std::getline(f, first)) return {};
+  if (first.compare(0, kAutosaveHeader.size(), kAutosaveHeader) != 0) return {};
+  return first.substr(kAutosaveHeader.size());
+}
+
+bool AppState::restoreAutosave(const std::string& file) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) {
+    error_ = fmt::format(fmt::runtime(tr(S::MsgCannotOpen)), file, std::strerror(errno));
+    return false;
+  }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string text = ss.str();
+  std::string origin;
+  if (text.compare(0, kAutosaveHeader.size(), kAutosaveHeader) == 0) {
+    std::size_t nl = text.find('\n');
+    origin = text.substr(kAutosaveHeader.size(), nl == std::string::npos ? std::string::npos : nl - kAutosaveHeader.size());
+    text.erase(0, nl == std::string::npos ? text.size() : nl + 1);
+  }
+  if (!loadScriptText(text, origin.empty() ? std::string("untitled") : origin)) return false;
+  scriptPath_ = origin;
+  edited(); // not saved anywhere yet
+  status_ = fmt::format(fmt::runtime(tr(S::MsgRestored)), origin.empty() ? std::string(tr(S::FileUntitled)) : origin,
+                        session_->opCount());
+  syncAutosave();
+  return true;
+}
+
+void AppState::afterBatch() { syncAutosave(); }
+
 bool AppState::needSession() {
   if (session_) return true;
-  error_ = "no map yet: make one first (Map > New map, or open a script)";
+  error_ = tr(S::MsgNoMap);
   return false;
 }
 
@@ -213,17 +464,17 @@ bool AppState::parseKey(std::string_view tok, KeyValue& out) {
   while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
   while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
   if (tok.empty()) {
-    error_ = "key: the field is empty";
+    error_ = tr(S::MsgKeyEmpty);
     return false;
   }
   if (!parseKeyToken(tok, keyKind(), out, why)) {
-    error_ = "key: " + why;
+    error_ = fmt::format(fmt::runtime(tr(S::MsgKeyBad)), why);
     return false;
   }
   return true;
 }
 
-bool AppState::applyLines(const std::vector<std::string>& lines, const char* source) {
+bool AppState::applyLines(const std::vector<std::string>& lines, const char* source, bool typed) {
   if (!needSession()) return false;
   const std::size_t firstNew = session_->opCount();
   bool ok = true;
@@ -232,32 +483,46 @@ bool AppState::applyLines(const std::vector<std::string>& lines, const char* sou
     std::optional<ScriptError> perr;
     auto op = p.parseLine(text, ++inputLine_, perr);
     if (perr) {
-      error_ = fmt::format("{}: {}", source, perr->format());
+      if (typed) {
+        // Point at what was typed, not at a file: the text, and a caret under the column.
+        const int col = std::max(1, perr->column);
+        error_ = fmt::format(fmt::runtime(tr(S::MsgCommandError)), text, col, perr->message);
+        error_ += fmt::format("\n  {}\n  {}^", text, std::string(static_cast<std::size_t>(col - 1), ' '));
+      } else {
+        error_ = fmt::format("{}: {}", source, perr->message);
+      }
       ok = false;
       break;
     }
     if (!op) continue;
     if (op->kind == ScriptOp::Kind::Hash) {
       uint64_t h = session_->map().peekHash(op->key);
-      status_ = fmt::format("hash({}) = 0x{:016x}: bucket {} at B={}, tophash {}", keyText(op->key), h,
+      status_ = fmt::format(fmt::runtime(tr(S::MsgHash)), keyText(op->key), h,
                             h & bucketMask(session_->map().header().B), session_->map().header().B, tophash(h));
       continue;
     }
     const std::size_t before = session_->opCount();
     std::string e = applyScriptOp(*session_, *op);
     if (!e.empty()) {
-      error_ = fmt::format("{}: {}: {}", source, op->text, e);
+      error_ = fmt::format(fmt::runtime(tr(S::MsgOpError)), source, op->text, e);
       ok = false;
       break;
     }
     parser_ = p;
     const std::size_t after = session_->opCount();
-    lines_.push_back({op->text, before, after});
+    lines_.push_back(lineOf(*op, before, after));
     for (std::size_t k = before; k < after; k++) opTexts_.push_back(op->text);
     if (op->kind == ScriptOp::Kind::Put) noteKey(op->key);
   }
-  if (session_->opCount() > firstNew) afterAppend(firstNew);
+  if (session_->opCount() > firstNew) {
+    edited();
+    afterAppend(firstNew);
+    // The counts the status line shows follow the session (a hash line's answer stays).
+    if (lines.size() != 1 || lines[0].rfind("hash", 0) != 0)
+      status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), displayName(), session_->opCount(), session_->eventCount());
+  }
   if (ok) error_.clear();
+  afterBatch();
   return ok;
 }
 
@@ -277,7 +542,7 @@ void AppState::afterAppend(std::size_t firstNewOp) {
   session_->seekEnd();
 }
 
-bool AppState::runLine(std::string_view line) { return applyLines({std::string(line)}, "command"); }
+bool AppState::runLine(std::string_view line) { return applyLines({std::string(line)}, tr(S::Run), true); }
 
 bool AppState::insert(std::string_view key, std::string_view value) {
   if (!needSession()) return false;
@@ -290,26 +555,26 @@ bool AppState::insert(std::string_view key, std::string_view value) {
     v = k.kind == KeyKind::Int64 || k.kind == KeyKind::Int32 ? static_cast<int64_t>(static_cast<uint64_t>(k.i) * 10)
                                                              : static_cast<int64_t>(session_->opCount());
   } else if (!parseInt64Token(vt, v)) {
-    error_ = fmt::format("value: expected an int64, got \"{}\"", vt);
+    error_ = fmt::format(fmt::runtime(tr(S::MsgValueBad)), vt);
     return false;
   }
-  return applyLines({fmt::format("put {} {}", keyText(k), v)}, "insert");
+  return applyLines({fmt::format("put {} {}", keyText(k), v)}, tr(S::Insert), false);
 }
 
 bool AppState::remove(std::string_view key) {
   KeyValue k;
   if (!needSession() || !parseKey(key, k)) return false;
-  return applyLines({fmt::format("del {}", keyText(k))}, "delete");
+  return applyLines({fmt::format("del {}", keyText(k))}, tr(S::Delete), false);
 }
 
 bool AppState::lookup(std::string_view key) {
   KeyValue k;
   if (!needSession() || !parseKey(key, k)) return false;
-  return applyLines({fmt::format("get {}", keyText(k))}, "lookup");
+  return applyLines({fmt::format("get {}", keyText(k))}, tr(S::Lookup), false);
 }
 
-bool AppState::iterate() { return applyLines({"iter"}, "iterate"); }
-bool AppState::clear() { return applyLines({"clear"}, "clear"); }
+bool AppState::iterate() { return applyLines({"iter"}, tr(S::Iterate), false); }
+bool AppState::clear() { return applyLines({"clear"}, tr(S::Clear), false); }
 
 bool AppState::insertRange(std::string_view range) {
   if (!needSession()) return false;
@@ -318,15 +583,15 @@ bool AppState::insertRange(std::string_view range) {
   auto dots = r.find("..");
   int64_t a = 0, b = 0;
   if (dots == std::string::npos || !parseInt64Token(r.substr(0, dots), a) || !parseInt64Token(r.substr(dots + 2), b)) {
-    error_ = fmt::format("range: expected FIRST..LAST such as 0..99, got \"{}\"", r);
+    error_ = fmt::format(fmt::runtime(tr(S::MsgRangeBad)), r);
     return false;
   }
   if (b < a) {
-    error_ = fmt::format("range: {}..{} is empty (LAST must not be below FIRST)", a, b);
+    error_ = fmt::format(fmt::runtime(tr(S::MsgRangeEmpty)), a, b);
     return false;
   }
   if (static_cast<uint64_t>(b) - static_cast<uint64_t>(a) >= 100000) {
-    error_ = "range: at most 100000 keys at once (use Bulk insert for more)";
+    error_ = tr(S::MsgRangeTooBig);
     return false;
   }
   std::vector<std::string> lines;
@@ -335,20 +600,20 @@ bool AppState::insertRange(std::string_view range) {
     std::string why;
     std::string tok = std::to_string(i);
     if (!parseKeyToken(tok, keyKind(), k, why)) {
-      error_ = "range: " + why;
+      error_ = fmt::format(fmt::runtime(tr(S::MsgRangeKey)), why);
       return false;
     }
     int64_t v = static_cast<int64_t>(static_cast<uint64_t>(i) * 10);
     lines.push_back(fmt::format("put {} {}", keyText(k), v));
     if (i == b) break;
   }
-  return applyLines(lines, "range");
+  return applyLines(lines, tr(S::InsertRange), false);
 }
 
 bool AppState::insertRandom(int64_t n) {
   if (!needSession()) return false;
   if (n <= 0 || n > 100000) {
-    error_ = "random: the count must be between 1 and 100000 (use Bulk insert for more)";
+    error_ = tr(S::MsgRandomCount);
     return false;
   }
   std::vector<std::string> lines;
@@ -363,13 +628,13 @@ bool AppState::insertRandom(int64_t n) {
     }
     lines.push_back(fmt::format("put {} {}", key, i));
   }
-  return applyLines(lines, "random");
+  return applyLines(lines, tr(S::InsertRandom), false);
 }
 
 bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
   if (!needSession()) return false;
   if (n <= 0 || n > 1000) {
-    error_ = "collide: the count must be between 1 and 1000";
+    error_ = tr(S::MsgCollideCount);
     return false;
   }
   // Keys are chosen for the map as it will be when they are added: at the end.
@@ -380,7 +645,7 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
   const uint8_t B = m.header().B;
   const uint64_t mask = bucketMask(B);
   if (bucket > mask) {
-    error_ = fmt::format("collide: bucket {} does not exist: B = {}, so buckets are 0..{}", bucket, B, mask);
+    error_ = fmt::format(fmt::runtime(tr(S::MsgCollideNoBucket)), bucket, B, mask);
     session_->seek(pos);
     return false;
   }
@@ -394,7 +659,7 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
       lines.push_back(fmt::format("pin {} {}", k, h));
       lines.push_back(fmt::format("put {} {}", k, i));
     }
-    return applyLines(lines, "collide");
+    return applyLines(lines, tr(S::Collide), false);
   }
   const uint64_t budget = 200'000'000;
   uint64_t tries = 0;
@@ -403,40 +668,40 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
     KeyValue k;
     std::string why;
     if (!parseKeyToken(tok, keyKind(), k, why)) {
-      error_ = "collide: " + why;
+      error_ = fmt::format(fmt::runtime(tr(S::MsgCollideKey)), why);
       return false;
     }
     if ((m.peekHash(k) & mask) == bucket) lines.push_back(fmt::format("put {} {}", tok, lines.size()));
     if (++tries > budget) {
-      error_ = fmt::format("collide: found only {} keys for bucket {} in {} tries", lines.size(), bucket, tries);
+      error_ = fmt::format(fmt::runtime(tr(S::MsgCollideTries)), lines.size(), bucket, tries);
       session_->seek(pos);
       return false;
     }
   }
-  return applyLines(lines, "collide");
+  return applyLines(lines, tr(S::Collide), false);
 }
 
 bool AppState::startBulk(int64_t n, bool random) {
   if (!needSession()) return false;
   if (n <= 0 || n > 20'000'000) {
-    error_ = "bulk: the count must be between 1 and 20000000";
+    error_ = tr(S::MsgBulkCount);
     return false;
   }
   job_ = BulkJob{random ? BulkJob::Kind::Random : BulkJob::Kind::Sequential, n, 0, session_->eventCount()};
   playing_ = false;
-  status_ = fmt::format("inserting {} keys...", n);
+  status_ = fmt::format(fmt::runtime(tr(S::MsgInsertingN)), n);
   return true;
 }
 
 bool AppState::insertUntilGrow() {
   if (!needSession()) return false;
   if (session_->map().isNil()) {
-    error_ = "the map is nil: make one first";
+    error_ = tr(S::MsgNilMap);
     return false;
   }
   job_ = BulkJob{BulkJob::Kind::UntilGrow, 50'000'000, 0, session_->eventCount()};
   playing_ = false;
-  status_ = "inserting until the map grows...";
+  status_ = tr(S::MsgUntilGrowRunning);
   return true;
 }
 
@@ -464,7 +729,7 @@ void AppState::runJobSlice(double budgetSeconds) {
     std::optional<ScriptError> perr;
     auto op = p.parseLine(line, ++inputLine_, perr);
     if (!op) {
-      error_ = perr ? perr->format() : "bulk: internal error";
+      error_ = fmt::format(fmt::runtime(tr(S::MsgBulkError)), perr ? perr->format() : std::string("internal error"));
       job_ = {};
       break;
     }
@@ -472,11 +737,12 @@ void AppState::runJobSlice(double budgetSeconds) {
     const uint64_t ev0 = session_->eventCount();
     std::string e = applyScriptOp(*session_, *op);
     if (!e.empty()) {
-      error_ = "bulk: " + e;
+      error_ = fmt::format(fmt::runtime(tr(S::MsgBulkError)), e);
       job_ = {};
       break;
     }
-    lines_.push_back({op->text, before, session_->opCount()});
+    lines_.push_back(lineOf(*op, before, session_->opCount()));
+    edited();
     for (std::size_t k = before; k < session_->opCount(); k++) opTexts_.push_back(op->text);
     noteKey(op->key);
     job_.done++;
@@ -494,16 +760,17 @@ void AppState::runJobSlice(double budgetSeconds) {
   touched();
   if (job_.active()) {
     session_->seekEnd();
-    status_ = fmt::format("inserting: {} of {}", job_.done, job_.total);
+    status_ = fmt::format(fmt::runtime(tr(S::MsgInsertingProgress)), job_.done, job_.total);
     return;
   }
+  afterBatch();
   if (grewAt) {
     // Show the op that starts the grow, from its first event.
     session_->seek(static_cast<int64_t>(session_->firstEventOfOp(*grewAt)));
-    status_ = fmt::format("the map grows on insert #{}: {}", job_.done, opText(*grewAt));
+    status_ = fmt::format(fmt::runtime(tr(S::MsgGrewAt)), job_.done, opText(*grewAt));
   } else {
     session_->seekEnd();
-    status_ = fmt::format("inserted {} keys ({} ops, {} events)", job_.done, session_->opCount(),
+    status_ = fmt::format(fmt::runtime(tr(S::MsgInsertedN)), job_.done, session_->opCount(),
                           session_->eventCount());
   }
   job_ = {};
@@ -517,11 +784,14 @@ bool AppState::dropFuture() {
   if (!needSession()) return false;
   const std::size_t before = session_->opCount();
   session_->truncateAfterCursor();
-  const std::size_t keep = session_->opCount();
+  std::size_t keep = session_->opCount();
   if (keep == before) {
-    status_ = "nothing after the cursor";
+    status_ = tr(S::MsgNothingAfter);
     return true;
   }
+  // The first line that lost a session op. A make line produces two (make,
+  // seed) and the cursor can sit between them, or inside the make itself: the
+  // map must stay made, so such a line is kept whole and its ops appended again.
   std::size_t cut = lines_.size();
   for (std::size_t i = 0; i < lines_.size(); i++) {
     if (lines_[i].opEnd > keep) {
@@ -529,14 +799,47 @@ bool AppState::dropFuture() {
       break;
     }
   }
-  lines_.resize(cut);
   opTexts_.resize(keep);
+  if (cut < lines_.size() && lines_[cut].isMake) {
+    bool firstMake = true;
+    for (std::size_t i = 0; i < cut; i++) firstMake = firstMake && !lines_[i].isMake;
+    const Line& l = lines_[cut];
+    if (l.opBegin < keep || firstMake) {
+      if (l.opBegin >= keep) session_->append(*requestOf(ScriptOp::Kind::Make, KeyValue{}, l.hint));
+      session_->appendSeed(l.hash0);
+      keep = session_->opCount();
+      while (opTexts_.size() < keep) opTexts_.push_back(l.text);
+      // The lines after the make that belong to it (an expect, comments) stay.
+      while (cut < lines_.size() && lines_[cut].opEnd <= keep) cut++;
+    }
+  }
+  lines_.resize(cut);
+  // Narration lines narrate the op that follows them: after the last kept op
+  // they would narrate nothing (an error when the file is read again).
+  {
+    std::size_t lastOp = lines_.size();
+    while (lastOp > 0 && !lines_[lastOp - 1].isOp) lastOp--;
+    auto dangling = [](const Line& l) {
+      std::string_view t = l.text;
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      return !l.isOp && t.rfind("narration", 0) == 0 && t.size() > 9 && (t[9] == ' ' || t[9] == '\t');
+    };
+    lines_.erase(std::remove_if(lines_.begin() + static_cast<std::ptrdiff_t>(lastOp), lines_.end(), dangling), lines_.end());
+  }
+  // The loaded script's ops past the cut produced nothing now (the Lesson
+  // panel must not give their narration to ops typed later at those indices).
+  for (auto& r : scriptOps_) {
+    r.first = std::min(r.first, keep);
+    r.second = std::min(r.second, keep);
+  }
   // The parser must see the map kind of the kept lines only: it does (a
   // session never changes kind).
+  edited();
   sessionId_++;
   stack_.invalidate();
   touched();
-  status_ = fmt::format("dropped {} ops after the cursor", before - keep);
+  status_ = fmt::format(fmt::runtime(tr(S::MsgDropped)), before - keep, session_->opCount(), session_->eventCount());
+  afterBatch();
   return true;
 }
 
@@ -621,6 +924,9 @@ void AppState::play() {
 
 void AppState::tick(double dt, double jobBudgetSeconds) {
   if (job_.active()) runJobSlice(jobBudgetSeconds);
+  // A long job writes the autosave every few seconds (batches write it at their end).
+  sinceAutosave_ += dt;
+  if (sinceAutosave_ > 3 && dirty() && autosavedGen_ != editGen_) syncAutosave();
   if (!playing_ || !session_) return;
   playAcc_ += dt * std::max(0.1, speed_);
   int64_t steps = static_cast<int64_t>(playAcc_);

@@ -46,6 +46,11 @@ struct BulkJob {
   bool active() const { return total > done; }
 };
 
+class AutosaveWriter;
+
+// Whether path lies under assetDir() (the bundled lessons and scenarios, never overwritten).
+bool isBundledPath(const std::string& path);
+
 class AppState final : public Controller {
 public:
   AppState();
@@ -71,6 +76,10 @@ public:
     if (!session_ || k >= session_->opCount()) return std::nullopt;
     return session_->op(k).key;
   }
+  // The session as an op script: every line of the opened file (comments,
+  // blank lines and lines that are not ops stay where they were) with the ops
+  // added since at the end, minus what "Drop ops after cursor" removed. It
+  // replays (openScript, `gomaplab dump`) to the same map.
   std::string scriptText() const;
   // The lesson lines of the script loaded last (null: none), and the script op
   // that produced session op k, for the Lesson panel.
@@ -80,8 +89,31 @@ public:
   // ---- files and new maps --------------------------------------------------------
   bool openScript(const std::string& path);
   bool loadScriptText(std::string_view text, const std::string& name);
+  // Writes scriptText() (temp file + rename). Refuses bundled files (under
+  // assetDir()): the caller offers Save As instead.
   bool saveScript(const std::string& path);
   bool newMap(const NewMapParams& p);
+  // Ops were added or dropped since the last open, new map or save.
+  bool dirty() const { return editGen_ != savedGen_; }
+  // "growth.ops", or "untitled" for a session never saved.
+  std::string displayName() const;
+
+  // ---- autosave -------------------------------------------------------------------
+  // While dirty, the session's script is written to this file (temp + rename)
+  // after every batch of ops and every few seconds of a long job; it is
+  // deleted once the session is clean again (saved, or replaced after the user
+  // said so). Empty: no autosave (the default; tests, screenshots).
+  void setAutosavePath(std::string path);
+  const std::string& autosavePath() const { return autosavePath_; }
+  // Writes or deletes the autosave, as the state asks (a background thread
+  // does the writing; flushAutosave waits for it).
+  void syncAutosave();
+  void flushAutosave();
+  // Reads an autosave written by syncAutosave: the session comes back (dirty),
+  // with its original file as scriptPath() when it had one.
+  bool restoreAutosave(const std::string& file);
+  // The original file named in an autosave's header ("" for an untitled session).
+  static std::string autosaveOrigin(const std::string& file);
 
   // ---- map operations (typed fields) ------------------------------------------------
   bool runLine(std::string_view line); // any op-script line
@@ -144,13 +176,23 @@ public:
 
 private:
   struct Line {
-    std::string text;
+    std::string text;                   // as written in the file, or the canonical op text
     std::size_t opBegin = 0, opEnd = 0; // session ops it produced
+    bool isOp = false;
+    // make lines (the only ones producing two session ops: make, seed) are
+    // rebuilt when a drop cuts them.
+    bool isMake = false;
+    int64_t hint = 0;
+    uint32_t hash0 = 0;
   };
-  bool installSession(std::vector<ScriptOp> ops, const std::string& name, std::string& err);
+  static Line lineOf(const ScriptOp& op, std::size_t begin, std::size_t end);
+  void edited() { editGen_++; }
+  void afterBatch();
+  bool installSession(std::vector<ScriptOp> ops, std::string_view text, const std::string& name, std::string& err);
+  bool applyLines(const std::vector<std::string>& lines, const char* source, bool typed);
   // Applies generated or typed lines at the end of the session. On the first
-  // bad line nothing after it is applied and error() says why.
-  bool applyLines(const std::vector<std::string>& lines, const char* source);
+  // bad line nothing after it is applied and error() says why (typed: the line
+  // came from the command field, and the message shows it with a caret).
   bool parseKey(std::string_view tok, KeyValue& out);
   std::string freshKey();
   void noteKey(const KeyValue& k);
@@ -183,6 +225,13 @@ private:
   CallStackTracker stack_;
   DerivedSeries derived_;
   std::string error_, status_;
+  uint64_t editGen_ = 0, savedGen_ = 0, autosavedGen_ = ~uint64_t{0};
+  std::string autosavePath_;
+  double sinceAutosave_ = 0;
+  std::size_t autosaveLines_ = 0;              // lines_ handed to the writer
+  uint64_t autosaveSession_ = ~uint64_t{0};    // sessionId_ and scriptPath_ when it got the whole text
+  std::string autosaveOrigin_;
+  std::unique_ptr<AutosaveWriter> writer_;
 };
 
 } // namespace gomap::ui

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ui/caption_view.hpp"
 #include "ui/overview_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -52,6 +53,13 @@ public:
   // The nevacuate line drawn on the old array in the last frame (left and right ends).
   std::optional<std::pair<ImVec2, ImVec2>> nevacuateMark() const { return nevacuate_; }
   OverviewView& overview() { return overview_; }
+  // A grow drawn stacked (old bucket i between its destinations' rows) in the last frame.
+  bool stackedLast() const { return stacked_; }
+  // The caption under the buckets (what the current event did).
+  const CaptionView& caption() const { return caption_; }
+  // Where the column titles and the "n×X" labels went in the last frame (tests check that none overlaps another).
+  const std::vector<ScreenRect>& lastTitles() const { return titles_; }
+  const std::vector<ScreenRect>& lastMoveLabels() const { return moveLabels_; }
   // Detail drawing up to this B; the overview above it (or when forced).
   int detailMaxB = 6;
   enum class Mode { Auto, Detail, Overview } mode = Mode::Auto;
@@ -59,21 +67,35 @@ public:
 private:
   struct Geometry {
     float fs, cellW, cellH, labelW, rowGap, bucketGap, colW, colGap;
+    float textScale; // cell text grows with the zoom
+    float thSize;    // tophash text size
     bool threeLines;
   };
+  // A column of buckets: buckets first .. first+buckets-1 of one array. During a
+  // doubling grow the new array is two columns (X: 0..n-1, Y: n..2n-1) either side of the old one.
   struct Column {
     bool old;
     uint64_t buckets;
     float x;                 // left edge (screen) of the label column
-    std::vector<float> y;    // top of each bucket (relative to the content origin)
+    std::vector<float> y;    // top of each bucket (relative to the content origin), by index in the column
     std::vector<int> chainLen;
     float height = 0;
+    uint64_t first = 0;
   };
-  void layoutColumn(const AnyMap& m, Column& c, const Geometry& g);
+  struct Edge {
+    float from = 0, to = 0;
+    bool ok = false;
+  };
+  void drawBody(UiContext& ui, const Frame& f);
+  void layoutRows(const AnyMap& m, std::vector<Column*> cols, const Geometry& g);
+  void layoutGroups(const AnyMap& m, std::vector<Column*> cols, const Geometry& g);
+  static void bracket(ImDrawList* dl, float right, float fromY, float toY, bool useY, ImU32 col, float thick,
+                      const Geometry& g);
+  std::optional<std::pair<const Column*, uint64_t>> locate(bool old, uint64_t bucket) const;
+  Edge moveEdges(bool useY, const Geometry& g) const;
   void drawColumn(UiContext& ui, const Column& c, const Geometry& g, ImVec2 origin, float clipTop, float clipBottom);
-  void drawPool(UiContext& ui, const Column& c, const Geometry& g, ImVec2 at);
-  void drawMoves(UiContext& ui, const Column& oldc, const Column& newc, const Geometry& g, ImVec2 origin,
-                 float clipTop, float clipBottom);
+  void drawPool(UiContext& ui, bool old, const Geometry& g, ImVec2 at);
+  void drawMoves(UiContext& ui, const Column& oldc, const Geometry& g, ImVec2 origin, float clipTop, float clipBottom);
   void drawLegend(UiContext& ui);
   void drawGoroutineMarks(UiContext& ui, const Frame& f, const Column& oldc, const Column& newc, const Geometry& g);
   // Race: a goroutine's last step stored a key into this cell while its tophash
@@ -85,6 +107,11 @@ private:
   }
 
   OverviewView overview_;
+  CaptionView caption_;
+  std::vector<Column*> cols_; // during draw
+  bool stacked_ = false;       // the columns of a grow stacked in groups (a narrow panel)
+  std::vector<float> groupTop_;
+  std::vector<ScreenRect> titles_, moveLabels_;
   std::unordered_map<uint64_t, ScreenRect> cells_;
   std::unordered_map<uint64_t, ScreenRect> bmaps_;
   std::vector<EventMark> marks_;
@@ -93,7 +120,6 @@ private:
   std::vector<BmapView> chain_;
   bool overviewShown_ = false;
   std::optional<Loc> clicked_;
-  float oldTitleRight_ = 0; // screen x where the oldbuckets title ends (the nevacuate label goes after it)
   int64_t lastFollowed_ = -2;
   std::optional<std::pair<ImVec2, ImVec2>> nevacuate_;
 };

@@ -10,11 +10,6 @@
 
 namespace gomap::ui {
 
-namespace {
-const char* kKinds[] = {"int64", "int32", "string", "float64"};
-const KeyKind kKindValues[] = {KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64};
-} // namespace
-
 void ControlsView::draw(UiContext& ui, AppState& app) {
   const float fs = ImGui::GetFontSize();
   // Errors are shown in the workspace's status bar: here they pushed every
@@ -75,43 +70,16 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
       app.insertColliding(static_cast<uint64_t>(collideBucket), collideN, collideSameHash);
   }
 
-  // ---- a new map ----------------------------------------------------------------------
-  if (ImGui::CollapsingHeader(tr(S::SecNewMap))) {
-    ImGui::SetNextItemWidth(field);
-    ImGui::Combo(tr(S::KeyKind), &kind, kKinds, 4);
-    ImGui::SetNextItemWidth(field);
-    ImGui::InputText(tr(S::SizeHint), hint, sizeof hint);
-    ImGui::SetNextItemWidth(field);
-    ImGui::InputText("hash0", hash0, sizeof hash0);
-    const char* modes[] = {tr(S::HashGo), tr(S::HashIdentity)};
-    ImGui::SetNextItemWidth(field);
-    ImGui::Combo(tr(S::HashMode), &hashMode, modes, 2);
-    // "##create": the section header above has the same label (one ImGui ID: the click never arrived).
-    if (ImGui::Button(fmt::format("{}##create", tr(S::NewMap)).c_str())) {
-      NewMapParams p;
-      p.kind = kKindValues[std::clamp(kind, 0, 3)];
-      p.mode = hashMode ? HashMode::Identity : HashMode::Go;
-      uint64_t h0 = 0;
-      if (!parseInt64Token(hint, p.hint)) app.setError(fmt::format("{}: expected an int64, got \"{}\"", tr(S::SizeHint), hint));
-      else if (!parseUint64Token(hash0, h0) || h0 > UINT32_MAX)
-        app.setError(fmt::format("hash0: expected a 32-bit number (decimal or 0x hex), got \"{}\"", hash0));
-      else {
-        p.hash0 = static_cast<uint32_t>(h0);
-        app.newMap(p);
-      }
-    }
-  }
-
   // ---- big maps --------------------------------------------------------------------------
   if (ImGui::CollapsingHeader(tr(S::SecBig))) {
     ImGui::SetNextItemWidth(fs * 5);
     ImGui::SliderInt("B", &bigB, 1, 20);
     ImGui::SameLine();
     if (ImGui::Button(tr(S::NewMapB))) {
-      NewMapParams p;
-      p.kind = kKindValues[std::clamp(kind, 0, 3)];
-      p.hint = int64_t{13} << (bigB - 1); // 6.5 * 2^B: the largest hint that still gives this B
-      app.newMap(p);
+      request.kind = FileRequest::Kind::NewMap;
+      request.params = NewMapParams{};
+      request.params.kind = app.keyKind();
+      request.params.hint = int64_t{13} << (bigB - 1); // 6.5 * 2^B: the largest hint that still gives this B
     }
     ImGui::SetNextItemWidth(fs * 7);
     ImGui::InputInt("##bulkN", &bulkN, 1000, 100000);
@@ -129,15 +97,21 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
 
   // ---- scripts ---------------------------------------------------------------------------------
   if (ImGui::CollapsingHeader(tr(S::SecScript), ImGuiTreeNodeFlags_DefaultOpen)) {
-    ImGui::TextDisabled("%s", app.scriptName().c_str());
-    if (!path[0] && !app.scriptPath().empty())
-      std::snprintf(path, sizeof path, "%s", app.scriptPath().c_str());
-    ImGui::SetNextItemWidth(-1);
-    ImGui::InputTextWithHint("##path", tr(S::PathHint), path, sizeof path);
-    if (ImGui::Button(tr(S::Open))) app.openScript(path);
+    using K = FileRequest::Kind;
+    ImGui::TextDisabled("%s%s", app.displayName().c_str(), app.dirty() ? tr(S::FileModifiedMark) : "");
+    if (!app.scriptPath().empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", app.scriptPath().c_str());
+    // Distinct IDs: the section header is "New map" in the File menu's words too.
+    if (ImGui::Button(fmt::format("{}##ctlnew", tr(S::FileNewMap)).c_str())) request.kind = K::NewMapDialog;
+    rects["ctl.new"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     ImGui::SameLine();
-    if (ImGui::Button(tr(S::Save))) app.saveScript(path);
+    if (ImGui::Button(fmt::format("{}##ctlopen", tr(S::FileOpen)).c_str())) request.kind = K::OpenDialog;
+    rects["ctl.open"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     ImGui::SameLine();
+    if (ImGui::Button(fmt::format("{}##ctlsave", tr(S::Save)).c_str())) request.kind = K::Save;
+    rects["ctl.save"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    ImGui::SameLine();
+    if (ImGui::Button(fmt::format("{}##ctlsaveas", tr(S::FileSaveAs)).c_str())) request.kind = K::SaveAs;
+    rects["ctl.saveas"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (ImGui::Button(tr(S::DropFuture))) app.dropFuture();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::DropFutureHelp));
     if (!scanned_) {
@@ -152,8 +126,9 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
       std::string name = std::filesystem::path(s).stem().string();
       ImGui::SameLine();
       if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(name.c_str()).x > ImGui::GetWindowContentRegionMax().x - fs) ImGui::NewLine();
-      if (ImGui::SmallButton(name.c_str())) {
-        if (app.openScript(s)) std::snprintf(path, sizeof path, "%s", s.c_str());
+      if (ImGui::SmallButton(fmt::format("{}##scenario", name).c_str())) {
+        request.kind = FileRequest::Kind::OpenPath;
+        request.path = s;
       }
     }
   }

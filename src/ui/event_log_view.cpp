@@ -175,11 +175,22 @@ void EventLogView::draw(UiContext& ui, const Frame& f) {
         ImGui::TextUnformatted(std::string(siteInfo(e.site).function).c_str());
         ImGui::TableSetColumnIndex(col);
         const EventCategory c = categoryOf(e.kind);
-        if (c == EventCategory::Errors) colouredText(pal.error, describeEventUi(e).c_str());
-        else if (e.kind == EventKind::OpBegin)
-          colouredText(pal.ok, fmt::format("{}: {}", describeEventUi(e), f.ctl->opText(s.opOfEvent(i))).c_str());
-        else if (c == EventCategory::Ops) colouredText(pal.ok, describeEventUi(e).c_str());
-        else ImGui::TextUnformatted(describeEventUi(e).c_str());
+        const std::string text = e.kind == EventKind::OpBegin
+                                     ? fmt::format("{}: {}", describeEventUi(e), f.ctl->opText(s.opOfEvent(i)))
+                                     : describeEventUi(e);
+        if (c == EventCategory::Errors) colouredText(pal.error, text.c_str());
+        else if (c == EventCategory::Ops) colouredText(pal.ok, text.c_str());
+        else ImGui::TextUnformatted(text.c_str());
+        // The column is narrow: the whole sentence, with where it happened, on hover.
+        if (ImGui::IsItemHovered()) {
+          ImGui::BeginTooltip();
+          ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+          ImGui::TextUnformatted(text.c_str());
+          ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::CaptionWhere)), siteInfo(e.site).function,
+                                                siteInfo(e.site).line).c_str());
+          ImGui::PopTextWrapPos();
+          ImGui::EndTooltip();
+        }
       }
     }
     ImGui::EndTable();

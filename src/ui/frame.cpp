@@ -1,4 +1,5 @@
 #include "ui/frame.hpp"
+#include "ui/theme.hpp"
 
 #include <bit>
 
@@ -51,6 +52,8 @@ ImU32 goroutineColour(int g) {
                                    IM_COL32(60, 190, 90, 255),   IM_COL32(210, 90, 210, 255),
                                    IM_COL32(220, 190, 40, 255),  IM_COL32(40, 200, 200, 255),
                                    IM_COL32(240, 90, 90, 255),   IM_COL32(160, 160, 160, 255)};
+  // The theme's colours (Okabe-Ito on the projector theme) once one is applied.
+  if (const ImU32 c = palette().goroutine[static_cast<unsigned>(g - 1) % 8]) return c;
   return kColours[static_cast<unsigned>(g - 1) % 8];
 }
 

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <unistd.h>
 
+#include "trace/asset_paths.hpp"
 #include "ui/gui_runtime.hpp"
 
 namespace gomap::ui {
@@ -46,6 +48,25 @@ bool envFlag(const char* name) {
   const char* v = std::getenv(name);
   return v && *v && std::string(v) != "0";
 }
+// Test hooks for driving the real binary from a script (tests/gui/files_cli.sh):
+// GOMAPLAB_TEST_RUN="put 1 2;del 3" runs those lines as if typed in the command
+// field; GOMAPLAB_TEST_ANSWER=restore|discard answers the restore question.
+// (The answer takes effect in the next frame, so the lines run two frames later.)
+void runTestHooks(GuiRuntime& rt, long frame) {
+  if (const char* a = std::getenv("GOMAPLAB_TEST_ANSWER"); a && frame == 1) {
+    if (rt.workspace().files.modal() == FileUi::Modal::Restore) rt.workspace().files.answerRestore(std::string(a) == "restore");
+  }
+  if (const char* r = std::getenv("GOMAPLAB_TEST_RUN"); r && frame == 3) {
+    std::string all(r);
+    for (std::size_t pos = 0; pos <= all.size();) {
+      std::size_t semi = all.find(';', pos);
+      std::string line = all.substr(pos, semi == std::string::npos ? std::string::npos : semi - pos);
+      if (!line.empty() && !rt.app().runLine(line)) std::fprintf(stderr, "gomaplab: %s\n", rt.app().error().c_str());
+      if (semi == std::string::npos) break;
+      pos = semi + 1;
+    }
+  }
+}
 } // namespace
 
 int runGui(const GuiOptions& opts, std::string& why) {
@@ -69,11 +90,30 @@ int runGui(const GuiOptions& opts, std::string& why) {
     // A race scenario: the Goroutines window over an empty map workspace.
     app.newMap(NewMapParams{});
     if (!rt.race.open(opts.scriptPath)) app.setError(rt.race.error());
-  } else if (!app.openScript(opts.scriptPath)) {
+    else rt.workspace().files.addRecent(rt.workspace(), opts.scriptPath);
+  } else if (app.openScript(opts.scriptPath)) {
+    if (opts.scriptPath != defaultScenarioPath()) rt.workspace().files.addRecent(rt.workspace(), opts.scriptPath);
+  } else {
     // Keep the message on screen and give the user an empty map to work with.
     std::string err = app.error();
     app.newMap(NewMapParams{});
     app.setError(err);
+  }
+  // Unsaved work of a run that crashed or was killed: offer it back before
+  // anything is autosaved over it (ui/file_browser.hpp).
+  // One autosave file: a second window while the first runs neither offers
+  // the first one's work nor writes over it (autosave.pid names the owner).
+  const std::string autosave = autosaveFile();
+  bool ownAutosave = false;
+  if (!autosave.empty()) {
+    if (autosaveOwnedByAnother(autosave)) {
+      app.setError(tr(S::FileAutosaveOther));
+    } else {
+      ownAutosave = claimAutosave(autosave);
+      std::error_code ec;
+      if (std::filesystem::exists(autosave, ec)) rt.workspace().files.offerRestore(autosave);
+      else app.setAutosavePath(autosave);
+    }
   }
   // GOMAPLAB_QUIT_AFTER_FRAMES=N: draw N frames, print the time to the first one, exit (tests, timing).
   long quitAfter = -1;
@@ -100,11 +140,14 @@ int runGui(const GuiOptions& opts, std::string& why) {
     if (frames == 1 && (quitAfter >= 0 || envFlag("GOMAPLAB_TIMING")))
       std::fprintf(stderr, "gomaplab: first frame %.1f ms after the GUI started, %.0f ms after the process started\n",
                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), sinceProcessStart());
+    if (frames <= 3) runTestHooks(rt, frames);
     if (quitAfter >= 0 && frames >= quitAfter) break;
   }
   if (envFlag("GOMAPLAB_TIMING")) // what the keys did (tests drive the window with xdotool)
     std::fprintf(stderr, "gomaplab: %llu shortcut keys acted on; cursor at event %lld\n",
                  static_cast<unsigned long long>(rt.workspace().keysActed), static_cast<long long>(app.position()));
+  app.flushAutosave();
+  if (ownAutosave) releaseAutosave(autosave);
   rt.prefs().lastScript = app.scriptPath();
   if (!prefsFile.empty()) savePrefs(rt.prefs(), prefsFile);
   return 0;

@@ -25,6 +25,20 @@ void onKey(GLFWwindow* w, int key, int /*scancode*/, int action, int mods) {
   if (action == GLFW_RELEASE) return;
   if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w))) ws->keyTap(key, (mods & GLFW_MOD_SHIFT) != 0, (mods & GLFW_MOD_CONTROL) != 0);
 }
+// The window's close button: not yet. The workspace asks "Save changes?" first
+// when there is unsaved work, and the runtime closes once it is answered.
+void onClose(GLFWwindow* w) {
+  if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w))) {
+    glfwSetWindowShouldClose(w, GLFW_FALSE);
+    ws->files.closeRequested = true;
+  }
+}
+// Files dropped on the window open as File > Open would (asking first).
+void onDrop(GLFWwindow* w, int count, const char** paths) {
+  if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w)))
+    for (int i = 0; i < count; i++)
+      if (paths[i] && *paths[i]) ws->files.dropped.emplace_back(paths[i]);
+}
 // GLFW stays initialised until the process exits: terminating it closes the
 // X connection, and Xvfb resets when its last client leaves, which makes the
 // next window (the next test) fail to connect while it does.
@@ -105,6 +119,8 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   io.IniFilename = ini_.empty() ? nullptr : ini_.c_str();
   io.ConfigWindowsMoveFromTitleBarOnly = true;
   glfwSetKeyCallback(win_, onKey);
+  glfwSetWindowCloseCallback(win_, onClose);
+  glfwSetDropCallback(win_, onDrop);
   ImGui_ImplGlfw_InitForOpenGL(win_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -137,7 +153,7 @@ void GuiRuntime::rebuildFonts() {
   applyTheme(prefs_.theme, prefs_.fontScale);
 }
 
-bool GuiRuntime::shouldClose() const { return glfwWindowShouldClose(win_) || (ws_ && ws_->quitRequested); }
+bool GuiRuntime::shouldClose() const { return ws_ ? ws_->files.quitNow : glfwWindowShouldClose(win_) != 0; }
 
 void GuiRuntime::frame(double dt) {
   using Clock = std::chrono::steady_clock;

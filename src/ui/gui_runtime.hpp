@@ -39,6 +39,8 @@ public:
 
   // One frame: events, ImGui, views, GL. Swaps unless offscreen.
   void frame(double dt);
+  // The user quit (File > Quit, Ctrl+Q or the window's close button) and
+  // answered "Save changes?" if there was unsaved work.
   bool shouldClose() const;
 
   // The frame's pixels (RGBA, top row first); offscreen mode only (a visible

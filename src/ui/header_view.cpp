@@ -15,10 +15,16 @@ void row(const char* field, const std::string& value, const char* note = nullptr
   ImGui::TableSetColumnIndex(0);
   ImGui::TextUnformatted(field);
   ImGui::TableSetColumnIndex(1);
+  // The cell's right edge: a note that does not fit after the value goes under
+  // it, wrapped (a large font in a narrow panel cut it off).
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   ImGui::TextUnformatted(value.c_str());
   if (note) {
     ImGui::SameLine();
+    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(note).x > right) ImGui::NewLine();
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", note);
+    ImGui::PopTextWrapPos();
   }
 }
 
@@ -38,7 +44,7 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
   const Hmap& h = m.header();
   const Palette& pal = palette();
   ImGui::PushFont(ui.fonts.mono);
-  ImGui::Text("%s  (bmap %zu B)", m.goType().c_str(), m.bucketSize());
+  ImGui::TextWrapped("%s  (bmap %zu B)", m.goType().c_str(), m.bucketSize());
   ImGui::PopFont();
   if (m.isNil()) {
     colouredText(pal.dim, tr(S::NilMap));
@@ -58,8 +64,8 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
     ImGui::TableSetColumnIndex(1);
     {
       static const char* names[4] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
+      const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x; // the cell's
       ImGui::Text("%d%d%d%d = %d", (h.flags >> 3) & 1, (h.flags >> 2) & 1, (h.flags >> 1) & 1, h.flags & 1, h.flags);
-      const float right = ImGui::GetContentRegionMax().x + ImGui::GetWindowPos().x;
       for (int bit = 3; bit >= 0; bit--) {
         ImGui::SameLine();
         ImGui::SetWindowFontScale(0.85f);

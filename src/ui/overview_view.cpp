@@ -58,7 +58,8 @@ void OverviewView::sync(const Frame& f) {
   k.buckets = h.buckets;
   k.oldbuckets = h.oldbuckets;
   const int64_t pos = f.position;
-  bool full = !(k == key_);
+  bool full = !(k == key_) || shapeChanged_;
+  shapeChanged_ = false;
   if (!full && pos != syncedPos_) {
     const int64_t lo = std::min(pos, syncedPos_), hi = std::max(pos, syncedPos_);
     if (hi - lo > kMaxIncrementalEvents) {
@@ -98,7 +99,7 @@ void OverviewView::sync(const Frame& f) {
   }
   if (full) {
     const uint64_t nb = (!k.nil && h.buckets) ? bucketShift(h.B) : 0;
-    const int bpr = bucketsPerRow(h.B);
+    const int bpr = bpr_ ? bpr_ : bucketsPerRow(h.B);
     rebuild(m, false, newTex_, nb, bpr);
     if (k.growing) rebuild(m, true, oldTex_, k.nold, bpr);
     else oldTex_.resize(0, bpr);
@@ -305,13 +306,42 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
   panelShown_[0] = growing;
   panelShown_[1] = true;
 
+  // The texture's shape follows the panel's: as many buckets per row as make
+  // its aspect closest to the panel's, so a fitted overview fills the panel's
+  // width (a square texture in a wide panel filled a quarter of it). Takes
+  // effect at the next sync.
+  if (const uint64_t nb = newTex_.buckets(); nb > 0) {
+    const double want = std::sqrt(static_cast<double>(nb) * psize.x / std::max(1.0f, psize.y) / 8.0);
+    int bpr = 1;
+    while (bpr * 2 <= static_cast<int>(std::min<uint64_t>(nb, 1u << 20)) && bpr * 2 <= want * 1.41) bpr *= 2;
+    // How far (in log aspect) a shape is from the panel's. Reshaping rebuilds
+    // the textures (millions of cells at B=20): only when the new shape is
+    // clearly better, so a panel that changes a little (a caption line more or
+    // less) does not flip it back and forth.
+    auto off = [&](int b) { return std::fabs(std::log(static_cast<double>(b) / want)); };
+    if (bpr != newTex_.bucketsPerRow() && off(newTex_.bucketsPerRow()) > off(bpr) + std::log(1.5)) {
+      bpr_ = bpr;
+      shapeChanged_ = true;
+      fitted_ = false;
+    }
+  }
   const float tw = static_cast<float>(newTex_.width()), th = static_cast<float>(newTex_.height());
+  const float fitZoom = (tw > 0 && th > 0) ? std::min(psize.x / tw, psize.y / th) : 1.0f;
   if (!fitted_ && tw > 0 && th > 0) {
-    zoom_ = std::min(psize.x / tw, psize.y / th);
+    zoom_ = fitZoom;
     cx_ = tw * 0.5f;
     cy_ = th * 0.5f;
     fitted_ = true;
   }
+  // Keep the data in view: no zooming out past the fit, no panning off the
+  // texture (a blank panel helps nobody).
+  auto clampView = [&] {
+    if (tw <= 0 || th <= 0) return;
+    zoom_ = std::max(zoom_, fitZoom);
+    const float hx = psize.x * 0.5f / zoom_, hy = psize.y * 0.5f / zoom_;
+    cx_ = tw <= 2 * hx ? tw * 0.5f : std::clamp(cx_, hx, tw - hx);
+    cy_ = th <= 2 * hy ? th * 0.5f : std::clamp(cy_, hy, th - hy);
+  };
 
   ImGui::InvisibleButton("##overviewCanvas", avail); // not "overview": the mode radio button has that label
   const ImGuiIO& io = ImGui::GetIO();
@@ -361,6 +391,7 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
     cx_ -= io.MouseDelta.x / zoom_;
     cy_ -= io.MouseDelta.y / zoom_;
   }
+  clampView();
 
   // Follow the current event: bring its bucket into view when it moves.
   if (follow && f.position != followedPos_) {
@@ -374,6 +405,7 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
         if (std::fabs(col - cx_) * zoom_ > psize.x * 0.45f || std::fabs(row - cy_) * zoom_ > psize.y * 0.45f) {
           cx_ = col;
           cy_ = row;
+          clampView();
         }
       }
     }

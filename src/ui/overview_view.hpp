@@ -62,6 +62,8 @@ private:
   // View: texel coordinates at the panel centre, and screen pixels per texel.
   float cx_ = 0, cy_ = 0, zoom_ = 1;
   bool fitted_ = false;
+  int bpr_ = 0;               // buckets per texture row chosen for the panel's shape (0: by B only)
+  bool shapeChanged_ = false; // bpr_ changed: rebuild the textures at the next sync
   int64_t followedPos_ = -2;
   ImVec2 panelPos_[2]{}, panelSize_{};
   bool panelShown_[2]{};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <functional>
 
@@ -65,7 +66,12 @@ void plot(UiContext& ui, const char* title, const std::string& current, ImVec2 s
   }
   std::string mx = "max " + (vmax >= 1e6 ? fmt::format("{:.3g}", vmax) : fmt::format("{:g}", std::round(vmax * 100) / 100));
   ImVec2 ts = ImGui::CalcTextSize(mx.c_str());
-  dl->AddText(ImVec2(p.x + size.x - ts.x - 4, p.y + 2 + fs), pal.dim, mx.c_str());
+  // The maximum after the current value when both fit (a large font in a
+  // narrow plot wrote one over the other); else on hover.
+  const float curW = ui.fonts.mono->CalcTextSizeA(fs, FLT_MAX, 0, current.c_str()).x;
+  if (4 + curW + fs * 0.5f + ts.x + 4 <= size.x) dl->AddText(ImVec2(p.x + size.x - ts.x - 4, p.y + 2 + fs), pal.dim, mx.c_str());
+  else if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + size.x, p.y + size.y)))
+    ImGui::SetTooltip("%s: %s, %s", title, current.c_str(), mx.c_str());
 }
 } // namespace
 
@@ -77,7 +83,12 @@ void PlotsView::draw(UiContext& ui, const Frame& f) {
   const Palette& pal = palette();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const ImVec2 size((avail.x - 3 * gap) / 4.0f, avail.y - 2);
+  // Four in a row; two by two when a row would make them too narrow for their
+  // titles and the panel is tall enough.
+  const float fs = ImGui::GetFontSize();
+  const bool grid = (avail.x - 3 * gap) / 4.0f < fs * 11 && avail.y >= fs * 9;
+  const ImVec2 size = grid ? ImVec2((avail.x - gap) / 2.0f, (avail.y - ImGui::GetStyle().ItemSpacing.y) / 2.0f - 2)
+                           : ImVec2((avail.x - 3 * gap) / 4.0f, avail.y - 2);
   auto at = [&](const std::vector<StepPoint>& s) { return [&s](int64_t ev) { return static_cast<double>(DerivedSeries::valueAt(s, ev)); }; };
   std::function<double(int64_t)> load = [&d](int64_t ev) {
     return static_cast<double>(DerivedSeries::valueAt(d.count, ev)) /
@@ -91,7 +102,7 @@ void PlotsView::draw(UiContext& ui, const Frame& f) {
   ImGui::SameLine();
   plot(ui, tr(S::PlotCount), groupDigits(static_cast<uint64_t>(DerivedSeries::valueAt(d.count, cur))), size, n,
        at(d.count), pal.plotCount, nullptr, d, cur);
-  ImGui::SameLine();
+  if (!grid) ImGui::SameLine();
   plot(ui, tr(S::PlotNoverflow), std::to_string(DerivedSeries::valueAt(d.noverflow, cur)), size, n, at(d.noverflow),
        pal.plotNoverflow, &novThr, d, cur);
   ImGui::SameLine();

@@ -40,6 +40,7 @@ Prefs loadPrefs(const std::string& file) {
       else if (k == "showMoves") p.showMoves = v == "1";
       else if (k == "watchNewOps") p.watchNewOps = v == "1";
       else if (k == "lastScript") p.lastScript = v;
+      else if (k == "recent" && !v.empty() && p.recent.size() < 10) p.recent.push_back(v);
       else if (k == "panels") p.panels = std::stoi(v);
     } catch (...) {
       // a bad number: keep the default
@@ -64,6 +65,8 @@ bool savePrefs(const Prefs& p, const std::string& file) {
     f << "showMoves=" << (p.showMoves ? 1 : 0) << "\n";
     f << "watchNewOps=" << (p.watchNewOps ? 1 : 0) << "\n";
     f << "lastScript=" << p.lastScript << "\n";
+    for (const std::string& r : p.recent)
+      if (r.find('\n') == std::string::npos) f << "recent=" << r << "\n";
     f << "panels=" << p.panels << "\n";
     if (!f.flush()) return false;
   }

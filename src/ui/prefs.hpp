@@ -3,6 +3,7 @@
 // and bad values are ignored, so an old or hand-edited file never stops start-up.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "ui/theme.hpp"
 
@@ -18,6 +19,7 @@ struct Prefs {
   bool showMoves = true;        // all X/Y moves of evacuated cells, not only the current op's
   bool watchNewOps = true;
   std::string lastScript;
+  std::vector<std::string> recent; // File > Open recent, most recent first (one "recent=PATH" line each)
   int panels = -1;              // bit set of visible panels (-1: all)
 };
 

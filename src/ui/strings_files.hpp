@@ -1,4 +1,84 @@
-// UI string ids for the File menu, the file browser, New map, saving and autosave (see ui/strings.hpp).
+// UI string ids for the File menu, the file browser, New map, saving and autosave (see ui/strings.hpp),
+// and the status and error messages of the op-script session (ui/app_state.cpp).
 // One X(Name) per id; the rows are in ui/strings_files.inc, in the same order.
 #pragma once
-#define GOMAPLAB_UI_STRINGS_FILES(X)
+#define GOMAPLAB_UI_STRINGS_FILES(X) \
+  X(MsgScriptError) \
+  X(MsgLoaded) \
+  X(MsgCannotOpen) \
+  X(MsgCannotWrite) \
+  X(MsgWriteFailed) \
+  X(MsgCannotReplace) \
+  X(MsgSaveNoName) \
+  X(MsgBundledReadOnly) \
+  X(MsgSaved) \
+  X(MsgAutosaveFailed) \
+  X(MsgRestored) \
+  X(MsgNoMap) \
+  X(MsgKeyEmpty) \
+  X(MsgKeyBad) \
+  X(MsgCommandError) \
+  X(MsgHash) \
+  X(MsgOpError) \
+  X(MsgValueBad) \
+  X(MsgRangeBad) \
+  X(MsgRangeEmpty) \
+  X(MsgRangeTooBig) \
+  X(MsgRangeKey) \
+  X(MsgRandomCount) \
+  X(MsgCollideCount) \
+  X(MsgCollideNoBucket) \
+  X(MsgCollideKey) \
+  X(MsgCollideTries) \
+  X(MsgBulkCount) \
+  X(MsgInsertingN) \
+  X(MsgNilMap) \
+  X(MsgUntilGrowRunning) \
+  X(MsgBulkError) \
+  X(MsgInsertingProgress) \
+  X(MsgGrewAt) \
+  X(MsgInsertedN) \
+  X(MsgNothingAfter) \
+  X(MsgDropped) \
+  X(FileNewMap) \
+  X(FileOpen) \
+  X(FileOpenRecent) \
+  X(FileClearRecent) \
+  X(FileSaveAs) \
+  X(FileLessons) \
+  X(FileAskTitle) \
+  X(FileRestoreTitle) \
+  X(FileReplaceTitle) \
+  X(FileNewMapHelp) \
+  X(FileNewMapUnsaved) \
+  X(FileOk) \
+  X(FileHintBad) \
+  X(FileHash0Bad) \
+  X(FileCannotList) \
+  X(FileTabFiles) \
+  X(FileSavingIn) \
+  X(FileUp) \
+  X(FileFilterBoth) \
+  X(FileFilterOps) \
+  X(FileFilterRace) \
+  X(FileFilterAll) \
+  X(FileDir) \
+  X(FileName) \
+  X(FileTabBundled) \
+  X(FileLessonsHeading) \
+  X(FileScenariosHeading) \
+  X(FileNotAFile) \
+  X(FileReplaceText) \
+  X(FileReplace) \
+  X(FileAskText) \
+  X(FileAskHelp) \
+  X(FileDontSave) \
+  X(FileUntitled) \
+  X(FileRestoreText) \
+  X(FileRestore) \
+  X(FileDiscard) \
+  X(FileModifiedMark) \
+  X(FileBundledNote) \
+  X(FileUntitledName) \
+  X(FileAutosaveOther) \
+  X(FileReadOnlyNote)

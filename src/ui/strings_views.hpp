@@ -1,4 +1,6 @@
 // UI string ids for the caption, projector mode, themes and the evacuation layout (see ui/strings.hpp).
 // One X(Name) per id; the rows are in ui/strings_views.inc, in the same order.
 #pragma once
-#define GOMAPLAB_UI_STRINGS_VIEWS(X)
+#define GOMAPLAB_UI_STRINGS_VIEWS(X)                                                                                   \
+  X(CaptionWhere) X(CaptionOfOp) X(CaptionBeforeFirst) X(TimelineCounts) X(EvacOldTitle) X(EvacNewTitle)               \
+  X(EvacXTitle) X(EvacYTitle) X(EvacSameTitle) X(EvacLegend) X(ThemeLegendXY)

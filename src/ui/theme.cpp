@@ -1,5 +1,7 @@
 #include "ui/theme.hpp"
 
+#include <algorithm>
+
 namespace gomap::ui {
 
 namespace {
@@ -32,6 +34,7 @@ void darkPalette(Palette& p) {
   p.highlightFill = rgb(255, 236, 64, 60);
   p.moveX = rgb(90, 150, 255, 200);
   p.moveY = rgb(200, 110, 255, 200);
+  p.hatch = rgb(0, 0, 0, 50);
   p.markers[0] = rgb(64, 200, 255);
   p.markers[1] = rgb(255, 170, 60);
   p.markers[2] = rgb(80, 230, 120);
@@ -59,66 +62,79 @@ void darkPalette(Palette& p) {
   p.plotCursor = rgb(255, 236, 64);
   p.flagOn = rgb(255, 200, 60);
   p.flagOff = rgb(60, 64, 72);
+  const ImU32 gs[8] = {rgb(60, 140, 255), rgb(255, 130, 40), rgb(60, 190, 90),  rgb(210, 90, 210),
+                       rgb(220, 190, 40), rgb(40, 200, 200), rgb(240, 90, 90), rgb(160, 160, 160)};
+  for (int i = 0; i < 8; i++) p.goroutine[i] = gs[i];
   p.borderThickness = 1.0f;
   p.highlightThickness = 3.0f;
+  p.moveThickness = 1.0f;
 }
 
 void projectorPalette(Palette& p) {
-  // Light background, black text, saturated fills and thick black borders:
-  // what survives a washed-out classroom projector.
+  // Light background, black text, thick black borders and the Okabe-Ito
+  // colours (Okabe & Ito, "Color Universal Design"): blue #0072B2 and
+  // vermillion #D55E00 for X and Y differ in hue for every common kind of colour
+  // blindness and in lightness too; what survives a washed-out projector.
+  constexpr ImU32 black = rgb(0, 0, 0), orange = rgb(230, 159, 0), sky = rgb(86, 180, 233),
+                  green = rgb(0, 158, 115), yellow = rgb(240, 228, 66), blue = rgb(0, 114, 178),
+                  vermillion = rgb(213, 94, 0), purple = rgb(204, 121, 167);
   p.cell[0] = rgb(255, 255, 255);
-  p.cell[1] = rgb(255, 210, 0);
-  p.cell[2] = rgb(0, 90, 255);
-  p.cell[3] = rgb(200, 0, 200);
-  p.cell[4] = rgb(150, 150, 150);
-  p.cell[5] = rgb(0, 170, 0);
-  p.cellText[0] = rgb(110, 110, 110);
-  p.cellText[1] = rgb(0, 0, 0);
+  p.cell[1] = yellow;
+  p.cell[2] = blue;
+  p.cell[3] = vermillion;
+  p.cell[4] = rgb(175, 175, 175);
+  p.cell[5] = green;
+  p.cellText[0] = rgb(100, 100, 100);
+  p.cellText[1] = black;
   p.cellText[2] = rgb(255, 255, 255);
-  p.cellText[3] = rgb(255, 255, 255);
-  p.cellText[4] = rgb(0, 0, 0);
-  p.cellText[5] = rgb(255, 255, 255);
-  p.cellBorder = rgb(0, 0, 0);
-  p.bucketFrame = rgb(0, 0, 0);
-  p.bucketLabel = rgb(0, 0, 0);
-  p.poolFrame = rgb(200, 100, 0);
-  p.poolFree = rgb(220, 220, 220);
-  p.poolUsed = rgb(230, 120, 0);
-  p.oldVeil = rgb(120, 120, 120, 150);
-  p.nevacuate = rgb(230, 0, 0);
-  p.highlight = rgb(255, 0, 0);
-  p.highlightFill = rgb(255, 0, 0, 50);
-  p.moveX = rgb(0, 70, 230, 230);
-  p.moveY = rgb(190, 0, 190, 230);
-  p.markers[0] = rgb(0, 120, 255);
-  p.markers[1] = rgb(230, 110, 0);
-  p.markers[2] = rgb(0, 160, 0);
-  p.markers[3] = rgb(170, 130, 0);
-  p.markers[4] = rgb(230, 0, 0);
-  p.markers[5] = rgb(200, 0, 160);
+  p.cellText[3] = black;
+  p.cellText[4] = black;
+  p.cellText[5] = black;
+  p.cellBorder = black;
+  p.bucketFrame = black;
+  p.bucketLabel = black;
+  p.poolFrame = black;
+  p.poolFree = rgb(235, 235, 235);
+  p.poolUsed = orange;
+  p.oldVeil = rgb(255, 255, 255, 120);
+  p.nevacuate = purple;
+  p.highlight = black;
+  p.highlightFill = rgb(240, 228, 66, 60);
+  p.moveX = blue;
+  p.moveY = vermillion;
+  p.hatch = rgb(0, 0, 0, 110);
+  p.markers[0] = blue;
+  p.markers[1] = orange;
+  p.markers[2] = green;
+  p.markers[3] = rgb(150, 130, 0);
+  p.markers[4] = vermillion;
+  p.markers[5] = purple;
   p.bitZero = rgb(235, 235, 235);
-  p.bitOne = rgb(160, 160, 160);
-  p.bitLow = rgb(0, 90, 255);
-  p.bitTop = rgb(0, 150, 0);
-  p.bitNewbit = rgb(230, 110, 0);
-  p.bitTextOnColour = rgb(255, 255, 255);
-  p.codeCurrent = rgb(255, 220, 0, 140);
-  p.codeCaller = rgb(0, 90, 255, 50);
-  p.error = rgb(200, 0, 0);
-  p.ok = rgb(0, 130, 0);
-  p.dim = rgb(90, 90, 90);
-  p.text = rgb(0, 0, 0);
+  p.bitOne = rgb(150, 150, 150);
+  p.bitLow = blue;
+  p.bitTop = green;
+  p.bitNewbit = orange;
+  p.bitTextOnColour = black;
+  p.codeCurrent = rgb(240, 228, 66, 170);
+  p.codeCaller = rgb(86, 180, 233, 70);
+  p.error = rgb(190, 40, 0);
+  p.ok = rgb(0, 110, 80);
+  p.dim = rgb(80, 80, 80);
+  p.text = black;
   p.panelBg = rgb(255, 255, 255);
-  p.plotCount = rgb(0, 150, 0);
-  p.plotLoad = rgb(200, 130, 0);
-  p.plotNoverflow = rgb(220, 90, 0);
-  p.plotMemory = rgb(0, 80, 230);
-  p.plotThreshold = rgb(230, 0, 0);
-  p.plotCursor = rgb(255, 0, 0);
-  p.flagOn = rgb(230, 120, 0);
+  p.plotCount = green;
+  p.plotLoad = orange;
+  p.plotNoverflow = vermillion;
+  p.plotMemory = blue;
+  p.plotThreshold = purple;
+  p.plotCursor = black;
+  p.flagOn = orange;
   p.flagOff = rgb(225, 225, 225);
+  const ImU32 gs[8] = {sky, orange, green, purple, yellow, blue, vermillion, rgb(150, 150, 150)};
+  for (int i = 0; i < 8; i++) p.goroutine[i] = gs[i];
   p.borderThickness = 2.0f;
-  p.highlightThickness = 4.0f;
+  p.highlightThickness = 5.0f;
+  p.moveThickness = 3.0f;
 }
 } // namespace
 
@@ -156,6 +172,12 @@ void applyTheme(ThemeKind t, float scale) {
   style.ItemSpacing = ImVec2(7, 5);
   style.ScaleAllSizes(scale);
   ImGui::GetStyle() = style;
+  // Lines grow with the font on a projector: a 1 px line at 175% vanishes.
+  if (scale > 1.0f) {
+    gPalette.borderThickness *= std::min(scale, 1.5f);
+    gPalette.highlightThickness *= scale;
+    gPalette.moveThickness *= scale;
+  }
 }
 
 void cellColourFloats(int cls, bool oldArray, float out[4]) {

@@ -43,13 +43,28 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   if (ImGui::SliderFloat("##speed", &sp, 1.0f, 100000.0f, tr(S::SpeedFormat), ImGuiSliderFlags_Logarithmic))
     app.speed() = sp;
   if (!f.race) ui.prefs.speed = app.speed();
-  ImGui::SameLine();
   const int64_t pos = f.position;
   const uint64_t n = f.events->eventCount();
-  ImGui::Text("%s", fmt::format(fmt::runtime(tr(S::EventOfTotal)), pos, groupDigits(n)).c_str());
-  if (auto op = f.currentOp) {
+  // What follows the buttons goes on as long as it fits (a large font in a
+  // small window): the counts, then the current op (the caption shows it too).
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  auto fits = [&](float w) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", fmt::format("{} {}: {}", tr(S::Op), *op, app.opText(*op)).c_str());
+    return ImGui::GetCursorPosX() + w <= right;
+  };
+  const std::string counter = fmt::format(fmt::runtime(tr(S::EventOfTotal)), pos, groupDigits(n));
+  if (fits(ImGui::CalcTextSize(counter.c_str()).x)) ImGui::TextUnformatted(counter.c_str());
+  else ImGui::NewLine();
+  // The session's size now (it grows as ops are inserted).
+  const std::string sizes =
+      fmt::format(fmt::runtime(tr(S::TimelineCounts)), groupDigits(f.events->opCount()), groupDigits(n));
+  counts_ = sizes;
+  if (fits(ImGui::CalcTextSize(sizes.c_str()).x)) ImGui::TextDisabled("%s", sizes.c_str());
+  else ImGui::NewLine();
+  if (auto op = f.currentOp) {
+    const std::string t = fmt::format("{} {}: {}", tr(S::Op), *op, app.opText(*op));
+    if (fits(ImGui::CalcTextSize(t.c_str()).x)) ImGui::TextDisabled("%s", t.c_str());
+    else ImGui::NewLine();
   }
   if (f.jobProgress >= 0) {
     ImGui::SameLine();
@@ -108,23 +123,23 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   }
 
   // Legend and messages.
+  // The legend: named, or swatches named on hover when the names would not
+  // fit on the line. (Errors and status messages are in the workspace's status
+  // bar, which stays put.)
   static const S legend[] = {S::MarkGrowStart, S::MarkSameSize, S::MarkGrowEnd, S::MarkOverflow, S::MarkPanic, S::MarkFatal};
+  float named = 0;
+  for (const S l : legend) named += fs * 0.8f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(tr(l)).x + fs;
+  const bool names = ImGui::GetCursorPosX() + named <= right;
   for (int k = 0; k < 6; k++) {
     ImVec2 q = ImGui::GetCursorScreenPos();
     dl->AddRectFilled(ImVec2(q.x, q.y + fs * 0.2f), ImVec2(q.x + fs * 0.7f, q.y + fs * 0.9f), pal.markers[k]);
     ImGui::Dummy(ImVec2(fs * 0.8f, fs));
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", tr(legend[k]));
-    ImGui::SameLine(0, fs);
-  }
-  if (!app.error().empty()) {
-    colouredText(pal.error, app.error().c_str());
-    ImGui::SameLine();
-    if (ImGui::SmallButton("x")) app.clearError();
-  } else if (!app.status().empty()) {
-    colouredText(pal.ok, app.status().c_str());
-  } else {
-    ImGui::NewLine();
+    if (!names && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(legend[k]));
+    if (names) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", tr(legend[k]));
+    }
+    if (k < 5) ImGui::SameLine(0, names ? fs : fs * 0.3f);
   }
 }
 

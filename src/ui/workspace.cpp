@@ -60,13 +60,62 @@ Controller& Workspace::controller() {
 
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
 
+bool Workspace::crampedLayout(float w, float h, float fs) {
+  // The three columns need about 64 font sizes across (controls 20.5, the
+  // buckets 20, hash/code/events 22, and some slack) and the middle row about
+  // 34 down: below that (175% on 1280x720 is 46 x 26, 150% on 1600x900 is 67
+  // x 37) the projector layout.
+  return w < fs * 64 || h < fs * 34;
+}
+
+bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
+  if (!crampedLayout(w, h, fs)) return true;
+  // A projector: the buckets with their caption, the controls, the header and
+  // the timeline, large and whole. The others open from the View menu, over
+  // the buckets.
+  switch (p) {
+  case PanelHash:
+  case PanelCode:
+  case PanelEvents:
+  case PanelPlots: return false;
+  default: return true;
+  }
+}
+
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
+  if (crampedLayout(w, h, fs)) {
+    const float timelineH = std::min(fs * 6.3f, h * 0.3f);
+    const float top = menuH, bottom = h - timelineH, mid = bottom - top;
+    // The left column as wide as the controls' widest row of buttons.
+    const float L = std::min(fs * 20, w * 0.46f);
+    const float C = w - L;
+    if (lesson && !race) { // the Lesson panel between the controls and the header
+      const float c = mid * 0.36f, l = mid * 0.38f;
+      if (p == PanelControls) return {0, top, L, c};
+      if (p == PanelLesson) return {0, top + c, L, l};
+      if (p == PanelHeader) return {0, top + c + l, L, mid - c - l};
+    }
+    switch (p) {
+    case PanelControls:
+    case PanelGoroutines: return {0, top, L, mid * (race ? 0.62f : 0.55f)};
+    case PanelLesson:
+    case PanelHeader: return {0, top + mid * (race ? 0.62f : 0.55f), L, mid * (race ? 0.38f : 0.45f)};
+    case PanelBuckets: return {L, top, C, mid};
+    case PanelTimeline: return {0, bottom, w, timelineH};
+    // Shown only when asked for, over the right half of the buckets.
+    case PanelHash: return {w - C * 0.6f, top, C * 0.6f, mid * 0.3f};
+    case PanelCode: return {w - C * 0.6f, top + mid * 0.3f, C * 0.6f, mid * 0.4f};
+    case PanelEvents: return {w - C * 0.6f, top + mid * 0.7f, C * 0.6f, mid * 0.3f};
+    case PanelPlots: return {L, top + mid * 0.7f, C * 0.4f, mid * 0.3f};
+    }
+    return {0, 0, w, h};
+  }
   // On a short screen with a large font the fixed heights took most of it (at 175%
   // on 1280x720 the code panel and the event log were left a title bar each).
   const float timelineH = std::min(fs * 7.6f, h * 0.28f);
   const float top = menuH, bottom = h - timelineH;
   // A race's Goroutines panel (programs side by side) needs a wider left column.
-  float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 19, w * 0.205f);
+  float L = race ? std::max(fs * 24, w * 0.29f) : std::max(fs * 20.5f, w * 0.205f); // the controls' widest row
   float R = std::max(fs * 22, w * 0.27f);
   // A large font on a small screen (175% at 1280x720): the three columns' minimum
   // widths add up to more than the window, and the right column (code, event log)
@@ -120,8 +169,19 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   }
   const ImGuiIO& io = ImGui::GetIO();
   // The status bar's strip at the bottom is never covered by the tiles.
-  PanelRect r = layoutOf(p, io.DisplaySize.x, io.DisplaySize.y - statusBarHeight(), menuH, ImGui::GetFontSize(),
-                         raceMode(), app_.lesson() != nullptr);
+  const float layoutH = io.DisplaySize.y - statusBarHeight();
+  // The projector layout (a large font on a small screen) leaves some panels
+  // out when it tiles; tiling the normal layout again brings them back.
+  if (forceLayout || resetLayout_) {
+    const bool shows = layoutShows(p, io.DisplaySize.x, layoutH, ImGui::GetFontSize());
+    if (resetLayout_ && !layoutShows(p, 1, 1, 1)) panels = shows ? (panels | p) : (panels & ~p);
+    if (!shows) {
+      seen_[idx].visible = false;
+      return false;
+    }
+  }
+  PanelRect r = layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
+                         app_.lesson() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
@@ -232,15 +292,16 @@ void Workspace::handleKeys() {
 
 void Workspace::menuBar() {
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu(tr(S::MenuFile))) {
-    // With a race loaded: switch between it and the op-script session.
-    if (race_.loaded()) {
-      if (ImGui::MenuItem(tr(S::MenuShowRace), nullptr, race_.active)) race_.active = true;
-      if (ImGui::MenuItem(tr(S::MenuShowScript), nullptr, !race_.active)) race_.active = false;
-      ImGui::Separator();
+  {
+    // The File menu (ui/file_browser.hpp); its header's place is kept for tests.
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const bool open = ImGui::BeginMenu(tr(S::MenuFile));
+    const ImVec2 size(ImGui::CalcTextSize(tr(S::MenuFile)).x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetFrameHeight());
+    files.rects["menu.file"] = {at, ImVec2(at.x + size.x, at.y + size.y)};
+    if (open) {
+      files.menu(*this);
+      ImGui::EndMenu();
     }
-    if (ImGui::MenuItem(tr(S::MenuQuit), "Ctrl+Q")) quitRequested = true;
-    ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(tr(S::MenuView))) {
     const bool race = raceMode();
@@ -369,6 +430,7 @@ void Workspace::draw(float dt) {
     ImGui::End();
   }
   statusBar();
+  files.draw(*this); // the File menu's dialogs, shortcuts and questions
   resetLayout_ = false;
   prefs_.panels = panels;
 }

@@ -13,6 +13,7 @@
 #include "ui/code_view.hpp"
 #include "ui/controls_view.hpp"
 #include "ui/event_log_view.hpp"
+#include "ui/file_browser.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/hash_bits_view.hpp"
 #include "ui/lesson_view.hpp"
@@ -77,6 +78,10 @@ public:
   // With lesson, the Lesson panel takes the middle of the left column.
   static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false,
                             bool lesson = false);
+  // A large font on a small screen: the projector layout (buckets, caption,
+  // controls, lesson, header, timeline; the other panels open from the View menu).
+  static bool crampedLayout(float w, float h, float fontSize);
+  static bool layoutShows(Panel p, float w, float h, float fontSize);
   // The race is on screen (a .race file is open and shown), else the op-script session.
   bool raceMode() const { return race_.loaded() && race_.active; }
   // The controller the views and keys act on, and the frame drawn last.
@@ -102,6 +107,7 @@ public:
   LessonView lesson;
   // A panel is registered and, if it says when it exists, exists now.
   bool available(const PanelDef& d) { return !d.available || d.available(*this); }
+  FileUi files; // the File menu, its dialogs, and asking before work is lost
   UiContext& context() { return ctx_; }
   AppState& appState() { return app_; }
   RaceController& raceController() { return race_; }

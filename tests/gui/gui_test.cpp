@@ -197,7 +197,7 @@ TEST(AppState, BadInputKeepsTheSession) {
   EXPECT_FALSE(a.insert("5", "x"));
   EXPECT_NE(a.error().find("value"), std::string::npos);
   EXPECT_FALSE(a.runLine("put 1"));
-  EXPECT_NE(a.error().find("input:"), std::string::npos) << a.error(); // FILE:LINE:COL
+  EXPECT_NE(a.error().find("command \"put 1\": column"), std::string::npos) << a.error(); // the typed text, not input:LINE:COL
   EXPECT_FALSE(a.runLine("make string 0"));
   EXPECT_FALSE(a.insertRange("9..1"));
   EXPECT_FALSE(a.insertRange("a..b"));
@@ -471,11 +471,13 @@ TEST(Render, GrowthShowsOldAndNewArraysGreyedOldBucketsAndNevacuate) {
   // The old bucket at nevacuate is not evacuated yet: it keeps its live colours.
   ASSERT_GE(m.headTophash(true, nev, 0), minTopHash);
   EXPECT_TRUE(near(g.cellFill(Loc{true, static_cast<uint32_t>(nev), 0, 0}), rgbOf(pal.cell[5])));
-  // New buckets are drawn to the right of the old ones.
+  // A doubling grow: old bucket 0 between its destinations, new 0 (X) on its left and new 0+noldbuckets (Y) on its right.
   auto o = g.rt.workspace().buckets.cellRect(Loc{true, 0, 0, 0});
   auto n = g.rt.workspace().buckets.cellRect(Loc{false, 0, 0, 0});
-  ASSERT_TRUE(o && n);
-  EXPECT_GT(n->min.x, o->max.x);
+  auto ny = g.rt.workspace().buckets.cellRect(Loc{false, static_cast<uint32_t>(m.noldbuckets()), 0, 0});
+  ASSERT_TRUE(o && n && ny);
+  EXPECT_LT(n->max.x, o->min.x);
+  EXPECT_GT(ny->min.x, o->max.x);
   // The nevacuate mark: a red line above old bucket nevacuate.
   auto mark = g.rt.workspace().buckets.nevacuateMark();
   ASSERT_TRUE(mark.has_value());

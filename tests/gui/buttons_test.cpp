@@ -980,11 +980,10 @@ TEST(Buttons, NoSharedIdsInTheChineseUi) {
 
 // Projector mode as the issue asks for it: 175% on 1280x720, every item where a
 // click can reach it (inside its panel, or in a panel that scrolls to it).
-// On main 3a449e6 ten items are cut off (Clear, Iterate, Run, value, all X/Y moves,
-// overview, zoom, follow, the goroutine filter, Bulk insert): the projector work of
-// issue 11 fixes them. Until then CTest's gui.buttons_projector is registered but
-// DISABLED (tests/gui/CMakeLists.txt); run it with
-//   build/tests/gui/gomaplab_buttons_tests --gtest_filter='*Reachable*' --gtest_also_run_disabled_tests
+// On main 3a449e6 ten items were cut off (Clear, Iterate, Run, value, all X/Y moves,
+// overview, zoom, follow, the goroutine filter, Bulk insert); the projector layout of
+// issue 11 fixed them. Named DISABLED_ so that gui.buttons does not run it a second
+// time: CTest's gui.buttons_projector runs it (--gtest_also_run_disabled_tests).
 TEST(Buttons, DISABLED_EveryItemReachableAt175PercentOn1280x720) {
   Scratch scratch;
   {

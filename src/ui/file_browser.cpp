@@ -696,6 +696,12 @@ void FileUi::drawBrowser(Workspace& ws) {
     ImGui::EndTabBar();
   }
   if (!browserError_.empty()) colouredText(palette().error, browserError_.c_str());
+  // Open with nothing chosen (the field names the directory shown, or nothing) did
+  // nothing at all: the button waits for a file or another directory (buttons test).
+  std::error_code sameEc;
+  const std::string typed = trim(pathField);
+  const bool nothingChosen = !saveMode && (typed.empty() || fs::equivalent(typed, dir, sameEc));
+  ImGui::BeginDisabled(nothingChosen);
   if (ImGui::Button(fmt::format("{}##browserok", tr(saveMode ? S::Save : S::Open)).c_str(), ImVec2(fs * 6, 0))) {
     if (saveMode) chosen = (fs::path(dir) / trim(nameField)).string();
     else {
@@ -705,6 +711,7 @@ void FileUi::drawBrowser(Workspace& ws) {
       else chosen = p;
     }
   }
+  ImGui::EndDisabled();
   rect("browser.ok");
   ImGui::SameLine();
   if (ImGui::Button(fmt::format("{}##browsercancel", tr(S::Cancel)).c_str(), ImVec2(fs * 6, 0))) {

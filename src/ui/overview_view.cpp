@@ -343,7 +343,7 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
     cy_ = th <= 2 * hy ? th * 0.5f : std::clamp(cy_, hy, th - hy);
   };
 
-  ImGui::InvisibleButton("overview", avail);
+  ImGui::InvisibleButton("##overviewCanvas", avail); // not "overview": the mode radio button has that label
   const ImGuiIO& io = ImGui::GetIO();
   int hoverPanel = -1;
   for (int p = 0; p < 2; p++) {

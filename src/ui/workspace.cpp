@@ -6,6 +6,7 @@
 
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <iterator>
 #include <bit>
@@ -365,6 +366,14 @@ void Workspace::menuBar() {
   ImGui::EndMainMenuBar();
 }
 
+std::array<uint64_t, 4> Workspace::frameStamp() const {
+  if (raceMode()) {
+    const race::ConcurrentSession& s = race_.session();
+    return {reinterpret_cast<uintptr_t>(&s), s.position(), s.timeline().size(), s.trace().size()};
+  }
+  return {app_.sessionId(), app_.revision(), app_.hasSession() ? 1u : 0u, 0};
+}
+
 void Workspace::draw(float dt) {
   setLanguage(effectiveLanguage());
   ctx_.forceLayout = forceLayout;
@@ -390,7 +399,12 @@ void Workspace::draw(float dt) {
   noteNewText();
   if (raceMode()) race_.fillFrame(frame_);
   else app_.fillFrame(frame_);
-  menuBar();
+  {
+    const auto before = frameStamp();
+    menuBar();
+    // A menu may open a file or switch between the race and the script (see below).
+    if (frameStamp() != before) raceMode() ? race_.fillFrame(frame_) : app_.fillFrame(frame_);
+  }
   const float menuH = ImGui::GetFrameHeight();
 
   const bool race = raceMode();
@@ -400,8 +414,12 @@ void Workspace::draw(float dt) {
       continue;
     }
     if (beginPanel(d.bit, d.title, d.id, menuH, d.flags)) {
+      const auto before = frameStamp();
       d.draw(*this, ctx_, frame_);
       ImGui::End();
+      // A panel's button may have replaced the session (Open, New map, a scenario) or
+      // moved the cursor: the panels after it must not draw from the old one (freed).
+      if (frameStamp() != before) raceMode() ? race_.fillFrame(frame_) : app_.fillFrame(frame_);
     }
   }
   if (showKeys_) {

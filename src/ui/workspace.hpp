@@ -3,6 +3,7 @@
 // imgui.ini), keyboard shortcuts, and the preference switches (language,
 // theme, font scale). One call per frame, between ImGui::NewFrame and Render.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -170,6 +171,8 @@ private:
   };
   Seen seen_[kMaxPanels];
   bool overlapsOthers(int i) const;
+  // What the frame points into (session, cursor): a change means fill it again.
+  std::array<uint64_t, 4> frameStamp() const;
 
   AppState& app_;
   RaceController& race_;

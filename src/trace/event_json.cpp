@@ -261,10 +261,10 @@ std::string describeEvent(const Event& e) {
   case K::Hash0Reseeded:
     // makemap's seed is random; a script's make then overwrites it with HASH0 (what the header shows).
     if (e.site == Site::MakemapHash0)
-      return fmt::format("h.hash0 = fastrand() = {} (a random seed; the script's make then overwrites hash0 with its "
+      return fmt::format("h.hash0 = fastrand() = 0x{:08x} (a random seed; the script's make then overwrites hash0 with its "
                          "HASH0, 0 when left out: see the header)",
                          payloadOf<K::Hash0Reseeded>(e).hash0);
-    return fmt::format("hash0 = {}", payloadOf<K::Hash0Reseeded>(e).hash0);
+    return fmt::format("hash0 = 0x{:08x}", payloadOf<K::Hash0Reseeded>(e).hash0);
   case K::IterStarted: {
     const auto p = payloadOf<K::IterStarted>(e);
     return fmt::format("iterator starts at bucket {}, offset {}", p.startBucket, p.offset);

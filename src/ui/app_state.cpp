@@ -137,15 +137,9 @@ bool AppState::installSession(std::vector<ScriptOp> ops, std::string_view text, 
   stack_.invalidate();
   sessionId_++;
   touched();
-  // Show the map right after it was made: the first op's last event.
-  int64_t first = -1;
-  for (std::size_t i = 0; i < session_->opCount(); i++) {
-    if (lastEventOfOp(i) >= static_cast<int64_t>(session_->firstEventOfOp(i))) {
-      first = lastEventOfOp(i);
-      break;
-    }
-  }
-  session_->seek(first);
+  // A teacher starts a script from its start: the cursor before the first
+  // event (-1), where Home puts it too (a race starts at step 0, no event yet).
+  session_->seek(-1);
   return true;
 }
 

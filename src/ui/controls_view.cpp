@@ -16,8 +16,51 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
   // control down, so the next click landed on another button.
   const float field = fs * 7;
 
+  // ---- scripts ---------------------------------------------------------------------------------
+  // First what a teacher needs first (open a scenario; the File menu has the rest).
+  // The headers' IDs do not change with the language (###), so a section stays
+  // open or closed when the language is switched.
+  const bool scriptOpen = ImGui::CollapsingHeader(fmt::format("{}###secscript", tr(S::SecScript)).c_str(), ImGuiTreeNodeFlags_DefaultOpen);
+  rects["ctl.secscript"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+  if (scriptOpen) {
+    using K = FileRequest::Kind;
+    ImGui::TextDisabled("%s%s", app.displayName().c_str(), app.dirty() ? tr(S::FileModifiedMark) : "");
+    if (!app.scriptPath().empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", app.scriptPath().c_str());
+    // Distinct IDs: the section header is "New map" in the File menu's words too.
+    if (ImGui::Button(fmt::format("{}##ctlnew", tr(S::FileNewMap)).c_str())) request.kind = K::NewMapDialog;
+    rects["ctl.new"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    ImGui::SameLine();
+    if (ImGui::Button(fmt::format("{}##ctlopen", tr(S::FileOpen)).c_str())) request.kind = K::OpenDialog;
+    rects["ctl.open"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    ImGui::SameLine();
+    if (ImGui::Button(fmt::format("{}##ctlsave", tr(S::Save)).c_str())) request.kind = K::Save;
+    rects["ctl.save"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    ImGui::SameLine();
+    if (ImGui::Button(fmt::format("{}##ctlsaveas", tr(S::FileSaveAs)).c_str())) request.kind = K::SaveAs;
+    rects["ctl.saveas"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    if (ImGui::Button(tr(S::DropFuture))) app.dropFuture();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::DropFutureHelp));
+    if (!scanned_) {
+      scanned_ = true;
+      std::error_code ec;
+      for (auto& e : std::filesystem::directory_iterator(assetDir() + "/scenarios", ec))
+        if (e.path().extension() == ".ops") scenarios_.push_back(e.path().string());
+      std::sort(scenarios_.begin(), scenarios_.end());
+    }
+    ImGui::TextUnformatted(tr(S::Scenarios));
+    for (const std::string& s : scenarios_) {
+      std::string name = std::filesystem::path(s).stem().string();
+      ImGui::SameLine();
+      if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(name.c_str()).x > ImGui::GetWindowContentRegionMax().x - fs) ImGui::NewLine();
+      if (ImGui::SmallButton(fmt::format("{}##scenario", name).c_str())) {
+        request.kind = FileRequest::Kind::OpenPath;
+        request.path = s;
+      }
+    }
+  }
+
   // ---- operations --------------------------------------------------------------
-  if (ImGui::CollapsingHeader(tr(S::SecOperations), ImGuiTreeNodeFlags_DefaultOpen)) {
+  if (ImGui::CollapsingHeader(fmt::format("{}###secops", tr(S::SecOperations)).c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::SetNextItemWidth(field);
     bool enter = ImGui::InputText(tr(S::Key), key, sizeof key, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
@@ -55,7 +98,7 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
   }
 
   // ---- teaching ---------------------------------------------------------------------
-  if (ImGui::CollapsingHeader(tr(S::SecTeaching), ImGuiTreeNodeFlags_DefaultOpen)) {
+  if (ImGui::CollapsingHeader(fmt::format("{}###secteach", tr(S::SecTeaching)).c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
     if (ImGui::Button(tr(S::UntilGrow))) app.insertUntilGrow();
     helpMarker(tr(S::UntilGrowHelp));
     ImGui::SetNextItemWidth(fs * 5);
@@ -71,7 +114,7 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
   }
 
   // ---- big maps --------------------------------------------------------------------------
-  if (ImGui::CollapsingHeader(tr(S::SecBig))) {
+  if (ImGui::CollapsingHeader(fmt::format("{}###secbig", tr(S::SecBig)).c_str())) {
     ImGui::SetNextItemWidth(fs * 5);
     ImGui::SliderInt("B", &bigB, 1, 20);
     ImGui::SameLine();
@@ -93,44 +136,6 @@ void ControlsView::draw(UiContext& ui, AppState& app) {
     }
     if (app.job().active())
       ImGui::ProgressBar(static_cast<float>(app.job().done) / static_cast<float>(std::max<int64_t>(1, app.job().total)));
-  }
-
-  // ---- scripts ---------------------------------------------------------------------------------
-  if (ImGui::CollapsingHeader(tr(S::SecScript), ImGuiTreeNodeFlags_DefaultOpen)) {
-    using K = FileRequest::Kind;
-    ImGui::TextDisabled("%s%s", app.displayName().c_str(), app.dirty() ? tr(S::FileModifiedMark) : "");
-    if (!app.scriptPath().empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", app.scriptPath().c_str());
-    // Distinct IDs: the section header is "New map" in the File menu's words too.
-    if (ImGui::Button(fmt::format("{}##ctlnew", tr(S::FileNewMap)).c_str())) request.kind = K::NewMapDialog;
-    rects["ctl.new"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    ImGui::SameLine();
-    if (ImGui::Button(fmt::format("{}##ctlopen", tr(S::FileOpen)).c_str())) request.kind = K::OpenDialog;
-    rects["ctl.open"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    ImGui::SameLine();
-    if (ImGui::Button(fmt::format("{}##ctlsave", tr(S::Save)).c_str())) request.kind = K::Save;
-    rects["ctl.save"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    ImGui::SameLine();
-    if (ImGui::Button(fmt::format("{}##ctlsaveas", tr(S::FileSaveAs)).c_str())) request.kind = K::SaveAs;
-    rects["ctl.saveas"] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    if (ImGui::Button(tr(S::DropFuture))) app.dropFuture();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::DropFutureHelp));
-    if (!scanned_) {
-      scanned_ = true;
-      std::error_code ec;
-      for (auto& e : std::filesystem::directory_iterator(assetDir() + "/scenarios", ec))
-        if (e.path().extension() == ".ops") scenarios_.push_back(e.path().string());
-      std::sort(scenarios_.begin(), scenarios_.end());
-    }
-    ImGui::TextUnformatted(tr(S::Scenarios));
-    for (const std::string& s : scenarios_) {
-      std::string name = std::filesystem::path(s).stem().string();
-      ImGui::SameLine();
-      if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(name.c_str()).x > ImGui::GetWindowContentRegionMax().x - fs) ImGui::NewLine();
-      if (ImGui::SmallButton(fmt::format("{}##scenario", name).c_str())) {
-        request.kind = FileRequest::Kind::OpenPath;
-        request.path = s;
-      }
-    }
   }
 }
 

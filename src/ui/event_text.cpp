@@ -36,7 +36,7 @@ std::string describeEventIn(const Event& e, Lang lang) {
   // (The English sentence is trace/event_json's, shared with the terminal view.)
   if (lang != Lang::Zh) return describeEvent(e);
   if (e.kind == EventKind::Hash0Reseeded && e.site == Site::MakemapHash0)
-    return fmt::format("h.hash0 = fastrand() = {}（随机种子；脚本的 make 随后把 hash0 改为它的 HASH0，省略时为 0，见头部）",
+    return fmt::format("h.hash0 = fastrand() = 0x{:08x}（随机种子；脚本的 make 随后把 hash0 改为它的 HASH0，省略时为 0，见头部）",
                        payloadOf<EventKind::Hash0Reseeded>(e).hash0);
   using K = EventKind;
   const SiteInfo& si = siteInfo(e.site);
@@ -122,7 +122,7 @@ std::string describeEventIn(const Event& e, Lang lang) {
     const auto p = payloadOf<K::FlagsChanged>(e);
     return fmt::format("flags {:04b} -> {:04b}", p.from, p.to);
   }
-  case EventKind::Hash0Reseeded: return fmt::format("hash0 = {}", payloadOf<K::Hash0Reseeded>(e).hash0);
+  case EventKind::Hash0Reseeded: return fmt::format("hash0 = 0x{:08x}", payloadOf<K::Hash0Reseeded>(e).hash0);
   case EventKind::BucketsAllocated: {
     const auto p = payloadOf<K::BucketsAllocated>(e);
     return fmt::format("分配桶数组：B={}，共 {} 个桶（{} 个备用）", p.B, p.nbuckets, p.spare);

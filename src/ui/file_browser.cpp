@@ -381,14 +381,32 @@ void FileUi::menu(Workspace& ws) {
 
 // ---- once a frame ---------------------------------------------------------------------------------
 
+void FileUi::keyTap(int glfwKey, bool shift) {
+  if (shortcutTaps_.size() < 16) shortcutTaps_.push_back(ShortcutTap{glfwKey, shift});
+}
+
 void FileUi::draw(Workspace& ws) {
   AppState& app = ws.appState();
   const ImGuiIO& io = ImGui::GetIO();
   if (modal_ == Modal::None) {
     // Shortcuts (Ctrl+letter: text fields take no Ctrl+N/O/S/Q, so they act there too).
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_N, false)) newMapDialog(ws);
-    else if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) openDialog(ws, false);
-    else if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false) && !ws.raceMode()) io.KeyShift ? saveAs(ws) : save(ws);
+    // GLFW's key events (keyTap) first: a press and release between two frames
+    // leaves no trace in io.KeysDown. Without them (tests feeding io.KeysDown), ImGui's state.
+    int key = 0;
+    bool shift = io.KeyShift;
+    if (!shortcutTaps_.empty()) {
+      key = shortcutTaps_.front().key;
+      shift = shortcutTaps_.front().shift;
+    } else if (io.KeyCtrl) {
+      for (int k : {GLFW_KEY_N, GLFW_KEY_O, GLFW_KEY_S})
+        if (ImGui::IsKeyPressed(k, false)) {
+          key = k;
+          break;
+        }
+    }
+    if (key == GLFW_KEY_N) newMapDialog(ws);
+    else if (key == GLFW_KEY_O) openDialog(ws, false);
+    else if (key == GLFW_KEY_S && !ws.raceMode()) shift ? saveAs(ws) : save(ws);
     // The controls panel's file buttons.
     ControlsView::FileRequest req = std::move(ws.controls.request);
     ws.controls.request = {};
@@ -403,6 +421,7 @@ void FileUi::draw(Workspace& ws) {
     case K::SaveAs: saveAs(ws); break;
     }
   }
+  shortcutTaps_.clear(); // one shortcut a frame; the rest would land on its dialog
   if (!deferredOpen_.empty()) {
     std::string p = std::move(deferredOpen_);
     deferredOpen_.clear();

@@ -48,6 +48,9 @@ public:
   // panels were handed this frame): the shortcuts (Ctrl+N/O/S/Shift+S/Q),
   // the controls' requests, dropped files, quit requests and the dialogs.
   void draw(Workspace& ws);
+  // A Ctrl+N/O/S (Shift+S) press from GLFW (Workspace::keyTap): acted on at the
+  // next draw even when the key was released before that frame.
+  void keyTap(int glfwKey, bool shift);
   // The File menu's items (between BeginMenu and EndMenu of File).
   void menu(Workspace& ws);
 
@@ -92,6 +95,11 @@ public:
   bool saveMode = false;
 
 private:
+  struct ShortcutTap {
+    int key;
+    bool shift;
+  };
+  std::vector<ShortcutTap> shortcutTaps_;
   void ask(Workspace& ws, std::function<void(Workspace&)> then);
   void saveThen(Workspace& ws, std::function<void(Workspace&)> then);
   void saveAsThen(Workspace& ws, std::function<void(Workspace&)> then);

@@ -558,7 +558,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     ImGui::SameLine();
     ImGui::TextUnformatted(("- " + sc.title[li]).c_str());
   }
-  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(tr(S::RaceNarration))) ImGui::TextWrapped("%s", sc.narration[li].c_str());
+  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(fmt::format("{}###racenarration", tr(S::RaceNarration)).c_str())) ImGui::TextWrapped("%s", sc.narration[li].c_str());
 
   // Toolbar.
   ImGui::BeginDisabled(s.position() == 0);

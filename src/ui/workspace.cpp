@@ -206,6 +206,12 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
 
 void Workspace::keyTap(int glfwKey, bool shift, bool ctrl) {
   switch (glfwKey) {
+  case GLFW_KEY_N:
+  case GLFW_KEY_O:
+  case GLFW_KEY_S:
+    // The File shortcuts: queued too, so that a press and release between two frames acts.
+    if (ctrl) files.keyTap(glfwKey, shift);
+    break;
   case GLFW_KEY_Q:
     if (!ctrl) break;
     [[fallthrough]];

@@ -500,14 +500,7 @@ TEST(FilesGuiTest, TheControlsPanelsNewMapButtonWorks) {
   g.frames(2);
   auto& r = g.rt.workspace().controls.rects;
   ASSERT_TRUE(r.count("ctl.new"));
-  // The file buttons sit in the panel's last sections: scroll down to them with the wheel.
-  g.rt.injectMouse = ImVec2(r["ctl.new"].first.x, 200);
-  for (int i = 0; i < 4; i++) {
-    g.rt.injectWheel = -10;
-    g.rt.frame(0);
-  }
-  g.rt.injectWheel = 0;
-  g.frames(1);
+  // The file section is the panel's first: its buttons are there without scrolling.
   g.clickAt(ImVec2((r["ctl.new"].first.x + r["ctl.new"].second.x) / 2, (r["ctl.new"].first.y + r["ctl.new"].second.y) / 2));
   g.frames(1);
   EXPECT_EQ(g.files().modal(), FileUi::Modal::NewMap);
@@ -800,4 +793,107 @@ TEST(FilesGuiTest, AnAutosaveIsOfferedBackAndRestoredOrDiscarded) {
       EXPECT_FALSE(fs::exists(as));
     }
   }
+}
+
+// ---- teacher's pass (issue 11): Save after New map, shortcuts between frames, headers ---------------
+
+TEST(FilesGuiTest, SaveAfterNewMapAsksForANameAndLeavesTheOldFileAlone) {
+  TempHome home;
+  FilesGui g;
+  NEED_GUI(g);
+  writeFile(home.path("mine.ops"), "make int64 0 7\nput 1 10\n");
+  ASSERT_TRUE(g.app().openScript(home.path("mine.ops")));
+  ASSERT_TRUE(g.menu("menu.new"));
+  g.frames(1);
+  ASSERT_TRUE(g.click("newmap.ok")); // nothing unsaved: no question
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::None);
+  EXPECT_TRUE(g.app().scriptPath().empty());
+  EXPECT_EQ(g.app().displayName(), "untitled");
+  g.app().toEnd();
+  ASSERT_TRUE(g.app().insert("99", ""));
+  g.press(GLFW_KEY_S, true); // Ctrl+S on an untitled map: Save As, never the file open before
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Browser);
+  EXPECT_TRUE(g.files().saveMode);
+  EXPECT_EQ(readFile(home.path("mine.ops")), "make int64 0 7\nput 1 10\n");
+  g.frames(1);
+  ASSERT_TRUE(g.click("browser.cancel"));
+  EXPECT_EQ(readFile(home.path("mine.ops")), "make int64 0 7\nput 1 10\n");
+  EXPECT_TRUE(g.app().dirty());
+  // The Controls panel's Save does the same.
+  ASSERT_TRUE(g.rt.workspace().controls.rects.count("ctl.save"));
+  auto r = g.rt.workspace().controls.rects["ctl.save"];
+  g.clickAt(ImVec2((r.first.x + r.second.x) / 2, (r.first.y + r.second.y) / 2));
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Browser);
+  EXPECT_TRUE(g.files().saveMode);
+  EXPECT_EQ(readFile(home.path("mine.ops")), "make int64 0 7\nput 1 10\n");
+}
+
+TEST(FilesGuiTest, ShortcutsPressedAndReleasedBetweenTwoFramesAct) {
+  // xdotool key ctrl+q: GLFW reports press and release before the next frame, so
+  // io.KeysDown never shows the key down; the workspace's tap queue must carry it.
+  TempHome home;
+  FilesGui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().newMap(NewMapParams{}));
+  g.frames(1);
+  Workspace& ws = g.rt.workspace();
+  ws.keyTap(GLFW_KEY_N, false, true);
+  g.frames(1);
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::NewMap);
+  ASSERT_TRUE(g.click("newmap.cancel"));
+  ws.keyTap(GLFW_KEY_O, false, true);
+  g.frames(1);
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Browser);
+  EXPECT_FALSE(g.files().saveMode);
+  ASSERT_TRUE(g.click("browser.cancel"));
+  ws.keyTap(GLFW_KEY_S, true, true); // Ctrl+Shift+S
+  g.frames(1);
+  ASSERT_EQ(g.files().modal(), FileUi::Modal::Browser);
+  EXPECT_TRUE(g.files().saveMode);
+  ASSERT_TRUE(g.click("browser.cancel"));
+  ws.keyTap(GLFW_KEY_N, false, false); // a plain N is no shortcut
+  g.frames(1);
+  EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
+  ws.keyTap(GLFW_KEY_Q, false, true); // nothing unsaved: quits at once
+  g.frames(1);
+  EXPECT_TRUE(g.files().quitNow);
+}
+
+TEST(FilesGuiTest, SwitchingTheLanguageKeepsTheControlsSectionsAsTheyWere) {
+  FilesGui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().newMap(NewMapParams{}));
+  g.frames(2);
+  auto& r = g.rt.workspace().controls.rects;
+  ASSERT_TRUE(r.count("ctl.secscript") && r.count("ctl.new"));
+  // The file section comes first: its buttons are inside the panel without scrolling.
+  const ImVec2 avail = ImGui::GetIO().DisplaySize;
+  EXPECT_LT(r["ctl.new"].second.y, avail.y);
+  // Close the op script section with a click on its header: its buttons go.
+  const auto h = r["ctl.secscript"];
+  g.clickAt(ImVec2(h.first.x + 40, (h.first.y + h.second.y) / 2));
+  r.clear();
+  g.frames(2);
+  ASSERT_TRUE(r.count("ctl.secscript"));
+  EXPECT_FALSE(r.count("ctl.new")) << "the section did not close";
+  // Chinese, then English again: still closed (the header's ID does not depend on its label).
+  for (const char* lang : {"zh", "en"}) {
+    g.rt.prefs().language = lang;
+    g.rt.workspace().fontsDirty = true;
+    r.clear();
+    g.frames(3);
+    ASSERT_TRUE(r.count("ctl.secscript")) << lang;
+    EXPECT_FALSE(r.count("ctl.new")) << "switching to " << lang << " reopened the section";
+  }
+  // Open it again: it stays open across a switch too.
+  const auto h2 = r["ctl.secscript"];
+  g.clickAt(ImVec2(h2.first.x + 40, (h2.first.y + h2.second.y) / 2));
+  g.rt.prefs().language = "zh";
+  g.rt.workspace().fontsDirty = true;
+  r.clear();
+  g.frames(3);
+  EXPECT_TRUE(r.count("ctl.new")) << "switching to zh closed the section";
+  g.rt.prefs().language = "en";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(2);
 }

@@ -87,8 +87,8 @@ if command -v xdotool >/dev/null && command -v Xvfb >/dev/null; then
   taps=$(printf 'Right %.0s' $(seq 20))
   got=$(drive "$src/assets/scenarios/growth.ops" key --delay 5 Home $taps)
   echo "$got" | grep -q "22 shortcut keys acted on; cursor at event 19$" || fail "20 fast taps: $got"
-  # Home, then a click in the Operations key field and arrows typed there.
-  got=$(drive "$src/assets/scenarios/growth.ops" key Home mousemove 60 88 click 1 key --delay 5 Right Right Right Right Right)
+  # Home, then a click in the Operations key field (below the Op script section) and arrows typed there.
+  got=$(drive "$src/assets/scenarios/growth.ops" key Home mousemove 60 273 click 1 key --delay 5 Right Right Right Right Right)
   echo "$got" | grep -q "cursor at event -1$" || fail "arrows in a text field moved the cursor: $got"
   kill $xpid 2>/dev/null
 fi

@@ -259,6 +259,7 @@ TEST(AppState, BulkInsertBuildsABigMapInSlices) {
   NewMapParams p;
   p.hint = int64_t{13} << 11; // B = 12
   ASSERT_TRUE(a.newMap(p));
+  a.toEnd(); // a new session starts before its first event
   EXPECT_EQ(a.map().header().B, 12);
   ASSERT_TRUE(a.startBulk(3000, true));
   a.tick(0.0, 0.001); // one short slice

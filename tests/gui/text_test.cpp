@@ -351,7 +351,7 @@ TEST(Keys, TextFieldsTakeTheirKeys) {
   ASSERT_NE(win, nullptr);
   const ImGuiID keyField = ImHashStr(tr(S::Key), 0, win->ID);
   float fy = -1;
-  for (float y = ctl.y + fs; y < ctl.y + fs * 8 && fy < 0; y += 2) {
+  for (float y = ctl.y + fs; y < ctl.y + fs * 24 && fy < 0; y += 2) { // below the Op script section
     g.rt.injectMouse = ImVec2(ctl.x + fs * 2, y);
     g.rt.frame(0);
     if (ImGui::GetCurrentContext()->HoveredId == keyField) fy = y;
@@ -391,7 +391,11 @@ TEST(EventText, MakemapHash0IsHonest) {
     EXPECT_NE(en.find("random"), std::string::npos) << en;
     EXPECT_NE(en.find("overwrites"), std::string::npos) << en;
     EXPECT_NE(zh.find("随机"), std::string::npos) << zh;
-    EXPECT_NE(en.find(std::to_string(payloadOf<EventKind::Hash0Reseeded>(e).hash0)), std::string::npos) << en;
+    // In hex, as the header shows hash0 (teacher's pass item 12), in both languages.
+    const std::string hex = fmt::format("0x{:08x}", payloadOf<EventKind::Hash0Reseeded>(e).hash0);
+    EXPECT_NE(en.find(hex), std::string::npos) << en;
+    EXPECT_NE(zh.find(hex), std::string::npos) << zh;
+    EXPECT_EQ(en.find(std::to_string(payloadOf<EventKind::Hash0Reseeded>(e).hash0)), std::string::npos) << en;
   }
   EXPECT_TRUE(seen);
   a.toEnd();

@@ -20,9 +20,12 @@ std::string gGlfwError;
 void glfwError(int code, const char* desc) { gGlfwError = fmt::format("{} (GLFW error 0x{:x})", desc, code); }
 
 // Every key press and autorepeat reaches the workspace as a tap (Workspace::keyTap);
-// ImGui's backend, installed after this, chains to it.
+// ImGui's backend, installed after this, chains to it. A held Ctrl shortcut
+// (Ctrl+S, Ctrl+Q, ...) acts once: its autorepeats are dropped, while held arrows
+// keep stepping.
 void onKey(GLFWwindow* w, int key, int /*scancode*/, int action, int mods) {
   if (action == GLFW_RELEASE) return;
+  if (action == GLFW_REPEAT && (mods & GLFW_MOD_CONTROL)) return;
   if (auto* ws = static_cast<Workspace*>(glfwGetWindowUserPointer(w))) ws->keyTap(key, (mods & GLFW_MOD_SHIFT) != 0, (mods & GLFW_MOD_CONTROL) != 0);
 }
 // The window's close button: not yet. The workspace asks "Save changes?" first

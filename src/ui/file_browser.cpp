@@ -213,6 +213,9 @@ void FileUi::openDialog(Workspace& ws, bool bundled) {
   setDir(dir);
   selectBundled_ = true;
   bundledTab_ = bundled;
+  // Scanned (and their glyphs asked for) before the dialog's first frame: a scan
+  // during that frame left the list's columns a character wide until the mouse moved.
+  if (!bundledScanned_) scanBundled();
   show(Modal::Browser);
 }
 
@@ -686,7 +689,9 @@ void FileUi::drawBrowser(Workspace& ws) {
         // Title (in the UI's language) and file name, one row each; a click opens.
         if (ImGui::BeginTable("##bundledtable", 2, ImGuiTableFlags_SizingStretchProp)) {
           ImGui::TableSetupColumn("title", ImGuiTableColumnFlags_WidthStretch);
-          ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthFixed);
+          float fileW = 0;
+          for (const Bundled& b : bundled_) fileW = std::max(fileW, ImGui::CalcTextSize(b.file.c_str()).x);
+          ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthFixed, fileW);
           bool lessonHeader = false, scenarioHeader = false;
           for (const Bundled& b : bundled_) {
             if ((b.lesson && !lessonHeader) || (!b.lesson && !scenarioHeader)) {

@@ -69,12 +69,16 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
   const float gap = 4.0f;
   const float box = std::min(ImGui::GetFontSize() * 1.25f, (availW - 3 * gap) / 32.0f);
   const ImVec2 p = ImGui::GetCursorScreenPos();
+  // The bit indices under the rows (63, 56, ...): big enough to read from the
+  // back of a room (0.7 of the font was about 7 px high at 100%).
+  const float idxSz = ImGui::GetFontSize() * 0.85f;
+  const float rowGap = idxSz + 2.0f;
   const uint64_t newbit = hi->evacuation ? hi->newbit : 0;
   for (int row = 0; row < 2; row++) {
     for (int i = 0; i < 32; i++) {
       const int bit = 63 - (row * 32 + i);
       const float x = p.x + static_cast<float>(i) * box + static_cast<float>(i / 8) * gap;
-      const float y = p.y + static_cast<float>(row) * (box + ImGui::GetFontSize() * 0.9f);
+      const float y = p.y + static_cast<float>(row) * (box + rowGap);
       const bool known = full || bit < 32;
       const bool one = (hash >> bit) & 1;
       ImU32 fill = !known ? pal.flagOff : one ? pal.bitOne : pal.bitZero;
@@ -91,11 +95,11 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
       dl->AddText(ui.fonts.mono, dsz, ImVec2(x + (box - ts.x) * 0.5f - 0.5f, y + (box - ts.y) * 0.5f - 0.5f),
                   coloured ? pal.bitTextOnColour : pal.text, digit);
       if (bit % 8 == 0 || bit == 63) {
-        dl->AddText(ui.fonts.mono, ImGui::GetFontSize() * 0.7f, ImVec2(x, y + box), pal.dim, std::to_string(bit).c_str());
+        dl->AddText(ui.fonts.mono, idxSz, ImVec2(x, y + box), pal.dim, std::to_string(bit).c_str());
       }
     }
   }
-  ImGui::Dummy(ImVec2(32 * box + 3 * gap, 2 * box + 2 * ImGui::GetFontSize() * 0.9f));
+  ImGui::Dummy(ImVec2(32 * box + 3 * gap, 2 * box + 2 * rowGap));
 
   // What the bits mean (the UI font: the only one with Chinese glyphs).
   if (!hi->evacuation) {

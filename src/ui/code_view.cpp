@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ui/go_source.hpp"
 #include "ui/pseudo_code.hpp"
 
@@ -92,7 +94,10 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
   }
   ImGui::Separator();
 
-  ImGui::BeginChild("code", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  // At least a few lines of code even when the call stack above took most of a
+  // short panel (175%): the panel scrolls instead.
+  const float codeH = std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 6);
+  ImGui::BeginChild("code", ImVec2(0, codeH), false, ImGuiWindowFlags_HorizontalScrollbar);
   ImGui::PushFont(ui.fonts.mono);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeightWithSpacing();

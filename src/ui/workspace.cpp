@@ -105,9 +105,9 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     // Shown only when asked for, over the right half of the buckets.
     // The event log gets the most height: its filters take a line or two
     // before the first row (at 0.3 it showed no row at all).
-    case PanelHash: return {w - C * 0.6f, top, C * 0.6f, mid * 0.28f};
-    case PanelCode: return {w - C * 0.6f, top + mid * 0.28f, C * 0.6f, mid * 0.32f};
-    case PanelEvents: return {w - C * 0.6f, top + mid * 0.6f, C * 0.6f, mid * 0.4f};
+    case PanelHash: return {w - C * 0.6f, top, C * 0.6f, mid * 0.22f};
+    case PanelCode: return {w - C * 0.6f, top + mid * 0.22f, C * 0.6f, mid * 0.4f};
+    case PanelEvents: return {w - C * 0.6f, top + mid * 0.62f, C * 0.6f, mid * 0.38f};
     case PanelPlots: return {L, top + mid * 0.6f, C * 0.4f, mid * 0.4f};
     }
     return {0, 0, w, h};

@@ -47,7 +47,9 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
   ImGui::TextWrapped("%s  (bmap %zu B)", m.goType().c_str(), m.bucketSize());
   ImGui::PopFont();
   if (m.isNil()) {
-    colouredText(pal.dim, tr(S::NilMap));
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.dim);
+    ImGui::TextWrapped("%s", tr(S::NilMap)); // wraps at a large font
+    ImGui::PopStyleColor();
     return;
   }
   const uint64_t nb = bucketShift(h.B);

@@ -609,11 +609,15 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   }
 
   if (m.isNil()) {
-    colouredText(palette().dim, tr(S::NilMap));
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().dim);
+    ImGui::TextWrapped("%s", tr(S::NilMap)); // wraps at a large font
+    ImGui::PopStyleColor();
     return;
   }
   if (!h.buckets) {
-    colouredText(palette().dim, tr(S::NoBuckets));
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().dim);
+    ImGui::TextWrapped("%s", tr(S::NoBuckets)); // wraps at a large font
+    ImGui::PopStyleColor();
     return;
   }
   const bool big = h.B > detailMaxB;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ui/go_source.hpp"
 #include "ui/pseudo_code.hpp"
 
@@ -66,11 +68,25 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
     ImGui::TextDisabled("%s %s", src->path.c_str(), src->version.c_str());
   }
 
+  // A short panel (a large font, the projector layout): the call stack goes on
+  // the toggle's line when it fits, and the "map.go:N what" line is left out (the
+  // listing marks that line), so that the listing keeps a few lines.
+  const bool shortPanel = ImGui::GetContentRegionAvail().y < ImGui::GetTextLineHeightWithSpacing() * 10;
+  const int depth = static_cast<int>(st.depth());
+  if (shortPanel) {
+    float sw = 0;
+    ImGui::PushFont(ui.fonts.mono);
+    for (int i = 0; i < depth; i++) sw += ImGui::CalcTextSize(std::string(st.frames[static_cast<std::size_t>(i)]).c_str()).x;
+    ImGui::PopFont();
+    sw += static_cast<float>(std::max(0, depth - 1)) * (ImGui::CalcTextSize(">").x + 4);
+    if (depth == 0) sw = ImGui::CalcTextSize(tr(S::NoFunction)).x;
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    if (ImGui::GetCursorPosX() + sw > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+  }
   // The call stack, outermost first.
   if (st.depth() == 0) {
     ImGui::TextDisabled("%s", tr(S::NoFunction));
   }
-  const int depth = static_cast<int>(st.depth());
   const int sel = selectedFrame_ < 0 || selectedFrame_ >= depth ? depth - 1 : selectedFrame_;
   for (int i = 0; i < depth; i++) {
     if (i) {
@@ -86,13 +102,16 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
     }
     ImGui::PopFont();
   }
-  if (e) {
+  if (e && !shortPanel) {
     const SiteInfo& si = siteInfo(e->site);
     ImGui::TextDisabled("map.go:%d  %s", si.line, std::string(si.what).c_str());
   }
   ImGui::Separator();
 
-  ImGui::BeginChild("code", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  // At least a few lines of code even when the call stack above took most of a
+  // short panel (175%): the panel scrolls instead.
+  const float codeH = std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 6);
+  ImGui::BeginChild("code", ImVec2(0, codeH), false, ImGuiWindowFlags_HorizontalScrollbar);
   ImGui::PushFont(ui.fonts.mono);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeightWithSpacing();

@@ -82,17 +82,59 @@ void EventLogView::draw(UiContext& ui, const Frame& f) {
   static const S names[] = {S::CatOps, S::CatSearch, S::CatWrites, S::CatGrowth,
                             S::CatOverflow, S::CatIteration, S::CatFlags, S::CatErrors};
   const float right = ImGui::GetWindowContentRegionMax().x;
-  for (int i = 0; i < static_cast<int>(EventCategory::kCount); i++) {
-    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr(names[i])).x;
-    if (i) {
-      ImGui::SameLine();
-      if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+  // The category checkboxes take as many lines as the panel's width needs; on a
+  // short panel (a large font, or the projector layout) they would leave no
+  // room for a single row of the log, so they go into a drop-down there.
+  constexpr int ncat = static_cast<int>(EventCategory::kCount);
+  int lines = 1;
+  {
+    float x = ImGui::GetCursorPosX();
+    for (int i = 0; i < ncat; i++) {
+      const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr(names[i])).x;
+      if (i && x + ImGui::GetStyle().ItemSpacing.x + w > right) {
+        lines++;
+        x = ImGui::GetCursorPosX();
+      } else if (i) {
+        x += ImGui::GetStyle().ItemSpacing.x;
+      }
+      x += w;
     }
-    ImGui::Checkbox(tr(names[i]), &show[i]);
   }
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  const float lineH = ImGui::GetFrameHeightWithSpacing();
+  const bool compact = lines > 1 && ImGui::GetContentRegionAvail().y < lineH * (lines + 1) + ImGui::GetTextLineHeightWithSpacing() * 6;
+  if (compact) {
+    int on = 0;
+    for (int i = 0; i < ncat; i++) on += show[i] ? 1 : 0;
+    const std::string preview = fmt::format("{} {}/{}", tr(S::LogCategories), on, ncat);
+    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::CalcTextSize(preview.c_str()).x + ImGui::GetFrameHeight() * 2));
+    if (ImGui::BeginCombo("##categories", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+      for (int i = 0; i < ncat; i++) ImGui::Checkbox(tr(names[i]), &show[i]);
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+  } else {
+    for (int i = 0; i < ncat; i++) {
+      const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr(names[i])).x;
+      if (i) {
+        ImGui::SameLine();
+        if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+      }
+      ImGui::Checkbox(tr(names[i]), &show[i]);
+    }
+  }
+  {
+    const float followW = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr(S::FollowCursor)).x;
+    float fw = ImGui::GetFontSize() * 12;
+    // The filter field shrinks (down to 5 font sizes) to keep "follow" beside it.
+    const float room = right - ImGui::GetCursorPosX() - ImGui::GetStyle().ItemSpacing.x - followW;
+    if (room < fw) fw = std::max(ImGui::GetFontSize() * 5, room);
+    ImGui::SetNextItemWidth(fw);
+  }
   ImGui::InputTextWithHint("##filter", tr(S::FilterHint), text_, sizeof text_);
   ImGui::SameLine();
+  if (ImGui::GetCursorPosX() + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+          ImGui::CalcTextSize(tr(S::FollowCursor)).x > right)
+    ImGui::NewLine();
   ImGui::Checkbox(tr(S::FollowCursor), &follow);
   if (f.race) {
     // One goroutine's events, or all.
@@ -125,9 +167,13 @@ void EventLogView::draw(UiContext& ui, const Frame& f) {
   const int64_t pos = f.position;
   const Palette& pal = palette();
   const int ncols = f.race ? 5 : 4;
+  // A header and a few rows at least, even when the checkboxes and the filter
+  // took most of a short panel (175%): the panel scrolls instead.
+  const float tableH = std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 6);
   if (ImGui::BeginTable(f.race ? "race-events" : "events", ncols,
                         ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                            ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit)) {
+                            ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit,
+                        ImVec2(0, tableH))) {
     const float fs = ImGui::GetFontSize();
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, fs * 4.5f);

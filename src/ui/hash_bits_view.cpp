@@ -63,18 +63,27 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
                               : fmt::format("= 0x????????{:08x}", hash & 0xffffffffu).c_str());
   ImGui::PopFont();
 
-  // 64 boxes in two rows of 32 (bit 63 at the top left).
+  // 64 boxes, bit 63 at the top left.
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float availW = ImGui::GetContentRegionAvail().x;
   const float gap = 4.0f;
-  const float box = std::min(ImGui::GetFontSize() * 1.25f, (availW - 3 * gap) / 32.0f);
+  // Two rows of 32; four rows of 16 when 32 would leave the digits too small to
+  // read (a large font in a narrow panel).
+  const int perRow = (availW - 3 * gap) / 32.0f < ImGui::GetFontSize() * 0.75f ? 16 : 32;
+  const int rows = 64 / perRow;
+  const float box = std::min(ImGui::GetFontSize() * 1.25f,
+                             (availW - static_cast<float>(perRow / 8 - 1) * gap) / static_cast<float>(perRow));
   const ImVec2 p = ImGui::GetCursorScreenPos();
+  // The bit indices under the rows (63, 56, ...): big enough to read from the
+  // back of a room (0.7 of the font was about 7 px high at 100%).
+  const float idxSz = ImGui::GetFontSize() * 0.85f;
+  const float rowGap = idxSz + 2.0f;
   const uint64_t newbit = hi->evacuation ? hi->newbit : 0;
-  for (int row = 0; row < 2; row++) {
-    for (int i = 0; i < 32; i++) {
-      const int bit = 63 - (row * 32 + i);
+  for (int row = 0; row < rows; row++) {
+    for (int i = 0; i < perRow; i++) {
+      const int bit = 63 - (row * perRow + i);
       const float x = p.x + static_cast<float>(i) * box + static_cast<float>(i / 8) * gap;
-      const float y = p.y + static_cast<float>(row) * (box + ImGui::GetFontSize() * 0.9f);
+      const float y = p.y + static_cast<float>(row) * (box + rowGap);
       const bool known = full || bit < 32;
       const bool one = (hash >> bit) & 1;
       ImU32 fill = !known ? pal.flagOff : one ? pal.bitOne : pal.bitZero;
@@ -90,12 +99,16 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
       ImVec2 ts = ui.fonts.mono->CalcTextSizeA(dsz, FLT_MAX, 0, digit);
       dl->AddText(ui.fonts.mono, dsz, ImVec2(x + (box - ts.x) * 0.5f - 0.5f, y + (box - ts.y) * 0.5f - 0.5f),
                   coloured ? pal.bitTextOnColour : pal.text, digit);
-      if (bit % 8 == 0 || bit == 63) {
-        dl->AddText(ui.fonts.mono, ImGui::GetFontSize() * 0.7f, ImVec2(x, y + box), pal.dim, std::to_string(bit).c_str());
+      if (bit % 8 == 0 || i == 0) {
+        const std::string idx = std::to_string(bit);
+        // Under a byte's last box, ending at its right edge (a row's first starts at its left).
+        const float iw = ui.fonts.mono->CalcTextSizeA(idxSz, FLT_MAX, 0, idx.c_str()).x;
+        dl->AddText(ui.fonts.mono, idxSz, ImVec2(i == 0 ? x : x + box - 1 - iw, y + box), pal.dim, idx.c_str());
       }
     }
   }
-  ImGui::Dummy(ImVec2(32 * box + 3 * gap, 2 * box + 2 * ImGui::GetFontSize() * 0.9f));
+  ImGui::Dummy(ImVec2(static_cast<float>(perRow) * box + static_cast<float>(perRow / 8 - 1) * gap,
+                      static_cast<float>(rows) * (box + rowGap)));
 
   // What the bits mean (the UI font: the only one with Chinese glyphs).
   if (!hi->evacuation) {

@@ -47,7 +47,9 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
   ImGui::TextWrapped("%s  (bmap %zu B)", m.goType().c_str(), m.bucketSize());
   ImGui::PopFont();
   if (m.isNil()) {
-    colouredText(pal.dim, tr(S::NilMap));
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.dim);
+    ImGui::TextWrapped("%s", tr(S::NilMap)); // wraps at a large font
+    ImGui::PopStyleColor();
     return;
   }
   const uint64_t nb = bucketShift(h.B);
@@ -73,13 +75,18 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
         ImGui::SetWindowFontScale(1.0f);
         if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
         const bool on = (h.flags >> bit) & 1;
-        ImGui::PushStyleColor(ImGuiCol_Button, on ? pal.flagOn : pal.flagOff);
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? pal.flagOn : pal.flagOff);
-        ImGui::PushStyleColor(ImGuiCol_Text, on ? IM_COL32(0, 0, 0, 255) : pal.dim);
+        // A coloured label, not a button: the bit shows state, a click on it
+        // would do nothing.
         ImGui::SetWindowFontScale(0.85f);
-        ImGui::SmallButton(names[bit]);
+        const ImVec2 ts = ImGui::CalcTextSize(names[bit]);
+        const ImVec2 pad(ImGui::GetStyle().FramePadding.x, std::max(1.0f, ImGui::GetStyle().FramePadding.y * 0.5f));
+        const ImVec2 p0 = ImGui::GetCursorScreenPos();
+        const ImVec2 p1(p0.x + ts.x + pad.x * 2, p0.y + ts.y + pad.y * 2);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(p0, p1, on ? pal.flagOn : pal.flagOff, ImGui::GetStyle().FrameRounding);
+        dl->AddText(ImVec2(p0.x + pad.x, p0.y + pad.y), on ? IM_COL32(0, 0, 0, 255) : pal.dim, names[bit]);
+        ImGui::Dummy(ImVec2(p1.x - p0.x, p1.y - p0.y));
         ImGui::SetWindowFontScale(1.0f);
-        ImGui::PopStyleColor(3);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("bit %d (value %d)", bit, 1 << bit);
       }
       // A race: which goroutine set hashWriting, and which cleared it last.

@@ -22,8 +22,22 @@ void plot(UiContext& ui, const char* title, const std::string& current, ImVec2 s
   const float fs = ImGui::GetFontSize();
   ImGui::Dummy(size);
   dl->AddRect(p, ImVec2(p.x + size.x, p.y + size.y), pal.bucketFrame);
+  // A title wider than the plot ends in an ellipsis (the tooltip has it whole).
+  std::string shown = title;
+  if (const float room = size.x - 8; ImGui::CalcTextSize(title).x > room) {
+    const float ell = ImGui::CalcTextSize("\xe2\x80\xa6").x;
+    // Cut after the last whole UTF-8 character that fits (at least one).
+    std::size_t n = 0;
+    while (n < shown.size()) {
+      std::size_t k = n + 1;
+      while (k < shown.size() && (static_cast<unsigned char>(shown[k]) & 0xC0) == 0x80) k++;
+      if (ImGui::CalcTextSize(title, title + k).x + ell > room && n > 0) break;
+      n = k;
+    }
+    shown = shown.substr(0, n) + "\xe2\x80\xa6";
+  }
   dl->PushClipRect(p, ImVec2(p.x + size.x - 2, p.y + size.y), true);
-  dl->AddText(ImVec2(p.x + 4, p.y + 2), pal.text, title);
+  dl->AddText(ImVec2(p.x + 4, p.y + 2), pal.text, shown.c_str());
   dl->PopClipRect();
   dl->AddText(ui.fonts.mono, fs, ImVec2(p.x + 4, p.y + 2 + fs), colour, current.c_str());
   if (n == 0) return;
@@ -86,7 +100,7 @@ void PlotsView::draw(UiContext& ui, const Frame& f) {
   // Four in a row; two by two when a row would make them too narrow for their
   // titles and the panel is tall enough.
   const float fs = ImGui::GetFontSize();
-  const bool grid = (avail.x - 3 * gap) / 4.0f < fs * 11 && avail.y >= fs * 9;
+  const bool grid = (avail.x - 3 * gap) / 4.0f < fs * 11 && avail.y >= fs * 7;
   const ImVec2 size = grid ? ImVec2((avail.x - gap) / 2.0f, (avail.y - ImGui::GetStyle().ItemSpacing.y) / 2.0f - 2)
                            : ImVec2((avail.x - 3 * gap) / 4.0f, avail.y - 2);
   auto at = [&](const std::vector<StepPoint>& s) { return [&s](int64_t ev) { return static_cast<double>(DerivedSeries::valueAt(s, ev)); }; };

@@ -3,4 +3,4 @@
 #pragma once
 #define GOMAPLAB_UI_STRINGS_VIEWS(X)                                                                                   \
   X(CaptionWhere) X(CaptionOfOp) X(CaptionBeforeFirst) X(TimelineCounts) X(EvacOldTitle) X(EvacNewTitle)               \
-  X(EvacXTitle) X(EvacYTitle) X(EvacSameTitle) X(EvacLegend) X(ThemeLegendXY)
+  X(EvacXTitle) X(EvacYTitle) X(EvacSameTitle) X(EvacLegend) X(ThemeLegendXY) X(LogCategories)

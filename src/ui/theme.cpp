@@ -165,6 +165,10 @@ void applyTheme(ThemeKind t, float scale) {
     style.WindowBorderSize = 2.0f;
     style.FrameBorderSize = 1.0f;
   }
+  // Menus, popups and tooltips are opaque: the panel text under a menu must not
+  // show through it (the stock styles leave them at 94% / 98%).
+  style.Colors[ImGuiCol_PopupBg].w = 1.0f;
+  style.Colors[ImGuiCol_MenuBarBg].w = 1.0f;
   style.WindowRounding = 3.0f;
   style.FrameRounding = 3.0f;
   style.GrabRounding = 3.0f;

@@ -38,10 +38,13 @@ void TimelineView::draw(UiContext& ui, const Frame& f) {
   if (button(">>", S::TipOver)) app.stepOver();
   if (button("^", S::TipOut)) app.stepOut();
   if (button(">|", S::TipEnd)) app.toEnd();
-  ImGui::SetNextItemWidth(fs * 9);
+  // The speed is written beside the slider, not in it: ImGui centres a slider's
+  // text, and the grab sat on its first digits ("20 events/s").
+  ImGui::SetNextItemWidth(fs * 4.5f);
   float sp = static_cast<float>(app.speed());
-  if (ImGui::SliderFloat("##speed", &sp, 1.0f, 100000.0f, tr(S::SpeedFormat), ImGuiSliderFlags_Logarithmic))
-    app.speed() = sp;
+  if (ImGui::SliderFloat("##speed", &sp, 1.0f, 100000.0f, "", ImGuiSliderFlags_Logarithmic)) app.speed() = sp;
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::Text(tr(S::SpeedFormat), app.speed());
   if (!f.race) ui.prefs.speed = app.speed();
   const int64_t pos = f.position;
   const uint64_t n = f.events->eventCount();

@@ -103,10 +103,12 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     case PanelBuckets: return {L, top, C, mid};
     case PanelTimeline: return {0, bottom, w, timelineH};
     // Shown only when asked for, over the right half of the buckets.
-    case PanelHash: return {w - C * 0.6f, top, C * 0.6f, mid * 0.3f};
-    case PanelCode: return {w - C * 0.6f, top + mid * 0.3f, C * 0.6f, mid * 0.4f};
-    case PanelEvents: return {w - C * 0.6f, top + mid * 0.7f, C * 0.6f, mid * 0.3f};
-    case PanelPlots: return {L, top + mid * 0.7f, C * 0.4f, mid * 0.3f};
+    // The event log gets the most height: its filters take a line or two
+    // before the first row (at 0.3 it showed no row at all).
+    case PanelHash: return {w - C * 0.6f, top, C * 0.6f, mid * 0.22f};
+    case PanelCode: return {w - C * 0.6f, top + mid * 0.22f, C * 0.6f, mid * 0.4f};
+    case PanelEvents: return {w - C * 0.6f, top + mid * 0.62f, C * 0.6f, mid * 0.38f};
+    case PanelPlots: return {L, top + mid * 0.6f, C * 0.4f, mid * 0.4f};
     }
     return {0, 0, w, h};
   }
@@ -182,7 +184,8 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   }
   PanelRect r = layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                          app_.lesson() != nullptr);
-  ImGuiCond cond = (forceLayout || resetLayout_) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  placeNext_ &= ~p;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
   if (seen_[idx].atTile && !overlapsOthers(idx)) ImGui::SetNextWindowBgAlpha(0.0f);
@@ -316,7 +319,10 @@ void Workspace::menuBar() {
       if (d.when == PanelDef::When::Race && !race) continue;
       if (!available(d)) continue;
       bool on = (panels & d.bit) != 0;
-      if (ImGui::MenuItem(tr(d.title), nullptr, &on)) panels = on ? (panels | d.bit) : (panels & ~d.bit);
+      if (ImGui::MenuItem(tr(d.title), nullptr, &on)) {
+        panels = on ? (panels | d.bit) : (panels & ~d.bit);
+        if (on) placeNext_ |= d.bit; // at its tile of the current layout, not where it was last
+      }
     }
     ImGui::Separator();
     if (ImGui::MenuItem(tr(S::MenuResetLayout))) {

@@ -184,6 +184,7 @@ private:
   FontSet& fonts_;
   UiContext ctx_;
   bool resetLayout_ = false;
+  int placeNext_ = 0; // panels turned on from the View menu: placed at their tile once
   bool relayoutAfterFonts_ = false;
   bool showKeys_ = false;
 };

@@ -332,13 +332,6 @@ struct Allowed {
   const char* why;
 };
 const Allowed kAllowNoEffect[] = {
-    // The header's flags row draws each bit of hmap.flags as a small button so that
-    // it reads like a register; it shows state (and a tooltip with the bit's value),
-    // there is nothing to do on a click.
-    {"iterator", nullptr, "a flags bit drawn as a button: display only"},
-    {"oldIterator", nullptr, "a flags bit drawn as a button: display only"},
-    {"hashWriting", nullptr, "a flags bit drawn as a button: display only"},
-    {"sameSizeGrow", nullptr, "a flags bit drawn as a button: display only"},
     // The overview (Buckets > view: overview): a fresh one is fitted to the panel
     // already, and its canvas zooms on the wheel or a double click and pans on a
     // drag; a single click at its centre does nothing.

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/runtime_consts.hpp"
 #include "ui/app_state.hpp"
@@ -436,4 +437,86 @@ TEST(Views, CaptionInARaceCarriesTheGoroutinesTagAndItsFatalError) {
   ASSERT_EQ(f.current->kind, EventKind::Fatal);
   EXPECT_TRUE(c.isError());
   EXPECT_NE(c.sentence().find("concurrent map writes"), std::string::npos) << c.sentence();
+}
+
+// Teacher's pass item 6: a menu is opaque. The View menu, opened with a click,
+// hides the panel text under it: its area is one flat colour (the popup's
+// background) except for the menu's own labels, in both themes.
+TEST(Views, MenusAndPopupsAreOpaqueInEveryTheme) {
+  for (ThemeKind t : {ThemeKind::Dark, ThemeKind::Projector}) {
+    Gui g(1600, 900, 1.0f, t);
+    NEED_GUI(g);
+    ASSERT_TRUE(g.app().openScript(kScenarios + "growth.ops"));
+    g.frames(3);
+    EXPECT_EQ(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w, 1.0f);
+    // Click "View" in the menu bar (its second item).
+    ImGuiWindow* bar = ImGui::FindWindowByName("##MainMenuBar");
+    ASSERT_NE(bar, nullptr);
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 view(bar->Pos.x + ImGui::CalcTextSize(tr(S::MenuFile)).x + ImGui::GetStyle().ItemSpacing.x * 2 + fs,
+                      bar->Pos.y + bar->Size.y * 0.5f);
+    g.rt.injectMouse = view;
+    g.rt.injectMouseDown = false;
+    g.frames(2);
+    const std::vector<uint8_t> before = g.pixels; // the panels, with the mouse over "View"
+    g.rt.injectMouseDown = true;
+    g.frames(1);
+    g.rt.injectMouseDown = false;
+    g.frames(2);
+    ImGuiWindow* menu = nullptr;
+    for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+      if (w->Active && (w->Flags & ImGuiWindowFlags_Popup) && std::string(w->Name).rfind("##Menu_", 0) == 0) menu = w;
+    ASSERT_NE(menu, nullptr) << "the View menu did not open";
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_PopupBg];
+    const Rgb want{static_cast<uint8_t>(bg.x * 255 + 0.5f), static_cast<uint8_t>(bg.y * 255 + 0.5f),
+                   static_cast<uint8_t>(bg.z * 255 + 0.5f)};
+    // Where the panels under the menu had ink far from the menu's colour (their
+    // text, buttons, lines), the menu shows its own colour exactly or its own
+    // labels: with the stock 94% / 98% alpha the ink shows through (by 0.06 or
+    // 0.02 of the difference, well over a tolerance of 3).
+    int under = 0, through = 0;
+    for (int y = static_cast<int>(menu->Pos.y) + 3; y < static_cast<int>(menu->Pos.y + menu->Size.y) - 3; y++)
+      for (int x = static_cast<int>(menu->Pos.x) + 3; x < static_cast<int>(menu->Pos.x + menu->Size.x) - 3; x++) {
+        const uint8_t* b = &before[(static_cast<std::size_t>(y) * static_cast<std::size_t>(g.w) + static_cast<std::size_t>(x)) * 4];
+        if (std::abs(b[0] - want.r) + std::abs(b[1] - want.g) + std::abs(b[2] - want.b) < 150) continue;
+        under++;
+        const Rgb a = g.at(static_cast<float>(x), static_cast<float>(y));
+        const int d = std::abs(a.r - want.r) + std::abs(a.g - want.g) + std::abs(a.b - want.b);
+        if (d > 3 && d < 40) through++; // a faint trace of what is under
+      }
+    EXPECT_GT(under, 200) << "theme " << static_cast<int>(t) << ": the menu covers no panel ink";
+    EXPECT_LT(through, under / 20) << "theme " << static_cast<int>(t) << ": panel ink shows through the menu";
+  }
+}
+
+// Teacher's pass item 8: in the projector layout (175% on 1600x900) the event log
+// and the runtime code, opened from the View menu, show rows, not only their
+// filters and headers; the flags of hmap are labels, not buttons (no click target).
+TEST(Views, ProjectorLayoutEventLogAndCodeShowRowsWhenOpened) {
+  for (const char* lang : {"en", "zh"}) {
+    Gui g(1600, 900, 1.75f, ThemeKind::Projector, lang);
+    NEED_GUI(g);
+    ASSERT_TRUE(g.app().openScript(kScenarios + "growth.ops"));
+    g.app().seek(200);
+    g.frames(3);
+    ASSERT_TRUE(Workspace::crampedLayout(1600, 900 - g.ws().statusBarHeight(), ImGui::GetFontSize()));
+    // Open them as the View menu does (the layout no longer forces them shut).
+    g.ws().forceLayout = false;
+    g.ws().panels |= PanelEvents | PanelCode | PanelHash | PanelPlots;
+    g.frames(4);
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    for (const char* id : {"###events", "###code"}) {
+      ImGuiWindow* w = ImGui::FindWindowByName(id);
+      ASSERT_NE(w, nullptr) << id;
+      ASSERT_TRUE(w->Active) << id;
+      EXPECT_LE(w->Pos.x + w->Size.x, 1600.5f) << id;
+      // Its scrolling child (the log's table, the code listing) starts high
+      // enough in the panel for three lines to be seen without scrolling.
+      ImGuiWindow* child = nullptr;
+      for (ImGuiWindow* c : ImGui::GetCurrentContext()->Windows)
+        if (c->Active && c->ParentWindow == w && (c->Flags & ImGuiWindowFlags_ChildWindow)) child = c;
+      ASSERT_NE(child, nullptr) << id;
+      EXPECT_GE(w->InnerRect.Max.y - child->Pos.y, line * 3) << id << " (" << lang << "): rows hidden below the panel";
+    }
+  }
 }

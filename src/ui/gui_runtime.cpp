@@ -146,6 +146,9 @@ bool GuiRuntime::init(const RuntimeOptions& o, std::string& why, bool& noDisplay
   phase("fonts");
   ws_ = std::make_unique<Workspace>(app_, race, prefs_, fonts_, &gl_);
   glfwSetWindowUserPointer(win_, ws_.get());
+  // The UI language from the start, not from the first frame: the status line of
+  // the script opened before that frame is written in it.
+  setLanguage(ws_->effectiveLanguage());
   return true;
 }
 

@@ -90,7 +90,8 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     const float L = std::min(fs * 20, w * 0.46f);
     const float C = w - L;
     if (lesson && !race) { // the Lesson panel between the controls and the header
-      const float c = mid * 0.36f, l = mid * 0.38f;
+      // In class the narration matters most: the lesson gets half the column.
+      const float c = mid * 0.26f, l = mid * 0.52f;
       if (p == PanelControls) return {0, top, L, c};
       if (p == PanelLesson) return {0, top + c, L, l};
       if (p == PanelHeader) return {0, top + c + l, L, mid - c - l};

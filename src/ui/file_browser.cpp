@@ -18,6 +18,7 @@
 
 #include "trace/asset_paths.hpp"
 #include "ui/fonts.hpp"
+#include "ui/prefs.hpp"
 #include "ui/workspace.hpp"
 
 namespace gomap::ui {
@@ -25,18 +26,6 @@ namespace gomap::ui {
 namespace fs = std::filesystem;
 
 namespace {
-std::string xdgDir(const char* var, const char* fallback) {
-  fs::path base;
-  if (const char* x = std::getenv(var); x && *x) base = x;
-  else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / fallback;
-  else return {};
-  fs::path dir = base / "gomaplab";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return {};
-  return dir.string();
-}
-
 std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);

@@ -9,11 +9,11 @@
 
 namespace gomap::ui {
 
-std::string configDir() {
+std::string xdgDir(const char* var, const char* fallback) {
   namespace fs = std::filesystem;
   fs::path base;
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) base = x;
-  else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".config";
+  if (const char* x = std::getenv(var); x && *x) base = x;
+  else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / fallback;
   else return {};
   fs::path dir = base / "gomaplab";
   std::error_code ec;
@@ -21,6 +21,8 @@ std::string configDir() {
   if (ec) return {};
   return dir.string();
 }
+
+std::string configDir() { return xdgDir("XDG_CONFIG_HOME", ".config"); }
 
 Prefs loadPrefs(const std::string& file) {
   Prefs p;

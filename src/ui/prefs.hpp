@@ -23,7 +23,10 @@ struct Prefs {
   int panels = -1;              // bit set of visible panels (-1: all)
 };
 
-// The directory, created on demand; empty if there is no HOME either.
+// $VAR/gomaplab, or $HOME/FALLBACK/gomaplab when VAR is unset (the XDG base
+// directories), created on demand; empty if there is no HOME either.
+std::string xdgDir(const char* var, const char* fallback);
+// The configuration directory (XDG_CONFIG_HOME, ~/.config).
 std::string configDir();
 Prefs loadPrefs(const std::string& file);
 bool savePrefs(const Prefs& p, const std::string& file);

@@ -357,6 +357,17 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     if (toks[1].text == "go") op.mode = HashMode::Go;
     else if (toks[1].text == "identity") op.mode = HashMode::Identity;
     else return fail(toks[1].column, fmt::format("expected 'go' or 'identity', got {:?}", std::string(toks[1].text)));
+  } else if (verb == "nil" && toks.size() >= 2 && toks[1].text == "swiss") {
+    if (!want(3, 3, "nil swiss KIND")) return std::nullopt;
+    if (made_) return fail(toks[0].column, "expected one 'make' (or 'nil') per script (this one already made its map)");
+    op.kind = ScriptOp::Kind::Nil;
+    op.swiss = true;
+    if (!parseKeyKind(toks[2].text, op.mapKind))
+      return fail(toks[2].column, fmt::format("expected a key kind (int64, int32, string or float64), got {:?}",
+                                              std::string(toks[2].text)));
+    made_ = true;
+    swiss_ = true;
+    kind_ = op.mapKind;
   } else if (verb == "make" && toks.size() >= 2 && toks[1].text == "swiss") {
     if (!want(4, 5, "make swiss KIND HINT [SEED]")) return std::nullopt;
     if (made_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
@@ -472,7 +483,7 @@ std::optional<OpRequest> requestOf(const ScriptOp& op) {
 }
 
 namespace {
-// make swiss KIND HINT [SEED]: NewMap, then the seed overwritten (the oracle
+// make swiss KIND HINT [SEED] (or nil swiss KIND): NewMap, then the seed overwritten (the oracle
 // writes Map.seed the same way).
 OpResult applySwissMake(OpTarget& t, const ScriptOp& op) {
   uint64_t state = t.rngSeed ? *t.rngSeed : t.map ? t.map->rngState() : t.initialRng;
@@ -484,6 +495,10 @@ OpResult applySwissMake(OpTarget& t, const ScriptOp& op) {
   t.swissMap->setHashKeys(t.swissHashKeys);
   t.swissMap->setHashMode(t.mode);
   if (t.swissEvents) t.swissMap->setEventSink(t.swissEvents);
+  if (op.kind == ScriptOp::Kind::Nil) { // var m map[K]V: no header at all
+    t.swissMap->makeNil();
+    return {};
+  }
   OpResult res = t.swissMap->apply(swiss::SwissRequest{swiss::SwissOpCode::Make, {}, op.hint, {}});
   if (res.outcome == Outcome::Ok) t.swissMap->setSeed(op.number);
   return res;
@@ -517,7 +532,7 @@ OpResult applySwissOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {
   using K = ScriptOp::Kind;
   OpResult res;
-  if (op.kind == K::Make && op.swiss) return applySwissMake(t, op);
+  if ((op.kind == K::Make || op.kind == K::Nil) && op.swiss) return applySwissMake(t, op);
   if (t.swissMap && op.kind != K::RngSeed && op.kind != K::HashMode) return applySwissOp(t, op, access, keys);
   switch (op.kind) {
   case K::HashKey:

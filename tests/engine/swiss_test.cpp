@@ -296,3 +296,136 @@ TEST(SwissSites, LinesMatchTheRealSources) {
     }
   }
 }
+
+namespace {
+// Steps run until its next event is of kind k (or it ends); true if it stopped there.
+bool stepTo(SwissRun& run, SwissEventSink& sink, SwissKind k) {
+  for (;;) {
+    const std::size_t before = sink.events.size();
+    if (!run.step()) return false;
+    for (std::size_t i = before; i < sink.events.size(); i++)
+      if (sink.events[i].kind == k) return true;
+  }
+}
+std::unique_ptr<AnySwiss> recorded(Version v, SwissEventSink& sink) {
+  auto m = made(KeyKind::Int64, v, 0);
+  m->setEventSink(&sink);
+  m->setPauseMask(~uint64_t{0});
+  return m;
+}
+} // namespace
+
+// spec 14.1: a second writer that starts while the first has writing set dies
+// at the entry check with "concurrent map writes".
+TEST(SwissRace, SecondWriterSeesWriting) {
+  SwissEventSink sink;
+  auto m = recorded(Version::Go127, sink);
+  auto g1 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 1), 1, {}});
+  ASSERT_TRUE(stepTo(*g1, sink, SwissKind::WritingChanged)); // G1: writing ^= 1
+  EXPECT_EQ(m->header().writing, 1);
+  auto g2 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 2), 2, {}});
+  while (g2->step()) {
+  }
+  const OpResult r = g2->result();
+  EXPECT_EQ(r.outcome, Outcome::Fatal);
+  EXPECT_EQ(messageText(r.message), "concurrent map writes");
+  EXPECT_EQ(sink.events.back().site, SwissSite::AssignEntryCheck);
+  // A reader meanwhile: "concurrent map read and map write" (map not empty: add a key first).
+}
+
+// spec 14.1: two writers that both pass the entry check before either toggles
+// cancel each other's XOR; the exit check of the first one then fires.
+TEST(SwissRace, XorCancelsThenExitCheckFires) {
+  SwissEventSink sink;
+  auto m = recorded(Version::Go127, sink);
+  auto g1 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 1), 1, {}});
+  auto g2 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 2), 2, {}});
+  ASSERT_TRUE(stepTo(*g1, sink, SwissKind::Hashed)); // past G1's entry check
+  ASSERT_TRUE(stepTo(*g2, sink, SwissKind::Hashed)); // past G2's entry check
+  ASSERT_TRUE(stepTo(*g1, sink, SwissKind::WritingChanged));
+  ASSERT_TRUE(stepTo(*g2, sink, SwissKind::WritingChanged));
+  EXPECT_EQ(m->header().writing, 0) << "1 ^ 1: the two toggles cancel";
+  while (g1->step()) {
+  }
+  const OpResult r = g1->result();
+  EXPECT_EQ(r.outcome, Outcome::Fatal);
+  EXPECT_EQ(sink.events.back().site, SwissSite::SmallExitCheck);
+}
+
+// spec 14.1 [1.26]: two inserts into a small map holding 7 keys that both pass
+// `used < 8` (their toggles cancelling): the second finds no empty slot and
+// dies with Go 1.26's "small map with no empty slot (concurrent map writes?)";
+// Go 1.27 grows instead.
+TEST(SwissRace, SmallMapWithNoEmptySlotOnlyIn126) {
+  for (Version v : {Version::Go126, Version::Go127}) {
+    SwissEventSink sink;
+    auto m = recorded(v, sink);
+    m->setPauseMask(0);
+    for (int k = 1; k <= 7; k++) m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, k), k, {}});
+    m->setPauseMask(~uint64_t{0});
+    auto g1 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 100), 1, {}});
+    auto g2 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 200), 2, {}});
+    ASSERT_TRUE(stepTo(*g1, sink, SwissKind::Hashed));
+    ASSERT_TRUE(stepTo(*g2, sink, SwissKind::Hashed));
+    ASSERT_TRUE(stepTo(*g1, sink, SwissKind::WritingChanged));
+    ASSERT_TRUE(stepTo(*g2, sink, SwissKind::WritingChanged));
+    ASSERT_TRUE(stepTo(*g2, sink, SwissKind::GroupProbed)); // G2 inside putSlotSmall: used was 7
+    ASSERT_TRUE(stepTo(*g1, sink, SwissKind::UsedChanged)); // G1 takes the last slot: used 8
+    while (g2->step()) {
+    }
+    const OpResult r = g2->result();
+    if (v == Version::Go126) {
+      EXPECT_EQ(r.outcome, Outcome::Fatal);
+      EXPECT_EQ(messageText(r.message), "small map with no empty slot (concurrent map writes?)");
+    } else {
+      EXPECT_NE(messageText(r.message), "small map with no empty slot (concurrent map writes?)");
+      EXPECT_FALSE(m->hasSmallGroup()) << "1.27 converts the full small map to a table";
+    }
+  }
+}
+
+// spec 14.2 and 5.6: a nil map reads as empty and panics on assignment.
+TEST(SwissSpec, NilMap) {
+  auto m = AnySwiss::create(KeyKind::Int64);
+  m->makeNil();
+  bool found = true;
+  int64_t v = 5;
+  EXPECT_EQ(m->apply({SwissOpCode::Get, KeyValue::ofInt(KeyKind::Int64, 1), 0, {}}, &found, &v).outcome, Outcome::Ok);
+  EXPECT_FALSE(found);
+  EXPECT_EQ(m->apply({SwissOpCode::Del, KeyValue::ofInt(KeyKind::Int64, 1), 0, {}}).outcome, Outcome::Ok);
+  const OpResult r = m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 1), 1, {}});
+  EXPECT_EQ(r.outcome, Outcome::Panic);
+  EXPECT_EQ(messageText(r.message), "assignment to entry in nil map");
+}
+
+// spec 6.1, 13.4, 19: NaN never equals itself (two inserts, two entries, never
+// found, never deleted, survives growth); -0 and +0 are one key whose stored
+// bits the later put rewrites (NeedKeyUpdate).
+TEST(SwissSpec, NaNAndSignedZero) {
+  auto m = made(KeyKind::Float64, Version::Go127, 0);
+  const double nan = std::nan("");
+  m->apply({SwissOpCode::Put, KeyValue::ofFloat(nan), 1, {}});
+  m->apply({SwissOpCode::Put, KeyValue::ofFloat(nan), 2, {}});
+  EXPECT_EQ(m->header().used, 2u);
+  bool found = true;
+  int64_t v = 0;
+  m->apply({SwissOpCode::Get, KeyValue::ofFloat(nan), 0, {}}, &found, &v);
+  EXPECT_FALSE(found);
+  m->apply({SwissOpCode::Del, KeyValue::ofFloat(nan), 0, {}});
+  EXPECT_EQ(m->header().used, 2u);
+  for (int k = 1; k <= 40; k++) m->apply({SwissOpCode::Put, KeyValue::ofFloat(k), k, {}}); // grows twice
+  EXPECT_EQ(m->header().used, 42u);
+  EXPECT_TRUE(m->checkInvariants().empty());
+  int nans = 0;
+  for (const auto& [k, val] : m->entries()) nans += k.f != k.f;
+  EXPECT_EQ(nans, 2);
+
+  auto z = made(KeyKind::Float64, Version::Go127, 0);
+  z->apply({SwissOpCode::Put, KeyValue::ofFloat(-0.0), 1, {}});
+  z->apply({SwissOpCode::Put, KeyValue::ofFloat(0.0), 2, {}});
+  EXPECT_EQ(z->header().used, 1u);
+  const auto e = z->entries();
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_FALSE(std::signbit(e[0].first.f)) << "the key's bits are +0 now";
+  EXPECT_EQ(e[0].second, 2);
+}

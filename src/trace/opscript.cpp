@@ -359,7 +359,8 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     else return fail(toks[1].column, fmt::format("expected 'go' or 'identity', got {:?}", std::string(toks[1].text)));
   } else if (verb == "nil" && toks.size() >= 2 && toks[1].text == "swiss") {
     if (!want(3, 3, "nil swiss KIND")) return std::nullopt;
-    if (made_) return fail(toks[0].column, "expected one 'make' (or 'nil') per script (this one already made its map)");
+    if (made_ && !swiss_)
+      return fail(toks[0].column, "expected 'nil KIND': this script made a classic map (one script, one structure)");
     op.kind = ScriptOp::Kind::Nil;
     op.swiss = true;
     if (!parseKeyKind(toks[2].text, op.mapKind))
@@ -370,7 +371,8 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     kind_ = op.mapKind;
   } else if (verb == "make" && toks.size() >= 2 && toks[1].text == "swiss") {
     if (!want(4, 5, "make swiss KIND HINT [SEED]")) return std::nullopt;
-    if (made_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
+    if (made_ && !swiss_)
+      return fail(toks[0].column, "expected 'make KIND HINT': this script made a classic map (one script, one structure)");
     op.kind = ScriptOp::Kind::Make;
     op.swiss = true;
     if (!parseKeyKind(toks[2].text, op.mapKind))
@@ -379,6 +381,12 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     if (!parseInt64Token(toks[3].text, op.hint))
       return fail(toks[3].column, fmt::format("expected a size hint (an int64), got {:?}", std::string(toks[3].text)));
     if (toks.size() == 5 && !u64(4, op.number, "a 64-bit seed", UINT64_MAX)) return std::nullopt;
+    const uint64_t groupBytes =
+        swiss::makeGroupBytes(op.hint, op.mapKind == KeyKind::String ? swiss::kGroupSize<StringKey> : swiss::kGroupSize<Int64Key>);
+    if (groupBytes > swiss::kMaxScriptGroupBytes)
+      return fail(toks[3].column, fmt::format("expected a hint whose groups take at most 1 GiB: hint {} would allocate "
+                                              "{} bytes of groups",
+                                              op.hint, groupBytes));
     made_ = true;
     swiss_ = true;
     kind_ = op.mapKind;
@@ -388,7 +396,8 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
       return fail(toks[0].column, fmt::format("expected 'make swiss KIND HINT [SEED]': line {} set up a Swiss map "
                                               "(version, or hashkey with four words)",
                                               swissSetupLine_));
-    if (made_ && swiss_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
+    if (made_ && swiss_)
+      return fail(toks[0].column, "expected 'make swiss KIND HINT [SEED]': this script made a Swiss map (one script, one structure)");
     if (isMake ? !want(3, 4, "make KIND HINT [HASH0]") : !want(2, 2, "nil KIND")) return std::nullopt;
     op.kind = isMake ? ScriptOp::Kind::Make : ScriptOp::Kind::Nil;
     if (!parseKeyKind(toks[1].text, op.mapKind))
@@ -486,7 +495,8 @@ namespace {
 // make swiss KIND HINT [SEED] (or nil swiss KIND): NewMap, then the seed overwritten (the oracle
 // writes Map.seed the same way).
 OpResult applySwissMake(OpTarget& t, const ScriptOp& op) {
-  uint64_t state = t.rngSeed ? *t.rngSeed : t.map ? t.map->rngState() : t.initialRng;
+  // The generator carries over from a previous map, as one process's does.
+  uint64_t state = t.rngSeed ? *t.rngSeed : t.swissMap ? t.swissMap->rngState() : t.initialRng;
   t.rngSeed.reset();
   t.map.reset();
   t.swissMap = swiss::AnySwiss::create(op.mapKind, t.strings);

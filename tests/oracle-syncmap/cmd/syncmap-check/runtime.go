@@ -137,10 +137,8 @@ func testAllocs() {
 	} else {
 		fmt.Printf("  %-62s 3 (%d of 100 took an overflow bucket)\n", "new key while dirty exists", len(per)-sort.SearchInts(per, 4))
 	}
-	// 5.4: each read.Store allocates a readOnly box: the first LoadOrStore of
-	// a new key after a promotion (M:L232) makes one more object than a
-	// dirtyLocked of the same map alone would... measured as the difference
-	// between a promotion by a miss (M:L365: the box) and a miss that does not promote.
+	// 5.4: each read.Store allocates a readOnly box (M:L365 here): a miss
+	// that promotes makes exactly one object, a miss that does not makes none.
 	m = new(sync.Map)
 	m.Store(ks[0], val)
 	m.Store(ks[1], val)
@@ -374,11 +372,11 @@ func child(mode string) {
 		fmt.Println("recursive RLock without a writer: ok")
 	case "rlock_writer_waits":
 		var rw sync.RWMutex
-		// readerCount is RWMutex's third word (RW:L35-41: w Mutex, writerSem, readerSem, readerCount).
+		// readerCount follows w (a Mutex), writerSem and readerSem (RW:L36-41).
 		readerCount := (*int32)(unsafe.Add(unsafe.Pointer(&rw), unsafe.Sizeof(sync.Mutex{})+8))
 		rw.RLock()
 		go func() { rw.Lock() }()
-		for atomic.LoadInt32(readerCount) >= 0 { // RW:L147: the writer announces itself
+		for atomic.LoadInt32(readerCount) >= 0 { // RW:L149: the writer announces itself
 			runtime.Gosched()
 		}
 		fmt.Printf("writer waiting: readerCount %d\n", atomic.LoadInt32(readerCount))

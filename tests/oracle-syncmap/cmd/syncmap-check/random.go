@@ -61,6 +61,7 @@ func testRandom() {
 	ref := map[string]int64{}
 	paths := map[string]int{}
 	var prev line
+	maxCell := 0
 	i := -1
 	stream(sb.String(), func(l *line) {
 		i++
@@ -138,6 +139,29 @@ func testRandom() {
 					errorf("op %d %q: key %s is %d in a Go map, %d (present %v) in sync.Map", i, l.Op, rk, rv, lv, ok)
 				}
 			}
+		}
+		// Every store writes a fresh heap cell into p (Store's escaped
+		// parameter, M:L144/183/201; newEntry's, M:L103; tryLoadOrStore's copy,
+		// M:L256): the key's cell is one never seen before. No other op shows
+		// a new cell.
+		newCell := f[0] == "store" || (f[0] == "loadorstore" && !had)
+		cells := 0
+		for _, es := range [][]ent{l.M, deref2(l.Dirty)} {
+			for _, e := range es {
+				if e.P != "value" {
+					continue
+				}
+				if e.C > maxCell {
+					cells++
+					maxCell = e.C
+					if !newCell || string(e.K) != strconv.Quote(k) {
+						errorf("op %d %q: key %s shows a new cell c%d", i, l.Op, e.K, e.C)
+					}
+				}
+			}
+		}
+		if newCell && cells != 1 {
+			errorf("op %d %q: want one new value cell for %s, saw %d", i, l.Op, k, cells)
 		}
 		if l.readID() != prev.readID() {
 			if l.Amended {

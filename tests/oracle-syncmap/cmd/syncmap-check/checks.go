@@ -313,3 +313,32 @@ func testLoadHit() {
 		}
 	}
 }
+
+// testInt64Keys: `make syncmap int64` boxes int64 keys; the contract prints
+// them as JSON numbers sorted numerically (docs/formats.md), so -5 < 3 < 10
+// (byte order would put "10" before "3"). A key is found only as the same
+// dynamic type and value (interface equality).
+func testInt64Keys() {
+	ls := run("make syncmap int64\nstore 10 1\nstore 3 2\nstore -5 3\nrange\nload 3\nload -5\nload 4\n" +
+		"store 9223372036854775807 4\nload 9223372036854775807\n")
+	if len(ls) != 10 {
+		errorf("want 10 lines, got %d", len(ls))
+		return
+	}
+	if got := strings.Join(keysOf(*ls[3].Dirty), ","); got != "-5,3,10" {
+		errorf("dirty keys printed as %s, want -5,3,10 (numeric order)", got)
+	}
+	if got := strings.Join(keysOf(ls[4].M), ","); got != "-5,3,10" || ls[4].Dirty != nil {
+		errorf("after range: read.m %s dirty %s, want -5,3,10 and null", got, dirtyKeys(&ls[4]))
+	}
+	if got := strings.Join(sortedRaw(ls[4].Keys), ","); got != "-5,10,3" { // sorted as text here
+		errorf("range visited %s, want -5, 3 and 10", got)
+	}
+	expectLoad(&ls[5], true, 2)
+	expectLoad(&ls[6], true, 3)
+	expectLoad(&ls[7], false, 0)
+	expectLoad(&ls[9], true, 4)
+	if e := ls[9].dt("9223372036854775807"); e == nil || *e.V != 4 {
+		errorf("the largest int64 key is not printed exactly: %s", ls[9].raw)
+	}
+}

@@ -205,7 +205,7 @@ func main() {
 	all := map[string]func(){
 		"trace": testTrace, "misses_promotion": testMissesPromotion, "range_promotion": testRangePromotion,
 		"expunge_unexpunge": testExpungeUnexpunge, "delete_keeps_entry": testDeleteKeepsEntry,
-		"loadorstore_miss": testLoadOrStoreMiss, "load_hit": testLoadHit, "random": testRandom,
+		"loadorstore_miss": testLoadOrStoreMiss, "load_hit": testLoadHit, "int64_keys": testInt64Keys, "random": testRandom,
 		"bad_script": testBadScript, "allocs": testAllocs, "value_freed": testValueFreed,
 		"cas_panic": testCASPanic, "rwmutex_deadlock": testRWMutexDeadlock,
 	}

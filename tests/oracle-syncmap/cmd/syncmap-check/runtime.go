@@ -157,9 +157,9 @@ type keyObj [32]byte // not a tiny allocation, so its finalizer can run
 
 var valueFreed, keyFreed int32
 
-// waitFor collects until *flag is set or about 2 s have passed.
+// waitFor collects until *flag is set or about 5 s have passed.
 func waitFor(flag *int32) bool {
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 500; i++ {
 		runtime.GC()
 		if atomic.LoadInt32(flag) != 0 {
 			return true
@@ -299,7 +299,7 @@ func testRWMutexDeadlock() {
 	if code != 0 || out != "recursive RLock without a writer: ok\n" {
 		errorf("recursive RLock without a writer: exit %d, %q %q", code, out, errOut)
 	}
-	code, out, errOut = runChild("rlock_writer_waits")
+	code, out, errOut = runChild("rlock_writer_waits", "GOTRACEBACK=single")
 	const fatal = "fatal error: all goroutines are asleep - deadlock!"
 	if code != 2 || out != "writer waiting: readerCount -1073741823\n" || !strings.HasPrefix(errOut, fatal+"\n") {
 		errorf("RLock, writer waits, RLock: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, out, errOut, fatal)

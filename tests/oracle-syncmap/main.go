@@ -59,8 +59,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "gomap-oracle-syncmap: %v\n", err)
 		os.Exit(3)
 	}
-	// Only `gc` collects: object identities rely on addresses not being
-	// reused between two printed states (mirror.go, ids).
+	// Only `gc` collects, so that runs are repeatable (the identities do not
+	// depend on it: mirror.go, ids).
 	debug.SetGCPercent(-1)
 	runtime.GC()
 

@@ -87,10 +87,11 @@ func checkLayout() error {
 	return nil
 }
 
-// ids numbers objects by first sight. Each op keeps only the objects its
-// state shows: the oracle runs with the collector off (only `gc` collects), so
-// an address can be reused only after a `gc`, and by then the table has
-// forgotten every object the map no longer holds.
+// ids numbers objects by first sight. Its maps are keyed by the objects'
+// pointers, so a numbered object stays alive and its address cannot be
+// reused while it has a number. Each op keeps only the objects its state
+// shows: one the map dropped is forgotten, and a new object later allocated
+// at its address gets a new number.
 type ids struct {
 	cur, nxt map[unsafe.Pointer]int
 	last     int

@@ -61,7 +61,7 @@ func testRandom() {
 	ref := map[string]int64{}
 	paths := map[string]int{}
 	var prev line
-	maxCell := 0
+	maxCell, maxEntry, maxRead := 0, 0, 0
 	i := -1
 	stream(sb.String(), func(l *line) {
 		i++
@@ -162,6 +162,32 @@ func testRandom() {
 		}
 		if newCell && cells != 1 {
 			errorf("op %d %q: want one new value cell for %s, saw %d", i, l.Op, k, cells)
+		}
+		// newEntry (M:L103) runs exactly when a store finds its key in
+		// neither map (M:L165-168, 229-236); it is the only new entry the
+		// state shows, under a number never used before (identities survive
+		// the `gc` ops: a reused address must not bring back an old number).
+		wantEntry := newCell && prev.rm(strconv.Quote(k)) == nil && prev.dt(strconv.Quote(k)) == nil
+		entries := 0
+		for _, es := range [][]ent{l.M, deref2(l.Dirty)} {
+			for _, e := range es {
+				if e.E > maxEntry {
+					entries++
+					maxEntry = e.E
+					if !wantEntry || string(e.K) != strconv.Quote(k) {
+						errorf("op %d %q: key %s shows a new entry e%d", i, l.Op, e.K, e.E)
+					}
+				}
+			}
+		}
+		if wantEntry && entries != 1 {
+			errorf("op %d %q: want one new entry for %s, saw %d", i, l.Op, k, entries)
+		}
+		// Each read.Store publishes a new readOnly, numbered in order.
+		if id := l.readID(); id != prev.readID() && id != maxRead+1 {
+			errorf("op %d %q: read is ro%d after ro%d (the last published was ro%d)", i, l.Op, id, prev.readID(), maxRead)
+		} else if id > maxRead {
+			maxRead = id
 		}
 		if l.readID() != prev.readID() {
 			if l.Amended {

@@ -868,8 +868,10 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
                                             std::string(f.text)));
         e.field = std::string(f.text);
       } else {
-        if (toks.size() <= i + 1)
-          return fail(toks.back().endColumn(), fmt::format("expected '{} T G S': a group and a slot after the table",
+        auto isCmp = [&](std::size_t k) { return toks[k].text == "==" || toks[k].text == "!="; };
+        if (toks.size() <= i + 1 || isCmp(i) || isCmp(i + 1))
+          return fail(toks.size() <= i + 1 ? toks.back().endColumn() : isCmp(i) ? toks[i].column : toks[i + 1].column,
+                      fmt::format("expected '{} T G S': a group and a slot after the table",
                                                            subj->name));
         uint64_t g = 0, sl = 0;
         const Token& gt = toks[i++];

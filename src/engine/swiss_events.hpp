@@ -372,7 +372,7 @@ enum class SwissSite : uint8_t {
   SmallProbe, SmallKeyCompare, SmallKeyUpdate, SmallNoEmpty, SmallSlotChosen, SmallSlotWritten, SmallUsed,
   AssignGrowToTable, ConvertMove, ConvertInstall, AssignPutForAssign,
   AssignProbe, AssignKeyCompare, AssignKeyUpdate, AssignTombstoneSeen, AssignSlotChosen, AssignPrune,
-  AssignSlotWritten, AssignUsed, AssignRehash, SmallExitCheck, SmallWritingClear, AssignExitCheck, AssignWritingClear,
+  AssignSlotWritten, AssignUsed, SmallExitCheck, SmallWritingClear, AssignExitCheck, AssignWritingClear,
   AssignElemWrite, AssignEnd,
   NewTable, UncheckedPut,
   PruneBegin, PruneGroupFreed, PruneEnd,

@@ -1,0 +1,1 @@
+// Empty assembly file: allows the pull-style //go:linkname in main.go.

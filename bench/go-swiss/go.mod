@@ -1,0 +1,3 @@
+module gomaplab/swissbench
+
+go 1.27

@@ -1,0 +1,284 @@
+// Benchmarks the Swiss engine (SwissMap<Int64Key>, direct form) against Go
+// 1.27's own map in one run, and prints the ratios (issue 13, section 5).
+// Phases and keys are those of bench/go-swiss (go-swissbench): N inserts into
+// a map made with hint 0 (every small-to-table conversion, grow, split and
+// directory doubling included), N lookups of present keys, N deletes;
+// k_i = i * 0x9E3779B97F4A7C15. Go runs twice per rep: with its default hash
+// (AES on amd64; a different hash function from the engine's) and with
+// GODEBUG=cpu.aes=off (the portable fallback hash, the one the engine
+// reproduces bit for bit: the like-for-like comparison). The programs take
+// turns rep by rep; each rep's time per phase is kept, and the table shows
+// the minimum and the median over the reps.
+//
+// Also measured: the cost of recording every event into a SwissEventSink
+// (ns per event), one op at a time and with a lookahead of 16 ops (the
+// classic session loader's distance: before each op the group the op on the
+// key 16 ops further on will probe first is requested, see prefetchAhead).
+//
+//   gomaplab_swiss_bench [--n N] [--reps R] [--go PATH]
+//                        [--recording-only 1]  (only the recording measurement, for A/B runs)
+//                        [--engine-only 1]     (only the engine's three phases, for perf and A/B runs)
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/swiss_map.hpp"
+
+using namespace gomap;
+using namespace gomap::swiss;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kLookahead = 16; // Session::kPrefetchDistance, the classic loader's
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Phases {
+  double insert = 0, lookup = 0, del = 0; // ns per op
+};
+
+// Per-rep samples of one program, for min and median.
+struct Samples {
+  std::vector<double> insert, lookup, del;
+  void add(const Phases& p) {
+    insert.push_back(p.insert);
+    lookup.push_back(p.lookup);
+    del.push_back(p.del);
+  }
+  static double min(const std::vector<double>& v) { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
+  static double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+};
+
+int64_t g_sink = 0;
+
+using Engine = SwissMap<Int64Key>;
+
+// The bench's stand-in for a SwissMap::prefetchKey (the engine has none yet;
+// docs/performance.md proposes one): hash k as the op will, find its table
+// through the directory and request the three cache lines of the first group
+// its probe sequence visits (136 bytes: control word, keys, elems). Changes
+// no state: hashOf draws from the generator only for NaN float keys.
+inline void prefetchKey(Engine& m, KeyValue& scratch, int64_t k) {
+  const Header& h = m.header();
+  if (h.dirLen == 0) return; // a small map's one group is in the caches
+  scratch.i = k;
+  const uint64_t hash = m.hashOf(scratch);
+  const uint64_t idx = h.dirLen == 1 || h.globalShift >= 64 ? 0 : hash >> h.globalShift;
+  const Table<Int64Key>* t = m.directory()[idx].get();
+  const char* g = reinterpret_cast<const char*>(&t->groups[h1(hash) & t->lengthMask()]);
+  __builtin_prefetch(g);
+  __builtin_prefetch(g + 64);
+  __builtin_prefetch(g + sizeof(Group<Int64Key>) - 1);
+}
+
+// One rep: insert, lookup, delete on a fresh map. sink: record every event of
+// the inserts (its memory is reused: cleared, not freed). lookahead: a
+// template parameter, so that the plain loops compared with Go's are plain.
+template <std::size_t lookahead = 0>
+Phases benchEngine(const std::vector<int64_t>& keys, SwissEventSink* sink, uint64_t* eventCount) {
+  Phases p;
+  const double n = static_cast<double>(keys.size());
+  Engine m;
+  KeyValue key = KeyValue::ofInt(KeyKind::Int64, 0);
+  KeyValue ahead = KeyValue::ofInt(KeyKind::Int64, 0);
+  auto prefetchAhead = [&](std::size_t i) {
+    if constexpr (lookahead != 0) {
+      if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
+    }
+  };
+  m.setRngState(1);
+  m.make(0);
+  if (sink) {
+    sink->clear();
+    m.setEventBuffer(sink);
+  }
+  auto t0 = Clock::now();
+  for (std::size_t i = 0; i < keys.size(); i++) {
+    prefetchAhead(i);
+    key.i = keys[i];
+    m.put(key, static_cast<int64_t>(i));
+  }
+  p.insert = secondsSince(t0) * 1e9 / n;
+  if (sink && eventCount) *eventCount = sink->events.size();
+  m.setEventBuffer(nullptr);
+
+  t0 = Clock::now();
+  int64_t sum = 0;
+  for (std::size_t i = 0; i < keys.size(); i++) {
+    prefetchAhead(i);
+    key.i = keys[i];
+    bool found = false;
+    int64_t v = 0;
+    m.get(key, found, v);
+    sum += v;
+  }
+  p.lookup = secondsSince(t0) * 1e9 / n;
+  g_sink += sum;
+  const double nn = static_cast<double>(keys.size());
+  if (static_cast<double>(sum) != nn * (nn - 1) / 2) std::fprintf(stderr, "swiss bench: lookups summed wrong\n");
+
+  t0 = Clock::now();
+  for (std::size_t i = 0; i < keys.size(); i++) {
+    prefetchAhead(i);
+    key.i = keys[i];
+    m.del(key);
+  }
+  p.del = secondsSince(t0) * 1e9 / n;
+  if (m.header().used != 0) std::fprintf(stderr, "swiss bench: map not empty after deletes\n");
+  return p;
+}
+
+bool runGo(const std::string& path, long n, int reps, bool aesOff, Phases& out, bool& aes) {
+  std::string cmd = fmt::format("{}{} -n {} -reps {}", aesOff ? "GODEBUG=cpu.aes=off " : "", path, n, reps);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return false;
+  char buf[512] = {0};
+  bool ok = std::fgets(buf, sizeof buf, p) != nullptr;
+  int rc = pclose(p);
+  if (!ok || rc != 0) return false;
+  auto field = [&](const char* name) {
+    const char* q = std::strstr(buf, name);
+    return q ? std::strtod(q + std::strlen(name), nullptr) : -1.0;
+  };
+  out.insert = field("\"insert_ns\":");
+  out.lookup = field("\"lookup_ns\":");
+  out.del = field("\"delete_ns\":");
+  aes = std::strstr(buf, "\"aes\":true") != nullptr;
+  return out.insert > 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  long n = 1000000;
+  int reps = 5;
+  std::string goPath = GOMAPLAB_GO_SWISS_BENCH;
+  bool recordingOnly = false;
+  bool engineOnly = false;
+  for (int i = 1; i < argc; i += 2) {
+    std::string f = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "gomaplab_swiss_bench: %s needs a value\n", f.c_str());
+      return 2;
+    }
+    if (f == "--n") n = std::atol(argv[i + 1]);
+    else if (f == "--reps") reps = std::atoi(argv[i + 1]);
+    else if (f == "--go") goPath = argv[i + 1];
+    else if (f == "--recording-only") recordingOnly = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--engine-only") engineOnly = std::atoi(argv[i + 1]) != 0;
+    else {
+      std::fprintf(stderr, "gomaplab_swiss_bench: unknown flag %s\n", f.c_str());
+      return 2;
+    }
+  }
+  if (n < 10 || reps < 1) {
+    std::fprintf(stderr, "gomaplab_swiss_bench: --n must be >= 10 and --reps >= 1\n");
+    return 2;
+  }
+  std::vector<int64_t> keys(static_cast<std::size_t>(n));
+  for (long i = 0; i < n; i++) keys[i] = static_cast<int64_t>(static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ULL);
+
+  // Interleave the programs rep by rep, so that drifting machine noise hits
+  // all of them alike. Go runs two reps per process (the second on a warm heap)
+  // and reports its better one.
+  Samples goAes, goFallback, engine;
+  if (engineOnly) {
+    for (int r = 0; r < reps; r++) engine.add(benchEngine(keys, nullptr, nullptr));
+    fmt::print("engine only, {} keys, {} reps (ns/op, min / median): insert {:.1f} / {:.1f}, lookup {:.1f} / {:.1f}, "
+               "delete {:.1f} / {:.1f}\n",
+               n, reps, Samples::min(engine.insert), Samples::median(engine.insert), Samples::min(engine.lookup),
+               Samples::median(engine.lookup), Samples::min(engine.del), Samples::median(engine.del));
+    return g_sink == 42 ? 1 : 0;
+  }
+  bool haveGo = true, aesSeen = false, fallbackSeen = true;
+  for (int r = 0; r < reps && !recordingOnly; r++) {
+    Phases p;
+    bool aes = false;
+    if (haveGo && runGo(goPath, n, 2, false, p, aes)) {
+      goAes.add(p);
+      aesSeen = aes;
+    } else {
+      haveGo = false;
+    }
+    engine.add(benchEngine(keys, nullptr, nullptr));
+    if (haveGo && runGo(goPath, n, 2, true, p, aes)) {
+      goFallback.add(p);
+      fallbackSeen = fallbackSeen && !aes;
+    } else {
+      haveGo = false;
+    }
+  }
+
+  if (!recordingOnly) {
+    fmt::print("Swiss map[int64]int64, {} keys, {} reps each (ns/op: min / median)\n", n, reps);
+    fmt::print("engine: SwissMap<Int64Key>, direct form, sink off, fallback hash (Go's portable memhash64)\n");
+    fmt::print("Go 1.27: {} (default hash{}), and with GODEBUG=cpu.aes=off (fallback hash{})\n", goPath,
+               aesSeen ? ": AES" : ": NOT AES on this machine", fallbackSeen ? "" : ": NOT the fallback hash?");
+    fmt::print("{:<8} {:>15} {:>15} {:>15} {:>19} {:>19}\n", "phase", "engine", "Go AES", "Go fallback",
+               "engine/Go fallback", "engine/Go AES");
+    auto row = [&](const char* name, const std::vector<double>& e, const std::vector<double>& ga,
+                   const std::vector<double>& gf) {
+      const double emin = Samples::min(e), emed = Samples::median(e);
+      auto cell = [](double a, double b) { return fmt::format("{:.1f} / {:.1f}", a, b); };
+      if (haveGo) {
+        const double amin = Samples::min(ga), amed = Samples::median(ga);
+        const double fmin = Samples::min(gf), fmed = Samples::median(gf);
+        fmt::print("{:<8} {:>15} {:>15} {:>15} {:>19} {:>19}\n", name, cell(emin, emed), cell(amin, amed),
+                   cell(fmin, fmed), fmt::format("{:.2f}x / {:.2f}x", emin / fmin, emed / fmed),
+                   fmt::format("{:.2f}x / {:.2f}x", emin / amin, emed / amed));
+      } else {
+        fmt::print("{:<8} {:>15} {:>15} {:>15}\n", name, cell(emin, emed), "n/a", "n/a");
+      }
+    };
+    row("insert", engine.insert, goAes.insert, goFallback.insert);
+    row("lookup", engine.lookup, goAes.lookup, goFallback.lookup);
+    row("delete", engine.del, goAes.del, goFallback.del);
+    if (!haveGo)
+      fmt::print("(Go 1.27 benchmark not found or failed at {}: build the target go_swissbench, or pass --go)\n",
+                 goPath);
+    else
+      fmt::print("(ratios: min/min and median/median; the target is <= 1.0x against the same hash, the fallback)\n");
+  }
+
+  // Recording: the same inserts with every event pushed into a SwissEventSink
+  // (its vector's memory reused), interleaved rep by rep with unrecorded ones,
+  // at this size and at a tenth of it (a map that stays in the caches).
+  // Twice: one op at a time, and with the lookahead of 16 ops.
+  SwissEventSink sink;
+  fmt::print("\nrecording every event into a SwissEventSink (insert phase, sink memory reused; min over {} reps):\n",
+             reps);
+  for (std::size_t lookahead : {std::size_t{0}, kLookahead}) {
+    for (long size : {n / 10, n}) {
+      std::vector<int64_t> sub(keys.begin(), keys.begin() + size);
+      std::vector<double> off, rec;
+      uint64_t count = 0;
+      auto run = [&](SwissEventSink* s, uint64_t* c) {
+        return lookahead == 0 ? benchEngine<0>(sub, s, c) : benchEngine<kLookahead>(sub, s, c);
+      };
+      run(&sink, &count); // size the sink once, so that no rep pays its regrowth
+      for (int r = 0; r < reps; r++) {
+        off.push_back(run(nullptr, nullptr).insert);
+        rec.push_back(run(&sink, &count).insert);
+      }
+      const double bestOff = Samples::min(off), bestRec = Samples::min(rec);
+      const double perEvent = (bestRec - bestOff) * static_cast<double>(size) / static_cast<double>(count);
+      fmt::print("  {:<14} {:>8} keys: {:.1f} ns/op recorded vs {:.1f} off; {:.1f} events/op; {:.2f} ns per event, "
+                 "{} bytes per event\n",
+                 lookahead == 0 ? "one at a time," : "lookahead 16,", size, bestRec, bestOff,
+                 static_cast<double>(count) / static_cast<double>(size), perEvent, sizeof(SwissEvent));
+    }
+  }
+  return g_sink == 42 ? 1 : 0;
+}

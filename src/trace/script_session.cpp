@@ -28,6 +28,13 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
   case K::RngSeed: return "this op only works at the start of a script";
   case K::Hash:
   case K::Dump: return {};
+  case K::Store:
+  case K::Load:
+  case K::LoadOrStore:
+  case K::LoadAndDelete:
+  case K::Delete:
+  case K::Range:
+  case K::Gc: return "this is a sync.Map op; a classic-map session cannot run it";
   }
   return {};
 }

@@ -237,6 +237,7 @@ struct SyncEvent {
   uint32_t entry = 0, cell = 0, ro = 0;
   uint32_t n = 0, n2 = 0;
   int64_t value = 0;
+  bool operator==(const SyncEvent&) const = default;
   static constexpr SyncEvent at(SyncSite s, SyncEvent e) {
     e.site = s;
     e.kind = kSyncSiteTable[static_cast<std::size_t>(s)].kind;

@@ -60,6 +60,12 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
                         file, op.line);
       return std::nullopt;
     }
+    if (op.syncmap) {
+      err = fmt::format("{}:{}: a sync.Map script (issue 12) does not open as a classic op-script session yet: "
+                        "use gomaplab dump or gomaplab events",
+                        file, op.line);
+      return std::nullopt;
+    }
     if (!out) {
       if (op.kind == K::HashKey) {
         cfg.hashkey = op.number;

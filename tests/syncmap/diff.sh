@@ -26,5 +26,6 @@ start=$(date +%s.%N)
 "$sim" dump "$script" >"$work/$name.sim.jsonl"
 "$oracle" "$script" >"$work/$name.oracle.jsonl"
 "$tool" compare "$work/$name.sim.jsonl" "$work/$name.oracle.jsonl"
+rm -f "$work/$name.sim.jsonl" "$work/$name.oracle.jsonl" # kept when they differ (set -e)
 end=$(date +%s.%N)
 echo "$(grep -vc '^ *\(#\|$\)' "$script") ops, $(awk "BEGIN{printf \"%.2f\", $end-$start}") s"

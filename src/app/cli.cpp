@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "engine/swiss_events.hpp"
+#include "engine/syncmap_events.hpp"
 
 namespace gomap::app {
 
@@ -45,6 +46,31 @@ void printSwissCatalogue() {
   for (const SwissKindInfo& k : kSwissKindTable)
     std::printf("| `%s` | %s | %s |\n", std::string(k.name).c_str(), k.carriesSlot ? "yes" : "", k.endsOp ? "yes" : "");
 }
+void printSyncMapCatalogue() {
+  using namespace syncmap;
+  std::printf("\n# sync.Map's events (Go 1.19.8)\n\n"
+              "The sync.Map model (src/engine/syncmap_events.hpp) has its own vocabulary:\n"
+              "`SyncKind`, one flat `SyncEvent` record whose fields each kind names, and\n"
+              "`SyncSite` with the function of `sync/map.go` and its line in Go 1.19.8. Every\n"
+              "atomic load, CAS or store of `read` or of an entry's `p`, every lookup and every\n"
+              "step done with `mu` held is one event; [A] marks an atomic operation, [I] a read\n"
+              "of an immutable published map, [L] a step under the lock (syncmap-spec.md).\n"
+              "`SyncSites.LinesMatchTheRealSources` checks each line (and its function)\n"
+              "against /usr/share/go-1.19/src/sync/map.go.\n\n"
+              "## sync.Map sites\n\n"
+              "| site | event kind | function | map.go line | what happens |\n"
+              "|---|---|---|---|---|\n");
+  for (std::size_t i = 1; i < static_cast<std::size_t>(SyncSite::kCount); i++) {
+    const SyncSiteInfo& si = kSyncSiteTable[i];
+    std::string what(si.what);
+    for (std::size_t p = 0; (p = what.find('|', p)) != std::string::npos; p += 2) what.replace(p, 1, "\\|");
+    std::printf("| %zu | `%s` | `%s` | %d | `%s` |\n", i, std::string(kindName(si.kind)).c_str(),
+                std::string(si.function).c_str(), si.line, what.c_str());
+  }
+  std::printf("\n## sync.Map kinds\n\n| kind | what |\n|---|---|\n");
+  for (const SyncKindInfo& k : kSyncKindTable)
+    std::printf("| `%s` | %s |\n", std::string(k.name).c_str(), std::string(k.what).c_str());
+}
 } // namespace
 
 int printEventCatalogue() {
@@ -83,6 +109,7 @@ int printEventCatalogue() {
                 k.endsOp ? "yes" : "", k.replacesArrays ? "yes" : "");
   }
   printSwissCatalogue();
+  printSyncMapCatalogue();
   return 0;
 }
 

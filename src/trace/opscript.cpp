@@ -326,7 +326,59 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     return true;
   };
 
-  if (verb == "hashkey") {
+  // sync.Map (make syncmap ...): its own verbs; the classic and Swiss verbs are refused on it, and its verbs on them.
+  static constexpr std::string_view kSyncVerbs[] = {"store", "load", "loadorstore", "loadanddelete", "delete", "range", "gc"};
+  const bool syncVerb = std::find(std::begin(kSyncVerbs), std::end(kSyncVerbs), verb) != std::end(kSyncVerbs);
+  const bool makeSync = verb == "make" && toks.size() >= 2 && toks[1].text == "syncmap";
+  if (makeSync || syncVerb || (syncmap_ && verb != "dump" && verb != "rngseed")) {
+    if (makeSync) {
+      if (!want(3, 3, "make syncmap string|int64")) return std::nullopt;
+      if (swissSetupLine_ != 0)
+        return fail(toks[0].column, fmt::format("expected 'make swiss KIND HINT [SEED]': line {} set up a Swiss map",
+                                                swissSetupLine_));
+      if (made_ && !syncmap_)
+        return fail(toks[0].column, fmt::format("expected an op of the {} map this script made, got 'make syncmap' "
+                                                "(one script, one structure)",
+                                                swiss_ ? "Swiss" : "classic"));
+      if (toks[2].text == "string") op.mapKind = KeyKind::String;
+      else if (toks[2].text == "int64") op.mapKind = KeyKind::Int64;
+      else
+        return fail(toks[2].column,
+                    fmt::format("expected a key kind of sync.Map (string or int64), got {:?}", std::string(toks[2].text)));
+      op.kind = ScriptOp::Kind::Make;
+      op.syncmap = true;
+      made_ = true;
+      syncmap_ = true;
+      kind_ = op.mapKind;
+    } else if (!syncmap_) {
+      if (!made_) return fail(toks[0].column, fmt::format("expected 'make syncmap string|int64' before '{}'", std::string(verb)));
+      return fail(toks[0].column, fmt::format("expected an op of the {} map this script made: '{}' is a sync.Map op",
+                                              swiss_ ? "Swiss" : "classic", std::string(verb)));
+    } else if (!syncVerb) {
+      return fail(toks[0].column, fmt::format("expected an op of sync.Map (make syncmap, store, load, loadorstore, "
+                                              "loadanddelete, delete, range, gc, dump), got {:?}",
+                                              std::string(verb)));
+    } else if (verb == "store" || verb == "loadorstore") {
+      if (!want(3, 3, fmt::format("{} KEY VALUE", verb).c_str()) || !key(1)) return std::nullopt;
+      op.kind = verb == "store" ? ScriptOp::Kind::Store : ScriptOp::Kind::LoadOrStore;
+      if (!parseInt64Token(toks[2].text, op.value))
+        return fail(toks[2].column, fmt::format("expected an int64 value, got {:?}", std::string(toks[2].text)));
+    } else if (verb == "load" || verb == "loadanddelete" || verb == "delete") {
+      if (!want(2, 2, fmt::format("{} KEY", verb).c_str()) || !key(1)) return std::nullopt;
+      op.kind = verb == "load" ? ScriptOp::Kind::Load
+                : verb == "delete" ? ScriptOp::Kind::Delete
+                                   : ScriptOp::Kind::LoadAndDelete;
+    } else if (verb == "range") {
+      if (!want(1, 2, "range [N]")) return std::nullopt;
+      op.kind = ScriptOp::Kind::Range;
+      if (toks.size() == 2 && (!parseInt64Token(toks[1].text, op.limit) || op.limit < 1))
+        return fail(toks[1].column, fmt::format("expected a count >= 1 after range (visit at most N keys), got {:?}",
+                                                std::string(toks[1].text)));
+    } else { // gc
+      if (!want(1, 1, "gc")) return std::nullopt;
+      op.kind = ScriptOp::Kind::Gc;
+    }
+  } else if (verb == "hashkey") {
     if (toks.size() != 5 && !want(2, 2, "hashkey K (classic map) or hashkey K0 K1 K2 K3 (Swiss map)")) return std::nullopt;
     if (made_) return fail(toks[0].column, "expected 'hashkey' before the first 'make' (the runtime sets hashkey at start-up)");
     op.kind = ScriptOp::Kind::HashKey;
@@ -539,9 +591,37 @@ OpResult applySwissOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std
 }
 } // namespace
 
+OpResult applySyncOp(OpTarget& t, const ScriptOp& op) {
+  using K = ScriptOp::Kind;
+  using C = syncmap::SyncOpCode;
+  t.syncOut = syncmap::SyncResult{};
+  if (op.kind == K::Make) {
+    // The generator (Go's map order) carries over from a previous map, as one process's does.
+    const uint64_t state = t.rngSeed ? *t.rngSeed : t.syncMap ? t.syncMap->rngState() : t.initialRng;
+    t.rngSeed.reset();
+    t.map.reset();
+    t.swissMap.reset();
+    t.syncMap = std::make_unique<syncmap::SyncMap>(op.mapKind, state);
+    if (t.syncEvents) t.syncMap->setEventSink(t.syncEvents);
+    return {};
+  }
+  syncmap::SyncMap& m = *t.syncMap;
+  switch (op.kind) {
+  case K::Store: return m.apply({C::Store, op.key, op.value, 0}, t.syncOut);
+  case K::Load: return m.apply({C::Load, op.key, 0, 0}, t.syncOut);
+  case K::LoadOrStore: return m.apply({C::LoadOrStore, op.key, op.value, 0}, t.syncOut);
+  case K::LoadAndDelete: return m.apply({C::LoadAndDelete, op.key, 0, 0}, t.syncOut);
+  case K::Delete: return m.apply({C::Delete, op.key, 0, 0}, t.syncOut);
+  case K::Range: return m.apply({C::Range, {}, 0, op.limit}, t.syncOut);
+  case K::RngSeed: m.setRngState(op.number); return {};
+  default: return {}; // gc (the printed state does not change), dump
+  }
+}
+
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {
   using K = ScriptOp::Kind;
   OpResult res;
+  if ((op.kind == K::Make && op.syncmap) || t.syncMap) return applySyncOp(t, op);
   if ((op.kind == K::Make || op.kind == K::Nil) && op.swiss) return applySwissMake(t, op);
   if (t.swissMap && op.kind != K::RngSeed && op.kind != K::HashMode) return applySwissOp(t, op, access, keys);
   switch (op.kind) {
@@ -583,6 +663,13 @@ OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vec
   case K::Get:
   case K::Clear:
   case K::Iter: res = t.map->apply(*requestOf(op), access, keys); break;
+  case K::Store: // sync.Map's ops (the parser lets them through only after make syncmap)
+  case K::Load:
+  case K::LoadOrStore:
+  case K::LoadAndDelete:
+  case K::Delete:
+  case K::Range:
+  case K::Gc: break;
   }
   return res;
 }

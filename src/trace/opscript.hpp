@@ -22,6 +22,13 @@
 //   seed S                     overwrite the 64-bit seed
 //   iter [ENTRYOFFSET DIROFFSET]   the offsets replace Iter.Init's two rand() draws
 //
+// Go 1.19's sync.Map (issue 12; docs/formats.md, "sync.Map JSON") has its own
+// verbs, the grammar of the oracle tests/oracle-syncmap:
+//   make syncmap string|int64  a new sync.Map (a second make starts a new one)
+//   store K V | load K | loadorstore K V | loadanddelete K | delete K
+//   range [N]                  f returns false after its Nth call
+//   gc | dump                  runtime.GC() (the printed state does not change) | print the state
+//
 // Keys: integers in decimal; floats also NaN, -0, +Inf, -Inf; strings as bare
 // tokens or Go-quoted ("a\x20b", "", `raw`).
 //
@@ -44,11 +51,16 @@
 #include "engine/keys.hpp"
 #include "engine/map.hpp"
 #include "engine/swiss_model.hpp"
+#include "engine/syncmap.hpp"
 
 namespace gomap {
 
 struct ScriptOp {
-  enum class Kind { HashKey, RngSeed, HashMode, Make, Nil, Seed, Pin, Put, Del, Get, Hash, Dump, Clear, Iter, Version };
+  enum class Kind {
+    HashKey, RngSeed, HashMode, Make, Nil, Seed, Pin, Put, Del, Get, Hash, Dump, Clear, Iter, Version,
+    // sync.Map's methods (make syncmap ...)
+    Store, Load, LoadOrStore, LoadAndDelete, Delete, Range, Gc
+  };
   Kind kind = Kind::Dump;
   int line = 0;
   std::string text; // the op as written: tokens joined by single spaces, no comment
@@ -64,6 +76,9 @@ struct ScriptOp {
   uint64_t hashkeys[4] = {};           // hashkey K0 K1 K2 K3 (swiss: words == 4)
   int hashkeyWords = 1;
   std::optional<std::pair<uint64_t, uint64_t>> iterOffsets; // iter E D
+  // sync.Map's parts: make syncmap KIND; range's N (0: all keys).
+  bool syncmap = false;
+  int64_t limit = 0;
   bool hasKey() const { return kind == Kind::Put || kind == Kind::Del || kind == Kind::Get || kind == Kind::Hash; }
 };
 
@@ -182,6 +197,7 @@ public:
   const std::string& file() const { return file_; }
   bool made() const { return made_; }
   bool swiss() const { return swiss_; }
+  bool syncmap() const { return syncmap_; }
   KeyKind kind() const { return kind_; }
   // Lesson lines seen so far (title, narration, expect), by op.
   const Lesson& lesson() const { return lesson_; }
@@ -195,6 +211,7 @@ private:
   std::string file_;
   bool made_ = false;
   bool swiss_ = false;      // the map made is a Swiss map
+  bool syncmap_ = false;    // the map made is a sync.Map
   int swissSetupLine_ = 0;  // a version or 4-word hashkey line: make must be `make swiss`
   KeyKind kind_ = KeyKind::Int64;
   std::size_t opsParsed_ = 0;
@@ -221,6 +238,10 @@ struct OpTarget {
   swiss::SwissEventSink* swissEvents = nullptr; // given to every Swiss map made
   // A Swiss op's outputs.
   swiss::IterResult swissIter;
+  // A sync.Map (make syncmap): the script's structure; its events and a method's results.
+  std::unique_ptr<syncmap::SyncMap> syncMap;
+  syncmap::SyncEventSink* syncEvents = nullptr;
+  syncmap::SyncResult syncOut;
   std::shared_ptr<StringPool> strings = std::make_shared<StringPool>();
   uint64_t hashkey = kDefaultHashKey;
   HashMode mode = HashMode::Go;
@@ -234,6 +255,9 @@ struct OpTarget {
 // hash0 to its HASH0 argument; the rest act on the map, which must exist (the
 // parser makes sure). access receives a get's result, keys an iteration's.
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access = nullptr, std::vector<KeyValue>* keys = nullptr);
+// A sync.Map script's op (applyOp calls it once make syncmap has run): the
+// results go to t.syncOut.
+OpResult applySyncOp(OpTarget& t, const ScriptOp& op);
 
 // ---- checking expect lines -------------------------------------------------------------
 // What one op did, as the expect lines about the op read it.

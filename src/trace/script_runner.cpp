@@ -8,6 +8,7 @@
 #include "trace/source_file.hpp"
 #include "trace/state_json.hpp"
 #include "trace/swiss_json.hpp"
+#include "trace/syncmap_json.hpp"
 
 namespace gomap {
 
@@ -97,8 +98,65 @@ bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) 
   return true;
 }
 
+// The oracle's contract (docs/formats.md, "sync.Map JSON"): every op prints
+// its result fields and the whole state; --every does not thin it out.
+bool ScriptRunner::executeSync(const ScriptOp& op, int64_t index, bool /*isLast*/) {
+  using K = ScriptOp::Kind;
+  if (opts_.events) target_.syncEvents = &syncEvents_;
+  OpResult res = applyOp(target_, op);
+  const syncmap::SyncResult& r = target_.syncOut;
+  line_.assign("{\"op\":");
+  appendJsonBytes(line_, op.text);
+  if (opts_.events) {
+    for (const syncmap::SyncEvent& e : syncEvents_.events) {
+      line_.clear();
+      appendSyncEventJson(line_, e, eventCount_++, static_cast<uint64_t>(index));
+      sink_(line_);
+    }
+    syncEvents_.clear();
+  } else if (res.outcome != Outcome::Ok) {
+    line_ += res.outcome == Outcome::Panic ? ",\"panic\":" : ",\"fatal\":";
+    appendJsonBytes(line_, messageText(res.message));
+    line_.push_back('}');
+    sink_(line_);
+  } else if (op.kind == K::RngSeed) {
+    return true; // configuration: no line
+  } else {
+    auto val = [&] { return r.hasValue ? fmt::format("{}", r.value) : std::string("null"); };
+    if (op.kind == K::Load) line_ += fmt::format(",\"found\":{},\"val\":{}", r.ok, val());
+    if (op.kind == K::LoadOrStore || op.kind == K::LoadAndDelete)
+      line_ += fmt::format(",\"val\":{},\"loaded\":{}", val(), r.ok);
+    if (op.kind == K::Range) {
+      line_ += ",\"keys\":[";
+      for (std::size_t i = 0; i < r.visited.size(); i++) {
+        if (i) line_.push_back(',');
+        appendJsonKey(line_, r.visited[i].first);
+      }
+      line_ += "],\"vals\":[";
+      for (std::size_t i = 0; i < r.visited.size(); i++) {
+        if (i) line_.push_back(',');
+        line_ += fmt::format("{}", r.visited[i].second);
+      }
+      line_.push_back(']');
+    }
+    if (target_.syncMap) appendSyncState(line_, *target_.syncMap);
+    line_.push_back('}');
+    sink_(line_);
+  }
+  if (res.outcome == Outcome::Fatal) {
+    fatal_ = fmt::format("fatal error: {}", messageText(res.message));
+    return false;
+  }
+  if (opts_.checkInvariants && target_.syncMap) {
+    violations_ = target_.syncMap->checkInvariants();
+    if (!violations_.empty()) return false;
+  }
+  return true;
+}
+
 bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
   using K = ScriptOp::Kind;
+  if (target_.syncMap || (op.kind == K::Make && op.syncmap)) return executeSync(op, index, isLast);
   if (target_.swissMap || ((op.kind == K::Make || op.kind == K::Nil) && op.swiss) || op.kind == K::Version ||
       (op.kind == K::HashKey && op.hashkeyWords == 4))
     return executeSwiss(op, index, isLast);

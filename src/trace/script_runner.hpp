@@ -35,18 +35,22 @@ public:
 
   AnyMap* map() { return target_.map.get(); }
   swiss::AnySwiss* swissMap() { return target_.swissMap.get(); }
+  syncmap::SyncMap* syncMap() { return target_.syncMap.get(); }
 
 private:
   void flushEvents(int64_t index, const ScriptOp& op);
   // The Swiss map's ops (make swiss and every op after it; version and 4-word hashkey lines).
   bool executeSwiss(const ScriptOp& op, int64_t index, bool isLast);
   void flushSwissEvents(int64_t index, const ScriptOp& op);
+  // sync.Map's ops (make syncmap and every op after it).
+  bool executeSync(const ScriptOp& op, int64_t index, bool isLast);
 
   RunnerOptions opts_;
   Sink sink_;
   OpTarget target_; // the map and what the ops before make set up
   EventBuffer events_;
   swiss::SwissEventSink swissEvents_;
+  syncmap::SyncEventSink syncEvents_;
   uint64_t eventCount_ = 0;
   std::optional<std::string> fatal_;
   std::vector<std::string> violations_;

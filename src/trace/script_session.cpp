@@ -28,6 +28,13 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
   case K::RngSeed: return "this op only works at the start of a script";
   case K::Hash:
   case K::Dump: return {};
+  case K::Store:
+  case K::Load:
+  case K::LoadOrStore:
+  case K::LoadAndDelete:
+  case K::Delete:
+  case K::Range:
+  case K::Gc: return "this is a sync.Map op; a classic-map session cannot run it";
   }
   return {};
 }
@@ -50,6 +57,12 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
     if (op.swiss || op.kind == K::Version || (op.kind == K::HashKey && op.hashkeyWords == 4)) {
       err = fmt::format("{}:{}: a Swiss-map script (issue 13) does not open as a classic op-script session: "
                         "use gomaplab dump/events/compare, or the Swiss view",
+                        file, op.line);
+      return std::nullopt;
+    }
+    if (op.syncmap) {
+      err = fmt::format("{}:{}: a sync.Map script (issue 12) does not open as a classic op-script session yet: "
+                        "use gomaplab dump or gomaplab events",
                         file, op.line);
       return std::nullopt;
     }

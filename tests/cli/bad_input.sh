@@ -46,6 +46,16 @@ swiss_bad 'hashkey 1 2 3\n' "sw.ops:1:"
 swiss_bad 'make swiss int64 0\nmake int64 0\n' "sw.ops:2:1: expected 'make swiss KIND HINT [SEED]': this script made a Swiss map"
 swiss_bad 'make int64 0\nmake swiss int64 0\n' "sw.ops:2:1: expected 'make KIND HINT': this script made a classic map"
 
+# sync.Map scripts (issue 12): wrong verbs for the structure, FILE:LINE:COL, exit 2.
+swiss_bad 'make syncmap string\nstore a 1\nput a 1\n' "sw.ops:3:1: expected an op of sync.Map (make syncmap, store, load, loadorstore, loadanddelete, delete, range, gc, dump), got \"put\""
+swiss_bad 'make int64 0\nstore 1 1\n' "sw.ops:2:1: expected an op of the classic map this script made: 'store' is a sync.Map op"
+swiss_bad 'load a\n' "sw.ops:1:1: expected 'make syncmap string|int64' before 'load'"
+swiss_bad 'make syncmap string\nstore a\n' "sw.ops:2:8: expected 'store KEY VALUE', got 1 argument"
+swiss_bad 'make syncmap string\nrange 0\n' "sw.ops:2:7: expected a count >= 1 after range"
+swiss_bad 'make syncmap float64\n' "sw.ops:1:14: expected a key kind of sync.Map (string or int64), got \"float64\""
+swiss_bad 'make syncmap int64\nload x\n' "sw.ops:2:6: expected an int64 key"
+swiss_bad 'make swiss int64 0\nmake syncmap int64\n' "sw.ops:2:1: expected an op of the Swiss map this script made, got 'make syncmap'"
+
 # Binary junk never crashes the parser.
 head -c 4096 /dev/urandom > "$dir/junk.ops"
 "$bin" dump "$dir/junk.ops" >/dev/null 2>&1; rc=$?

@@ -1,0 +1,78 @@
+// Go 1.19.8's sync.Map: the drivers around the methods of syncmap_ops.inc.
+#include "engine/syncmap_impl.hpp"
+
+#include <algorithm>
+
+namespace gomap::syncmap {
+
+SyncRun::SyncRun(SyncMap& m, const SyncRequest& r) : map_(m), req_(r), task_(m.taskOf(req_, out)), cursor_{task_.handle()} {}
+
+bool SyncRun::step() { return map_.step(task_, cursor_); }
+
+OpResult SyncRun::result() { return SyncMap::finish(task_); }
+
+Task<void> SyncMap::taskOf(const SyncRequest& r, SyncResult& out) {
+  switch (r.code) {
+  case SyncOpCode::Load: return Load(r.key, out);
+  case SyncOpCode::Store: return Store(r.key, r.value);
+  case SyncOpCode::LoadOrStore: return LoadOrStore(r.key, r.value, out);
+  case SyncOpCode::LoadAndDelete: return LoadAndDelete(r.key, out, false);
+  case SyncOpCode::Delete: return LoadAndDelete(r.key, out, true);
+  case SyncOpCode::Range: return Range(r.limit, out);
+  }
+  return Range(r.limit, out);
+}
+
+OpResult SyncMap::apply(const SyncRequest& r, SyncResult& out) {
+  out = SyncResult{};
+  return runDirect([&](auto via) {
+    switch (r.code) {
+    case SyncOpCode::Load: Load(via, r.key, out); break;
+    case SyncOpCode::Store: Store(via, r.key, r.value); break;
+    case SyncOpCode::LoadOrStore: LoadOrStore(via, r.key, r.value, out); break;
+    case SyncOpCode::LoadAndDelete: LoadAndDelete(via, r.key, out, false); break;
+    case SyncOpCode::Delete: LoadAndDelete(via, r.key, out, true); break;
+    case SyncOpCode::Range: Range(via, r.limit, out); break;
+    }
+  });
+}
+
+std::unique_ptr<SyncRun> SyncMap::start(const SyncRequest& r) { return std::make_unique<SyncRun>(*this, r); }
+
+// Go's `for k, e := range m` starts at a fastrand-chosen place (mapiterinit
+// draws only for a non-empty map): here the sorted keys rotated by one draw.
+std::vector<std::pair<KeyValue, EntryRef>> SyncMap::goOrder(const KeyMap* m) {
+  std::vector<std::pair<KeyValue, EntryRef>> out;
+  if (!m || m->empty()) return out;
+  out.assign(m->begin(), m->end());
+  const std::size_t r = rng_.fastrand() % out.size();
+  std::rotate(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r), out.end());
+  return out;
+}
+
+std::vector<std::string> SyncMap::checkInvariants() const {
+  std::vector<std::string> bad;
+  if (inflight() == 0 && mu_.state != 0) bad.push_back("mu held with no method in flight");
+  const KeyMap* rm = read_ ? read_->m.get() : nullptr;
+  if (!dirty_ && read_ && read_->amended) bad.push_back("amended with a nil dirty (spec 1.2)");
+  if (!dirty_ && misses_ != 0) bad.push_back("misses != 0 with a nil dirty");
+  if (dirty_ && misses_ >= static_cast<int64_t>(dirty_->size()) && misses_ != 0)
+    bad.push_back("misses >= len(dirty) without a promotion (spec 3.6)");
+  if (rm)
+    for (const auto& [k, e] : *rm) {
+      if (e->p == PState::Expunged) {
+        if (!dirty_) bad.push_back("an expunged entry with a nil dirty (spec 1.3)");
+        else if (dirty_->count(k)) bad.push_back("an expunged entry in dirty (spec 1.3)");
+      } else if (dirty_) {
+        auto it = dirty_->find(k);
+        if (it == dirty_->end() || it->second != e)
+          bad.push_back("a key of read.m not expunged but not in dirty with its entry (spec 1.2)");
+      }
+    }
+  if (dirty_)
+    for (const auto& [k, e] : *dirty_)
+      if (e->p == PState::Expunged) bad.push_back("dirty holds an expunged entry");
+  return bad;
+}
+
+} // namespace gomap::syncmap

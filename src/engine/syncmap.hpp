@@ -1,0 +1,196 @@
+// Go 1.19.8's sync.Map (sync/map.go), sequential: one goroutine, so mu is
+// never contended. Read it with syncmap-spec.md and map.go open beside it;
+// "M:L" is a line of sync/map.go.
+//
+// What it holds, as the runtime does (spec 0):
+//  - mu: the Mutex's state word and sema (state 1 while held);
+//  - read: the published readOnly {m, amended}, or none (a zero Map, spec
+//    0.4). Every read.Store publishes a new readOnly object with a new
+//    identity; the m inside is shared (a Store of {m: read.m, amended: true}
+//    reuses it; a promotion publishes dirty itself as the new m);
+//  - dirty: a map of key -> entry, or nil;
+//  - misses: a plain int, touched only with mu held;
+//  - entries shared between read.m and dirty: p is a value cell (with its own
+//    identity: cells are immutable, a store swaps in a new cell), nil, or
+//    expunged.
+// Identities count from 1 in creation order, one sequence per kind (readOnly,
+// entry, cell), never reused: the numbering of the oracle's JSON contract
+// (docs/formats.md, "sync.Map JSON").
+//
+// Go's map iteration order is random (and so the order of dirtyLocked's
+// expunges and of Range's calls): here it is the keys' sorted order rotated
+// by one draw of the engine's seeded fastrand, per iteration, as Go's own
+// iterator starts at a fastrand-chosen bucket. It is repeatable for a seed,
+// not Go's actual order (which nobody outside the process can know).
+//
+// The methods are written once in syncmap_ops.inc and compiled into a
+// resumable form (coroutines that can pause at any event) and a direct form
+// (plain calls) through the stepping core (stepping.hpp), like the Swiss map.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/coro.hpp"
+#include "engine/fastrand.hpp"
+#include "engine/keys.hpp"
+#include "engine/stepping.hpp"
+#include "engine/syncmap_events.hpp"
+
+namespace gomap::syncmap {
+
+// Keys of one map have one kind: int64 compare as numbers, strings by bytes.
+struct KeyLess {
+  bool operator()(const KeyValue& a, const KeyValue& b) const {
+    if (a.kind == KeyKind::String) return a.s < b.s; // char_traits<char>: unsigned bytes
+    return a.i < b.i;
+  }
+};
+
+// An entry (M:L80): its identity and the word p.
+struct Entry {
+  uint32_t id = 0;
+  PState p = PState::Nil;
+  uint32_t cell = 0; // the value cell p points at (p == Value)
+  int64_t value = 0; // the int64 boxed in that cell
+};
+using EntryRef = std::shared_ptr<Entry>;
+using KeyMap = std::map<KeyValue, EntryRef, KeyLess>;
+using KeyMapRef = std::shared_ptr<KeyMap>;
+
+// A readOnly (M:L70), immutable once published.
+struct ReadOnly {
+  uint32_t id = 0;
+  KeyMapRef m; // null: a nil map
+  bool amended = false;
+};
+using ReadOnlyRef = std::shared_ptr<const ReadOnly>;
+
+// sync.Mutex's two words (MU:L25).
+struct MutexWords {
+  int32_t state = 0;
+  uint32_t sema = 0;
+};
+
+// What a method returned.
+struct SyncResult {
+  bool ok = false; // Load: ok; LoadOrStore, LoadAndDelete: loaded
+  bool hasValue = false;
+  int64_t value = 0;
+  std::vector<std::pair<KeyValue, int64_t>> visited; // Range: f's calls, in order
+};
+
+enum class SyncOpCode : uint8_t { Load, Store, LoadOrStore, LoadAndDelete, Delete, Range };
+struct SyncRequest {
+  SyncOpCode code = SyncOpCode::Load;
+  KeyValue key;
+  int64_t value = 0;
+  int64_t limit = 0; // Range: f returns false after its limit-th call (0: never)
+};
+
+class SyncMap;
+
+// A started method, stepped one pause at a time (the resumable form). It owns
+// the request (the coroutine refers to its key) and the result.
+class SyncRun {
+public:
+  SyncRun(SyncMap& m, const SyncRequest& r);
+  bool step(); // false once the method has returned
+  bool done() const { return task_.done(); }
+  OpResult result();
+  const SyncRequest& request() const { return req_; }
+  SyncResult out;
+
+private:
+  SyncMap& map_;
+  SyncRequest req_;
+  Task<void> task_;
+  Cursor cursor_;
+};
+
+class SyncMap : public SteppingCore<SyncEvent, SyncEventSink> {
+  using Core = SteppingCore<SyncEvent, SyncEventSink>;
+  using OpScope = Core::OpScope<SyncMap>;
+  friend Core;
+  friend class SyncRun;
+
+public:
+  explicit SyncMap(KeyKind kind = KeyKind::String, uint64_t rngSeed = 0) : kind_(kind), rng_(rngSeed) {}
+
+  KeyKind kind() const { return kind_; }
+  void setEventSink(SyncEventSink* s) { setEventBuffer(s); }
+  uint64_t rngState() const { return rng_.state(); }
+  void setRngState(uint64_t s) { rng_.reseed(s); }
+
+  // Runs a method to completion (the direct form).
+  OpResult apply(const SyncRequest& r, SyncResult& out);
+  // Starts a method for stepping (the resumable form); events of the kinds in
+  // the pause mask park it (setPauseMask).
+  std::unique_ptr<SyncRun> start(const SyncRequest& r);
+
+  // State, between methods.
+  const MutexWords& mu() const { return mu_; }
+  const ReadOnly* read() const { return read_.get(); }
+  const KeyMap* dirty() const { return dirty_.get(); }
+  int64_t misses() const { return misses_; }
+  // The counts of objects made so far (the last identity given).
+  uint32_t readOnlyCount() const { return lastReadOnly_; }
+  uint32_t entryCount() const { return lastEntry_; }
+  uint32_t cellCount() const { return lastCell_; }
+  // The spec's invariants (section 1), as text; empty when they hold.
+  std::vector<std::string> checkInvariants() const;
+
+  // Go's map iteration order for one range over m (see the file comment).
+  std::vector<std::pair<KeyValue, EntryRef>> goOrder(const KeyMap* m);
+
+private:
+#define GOMAP_SYNC_DECL(ret, name, ...)                                                                                \
+  Task<ret> name(__VA_ARGS__);                                                                                         \
+  template <bool kRecord> ret name(Direct<kRecord> __VA_OPT__(, ) __VA_ARGS__);
+  GOMAP_SYNC_DECL(void, Load, const KeyValue& key, SyncResult& out)
+  GOMAP_SYNC_DECL(void, Store, const KeyValue& key, int64_t value)
+  GOMAP_SYNC_DECL(void, LoadOrStore, const KeyValue& key, int64_t value, SyncResult& out)
+  GOMAP_SYNC_DECL(void, LoadAndDelete, const KeyValue& key, SyncResult& out, bool isDelete)
+  GOMAP_SYNC_DECL(void, Range, int64_t limit, SyncResult& out)
+  GOMAP_SYNC_DECL(void, loadEntry, const EntryRef& e, SyncSite site, bool& ok, int64_t& value)
+  GOMAP_SYNC_DECL(bool, tryStore, const EntryRef& e, uint32_t& cell, int64_t value)
+  GOMAP_SYNC_DECL(bool, unexpungeLocked, const EntryRef& e)
+  GOMAP_SYNC_DECL(void, storeLocked, const EntryRef& e, uint32_t& cell, int64_t value)
+  GOMAP_SYNC_DECL(bool, tryLoadOrStore, const EntryRef& e, int64_t value, SyncResult& out)
+  GOMAP_SYNC_DECL(bool, deleteEntry, const EntryRef& e, SyncResult& out)
+  GOMAP_SYNC_DECL(void, missLocked)
+  GOMAP_SYNC_DECL(void, dirtyLocked)
+  GOMAP_SYNC_DECL(bool, tryExpungeLocked, const EntryRef& e)
+  GOMAP_SYNC_DECL(void, lock, SyncSite site)
+  GOMAP_SYNC_DECL(void, unlock, SyncSite site)
+#undef GOMAP_SYNC_DECL
+
+  Task<void> taskOf(const SyncRequest& r, SyncResult& out);
+
+  // m.read.Store(readOnly{m, amended}): a new object, a new identity.
+  void publish(KeyMapRef m, bool amended) {
+    read_ = std::make_shared<const ReadOnly>(ReadOnly{++lastReadOnly_, std::move(m), amended});
+  }
+  // A lookup in a map that may be nil.
+  static EntryRef lookup(const KeyMap* m, const KeyValue& k) {
+    if (!m) return nullptr;
+    auto it = m->find(k);
+    return it == m->end() ? nullptr : it->second;
+  }
+  static std::size_t lenOf(const KeyMap* m) { return m ? m->size() : 0; }
+  uint32_t newCell() { return ++lastCell_; }
+
+  KeyKind kind_;
+  FastRand rng_;
+  MutexWords mu_;
+  ReadOnlyRef read_; // null: read never stored (a zero Map)
+  KeyMapRef dirty_;  // null: dirty is nil
+  int64_t misses_ = 0;
+  uint32_t lastReadOnly_ = 0, lastEntry_ = 0, lastCell_ = 0;
+};
+
+} // namespace gomap::syncmap

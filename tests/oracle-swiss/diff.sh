@@ -17,6 +17,9 @@
 # front of it, so that the engine runs the same release as the oracle.
 # --gen runs GEN_SWISS_SCRIPT with GEN ARGS (plus --version); "--seed random"
 # in GEN ARGS takes GOMAPLAB_DIFF_SEED or a fresh seed and prints how to replay.
+# Without --every, a script line `# every: N` sets it (default 1): the state
+# is compared on every Nth op, every make and dump op and the last op; the
+# other lines still carry op, hash, found/val and iter's keys.
 # --self runs the oracle in place of the engine (proves the harness).
 # On a difference it prints the op number, the script line, the op, the first
 # differing field and both lines cut around it, then (with --every N > 1)
@@ -25,8 +28,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-work="" name="" version="" every=1 engine="" oracles="" self="" bisect=1 script="" gen="" gentool=""
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 script="" gen="" gentool=""
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) work=$2; shift 2 ;;
@@ -47,7 +50,6 @@ done
 [ -n "$work" ] && [ -n "$name" ] || { echo "diff.sh: --work and --name are required" >&2; usage; }
 [ -n "$script" ] || [ -n "$gen" ] || { echo "diff.sh: give --script FILE or --gen ARGS" >&2; usage; }
 case "$version" in ""|go1.26|go1.27) ;; *) echo "diff.sh: --version must be go1.26 or go1.27, got $version" >&2; exit 2 ;; esac
-case "$every" in ''|*[!0-9]*|0) echo "diff.sh: --every needs a number >= 1, got $every" >&2; exit 2 ;; esac
 [ -n "$engine" ] || engine=$here/../../build/gomaplab
 [ -n "$oracles" ] || oracles=$(dirname "$engine")
 mkdir -p "$work"
@@ -67,6 +69,10 @@ if [ -n "$gen" ]; then
   "$gentool" $gen --version "${version:-go1.27}" > "$script"
 fi
 [ -r "$script" ] || { echo "diff.sh: cannot read $script" >&2; exit 2; }
+# Without --every, a `# every: N` comment line of the script gives it (default 1).
+[ -n "$every" ] || every=$(awk '/^# every: [0-9]+[ \t]*$/ { print $3; exit }' "$script")
+every=${every:-1}
+case "$every" in *[!0-9]*|0) echo "diff.sh: --every needs a number >= 1, got $every" >&2; exit 2 ;; esac
 # The first op (skipping blank and comment lines): a version op picks the release.
 first=$(awk '{ sub(/^[ \t\r]+/, "") } $0 != "" && substr($0, 1, 1) != "#" { print; exit }' "$script")
 added=0
@@ -190,7 +196,7 @@ if [ "$erc" = 0 ] && [ "$orc" = 0 ] && cmp -s "$E" "$O"; then
 fi
 read -r verdict a b where < <(compare "$run" 2> "$work/$name.report" || true)
 if [ "$verdict" = equal ] && [ "$erc" = 0 ] && [ "$orc" = 0 ]; then
-  echo "$name ($version): $a lines equal, byte for byte except $b seeds drawn by the runtime's generator (re-seeded by the next op) (--every $every)"
+  echo "$name ($version): $a lines equal, byte for byte except $b seed(s) drawn by the runtime's generator (re-seeded by the next op) (--every $every)"
   rm -f "$E" "$O" "$E.err" "$O.err" "$work/$name.report"
   exit 0
 fi

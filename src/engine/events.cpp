@@ -19,6 +19,7 @@ std::string_view messageText(Message m) {
   case Message::OldoverflowNotNil: return "oldoverflow is not nil";
   case Message::OutOfMemory: return "runtime: out of memory";
   case Message::InvalidMemory: return "runtime error: invalid memory address or nil pointer dereference";
+  case Message::SmallMapNoEmptySlot: return "small map with no empty slot (concurrent map writes?)";
   }
   return "";
 }

@@ -100,6 +100,8 @@ enum class Message : uint32_t {
   OutOfMemory,                // fatal error: runtime: out of memory (simulator's limit)
   InvalidMemory,              // panic: runtime error: invalid memory address or nil pointer dereference
                               // (a racing goroutine follows a pointer another one cleared)
+  SmallMapNoEmptySlot,        // fatal error: small map with no empty slot (concurrent map writes?)
+                              // (the Swiss map of Go 1.26, putSlotSmall)
 };
 std::string_view messageText(Message m);
 // Whether the runtime reports m with throw (an internal error) rather than fatal.

@@ -17,11 +17,11 @@ inline uint64_t r4(const unsigned char* p) {
 }
 } // namespace
 
-uint64_t memhashFallback(const void* data, uint64_t seed, uint64_t s, uint64_t hashkey0) {
+uint64_t memhashFallback(const void* data, uint64_t seed, uint64_t s, const FallbackKeys& k) {
   using namespace wy;
   const auto* p = static_cast<const unsigned char*>(data);
   uint64_t a = 0, b = 0;
-  seed ^= hashkey0 ^ m1;
+  seed ^= k.seedXor;
   if (s == 0) return seed;
   if (s < 4) {
     a = p[0];
@@ -44,21 +44,21 @@ uint64_t memhashFallback(const void* data, uint64_t seed, uint64_t s, uint64_t h
     if (l > 48) {
       uint64_t seed1 = seed, seed2 = seed;
       for (; l > 48; l -= 48) {
-        seed = mix(r8(p) ^ m2, r8(p + 8) ^ seed);
-        seed1 = mix(r8(p + 16) ^ m3, r8(p + 24) ^ seed1);
-        seed2 = mix(r8(p + 32) ^ m4, r8(p + 40) ^ seed2);
+        seed = mix(r8(p) ^ k.lane[0], r8(p + 8) ^ seed);
+        seed1 = mix(r8(p + 16) ^ k.lane[1], r8(p + 24) ^ seed1);
+        seed2 = mix(r8(p + 32) ^ k.lane[2], r8(p + 40) ^ seed2);
         p += 48;
       }
       seed ^= seed1 ^ seed2;
     }
     for (; l > 16; l -= 16) {
-      seed = mix(r8(p) ^ m2, r8(p + 8) ^ seed);
+      seed = mix(r8(p) ^ k.lane[0], r8(p + 8) ^ seed);
       p += 16;
     }
     a = r8(p + l - 16);
     b = r8(p + l - 8);
   }
-  return mix(m5 ^ s, mix(a ^ m2, b ^ seed));
+  return mix(m5 ^ s, mix(a ^ k.lane[0], b ^ seed));
 }
 
 } // namespace gomap

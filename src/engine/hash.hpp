@@ -25,16 +25,38 @@ inline uint64_t mix(uint64_t a, uint64_t b) {
 }
 } // namespace wy
 
+// The words the fallback hash is keyed by. Go 1.19 (hash64.go) xors the seed
+// with hashkey[0]^m1 and the lanes with the constants m2, m3, m4; Go 1.23 and
+// later (the Swiss map's runtimes, swiss-map-spec 19.2) drop m1 and key the
+// lanes with hashkey[1], hashkey[2], hashkey[3]. One implementation serves both.
+struct FallbackKeys {
+  uint64_t seedXor; // seed ^= seedXor at the start (and in memhash32/64)
+  uint64_t lane[3]; // the 48-byte lanes; lane[0] also the 16-byte loop and the final mix
+};
+constexpr FallbackKeys go119Keys(uint64_t hashkey0) { return {hashkey0 ^ wy::m1, {wy::m2, wy::m3, wy::m4}}; }
+constexpr FallbackKeys go123Keys(const uint64_t (&hashkey)[4]) {
+  return {hashkey[0], {hashkey[1], hashkey[2], hashkey[3]}};
+}
+
 // memhashFallback(p, seed, s): hash of s bytes at p.
-uint64_t memhashFallback(const void* p, uint64_t seed, uint64_t s, uint64_t hashkey0);
+uint64_t memhashFallback(const void* p, uint64_t seed, uint64_t s, const FallbackKeys& k);
+inline uint64_t memhashFallback(const void* p, uint64_t seed, uint64_t s, uint64_t hashkey0) {
+  return memhashFallback(p, seed, s, go119Keys(hashkey0));
+}
 
 // memhash64Fallback / memhash32Fallback: the fixed-width forms used for 8- and 4-byte keys.
+inline uint64_t memhash64Fallback(uint64_t a, uint64_t seed, const FallbackKeys& k) {
+  return wy::mix(wy::m5 ^ 8, wy::mix(a ^ k.lane[0], a ^ seed ^ k.seedXor));
+}
+inline uint64_t memhash32Fallback(uint32_t v, uint64_t seed, const FallbackKeys& k) {
+  uint64_t a = v;
+  return wy::mix(wy::m5 ^ 4, wy::mix(a ^ k.lane[0], a ^ seed ^ k.seedXor));
+}
 inline uint64_t memhash64Fallback(uint64_t a, uint64_t seed, uint64_t hashkey0) {
-  return wy::mix(wy::m5 ^ 8, wy::mix(a ^ wy::m2, a ^ seed ^ hashkey0 ^ wy::m1));
+  return memhash64Fallback(a, seed, go119Keys(hashkey0));
 }
 inline uint64_t memhash32Fallback(uint32_t v, uint64_t seed, uint64_t hashkey0) {
-  uint64_t a = v;
-  return wy::mix(wy::m5 ^ 4, wy::mix(a ^ wy::m2, a ^ seed ^ hashkey0 ^ wy::m1));
+  return memhash32Fallback(v, seed, go119Keys(hashkey0));
 }
 
 // strhashFallback: memhash over the string's bytes.

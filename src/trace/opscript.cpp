@@ -60,7 +60,7 @@ std::string joinTokens(const std::vector<Token>& toks) {
 }
 
 bool isOpVerb(std::string_view w) {
-  for (std::string_view v : {"make", "nil", "seed", "hashkey", "rngseed", "hashmode", "pin", "put", "del", "get", "hash",
+  for (std::string_view v : {"make", "nil", "seed", "hashkey", "version", "rngseed", "hashmode", "pin", "put", "del", "get", "hash",
                              "dump", "clear", "iter"})
     if (w == v) return true;
   return false;
@@ -327,10 +327,26 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   };
 
   if (verb == "hashkey") {
-    if (!want(2, 2, "hashkey K")) return std::nullopt;
+    if (toks.size() != 5 && !want(2, 2, "hashkey K (classic map) or hashkey K0 K1 K2 K3 (Swiss map)")) return std::nullopt;
     if (made_) return fail(toks[0].column, "expected 'hashkey' before the first 'make' (the runtime sets hashkey at start-up)");
     op.kind = ScriptOp::Kind::HashKey;
-    if (!u64(1, op.number, "a 64-bit hash key", UINT64_MAX)) return std::nullopt;
+    if (toks.size() == 5) {
+      op.hashkeyWords = 4;
+      for (int i = 0; i < 4; i++)
+        if (!u64(static_cast<std::size_t>(i + 1), op.hashkeys[i], "a hashkey word", UINT64_MAX)) return std::nullopt;
+      swissSetupLine_ = lineNo;
+    } else {
+      if (!u64(1, op.number, "a 64-bit hash key", UINT64_MAX)) return std::nullopt;
+      op.hashkeys[0] = op.number;
+    }
+  } else if (verb == "version") {
+    if (!want(2, 2, "version go1.26|go1.27")) return std::nullopt;
+    if (made_) return fail(toks[0].column, "expected 'version' before the first 'make'");
+    op.kind = ScriptOp::Kind::Version;
+    if (toks[1].text == "go1.26") op.version = swiss::Version::Go126;
+    else if (toks[1].text == "go1.27") op.version = swiss::Version::Go127;
+    else return fail(toks[1].column, fmt::format("expected go1.26 or go1.27, got {:?}", std::string(toks[1].text)));
+    swissSetupLine_ = lineNo;
   } else if (verb == "rngseed") {
     if (!want(2, 2, "rngseed N")) return std::nullopt;
     op.kind = ScriptOp::Kind::RngSeed;
@@ -341,8 +357,27 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     if (toks[1].text == "go") op.mode = HashMode::Go;
     else if (toks[1].text == "identity") op.mode = HashMode::Identity;
     else return fail(toks[1].column, fmt::format("expected 'go' or 'identity', got {:?}", std::string(toks[1].text)));
+  } else if (verb == "make" && toks.size() >= 2 && toks[1].text == "swiss") {
+    if (!want(4, 5, "make swiss KIND HINT [SEED]")) return std::nullopt;
+    if (made_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
+    op.kind = ScriptOp::Kind::Make;
+    op.swiss = true;
+    if (!parseKeyKind(toks[2].text, op.mapKind))
+      return fail(toks[2].column, fmt::format("expected a key kind (int64, int32, string or float64), got {:?}",
+                                              std::string(toks[2].text)));
+    if (!parseInt64Token(toks[3].text, op.hint))
+      return fail(toks[3].column, fmt::format("expected a size hint (an int64), got {:?}", std::string(toks[3].text)));
+    if (toks.size() == 5 && !u64(4, op.number, "a 64-bit seed", UINT64_MAX)) return std::nullopt;
+    made_ = true;
+    swiss_ = true;
+    kind_ = op.mapKind;
   } else if (verb == "make" || verb == "nil") {
     bool isMake = verb == "make";
+    if (swissSetupLine_ != 0)
+      return fail(toks[0].column, fmt::format("expected 'make swiss KIND HINT [SEED]': line {} set up a Swiss map "
+                                              "(version, or hashkey with four words)",
+                                              swissSetupLine_));
+    if (made_ && swiss_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
     if (isMake ? !want(3, 4, "make KIND HINT [HASH0]") : !want(2, 2, "nil KIND")) return std::nullopt;
     op.kind = isMake ? ScriptOp::Kind::Make : ScriptOp::Kind::Nil;
     if (!parseKeyKind(toks[1].text, op.mapKind))
@@ -358,9 +393,12 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   } else if (verb == "seed") {
     if (!want(2, 2, "seed HASH0") || !needMap()) return std::nullopt;
     op.kind = ScriptOp::Kind::Seed;
-    if (!u64(1, op.number, "a hash0 seed", UINT32_MAX)) return std::nullopt;
+    if (swiss_ ? !u64(1, op.number, "a 64-bit seed", UINT64_MAX) : !u64(1, op.number, "a hash0 seed", UINT32_MAX))
+      return std::nullopt;
   } else if (verb == "pin") {
-    if (!want(3, 3, "pin KEY HASH") || !needMap() || !key(1)) return std::nullopt;
+    if (!want(3, 3, "pin KEY HASH") || !needMap()) return std::nullopt;
+    if (swiss_) return fail(toks[0].column, "expected an op of the Swiss map: 'pin' works on the classic map only");
+    if (!key(1)) return std::nullopt;
     op.kind = ScriptOp::Kind::Pin;
     if (op.key.kind == KeyKind::Float64 && op.key.f != op.key.f)
       return fail(toks[1].column, "expected a key that equals itself: NaN cannot be pinned");
@@ -373,13 +411,20 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   } else if (verb == "del" || verb == "get" || verb == "hash") {
     if (!want(2, 2, fmt::format("{} KEY", verb).c_str()) || !needMap() || !key(1)) return std::nullopt;
     op.kind = verb == "del" ? ScriptOp::Kind::Del : verb == "get" ? ScriptOp::Kind::Get : ScriptOp::Kind::Hash;
+  } else if (verb == "iter" && swiss_ && toks.size() != 1) {
+    if (!want(3, 3, "iter or iter ENTRYOFFSET DIROFFSET")) return std::nullopt;
+    op.kind = ScriptOp::Kind::Iter;
+    std::pair<uint64_t, uint64_t> off;
+    if (!u64(1, off.first, "an entry offset", UINT64_MAX) || !u64(2, off.second, "a directory offset", UINT64_MAX))
+      return std::nullopt;
+    op.iterOffsets = off;
   } else if (verb == "dump" || verb == "clear" || verb == "iter") {
     if (!want(1, 1, std::string(verb).c_str()) || !needMap()) return std::nullopt;
     op.kind = verb == "dump" ? ScriptOp::Kind::Dump : verb == "clear" ? ScriptOp::Kind::Clear : ScriptOp::Kind::Iter;
   } else {
     return fail(toks[0].column,
                 fmt::format("expected an op (make, nil, seed, hashkey, rngseed, hashmode, pin, put, del, get, hash, "
-                            "dump, clear, iter, or a lesson line: title, narration, expect), got {:?}",
+                            "dump, clear, iter, version, or a lesson line: title, narration, expect), got {:?}",
                             std::string(verb)));
   }
   opsParsed_++;
@@ -426,18 +471,69 @@ std::optional<OpRequest> requestOf(const ScriptOp& op) {
   return requestOf(op.kind, op.key, op.kind == ScriptOp::Kind::Make ? op.hint : op.value);
 }
 
+namespace {
+// make swiss KIND HINT [SEED]: NewMap, then the seed overwritten (the oracle
+// writes Map.seed the same way).
+OpResult applySwissMake(OpTarget& t, const ScriptOp& op) {
+  uint64_t state = t.rngSeed ? *t.rngSeed : t.map ? t.map->rngState() : t.initialRng;
+  t.rngSeed.reset();
+  t.map.reset();
+  t.swissMap = swiss::AnySwiss::create(op.mapKind, t.strings);
+  t.swissMap->setRngState(state);
+  t.swissMap->setVersion(t.version);
+  t.swissMap->setHashKeys(t.swissHashKeys);
+  t.swissMap->setHashMode(t.mode);
+  if (t.swissEvents) t.swissMap->setEventSink(t.swissEvents);
+  OpResult res = t.swissMap->apply(swiss::SwissRequest{swiss::SwissOpCode::Make, {}, op.hint, {}});
+  if (res.outcome == Outcome::Ok) t.swissMap->setSeed(op.number);
+  return res;
+}
+OpResult applySwissOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {
+  using K = ScriptOp::Kind;
+  using C = swiss::SwissOpCode;
+  swiss::AnySwiss& m = *t.swissMap;
+  switch (op.kind) {
+  case K::Seed: m.setSeed(op.number); return {};
+  case K::Put: return m.apply({C::Put, op.key, op.value, {}});
+  case K::Del: return m.apply({C::Del, op.key, 0, {}});
+  case K::Get: {
+    bool found = false;
+    int64_t v = 0;
+    OpResult r = m.apply({C::Get, op.key, 0, {}}, &found, &v);
+    if (access) *access = AccessResult{found, v};
+    return r;
+  }
+  case K::Clear: return m.apply({C::Clear, {}, 0, {}});
+  case K::Iter: {
+    OpResult r = m.apply({C::Iter, {}, 0, op.iterOffsets}, nullptr, nullptr, &t.swissIter);
+    if (keys) *keys = t.swissIter.keys;
+    return r;
+  }
+  default: return {}; // hash, dump: nothing runs
+  }
+}
+} // namespace
+
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {
   using K = ScriptOp::Kind;
   OpResult res;
+  if (op.kind == K::Make && op.swiss) return applySwissMake(t, op);
+  if (t.swissMap && op.kind != K::RngSeed && op.kind != K::HashMode) return applySwissOp(t, op, access, keys);
   switch (op.kind) {
-  case K::HashKey: t.hashkey = op.number; break;
+  case K::HashKey:
+    if (op.hashkeyWords == 4) std::copy(std::begin(op.hashkeys), std::end(op.hashkeys), std::begin(t.swissHashKeys));
+    else t.hashkey = op.number;
+    break;
+  case K::Version: t.version = op.version; break;
   case K::RngSeed:
     t.rngSeed = op.number;
     if (t.map) t.map->setRngSeed(op.number);
+    if (t.swissMap) t.swissMap->setRngState(op.number);
     break;
   case K::HashMode:
     t.mode = op.mode;
     if (t.map) t.map->setHashMode(op.mode);
+    if (t.swissMap) t.swissMap->setHashMode(op.mode);
     break;
   case K::Make:
   case K::Nil: {

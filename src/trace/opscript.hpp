@@ -14,6 +14,14 @@
 //   pin KEY HASH         force KEY to hash to HASH (teaching collisions)
 //   put KEY VAL | del KEY | get KEY | hash KEY | dump | clear | iter
 //
+// The Swiss map of Go 1.26/1.27 (issue 13; docs/formats.md, "Swiss map JSON")
+// extends the grammar; its ops are the same verbs:
+//   version go1.26|go1.27      the runtime to simulate (before make; default go1.27)
+//   hashkey K0 K1 K2 K3        the four hash keys (before make)
+//   make swiss KIND HINT [SEED]
+//   seed S                     overwrite the 64-bit seed
+//   iter [ENTRYOFFSET DIROFFSET]   the offsets replace Iter.Init's two rand() draws
+//
 // Keys: integers in decimal; floats also NaN, -0, +Inf, -Inf; strings as bare
 // tokens or Go-quoted ("a\x20b", "", `raw`).
 //
@@ -35,11 +43,12 @@
 #include "engine/events.hpp"
 #include "engine/keys.hpp"
 #include "engine/map.hpp"
+#include "engine/swiss_model.hpp"
 
 namespace gomap {
 
 struct ScriptOp {
-  enum class Kind { HashKey, RngSeed, HashMode, Make, Nil, Seed, Pin, Put, Del, Get, Hash, Dump, Clear, Iter };
+  enum class Kind { HashKey, RngSeed, HashMode, Make, Nil, Seed, Pin, Put, Del, Get, Hash, Dump, Clear, Iter, Version };
   Kind kind = Kind::Dump;
   int line = 0;
   std::string text; // the op as written: tokens joined by single spaces, no comment
@@ -49,6 +58,12 @@ struct ScriptOp {
   KeyValue key;
   int64_t value = 0;
   HashMode mode = HashMode::Go;
+  // The Swiss map's parts of the grammar.
+  bool swiss = false;                  // make swiss ...; every later op of the script acts on it
+  swiss::Version version = swiss::Version::Go127; // version
+  uint64_t hashkeys[4] = {};           // hashkey K0 K1 K2 K3 (swiss: words == 4)
+  int hashkeyWords = 1;
+  std::optional<std::pair<uint64_t, uint64_t>> iterOffsets; // iter E D
   bool hasKey() const { return kind == Kind::Put || kind == Kind::Del || kind == Kind::Get || kind == Kind::Hash; }
 };
 
@@ -153,6 +168,7 @@ public:
   std::optional<ScriptError> finish() const;
   const std::string& file() const { return file_; }
   bool made() const { return made_; }
+  bool swiss() const { return swiss_; }
   KeyKind kind() const { return kind_; }
   // Lesson lines seen so far (title, narration, expect), by op.
   const Lesson& lesson() const { return lesson_; }
@@ -165,6 +181,8 @@ private:
 
   std::string file_;
   bool made_ = false;
+  bool swiss_ = false;      // the map made is a Swiss map
+  int swissSetupLine_ = 0;  // a version or 4-word hashkey line: make must be `make swiss`
   KeyKind kind_ = KeyKind::Int64;
   std::size_t opsParsed_ = 0;
   Lesson lesson_;
@@ -182,6 +200,14 @@ std::optional<OpRequest> requestOf(ScriptOp::Kind kind, const KeyValue& key, int
 // The map an op script works on and what the ops before make set up.
 struct OpTarget {
   std::unique_ptr<AnyMap> map;
+  // A Swiss map (make swiss): the script's structure instead of `map`.
+  std::unique_ptr<swiss::AnySwiss> swissMap;
+  swiss::Version version = swiss::Version::Go127;
+  uint64_t swissHashKeys[4] = {swiss::kDefaultHashKeys[0], swiss::kDefaultHashKeys[1], swiss::kDefaultHashKeys[2],
+                               swiss::kDefaultHashKeys[3]};
+  swiss::SwissEventSink* swissEvents = nullptr; // given to every Swiss map made
+  // A Swiss op's outputs.
+  swiss::IterResult swissIter;
   std::shared_ptr<StringPool> strings = std::make_shared<StringPool>();
   uint64_t hashkey = kDefaultHashKey;
   HashMode mode = HashMode::Go;

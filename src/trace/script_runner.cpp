@@ -7,12 +7,16 @@
 #include "trace/event_json.hpp"
 #include "trace/source_file.hpp"
 #include "trace/state_json.hpp"
+#include "trace/swiss_json.hpp"
 
 namespace gomap {
 
 ScriptRunner::ScriptRunner(RunnerOptions opts, Sink sink) : opts_(opts), sink_(std::move(sink)) {
   target_.initialRng = opts_.rngSeed;
-  if (opts_.events) target_.events = &events_;
+  if (opts_.events) {
+    target_.events = &events_;
+    target_.swissEvents = &swissEvents_;
+  }
 }
 
 void ScriptRunner::flushEvents(int64_t index, const ScriptOp& op) {
@@ -30,8 +34,74 @@ void ScriptRunner::flushEvents(int64_t index, const ScriptOp& op) {
   events_.clear();
 }
 
+void ScriptRunner::flushSwissEvents(int64_t index, const ScriptOp& op) {
+  const bool go127 = target_.swissMap && target_.swissMap->version() == swiss::Version::Go127;
+  for (const swiss::SwissEvent& e : swissEvents_.events) {
+    line_.clear();
+    appendSwissEventJson(line_, e, eventCount_++, static_cast<uint64_t>(index), go127);
+    if (e.kind == swiss::SwissKind::OpBegin) {
+      line_.pop_back();
+      line_ += ",\"src\":";
+      appendJsonBytes(line_, op.text);
+      line_.push_back('}');
+    }
+    sink_(line_);
+  }
+  swissEvents_.clear();
+}
+
+bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) {
+  using K = ScriptOp::Kind;
+  line_.assign("{\"op\":");
+  appendJsonBytes(line_, op.text);
+  // The key's hash before the op (a NaN draws, as the runtime's hasher does).
+  if (op.hasKey() && target_.swissMap) line_ += ",\"hash\":\"" + hashHex(target_.swissMap->hashOf(op.key)) + "\"";
+  const bool config = op.kind == K::Version || op.kind == K::HashKey || op.kind == K::RngSeed || op.kind == K::HashMode;
+  const bool withState =
+      !config && (index % opts_.every == 0 || isLast || op.kind == K::Dump || op.kind == K::Make);
+  AccessResult access;
+  std::vector<KeyValue> keys;
+  OpResult res = applyOp(target_, op, &access, &keys);
+  swiss::AnySwiss* m = target_.swissMap.get();
+  if (opts_.events) {
+    flushSwissEvents(index, op);
+  } else if (res.outcome != Outcome::Ok) {
+    line_.assign("{\"op\":");
+    appendJsonBytes(line_, op.text);
+    line_ += res.outcome == Outcome::Panic ? ",\"panic\":" : ",\"fatal\":";
+    appendJsonBytes(line_, messageText(res.message));
+    line_.push_back('}');
+    sink_(line_);
+  } else {
+    if (op.kind == K::Get) line_ += fmt::format(",\"found\":{},\"val\":{}", access.found, access.value);
+    if (op.kind == K::Iter) {
+      line_ += ",\"keys\":[";
+      for (std::size_t i = 0; i < keys.size(); i++) {
+        if (i) line_.push_back(',');
+        appendSwissKey(line_, keys[i]);
+      }
+      line_ += fmt::format("],\"offsets\":[{},{}]", target_.swissIter.entryOffset, target_.swissIter.dirOffset);
+    }
+    if (withState && m) appendSwissState(line_, *m);
+    line_.push_back('}');
+    sink_(line_);
+  }
+  if (res.outcome == Outcome::Fatal) {
+    fatal_ = fmt::format("fatal error: {}", messageText(res.message));
+    return false;
+  }
+  if (opts_.checkInvariants && m) {
+    violations_ = m->checkInvariants();
+    if (!violations_.empty()) return false;
+  }
+  return true;
+}
+
 bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
   using K = ScriptOp::Kind;
+  if (target_.swissMap || (op.kind == K::Make && op.swiss) || op.kind == K::Version ||
+      (op.kind == K::HashKey && op.hashkeyWords == 4))
+    return executeSwiss(op, index, isLast);
   line_.assign("{\"op\":");
   appendJsonBytes(line_, op.text);
   AnyMap* map = target_.map.get();

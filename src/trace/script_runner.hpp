@@ -34,14 +34,19 @@ public:
   const std::vector<std::string>& violations() const { return violations_; }
 
   AnyMap* map() { return target_.map.get(); }
+  swiss::AnySwiss* swissMap() { return target_.swissMap.get(); }
 
 private:
   void flushEvents(int64_t index, const ScriptOp& op);
+  // The Swiss map's ops (make swiss and every op after it; version and 4-word hashkey lines).
+  bool executeSwiss(const ScriptOp& op, int64_t index, bool isLast);
+  void flushSwissEvents(int64_t index, const ScriptOp& op);
 
   RunnerOptions opts_;
   Sink sink_;
   OpTarget target_; // the map and what the ops before make set up
   EventBuffer events_;
+  swiss::SwissEventSink swissEvents_;
   uint64_t eventCount_ = 0;
   std::optional<std::string> fatal_;
   std::vector<std::string> violations_;

@@ -24,6 +24,7 @@ std::string applyScriptOp(Session& s, const ScriptOp& op) {
   case K::Iter: s.append(*requestOf(op)); return {}; // the engine request, as applyOp makes it
   case K::Nil:
   case K::HashKey:
+  case K::Version:
   case K::RngSeed: return "this op only works at the start of a script";
   case K::Hash:
   case K::Dump: return {};
@@ -45,6 +46,12 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
     if (out && i + kPrefetchDistance < ops.size()) {
       const ScriptOp& ahead = ops[i + kPrefetchDistance];
       if (ahead.kind == K::Put || ahead.kind == K::Del || ahead.kind == K::Get) out->session->prefetchKey(ahead.key);
+    }
+    if (op.swiss || op.kind == K::Version || (op.kind == K::HashKey && op.hashkeyWords == 4)) {
+      err = fmt::format("{}:{}: a Swiss-map script (issue 13) does not open as a classic op-script session: "
+                        "use gomaplab dump/events/compare, or the Swiss view",
+                        file, op.line);
+      return std::nullopt;
     }
     if (!out) {
       if (op.kind == K::HashKey) {

@@ -1,0 +1,444 @@
+// The Swiss map's events (Go 1.26/1.27, internal/runtime/maps): the same
+// scheme as the classic map's events.hpp, in its own vocabulary. One 16-byte
+// record (SwissEvent), one payload struct per kind (SwissPayload<K>) that alone
+// packs and unpacks the record's words, a kind table and a site table checked
+// by static_assert. A site says which runtime function and which source line
+// (file and line at Go 1.26.11 and at Go 1.27.4) the step mirrors; the
+// `needle` is text found on that line in both releases, which a test checks
+// against the real sources when they are present (tests/engine/swiss_test.cpp).
+//
+// Adding a kind: an enumerator in SwissKind, a SwissPayload<K>, a row in
+// kSwissKindTable. Adding a site: an enumerator in SwissSite, a row in
+// kSwissSiteTable (in order; the static_asserts check both).
+#pragma once
+#include <array>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "engine/events.hpp" // Outcome, Message, Fields
+
+namespace gomap::swiss {
+
+enum class SwissKind : uint8_t {
+  OpBegin,        // an operation starts
+  OpEnd,          // it returns
+  Hashed,         // the key's hash: H1, H2, the directory index
+  GroupProbed,    // a group of the probe sequence: its control word matched against H2
+  KeyCompared,    // typ.Key.Equal on a slot whose control byte matched
+  SlotChosen,     // where an insert will go (an empty slot, a tombstone, the key's own slot)
+  SlotWritten,    // key stored and control byte set to H2
+  KeyUpdated,     // an existing key overwritten (NeedKeyUpdate, faststr)
+  ElemWritten,    // the caller's store through the returned elem pointer
+  ElemRead,       // a lookup's result
+  UsedChanged,    // m.used (and the table's used / growthLeft)
+  SlotDeleted,    // a slot's key/elem cleared, control byte empty or tombstone
+  GroupAllocated, // growToSmall: the small map's one group
+  TableAllocated, // newTable
+  ConvertStarted, // growToTable: the small map becomes a one-table directory
+  RehashStarted,  // rehash: grow (double) or split (two 1024-slot tables)
+  SlotMoved,      // one full slot copied into a new table (growToTable, grow, split)
+  TableInstalled, // replaceTable / installTableSplit: the directory points at the new table
+  DirDoubled,     // installTableSplit doubled the directory
+  PruneStarted,   // pruneTombstones at growthLeft 0
+  PruneGroup,     // a group's tombstones turned empty
+  PruneEnded,     // how the prune ended
+  WritingChanged, // m.writing ^= 1
+  SeedChanged,    // m.seed = rand() (make, delete to empty, clear) or the script's seed
+  Cleared,        // clearSmall / table.Clear
+  IterStarted,    // Iter.Init's two random offsets
+  IterTable,      // Iter.Next moves to a directory entry's table
+  IterYielded,    // a key/elem pair returned
+  IterFinished,   // end of iteration
+  Panic,          // a Go panic
+  Fatal,          // a fatal error
+  kCount
+};
+static_assert(static_cast<int>(SwissKind::kCount) <= 64, "pause masks have 64 bits");
+
+enum class SwissOp : uint8_t { Make, Put, Get, Del, Clear, Iter };
+// Why an insert settled on a slot.
+enum class SwissChoice : uint8_t { Empty, Tombstone, Existing };
+// How a prune ended (spec 12).
+enum class PruneEnd : uint8_t { FewTombstones, TooFewFreeable, Pruned };
+// Why the seed changed.
+enum class SeedWhy : uint8_t { Make, DeleteToEmpty, Clear };
+
+// A slot's position: the table (by the first directory index it occupies, or
+// one of the marks below), the group in that table, the slot in the group.
+struct SwissLoc {
+  static constexpr uint16_t kSmall = 0xffff; // the small map's group
+  static constexpr uint16_t kNew = 0xfffe;   // a table being built (grow, split left, growToTable)
+  static constexpr uint16_t kNewRight = 0xfffd; // split's right table
+  uint16_t table = 0;
+  uint32_t group = 0;
+  uint8_t slot = 0;
+  bool operator==(const SwissLoc&) const = default;
+};
+constexpr Fields swissLocFields(const SwissLoc& l, uint64_t c = 0) {
+  return Fields{l.table, (l.group << 3) | (l.slot & 7u), c};
+}
+constexpr SwissLoc swissLocOf(const Fields& f) {
+  return SwissLoc{f.a, f.b >> 3, static_cast<uint8_t>(f.b & 7)};
+}
+
+template <SwissKind K> struct SwissPayload;
+
+template <> struct SwissPayload<SwissKind::OpBegin> {
+  SwissOp op = SwissOp::Make;
+  int64_t hint = 0;
+  constexpr Fields encode() const { return {static_cast<uint16_t>(op), 0, static_cast<uint64_t>(hint)}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<SwissOp>(f.a), static_cast<int64_t>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::OpEnd> {
+  Outcome outcome = Outcome::Ok;
+  constexpr Fields encode() const { return {static_cast<uint16_t>(outcome), 0, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<Outcome>(f.a)}; }
+};
+template <> struct SwissPayload<SwissKind::Hashed> {
+  uint64_t hash = 0;     // H1 = hash >> 7, H2 = hash & 0x7f
+  uint32_t dirIndex = 0; // the top globalDepth bits (0 for a small map or one table)
+  bool small = false;    // the map was small: no directory
+  constexpr Fields encode() const { return {small, dirIndex, hash}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.c, f.b, f.a != 0}; }
+  constexpr uint64_t h1() const { return hash >> 7; }
+  constexpr uint8_t h2() const { return static_cast<uint8_t>(hash & 0x7f); }
+};
+template <> struct SwissPayload<SwissKind::GroupProbed> {
+  SwissLoc group{};     // slot 0
+  uint16_t probe = 0;   // i of the probe sequence (0: H1 & lengthMask)
+  uint8_t match = 0;    // slots whose control byte equals H2 (bit i = slot i)
+  uint8_t empty = 0;    // slots empty
+  uint8_t deleted = 0;  // slots holding a tombstone
+  constexpr Fields encode() const {
+    return swissLocFields(group, uint64_t{match} | uint64_t{empty} << 8 | uint64_t{deleted} << 16 | uint64_t{probe} << 24);
+  }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {swissLocOf(f), static_cast<uint16_t>(f.c >> 24), static_cast<uint8_t>(f.c), static_cast<uint8_t>(f.c >> 8),
+            static_cast<uint8_t>(f.c >> 16)};
+  }
+};
+template <> struct SwissPayload<SwissKind::KeyCompared> {
+  SwissLoc slot{};
+  bool equal = false;
+  constexpr Fields encode() const { return swissLocFields(slot, equal); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), f.c != 0}; }
+};
+template <> struct SwissPayload<SwissKind::SlotChosen> {
+  SwissLoc slot{};
+  SwissChoice why = SwissChoice::Empty;
+  constexpr Fields encode() const { return swissLocFields(slot, static_cast<uint64_t>(why)); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), static_cast<SwissChoice>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::SlotWritten> {
+  SwissLoc slot{};
+  uint8_t h2 = 0; // the control byte now
+  constexpr Fields encode() const { return swissLocFields(slot, h2); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), static_cast<uint8_t>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::KeyUpdated> {
+  SwissLoc slot{};
+  constexpr Fields encode() const { return swissLocFields(slot); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f)}; }
+};
+template <> struct SwissPayload<SwissKind::ElemWritten> {
+  SwissLoc slot{};
+  int64_t value = 0;
+  constexpr Fields encode() const { return swissLocFields(slot, static_cast<uint64_t>(value)); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), static_cast<int64_t>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::ElemRead> {
+  SwissLoc slot{};
+  int64_t value = 0;
+  constexpr Fields encode() const { return swissLocFields(slot, static_cast<uint64_t>(value)); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), static_cast<int64_t>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::UsedChanged> {
+  uint64_t used = 0;        // m.used after
+  uint16_t tableUsed = 0;   // the table's used after (0 for a small map)
+  uint16_t growthLeft = 0;  // the table's growthLeft after
+  constexpr Fields encode() const { return {0, uint32_t{tableUsed} | uint32_t{growthLeft} << 16, used}; }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {f.c, static_cast<uint16_t>(f.b), static_cast<uint16_t>(f.b >> 16)};
+  }
+};
+template <> struct SwissPayload<SwissKind::SlotDeleted> {
+  SwissLoc slot{};
+  bool tombstone = false; // ctrl = deleted (the group had no empty slot), else empty
+  constexpr Fields encode() const { return swissLocFields(slot, tombstone); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), f.c != 0}; }
+};
+template <> struct SwissPayload<SwissKind::GroupAllocated> {
+  uint32_t bytes = 0; // the allocation's size class
+  constexpr Fields encode() const { return {0, bytes, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.b}; }
+};
+template <> struct SwissPayload<SwissKind::TableAllocated> {
+  uint16_t capacity = 0;
+  int32_t index = 0; // -1 until installed (split)
+  uint8_t localDepth = 0;
+  uint32_t bytes = 0; // the groups' allocation
+  constexpr Fields encode() const {
+    return {capacity, bytes, uint64_t{static_cast<uint32_t>(index)} | uint64_t{localDepth} << 32};
+  }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {f.a, static_cast<int32_t>(static_cast<uint32_t>(f.c)), static_cast<uint8_t>(f.c >> 32), f.b};
+  }
+};
+template <> struct SwissPayload<SwissKind::ConvertStarted> {
+  uint8_t full = 0; // full slots of the small group
+  constexpr Fields encode() const { return {full, 0, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<uint8_t>(f.a)}; }
+};
+template <> struct SwissPayload<SwissKind::RehashStarted> {
+  uint16_t table = 0;       // the table's first directory index
+  uint16_t capacity = 0;    // its capacity
+  uint16_t newCapacity = 0; // 2*capacity (grow) or 1024 each (split)
+  bool split = false;
+  constexpr Fields encode() const { return {table, uint32_t{capacity} | uint32_t{newCapacity} << 16, split}; }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {f.a, static_cast<uint16_t>(f.b), static_cast<uint16_t>(f.b >> 16), f.c != 0};
+  }
+};
+template <> struct SwissPayload<SwissKind::SlotMoved> {
+  SwissLoc from{}; // in the old table (or the small group)
+  uint32_t toGroup = 0;
+  uint8_t toSlot = 0;
+  bool right = false; // split: into the right table
+  constexpr Fields encode() const {
+    return swissLocFields(from, uint64_t{toGroup} | uint64_t{toSlot} << 32 | uint64_t{right} << 40);
+  }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {swissLocOf(f), static_cast<uint32_t>(f.c), static_cast<uint8_t>((f.c >> 32) & 7), ((f.c >> 40) & 1) != 0};
+  }
+};
+template <> struct SwissPayload<SwissKind::TableInstalled> {
+  uint16_t index = 0;      // its first directory entry
+  uint8_t localDepth = 0;
+  uint32_t entries = 0;    // directory entries now pointing at it
+  constexpr Fields encode() const { return {index, entries, localDepth}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.a, static_cast<uint8_t>(f.c), f.b}; }
+};
+template <> struct SwissPayload<SwissKind::DirDoubled> {
+  uint32_t dirLen = 0; // after
+  uint8_t globalDepth = 0;
+  constexpr Fields encode() const { return {globalDepth, dirLen, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.b, static_cast<uint8_t>(f.a)}; }
+};
+template <> struct SwissPayload<SwissKind::PruneStarted> {
+  uint16_t table = 0;
+  uint16_t tombstones = 0;
+  uint16_t capacity = 0;
+  constexpr Fields encode() const { return {table, uint32_t{tombstones} | uint32_t{capacity} << 16, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {f.a, static_cast<uint16_t>(f.b), static_cast<uint16_t>(f.b >> 16)};
+  }
+};
+template <> struct SwissPayload<SwissKind::PruneGroup> {
+  SwissLoc group{}; // slot 0
+  uint8_t freed = 0; // tombstones turned empty
+  constexpr Fields encode() const { return swissLocFields(group, freed); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), static_cast<uint8_t>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::PruneEnded> {
+  PruneEnd how = PruneEnd::FewTombstones;
+  uint16_t freeable = 0; // tombstones in groups no key needs
+  uint16_t growthLeft = 0;
+  constexpr Fields encode() const { return {static_cast<uint16_t>(how), uint32_t{freeable} | uint32_t{growthLeft} << 16, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) {
+    return {static_cast<PruneEnd>(f.a), static_cast<uint16_t>(f.b), static_cast<uint16_t>(f.b >> 16)};
+  }
+};
+template <> struct SwissPayload<SwissKind::WritingChanged> {
+  uint8_t from = 0, to = 0;
+  constexpr Fields encode() const { return {from, to, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<uint8_t>(f.a), static_cast<uint8_t>(f.b)}; }
+};
+template <> struct SwissPayload<SwissKind::SeedChanged> {
+  uint64_t seed = 0;
+  SeedWhy why = SeedWhy::Make;
+  constexpr Fields encode() const { return {static_cast<uint16_t>(why), 0, seed}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.c, static_cast<SeedWhy>(f.a)}; }
+};
+template <> struct SwissPayload<SwissKind::Cleared> {
+  uint16_t table = 0;     // SwissLoc::kSmall for the small group
+  uint32_t zeroed = 0;    // groups zeroed
+  bool fullTest = false;  // only groups with a full slot were zeroed
+  constexpr Fields encode() const { return {table, zeroed, fullTest}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.a, f.b, f.c != 0}; }
+};
+template <> struct SwissPayload<SwissKind::IterStarted> {
+  uint64_t entryOffset = 0;
+  uint32_t dirOffset = 0; // its low 32 bits (only dirOffset mod dirLen matters)
+  constexpr Fields encode() const { return {0, dirOffset, entryOffset}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.c, f.b}; }
+};
+template <> struct SwissPayload<SwissKind::IterTable> {
+  uint16_t table = 0; // its first directory index
+  uint32_t dirIdx = 0;
+  constexpr Fields encode() const { return {table, dirIdx, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.a, f.b}; }
+};
+template <> struct SwissPayload<SwissKind::IterYielded> {
+  SwissLoc slot{};
+  int64_t value = 0;
+  constexpr Fields encode() const { return swissLocFields(slot, static_cast<uint64_t>(value)); }
+  static constexpr SwissPayload decode(const Fields& f) { return {swissLocOf(f), static_cast<int64_t>(f.c)}; }
+};
+template <> struct SwissPayload<SwissKind::IterFinished> {
+  uint64_t yielded = 0;
+  constexpr Fields encode() const { return {0, 0, yielded}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.c}; }
+};
+template <> struct SwissPayload<SwissKind::Panic> {
+  Message message = Message::None;
+  constexpr Fields encode() const { return {0, static_cast<uint32_t>(message), 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<Message>(f.b)}; }
+};
+template <> struct SwissPayload<SwissKind::Fatal> {
+  Message message = Message::None;
+  constexpr Fields encode() const { return {0, static_cast<uint32_t>(message), 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<Message>(f.b)}; }
+};
+
+// What the views and the event list need about each kind.
+struct SwissKindInfo {
+  SwissKind kind;
+  std::string_view name; // in `gomaplab events` JSON
+  bool carriesSlot;      // the payload starts with a SwissLoc
+  bool endsOp;
+};
+inline constexpr std::array<SwissKindInfo, static_cast<std::size_t>(SwissKind::kCount)> kSwissKindTable = {{
+    {SwissKind::OpBegin, "op_begin", false, false},
+    {SwissKind::OpEnd, "op_end", false, true},
+    {SwissKind::Hashed, "hashed", false, false},
+    {SwissKind::GroupProbed, "group_probed", true, false},
+    {SwissKind::KeyCompared, "key_compared", true, false},
+    {SwissKind::SlotChosen, "slot_chosen", true, false},
+    {SwissKind::SlotWritten, "slot_written", true, false},
+    {SwissKind::KeyUpdated, "key_updated", true, false},
+    {SwissKind::ElemWritten, "elem_written", true, false},
+    {SwissKind::ElemRead, "elem_read", true, false},
+    {SwissKind::UsedChanged, "used_changed", false, false},
+    {SwissKind::SlotDeleted, "slot_deleted", true, false},
+    {SwissKind::GroupAllocated, "group_allocated", false, false},
+    {SwissKind::TableAllocated, "table_allocated", false, false},
+    {SwissKind::ConvertStarted, "convert_to_table", false, false},
+    {SwissKind::RehashStarted, "rehash_started", false, false},
+    {SwissKind::SlotMoved, "slot_moved", true, false},
+    {SwissKind::TableInstalled, "table_installed", false, false},
+    {SwissKind::DirDoubled, "dir_doubled", false, false},
+    {SwissKind::PruneStarted, "prune_started", false, false},
+    {SwissKind::PruneGroup, "prune_group", true, false},
+    {SwissKind::PruneEnded, "prune_ended", false, false},
+    {SwissKind::WritingChanged, "writing_changed", false, false},
+    {SwissKind::SeedChanged, "seed_changed", false, false},
+    {SwissKind::Cleared, "cleared", false, false},
+    {SwissKind::IterStarted, "iter_started", false, false},
+    {SwissKind::IterTable, "iter_table", false, false},
+    {SwissKind::IterYielded, "iter_yielded", true, false},
+    {SwissKind::IterFinished, "iter_finished", false, true},
+    {SwissKind::Panic, "panic", false, true},
+    {SwissKind::Fatal, "fatal", false, true},
+}};
+constexpr bool swissKindTableInOrder() {
+  for (std::size_t i = 0; i < kSwissKindTable.size(); i++)
+    if (static_cast<std::size_t>(kSwissKindTable[i].kind) != i) return false;
+  return true;
+}
+static_assert(swissKindTableInOrder(), "kSwissKindTable rows follow enum SwissKind");
+constexpr const SwissKindInfo& swissKindInfo(SwissKind k) { return kSwissKindTable[static_cast<std::size_t>(k)]; }
+
+// The source files of internal/runtime/maps the sites point into.
+enum class SwissFile : uint8_t { Map, Table, Fast64, Fast32, FastStr, Runtime };
+constexpr std::string_view swissFileName(SwissFile f) {
+  switch (f) {
+  case SwissFile::Map: return "internal/runtime/maps/map.go";
+  case SwissFile::Table: return "internal/runtime/maps/table.go";
+  case SwissFile::Fast64: return "internal/runtime/maps/runtime_fast64.go";
+  case SwissFile::Fast32: return "internal/runtime/maps/runtime_fast32.go";
+  case SwissFile::FastStr: return "internal/runtime/maps/runtime_faststr.go";
+  case SwissFile::Runtime: return "internal/runtime/maps/runtime.go";
+  }
+  return "";
+}
+
+enum class SwissSite : uint8_t {
+  None,
+  MakeBegin, MakeSeed, MakeTable, MakeEnd,
+  AssignBegin, AssignNilPanic, AssignEntryCheck, AssignHash, AssignWritingSet, AssignGrowToSmall,
+  SmallProbe, SmallKeyCompare, SmallKeyUpdate, SmallNoEmpty, SmallSlotChosen, SmallSlotWritten, SmallUsed,
+  AssignGrowToTable, ConvertMove, ConvertInstall, AssignPutForAssign,
+  AssignProbe, AssignKeyCompare, AssignKeyUpdate, AssignTombstoneSeen, AssignSlotChosen, AssignPrune,
+  AssignSlotWritten, AssignUsed, AssignRehash, SmallExitCheck, SmallWritingClear, AssignExitCheck, AssignWritingClear,
+  AssignElemWrite, AssignEnd,
+  NewTable, UncheckedPut,
+  PruneBegin, PruneGroupFreed, PruneEnd,
+  RehashBegin, GrowInstall, SplitDouble, SplitInstall,
+  AccessBegin, AccessEntryCheck, AccessHash, AccessSmallKeyCompare, AccessProbe, AccessKeyCompare, AccessFound,
+  AccessEnd,
+  DeleteBegin, DeleteEntryCheck, DeleteHash, DeleteWritingSet, DeleteSmallKeyCompare, DeleteSmallSlot,
+  DeleteProbe, DeleteKeyCompare, DeleteSlot, DeleteUsed, DeleteReseed, DeleteExitCheck, DeleteWritingClear,
+  DeleteEnd,
+  ClearBegin, ClearEntryCheck, ClearWritingSet, ClearSmall, ClearTable, ClearReseed, ClearExitCheck,
+  ClearWritingClear, ClearEnd,
+  IterInit, IterNextCheck, IterNextTable, IterNextYield, IterNextEnd,
+  kCount
+};
+
+struct SwissSiteInfo {
+  SwissKind kind;
+  std::string_view function; // as in internal/runtime/maps
+  SwissFile file;
+  int line126;               // line in file at go1.26.11
+  int line127;               // and at go1.27.4
+  std::string_view needle;   // text on that line in both releases
+  std::string_view what;     // one line for logs
+};
+
+// One row per SwissSite, in enum order. The functions are those an int64-keyed
+// map runs (the fast64 variants); int32 and string keys run the fast32/faststr
+// twins of the same steps, float64 keys the generic runtime.go ones.
+inline constexpr SwissSiteInfo kSwissSiteRows[] = {
+#include "engine/swiss_sites.inc"
+};
+static_assert(std::size(kSwissSiteRows) == static_cast<std::size_t>(SwissSite::kCount),
+              "one kSwissSiteRows row per SwissSite (regenerate swiss_sites.inc)");
+inline constexpr const SwissSiteInfo* kSwissSiteTable = kSwissSiteRows;
+constexpr const SwissSiteInfo& swissSiteInfo(SwissSite s) { return kSwissSiteTable[static_cast<std::size_t>(s)]; }
+constexpr int swissSiteLine(SwissSite s, bool go127) { return go127 ? swissSiteInfo(s).line127 : swissSiteInfo(s).line126; }
+
+// The record: the same 16 bytes as the classic map's Event.
+struct SwissEvent {
+  SwissKind kind;
+  SwissSite site;
+  uint16_t a;
+  uint32_t b;
+  uint64_t c;
+
+  template <SwissSite S>
+  [[gnu::always_inline]] static constexpr SwissEvent of(const SwissPayload<swissSiteInfo(S).kind>& p = {}) {
+    const Fields f = p.encode();
+    return SwissEvent{swissSiteInfo(S).kind, S, f.a, f.b, f.c};
+  }
+  constexpr Fields fields() const { return Fields{a, b, c}; }
+};
+static_assert(sizeof(SwissEvent) == 16, "one 16-byte record per event");
+
+// Where the map's events go when someone records them.
+struct SwissEventSink {
+  std::vector<SwissEvent> events;
+  void push(const SwissEvent& e) { events.push_back(e); }
+  void clear() { events.clear(); }
+};
+
+template <SwissKind K> constexpr SwissPayload<K> swissPayloadOf(const SwissEvent& e) {
+  assert(e.kind == K);
+  return SwissPayload<K>::decode(e.fields());
+}
+// The slot an event names, for kinds that carry one.
+constexpr SwissLoc swissLocOfEvent(const SwissEvent& e) { return swissLocOf(e.fields()); }
+
+} // namespace gomap::swiss

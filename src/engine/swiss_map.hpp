@@ -1,0 +1,324 @@
+// The Swiss-table map of Go 1.26.11 and 1.27.4 (internal/runtime/maps), as
+// swiss-map-spec.md describes it: a 48-byte Map header; a small map's single
+// group, or a directory of tables (extendible hashing); tables of groups; a
+// group is one control word and 8 slots. The names are the runtime's, so a
+// student can read this beside map.go and table.go.
+//
+// The runtime's functions are written once, in swiss_ops.inc, and compiled
+// twice through the stepping core (stepping.hpp) as the classic map's are: a
+// resumable coroutine form that can pause at any event, and a direct form.
+// Events are SwissEvent records (swiss_events.hpp).
+//
+// Memory that the real runtime keeps is kept here too: a deleted slot's stale
+// key bytes (int64, int32, float64 keys; string keys are zeroed because they
+// hold a pointer), zeroed elems, old groups left as they were. Tables are
+// shared with snapshots and copied on the first write after one (by epoch).
+#pragma once
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/coro.hpp"
+#include "engine/fastrand.hpp"
+#include "engine/hash.hpp"
+#include "engine/keys.hpp"
+#include "engine/map.hpp" // HashMode
+#include "engine/stepping.hpp"
+#include "engine/swiss_events.hpp"
+
+namespace gomap::swiss {
+
+enum class Version : uint8_t { Go126, Go127 };
+std::string_view versionName(Version v); // "go1.26", "go1.27"
+
+// The default hashkey words of gomaplab's Swiss scripts (issue 13).
+inline constexpr uint64_t kDefaultHashKeys[4] = {0x0123456789abcdefULL, 0xfedcba9876543210ULL,
+                                                 0x0f1e2d3c4b5a6978ULL, 0x8796a5b4c3d2e1f0ULL};
+
+// ---- constants (abi/map.go, group.go, table.go) -----------------------------------
+inline constexpr unsigned MapGroupSlots = 8;
+inline constexpr uint16_t maxTableCapacity = 1024;
+inline constexpr unsigned maxAvgGroupLoad = 7;
+inline constexpr uint8_t ctrlEmpty = 0x80;   // 1000 0000
+inline constexpr uint8_t ctrlDeleted = 0xfe; // 1111 1110
+inline constexpr uint64_t bitsetLSB = 0x0101010101010101ULL;
+inline constexpr uint64_t bitsetMSB = 0x8080808080808080ULL;
+inline constexpr uint64_t ctrlGroupEmpty = 0x8080808080808080ULL; // every byte empty
+inline constexpr uint64_t maxAlloc = uint64_t{1} << 48;
+
+// ---- control-word matching (group.go) ------------------------------------------------
+// A bitset has 0x80 in the byte of each slot that matches. amd64's SSE versions
+// have no false positives, and neither do these.
+constexpr uint64_t matchH2(uint64_t ctrl, uint8_t h2) {
+  const uint64_t x = ctrl ^ (bitsetLSB * h2);
+  const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+  return ~(((x & low7) + low7) | x | low7); // 0x80 where a byte of x is zero
+}
+constexpr uint64_t matchEmpty(uint64_t ctrl) { return (ctrl & ~(ctrl << 6)) & bitsetMSB; }
+constexpr uint64_t matchEmptyOrDeleted(uint64_t ctrl) { return ctrl & bitsetMSB; }
+constexpr uint64_t matchFull(uint64_t ctrl) { return ~ctrl & bitsetMSB; }
+constexpr unsigned bitsetFirst(uint64_t b) { return static_cast<unsigned>(std::countr_zero(b)) >> 3; }
+constexpr uint64_t bitsetRemoveFirst(uint64_t b) { return b & (b - 1); }
+// One bit per slot (bit i = slot i), for events and views.
+constexpr uint8_t packBitset(uint64_t b) {
+  uint8_t r = 0;
+  for (unsigned i = 0; i < 8; i++)
+    if (b & (uint64_t{0x80} << (8 * i))) r |= static_cast<uint8_t>(1u << i);
+  return r;
+}
+constexpr uint8_t ctrlAt(uint64_t ctrl, unsigned i) { return static_cast<uint8_t>(ctrl >> (8 * i)); }
+constexpr uint64_t ctrlSet(uint64_t ctrl, unsigned i, uint8_t c) {
+  return (ctrl & ~(uint64_t{0xff} << (8 * i))) | (uint64_t{c} << (8 * i));
+}
+
+constexpr uint64_t h1(uint64_t h) { return h >> 7; }
+constexpr uint8_t h2(uint64_t h) { return static_cast<uint8_t>(h & 0x7f); }
+
+// The probe sequence (table.go makeProbeSeq): offset_i = H1 + i(i+1)/2 mod groups.
+struct probeSeq {
+  uint64_t mask, offset, index;
+  static constexpr probeSeq make(uint64_t hash, uint64_t mask) { return {mask, h1(hash) & mask, 0}; }
+  constexpr probeSeq next() const { return {mask, (offset + index + 1) & mask, index + 1}; }
+};
+
+// The size class the runtime rounds an allocation up to (internal/runtime/gc
+// sizeclasses.go), for the sizes a map's groups and directories take.
+uint64_t roundupsize(uint64_t bytes);
+
+// ---- memory ------------------------------------------------------------------------
+template <class KT> struct Group {
+  uint64_t ctrl = ctrlGroupEmpty;
+  typename KT::Slot keys[MapGroupSlots]{};
+  int64_t elems[MapGroupSlots]{};
+};
+
+template <class KT> struct Table {
+  uint16_t used = 0;
+  uint16_t capacity = 0;   // slots, a power of two
+  uint16_t growthLeft = 0; // inserts into empty slots still allowed
+  uint8_t localDepth = 0;
+  int64_t index = 0;       // first directory entry it occupies; -1 once replaced
+  std::vector<Group<KT>> groups;
+  uint64_t epoch = 0;      // copy-on-write: shared with snapshots taken after this epoch
+
+  uint64_t lengthMask() const { return groups.size() - 1; }
+  uint16_t maxGrowthLeft() const {
+    return capacity <= MapGroupSlots ? static_cast<uint16_t>(capacity - 1)
+                                     : static_cast<uint16_t>(capacity * maxAvgGroupLoad / MapGroupSlots);
+  }
+  uint16_t tombstones() const {
+    return static_cast<uint16_t>(capacity * maxAvgGroupLoad / MapGroupSlots - used - growthLeft);
+  }
+};
+
+// The 48-byte Map header's fields (dirPtr is the small group or the directory).
+struct Header {
+  uint64_t used = 0;
+  uint64_t seed = 0;
+  uint64_t dirLen = 0;
+  uint8_t globalDepth = 0;
+  uint8_t globalShift = 0;
+  uint8_t writing = 0;
+  bool tombstonePossible = false;
+  uint64_t clearSeq = 0;
+};
+
+// Per key kind: the fast rule (fast32/fast64/faststr) or the generic one.
+template <class KT> inline constexpr bool kFastRule = KT::kind != KeyKind::Float64;
+// Group sizes and slot sizes (spec 2.6).
+template <class KT> inline constexpr uint64_t kSlotSize = KT::kind == KeyKind::String ? 24 : 16;
+template <class KT> inline constexpr uint64_t kGroupSize = 8 + 8 * kSlotSize<KT>;
+
+// An iteration's result.
+struct IterResult {
+  std::vector<KeyValue> keys;
+  std::vector<int64_t> vals;
+  uint64_t entryOffset = 0, dirOffset = 0;
+};
+
+template <class KT> class SwissMap : public SteppingCore<SwissEvent, SwissEventSink> {
+  using Core = SteppingCore<SwissEvent, SwissEventSink>;
+  using OpScope = Core::OpScope<SwissMap>;
+  friend Core;
+
+public:
+  using Slot = typename KT::Slot;
+  using GroupT = Group<KT>;
+  using TableT = Table<KT>;
+  using TablePtr = std::shared_ptr<TableT>;
+
+  explicit SwissMap(std::shared_ptr<StringPool> pool = std::make_shared<StringPool>()) : pool_(std::move(pool)) {}
+
+  // Configuration (before make).
+  void setVersion(Version v) { version_ = v; }
+  Version version() const { return version_; }
+  void setHashKeys(const uint64_t (&k)[4]) {
+    for (int i = 0; i < 4; i++) hashkey_[i] = k[i];
+    keys_ = go123Keys(hashkey_);
+  }
+  const uint64_t* hashKeys() const { return hashkey_; }
+  void setHashMode(HashMode m) { mode_ = m; }
+  HashMode hashMode() const { return mode_; }
+  void setRngState(uint64_t s) { rng_.reseed(s); }
+  uint64_t rngState() const { return rng_.state(); }
+  void setSeed(uint64_t s) { h_.seed = s; }
+
+  // ---- operations (direct form) ----
+  // make: NewMap (hint > 8 allocates the tables now). nil: a nil map.
+  void makeNil() {
+    h_ = Header{};
+    small_.reset();
+    dir_.clear();
+    isNil_ = true;
+  }
+  OpResult make(int64_t hint) {
+    return runDirect([&](auto via) { NewMap(via, hint); });
+  }
+  OpResult put(const KeyValue& k, int64_t v) {
+    const Slot s = slotOf(k);
+    return runDirect([&](auto via) { mapassign(via, s, v); });
+  }
+  OpResult get(const KeyValue& k, bool& found, int64_t& val) {
+    const Slot s = slotOf(k);
+    return runDirect([&](auto via) { mapaccess2(via, s, found, val); });
+  }
+  OpResult del(const KeyValue& k) {
+    const Slot s = slotOf(k);
+    return runDirect([&](auto via) { mapdelete(via, s); });
+  }
+  OpResult clear() {
+    return runDirect([&](auto via) { mapclear(via); });
+  }
+  // Iterates the whole map; offsets, when given, replace the two rand() draws.
+  OpResult iter(IterResult& out, std::optional<std::pair<uint64_t, uint64_t>> offsets = std::nullopt) {
+    return runDirect([&](auto via) { mapiterate(via, out, offsets); });
+  }
+  // The resumable forms (for stepping and the tests that prove both forms equal).
+  Task<void> makeTask(int64_t hint) { return NewMap(hint); }
+  Task<void> putTask(const KeyValue& k, int64_t v) { return mapassign(slotOf(k), v); }
+  Task<void> getTask(const KeyValue& k, bool& found, int64_t& val) { return mapaccess2(slotOf(k), found, val); }
+  Task<void> delTask(const KeyValue& k) { return mapdelete(slotOf(k)); }
+  Task<void> clearTask() { return mapclear(); }
+  Task<void> iterTask(IterResult& out, std::optional<std::pair<uint64_t, uint64_t>> offsets) {
+    return mapiterate(out, offsets);
+  }
+
+  // The hash a key has now (a NaN draws from the generator, as the runtime's does).
+  uint64_t hashOf(const KeyValue& k) { return hasher(slotOf(k), h_.seed); }
+
+  // ---- state ----
+  const Header& header() const { return h_; }
+  bool isNil() const { return isNil_; }
+  bool isSmall() const { return h_.dirLen == 0; }
+  const GroupT* smallGroup() const { return h_.dirLen == 0 && small_ ? &small_->g : nullptr; }
+  const std::vector<TablePtr>& directory() const { return dir_; }
+  // Each distinct table once, in the order of first appearance in the directory.
+  std::vector<const TableT*> tables() const {
+    std::vector<const TableT*> out;
+    for (const TablePtr& t : dir_)
+      if (out.empty() || out.back() != t.get()) out.push_back(t.get());
+    return out;
+  }
+  KeyValue keyValue(const Slot& s) const;
+  const StringPool& strings() const { return *pool_; }
+  // Bytes the real runtime would have allocated for the live structure (the
+  // header, the small group or the directory and every table's groups and header).
+  uint64_t liveBytes() const;
+  // Invariants (spec 8 and 7.2); empty when all hold.
+  std::vector<std::string> checkInvariants() const;
+  // The live key/elem pairs in memory order.
+  void forEachLive(const std::function<void(const Slot&, int64_t)>& f) const;
+
+  // Snapshots share tables until the next write.
+  struct State {
+    Header h;
+    std::shared_ptr<const void> small;
+    std::vector<TablePtr> dir;
+    uint64_t rng;
+    bool isNil;
+  };
+  State snapshot() {
+    ++epoch_;
+    return State{h_, small_, dir_, rng_.state(), isNil_};
+  }
+  void restore(const State& s) {
+    ++epoch_;
+    h_ = s.h;
+    small_ = std::static_pointer_cast<SmallGroup>(std::const_pointer_cast<void>(s.small));
+    dir_ = s.dir;
+    rng_.reseed(s.rng);
+    isNil_ = s.isNil;
+  }
+
+  Slot slotOf(const KeyValue& k);
+
+private:
+  struct SmallGroup {
+    GroupT g;
+    uint64_t epoch = 0;
+  };
+
+  // ---- runtime functions (swiss_ops.inc; two forms each) ----
+#define GOMAP_SWISS_DECLARE(ret, name, ...)                                                                            \
+  Task<ret> name(__VA_ARGS__);                                                                                         \
+  template <bool kRecord> ret name(Direct<kRecord> __VA_OPT__(, ) __VA_ARGS__);
+  GOMAP_SWISS_DECLARE(void, NewMap, int64_t hint)
+  GOMAP_SWISS_DECLARE(void, mapassign, Slot key, int64_t val)
+  GOMAP_SWISS_DECLARE(void, mapaccess2, Slot key, bool& found, int64_t& val)
+  GOMAP_SWISS_DECLARE(void, mapdelete, Slot key)
+  GOMAP_SWISS_DECLARE(void, mapclear)
+  GOMAP_SWISS_DECLARE(void, mapiterate, IterResult& out, std::optional<std::pair<uint64_t, uint64_t>> offsets)
+  GOMAP_SWISS_DECLARE(TableT*, growToTable)
+  GOMAP_SWISS_DECLARE(void, rehash, TableT* t)
+  GOMAP_SWISS_DECLARE(void, pruneTombstones, TableT* t)
+  GOMAP_SWISS_DECLARE(void, uncheckedPutSlot, TableT* t, uint64_t hash, const Slot& key, int64_t elem, SwissLoc from,
+                      bool right)
+  GOMAP_SWISS_DECLARE(void, installTableSplit, TableT* old, TablePtr left, TablePtr right)
+#undef GOMAP_SWISS_DECLARE
+
+  // ---- helpers with one form ----
+  uint64_t hasher(const Slot& k, uint64_t seed);
+  bool keyEqual(const Slot& a, const Slot& b) const;
+  bool keyIsSelf(const Slot& k) const; // typ.Key.Equal(k, k): false for NaN
+  uint64_t rand() { return rng_.fastrand64(); }
+  [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
+
+  uint64_t directoryIndex(uint64_t hash) const {
+    if (h_.dirLen == 1) return 0;
+    return h_.globalShift >= 64 ? 0 : hash >> h_.globalShift;
+  }
+  TablePtr newTable(uint64_t capacity, int64_t index, uint8_t localDepth);
+  void replaceTable(const TablePtr& nt);
+  // The table at directory entry i, copied first if a snapshot shares it.
+  TableT* tableForWrite(uint64_t i);
+  GroupT* smallForWrite();
+  GroupT* smallGroupMut() { return &small_->g; }
+  static uint16_t tabRef(const TableT* t) { return t->index < 0 ? SwissLoc::kNew : static_cast<uint16_t>(t->index); }
+  void clearSlot(Slot& k, int64_t& e) const {
+    if constexpr (KT::hasPointers) k = Slot{};
+    e = 0;
+  }
+  void tableClear(TableT* t, bool& fullTest, uint32_t& zeroed);
+
+  Header h_{};
+  std::shared_ptr<SmallGroup> small_; // dirPtr of a small map (null: dirPtr nil)
+  std::vector<TablePtr> dir_;         // the directory (dirLen entries)
+  bool isNil_ = true;
+  uint64_t epoch_ = 1;
+  Version version_ = Version::Go127;
+  uint64_t hashkey_[4] = {kDefaultHashKeys[0], kDefaultHashKeys[1], kDefaultHashKeys[2], kDefaultHashKeys[3]};
+  FallbackKeys keys_ = go123Keys(kDefaultHashKeys);
+  HashMode mode_ = HashMode::Go;
+  FastRand rng_{0};
+  std::shared_ptr<StringPool> pool_;
+};
+
+} // namespace gomap::swiss
+
+#include "engine/swiss_impl.hpp"

@@ -101,10 +101,39 @@ fi
 # ---- running both sides -----------------------------------------------------------------
 E="$work/$name.engine.jsonl" O="$work/$name.oracle.jsonl"
 # runboth SCRIPT EVERY: leaves the outputs in $E/$O, the exit statuses in erc/orc.
+# `gomaplab dump` takes one `make` per script, so a script with several is run
+# as segments: the ops before the first make (version, hashkey) and then one
+# make with the ops after it, up to the next. Both sides run the same segments
+# (a make resets the map in the oracle too); the segments' lines, without the
+# repeated header ops, are put together again, so line N is still op N.
 runboth() {
   erc=0 orc=0
-  "${engcmd[@]}" --every "$2" "$1" > "$E" 2> "$E.err" || erc=$?
-  "$oracle" --every "$2" "$1" > "$O" 2> "$O.err" || orc=$?
+  local segs
+  segs=$(awk -v P="$work/$name.seg." '
+    { t = $0; sub(/^[ \t\r\v\f]+/, "", t) }
+    t ~ /^make[ \t]/ { n++; f = P n ".ops"; printf "%s", head > f; h = hops }
+    n == 0 && t != "" && substr(t, 1, 1) != "#" { head = head $0 "\n"; hops++ }
+    n > 0 { print > f }
+    END { print n " " hops }' "$1")
+  read -r nseg hops <<< "$segs"
+  if [ "$nseg" -le 1 ]; then
+    rm -f "$work/$name.seg."*.ops
+    "${engcmd[@]}" --every "$2" "$1" > "$E" 2> "$E.err" || erc=$?
+    "$oracle" --every "$2" "$1" > "$O" 2> "$O.err" || orc=$?
+    return
+  fi
+  : > "$E"; : > "$O"; : > "$E.err"; : > "$O.err"
+  local i
+  for ((i = 1; i <= nseg; i++)); do
+    local seg="$work/$name.seg.$i.ops" skip=$hops
+    [ "$i" = 1 ] && skip=0
+    "${engcmd[@]}" --every "$2" "$seg" > "$E.seg" 2>> "$E.err" || erc=$?
+    "$oracle" --every "$2" "$seg" > "$O.seg" 2>> "$O.err" || orc=$?
+    tail -n +$((skip + 1)) "$E.seg" >> "$E"
+    tail -n +$((skip + 1)) "$O.seg" >> "$O"
+    [ "$erc" = 0 ] && [ "$orc" = 0 ] || break
+  done
+  rm -f "$work/$name.seg."*.ops "$E.seg" "$O.seg"
 }
 
 # The comparison (awk): op number, script line, op, first differing field, both

@@ -62,7 +62,7 @@ if [ -n "$gen" ]; then
     seed=${GOMAPLAB_DIFF_SEED:-$(( ($(date +%s%N) / 1000) % 1000000007 ))}
     gen=${gen/--seed random/--seed $seed}
     echo "generated script: gen_swiss_script $gen --version ${version:-go1.27}"
-    echo "  replay: GOMAPLAB_DIFF_SEED=$seed ctest --test-dir build -R '^swiss_diff\\.${version:-go1.27}\\.$name\$' --output-on-failure"
+    echo "  replay: GOMAPLAB_DIFF_SEED=$seed ctest --test-dir build -R '^swiss_diff\\.$name\$' --output-on-failure"
   fi
   script="$work/$name.ops"
   # shellcheck disable=SC2086

@@ -8,7 +8,7 @@ the ops where the oracle shows a structural change (grow, split, directory
 doubling, prune), so that the tests compare the whole state there even when they
 run with --every N.
 
-    tests/oracle-swiss/scripts/generate.py [BUILD_DIR]     (default: build)
+    tests/oracle-swiss/scripts/generate.py [BUILD_DIR [NAME...]]     (default: build, every script)
 """
 import json
 import os
@@ -17,6 +17,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "build")
+ONLY = set(sys.argv[2:])
 ORACLE = os.path.join(BUILD, "gomap-oracle-swiss-go1.27")
 
 
@@ -322,14 +323,22 @@ def small_update():
                            "not in 1.27; a new key converts it in both (int64, int32, string, float64 keys)"], ops, 1)
 
 
+# ---- hashkey: the four hash words of spec 19.2 other than the default --------------------------
+def hashkey():
+    ops = ["hashkey 0xdeadbeefcafebabe 0x1 0xffffffffffffffff 0x8000000000000000"]
+    for kind, seed in (("int64", 0), ("string", 0xffffffffffffffff), ("float64", 0x8000000000000001), ("int32", 3)):
+        k = lambda j: ("h%d" % j) if kind == "string" else ("%d.75" % j if kind == "float64" else str(j * 31 - 500))
+        ops += ["make swiss %s 0 %d" % (kind, seed)] + ["put %s %d" % (k(j), j) for j in range(1, 1000)]
+        ops += ["hash %s" % k(j) for j in range(0, 40)] + ["del %s" % k(j) for j in range(1, 1000, 3)]
+        ops += ["get %s" % k(j) for j in range(0, 30)] + ["iter 5 3", "dump"]
+    ops = with_dumps(ops)
+    write("hashkey", ["spec 19.2: the fallback hash keyed by four other hashkey words (0 and all-ones seeds, the",
+                      "top bit), every key kind through growth and a split"], ops, 20)
+
+
 if __name__ == "__main__":
-    hints()
-    lifecycle()
-    prunes()
-    tombstones()
-    clear()
-    zero_float64()
-    int32()
-    strings()
-    iter_()
-    small_update()
+    for name, fn in (("hints", hints), ("lifecycle", lifecycle), ("prune", prunes), ("tombstones", tombstones),
+                     ("clear", clear), ("zero_float64", zero_float64), ("int32", int32), ("strings", strings),
+                     ("iter", iter_), ("small_update", small_update), ("hashkey", hashkey)):
+        if not ONLY or name in ONLY:
+            fn()

@@ -8,7 +8,7 @@
 # nothing outside the process can reproduce, and the script re-seeds at once.
 #
 #   diff.sh --work DIR --name NAME [--version go1.26|go1.27] [--every N]
-#           [--engine GOMAPLAB] [--oracles DIR] [--self] [--no-bisect]
+#           [--engine GOMAPLAB] [--oracles DIR] [--self] [--no-bisect] [--replay-iter]
 #           (--script FILE | --gen "GEN ARGS" --gen-tool GEN_SWISS_SCRIPT)
 #
 # The oracle is DIR/gomap-oracle-swiss-VERSION. A script that starts with
@@ -21,6 +21,8 @@
 # is compared on every Nth op, every make and dump op and the last op; the
 # other lines still carry op, hash, found/val and iter's keys.
 # --self runs the oracle in place of the engine (proves the harness).
+# --replay-iter: each plain `iter` (random offsets) becomes `iter E D` with the
+# offsets the real runtime drew (read from a first oracle run).
 # On a difference it prints the op number, the script line, the op, the first
 # differing field and both lines cut around it, then (with --every N > 1)
 # bisects on prefixes of the script to find the first op whose state differs.
@@ -28,8 +30,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 script="" gen="" gentool=""
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 replay="" script="" gen="" gentool=""
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) work=$2; shift 2 ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     --oracles) oracles=$2; shift 2 ;;
     --self) self=1; shift ;;
     --no-bisect) bisect=""; shift ;;
+    --replay-iter) replay=1; shift ;;
     --script) script=$2; shift 2 ;;
     --gen) gen=$2; shift 2 ;;
     --gen-tool) gentool=$2; shift 2 ;;
@@ -217,6 +220,38 @@ errs() { # the sides' complaints
   [ "$orc" = 0 ] || { echo "  the oracle exited with status $orc:"; head -c 2000 "$O.err" | sed 's/^/    /'; }
 }
 
+if [ -n "$replay" ]; then
+  # Plain `iter` draws two random offsets in the runtime; the engine cannot draw
+  # the same. Run the oracle first, read each iter's "offsets", and give them to
+  # both sides as `iter E D`. The oracle's own drawn order must equal its replayed
+  # order (its `iter E D` puts the runtime's iterator back to the state after
+  # Init), so the engine is compared with the order the runtime itself chose.
+  "$oracle" --every 1000000000 "$run" > "$work/$name.drawn.jsonl" 2> "$O.err" ||
+    { echo "diff.sh: the oracle failed on $run:" >&2; cat "$O.err" >&2; exit 1; }
+  awk -v D="$work/$name.drawn.jsonl" '
+    { t = $0; sub(/^[ \t\r\v\f]+/, "", t) }
+    t != "" && substr(t, 1, 1) != "#" {
+      if ((getline l < D) <= 0) { print "diff.sh: the oracle printed fewer lines than ops" > "/dev/stderr"; exit 1 }
+      if (t ~ /^iter[ \t]*(#.*)?$/) {
+        if (!match(l, /"offsets":\[[0-9]+,[0-9]+\]/)) { print "diff.sh: no offsets in " substr(l, 1, 200) > "/dev/stderr"; exit 1 }
+        o = substr(l, RSTART + 11, RLENGTH - 12); sub(/,/, " ", o)
+        print "iter " o; n++; next
+      }
+    }
+    { print }
+    END { print n + 0 > "/dev/stderr" }' "$run" > "$run.replay" 2> "$work/$name.nreplay" ||
+    { cat "$work/$name.nreplay" >&2; exit 1; }
+  mv "$run.replay" "$run"
+  "$oracle" --every 1000000000 "$run" > "$work/$name.replayed.jsonl" 2>> "$O.err" || true
+  keys() { grep -o '"keys":\[[^]]*\],"offsets":\[[0-9]*,[0-9]*\]' "$1"; }
+  if ! cmp -s <(keys "$work/$name.drawn.jsonl") <(keys "$work/$name.replayed.jsonl"); then
+    echo "diff.sh: the oracle's replayed iteration differs from the order it drew (oracle bug):" >&2
+    diff <(keys "$work/$name.drawn.jsonl") <(keys "$work/$name.replayed.jsonl") | head -c 2000 >&2
+    exit 1
+  fi
+  echo "$name ($version): $(cat "$work/$name.nreplay") plain iters replayed with the runtime's drawn offsets (the oracle's replay gives its drawn order)"
+  rm -f "$work/$name.drawn.jsonl" "$work/$name.replayed.jsonl" "$work/$name.nreplay"
+fi
 runboth "$run" "$every"
 if [ "$erc" = 0 ] && [ "$orc" = 0 ] && cmp -s "$E" "$O"; then
   echo "$name ($version): $(wc -l < "$E") lines byte-identical (--every $every)"

@@ -68,5 +68,13 @@ expect version 2 "starts with \`version $other\` but the test asks for $v"
 run multi '' 997 --version "$v" --script "$work/multi.ops"
 expect multi 0 "$(($(grep -vc '^#' "$work/multi.ops") + 1)) lines"
 
-[ "$fails" = 0 ] && echo "diff.sh harness ($v): 8 cases pass"
+# --replay-iter: plain iters get the offsets the runtime drew; a different order is found.
+{ echo "make swiss int64 0 9"; for i in $(seq 1 20); do echo "put $i $i"; done; printf 'iter\niter\niter\n'; } > "$work/it.ops"
+run replay '' 1 --version "$v" --replay-iter --script "$work/it.ops"
+expect replay 0 "3 plain iters replayed" "25 lines byte-identical"
+grep -q '^iter [0-9][0-9]* [0-9][0-9]*$' "$work/replay.run.ops" || fail "replay: no iter E D in the script run"
+run replay_bad '23s/"keys":\[/"keys":[99,/' 1 --version "$v" --replay-iter --script "$work/it.ops"
+expect replay_bad 1 "op 23 (it.ops:22): iter " "first difference at .keys[0]"
+
+[ "$fails" = 0 ] && echo "diff.sh harness ($v): 10 cases pass"
 exit $((fails > 0))

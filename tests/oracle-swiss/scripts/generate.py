@@ -319,8 +319,15 @@ def small_update():
         ops += ["make swiss %s 0 0x92" % kind] + ["put %s %d" % (k(j), j) for j in range(1, 9)]
         ops += ["del %s" % k(3), "put %s 3" % k(3), "dump", "put %s 33" % k(3), "dump", "del %s" % k(8), "dump"]
         ops += ["put %s 10" % k(10), "put %s 11" % k(11), "dump"]
+    # extremes: int64 keys and values at both ends, 64-bit seeds, lookups and deletes on a map with no group yet
+    ops += ["make swiss int64 0 0xffffffffffffffff", "get 5", "del 5", "hash 5", "hash -9223372036854775808",
+            "put 9223372036854775807 9223372036854775807", "put -9223372036854775808 -9223372036854775808",
+            "put 0 -1", "get 9223372036854775807", "get -9223372036854775808", "del 0", "dump",
+            "del 9223372036854775807", "del -9223372036854775808", "seed 0x8000000000000000", "put 1 1"]
+    ops += ["put %d %d" % (j, -j) for j in range(2, 12)] + ["seed 0xfedcba9876543210", "get 3", "put 3 3", "dump"]
     write("small_update", ["spec 6.2: an update of a full small map converts it in Go 1.26 (used<8 is checked first) and",
-                           "not in 1.27; a new key converts it in both (int64, int32, string, float64 keys)"], ops, 1)
+                           "not in 1.27; a new key converts it in both (int64, int32, string, float64 keys); then",
+                           "int64 extremes as keys and values, 64-bit seeds, ops on a map with no group yet"], ops, 1)
 
 
 # ---- hashkey: the four hash words of spec 19.2 other than the default --------------------------

@@ -28,9 +28,9 @@ cmake --preset fuzz > /dev/null
 cmake --build --preset fuzz -j "$jobs"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-mkdir -p "$corpus/script" "$corpus/ops"
+mkdir -p "$corpus/script" "$corpus/ops" "$corpus/swiss"
 cp tests/oracle/scripts/emptyrest.ops tests/oracle/scripts/hints.ops assets/scenarios/*.ops "$corpus/script/" 2>/dev/null || true
-for t in fuzz_opscript:script fuzz_ops:ops; do
+for t in fuzz_opscript:script fuzz_ops:ops fuzz_swiss:swiss; do
   name=${t%%:*}; dir=${t##*:}
   build-fuzz/tests/fuzz/$name -max_total_time="$fuzz_seconds" -rss_limit_mb=4096 -max_len=4096 \
     -artifact_prefix="$corpus/" -print_final_stats=0 "$corpus/$dir" 2>&1 | tail -n 1

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include "engine/swiss_events.hpp"
+
 namespace gomap::app {
 
 int runDump(const std::string& file, const RunnerOptions& opts) { return runScriptFile(file, opts, stdout, stderr); }
@@ -12,6 +14,38 @@ int runEvents(const std::string& file, const RunnerOptions& opts) {
   o.events = true;
   return runScriptFile(file, o, stdout, stderr);
 }
+
+namespace {
+// The Swiss map's events (src/engine/swiss_events.hpp): its own kinds and
+// sites, with the function and the line in internal/runtime/maps at go1.26.11
+// and go1.27.4 (the lines are checked against the real sources by a test).
+void printSwissCatalogue() {
+  using namespace swiss;
+  std::printf("\n# The Swiss map's events (Go 1.26 / 1.27)\n\n"
+              "The Swiss map (src/engine/swiss_events.hpp) has its own vocabulary in the same\n"
+              "16-byte record: `SwissKind`, one `SwissPayload<K>` per kind, `SwissSite` with the\n"
+              "function of `internal/runtime/maps` and its line in go1.26.11 and go1.27.4\n"
+              "(`gomaplab events` prints the line of the script's `version`). The functions are\n"
+              "those an int64-keyed map runs (the fast64 variants); int32 and string keys run\n"
+              "the fast32/faststr twins of the same steps, float64 keys the generic ones.\n"
+              "Lines come from scripts/gen-swiss-sites.py; `SwissSites.LinesMatchTheRealSources`\n"
+              "checks each against the real sources.\n\n"
+              "## Swiss sites\n\n"
+              "| site | event kind | function | file | 1.26 line | 1.27 line | what happens |\n"
+              "|---|---|---|---|---|---|---|\n");
+  for (std::size_t i = 1; i < static_cast<std::size_t>(SwissSite::kCount); i++) {
+    const SwissSiteInfo& si = kSwissSiteTable[i];
+    std::string what(si.what);
+    for (std::size_t p = 0; (p = what.find('|', p)) != std::string::npos; p += 2) what.replace(p, 1, "\\|");
+    std::printf("| %zu | `%s` | `%s` | %s | %d | %d | `%s` |\n", i, std::string(swissKindInfo(si.kind).name).c_str(),
+                std::string(si.function).c_str(), std::string(swissFileName(si.file)).c_str(), si.line126, si.line127,
+                what.c_str());
+  }
+  std::printf("\n## Swiss kinds\n\n| kind | names a slot | ends the op |\n|---|---|---|\n");
+  for (const SwissKindInfo& k : kSwissKindTable)
+    std::printf("| `%s` | %s | %s |\n", std::string(k.name).c_str(), k.carriesSlot ? "yes" : "", k.endsOp ? "yes" : "");
+}
+} // namespace
 
 int printEventCatalogue() {
   std::printf("# Event catalogue\n\n"
@@ -48,6 +82,7 @@ int printEventCatalogue() {
                 kCategory[static_cast<std::size_t>(k.category)], kCell[static_cast<std::size_t>(k.cell)],
                 k.endsOp ? "yes" : "", k.replacesArrays ? "yes" : "");
   }
+  printSwissCatalogue();
   return 0;
 }
 

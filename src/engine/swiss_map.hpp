@@ -91,6 +91,25 @@ struct probeSeq {
 // sizeclasses.go), for the sizes a map's groups and directories take.
 uint64_t roundupsize(uint64_t bytes);
 
+// The bytes of groups NewMap(hint) allocates for groups of groupSize bytes
+// (spec 5.3-5.4; 0 when it allocates none, including when the runtime refuses
+// the request and returns an empty map). Lets a script refuse a make whose
+// memory the simulator cannot hold, before running it.
+constexpr uint64_t makeGroupBytes(int64_t hint, uint64_t groupSize) {
+  if (hint <= static_cast<int64_t>(MapGroupSlots)) return 0;
+  const uint64_t h = static_cast<uint64_t>(hint);
+  if (h > ~uint64_t{0} / 8) return 0;
+  const uint64_t target = h * 8 / 7;
+  uint64_t dirSize = 1;
+  while (dirSize < (target + 1023) / 1024) dirSize <<= 1;
+  if (dirSize > maxAlloc / (1024 * groupSize)) return 0;
+  uint64_t perTable = 8;
+  while (perTable < target / dirSize) perTable <<= 1;
+  return dirSize * perTable / 8 * groupSize;
+}
+// The largest group memory a script may ask make for (the oracle's limit too).
+inline constexpr uint64_t kMaxScriptGroupBytes = uint64_t{1} << 30;
+
 // ---- memory ------------------------------------------------------------------------
 template <class KT> struct Group {
   uint64_t ctrl = ctrlGroupEmpty;

@@ -357,9 +357,22 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     if (toks[1].text == "go") op.mode = HashMode::Go;
     else if (toks[1].text == "identity") op.mode = HashMode::Identity;
     else return fail(toks[1].column, fmt::format("expected 'go' or 'identity', got {:?}", std::string(toks[1].text)));
+  } else if (verb == "nil" && toks.size() >= 2 && toks[1].text == "swiss") {
+    if (!want(3, 3, "nil swiss KIND")) return std::nullopt;
+    if (made_ && !swiss_)
+      return fail(toks[0].column, "expected 'nil KIND': this script made a classic map (one script, one structure)");
+    op.kind = ScriptOp::Kind::Nil;
+    op.swiss = true;
+    if (!parseKeyKind(toks[2].text, op.mapKind))
+      return fail(toks[2].column, fmt::format("expected a key kind (int64, int32, string or float64), got {:?}",
+                                              std::string(toks[2].text)));
+    made_ = true;
+    swiss_ = true;
+    kind_ = op.mapKind;
   } else if (verb == "make" && toks.size() >= 2 && toks[1].text == "swiss") {
     if (!want(4, 5, "make swiss KIND HINT [SEED]")) return std::nullopt;
-    if (made_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
+    if (made_ && !swiss_)
+      return fail(toks[0].column, "expected 'make KIND HINT': this script made a classic map (one script, one structure)");
     op.kind = ScriptOp::Kind::Make;
     op.swiss = true;
     if (!parseKeyKind(toks[2].text, op.mapKind))
@@ -368,6 +381,12 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
     if (!parseInt64Token(toks[3].text, op.hint))
       return fail(toks[3].column, fmt::format("expected a size hint (an int64), got {:?}", std::string(toks[3].text)));
     if (toks.size() == 5 && !u64(4, op.number, "a 64-bit seed", UINT64_MAX)) return std::nullopt;
+    const uint64_t groupBytes =
+        swiss::makeGroupBytes(op.hint, op.mapKind == KeyKind::String ? swiss::kGroupSize<StringKey> : swiss::kGroupSize<Int64Key>);
+    if (groupBytes > swiss::kMaxScriptGroupBytes)
+      return fail(toks[3].column, fmt::format("expected a hint whose groups take at most 1 GiB: hint {} would allocate "
+                                              "{} bytes of groups",
+                                              op.hint, groupBytes));
     made_ = true;
     swiss_ = true;
     kind_ = op.mapKind;
@@ -377,7 +396,8 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
       return fail(toks[0].column, fmt::format("expected 'make swiss KIND HINT [SEED]': line {} set up a Swiss map "
                                               "(version, or hashkey with four words)",
                                               swissSetupLine_));
-    if (made_ && swiss_) return fail(toks[0].column, "expected one 'make' per script (this one already made its map)");
+    if (made_ && swiss_)
+      return fail(toks[0].column, "expected 'make swiss KIND HINT [SEED]': this script made a Swiss map (one script, one structure)");
     if (isMake ? !want(3, 4, "make KIND HINT [HASH0]") : !want(2, 2, "nil KIND")) return std::nullopt;
     op.kind = isMake ? ScriptOp::Kind::Make : ScriptOp::Kind::Nil;
     if (!parseKeyKind(toks[1].text, op.mapKind))
@@ -472,10 +492,11 @@ std::optional<OpRequest> requestOf(const ScriptOp& op) {
 }
 
 namespace {
-// make swiss KIND HINT [SEED]: NewMap, then the seed overwritten (the oracle
+// make swiss KIND HINT [SEED] (or nil swiss KIND): NewMap, then the seed overwritten (the oracle
 // writes Map.seed the same way).
 OpResult applySwissMake(OpTarget& t, const ScriptOp& op) {
-  uint64_t state = t.rngSeed ? *t.rngSeed : t.map ? t.map->rngState() : t.initialRng;
+  // The generator carries over from a previous map, as one process's does.
+  uint64_t state = t.rngSeed ? *t.rngSeed : t.swissMap ? t.swissMap->rngState() : t.initialRng;
   t.rngSeed.reset();
   t.map.reset();
   t.swissMap = swiss::AnySwiss::create(op.mapKind, t.strings);
@@ -484,6 +505,10 @@ OpResult applySwissMake(OpTarget& t, const ScriptOp& op) {
   t.swissMap->setHashKeys(t.swissHashKeys);
   t.swissMap->setHashMode(t.mode);
   if (t.swissEvents) t.swissMap->setEventSink(t.swissEvents);
+  if (op.kind == ScriptOp::Kind::Nil) { // var m map[K]V: no header at all
+    t.swissMap->makeNil();
+    return {};
+  }
   OpResult res = t.swissMap->apply(swiss::SwissRequest{swiss::SwissOpCode::Make, {}, op.hint, {}});
   if (res.outcome == Outcome::Ok) t.swissMap->setSeed(op.number);
   return res;
@@ -517,7 +542,7 @@ OpResult applySwissOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std::vector<KeyValue>* keys) {
   using K = ScriptOp::Kind;
   OpResult res;
-  if (op.kind == K::Make && op.swiss) return applySwissMake(t, op);
+  if ((op.kind == K::Make || op.kind == K::Nil) && op.swiss) return applySwissMake(t, op);
   if (t.swissMap && op.kind != K::RngSeed && op.kind != K::HashMode) return applySwissOp(t, op, access, keys);
   switch (op.kind) {
   case K::HashKey:

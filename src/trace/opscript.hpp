@@ -18,7 +18,7 @@
 // extends the grammar; its ops are the same verbs:
 //   version go1.26|go1.27      the runtime to simulate (before make; default go1.27)
 //   hashkey K0 K1 K2 K3        the four hash keys (before make)
-//   make swiss KIND HINT [SEED]
+//   make swiss KIND HINT [SEED] | nil swiss KIND
 //   seed S                     overwrite the 64-bit seed
 //   iter [ENTRYOFFSET DIROFFSET]   the offsets replace Iter.Init's two rand() draws
 //

@@ -58,7 +58,7 @@ bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) 
   if (op.hasKey() && target_.swissMap) line_ += ",\"hash\":\"" + hashHex(target_.swissMap->hashOf(op.key)) + "\"";
   const bool config = op.kind == K::Version || op.kind == K::HashKey || op.kind == K::RngSeed || op.kind == K::HashMode;
   const bool withState =
-      !config && (index % opts_.every == 0 || isLast || op.kind == K::Dump || op.kind == K::Make);
+      !config && (index % opts_.every == 0 || isLast || op.kind == K::Dump || op.kind == K::Make || op.kind == K::Nil);
   AccessResult access;
   std::vector<KeyValue> keys;
   OpResult res = applyOp(target_, op, &access, &keys);
@@ -99,7 +99,7 @@ bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) 
 
 bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
   using K = ScriptOp::Kind;
-  if (target_.swissMap || (op.kind == K::Make && op.swiss) || op.kind == K::Version ||
+  if (target_.swissMap || ((op.kind == K::Make || op.kind == K::Nil) && op.swiss) || op.kind == K::Version ||
       (op.kind == K::HashKey && op.hashkeyWords == 4))
     return executeSwiss(op, index, isLast);
   line_.assign("{\"op\":");

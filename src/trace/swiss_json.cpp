@@ -106,7 +106,11 @@ void appendSwissEventJson(std::string& out, const SwissEvent& e, uint64_t index,
     if (p.op == SwissOp::Make) fmt::format_to(o, ",\"hint\":{}", p.hint);
     break;
   }
-  case K::OpEnd: fmt::format_to(o, ",\"outcome\":{}", static_cast<int>(swissPayloadOf<K::OpEnd>(e).outcome)); break;
+  case K::OpEnd: {
+    const Outcome oc = swissPayloadOf<K::OpEnd>(e).outcome;
+    fmt::format_to(o, ",\"outcome\":\"{}\"", oc == Outcome::Ok ? "ok" : oc == Outcome::Panic ? "panic" : "fatal");
+    break;
+  }
   case K::Hashed: {
     const auto p = swissPayloadOf<K::Hashed>(e);
     fmt::format_to(o, ",\"hash\":\"0x{:016x}\",\"h1\":\"0x{:014x}\",\"h2\":{},\"dirIndex\":{},\"small\":{}", p.hash,

@@ -28,6 +28,24 @@ DISPLAY=:0 "$bin" frobnicate 2>"$dir/err"; rc=$?
 [ $rc -eq 2 ] || fail "unknown subcommand / missing file: exit $rc, expected 2"
 grep -q "^frobnicate: cannot open" "$dir/err" || fail "missing file not named: $(cat "$dir/err")"
 
+# Swiss scripts (issue 13): the grammar's rules, FILE:LINE:COL, exit 2.
+swiss_bad() { # SCRIPT EXPECTED-STDERR-LINE
+  printf "$1" > "$dir/sw.ops"
+  "$bin" dump "$dir/sw.ops" >/dev/null 2>"$dir/err"; rc=$?
+  [ $rc -eq 2 ] || fail "swiss: exit $rc for $1"
+  grep -qF -- "$2" "$dir/err" || fail "swiss: want '$2', got: $(cat "$dir/err")"
+}
+swiss_bad 'make swiss int8 0\n' "sw.ops:1:12: expected a key kind (int64, int32, string or float64), got \"int8\""
+swiss_bad 'version go1.25\n' "sw.ops:1:9: expected go1.26 or go1.27, got \"go1.25\""
+swiss_bad 'version go1.27\nmake int64 0\n' "sw.ops:2:1: expected 'make swiss KIND HINT [SEED]': line 1 set up a Swiss map"
+swiss_bad 'make swiss int64 0\npin 1 2\n' "sw.ops:2:1: expected an op of the Swiss map: 'pin' works on the classic map only"
+swiss_bad 'make swiss int64 0\niter 5\n' "sw.ops:2:"
+swiss_bad 'make swiss int64 0\nseed 0x1ffffffffffffffff\n' "sw.ops:2:6: expected a 64-bit seed"
+swiss_bad 'make swiss string 100000000000\n' "sw.ops:1:19: expected a hint whose groups take at most 1 GiB"
+swiss_bad 'hashkey 1 2 3\n' "sw.ops:1:"
+swiss_bad 'make swiss int64 0\nmake int64 0\n' "sw.ops:2:1: expected 'make swiss KIND HINT [SEED]': this script made a Swiss map"
+swiss_bad 'make int64 0\nmake swiss int64 0\n' "sw.ops:2:1: expected 'make KIND HINT': this script made a classic map"
+
 # Binary junk never crashes the parser.
 head -c 4096 /dev/urandom > "$dir/junk.ops"
 "$bin" dump "$dir/junk.ops" >/dev/null 2>&1; rc=$?

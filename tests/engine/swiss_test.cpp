@@ -1,0 +1,431 @@
+// The Swiss map's engine (src/engine/swiss_*): the two forms of one text equal,
+// invariants after every op, snapshots, the control-word matching, the site
+// table against the real Go 1.26.11/1.27.4 sources, and spec facts derived
+// from swiss-map-spec.md (not from the simulator's own output).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "engine/swiss_model.hpp"
+#include "trace/swiss_json.hpp"
+
+using namespace gomap;
+using namespace gomap::swiss;
+
+namespace {
+
+std::string stateText(const AnySwiss& m) {
+  std::string s;
+  appendSwissState(s, m);
+  return s;
+}
+
+// A random op on a map of kind k, with keys from a range that makes maps grow,
+// split and empty again.
+SwissRequest randomRequest(std::mt19937_64& r, KeyKind k, int range) {
+  SwissRequest q;
+  const int p = static_cast<int>(r() % 100);
+  q.code = p < 50 ? SwissOpCode::Put : p < 80 ? SwissOpCode::Del : p < 97 ? SwissOpCode::Get
+           : p < 98                            ? SwissOpCode::Clear
+                                               : SwissOpCode::Iter;
+  const int64_t v = static_cast<int64_t>(r() % static_cast<uint64_t>(range));
+  switch (k) {
+  case KeyKind::Int64:
+  case KeyKind::Int32: q.key = KeyValue::ofInt(k, v - range / 2); break;
+  case KeyKind::Float64: q.key = KeyValue::ofFloat(v % 11 == 0 ? -0.0 : static_cast<double>(v) / 4); break;
+  case KeyKind::String: {
+    std::string s = std::to_string(v);
+    s.append(static_cast<size_t>(v % 20), 'x');
+    q.key = KeyValue::ofString(std::move(s));
+    break;
+  }
+  }
+  q.value = static_cast<int64_t>(r() % 1000);
+  if (q.code == SwissOpCode::Iter) q.offsets = std::make_pair(r(), r());
+  return q;
+}
+
+std::unique_ptr<AnySwiss> made(KeyKind k, Version v, int64_t hint, uint64_t rng = 7) {
+  auto m = AnySwiss::create(k);
+  m->setVersion(v);
+  m->setRngState(rng);
+  EXPECT_EQ(m->apply({SwissOpCode::Make, {}, hint, {}}).outcome, Outcome::Ok);
+  return m;
+}
+
+} // namespace
+
+TEST(SwissMatch, ControlWordMatchingIsExact) {
+  std::mt19937_64 r(1);
+  const uint8_t bytes[] = {0x80, 0xfe, 0x00, 0x01, 0x7f, 0x3e, 0x40};
+  for (int n = 0; n < 20000; n++) {
+    uint64_t ctrl = 0;
+    for (int i = 0; i < 8; i++) ctrl |= uint64_t{bytes[r() % 7]} << (8 * i);
+    const uint8_t h2v = static_cast<uint8_t>(r() % 128);
+    uint64_t wantH2 = 0, wantEmpty = 0, wantED = 0, wantFull = 0;
+    for (int i = 0; i < 8; i++) {
+      const uint8_t c = static_cast<uint8_t>(ctrl >> (8 * i));
+      const uint64_t bit = uint64_t{0x80} << (8 * i);
+      if (c == h2v) wantH2 |= bit;
+      if (c == ctrlEmpty) wantEmpty |= bit;
+      if (c == ctrlEmpty || c == ctrlDeleted) wantED |= bit;
+      if ((c & 0x80) == 0) wantFull |= bit;
+    }
+    ASSERT_EQ(matchH2(ctrl, h2v), wantH2) << std::hex << ctrl << " h2 " << int(h2v);
+    ASSERT_EQ(matchEmpty(ctrl), wantEmpty);
+    ASSERT_EQ(matchEmptyOrDeleted(ctrl), wantED);
+    ASSERT_EQ(matchFull(ctrl), wantFull);
+  }
+}
+
+TEST(SwissMatch, ProbeSequenceVisitsEveryGroupOnce) {
+  for (uint64_t groups : {2u, 4u, 16u, 128u}) {
+    std::vector<int> seen(groups);
+    probeSeq s = probeSeq::make(0x12345 << 7, groups - 1);
+    for (uint64_t i = 0; i < groups; i++, s = s.next()) seen[s.offset]++;
+    for (int c : seen) EXPECT_EQ(c, 1);
+  }
+}
+
+// spec 5.5: the tables a hint allocates.
+TEST(SwissSpec, HintTable) {
+  struct Row {
+    int64_t hint;
+    uint64_t tables;
+    uint16_t capacity;
+  };
+  const Row rows[] = {{-5, 0, 0},   {0, 0, 0},     {8, 0, 0},      {9, 1, 16},    {14, 1, 16},  {15, 1, 32},
+                      {28, 1, 32},  {29, 1, 64},   {56, 1, 64},    {57, 1, 128},  {112, 1, 128}, {113, 1, 256},
+                      {224, 1, 256}, {225, 1, 512}, {448, 1, 512},  {449, 1, 1024}, {896, 1, 1024}, {897, 2, 512},
+                      {1793, 4, 512}, {3585, 8, 512}, {7168, 8, 1024}};
+  for (const Row& row : rows) {
+    auto m = made(KeyKind::Int64, Version::Go127, row.hint);
+    const auto tabs = m->tables();
+    ASSERT_EQ(tabs.size(), row.tables) << "hint " << row.hint;
+    EXPECT_EQ(m->header().dirLen, row.tables) << "hint " << row.hint;
+    for (std::size_t i = 0; i < tabs.size(); i++) {
+      EXPECT_EQ(tabs[i].capacity, row.capacity) << "hint " << row.hint;
+      EXPECT_EQ(tabs[i].index, static_cast<int64_t>(i));
+      EXPECT_EQ(tabs[i].growthLeft, row.capacity * 7 / 8);
+    }
+    EXPECT_FALSE(m->hasSmallGroup());
+  }
+}
+
+// spec 13.5: the lifecycle of a map filled with distinct int64 keys, no hint.
+TEST(SwissSpec, Lifecycle) {
+  auto m = made(KeyKind::Int64, Version::Go127, 0);
+  // The insert that changes the shape, and the capacity after it.
+  const std::pair<int, uint16_t> grows[] = {{9, 16},  {15, 32},  {29, 64},   {57, 128},
+                                            {113, 256}, {225, 512}, {449, 1024}};
+  uint16_t cap = 0;
+  std::size_t gi = 0;
+  for (int k = 1; k <= 896; k++) {
+    ASSERT_EQ(m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, k), k, {}}).outcome, Outcome::Ok);
+    if (k <= 8) {
+      ASSERT_TRUE(m->hasSmallGroup()) << k;
+      continue;
+    }
+    const auto tabs = m->tables();
+    ASSERT_EQ(tabs.size(), 1u) << k;
+    if (gi < std::size(grows) && k == grows[gi].first) cap = grows[gi++].second;
+    ASSERT_EQ(tabs[0].capacity, cap) << "after key " << k;
+  }
+  ASSERT_EQ(m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 897), 897, {}}).outcome, Outcome::Ok);
+  const auto tabs = m->tables();
+  ASSERT_EQ(tabs.size(), 2u);
+  EXPECT_EQ(m->header().globalDepth, 1);
+  for (const auto& t : tabs) {
+    EXPECT_EQ(t.capacity, 1024);
+    EXPECT_EQ(t.localDepth, 1);
+  }
+  EXPECT_EQ(tabs[0].used + tabs[1].used, 897);
+}
+
+// spec 6.2: an update of a full small map converts it in 1.26, not in 1.27.
+TEST(SwissSpec, FullSmallMapUpdate) {
+  for (Version v : {Version::Go126, Version::Go127}) {
+    auto m = made(KeyKind::Int64, v, 0);
+    for (int k = 1; k <= 8; k++) m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, k), k, {}});
+    ASSERT_TRUE(m->hasSmallGroup());
+    m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 3), 33, {}});
+    if (v == Version::Go126) {
+      ASSERT_EQ(m->tables().size(), 1u);
+      EXPECT_EQ(m->tables()[0].capacity, 16);
+      EXPECT_EQ(m->tables()[0].growthLeft, 6); // 14 - 8
+    } else {
+      EXPECT_TRUE(m->hasSmallGroup());
+    }
+  }
+}
+
+// spec 11.3 / 8.2: delete in a full group leaves a tombstone; in a group with an
+// empty slot, empties the slot.
+TEST(SwissSpec, TombstoneOnlyInFullGroups) {
+  auto m = made(KeyKind::Int64, Version::Go127, 14); // one 16-slot table, 2 groups
+  for (int k = 0; k < 14; k++) m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, k), k, {}});
+  GroupView g;
+  std::vector<std::pair<uint64_t, int>> fullSlots;
+  for (uint64_t gi = 0; gi < 2; gi++) {
+    m->group(0, gi, g);
+    int full = 0;
+    for (unsigned i = 0; i < 8; i++) full += (g.ctrlByte(i) & 0x80) == 0;
+    fullSlots.emplace_back(gi, full);
+  }
+  // 14 keys in 2 groups: one group is full (8) or both have an empty slot.
+  for (auto [gi, full] : fullSlots) {
+    m->group(0, gi, g);
+    unsigned slot = 0;
+    while (slot < 8 && (g.ctrlByte(slot) & 0x80)) slot++;
+    const KeyValue key = g.keys[slot];
+    const uint16_t gl = m->tables()[0].growthLeft;
+    m->apply({SwissOpCode::Del, key, 0, {}});
+    m->group(0, gi, g);
+    if (full == 8) {
+      EXPECT_EQ(g.ctrlByte(slot), ctrlDeleted);
+      EXPECT_EQ(m->tables()[0].growthLeft, gl);
+      EXPECT_TRUE(m->header().tombstonePossible);
+      EXPECT_EQ(g.keys[slot], key) << "an int64 key keeps its stale bytes";
+    } else {
+      EXPECT_EQ(g.ctrlByte(slot), ctrlEmpty);
+      EXPECT_EQ(m->tables()[0].growthLeft, gl + 1);
+    }
+    EXPECT_EQ(g.elems[slot], 0) << "the elem is zeroed";
+  }
+}
+
+// Every op keeps the invariants (spec 8.3, 7.2, used counts), for every kind and version.
+TEST(SwissInvariants, RandomScripts) {
+  for (KeyKind k : {KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64})
+    for (Version v : {Version::Go126, Version::Go127}) {
+      std::mt19937_64 r(static_cast<uint64_t>(k) * 10 + static_cast<uint64_t>(v));
+      auto m = made(k, v, 0);
+      for (int i = 0; i < 12000; i++) {
+        const SwissRequest q = randomRequest(r, k, i < 6000 ? 3000 : 400);
+        ASSERT_EQ(m->apply(q).outcome, Outcome::Ok);
+        const auto bad = m->checkInvariants();
+        ASSERT_TRUE(bad.empty()) << keyKindName(k) << " op " << i << ": " << bad.front();
+      }
+    }
+}
+
+// The resumable form, paused at every event, does what the direct form does:
+// the same outcome, the same events, the same memory.
+TEST(SwissBothForms, SameEventsAndState) {
+  for (KeyKind k : {KeyKind::Int64, KeyKind::String, KeyKind::Float64})
+    for (Version v : {Version::Go126, Version::Go127}) {
+      std::mt19937_64 r(42 + static_cast<uint64_t>(k));
+      auto a = made(k, v, 0);
+      auto b = made(k, v, 0);
+      SwissEventSink ea, eb;
+      a->setEventSink(&ea);
+      b->setEventSink(&eb);
+      b->setPauseMask(~uint64_t{0});
+      for (int i = 0; i < 3000; i++) {
+        const SwissRequest q = randomRequest(r, k, 1500);
+        ea.clear();
+        eb.clear();
+        bool fa = false;
+        int64_t va = 0;
+        IterResult ia;
+        const OpResult ra = a->apply(q, &fa, &va, &ia);
+        auto run = b->start(q);
+        std::size_t pauses = 0;
+        while (run->step()) pauses++;
+        const OpResult rb = run->result();
+        ASSERT_EQ(ra.outcome, rb.outcome);
+        ASSERT_EQ(ea.events.size(), eb.events.size()) << "op " << i;
+        ASSERT_EQ(pauses, eb.events.size()) << "op " << i << ": one pause per event";
+        for (std::size_t e = 0; e < ea.events.size(); e++)
+          ASSERT_EQ(std::memcmp(&ea.events[e], &eb.events[e], sizeof(SwissEvent)), 0) << "op " << i << " event " << e;
+        ASSERT_EQ(fa, run->found);
+        ASSERT_EQ(va, run->value);
+        ASSERT_EQ(ia.keys, run->iter.keys);
+        ASSERT_EQ(stateText(*a), stateText(*b)) << "op " << i;
+      }
+    }
+}
+
+// A snapshot shares tables; writes after it copy them, so restoring gives back
+// the memory at the snapshot, and running on from there gives what it gave before.
+TEST(SwissSnapshot, RestoreGivesBackMemory) {
+  std::mt19937_64 r(5);
+  auto m = made(KeyKind::Int64, Version::Go127, 0);
+  std::vector<SwissRequest> ops;
+  for (int i = 0; i < 4000; i++) ops.push_back(randomRequest(r, KeyKind::Int64, 2500));
+  std::vector<std::any> snaps;
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < ops.size(); i++) {
+    if (i % 500 == 0) {
+      snaps.push_back(m->snapshot());
+      texts.push_back(stateText(*m));
+    }
+    m->apply(ops[i]);
+  }
+  const std::string end = stateText(*m);
+  for (std::size_t s = snaps.size(); s-- > 0;) {
+    m->restore(snaps[s]);
+    ASSERT_EQ(stateText(*m), texts[s]) << "snapshot " << s;
+  }
+  m->restore(snaps[0]);
+  for (const auto& q : ops) m->apply(q);
+  EXPECT_EQ(stateText(*m), end);
+}
+
+// The site table's lines: on each row's line, in the real sources of both
+// releases, stands the row's needle (skipped when the sources were not fetched).
+TEST(SwissSites, LinesMatchTheRealSources) {
+  const std::string root = GOMAPLAB_GO_SWISS_DIR;
+  for (int v = 0; v < 2; v++) {
+    const std::string ver = v ? "1.27" : "1.26";
+    const std::string dir = root + "/go" + ver + "/usr/share/go-" + ver + "/src/";
+    if (!std::ifstream(dir + "internal/runtime/maps/map.go")) GTEST_SKIP() << "no Go " << ver << " sources in " << root;
+    for (std::size_t s = 1; s < static_cast<std::size_t>(SwissSite::kCount); s++) {
+      const SwissSiteInfo& si = kSwissSiteTable[s];
+      std::ifstream f(dir + std::string(swissFileName(si.file)));
+      ASSERT_TRUE(f) << swissFileName(si.file);
+      std::string line;
+      const int want = v ? si.line127 : si.line126;
+      for (int n = 1; n <= want && std::getline(f, line); n++) {
+      }
+      EXPECT_NE(line.find(std::string(si.needle)), std::string::npos)
+          << "site " << s << " (" << si.function << ") go" << ver << " " << swissFileName(si.file) << ":" << want
+          << " is " << line;
+    }
+  }
+}
+
+namespace {
+// Steps run until its next event is of kind k (or it ends); true if it stopped there.
+bool stepTo(SwissRun& run, SwissEventSink& sink, SwissKind k) {
+  for (;;) {
+    const std::size_t before = sink.events.size();
+    if (!run.step()) return false;
+    for (std::size_t i = before; i < sink.events.size(); i++)
+      if (sink.events[i].kind == k) return true;
+  }
+}
+std::unique_ptr<AnySwiss> recorded(Version v, SwissEventSink& sink) {
+  auto m = made(KeyKind::Int64, v, 0);
+  m->setEventSink(&sink);
+  m->setPauseMask(~uint64_t{0});
+  return m;
+}
+} // namespace
+
+// spec 14.1: a second writer that starts while the first has writing set dies
+// at the entry check with "concurrent map writes".
+TEST(SwissRace, SecondWriterSeesWriting) {
+  SwissEventSink sink;
+  auto m = recorded(Version::Go127, sink);
+  auto g1 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 1), 1, {}});
+  ASSERT_TRUE(stepTo(*g1, sink, SwissKind::WritingChanged)); // G1: writing ^= 1
+  EXPECT_EQ(m->header().writing, 1);
+  auto g2 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 2), 2, {}});
+  while (g2->step()) {
+  }
+  const OpResult r = g2->result();
+  EXPECT_EQ(r.outcome, Outcome::Fatal);
+  EXPECT_EQ(messageText(r.message), "concurrent map writes");
+  EXPECT_EQ(sink.events.back().site, SwissSite::AssignEntryCheck);
+  // A reader meanwhile: "concurrent map read and map write" (map not empty: add a key first).
+}
+
+// spec 14.1: two writers that both pass the entry check before either toggles
+// cancel each other's XOR; the exit check of the first one then fires.
+TEST(SwissRace, XorCancelsThenExitCheckFires) {
+  SwissEventSink sink;
+  auto m = recorded(Version::Go127, sink);
+  auto g1 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 1), 1, {}});
+  auto g2 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 2), 2, {}});
+  ASSERT_TRUE(stepTo(*g1, sink, SwissKind::Hashed)); // past G1's entry check
+  ASSERT_TRUE(stepTo(*g2, sink, SwissKind::Hashed)); // past G2's entry check
+  ASSERT_TRUE(stepTo(*g1, sink, SwissKind::WritingChanged));
+  ASSERT_TRUE(stepTo(*g2, sink, SwissKind::WritingChanged));
+  EXPECT_EQ(m->header().writing, 0) << "1 ^ 1: the two toggles cancel";
+  while (g1->step()) {
+  }
+  const OpResult r = g1->result();
+  EXPECT_EQ(r.outcome, Outcome::Fatal);
+  EXPECT_EQ(sink.events.back().site, SwissSite::SmallExitCheck);
+}
+
+// spec 14.1 [1.26]: two inserts into a small map holding 7 keys that both pass
+// `used < 8` (their toggles cancelling): the second finds no empty slot and
+// dies with Go 1.26's "small map with no empty slot (concurrent map writes?)";
+// Go 1.27 grows instead.
+TEST(SwissRace, SmallMapWithNoEmptySlotOnlyIn126) {
+  for (Version v : {Version::Go126, Version::Go127}) {
+    SwissEventSink sink;
+    auto m = recorded(v, sink);
+    m->setPauseMask(0);
+    for (int k = 1; k <= 7; k++) m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, k), k, {}});
+    m->setPauseMask(~uint64_t{0});
+    auto g1 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 100), 1, {}});
+    auto g2 = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 200), 2, {}});
+    ASSERT_TRUE(stepTo(*g1, sink, SwissKind::Hashed));
+    ASSERT_TRUE(stepTo(*g2, sink, SwissKind::Hashed));
+    ASSERT_TRUE(stepTo(*g1, sink, SwissKind::WritingChanged));
+    ASSERT_TRUE(stepTo(*g2, sink, SwissKind::WritingChanged));
+    ASSERT_TRUE(stepTo(*g2, sink, SwissKind::GroupProbed)); // G2 inside putSlotSmall: used was 7
+    ASSERT_TRUE(stepTo(*g1, sink, SwissKind::UsedChanged)); // G1 takes the last slot: used 8
+    while (g2->step()) {
+    }
+    const OpResult r = g2->result();
+    if (v == Version::Go126) {
+      EXPECT_EQ(r.outcome, Outcome::Fatal);
+      EXPECT_EQ(messageText(r.message), "small map with no empty slot (concurrent map writes?)");
+    } else {
+      EXPECT_NE(messageText(r.message), "small map with no empty slot (concurrent map writes?)");
+      EXPECT_FALSE(m->hasSmallGroup()) << "1.27 converts the full small map to a table";
+    }
+  }
+}
+
+// spec 14.2 and 5.6: a nil map reads as empty and panics on assignment.
+TEST(SwissSpec, NilMap) {
+  auto m = AnySwiss::create(KeyKind::Int64);
+  m->makeNil();
+  bool found = true;
+  int64_t v = 5;
+  EXPECT_EQ(m->apply({SwissOpCode::Get, KeyValue::ofInt(KeyKind::Int64, 1), 0, {}}, &found, &v).outcome, Outcome::Ok);
+  EXPECT_FALSE(found);
+  EXPECT_EQ(m->apply({SwissOpCode::Del, KeyValue::ofInt(KeyKind::Int64, 1), 0, {}}).outcome, Outcome::Ok);
+  const OpResult r = m->apply({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, 1), 1, {}});
+  EXPECT_EQ(r.outcome, Outcome::Panic);
+  EXPECT_EQ(messageText(r.message), "assignment to entry in nil map");
+}
+
+// spec 6.1, 13.4, 19: NaN never equals itself (two inserts, two entries, never
+// found, never deleted, survives growth); -0 and +0 are one key whose stored
+// bits the later put rewrites (NeedKeyUpdate).
+TEST(SwissSpec, NaNAndSignedZero) {
+  auto m = made(KeyKind::Float64, Version::Go127, 0);
+  const double nan = std::nan("");
+  m->apply({SwissOpCode::Put, KeyValue::ofFloat(nan), 1, {}});
+  m->apply({SwissOpCode::Put, KeyValue::ofFloat(nan), 2, {}});
+  EXPECT_EQ(m->header().used, 2u);
+  bool found = true;
+  int64_t v = 0;
+  m->apply({SwissOpCode::Get, KeyValue::ofFloat(nan), 0, {}}, &found, &v);
+  EXPECT_FALSE(found);
+  m->apply({SwissOpCode::Del, KeyValue::ofFloat(nan), 0, {}});
+  EXPECT_EQ(m->header().used, 2u);
+  for (int k = 1; k <= 40; k++) m->apply({SwissOpCode::Put, KeyValue::ofFloat(k), k, {}}); // grows twice
+  EXPECT_EQ(m->header().used, 42u);
+  EXPECT_TRUE(m->checkInvariants().empty());
+  int nans = 0;
+  for (const auto& [k, val] : m->entries()) nans += k.f != k.f;
+  EXPECT_EQ(nans, 2);
+
+  auto z = made(KeyKind::Float64, Version::Go127, 0);
+  z->apply({SwissOpCode::Put, KeyValue::ofFloat(-0.0), 1, {}});
+  z->apply({SwissOpCode::Put, KeyValue::ofFloat(0.0), 2, {}});
+  EXPECT_EQ(z->header().used, 1u);
+  const auto e = z->entries();
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_FALSE(std::signbit(e[0].first.f)) << "the key's bits are +0 now";
+  EXPECT_EQ(e[0].second, 2);
+}

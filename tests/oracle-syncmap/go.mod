@@ -1,0 +1,3 @@
+module gomaplab/oraclesyncmap
+
+go 1.19

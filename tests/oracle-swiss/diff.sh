@@ -9,6 +9,7 @@
 #
 #   diff.sh --work DIR --name NAME [--version go1.26|go1.27] [--every N]
 #           [--engine GOMAPLAB] [--oracles DIR] [--self] [--no-bisect] [--replay-iter]
+#           [--segments]
 #           (--script FILE | --gen "GEN ARGS" --gen-tool GEN_SWISS_SCRIPT)
 #
 # The oracle is DIR/gomap-oracle-swiss-VERSION. A script that starts with
@@ -23,6 +24,7 @@
 # --self runs the oracle in place of the engine (proves the harness).
 # --replay-iter: each plain `iter` (random offsets) becomes `iter E D` with the
 # offsets the real runtime drew (read from a first oracle run).
+# --segments runs each `make` and the ops after it as a script of its own.
 # On a difference it prints the op number, the script line, the op, the first
 # differing field and both lines cut around it, then (with --every N > 1)
 # bisects on prefixes of the script to find the first op whose state differs.
@@ -30,8 +32,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 replay="" script="" gen="" gentool=""
-usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 replay="" segments="" script="" gen="" gentool=""
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) work=$2; shift 2 ;;
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
     --self) self=1; shift ;;
     --no-bisect) bisect=""; shift ;;
     --replay-iter) replay=1; shift ;;
+    --segments) segments=1; shift ;;
     --script) script=$2; shift 2 ;;
     --gen) gen=$2; shift 2 ;;
     --gen-tool) gentool=$2; shift 2 ;;
@@ -104,11 +107,12 @@ fi
 # ---- running both sides -----------------------------------------------------------------
 E="$work/$name.engine.jsonl" O="$work/$name.oracle.jsonl"
 # runboth SCRIPT EVERY: leaves the outputs in $E/$O, the exit statuses in erc/orc.
-# `gomaplab dump` takes one `make` per script, so a script with several is run
-# as segments: the ops before the first make (version, hashkey) and then one
-# make with the ops after it, up to the next. Both sides run the same segments
-# (a make resets the map in the oracle too); the segments' lines, without the
-# repeated header ops, are put together again, so line N is still op N.
+# With --segments (for an engine that takes one `make` per script), a script
+# with several makes is run as segments: the ops before the first make
+# (version, hashkey) and then one make with the ops after it, up to the next.
+# Both sides run the same segments (a make resets the map in the oracle too);
+# the segments' lines, without the repeated header ops, are put together again,
+# so line N is still op N. Without it the whole script runs at once.
 runboth() {
   erc=0 orc=0
   local segs
@@ -119,7 +123,7 @@ runboth() {
     n > 0 { print > f }
     END { print n " " hops }' "$1")
   read -r nseg hops <<< "$segs"
-  if [ "$nseg" -le 1 ]; then
+  if [ "$nseg" -le 1 ] || [ -z "$segments" ]; then
     rm -f "$work/$name.seg."*.ops
     "${engcmd[@]}" --every "$2" "$1" > "$E" 2> "$E.err" || erc=$?
     "$oracle" --every "$2" "$1" > "$O" 2> "$O.err" || orc=$?

@@ -62,11 +62,13 @@ other=go1.26; [ "$v" = go1.26 ] && other=go1.27
 run version '' 1 --version "$v" --script "$work/other.ops"
 expect version 2 "starts with \`version $other\` but the test asks for $v"
 
-# A script with several makes runs as segments on both sides; line N is still op N.
+# A script with several makes: whole, and with --segments (each make its own run); line N is op N.
 "$gen" --seed 2 --ops 20000 --kind int64 > "$work/multi.ops"
 [ "$(grep -c '^make' "$work/multi.ops")" -ge 3 ] || fail "the generated script has fewer than 3 makes"
-run multi '' 997 --version "$v" --script "$work/multi.ops"
-expect multi 0 "$(($(grep -vc '^#' "$work/multi.ops") + 1)) lines"
+run multi "" 997 --version "$v" --segments --script "$work/multi.ops"
+expect multi 0 "$(($(grep -vc "^#" "$work/multi.ops") + 1)) lines"
+run whole "" 997 --version "$v" --script "$work/multi.ops"
+expect whole 0 "$(($(grep -vc '^#' "$work/multi.ops") + 1)) lines"
 
 # --replay-iter: plain iters get the offsets the runtime drew; a different order is found.
 { echo "make swiss int64 0 9"; for i in $(seq 1 20); do echo "put $i $i"; done; printf 'iter\niter\niter\n'; } > "$work/it.ops"
@@ -76,5 +78,5 @@ grep -q '^iter [0-9][0-9]* [0-9][0-9]*$' "$work/replay.run.ops" || fail "replay:
 run replay_bad '23s/"keys":\[/"keys":[99,/' 1 --version "$v" --replay-iter --script "$work/it.ops"
 expect replay_bad 1 "op 23 (it.ops:22): iter " "first difference at .keys[0]"
 
-[ "$fails" = 0 ] && echo "diff.sh harness ($v): 10 cases pass"
+[ "$fails" = 0 ] && echo "diff.sh harness ($v): 11 cases pass"
 exit $((fails > 0))

@@ -9,7 +9,7 @@
 #
 #   diff.sh --work DIR --name NAME [--version go1.26|go1.27] [--every N]
 #           [--engine GOMAPLAB] [--oracles DIR] [--self] [--no-bisect] [--replay-iter]
-#           [--segments]
+#           [--segments] [--check]
 #           (--script FILE | --gen "GEN ARGS" --gen-tool GEN_SWISS_SCRIPT)
 #
 # The oracle is DIR/gomap-oracle-swiss-VERSION. A script that starts with
@@ -25,6 +25,8 @@
 # --replay-iter: each plain `iter` (random offsets) becomes `iter E D` with the
 # offsets the real runtime drew (read from a first oracle run).
 # --segments runs each `make` and the ops after it as a script of its own.
+# --check runs the engine with --check: its invariant checker after every op
+# (spec 8.1/8.3, directory sharing, used counts; exit 3 when one breaks).
 # On a difference it prints the op number, the script line, the op, the first
 # differing field and both lines cut around it, then (with --every N > 1)
 # bisects on prefixes of the script to find the first op whose state differs.
@@ -32,7 +34,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 replay="" segments="" script="" gen="" gentool=""
+work="" name="" version="" every="" engine="" oracles="" self="" bisect=1 replay="" segments="" check="" script="" gen="" gentool=""
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +48,7 @@ while [ $# -gt 0 ]; do
     --no-bisect) bisect=""; shift ;;
     --replay-iter) replay=1; shift ;;
     --segments) segments=1; shift ;;
+    --check) check=--check; shift ;;
     --script) script=$2; shift 2 ;;
     --gen) gen=$2; shift 2 ;;
     --gen-tool) gentool=$2; shift 2 ;;
@@ -101,7 +104,7 @@ if [ -n "$self" ]; then
   engcmd=("$oracle")
 else
   [ -x "$engine" ] || { echo "diff.sh: no engine $engine" >&2; exit 1; }
-  engcmd=("$engine" dump)
+  engcmd=("$engine" dump $check)
 fi
 
 # ---- running both sides -----------------------------------------------------------------
@@ -271,6 +274,7 @@ if [ "$verdict" = equal ] && [ "$erc" = 0 ] && [ "$orc" = 0 ]; then
   exit 0
 fi
 cat "$work/$name.report" >&2
+[ "$verdict" != equal ] || echo "$name ($version): the $a lines are equal, but:" >&2
 errs >&2
 if [ "$verdict" = differ ] && [ "$where" = state ] && [ -n "$bisect" ] && [ "$every" -gt 1 ] && [ "$orc" = 0 ] && [ "$b" -lt $((a - 1)) ]; then
   # The state at op k of the whole run is the last line of a run of its first k

@@ -343,9 +343,24 @@ def hashkey():
                       "top bit), every key kind through growth and a split"], ops, 20)
 
 
+# ---- plain iter, replayed with the runtime's drawn offsets (diff.sh --replay-iter) ---------------
+def iter_drawn():
+    ops = []
+    for kind, sizes in (("int64", [0, 3, 8, 9, 60, 1000, 3000]), ("string", [5, 200, 2000]), ("float64", [7, 900])):
+        for n in sizes:
+            k = lambda j: ("s%d" % j) if kind == "string" else ("%d.5" % j if kind == "float64" else str(j))
+            ops += ["make swiss %s 0 %d" % (kind, n + 1)] + ["put %s %d" % (k(j), j) for j in range(n)]
+            ops += ["iter"] * (40 if n <= 1000 else 12)
+            if n >= 9:
+                ops += ["del %s" % k(j) for j in range(0, n, 2)] + ["iter"] * 8
+    write("iter_drawn", ["plain `iter`: run with diff.sh --replay-iter (the runtime draws the offsets, the engine",
+                         "replays them); maps of 0 to 3000 keys, before and after deletes"], ops, 25)
+
+
 if __name__ == "__main__":
     for name, fn in (("hints", hints), ("lifecycle", lifecycle), ("prune", prunes), ("tombstones", tombstones),
                      ("clear", clear), ("zero_float64", zero_float64), ("int32", int32), ("strings", strings),
-                     ("iter", iter_), ("small_update", small_update), ("hashkey", hashkey)):
+                     ("iter", iter_), ("small_update", small_update), ("hashkey", hashkey),
+                     ("iter_drawn", iter_drawn)):
         if not ONLY or name in ONLY:
             fn()

@@ -1,5 +1,6 @@
 // Lessons in op scripts (issue 11, items 2 and 3): title/narration/expect lines,
 // their errors, `gomaplab dump --check`, and every bundled lesson holding.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -233,4 +234,165 @@ TEST(LessonSet, EveryBundledLessonHolds) {
     EXPECT_EQ(r.status, 0) << r.out;
   }
   EXPECT_GE(lessons, 10);
+}
+
+// ---- expect lines on the Swiss map (issue 13, section 4) ------------------------------------
+
+namespace {
+
+// Runs a Swiss lesson text; every expect line must hold.
+LessonCheck swissCheck(const std::string& text, std::vector<ScriptOp>* opsOut = nullptr, Lesson* lessonOut = nullptr) {
+  ScriptParser p("swiss.ops");
+  std::optional<ScriptError> err;
+  auto ops = p.parseAll(text, err);
+  EXPECT_FALSE(err) << err->format();
+  LessonCheck c = checkLesson(ops, p.lesson());
+  for (auto& op : c.byOp)
+    for (auto& o : op) EXPECT_TRUE(o.holds) << o.line->line << ": " << o.line->text << ": got " << o.got;
+  if (opsOut) *opsOut = ops;
+  if (lessonOut) *lessonOut = p.takeLesson();
+  return c;
+}
+
+// The got value of the only expect line of a one-expect script.
+std::string swissGot(const std::string& text) {
+  ScriptParser p("swiss.ops");
+  std::optional<ScriptError> err;
+  auto ops = p.parseAll(text, err);
+  if (err) return "parse error: " + err->format();
+  LessonCheck c = checkLesson(ops, p.lesson());
+  for (auto& op : c.byOp)
+    for (auto& o : op) return o.got;
+  return "no expect line";
+}
+
+// The 14 keys of swiss-check's prune test (seed 0x1234, default hashkeys): the
+// first eight start probing at group 0 of a 16-slot table, the next six at group 1
+// (spec 19.2's hash; group = (hash >> 7) & 1).
+const char* kPruneSetup = "make swiss int64 9 0x1234\n"
+                          "put 1 1\nput 2 1\nput 3 1\nput 4 1\nput 5 1\nput 7 1\nput 8 1\nput 9 1\n"
+                          "put 6 2\nput 10 2\nput 11 2\nput 12 2\nput 13 2\nput 18 2\n";
+
+} // namespace
+
+TEST(SwissExpect, HeaderSubjectsBeforeAndAfterTheFirstInsert) {
+  // hash(1) with seed 0x1234 is 0xa3b558c037358c37 (the real runtime's, oracle_swiss): H2 = 0x37 = 55.
+  LessonCheck c = swissCheck("make swiss int64 0 0x1234\n"
+                             "expect used == 0\nexpect small == true\nexpect tables == 0\nexpect dirLen == 0\n"
+                             "expect globalDepth == 0\nexpect seed == 0x1234\nexpect writing == 0\n"
+                             "expect clearSeq == 0\nexpect tombstonePossible == false\nexpect grew == none\n"
+                             "put 1 10\n"
+                             "expect used == 1\nexpect key small 0 0 == 1\nexpect elem small 0 0 == 10\n"
+                             "expect ctrl small 0 0 == 55\nexpect ctrl small 0 0 == 0x37\nexpect ctrl small 0 1 == empty\n"
+                             "expect ctrl small 0 1 == 0x80\nexpect probes == 1\nexpect compared == 0\n"
+                             "expect panic == none\nexpect fatal == none\n"
+                             "get 1\nexpect found == true\nexpect value == 10\nexpect probes == 0\nexpect compared == 1\n"
+                             "get 5\nexpect found == false\nexpect value == 0\n"
+                             "seed 7\nexpect seed == 7\n");
+  EXPECT_EQ(c.checked, 28u);
+  EXPECT_EQ(c.failed, 0u);
+}
+
+TEST(SwissExpect, TableSubjectsTombstonesAndPrune) {
+  // Spec 11.3: deletes in a group with no empty slot leave tombstones; 12: the fast
+  // rule prunes them at growthLeft 0 (the real runtime's memory: oracle_swiss.*.prune).
+  LessonCheck c = swissCheck(std::string(kPruneSetup) +
+                             "expect tables == 1\nexpect small == false\nexpect dirLen == 1\n"
+                             "expect table 0 capacity == 16\nexpect table 0 used == 14\nexpect table 0 growthLeft == 0\n"
+                             "expect table 0 localDepth == 0\nexpect table 0 index == 0\nexpect table 0 tombstones == 0\n"
+                             "del 3\nexpect ctrl 0 0 2 == deleted\nexpect ctrl 0 0 2 == 254\nexpect key 0 0 2 == 3\n"
+                             "expect elem 0 0 2 == 0\nexpect tombstonePossible == true\nexpect table 0 tombstones == 1\n"
+                             "del 7\nexpect table 0 tombstones == 2\nexpect table 0 used == 12\n"
+                             "put 19 3\nexpect pruned == 2\nexpect grew == none\nexpect ctrl 0 0 2 == empty\n"
+                             "expect table 0 growthLeft == 1\nexpect table 0 tombstones == 0\nexpect splits == 0\n"
+                             "expect dirDoubled == false\n");
+  EXPECT_EQ(c.failed, 0u);
+}
+
+TEST(SwissExpect, GrewConvertGrowSplitAndDirDoubled) {
+  std::string s = "make swiss int64 0\n";
+  for (int i = 1; i <= 8; i++) s += fmt::format("put {} {}\n", i, i);
+  s += "expect grew == none\nput 9 9\nexpect grew == convert\nexpect grew != grow\nexpect table 0 capacity == 16\n";
+  for (int i = 10; i <= 14; i++) s += fmt::format("put {} {}\n", i, i);
+  s += "put 15 15\nexpect grew == grow\nexpect splits == 0\nexpect table 0 capacity == 32\n";
+  for (int i = 16; i <= 896; i++) s += fmt::format("put {} {}\n", i, i);
+  s += "expect dirLen == 1\nput 897 897\nexpect grew == split\nexpect splits == 1\nexpect dirDoubled == true\n"
+       "expect dirLen == 2\nexpect globalDepth == 1\nexpect tables == 2\nexpect table 1 localDepth == 1\n"
+       "expect table 1 index == 1\nexpect table 0 used == 443\nexpect table 1 used == 454\n"; // the runtime's split
+  LessonCheck c = swissCheck(s);
+  EXPECT_EQ(c.failed, 0u);
+}
+
+TEST(SwissExpect, IterationKeysAndOffsets) {
+  // A small map iterates from slot entryOffset mod 8 (spec 16.3).
+  LessonCheck c = swissCheck("make swiss int64 0\nput 1 1\nput 2 2\nput 3 3\nput 4 4\nput 5 5\n"
+                             "iter 0 0\nexpect keys == 1 2 3 4 5\nexpect offsets == 0 0\n"
+                             "iter 3 9\nexpect keys == 4 5 1 2 3\nexpect offsets == 3 9\n"
+                             "iter 11 0\nexpect keys == 4 5 1 2 3\n"
+                             "put 6 6\nexpect offsets == none\nexpect keys == none\n");
+  EXPECT_EQ(c.failed, 0u);
+}
+
+TEST(SwissExpect, WhatIsMissingIsSaid) {
+  EXPECT_EQ(swissGot("make swiss int64 9\nexpect table 3 used == 0\n"), "no table 3 (the map has 1)");
+  EXPECT_EQ(swissGot("make swiss int64 9\nexpect ctrl 0 2 0 == empty\n"), "no group 2 (table 0 has 2)");
+  EXPECT_EQ(swissGot("make swiss int64 9\nexpect key small 0 0 == 1\n"), "no small group (the map has tables)");
+  EXPECT_EQ(swissGot("make swiss int64 0\nexpect key small 0 0 == 1\n"), "no small group (no key yet)");
+  EXPECT_EQ(swissGot("make swiss int64 0\nput 1 1\nexpect ctrl small 0 7 != empty\n"), "empty");
+  EXPECT_EQ(swissGot("make swiss int64 0\nput 1 1\nput 2 2\nexpect grew == grow\n"), "none");
+  EXPECT_EQ(swissGot("version go1.26\nexpect used == 0\nmake swiss int64 0\n"), "no Swiss map");
+}
+
+TEST(SwissExpect, BadLinesNameFileLineColumnAndWhatWasExpected) {
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect B == 0\n").substr(0, 60),
+            "bad.ops:2:8: expected what to check on a Swiss map (used, se");
+  EXPECT_NE(parseError("make swiss int64 0\nexpect B == 0\n").find("got \"B\", which is a subject of the classic map"),
+            std::string::npos);
+  EXPECT_NE(parseError("make int64 0\nexpect dirLen == 1\n")
+                .find("bad.ops:2:8: expected what to check on the classic map (B, count"),
+            std::string::npos);
+  EXPECT_NE(parseError("make int64 0\nexpect dirLen == 1\n").find("a subject of the Swiss (make swiss ...) map"),
+            std::string::npos);
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect bogus == 1\n").substr(0, 39), "bad.ops:2:8: expected what to check (us");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect table small used == 1\n"),
+            "bad.ops:2:14: expected a table position (0, 1, ...): the small map's group is not a table");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect table x used == 1\n"),
+            "bad.ops:2:14: expected a table: its position in the JSON 'tables' (0, 1, ...) or small (table T FIELD), "
+            "got \"x\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect table 0 size == 1\n"),
+            "bad.ops:2:16: expected a table field (capacity, used, growthLeft, localDepth, index, tombstones), got "
+            "\"size\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect table 0\n"),
+            "bad.ops:2:15: expected a table field (capacity, used, growthLeft, localDepth, index, tombstones) after "
+            "the table");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect ctrl 0 0 8 == empty\n"), "bad.ops:2:17: expected a slot (0-7), got \"8\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect ctrl 0 0 == empty\n"),
+            "bad.ops:2:17: expected 'ctrl T G S': a group and a slot after the table");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect ctrl small 1 0 == empty\n"),
+            "bad.ops:2:19: expected group 0: a small map has one group, got \"1\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect ctrl 0 g 0 == empty\n"), "bad.ops:2:15: expected a group number, got \"g\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect ctrl 0 0 0 == 200\n"),
+            "bad.ops:2:22: expected a control byte: empty, deleted or an H2 (0-127), got \"200\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect grew == shrink\n"),
+            "bad.ops:2:16: expected grow, split, convert or none, got \"shrink\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect used == 1 2\n"),
+            "bad.ops:2:18: expected one value (lists are for keys, grew, offsets)");
+  EXPECT_EQ(parseError("make swiss float64 0\nexpect key 0 0 0 == x\n"),
+            "bad.ops:2:21: expected a float64 key (a decimal number, NaN, -0, +Inf or -Inf), got \"x\"");
+  EXPECT_EQ(parseError("make swiss int64 0\nexpect small == 1\n"), "bad.ops:2:17: expected true or false, got \"1\"");
+}
+
+TEST(SwissExpect, DumpCheckReportsFailuresAndExitStatus) {
+  std::string bad = writeTemp("swiss-fail.ops", std::string(kPruneSetup) + "del 3\nexpect ctrl 0 0 2 == empty\n"
+                                                                           "expect table 0 used == 14\n");
+  CliRun r = gomaplab("dump --check " + bad, true);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, bad + ":17: expect ctrl 0 0 2 == empty: got deleted\n" + bad +
+                       ":18: expect table 0 used == 14: got 13\n" + bad + ": 2 of 2 expect lines failed\n")
+      << r.out;
+  std::string broken = writeTemp("swiss-broken.ops", "make swiss int64 0\nexpect B == 0\n");
+  r = gomaplab("dump --check " + broken, true);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind(broken + ":2:8: expected what to check on a Swiss map", 0), 0u) << r.out;
+  for (auto& f : {bad, broken}) std::remove(f.c_str());
 }

@@ -430,7 +430,11 @@ static_assert(sizeof(SwissEvent) == 16, "one 16-byte record per event");
 // Where the map's events go when someone records them.
 struct SwissEventSink {
   std::vector<SwissEvent> events;
-  void push(const SwissEvent& e) { events.push_back(e); }
+  [[gnu::always_inline]] void push(const SwissEvent& e) {
+    if (events.size() == events.capacity()) [[unlikely]] grow();
+    events.push_back(e);
+  }
+  [[gnu::noinline]] void grow() { events.reserve(events.empty() ? 4096 : 2 * events.capacity()); }
   void clear() { events.clear(); }
 };
 

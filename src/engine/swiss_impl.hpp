@@ -7,17 +7,7 @@ namespace gomap::swiss {
 #define GOMAP_OWNER_TEMPLATE template <class KT>
 #define GOMAP_EVENT(site, ...) SwissEvent::of<site>(__VA_ARGS__)
 
-#define GOMAP_RESUMABLE 1
-#include "engine/stepping_macros.hpp"
-#include "engine/swiss_ops.inc"
-#undef GOMAP_RESUMABLE
-
-#define GOMAP_RESUMABLE 0
-#include "engine/stepping_macros.hpp"
-#include "engine/swiss_ops.inc"
-#include "engine/stepping_macros_end.hpp"
-
-template <class KT> typename KT::Slot SwissMap<KT>::slotOf(const KeyValue& k) {
+template <class KT> inline typename KT::Slot SwissMap<KT>::slotOf(const KeyValue& k) {
   if constexpr (KT::kind == KeyKind::Int64) return k.i;
   else if constexpr (KT::kind == KeyKind::Int32) return static_cast<int32_t>(k.i);
   else if constexpr (KT::kind == KeyKind::Float64) return k.f;
@@ -31,7 +21,7 @@ template <class KT> KeyValue SwissMap<KT>::keyValue(const Slot& s) const {
   else return KeyValue::ofString(std::string(pool_->view(s.ptr).substr(0, s.len)));
 }
 
-template <class KT> bool SwissMap<KT>::keyEqual(const Slot& a, const Slot& b) const {
+template <class KT> inline bool SwissMap<KT>::keyEqual(const Slot& a, const Slot& b) const {
   if constexpr (KT::kind == KeyKind::String) return a.len == b.len && (a.len == 0 || a.ptr == b.ptr);
   else return a == b; // floats: NaN != NaN, -0 == +0
 }
@@ -43,7 +33,7 @@ template <class KT> bool SwissMap<KT>::keyIsSelf(const Slot& k) const {
 // The fallback hash of Go 1.23 and later (swiss-map-spec 19), keyed by the
 // four hashkey words and the 64-bit seed; f64hash for floats (±0 alike, a NaN
 // a fresh random hash: RNG-5).
-template <class KT> uint64_t SwissMap<KT>::hasher(const Slot& k, uint64_t seed) {
+template <class KT> inline uint64_t SwissMap<KT>::hasher(const Slot& k, uint64_t seed) {
   if constexpr (KT::kind == KeyKind::Float64) {
     if (k == 0) return c1 * (c0 ^ seed);
     if (k != k) return c1 * (c0 ^ seed ^ rand());
@@ -68,6 +58,16 @@ template <class KT> uint64_t SwissMap<KT>::hasher(const Slot& k, uint64_t seed) 
   }
 }
 
+#define GOMAP_RESUMABLE 1
+#include "engine/stepping_macros.hpp"
+#include "engine/swiss_ops.inc"
+#undef GOMAP_RESUMABLE
+
+#define GOMAP_RESUMABLE 0
+#include "engine/stepping_macros.hpp"
+#include "engine/swiss_ops.inc"
+#include "engine/stepping_macros_end.hpp"
+
 template <class KT>
 typename SwissMap<KT>::TablePtr SwissMap<KT>::newTable(uint64_t capacity, int64_t index, uint8_t localDepth) {
   if (capacity < MapGroupSlots) capacity = MapGroupSlots;
@@ -87,9 +87,9 @@ template <class KT> void SwissMap<KT>::replaceTable(const TablePtr& nt) {
   for (uint64_t i = 0; i < entries; i++) dir_[static_cast<uint64_t>(nt->index) + i] = nt;
 }
 
-template <class KT> Table<KT>* SwissMap<KT>::tableForWrite(uint64_t i) {
+template <class KT> Table<KT>* SwissMap<KT>::tableCopyForWrite(uint64_t i) {
   TablePtr& t = dir_[i];
-  if (t->epoch != epoch_) {
+  {
     TablePtr copy = std::make_shared<TableT>(*t);
     copy->epoch = epoch_;
     const TableT* old = t.get();

@@ -67,10 +67,7 @@ constexpr unsigned bitsetFirst(uint64_t b) { return static_cast<unsigned>(std::c
 constexpr uint64_t bitsetRemoveFirst(uint64_t b) { return b & (b - 1); }
 // One bit per slot (bit i = slot i), for events and views.
 constexpr uint8_t packBitset(uint64_t b) {
-  uint8_t r = 0;
-  for (unsigned i = 0; i < 8; i++)
-    if (b & (uint64_t{0x80} << (8 * i))) r |= static_cast<uint8_t>(1u << i);
-  return r;
+  return static_cast<uint8_t>((((b & bitsetMSB) >> 7) * 0x0102040810204080ULL) >> 56);
 }
 constexpr uint8_t ctrlAt(uint64_t ctrl, unsigned i) { return static_cast<uint8_t>(ctrl >> (8 * i)); }
 constexpr uint64_t ctrlSet(uint64_t ctrl, unsigned i, uint8_t c) {
@@ -275,7 +272,7 @@ public:
     isNil_ = s.isNil;
   }
 
-  Slot slotOf(const KeyValue& k);
+  [[gnu::always_inline]] Slot slotOf(const KeyValue& k);
 
 private:
   struct SmallGroup {
@@ -293,6 +290,10 @@ private:
   GOMAP_SWISS_DECLARE(void, mapdelete, Slot key)
   GOMAP_SWISS_DECLARE(void, mapclear)
   GOMAP_SWISS_DECLARE(void, mapiterate, IterResult& out, std::optional<std::pair<uint64_t, uint64_t>> offsets)
+#undef GOMAP_SWISS_DECLARE
+#define GOMAP_SWISS_DECLARE(ret, name, ...)                                                                            \
+  Task<ret> name(__VA_ARGS__);                                                                                         \
+  template <bool kRecord> [[gnu::noinline, gnu::cold]] ret name(Direct<kRecord> __VA_OPT__(, ) __VA_ARGS__);
   GOMAP_SWISS_DECLARE(TableT*, growToTable)
   GOMAP_SWISS_DECLARE(void, rehash, TableT* t)
   GOMAP_SWISS_DECLARE(void, pruneTombstones, TableT* t)
@@ -302,8 +303,8 @@ private:
 #undef GOMAP_SWISS_DECLARE
 
   // ---- helpers with one form ----
-  uint64_t hasher(const Slot& k, uint64_t seed);
-  bool keyEqual(const Slot& a, const Slot& b) const;
+  [[gnu::always_inline]] uint64_t hasher(const Slot& k, uint64_t seed);
+  [[gnu::always_inline]] bool keyEqual(const Slot& a, const Slot& b) const;
   bool keyIsSelf(const Slot& k) const; // typ.Key.Equal(k, k): false for NaN
   uint64_t rand() { return rng_.fastrand64(); }
   [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
@@ -315,7 +316,12 @@ private:
   TablePtr newTable(uint64_t capacity, int64_t index, uint8_t localDepth);
   void replaceTable(const TablePtr& nt);
   // The table at directory entry i, copied first if a snapshot shares it.
-  TableT* tableForWrite(uint64_t i);
+  [[gnu::always_inline]] TableT* tableForWrite(uint64_t i) {
+    TableT* t = dir_[i].get();
+    if (t->epoch == epoch_) [[likely]] return t;
+    return tableCopyForWrite(i);
+  }
+  [[gnu::noinline]] TableT* tableCopyForWrite(uint64_t i);
   GroupT* smallForWrite();
   GroupT* smallGroupMut() { return &small_->g; }
   static uint16_t tabRef(const TableT* t) { return t->index < 0 ? SwissLoc::kNew : static_cast<uint16_t>(t->index); }

@@ -667,8 +667,12 @@ std::optional<ScriptError> ScriptParser::finish() const {
 
 namespace {
 
-enum class ArgKind : uint8_t { None, Cell, Bucket, Field };
-enum class ValKind : uint8_t { Number, Signed, NumberOrNone, NumberOrNil, Bool, Key, Text, KeyList, NumberList, BmapList };
+enum class ArgKind : uint8_t { None, Cell, Bucket, Field, SwTable, SwSlot };
+enum class ValKind : uint8_t {
+  Number, Signed, NumberOrNone, NumberOrNil, Bool, Key, Text, KeyList, NumberList, BmapList,
+  Ctrl,     // a Swiss control byte: empty, deleted or the H2 number (0-127)
+  GrowList, // what grew: grow, split, convert (none for nothing)
+};
 struct Subject {
   std::string_view name;
   ExpectWhat what;
@@ -710,6 +714,54 @@ constexpr Subject kSubjects[] = {
     {"flagsDuring", ExpectWhat::FlagsDuring, ArgKind::None, ValKind::NumberList},
 };
 constexpr std::string_view kFields[] = {"count", "flags", "B", "noverflow", "hash0"};
+// The Swiss map's subjects (after `make swiss`): found, value, panic, fatal and
+// keys mean what they mean for the classic map.
+constexpr Subject kSwissSubjects[] = {
+    {"used", ExpectWhat::Used, ArgKind::None, ValKind::Number},
+    {"seed", ExpectWhat::Seed, ArgKind::None, ValKind::Number},
+    {"dirLen", ExpectWhat::DirLen, ArgKind::None, ValKind::Number},
+    {"globalDepth", ExpectWhat::GlobalDepth, ArgKind::None, ValKind::Number},
+    {"writing", ExpectWhat::Writing, ArgKind::None, ValKind::Number},
+    {"tombstonePossible", ExpectWhat::TombstonePossible, ArgKind::None, ValKind::Bool},
+    {"clearSeq", ExpectWhat::ClearSeq, ArgKind::None, ValKind::Number},
+    {"small", ExpectWhat::Small, ArgKind::None, ValKind::Bool},
+    {"tables", ExpectWhat::Tables, ArgKind::None, ValKind::Number},
+    {"table", ExpectWhat::Table, ArgKind::SwTable, ValKind::Number},
+    {"ctrl", ExpectWhat::Ctrl, ArgKind::SwSlot, ValKind::Ctrl},
+    {"key", ExpectWhat::SwKey, ArgKind::SwSlot, ValKind::Key},
+    {"elem", ExpectWhat::SwElem, ArgKind::SwSlot, ValKind::Signed},
+    {"found", ExpectWhat::Found, ArgKind::None, ValKind::Bool},
+    {"value", ExpectWhat::Value, ArgKind::None, ValKind::Signed},
+    {"keys", ExpectWhat::Keys, ArgKind::None, ValKind::KeyList},
+    {"panic", ExpectWhat::Panic, ArgKind::None, ValKind::Text},
+    {"fatal", ExpectWhat::Fatal, ArgKind::None, ValKind::Text},
+    {"probes", ExpectWhat::Probes, ArgKind::None, ValKind::Number},
+    {"compared", ExpectWhat::Compared, ArgKind::None, ValKind::Number},
+    {"grew", ExpectWhat::SwGrew, ArgKind::None, ValKind::GrowList},
+    {"pruned", ExpectWhat::Pruned, ArgKind::None, ValKind::Number},
+    {"splits", ExpectWhat::Splits, ArgKind::None, ValKind::Number},
+    {"dirDoubled", ExpectWhat::DirDoubled, ArgKind::None, ValKind::Bool},
+    {"offsets", ExpectWhat::Offsets, ArgKind::None, ValKind::NumberList},
+};
+constexpr std::string_view kTableFields[] = {"capacity", "used", "growthLeft", "localDepth", "index", "tombstones"};
+
+std::string subjectNames(const Subject* b, const Subject* e) {
+  std::string names;
+  for (const Subject* s = b; s != e; ++s) names += fmt::format("{}{}", names.empty() ? "" : ", ", s->name);
+  return names;
+}
+
+// T of `table T FIELD` / `ctrl T G S`: a table position or `small`.
+bool parseSwissTableToken(std::string_view t, int& out) {
+  if (t == "small") {
+    out = ExpectLine::kSmallTable;
+    return true;
+  }
+  uint64_t n = 0;
+  if (!parseUint64Token(t, n) || n > 1u << 20) return false;
+  out = static_cast<int>(n);
+  return true;
+}
 
 // "3.5", "3.1.5" (bucket, overflow bmap, slot) or "3.1" for a bmap; "old:" in front for oldbuckets.
 bool parseLocToken(std::string_view t, bool bmap, Loc& out) {
@@ -790,12 +842,23 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   e.text = joinTokens(toks);
   if (opsParsed_ == 0) return fail(toks[0].column, "expected an op before 'expect' (an expect line checks the op above it)");
   if (toks.size() < 2) return fail(toks[0].endColumn(), "expected 'expect WHAT == VALUE' (e.g. 'expect B == 2')");
+  // The subjects of the script's structure: the Swiss map's after `make swiss`
+  // (or a `version` / four-word `hashkey` line that sets one up), else the classic map's.
+  const bool swissScript = swiss_ || (!made_ && swissSetupLine_ != 0);
   const Subject* subj = nullptr;
+  const Subject* other = nullptr;
   for (const Subject& s : kSubjects)
-    if (toks[1].text == s.name) subj = &s;
+    if (toks[1].text == s.name) (swissScript ? other : subj) = &s;
+  for (const Subject& s : kSwissSubjects)
+    if (toks[1].text == s.name) (swissScript ? subj : other) = &s;
   if (!subj) {
-    std::string names;
-    for (const Subject& s : kSubjects) names += fmt::format("{}{}", names.empty() ? "" : ", ", s.name);
+    const std::string names = swissScript ? subjectNames(std::begin(kSwissSubjects), std::end(kSwissSubjects))
+                                          : subjectNames(std::begin(kSubjects), std::end(kSubjects));
+    if (other)
+      return fail(toks[1].column,
+                  fmt::format("expected what to check on {} ({}), got {:?}, which is a subject of the {} map",
+                              swissScript ? "a Swiss map" : "the classic map", names, std::string(toks[1].text),
+                              swissScript ? "classic" : "Swiss (make swiss ...)"));
     return fail(toks[1].column, fmt::format("expected what to check ({}), got {:?}", names, std::string(toks[1].text)));
   }
   e.what = subj->what;
@@ -809,7 +872,46 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   if (arg != ArgKind::None) {
     if (toks.size() <= i) return fail(toks.back().endColumn(), fmt::format("expected what '{}' is of after it", subj->name));
     const Token& t = toks[i++];
-    if (arg == ArgKind::Field) {
+    if (arg == ArgKind::SwTable || arg == ArgKind::SwSlot) {
+      const char* usage = arg == ArgKind::SwTable ? "table T FIELD" : "T G S";
+      if (!parseSwissTableToken(t.text, e.table))
+        return fail(t.column, fmt::format("expected a table: its position in the JSON 'tables' (0, 1, ...) or "
+                                          "small ({}), got {:?}",
+                                          usage, std::string(t.text)));
+      if (arg == ArgKind::SwTable) {
+        if (e.table == ExpectLine::kSmallTable)
+          return fail(t.column, "expected a table position (0, 1, ...): the small map's group is not a table");
+        if (toks.size() <= i)
+          return fail(toks.back().endColumn(), "expected a table field (capacity, used, growthLeft, localDepth, "
+                                               "index, tombstones) after the table");
+        const Token& f = toks[i++];
+        bool ok = false;
+        for (std::string_view n : kTableFields) ok = ok || f.text == n;
+        if (!ok)
+          return fail(f.column, fmt::format("expected a table field (capacity, used, growthLeft, localDepth, index, "
+                                            "tombstones), got {:?}",
+                                            std::string(f.text)));
+        e.field = std::string(f.text);
+      } else {
+        auto isCmp = [&](std::size_t k) { return toks[k].text == "==" || toks[k].text == "!="; };
+        if (toks.size() <= i + 1 || isCmp(i) || isCmp(i + 1))
+          return fail(toks.size() <= i + 1 ? toks.back().endColumn() : isCmp(i) ? toks[i].column : toks[i + 1].column,
+                      fmt::format("expected '{} T G S': a group and a slot after the table",
+                                                           subj->name));
+        uint64_t g = 0, sl = 0;
+        const Token& gt = toks[i++];
+        if (!parseUint64Token(gt.text, g) || g > UINT32_MAX)
+          return fail(gt.column, fmt::format("expected a group number, got {:?}", std::string(gt.text)));
+        if (e.table == ExpectLine::kSmallTable && g != 0)
+          return fail(gt.column, fmt::format("expected group 0: a small map has one group, got {:?}",
+                                             std::string(gt.text)));
+        const Token& st = toks[i++];
+        if (!parseUint64Token(st.text, sl) || sl > 7)
+          return fail(st.column, fmt::format("expected a slot (0-7), got {:?}", std::string(st.text)));
+        e.group = g;
+        e.slot = static_cast<uint8_t>(sl);
+      }
+    } else if (arg == ArgKind::Field) {
       bool ok = false;
       for (std::string_view f : kFields) ok = ok || t.text == f;
       if (!ok)
@@ -839,8 +941,11 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   i++;
   if (toks.size() <= i) return fail(toks.back().endColumn(), "expected a value after the comparison");
   e.valueColumn = toks[i].column;
-  const bool list = val == ValKind::KeyList || val == ValKind::NumberList || val == ValKind::BmapList;
-  if (!list && toks.size() > i + 1) return fail(toks[i + 1].column, "expected one value (lists are for keys, evacuations, scanned, flagsDuring)");
+  const bool list = val == ValKind::KeyList || val == ValKind::NumberList || val == ValKind::BmapList ||
+                    val == ValKind::GrowList;
+  if (!list && toks.size() > i + 1)
+    return fail(toks[i + 1].column, swissScript ? "expected one value (lists are for keys, grew, offsets)"
+                                                : "expected one value (lists are for keys, evacuations, scanned, flagsDuring)");
   if (list && toks[i].text == "none") {
     if (toks.size() > i + 1) return fail(toks[i + 1].column, "expected nothing after 'none' (the empty list)");
     e.want = "none";
@@ -898,6 +1003,21 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
         one = fmt::format("{:?}", one);
       }
       break;
+    case ValKind::Ctrl: {
+      uint64_t n = 0;
+      if (t.text == "empty" || t.text == "deleted") one = std::string(t.text);
+      else if (parseUint64Token(t.text, n) && (n < 0x80 || n == swiss::ctrlEmpty || n == swiss::ctrlDeleted))
+        one = n == swiss::ctrlEmpty ? "empty" : n == swiss::ctrlDeleted ? "deleted" : fmt::format("{}", n);
+      else
+        return fail(t.column, fmt::format("expected a control byte: empty, deleted or an H2 (0-127), got {:?}",
+                                          std::string(t.text)));
+      break;
+    }
+    case ValKind::GrowList:
+      if (t.text != "grow" && t.text != "split" && t.text != "convert")
+        return fail(t.column, fmt::format("expected grow, split, convert or none, got {:?}", std::string(t.text)));
+      one = std::string(t.text);
+      break;
     case ValKind::BmapList: {
       Loc l;
       if (!parseLocToken(t.text, true, l))
@@ -915,8 +1035,119 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   return true;
 }
 
-std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
+namespace {
+
+std::string swissCtrlText(uint8_t c) {
+  if (c == swiss::ctrlEmpty) return "empty";
+  if (c == swiss::ctrlDeleted) return "deleted";
+  return fmt::format("{}", c);
+}
+
+// The Swiss subjects (ExpectWhat::Used and after); nullopt for the shared ones.
+std::optional<std::string> swissActualOf(const ExpectLine& e, const swiss::AnySwiss* m, const OpDid& did) {
   using W = ExpectWhat;
+  using swiss::SwissKind;
+  switch (e.what) {
+  case W::Probes:
+  case W::Compared: {
+    const SwissKind k = e.what == W::Probes ? SwissKind::GroupProbed : SwissKind::KeyCompared;
+    std::size_t n = 0;
+    for (const swiss::SwissEvent& ev : did.swissEvents) n += ev.kind == k;
+    return fmt::format("{}", n);
+  }
+  case W::SwGrew: {
+    std::string s;
+    for (const swiss::SwissEvent& ev : did.swissEvents) {
+      const char* w = nullptr;
+      if (ev.kind == SwissKind::ConvertStarted) w = "convert";
+      // rehash's own record (the caller's site records the same rehash once more).
+      else if (ev.kind == SwissKind::RehashStarted && ev.site == swiss::SwissSite::RehashBegin)
+        w = swiss::swissPayloadOf<SwissKind::RehashStarted>(ev).split ? "split" : "grow";
+      if (w) s += fmt::format("{}{}", s.empty() ? "" : " ", w);
+    }
+    return s.empty() ? "none" : s;
+  }
+  case W::Pruned: {
+    uint64_t n = 0;
+    for (const swiss::SwissEvent& ev : did.swissEvents)
+      if (ev.kind == SwissKind::PruneGroup) n += swiss::swissPayloadOf<SwissKind::PruneGroup>(ev).freed;
+    return fmt::format("{}", n);
+  }
+  case W::Splits: {
+    std::size_t n = 0;
+    for (const swiss::SwissEvent& ev : did.swissEvents)
+      n += ev.kind == SwissKind::RehashStarted && ev.site == swiss::SwissSite::RehashBegin &&
+           swiss::swissPayloadOf<SwissKind::RehashStarted>(ev).split;
+    return fmt::format("{}", n);
+  }
+  case W::DirDoubled:
+    for (const swiss::SwissEvent& ev : did.swissEvents)
+      if (ev.kind == SwissKind::DirDoubled) return "true";
+    return "false";
+  case W::Offsets:
+    for (const swiss::SwissEvent& ev : did.swissEvents)
+      if (ev.kind == SwissKind::IterStarted) {
+        auto p = swiss::swissPayloadOf<SwissKind::IterStarted>(ev);
+        return fmt::format("{} {}", p.entryOffset, p.dirOffset);
+      }
+    return "none";
+  case W::Used: case W::Seed: case W::DirLen: case W::GlobalDepth: case W::Writing: case W::TombstonePossible:
+  case W::ClearSeq: case W::Small: case W::Tables: case W::Table: case W::Ctrl: case W::SwKey: case W::SwElem:
+    break;
+  default: return std::nullopt;
+  }
+  if (!m) return "no Swiss map";
+  const swiss::Header& h = m->header();
+  switch (e.what) {
+  case W::Used: return fmt::format("{}", h.used);
+  case W::Seed: return fmt::format("{}", h.seed);
+  case W::DirLen: return fmt::format("{}", h.dirLen);
+  case W::GlobalDepth: return fmt::format("{}", h.globalDepth);
+  case W::Writing: return fmt::format("{}", h.writing);
+  case W::TombstonePossible: return h.tombstonePossible ? "true" : "false";
+  case W::ClearSeq: return fmt::format("{}", h.clearSeq);
+  case W::Small: return h.dirLen == 0 ? "true" : "false"; // no directory: at most one group
+  default: break;
+  }
+  const std::vector<swiss::TableInfo> tables = m->tables();
+  if (e.what == W::Tables) return fmt::format("{}", tables.size());
+  swiss::GroupView g;
+  if (e.table == ExpectLine::kSmallTable) {
+    if (!m->hasSmallGroup()) return h.dirLen ? "no small group (the map has tables)" : "no small group (no key yet)";
+    m->smallGroup(g);
+  } else {
+    if (static_cast<std::size_t>(e.table) >= tables.size())
+      return fmt::format("no table {} (the map has {})", e.table, tables.size());
+    const swiss::TableInfo& t = tables[static_cast<std::size_t>(e.table)];
+    if (e.what == W::Table) {
+      if (e.field == "capacity") return fmt::format("{}", t.capacity);
+      if (e.field == "used") return fmt::format("{}", t.used);
+      if (e.field == "growthLeft") return fmt::format("{}", t.growthLeft);
+      if (e.field == "localDepth") return fmt::format("{}", t.localDepth);
+      if (e.field == "index") return fmt::format("{}", t.index);
+      return fmt::format("{}", t.tombstones());
+    }
+    if (e.group >= t.groups) return fmt::format("no group {} (table {} has {})", e.group, e.table, t.groups);
+    m->group(static_cast<std::size_t>(e.table), e.group, g);
+  }
+  switch (e.what) {
+  case W::Ctrl: return swissCtrlText(g.ctrlByte(e.slot));
+  case W::SwKey: return keyText(g.keys[e.slot]);
+  case W::SwElem: return fmt::format("{}", g.elems[e.slot]);
+  default: break;
+  }
+  return "?";
+}
+
+} // namespace
+
+std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
+  return actualOf(e, map, nullptr, did);
+}
+
+std::string actualOf(const ExpectLine& e, const AnyMap* map, const swiss::AnySwiss* swissMap, const OpDid& did) {
+  using W = ExpectWhat;
+  if (auto s = swissActualOf(e, swissMap, did)) return *s;
   auto list = [](const std::vector<std::string>& v) {
     if (v.empty()) return std::string("none");
     std::string s;
@@ -1058,7 +1289,12 @@ std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
 }
 
 bool expectHolds(const ExpectLine& e, const AnyMap* map, const OpDid& did, std::string& got) {
-  got = actualOf(e, map, did);
+  return expectHolds(e, map, nullptr, did, got);
+}
+
+bool expectHolds(const ExpectLine& e, const AnyMap* map, const swiss::AnySwiss* swissMap, const OpDid& did,
+                 std::string& got) {
+  got = actualOf(e, map, swissMap, did);
   return (got == e.want) != e.negate;
 }
 

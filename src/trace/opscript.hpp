@@ -119,11 +119,18 @@ bool isLessonLine(std::string_view line);
 // extra.overflow, extra.oldoverflow, live, chain BUCKET, evacuated OLDBUCKET,
 // tophash CELL, key CELL, elem CELL, size FIELD, offset FIELD. What the op did:
 // found, value, panic, fatal, keys, startBucket, offset, grew, evacuations,
-// scanned, cells, flagsDuring.
+// scanned, cells, flagsDuring. On a Swiss map (after `make swiss`) the subjects
+// are the Swiss ones (kSwissSubjects in opscript.cpp); the other structure's
+// subjects are an error.
 enum class ExpectWhat : uint8_t {
   B, Count, Noverflow, Nevacuate, Flags, Hash0, Growing, OldB, SameSizeGrow, Nil, Buckets, ExtraOverflow,
   ExtraOldOverflow, Live, Chain, Evacuated, Tophash, Key, Elem, Size, Offset,
-  Found, Value, Panic, Fatal, Keys, StartBucket, IterOffset, Grew, Evacuations, Scanned, Cells, FlagsDuring
+  Found, Value, Panic, Fatal, Keys, StartBucket, IterOffset, Grew, Evacuations, Scanned, Cells, FlagsDuring,
+  // The Swiss map's (after `make swiss`; docs/formats.md, "Swiss expect subjects"). State after the op: the
+  // Map header's fields, small, tables, table T FIELD, ctrl/key/elem T G S. What the op did (its SwissEvents):
+  // probes, compared, grew (SwGrew), pruned, splits, dirDoubled, offsets. found, value, keys, panic, fatal are shared.
+  Used, Seed, DirLen, GlobalDepth, Writing, TombstonePossible, ClearSeq, Small, Tables, Table, Ctrl, SwKey, SwElem,
+  Probes, Compared, SwGrew, Pruned, Splits, DirDoubled, Offsets
 };
 struct ExpectLine {
   int line = 0, column = 0; // of the word 'expect'
@@ -131,7 +138,13 @@ struct ExpectLine {
   std::string text;         // the line as written, trimmed, without a trailing comment
   ExpectWhat what = ExpectWhat::B;
   Loc cell{};               // tophash/key/elem; chain/evacuated use cell.bucket (and cell.old)
-  std::string field;        // size/offset: count, flags, B, noverflow, hash0
+  std::string field;        // size/offset: count, flags, B, noverflow, hash0; Swiss `table T FIELD`: the field
+  // Swiss `table T FIELD` and `ctrl|key|elem T G S`: T is the table's position in the JSON `tables`, or
+  // kSmallTable for the small map's group (`small`).
+  static constexpr int kSmallTable = -1;
+  int table = 0;
+  uint64_t group = 0;
+  uint8_t slot = 0;
   bool negate = false;      // != rather than ==
   std::string want;         // the expected value, canonical (as actualOf prints it)
 };
@@ -229,12 +242,17 @@ struct OpDid {
   AccessResult access;
   std::vector<KeyValue> keys; // an iteration's
   std::vector<Event> events;  // the op's events (OpBegin .. OpEnd); none for ops that run nothing
+  std::vector<swiss::SwissEvent> swissEvents; // the same on a Swiss map (OpTarget::swissEvents)
 };
 // The value an expect line's subject has (canonical text: decimal numbers,
 // true/false, none, nil, keys as keyText prints them, lists space-separated).
 std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did);
+// The same for a script whose map may be a Swiss map (swissMap: OpTarget::swissMap).
+std::string actualOf(const ExpectLine& e, const AnyMap* map, const swiss::AnySwiss* swissMap, const OpDid& did);
 // Whether it holds; got receives the actual value.
 bool expectHolds(const ExpectLine& e, const AnyMap* map, const OpDid& did, std::string& got);
+bool expectHolds(const ExpectLine& e, const AnyMap* map, const swiss::AnySwiss* swissMap, const OpDid& did,
+                 std::string& got);
 
 // Token helpers shared with the GUI's input fields.
 bool parseKeyToken(std::string_view tok, KeyKind kind, KeyValue& out, std::string& why);

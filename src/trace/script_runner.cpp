@@ -246,20 +246,25 @@ LessonCheck checkLesson(const std::vector<ScriptOp>& ops, const Lesson& lesson, 
   target.initialRng = rngSeed;
   EventBuffer events;
   target.events = &events;
+  swiss::SwissEventSink swissEvents;
+  target.swissEvents = &swissEvents;
   OpDid did;
   for (std::size_t i = 0; i < ops.size() && i < lesson.ops.size(); i++) {
     events.clear();
+    swissEvents.clear();
     did = OpDid{};
     if (!out.died) {
       did.result = applyOp(target, ops[i], &did.access, &did.keys);
       // applyOp hands a new map the buffer; a map made earlier already has it.
       did.events.reserve(events.size());
       for (std::size_t k = 0; k < events.size(); k++) did.events.push_back(events[k]);
+      did.swissEvents = std::move(swissEvents.events);
+      swissEvents.events.clear();
     }
     for (const ExpectLine& e : lesson.ops[i].expects) {
       ExpectOutcome o{&e, false, {}};
       if (out.died) o.got = fmt::format("nothing: the program died earlier ({})", *out.died);
-      else o.holds = expectHolds(e, target.map.get(), did, o.got);
+      else o.holds = expectHolds(e, target.map.get(), target.swissMap.get(), did, o.got);
       out.checked++;
       out.failed += !o.holds;
       out.byOp[i].push_back(std::move(o));

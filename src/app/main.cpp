@@ -117,6 +117,13 @@ int main(int argc, char** argv) {
   bool catalogue = false;
   events->add_flag("--catalogue", catalogue, "print the event catalogue (docs/events.md) instead");
 
+  gomap::app::CompareCliOptions cmpOpts;
+  auto* cmp = app.add_subcommand("compare", "run one op script on the classic map and the Swiss map side by side");
+  cmp->add_option("script", cmpOpts.file, "classic op script (- for standard input)")->required();
+  cmp->add_option("--version", cmpOpts.version, "the Swiss map's Go version: go1.26 or go1.27 (default go1.27)");
+  cmp->add_option("--every", cmpOpts.every, "print the table after every Nth op (and the last; default 1)");
+  cmp->add_flag("--summary", cmpOpts.summary, "print the figures after the last op as one JSON object");
+
   std::string tuiFile;
   auto* tui = app.add_subcommand("tui", "step through a scenario in the terminal");
   tui->add_option("scenario", tuiFile, "op script");
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
   if (*dump) return gomap::app::runDump(dumpFile, ropts);
   if (*events && catalogue) return gomap::app::printEventCatalogue();
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
+  if (*cmp) return gomap::app::runCompare(cmpOpts, stdout, stderr);
   if (*tui) return runInteractive(tuiFile, true, argv0);
   if (*race) return gomap::app::runRace(raceOpts, stdout, stderr);
 #ifdef GOMAPLAB_WITH_GUI

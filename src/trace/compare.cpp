@@ -261,11 +261,18 @@ std::vector<ScriptOp> parseCompareScript(std::string_view text, const std::strin
 }
 
 Series runSeries(const std::vector<ScriptOp>& ops, const Options& o) {
+  constexpr uint64_t kScanEveryOpBuckets = 4096;
   Series s;
   Comparer c(o);
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  for (const ScriptOp& op : ops) {
-    const Row& r = c.apply(op, true);
+  for (std::size_t i = 0; i < ops.size(); i++) {
+    // The emptyOne count walks every bmap: after every op while the map has at
+    // most kScanEveryOpBuckets buckets, else only after the last op.
+    const AnyMap* cm = c.classicMap();
+    const bool small = !cm || cm->isNil() || (uint64_t{1} << cm->header().B) <= kScanEveryOpBuckets;
+    c.apply(ops[i], small || i + 1 == ops.size());
+    if (c.stopped() && c.last().classic.emptyOne == std::numeric_limits<uint64_t>::max()) c.scanClassicCells();
+    const Row& r = c.last();
     s.rows.push_back(r);
     s.classicBytes.push_back(static_cast<float>(r.classic.bytes));
     s.swissBytes.push_back(static_cast<float>(r.swiss.bytes));

@@ -140,9 +140,11 @@ struct Series {
   std::vector<float> classicProbes, swissProbes;
   // Running mean of probes per lookup after each op.
   std::vector<float> classicMeanProbes, swissMeanProbes;
-  std::vector<Row> rows; // every op's row (the classic emptyOne cells scanned)
+  std::vector<Row> rows; // every op's row
 };
 // Runs a whole script; stops at the first panic/fatal (that op's row included).
+// The classic emptyOne cells are counted after every op while the map has at
+// most 4096 buckets, else only after the last op (UINT64_MAX in the others).
 Series runSeries(const std::vector<ScriptOp>& ops, const Options& o);
 
 // Text and JSON forms (the CLI's).

@@ -18,6 +18,13 @@ bool CompareModel::openText(const std::string& text, const std::string& file, sw
     error = err->format();
     return false;
   }
+  constexpr std::size_t kMaxOps = 500000; // about 450 bytes of figures per op
+  if (ops.size() > kMaxOps) {
+    error = fmt::format("{}: {} ops: the comparison panel holds at most {} (gomaplab compare {} --every N prints "
+                        "tables for any length)",
+                        file, ops.size(), kMaxOps, file);
+    return false;
+  }
   if (ops.empty()) {
     error = file + ": expected at least one op (make KIND HINT, put, get, ...)";
     return false;

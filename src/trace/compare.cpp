@@ -261,7 +261,7 @@ std::vector<ScriptOp> parseCompareScript(std::string_view text, const std::strin
 }
 
 Series runSeries(const std::vector<ScriptOp>& ops, const Options& o) {
-  constexpr uint64_t kScanEveryOpBuckets = 4096;
+  constexpr uint64_t kScanEveryOpBuckets = 1024;
   Series s;
   Comparer c(o);
   const float nan = std::numeric_limits<float>::quiet_NaN();

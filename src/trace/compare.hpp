@@ -144,7 +144,7 @@ struct Series {
 };
 // Runs a whole script; stops at the first panic/fatal (that op's row included).
 // The classic emptyOne cells are counted after every op while the map has at
-// most 4096 buckets, else only after the last op (UINT64_MAX in the others).
+// most 1024 buckets, else only after the last op (UINT64_MAX in the others).
 Series runSeries(const std::vector<ScriptOp>& ops, const Options& o);
 
 // Text and JSON forms (the CLI's).

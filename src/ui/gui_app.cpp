@@ -78,7 +78,10 @@ static bool openComparison(Workspace& ws, const std::string& path, const std::st
     return false;
   }
   const bool ok = ws.comparison.open(path, v);
-  ws.panels |= PanelCompare; // shown either way: an error is shown in it
+  // Shown either way (an error is shown in it), in the tile of the buckets and
+  // the plots, which go (the View menu brings them back): under a second
+  // window a software rasteriser paid for both every frame.
+  ws.panels = (ws.panels | PanelCompare) & ~(PanelBuckets | PanelPlots);
   if (!ok) err = ws.comparison.error;
   return ok;
 }

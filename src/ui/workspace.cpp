@@ -152,7 +152,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   case PanelCode: return {L + C, top + hashH, R, (mid - hashH) * 0.52f};
   case PanelEvents: return {L + C, top + hashH + (mid - hashH) * 0.52f, R, (mid - hashH) * 0.48f};
   case PanelTimeline: return {0, bottom, w, timelineH};
-  case PanelCompare: return {L, top, C + R, mid}; // over the buckets and the right column
+  case PanelCompare: return {L, top, C, mid}; // the buckets' and plots' tile (--compare turns those off)
   }
   return {0, 0, w, h};
 }

@@ -55,6 +55,12 @@ void CompareModel::seek(int64_t op) {
 
 namespace {
 
+// The mono font has no CJK glyphs: text with any non-ASCII byte takes the UI font.
+bool ascii(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+ImFont* fontFor(UiContext& ui, const std::string& s) { return ascii(s) && ui.fonts.mono ? ui.fonts.mono : ImGui::GetFont(); }
+
 std::string statText(const compare::Stat& s) {
   if (s.n == 0) return "-";
   return fmt::format("{:.2f} / {}", s.mean(), s.max);
@@ -87,9 +93,10 @@ int64_t twoLinePlot(UiContext& ui, const char* title, const std::string& current
   dl->AddText(ImVec2(p.x + 4, p.y + 2), pal.text, title);
   // The values at the cursor, each in its line's colour: the legend too.
   const std::string la = std::string(tr(S::CmpColClassic)) + " " + currentA;
-  dl->AddText(ui.fonts.mono, fs, ImVec2(p.x + 4, p.y + 2 + fs), ca, la.c_str());
-  const float wa = ui.fonts.mono->CalcTextSizeA(fs, FLT_MAX, 0, la.c_str()).x;
-  dl->AddText(ui.fonts.mono, fs, ImVec2(p.x + 4 + wa + fs, p.y + 2 + fs), cb, (std::string("Swiss ") + currentB).c_str());
+  const std::string lb = std::string("Swiss ") + currentB;
+  dl->AddText(fontFor(ui, la), fs, ImVec2(p.x + 4, p.y + 2 + fs), ca, la.c_str());
+  const float wa = fontFor(ui, la)->CalcTextSizeA(fs, FLT_MAX, 0, la.c_str()).x;
+  dl->AddText(fontFor(ui, lb), fs, ImVec2(p.x + 4 + wa + fs, p.y + 2 + fs), cb, lb.c_str());
   dl->PopClipRect();
   if (n == 0) return picked;
   double vmax = 0;
@@ -234,16 +241,15 @@ void CompareView::draw(UiContext& ui, CompareModel& m) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::TextUnformatted(row[0].c_str());
-        ImGui::TableSetColumnIndex(1);
-        ImGui::PushFont(ui.fonts.mono);
-        ImGui::PushStyleColor(ImGuiCol_Text, classicColour);
-        ImGui::TextUnformatted(row[1].c_str());
-        ImGui::PopStyleColor();
-        ImGui::TableSetColumnIndex(2);
-        ImGui::PushStyleColor(ImGuiCol_Text, swissColour);
-        ImGui::TextUnformatted(row[2].c_str());
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
+        for (int col = 1; col <= 2; col++) {
+          const std::string& text = row[static_cast<std::size_t>(col)];
+          ImGui::TableSetColumnIndex(col);
+          ImGui::PushFont(fontFor(ui, text));
+          ImGui::PushStyleColor(ImGuiCol_Text, col == 1 ? classicColour : swissColour);
+          ImGui::TextUnformatted(text.c_str());
+          ImGui::PopStyleColor();
+          ImGui::PopFont();
+        }
       }
       ImGui::EndTable();
     }

@@ -110,7 +110,7 @@ TEST(Compare, PanelShowsBothColumnsAndStepsThroughImGuiInput) {
   EXPECT_EQ(cell(v, "entries", 1), "20");
   EXPECT_EQ(cell(v, "entries", 2), "20");
   EXPECT_EQ(cell(v, "shape", 1), "B=2 (4 buckets)");
-  EXPECT_EQ(cell(v, "shape", 2), "1 tables, dirLen 1");
+  EXPECT_EQ(cell(v, "shape", 2), "1 table(s), dirLen 1");
   EXPECT_EQ(cell(v, "slots", 2), "32");
   EXPECT_EQ(cell(v, "bytes held", 2), "664");
   EXPECT_EQ(cell(v, "grows", 2), "1");

@@ -5,6 +5,10 @@
 
 #include "engine/swiss_events.hpp"
 #include "engine/syncmap_events.hpp"
+#include <fmt/format.h>
+
+#include "trace/compare.hpp"
+#include "trace/source_file.hpp"
 
 namespace gomap::app {
 
@@ -110,6 +114,62 @@ int printEventCatalogue() {
   }
   printSwissCatalogue();
   printSyncMapCatalogue();
+  return 0;
+}
+
+int runCompare(const CompareCliOptions& o, std::FILE* out, std::FILE* err) {
+  compare::Options co;
+  if (o.version == "go1.26") co.version = swiss::Version::Go126;
+  else if (o.version == "go1.27") co.version = swiss::Version::Go127;
+  else {
+    fmt::print(err, "gomaplab compare: --version: expected go1.26 or go1.27, got '{}'\n", o.version);
+    return 2;
+  }
+  if (o.every < 1) {
+    fmt::print(err, "gomaplab compare: --every: expected a number of ops (at least 1), got {}\n", o.every);
+    return 2;
+  }
+  const std::string name = o.file.empty() ? "-" : o.file;
+  std::string text, why;
+  if (!readSourceFile(name, text, why, "script")) {
+    fmt::print(err, "{}: {}\n", name, why);
+    return 2;
+  }
+  if (sourceKindOf(name, text) == SourceKind::Race) {
+    fmt::print(err, "{}\n", wrongCommandMessage(name, SourceKind::Race));
+    return 2;
+  }
+  std::optional<SourceError> perr;
+  std::vector<ScriptOp> ops = compare::parseCompareScript(text, name, perr);
+  if (perr) {
+    fmt::print(err, "{}\n", perr->format());
+    return 2;
+  }
+  compare::Comparer c(co);
+  KeyKind kind = KeyKind::Int64;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < ops.size(); i++) {
+    if (ops[i].kind == ScriptOp::Kind::Make || ops[i].kind == ScriptOp::Kind::Nil) kind = ops[i].mapKind;
+    const bool lastOp = i + 1 == ops.size();
+    const bool print = !o.summary && ((i + 1) % static_cast<uint64_t>(o.every) == 0 || lastOp);
+    const compare::Row& r = c.apply(ops[i], false);
+    run++;
+    if (print || c.stopped()) {
+      c.scanClassicCells();
+      if (!o.summary) fmt::print(out, "{}\n", compare::formatTable(c.last(), co.version));
+    }
+    if (c.stopped()) {
+      // A panic or fatal error ends a Go program: the rest of the script does not run.
+      if (!o.summary)
+        fmt::print(out, "stopped at line {}: {}\n", r.line,
+                   !r.classicOutcome.empty() ? "classic: " + r.classicOutcome : "swiss: " + r.swissOutcome);
+      break;
+    }
+  }
+  if (o.summary) {
+    if (run > 0) c.scanClassicCells();
+    fmt::print(out, "{}\n", compare::summaryJson(c.last(), co, run, kind));
+  }
   return 0;
 }
 

@@ -48,7 +48,8 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
 }
 
 // argv0: the binary as it was started (the no-display hint repeats it).
-int runInteractive(const std::string& script, bool forceTerminal, const std::string& argv0) {
+int runInteractive(const std::string& script, bool forceTerminal, const std::string& argv0,
+                   const std::string& compareScript = "", const std::string& compareVersion = "go1.27") {
   std::string path = script.empty() ? gomap::defaultScenarioPath() : script;
   // A file that cannot be read (a typo, a subcommand that does not exist) is
   // bad input: say so and exit 2 rather than open a window around the error.
@@ -63,6 +64,8 @@ int runInteractive(const std::string& script, bool forceTerminal, const std::str
   if (!forceTerminal) {
     gomap::ui::GuiOptions go;
     go.scriptPath = path;
+    go.comparePath = compareScript;
+    go.compareVersion = compareVersion;
     std::string why;
     int rc = gomap::ui::runGui(go, why);
     if (rc != gomap::ui::kNoDisplay) return rc;
@@ -95,6 +98,10 @@ int main(int argc, char** argv) {
   bool terminal = false;
   app.add_option("scenario", script, "op script to open (default: the growth scenario)");
   app.add_flag("--tui", terminal, "use the terminal view even when a display is available");
+  std::string compareScript, compareVersion = "go1.27";
+  app.add_option("--compare", compareScript,
+                 "open the GUI's comparison panel: SCRIPT on the classic map and the Swiss map side by side");
+  app.add_option("--compare-version", compareVersion, "the Swiss map's Go version for --compare: go1.26 or go1.27");
 
   gomap::RunnerOptions ropts;
   std::string dumpFile = "-";
@@ -117,6 +124,13 @@ int main(int argc, char** argv) {
   bool catalogue = false;
   events->add_flag("--catalogue", catalogue, "print the event catalogue (docs/events.md) instead");
 
+  gomap::app::CompareCliOptions cmpOpts;
+  auto* cmp = app.add_subcommand("compare", "run one op script on the classic map and the Swiss map side by side");
+  cmp->add_option("script", cmpOpts.file, "classic op script (- for standard input)")->required();
+  cmp->add_option("--version", cmpOpts.version, "the Swiss map's Go version: go1.26 or go1.27 (default go1.27)");
+  cmp->add_option("--every", cmpOpts.every, "print the table after every Nth op (and the last; default 1)");
+  cmp->add_flag("--summary", cmpOpts.summary, "print the figures after the last op as one JSON object");
+
   std::string tuiFile;
   auto* tui = app.add_subcommand("tui", "step through a scenario in the terminal");
   tui->add_option("scenario", tuiFile, "op script");
@@ -130,6 +144,9 @@ int main(int argc, char** argv) {
   screenshot->add_option("--event", shot.event, "event index (default: the last)");
   screenshot->add_option("--size", shotSize, "window size WxH (default 1600x900)");
   screenshot->add_option("--lang", shot.language, "UI language: en or zh");
+  screenshot->add_option("--compare", shot.comparePath, "also open the comparison panel on this op script");
+  screenshot->add_option("--compare-version", shot.compareVersion, "its Swiss map's version: go1.26 or go1.27");
+  screenshot->add_option("--compare-op", shot.compareOp, "the op the comparison panel shows (1-based; default the last)");
 #endif
 
   // ---- race: goroutines on one map (src/app/race_cli.cpp, src/concurrency) ----
@@ -158,6 +175,7 @@ int main(int argc, char** argv) {
   if (*dump) return gomap::app::runDump(dumpFile, ropts);
   if (*events && catalogue) return gomap::app::printEventCatalogue();
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
+  if (*cmp) return gomap::app::runCompare(cmpOpts, stdout, stderr);
   if (*tui) return runInteractive(tuiFile, true, argv0);
   if (*race) return gomap::app::runRace(raceOpts, stdout, stderr);
 #ifdef GOMAPLAB_WITH_GUI
@@ -169,5 +187,13 @@ int main(int argc, char** argv) {
     return gomap::ui::runScreenshot(shot);
   }
 #endif
+  if (!compareScript.empty()) {
+    // The comparison's script is the session's too, unless another one is given.
+    if (compareVersion != "go1.26" && compareVersion != "go1.27") {
+      std::fprintf(stderr, "gomaplab: --compare-version: expected go1.26 or go1.27, got '%s'\n", compareVersion.c_str());
+      return 2;
+    }
+    return runInteractive(script.empty() ? compareScript : script, terminal, argv0, compareScript, compareVersion);
+  }
   return runInteractive(script, terminal, argv0);
 }

@@ -69,6 +69,23 @@ void runTestHooks(GuiRuntime& rt, long frame) {
 }
 } // namespace
 
+// Opens the comparison panel on a classic op script (gomaplab --compare).
+static bool openComparison(Workspace& ws, const std::string& path, const std::string& version, std::string& err) {
+  swiss::Version v = swiss::Version::Go127;
+  if (version == "go1.26") v = swiss::Version::Go126;
+  else if (version != "go1.27") {
+    err = "--compare-version: expected go1.26 or go1.27, got '" + version + "'";
+    return false;
+  }
+  const bool ok = ws.comparison.open(path, v);
+  // Shown either way (an error is shown in it), in the tile of the buckets and
+  // the plots, which go (the View menu brings them back): under a second
+  // window a software rasteriser paid for both every frame.
+  ws.panels = (ws.panels | PanelCompare) & ~(PanelBuckets | PanelPlots);
+  if (!ok) err = ws.comparison.error;
+  return ok;
+}
+
 int runGui(const GuiOptions& opts, std::string& why) {
   const auto t0 = Clock::now();
   const std::string dir = configDir();
@@ -98,6 +115,10 @@ int runGui(const GuiOptions& opts, std::string& why) {
     std::string err = app.error();
     app.newMap(NewMapParams{});
     app.setError(err);
+  }
+  if (!opts.comparePath.empty()) {
+    std::string err;
+    if (!openComparison(rt.workspace(), opts.comparePath, opts.compareVersion, err)) std::fprintf(stderr, "%s\n", err.c_str());
   }
   // Unsaved work of a run that crashed or was killed: offer it back before
   // anything is autosaved over it (ui/file_browser.hpp).
@@ -219,6 +240,15 @@ int runScreenshot(const ScreenshotOptions& opts) {
     std::fprintf(stderr, "gomaplab screenshot: %s; the picture is in English\n", rt.fonts().note.c_str());
   rt.workspace().forceLayout = true;
   app.seek(opts.event < 0 ? n - 1 : opts.event);
+  if (!opts.comparePath.empty()) {
+    std::string err;
+    if (!openComparison(rt.workspace(), opts.comparePath, opts.compareVersion, err)) {
+      std::fprintf(stderr, "%s\n", err.c_str());
+      return 2;
+    }
+    CompareModel& cm = rt.workspace().comparison;
+    cm.seek(opts.compareOp < 0 ? static_cast<int64_t>(cm.ops()) - 1 : opts.compareOp - 1);
+  }
   // A few frames: tables and windows settle their sizes over the first ones;
   // then more while the event log's filter scans up to the cursor (a slice of
   // a few milliseconds per frame; bounded, for sessions of many millions).

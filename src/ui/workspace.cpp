@@ -43,6 +43,9 @@ void registerClassicPanels(PanelRegistry& r) {
                                     [&app](const std::string& k, const std::string& v) { return app.insert(k, v); }});
          },
          [](Workspace& w) { return w.appState().lesson() != nullptr; }});
+  r.add({PanelCompare, S::WinCompare, "compare", 0, W::OpScript,
+         [](Workspace& w, UiContext& ui, const Frame&) { w.compare.draw(ui, w.comparison); },
+         [](Workspace& w) { return w.comparison.loaded() || !w.comparison.error.empty(); }});
 }
 
 Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
@@ -110,6 +113,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     case PanelCode: return {w - C * 0.6f, top + mid * 0.22f, C * 0.6f, mid * 0.4f};
     case PanelEvents: return {w - C * 0.6f, top + mid * 0.62f, C * 0.6f, mid * 0.38f};
     case PanelPlots: return {L, top + mid * 0.6f, C * 0.4f, mid * 0.4f};
+    case PanelCompare: return {L, top, C, mid}; // over the buckets
     }
     return {0, 0, w, h};
   }
@@ -148,6 +152,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   case PanelCode: return {L + C, top + hashH, R, (mid - hashH) * 0.52f};
   case PanelEvents: return {L + C, top + hashH + (mid - hashH) * 0.52f, R, (mid - hashH) * 0.48f};
   case PanelTimeline: return {0, bottom, w, timelineH};
+  case PanelCompare: return {L, top, C, mid}; // the buckets' and plots' tile (--compare turns those off)
   }
   return {0, 0, w, h};
 }

@@ -11,6 +11,7 @@
 
 #include "ui/buckets_view.hpp"
 #include "ui/code_view.hpp"
+#include "ui/compare_view.hpp"
 #include "ui/controls_view.hpp"
 #include "ui/event_log_view.hpp"
 #include "ui/file_browser.hpp"
@@ -35,6 +36,7 @@ enum Panel : int {
   PanelTimeline = 1 << 7,
   PanelGoroutines = 1 << 8,
   PanelLesson = 1 << 9,
+  PanelCompare = 1 << 15, // classic vs Swiss (ui/compare_view.hpp); the last bit, away from new panels
 };
 
 class Workspace;
@@ -105,6 +107,8 @@ public:
   ControlsView controls;
   GoroutinesView goroutines;
   LessonView lesson;
+  CompareView compare;
+  CompareModel comparison; // what the comparison panel shows (gomaplab --compare SCRIPT)
   // A panel is registered and, if it says when it exists, exists now.
   bool available(const PanelDef& d) { return !d.available || d.available(*this); }
   FileUi files; // the File menu, its dialogs, and asking before work is lost

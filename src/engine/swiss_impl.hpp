@@ -85,6 +85,7 @@ typename SwissMap<KT>::TablePtr SwissMap<KT>::newTable(uint64_t capacity, int64_
 template <class KT> void SwissMap<KT>::replaceTable(const TablePtr& nt) {
   const uint64_t entries = uint64_t{1} << (h_.globalDepth - nt->localDepth);
   for (uint64_t i = 0; i < entries; i++) dir_[static_cast<uint64_t>(nt->index) + i] = nt;
+  syncDir();
 }
 
 template <class KT> Table<KT>* SwissMap<KT>::tableCopyForWrite(uint64_t i) {
@@ -95,6 +96,7 @@ template <class KT> Table<KT>* SwissMap<KT>::tableCopyForWrite(uint64_t i) {
     const TableT* old = t.get();
     for (uint64_t j = 0; j < h_.dirLen; j++)
       if (dir_[j].get() == old) dir_[j] = copy;
+    syncDir();
     return copy.get();
   }
   return t.get();

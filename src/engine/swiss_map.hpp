@@ -191,6 +191,7 @@ public:
     h_ = Header{};
     small_.reset();
     dir_.clear();
+    fast_.clear();
     isNil_ = true;
   }
   OpResult make(int64_t hint) {
@@ -268,6 +269,7 @@ public:
     h_ = s.h;
     small_ = std::static_pointer_cast<SmallGroup>(std::const_pointer_cast<void>(s.small));
     dir_ = s.dir;
+    syncDir();
     rng_.reseed(s.rng);
     isNil_ = s.isNil;
   }
@@ -331,9 +333,23 @@ private:
   }
   void tableClear(TableT* t, bool& fullTest, uint32_t& zeroed);
 
+  // What a lookup needs of each directory entry's table, in one dense array:
+  // the group array and its mask (the runtime reads them from the table; here
+  // the Table objects lie far apart on the heap, so reading them costs a miss).
+  // Kept in step by syncDir() wherever the directory or a table's groups change.
+  struct DirSlot {
+    const GroupT* groups;
+    uint64_t mask;
+  };
+  void syncDir() {
+    fast_.resize(dir_.size());
+    for (std::size_t i = 0; i < dir_.size(); i++) fast_[i] = DirSlot{dir_[i]->groups.data(), dir_[i]->lengthMask()};
+  }
+
   Header h_{};
   std::shared_ptr<SmallGroup> small_; // dirPtr of a small map (null: dirPtr nil)
   std::vector<TablePtr> dir_;         // the directory (dirLen entries)
+  std::vector<DirSlot> fast_;         // per directory entry: its table's groups (syncDir)
   bool isNil_ = true;
   uint64_t epoch_ = 1;
   Version version_ = Version::Go127;

@@ -48,13 +48,11 @@ std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptO
       o.req = swiss::SwissRequest{SwissOpCode::Make, {}, op.hint, {}};
       o.number = op.number;
       o.line = op.line;
-      o.text = op.text;
       s->record(std::move(o));
       continue;
     }
     Op o;
     o.line = op.line;
-    o.text = op.text;
     switch (op.kind) {
     case K::Put: o.req = {SwissOpCode::Put, op.key, op.value, {}}; break;
     case K::Del: o.req = {SwissOpCode::Del, op.key, 0, {}}; break;
@@ -130,13 +128,15 @@ void SwissSession::maybeCheckpoint() {
   // What this checkpoint alone holds: the tables written since the last one
   // (at most one per op), each about the map's bytes over its tables.
   uint64_t bytes = 4096;
+  const uint64_t mapBytes = map_->liveBytes() + 4096;
   if (map_->header().dirLen > 0) {
-    const uint64_t tables = std::max<uint64_t>(1, map_->header().dirLen);
+    const uint64_t tables = std::max<uint64_t>(1, map_->tables().size());
     bytes += std::min<uint64_t>(sinceCheckpoint_, tables) * (map_->liveBytes() / tables + 256);
   } else {
     bytes += map_->liveBytes();
   }
-  checkpoints_.push_back(Checkpoint{ops_.size(), map_->snapshot(), bytes});
+  checkpoints_.push_back(Checkpoint{ops_.size(), map_->snapshot(), std::min(bytes, mapBytes), mapBytes});
+  bytes = checkpoints_.back().bytes;
   checkpointBytes_ += bytes;
   sinceCheckpoint_ = 0;
   if (checkpointBytes_ <= kCheckpointBudget || checkpoints_.size() < 3) return;
@@ -151,7 +151,7 @@ void SwissSession::maybeCheckpoint() {
       carry += checkpoints_[i].bytes;
       continue;
     }
-    checkpoints_[i].bytes += carry;
+    checkpoints_[i].bytes = std::min(checkpoints_[i].bytes + carry, checkpoints_[i].mapBytes);
     carry = 0;
     checkpointBytes_ += checkpoints_[i].bytes;
     kept.push_back(std::move(checkpoints_[i]));
@@ -184,13 +184,22 @@ void SwissSession::restoreTo(std::size_t op) {
   if (liveOp_ > op || op - liveOp_ > spacing_) {
     auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), op,
                                [](std::size_t v, const Checkpoint& c) { return v < c.op; });
-    const Checkpoint& cp = *(it - 1); // checkpoints_[0] is op 0
-    if (liveOp_ > op || cp.op > liveOp_) {
-      map_->restore(cp.snap);
-      liveOp_ = cp.op;
+    const Checkpoint* cp = &*(it - 1); // checkpoints_[0] is op 0
+    if (recent_ && recent_->op <= op && recent_->op > cp->op) cp = &*recent_;
+    if (liveOp_ > op || cp->op > liveOp_) {
+      map_->restore(cp->snap);
+      liveOp_ = cp->op;
     }
   }
-  for (; liveOp_ < op; liveOp_++) applyDirect(ops_[liveOp_]);
+  // A long replay keeps the state a few ops before its end: stepping back
+  // through those ops (and inside them) then replays a few ops, not thousands.
+  const std::size_t from = liveOp_;
+  const std::size_t mark = std::max(from, op > kRecentBack ? op - kRecentBack : 0);
+  const bool longReplay = op - from > 2 * kRecentBack;
+  for (; liveOp_ < op; liveOp_++) {
+    if (longReplay && liveOp_ == mark) recent_ = Checkpoint{liveOp_, map_->snapshot(), 0, 0};
+    applyDirect(ops_[liveOp_]);
+  }
 }
 
 void SwissSession::seek(int64_t i) {

@@ -39,8 +39,7 @@ public:
     swiss::SwissRequest req;
     uint64_t number = 0;   // make: the seed written after NewMap; seed, rngseed: the value
     HashMode mode = HashMode::Go;
-    int line = 0;          // in the script
-    std::string text;      // the op as written
+    int line = 0;          // in the script (its text: the script's line)
     uint64_t firstEvent = 0, eventCount = 0;
     OpResult result;
     bool found = false;    // get
@@ -77,14 +76,16 @@ public:
   std::size_t checkpointSpacing() const { return spacing_; }
 
   static constexpr std::size_t kCheckpointEvery = 128;
-  static constexpr uint64_t kCheckpointBudget = uint64_t{256} << 20;
+  static constexpr std::size_t kRecentBack = 64;
+  static constexpr uint64_t kCheckpointBudget = uint64_t{384} << 20;
 
 private:
   SwissSession() = default;
   struct Checkpoint {
     std::size_t op; // the state before ops_[op]
     std::any snap;
-    uint64_t bytes = 0; // estimated bytes it alone holds
+    uint64_t bytes = 0;    // estimated bytes it alone holds
+    uint64_t mapBytes = 0; // the map's bytes then (what it holds at most)
   };
   void record(Op op);
   void applyDirect(const Op& o);
@@ -98,6 +99,9 @@ private:
   std::vector<Op> ops_;
   std::vector<Checkpoint> checkpoints_;
   std::size_t spacing_ = kCheckpointEvery;
+  // The state before the op most recently reached by a restore and a long
+  // replay: stepping back event by event inside that op starts from it.
+  std::optional<Checkpoint> recent_;
   std::size_t sinceCheckpoint_ = 0;
   uint64_t checkpointBytes_ = 0;
   std::size_t liveOp_ = 0; // the map's state is before ops_[liveOp_] (plus inProgress)

@@ -19,6 +19,7 @@
 #include "ui/lesson_view.hpp"
 #include "ui/header_view.hpp"
 #include "ui/plots_view.hpp"
+#include "ui/swiss_views.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -35,6 +36,13 @@ enum Panel : int {
   PanelTimeline = 1 << 7,
   PanelGoroutines = 1 << 8,
   PanelLesson = 1 << 9,
+  // The Swiss map's panels (ui/swiss_views.hpp), shown while a Swiss script is open.
+  PanelSwissHeader = 1 << 10,
+  PanelSwissGroups = 1 << 11,
+  PanelSwissHash = 1 << 12,
+  PanelSwissCode = 1 << 13,
+  PanelSwissEvents = 1 << 14,
+  PanelSwissTimeline = 1 << 15,
 };
 
 class Workspace;
@@ -47,7 +55,7 @@ struct PanelDef {
   S title;
   const char* id; // ImGui window id (stable: imgui.ini remembers windows by it)
   ImGuiWindowFlags flags = 0;
-  enum class When : uint8_t { Always, OpScript, Race } when = When::Always;
+  enum class When : uint8_t { Always, OpScript, Race, Swiss } when = When::Always;
   std::function<void(Workspace&, UiContext&, const Frame&)> draw;
   // When set, the panel exists only while this says so (the Lesson panel: a script with lesson lines).
   std::function<bool(Workspace&)> available = nullptr;
@@ -63,6 +71,12 @@ private:
 // The classic map's panels (buckets, header, hash, code, events, timeline,
 // plots), the op-script controls and the race's Goroutines panel.
 void registerClassicPanels(PanelRegistry& r);
+// The Swiss map's panels (ui/swiss_panels.cpp).
+void registerSwissPanels(PanelRegistry& r);
+// Where a Swiss panel is tiled (ui/swiss_panels.cpp); cramped: the projector layout.
+struct PanelRect;
+PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
+bool swissLayoutShows(Panel p, bool cramped);
 
 struct PanelRect {
   float x, y, w, h;
@@ -105,6 +119,11 @@ public:
   ControlsView controls;
   GoroutinesView goroutines;
   LessonView lesson;
+  SwissViews swiss;
+  // A Swiss-map script is on screen (not a race).
+  bool swissMode() const { return !raceMode() && app_.swissMode(); }
+  // Whether a registered panel belongs to what is on screen (race, Swiss map or op script).
+  bool panelFits(const PanelDef& d) const;
   // A panel is registered and, if it says when it exists, exists now.
   bool available(const PanelDef& d) { return !d.available || d.available(*this); }
   FileUi files; // the File menu, its dialogs, and asking before work is lost
@@ -179,6 +198,8 @@ private:
   PanelRegistry registry_;
   Frame frame_;
   bool wasRace_ = false;
+  bool wasSwiss_ = false;
+  void fillFrame(); // from the controller on screen
   bool hadLesson_ = false;
   Prefs& prefs_;
   FontSet& fonts_;

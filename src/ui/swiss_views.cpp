@@ -309,7 +309,9 @@ void SwissGroupsView::drawOverview(UiContext& ui, const SwissFrame& s, float hei
   const AnySwiss& m = *s.map;
   uint64_t groups = 0;
   for (const TableInfo& t : s.tables) groups += t.groups;
-  const int bpr = groups >= (1u << 16) ? 128 : groups >= (1u << 12) ? 64 : 16;
+  // About twice as wide as tall in texels (8 per group): the panel is wide.
+  int bpr = 1;
+  while (static_cast<uint64_t>(bpr) * bpr * 4 < groups) bpr *= 2;
   if (texRevision_ != s.revision + (s.sessionId << 40) || tex_.buckets() != groups) {
     texRevision_ = s.revision + (s.sessionId << 40);
     if (tex_.buckets() != groups || tex_.bucketsPerRow() != bpr) tex_.resize(groups, bpr);
@@ -486,7 +488,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         dl->AddRectFilled(b0, b1, pal.highlight, fs * 0.3f);
         dl->AddText(ImVec2(b0.x + fs * 0.2f, b0.y + 2), pal.cellText[0] == pal.highlight ? pal.text : pal.panelBg,
                     nums.c_str());
-        for (uint16_t n : it->second) badges.emplace_back(ImVec2(b1.x, (b0.y + b1.y) * 0.5f), n);
+        for (uint16_t n : it->second) badges.emplace_back(ImVec2(b0.x, (b0.y + b1.y) * 0.5f), n);
         probeBadges += static_cast<int>(it->second.size());
       }
       const bool groupMarked = mk.table == r.table && mk.group == g;
@@ -544,7 +546,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   for (std::size_t i = 1; i < badges.size(); i++) {
     const ImVec2 a = badges[i - 1].first, b = badges[i].first;
     const float bend = fs * 1.2f;
-    dl->AddBezierCubic(a, ImVec2(a.x + bend, a.y), ImVec2(b.x + bend, b.y), b, pal.highlight, 2.0f);
+    dl->AddBezierCubic(a, ImVec2(a.x - bend, a.y), ImVec2(b.x - bend, b.y), b, pal.highlight, 2.0f);
   }
   ImGui::EndChild();
 }

@@ -218,6 +218,20 @@ void SwissSession::seek(int64_t i) {
     // follow it with no event of their own.
     std::size_t upTo = k + 1;
     while (upTo < ops_.size() && ops_[upTo].eventCount == 0) upTo++;
+    if (inProgressOp_ == k) {
+      // Stepping onto the end of the op in progress: let it return (a restore
+      // and a replay would cost thousands of ops on a big session).
+      map_->setEventSink(nullptr);
+      map_->setPauseMask(0);
+      while (inProgress_->step()) {
+      }
+      const OpResult r = inProgress_->result();
+      if (o.req.code == SwissOpCode::Make && r.outcome == Outcome::Ok) map_->setSeed(o.number);
+      inProgress_.reset();
+      inProgressOp_.reset();
+      inProgressEvents_ = 0;
+      liveOp_ = k + 1;
+    }
     restoreTo(upTo);
     position_ = i;
     return;

@@ -315,11 +315,11 @@ void SwissGroupsView::drawOverview(UiContext& ui, const SwissFrame& s, float hei
   if (texRevision_ != s.revision + (s.sessionId << 40) || tex_.buckets() != groups) {
     texRevision_ = s.revision + (s.sessionId << 40);
     if (tex_.buckets() != groups || tex_.bucketsPerRow() != bpr) tex_.resize(groups, bpr);
-    uint64_t b = 0;
     uint8_t th[8];
-    for (std::size_t t = 0; t < s.tables.size(); t++) {
-      for (uint64_t g = 0; g < s.tables[t].groups; g++, b++) {
-        const uint64_t w = m.ctrlWord(t, g);
+    m.allCtrlWords(ctrl_);
+    {
+      for (uint64_t b = 0; b < std::min<uint64_t>(groups, ctrl_.size()); b++) {
+        const uint64_t w = ctrl_[b];
         for (unsigned i = 0; i < 8; i++) {
           const uint8_t c = static_cast<uint8_t>(w >> (8 * i));
           th[i] = c == ctrlEmpty ? 0 : c == ctrlDeleted ? 1 : static_cast<uint8_t>(5 + c);
@@ -435,10 +435,15 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     probed[{t, t == -1 ? 0 : p.group.group}].push_back(p.probe);
   }
 
-  const float cellW = std::max(fs * 3.4f, ImGui::CalcTextSize("-000000").x + fs * 0.4f);
+  // Eight cells across the panel (a large font on a projector: narrower
+  // cells, keys cut with an ellipsis), never narrower than "ffff".
+  const float labelW = fs * (f.probes.empty() ? 3.0f : 4.4f);
+  const float charW = ImGui::CalcTextSize("0").x;
+  const float cellW = std::max(charW * 4 + fs * 0.4f,
+                               std::min(charW * 7 + fs * 0.4f, (ImGui::GetContentRegionAvail().x - labelW - fs) / 8));
+  const std::size_t keyChars = static_cast<std::size_t>(std::max(3.0f, (cellW - fs * 0.4f) / charW));
   const float lineH = ImGui::GetTextLineHeight();
   const float cellH = lineH * 3 + fs * 0.3f;
-  const float labelW = fs * 4.6f;
   const float rowH = cellH + fs * 0.25f;
 
   ImGui::BeginChild("##swgroups", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
@@ -510,11 +515,11 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         cell.slot = s;
         cell.ctrl = swissCtrlText(c);
         if (cls == 5) {
-          cell.key = shortKey(gv.keys[s], 7);
+          cell.key = shortKey(gv.keys[s], keyChars);
           cell.elem = std::to_string(gv.elems[s]);
         } else if (!(gv.keys[s] == KeyValue{gv.keys[s].kind, 0, 0, {}}) || gv.elems[s] != 0) {
           // Stale bytes of a freed slot: shown dim.
-          cell.key = shortKey(gv.keys[s], 7);
+          cell.key = shortKey(gv.keys[s], keyChars);
           cell.elem = std::to_string(gv.elems[s]);
         }
         const ImU32 tc = pal.cellText[cls];

@@ -60,6 +60,7 @@ public:
 private:
   void drawOverview(UiContext& ui, const SwissFrame& s, float height);
   CellTexture tex_;
+  std::vector<uint64_t> ctrl_;
   uint64_t texRevision_ = ~uint64_t{0};
   uint64_t followedRevision_ = ~uint64_t{0};
 };

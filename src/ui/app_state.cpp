@@ -165,7 +165,8 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
       return false;
     }
     swiss_ = std::move(sw);
-    scriptName_ = name;
+    // scriptName_/scriptPath_ stay the op-script session's: Save writes that
+    // session to its own file, never over the Swiss script.
     error_.clear();
     status_ = fmt::format(fmt::runtime(tr(S::SwLoaded)), name, swiss_->session().opCount(), swiss_->session().eventCount());
     sessionId_++;
@@ -200,7 +201,7 @@ bool AppState::openScript(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   if (!loadScriptText(ss.str(), path)) return false;
-  scriptPath_ = path;
+  if (!swissMode()) scriptPath_ = path;
   return true;
 }
 

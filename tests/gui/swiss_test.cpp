@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -107,7 +110,7 @@ int64_t endOfOp(const SwissSession& s, std::size_t k) {
 TEST(Swiss, AScriptOpensInTheSwissWorkspaceAndTheKeysStepIt) {
   SwissGui g;
   NEED_GUI(g);
-  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss_small.ops")) << g.app().error();
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_small.ops")) << g.app().error();
   g.frames(3);
   ASSERT_TRUE(g.ws().swissMode());
   EXPECT_EQ(&g.ws().controller(), static_cast<Controller*>(&g.sw()));
@@ -150,7 +153,7 @@ TEST(Swiss, AScriptOpensInTheSwissWorkspaceAndTheKeysStepIt) {
 TEST(Swiss, PanelsShowTheSmallGroupAsTheDumpDoes) {
   SwissGui g;
   NEED_GUI(g);
-  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss_small.ops"));
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_small.ops"));
   const SwissSession& s = g.sw().session();
   // Session ops: make, put 1, put 2, put 3, get 2, del 2, put 4 (op 6).
   ASSERT_EQ(g.sw().opText(6), "put 4 400");
@@ -181,7 +184,7 @@ TEST(Swiss, PanelsShowTheSmallGroupAsTheDumpDoes) {
 TEST(Swiss, ATombstoneCellIsDrawnAsOneAndTheHeaderMatchesTheDump) {
   SwissGui g;
   NEED_GUI(g);
-  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss_split.ops"));
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_split.ops"));
   const SwissSession& s = g.sw().session();
   // The end: gomaplab dump's last line says used 2843, dirLen 4, globalDepth 2.
   g.press(GLFW_KEY_END);
@@ -237,7 +240,7 @@ TEST(Swiss, ATombstoneCellIsDrawnAsOneAndTheHeaderMatchesTheDump) {
 TEST(Swiss, SteppingBackRestoresWhatWasShown) {
   SwissGui g;
   NEED_GUI(g);
-  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss_split.ops"));
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_split.ops"));
   const SwissSession& s = g.sw().session();
   // Inside a split: the first SlotMoved of a split rehash, then 40 events on.
   int64_t at = -1;
@@ -276,7 +279,7 @@ TEST(Swiss, SteppingBackRestoresWhatWasShown) {
 TEST(Swiss, TheProbePathIsNumberedAndTheHashPanelShowsH2) {
   SwissGui g;
   NEED_GUI(g);
-  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss_split.ops"));
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_split.ops"));
   const SwissSession& s = g.sw().session();
   // An insert whose probe visits 4 groups (probes 0..3).
   int64_t at = -1;
@@ -295,4 +298,24 @@ TEST(Swiss, TheProbePathIsNumberedAndTheHashPanelShowsH2) {
   EXPECT_NE(g.ws().swiss.hash.shown.find(fmt::format("H2 = hash & 0x7f = 0x{:02x}", g.ws().swiss.frame.hash->h2())),
             std::string::npos)
       << g.ws().swiss.hash.shown;
+}
+
+TEST(Swiss, SavingNeverWritesOverTheSwissScript) {
+  SwissGui g;
+  NEED_GUI(g);
+  // A classic session with a file of its own, then a Swiss script opened over it.
+  const std::string dir = ::testing::TempDir() + "/swiss_save";
+  std::filesystem::create_directories(dir);
+  const std::string classic = dir + "/classic.ops", sw = dir + "/sw.ops";
+  std::filesystem::copy_file(kScenarios + "growth.ops", classic, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(kScenarios + "swiss/swiss_small.ops", sw, std::filesystem::copy_options::overwrite_existing);
+  ASSERT_TRUE(g.app().openScript(classic));
+  ASSERT_TRUE(g.app().openScript(sw));
+  ASSERT_TRUE(g.app().swissMode());
+  EXPECT_EQ(g.app().scriptPath(), classic); // Save goes to the op-script session's own file
+  ASSERT_TRUE(g.app().saveScript(g.app().scriptPath()));
+  std::ifstream in(sw);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("make swiss int64 0 7"), std::string::npos);
 }

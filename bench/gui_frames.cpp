@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "ui/gui_runtime.hpp"
+#include "ui/swiss_state.hpp"
+#include "ui/workspace.hpp"
 #include "trace/asset_paths.hpp"
 
 using namespace gomap;
@@ -61,7 +63,7 @@ void printRow(const Row& r) {
 int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   int frames = 120, only = -1, panels = -1;
-  int64_t fill = 300000;
+  int64_t fill = 300000, swissKeys = 900000;
   bool projector = false, dark = false;
   float fontScale = 0;
   for (int i = 1; i < argc; i++) {
@@ -69,12 +71,13 @@ int main(int argc, char** argv) {
     if (a == "--frames" && i + 1 < argc) frames = std::atoi(argv[++i]);
     else if (a == "--only" && i + 1 < argc) only = std::atoi(argv[++i]);
     else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
+    else if (a == "--swiss-keys" && i + 1 < argc) swissKeys = std::atoll(argv[++i]);
     else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
     else if (a == "--projector") projector = true; // projector theme, font 175%, 1280x720 (the projector layout)
     else if (a == "--font-scale" && i + 1 < argc) fontScale = static_cast<float>(std::atof(argv[++i]));
     else if (a == "--dark") dark = true; // with --projector: its size and font, the dark theme
     else {
-      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--panels MASK] [--projector [--dark]] [--font-scale F]\n");
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--swiss-keys N (--only 21: Swiss only)] [--panels MASK] [--projector [--dark]] [--font-scale F]\n");
       return 2;
     }
   }
@@ -171,6 +174,58 @@ int main(int argc, char** argv) {
     app.play();
     measure("running 2000 ev/s", [] {}, 1.0 / 60);
     app.pause();
+  }
+
+  // The Swiss map (issue 13): a script of --swiss-keys random int64 inserts
+  // (900,000 by default: about 1,200 tables of 1024 slots, over 2^20 slots),
+  // the overview drawn, stepped like the classic map. --only 21 measures just this.
+  if (only < 0 || only == 21) {
+    std::string text = "make swiss int64 0 1\n";
+    text.reserve(static_cast<std::size_t>(swissKeys) * 24);
+    uint64_t x = 88172645463325252ull;
+    for (int64_t i = 0; i < swissKeys; i++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      fmt::format_to(std::back_inserter(text), "put {} {}\n", static_cast<int64_t>(x >> 2), i);
+    }
+    const auto tb = Clock::now();
+    if (!app.loadScriptText(text, "swiss-bench.ops") || !app.swissMode()) {
+      std::fprintf(stderr, "%s\n", app.error().c_str());
+      return 3;
+    }
+    const double buildMs = ms(tb, Clock::now());
+    SwissController& sw = app.swissController();
+    sw.toEnd();
+    for (int i = 0; i < 5; i++) rt.frame(1.0 / 60);
+    std::printf("|    | (Swiss: %lld keys, %s slots in %zu tables, %s events, recorded in %.0f ms; %s) |\n",
+                static_cast<long long>(swissKeys), fmt::format("{}", rt.workspace().swiss.frame.slots).c_str(),
+                rt.workspace().swiss.frame.tables.size(), fmt::format("{}", sw.eventCount()).c_str(), buildMs,
+                rt.workspace().swiss.groups.overview ? "overview" : "detail");
+    auto measureSwiss = [&](const char* what, auto&& action, double dt) {
+      std::vector<double> cpu, total;
+      const auto s0 = Clock::now();
+      for (int f = 0; f < frames; f++) {
+        const auto a = Clock::now();
+        action();
+        const double stepMs = ms(a, Clock::now());
+        rt.frame(dt);
+        cpu.push_back(stepMs + rt.lastCpuMs);
+        total.push_back(stepMs + rt.lastTotalMs);
+      }
+      printRow(Row{21, what, stats(cpu), stats(total), 1000.0 * frames / ms(s0, Clock::now())});
+    };
+    sw.seek(static_cast<int64_t>(sw.eventCount()) / 2);
+    for (int i = 0; i < 3; i++) rt.frame(0);
+    measureSwiss("swiss: idle", [] {}, 0.0);
+    measureSwiss("swiss: step into", [&] { sw.stepInto(); }, 0.0);
+    measureSwiss("swiss: step over (op)", [&] { sw.stepOver(); }, 0.0);
+    measureSwiss("swiss: step back", [&] { sw.stepBack(); }, 0.0);
+    sw.speed() = 2000;
+    sw.togglePlay();
+    measureSwiss("swiss: running 2000/s", [] {}, 1.0 / 60);
+    sw.pause();
+    if (!app.newMap(NewMapParams{})) return 3; // back to the classic map
   }
 
   // Race mode: each lesson in the workspace (Goroutines panel, goroutine marks,

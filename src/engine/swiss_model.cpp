@@ -116,6 +116,11 @@ public:
   }
   void group(std::size_t table, uint64_t g, GroupView& out) const override { view(m_.tables()[table]->groups[g], out); }
   uint64_t ctrlWord(std::size_t table, uint64_t g) const override { return m_.tables()[table]->groups[g].ctrl; }
+  void allCtrlWords(std::vector<uint64_t>& out) const override {
+    out.clear();
+    for (const auto& t : m_.tables())
+      for (const auto& g : t->groups) out.push_back(g.ctrl);
+  }
   std::vector<std::string> checkInvariants() const override { return m_.checkInvariants(); }
   uint64_t liveBytes() const override { return m_.liveBytes(); }
   uint64_t groupSize() const override { return kGroupSize<KT>; }

@@ -86,6 +86,9 @@ public:
   virtual std::vector<TableInfo> tables() const = 0;
   virtual void group(std::size_t table, uint64_t g, GroupView& out) const = 0;
   virtual uint64_t ctrlWord(std::size_t table, uint64_t g) const = 0;
+  // Every group's control word, table after table as tables() lists them (one
+  // call for an overview of a big map: ctrlWord looks its table up each time).
+  virtual void allCtrlWords(std::vector<uint64_t>& out) const = 0;
   virtual std::vector<std::string> checkInvariants() const = 0;
   virtual uint64_t liveBytes() const = 0;
   virtual uint64_t groupSize() const = 0;

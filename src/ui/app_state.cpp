@@ -1,4 +1,5 @@
 #include "ui/app_state.hpp"
+#include "ui/swiss_state.hpp"
 
 #include <fmt/format.h>
 
@@ -33,6 +34,10 @@ AppState::AppState() = default;
 AppState::~AppState() = default;
 AppState::AppState(AppState&&) noexcept = default;
 AppState& AppState::operator=(AppState&&) noexcept = default;
+SwissController& AppState::swissController() {
+  swiss_->rebind(error_, status_); // this object's strings, wherever it has been moved
+  return *swiss_;
+}
 
 std::string_view AppState::opText(std::size_t k) const {
   return k < opTexts_.size() ? std::string_view(opTexts_[k]) : std::string_view();
@@ -151,6 +156,23 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), perr->format());
     return false;
   }
+  if (p.swiss()) {
+    // A Swiss-map script: the Swiss workspace (the op-script session stays as it is).
+    auto sw = std::make_unique<SwissController>(error_, status_);
+    std::string err;
+    if (!sw->load(ops, text, name, err)) {
+      error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), err);
+      return false;
+    }
+    swiss_ = std::move(sw);
+    // scriptName_/scriptPath_ stay the op-script session's: Save writes that
+    // session to its own file, never over the Swiss script.
+    error_.clear();
+    status_ = fmt::format(fmt::runtime(tr(S::SwLoaded)), name, swiss_->session().opCount(), swiss_->session().eventCount());
+    sessionId_++;
+    touched();
+    return true;
+  }
   std::shared_ptr<const LoadedLesson> lesson;
   if (p.lesson().any()) lesson = std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson()));
   std::string err;
@@ -158,6 +180,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), err);
     return false;
   }
+  swiss_.reset(); // back to the classic workspace
   lesson_ = std::move(lesson);
   scriptName_ = name;
   scriptPath_.clear();
@@ -178,7 +201,7 @@ bool AppState::openScript(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   if (!loadScriptText(ss.str(), path)) return false;
-  scriptPath_ = path;
+  if (!swissMode()) scriptPath_ = path;
   return true;
 }
 

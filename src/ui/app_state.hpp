@@ -47,6 +47,7 @@ struct BulkJob {
 };
 
 class AutosaveWriter;
+class SwissController; // ui/swiss_state.hpp
 
 // Whether path lies under assetDir() (the bundled lessons and scenarios, never overwritten).
 bool isBundledPath(const std::string& path);
@@ -85,6 +86,13 @@ public:
   // that produced session op k, for the Lesson panel.
   const LoadedLesson* lesson() const { return lesson_.get(); }
   std::optional<std::size_t> scriptOpOf(std::size_t k) const;
+
+  // ---- the Swiss map (issue 13) ----------------------------------------------------
+  // A Swiss-map script (make swiss) opens as a SwissController: the Swiss
+  // workspace is on screen while swissMode(); opening a classic script or a
+  // new map leaves it. The classic session (if any) is kept meanwhile.
+  bool swissMode() const { return swiss_ != nullptr; }
+  SwissController& swissController();
 
   // ---- files and new maps --------------------------------------------------------
   bool openScript(const std::string& path);
@@ -202,6 +210,7 @@ private:
   void runJobSlice(double budgetSeconds);
 
   std::unique_ptr<Session> session_;
+  std::unique_ptr<SwissController> swiss_;
   ScriptParser parser_;
   std::vector<Line> lines_;
   std::shared_ptr<const LoadedLesson> lesson_;

@@ -21,6 +21,8 @@
 
 namespace gomap::ui {
 
+struct SwissFrame; // ui/swiss_state.hpp
+
 // Navigation and messages, as every controller offers them. Positions are
 // event indices of the frame's EventSource (-1: before the first event).
 class Controller {
@@ -109,6 +111,8 @@ struct Frame {
   bool race = false;
   // Progress of a background job (0..1), negative when none runs.
   float jobProgress = -1;
+  // A Swiss-map session is on screen (issue 13): what the Swiss views draw (map is null then).
+  const SwissFrame* swiss = nullptr;
 
   bool loaded() const { return map != nullptr; }
   const GoroutineMark* goroutine(int g) const {

@@ -1,6 +1,7 @@
 // gomaplab's GUI entry points (ui/gui_app.hpp): the interactive window and the
 // headless screenshot command.
 #include "ui/gui_app.hpp"
+#include "ui/swiss_state.hpp"
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
@@ -230,7 +231,9 @@ int runScreenshot(const ScreenshotOptions& opts) {
     std::fprintf(stderr, "%s\n", app.error().c_str());
     return 2;
   }
-  const long long n = static_cast<long long>(app.eventCount());
+  // A Swiss-map script (issue 13): its own session and cursor.
+  const bool swissScript = app.swissMode();
+  const long long n = static_cast<long long>(swissScript ? app.swissController().eventCount() : app.eventCount());
   if (opts.event < -1 || opts.event >= n) {
     std::fprintf(stderr, "gomaplab screenshot: --event %lld is out of range: %s has %lld events (0..%lld)\n", opts.event,
                  opts.scriptPath.c_str(), n, n - 1);
@@ -239,7 +242,8 @@ int runScreenshot(const ScreenshotOptions& opts) {
   if (opts.language == "zh" && !rt.fonts().cjk)
     std::fprintf(stderr, "gomaplab screenshot: %s; the picture is in English\n", rt.fonts().note.c_str());
   rt.workspace().forceLayout = true;
-  app.seek(opts.event < 0 ? n - 1 : opts.event);
+  if (swissScript) app.swissController().seek(opts.event < 0 ? n - 1 : opts.event);
+  else app.seek(opts.event < 0 ? n - 1 : opts.event);
   if (!opts.comparePath.empty()) {
     std::string err;
     if (!openComparison(rt.workspace(), opts.comparePath, opts.compareVersion, err)) {
@@ -261,7 +265,8 @@ int runScreenshot(const ScreenshotOptions& opts) {
     return 1;
   }
   std::printf("wrote %s (%dx%d): %s after event %lld of %lld\n", opts.outPath.c_str(), opts.width, opts.height,
-              opts.scriptPath.c_str(), static_cast<long long>(app.position()), n);
+              opts.scriptPath.c_str(),
+              static_cast<long long>(swissScript ? app.swissController().position() : app.position()), n);
   return 0;
 }
 

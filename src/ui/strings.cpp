@@ -237,6 +237,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(S::kCount)> kTable = {{
 #include "ui/strings_views.inc"
 #include "ui/strings_text.inc"
 #include "ui/strings_compare.inc"
+#include "ui/strings_swiss.inc"
 }};
 
 constexpr bool inOrder() {

@@ -51,6 +51,7 @@ void registerClassicPanels(PanelRegistry& r) {
 Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
     : app_(app), race_(race), prefs_(prefs), fonts_(fonts), ctx_{prefs, fonts, gl, false} {
   registerClassicPanels(registry_);
+  registerSwissPanels(registry_);
   panels = prefs.panels;
   app_.speed() = prefs.speed;
   app_.watchNewOps = prefs.watchNewOps;
@@ -58,7 +59,15 @@ Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet&
 
 Controller& Workspace::controller() {
   if (raceMode()) return race_;
+  if (app_.swissMode()) return app_.swissController();
   return app_;
+}
+
+bool Workspace::panelFits(const PanelDef& d) const {
+  using W = PanelDef::When;
+  if (raceMode()) return d.when == W::Always || d.when == W::Race;
+  if (app_.swissMode()) return d.when == W::Swiss;
+  return d.when == W::Always || d.when == W::OpScript;
 }
 
 Lang Workspace::effectiveLanguage() const { return prefs_.language == "zh" && fonts_.cjk ? Lang::Zh : Lang::En; }
@@ -72,6 +81,7 @@ bool Workspace::crampedLayout(float w, float h, float fs) {
 }
 
 bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
+  if (p >= PanelSwissHeader) return swissLayoutShows(p, crampedLayout(w, h, fs));
   if (!crampedLayout(w, h, fs)) return true;
   // A projector: the buckets with their caption, the controls, the header and
   // the timeline, large and whole. The others open from the View menu, over
@@ -86,6 +96,7 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
 }
 
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
+  if (p >= PanelSwissHeader) return swissLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
   if (crampedLayout(w, h, fs)) {
     const float timelineH = std::min(fs * 6.3f, h * 0.3f);
     const float top = menuH, bottom = h - timelineH, mid = bottom - top;
@@ -114,6 +125,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     case PanelEvents: return {w - C * 0.6f, top + mid * 0.62f, C * 0.6f, mid * 0.38f};
     case PanelPlots: return {L, top + mid * 0.6f, C * 0.4f, mid * 0.4f};
     case PanelCompare: return {L, top, C, mid}; // over the buckets
+    default: break; // the Swiss panels: swissLayoutOf
     }
     return {0, 0, w, h};
   }
@@ -153,6 +165,7 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   case PanelEvents: return {L + C, top + hashH + (mid - hashH) * 0.52f, R, (mid - hashH) * 0.48f};
   case PanelTimeline: return {0, bottom, w, timelineH};
   case PanelCompare: return {L, top, C, mid}; // the buckets' and plots' tile (--compare turns those off)
+  default: break; // the Swiss panels: swissLayoutOf
   }
   return {0, 0, w, h};
 }
@@ -319,11 +332,8 @@ void Workspace::menuBar() {
     }
   }
   if (ImGui::BeginMenu(tr(S::MenuView))) {
-    const bool race = raceMode();
     for (const PanelDef& d : registry_.all()) {
-      if (d.when == PanelDef::When::OpScript && race) continue;
-      if (d.when == PanelDef::When::Race && !race) continue;
-      if (!available(d)) continue;
+      if (!panelFits(d) || !available(d)) continue;
       bool on = (panels & d.bit) != 0;
       if (ImGui::MenuItem(tr(d.title), nullptr, &on)) {
         panels = on ? (panels | d.bit) : (panels & ~d.bit);
@@ -379,8 +389,13 @@ void Workspace::menuBar() {
     if (ImGui::MenuItem(tr(S::MenuKeys))) showKeys_ = true;
     ImGui::EndMenu();
   }
-  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize("gomaplab · Go 1.19 map").x - 20);
-  ImGui::TextDisabled("gomaplab · Go 1.19 map");
+  const std::string title = swissMode() ? fmt::format(fmt::runtime(tr(S::SwMenuTitle)),
+                                                       app_.swissController().session().version() == swiss::Version::Go127
+                                                           ? "Go 1.27"
+                                                           : "Go 1.26")
+                                        : std::string("gomaplab · Go 1.19 map");
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(title.c_str()).x - 20);
+  ImGui::TextDisabled("%s", title.c_str());
   ImGui::EndMainMenuBar();
 }
 
@@ -389,7 +404,27 @@ std::array<uint64_t, 4> Workspace::frameStamp() const {
     const race::ConcurrentSession& s = race_.session();
     return {reinterpret_cast<uintptr_t>(&s), s.position(), s.timeline().size(), s.trace().size()};
   }
+  if (app_.swissMode()) {
+    SwissController& sw = app_.swissController();
+    return {app_.sessionId(), sw.revision(), 2u, sw.sessionId()};
+  }
   return {app_.sessionId(), app_.revision(), app_.hasSession() ? 1u : 0u, 0};
+}
+
+void Workspace::fillFrame() {
+  if (raceMode()) {
+    race_.fillFrame(frame_);
+  } else if (app_.swissMode()) {
+    frame_ = Frame{};
+    SwissController& sw = app_.swissController();
+    sw.fillFrame(swiss.frame);
+    frame_.ctl = &sw;
+    frame_.swiss = &swiss.frame;
+    frame_.position = swiss.frame.position;
+    frame_.sessionId = sw.sessionId();
+  } else {
+    app_.fillFrame(frame_);
+  }
 }
 
 void Workspace::draw(float dt) {
@@ -403,6 +438,12 @@ void Workspace::draw(float dt) {
   }
   app_.tick(dt);
   race_.tick(dt);
+  if (app_.swissMode()) app_.swissController().tick(dt);
+  // Opening or leaving a Swiss script re-tiles the windows (other panels).
+  if (swissMode() != wasSwiss_) {
+    wasSwiss_ = swissMode();
+    resetLayout_ = true;
+  }
   // Switching between the race and the op-script session re-tiles the windows.
   if (raceMode() != wasRace_) {
     wasRace_ = raceMode();
@@ -415,19 +456,17 @@ void Workspace::draw(float dt) {
   }
   handleKeys();
   noteNewText();
-  if (raceMode()) race_.fillFrame(frame_);
-  else app_.fillFrame(frame_);
+  fillFrame();
   {
     const auto before = frameStamp();
     menuBar();
     // A menu may open a file or switch between the race and the script (see below).
-    if (frameStamp() != before) raceMode() ? race_.fillFrame(frame_) : app_.fillFrame(frame_);
+    if (frameStamp() != before) fillFrame();
   }
   const float menuH = ImGui::GetFrameHeight();
 
-  const bool race = raceMode();
   for (const PanelDef& d : registry_.all()) {
-    if ((d.when == PanelDef::When::OpScript && race) || (d.when == PanelDef::When::Race && !race) || !available(d)) {
+    if (!panelFits(d) || !available(d)) {
       seen_[std::countr_zero(static_cast<unsigned>(d.bit))].visible = false;
       continue;
     }
@@ -437,7 +476,7 @@ void Workspace::draw(float dt) {
       ImGui::End();
       // A panel's button may have replaced the session (Open, New map, a scenario) or
       // moved the cursor: the panels after it must not draw from the old one (freed).
-      if (frameStamp() != before) raceMode() ? race_.fillFrame(frame_) : app_.fillFrame(frame_);
+      if (frameStamp() != before) fillFrame();
     }
   }
   if (showKeys_) {

@@ -20,6 +20,7 @@
 #include "ui/lesson_view.hpp"
 #include "ui/header_view.hpp"
 #include "ui/plots_view.hpp"
+#include "ui/swiss_views.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -36,7 +37,14 @@ enum Panel : int {
   PanelTimeline = 1 << 7,
   PanelGoroutines = 1 << 8,
   PanelLesson = 1 << 9,
-  PanelCompare = 1 << 15, // classic vs Swiss (ui/compare_view.hpp); the last bit, away from new panels
+  // The Swiss map's panels (ui/swiss_views.hpp), shown while a Swiss script is open.
+  PanelSwissHeader = 1 << 10,
+  PanelSwissGroups = 1 << 11,
+  PanelSwissHash = 1 << 12,
+  PanelSwissCode = 1 << 13,
+  PanelSwissEvents = 1 << 14,
+  PanelSwissTimeline = 1 << 15,
+  PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp)
 };
 
 class Workspace;
@@ -49,7 +57,7 @@ struct PanelDef {
   S title;
   const char* id; // ImGui window id (stable: imgui.ini remembers windows by it)
   ImGuiWindowFlags flags = 0;
-  enum class When : uint8_t { Always, OpScript, Race } when = When::Always;
+  enum class When : uint8_t { Always, OpScript, Race, Swiss } when = When::Always;
   std::function<void(Workspace&, UiContext&, const Frame&)> draw;
   // When set, the panel exists only while this says so (the Lesson panel: a script with lesson lines).
   std::function<bool(Workspace&)> available = nullptr;
@@ -65,6 +73,12 @@ private:
 // The classic map's panels (buckets, header, hash, code, events, timeline,
 // plots), the op-script controls and the race's Goroutines panel.
 void registerClassicPanels(PanelRegistry& r);
+// The Swiss map's panels (ui/swiss_panels.cpp).
+void registerSwissPanels(PanelRegistry& r);
+// Where a Swiss panel is tiled (ui/swiss_panels.cpp); cramped: the projector layout.
+struct PanelRect;
+PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
+bool swissLayoutShows(Panel p, bool cramped);
 
 struct PanelRect {
   float x, y, w, h;
@@ -109,6 +123,11 @@ public:
   LessonView lesson;
   CompareView compare;
   CompareModel comparison; // what the comparison panel shows (gomaplab --compare SCRIPT)
+  SwissViews swiss;
+  // A Swiss-map script is on screen (not a race).
+  bool swissMode() const { return !raceMode() && app_.swissMode(); }
+  // Whether a registered panel belongs to what is on screen (race, Swiss map or op script).
+  bool panelFits(const PanelDef& d) const;
   // A panel is registered and, if it says when it exists, exists now.
   bool available(const PanelDef& d) { return !d.available || d.available(*this); }
   FileUi files; // the File menu, its dialogs, and asking before work is lost
@@ -164,7 +183,7 @@ private:
   std::string dismissedStatus_;
   std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
-  static constexpr int kMaxPanels = 16;
+  static constexpr int kMaxPanels = 17;
 
   // Windows sitting exactly on their tiles, overlapping nothing, draw no
   // background (the frame is cleared to the window colour): a full-screen
@@ -183,6 +202,8 @@ private:
   PanelRegistry registry_;
   Frame frame_;
   bool wasRace_ = false;
+  bool wasSwiss_ = false;
+  void fillFrame(); // from the controller on screen
   bool hadLesson_ = false;
   Prefs& prefs_;
   FontSet& fonts_;

@@ -1,0 +1,257 @@
+#include "trace/swiss_session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace gomap {
+
+using swiss::SwissOpCode;
+
+std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptOp>& ops, const std::string& file,
+                                                       std::string& err) {
+  using K = ScriptOp::Kind;
+  std::unique_ptr<SwissSession> s(new SwissSession());
+  swiss::Version version = swiss::Version::Go127;
+  uint64_t keys[4] = {swiss::kDefaultHashKeys[0], swiss::kDefaultHashKeys[1], swiss::kDefaultHashKeys[2],
+                      swiss::kDefaultHashKeys[3]};
+  uint64_t rng = 0;
+  HashMode mode = HashMode::Go;
+  bool made = false;
+  for (const ScriptOp& op : ops) {
+    if (!made) {
+      switch (op.kind) {
+      case K::Version: version = op.version; continue;
+      case K::HashKey:
+        if (op.hashkeyWords == 4) std::copy(std::begin(op.hashkeys), std::end(op.hashkeys), std::begin(keys));
+        continue;
+      case K::RngSeed: rng = op.number; continue;
+      case K::HashMode: mode = op.mode; continue;
+      case K::Make:
+        if (!op.swiss) {
+          err = fmt::format("{}:{}: expected 'make swiss KIND HINT [SEED]' in a Swiss-map script", file, op.line);
+          return nullptr;
+        }
+        break;
+      default:
+        err = fmt::format("{}:{}: expected 'make swiss KIND HINT [SEED]' before '{}'", file, op.line, op.text);
+        return nullptr;
+      }
+      // The map as applySwissMake configures it, before NewMap.
+      s->map_ = swiss::AnySwiss::create(op.mapKind);
+      s->map_->setRngState(rng);
+      s->map_->setVersion(version);
+      s->map_->setHashKeys(keys);
+      s->map_->setHashMode(mode);
+      made = true;
+      Op o;
+      o.req = swiss::SwissRequest{SwissOpCode::Make, {}, op.hint, {}};
+      o.number = op.number;
+      o.line = op.line;
+      s->record(std::move(o));
+      continue;
+    }
+    Op o;
+    o.line = op.line;
+    switch (op.kind) {
+    case K::Put: o.req = {SwissOpCode::Put, op.key, op.value, {}}; break;
+    case K::Del: o.req = {SwissOpCode::Del, op.key, 0, {}}; break;
+    case K::Get: o.req = {SwissOpCode::Get, op.key, 0, {}}; break;
+    case K::Clear: o.req = {SwissOpCode::Clear, {}, 0, {}}; break;
+    case K::Iter: o.req = {SwissOpCode::Iter, {}, 0, op.iterOffsets}; break;
+    case K::Seed:
+      o.kind = Op::Kind::Seed;
+      o.number = op.number;
+      break;
+    case K::RngSeed:
+      o.kind = Op::Kind::RngSeed;
+      o.number = op.number;
+      break;
+    case K::HashMode:
+      o.kind = Op::Kind::HashMode;
+      o.mode = op.mode;
+      break;
+    case K::Hash:
+    case K::Dump: continue; // nothing runs
+    default:
+      err = fmt::format("{}:{}: '{}' is not an op of a Swiss-map session after make", file, op.line, op.text);
+      return nullptr;
+    }
+    s->record(std::move(o));
+  }
+  if (!made) {
+    err = fmt::format("{}: the script never makes a map (expected a 'make swiss KIND HINT' line)", file);
+    return nullptr;
+  }
+  s->events_.events.shrink_to_fit();
+  s->map_->setEventSink(nullptr);
+  s->liveOp_ = s->ops_.size();
+  s->position_ = static_cast<int64_t>(s->eventCount()) - 1;
+  return s;
+}
+
+void SwissSession::applyDirect(const Op& o) {
+  switch (o.kind) {
+  case Op::Kind::Map: {
+    bool found = false;
+    int64_t value = 0;
+    swiss::IterResult iter;
+    OpResult r = map_->apply(o.req, &found, &value, &iter);
+    if (o.req.code == SwissOpCode::Make && r.outcome == Outcome::Ok) map_->setSeed(o.number);
+    break;
+  }
+  case Op::Kind::Seed: map_->setSeed(o.number); break;
+  case Op::Kind::RngSeed: map_->setRngState(o.number); break;
+  case Op::Kind::HashMode: map_->setHashMode(o.mode); break;
+  case Op::Kind::Nothing: break;
+  }
+}
+
+void SwissSession::record(Op o) {
+  maybeCheckpoint();
+  map_->setEventSink(&events_);
+  o.firstEvent = events_.events.size();
+  if (o.kind == Op::Kind::Map) {
+    swiss::IterResult iter;
+    o.result = map_->apply(o.req, &o.found, &o.value, &iter);
+    if (o.req.code == SwissOpCode::Make && o.result.outcome == Outcome::Ok) map_->setSeed(o.number);
+  } else {
+    applyDirect(o);
+  }
+  o.eventCount = events_.events.size() - o.firstEvent;
+  ops_.push_back(std::move(o));
+  sinceCheckpoint_++;
+}
+
+void SwissSession::maybeCheckpoint() {
+  if (!checkpoints_.empty() && sinceCheckpoint_ < spacing_) return;
+  // What this checkpoint alone holds: the tables written since the last one
+  // (at most one per op), each about the map's bytes over its tables.
+  uint64_t bytes = 4096;
+  const uint64_t mapBytes = map_->liveBytes() + 4096;
+  if (map_->header().dirLen > 0) {
+    const uint64_t tables = std::max<uint64_t>(1, map_->tables().size());
+    bytes += std::min<uint64_t>(sinceCheckpoint_, tables) * (map_->liveBytes() / tables + 256);
+  } else {
+    bytes += map_->liveBytes();
+  }
+  checkpoints_.push_back(Checkpoint{ops_.size(), map_->snapshot(), std::min(bytes, mapBytes), mapBytes});
+  bytes = checkpoints_.back().bytes;
+  checkpointBytes_ += bytes;
+  sinceCheckpoint_ = 0;
+  if (checkpointBytes_ <= kCheckpointBudget || checkpoints_.size() < 3) return;
+  // Over budget: drop every other checkpoint (never the first, the map before
+  // make); what a dropped one held moves to the one after it.
+  std::vector<Checkpoint> kept;
+  kept.reserve(checkpoints_.size() / 2 + 1);
+  uint64_t carry = 0;
+  checkpointBytes_ = 0;
+  for (std::size_t i = 0; i < checkpoints_.size(); i++) {
+    if (i % 2 == 1 && i + 1 < checkpoints_.size()) {
+      carry += checkpoints_[i].bytes;
+      continue;
+    }
+    checkpoints_[i].bytes = std::min(checkpoints_[i].bytes + carry, checkpoints_[i].mapBytes);
+    carry = 0;
+    checkpointBytes_ += checkpoints_[i].bytes;
+    kept.push_back(std::move(checkpoints_[i]));
+  }
+  checkpoints_ = std::move(kept);
+  spacing_ *= 2;
+}
+
+std::size_t SwissSession::opOfEvent(uint64_t i) const {
+  auto it = std::upper_bound(ops_.begin(), ops_.end(), i, [](uint64_t v, const Op& o) { return v < o.firstEvent; });
+  std::size_t k = static_cast<std::size_t>(it - ops_.begin());
+  k = k == 0 ? 0 : k - 1;
+  while (k > 0 && ops_[k].eventCount == 0) k--;
+  return k;
+}
+
+void SwissSession::abandonInProgress() {
+  if (!inProgress_) return;
+  inProgress_.reset(); // the coroutine frame goes; the map is half-way through an op
+  inProgressOp_.reset();
+  inProgressEvents_ = 0;
+  liveOp_ = SIZE_MAX; // only a checkpoint brings back a known state
+  map_->setPauseMask(0);
+}
+
+void SwissSession::restoreTo(std::size_t op) {
+  abandonInProgress();
+  map_->setEventSink(nullptr);
+  map_->setPauseMask(0);
+  if (liveOp_ > op || op - liveOp_ > spacing_) {
+    auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), op,
+                               [](std::size_t v, const Checkpoint& c) { return v < c.op; });
+    const Checkpoint* cp = &*(it - 1); // checkpoints_[0] is op 0
+    if (recent_ && recent_->op <= op && recent_->op > cp->op) cp = &*recent_;
+    if (liveOp_ > op || cp->op > liveOp_) {
+      map_->restore(cp->snap);
+      liveOp_ = cp->op;
+    }
+  }
+  // A long replay keeps the state a few ops before its end: stepping back
+  // through those ops (and inside them) then replays a few ops, not thousands.
+  const std::size_t from = liveOp_;
+  const std::size_t mark = std::max(from, op > kRecentBack ? op - kRecentBack : 0);
+  const bool longReplay = op - from > 2 * kRecentBack;
+  for (; liveOp_ < op; liveOp_++) {
+    if (longReplay && liveOp_ == mark) recent_ = Checkpoint{liveOp_, map_->snapshot(), 0, 0};
+    applyDirect(ops_[liveOp_]);
+  }
+}
+
+void SwissSession::seek(int64_t i) {
+  const int64_t n = static_cast<int64_t>(eventCount());
+  i = std::clamp<int64_t>(i, -1, n - 1);
+  if (i < 0) {
+    restoreTo(0);
+    position_ = -1;
+    return;
+  }
+  const std::size_t k = opOfEvent(static_cast<uint64_t>(i));
+  const Op& o = ops_[k];
+  const uint64_t want = static_cast<uint64_t>(i) - o.firstEvent + 1; // events of op k that have happened
+  if (want >= o.eventCount) {
+    // The op's end: it has returned, and so have the configuration ops that
+    // follow it with no event of their own.
+    std::size_t upTo = k + 1;
+    while (upTo < ops_.size() && ops_[upTo].eventCount == 0) upTo++;
+    if (inProgressOp_ == k) {
+      // Stepping onto the end of the op in progress: let it return (a restore
+      // and a replay would cost thousands of ops on a big session).
+      map_->setEventSink(nullptr);
+      map_->setPauseMask(0);
+      while (inProgress_->step()) {
+      }
+      const OpResult r = inProgress_->result();
+      if (o.req.code == SwissOpCode::Make && r.outcome == Outcome::Ok) map_->setSeed(o.number);
+      inProgress_.reset();
+      inProgressOp_.reset();
+      inProgressEvents_ = 0;
+      liveOp_ = k + 1;
+    }
+    restoreTo(upTo);
+    position_ = i;
+    return;
+  }
+  if (!(inProgressOp_ == k && inProgressEvents_ <= want)) {
+    restoreTo(k);
+    scratch_.clear();
+    map_->setEventSink(&scratch_);
+    map_->setPauseMask(~uint64_t{0});
+    inProgress_ = map_->start(o.req);
+    inProgressOp_ = k;
+  } else {
+    map_->setEventSink(&scratch_);
+    map_->setPauseMask(~uint64_t{0});
+  }
+  while (scratch_.events.size() < want && inProgress_->step()) {
+  }
+  inProgressEvents_ = scratch_.events.size();
+  map_->setEventSink(nullptr);
+  position_ = i;
+}
+
+} // namespace gomap

@@ -1,0 +1,165 @@
+#include "ui/swiss_state.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/strings.hpp"
+
+namespace gomap::ui {
+
+using namespace gomap::swiss;
+
+int tablePosOf(const SwissFrame& f, uint16_t locTable) {
+  if (locTable >= SwissLoc::kNewRight || locTable >= f.dir.size()) return -1;
+  return static_cast<int>(f.dir[locTable]);
+}
+
+bool SwissController::load(const std::vector<ScriptOp>& ops, std::string_view text, const std::string& name,
+                           std::string& err) {
+  auto s = SwissSession::fromScript(ops, name, err);
+  if (!s) return false;
+  session_ = std::move(s);
+  lines_.clear();
+  for (std::size_t pos = 0; pos <= text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+    if (auto hash = l.find('#'); hash != std::string_view::npos && l.find('"') == std::string_view::npos &&
+                                 l.find('`') == std::string_view::npos) {
+      l = l.substr(0, hash);
+      while (!l.empty() && (l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+    }
+    while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    lines_.emplace_back(l);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  name_ = name;
+  playing_ = false;
+  sessionId_++;
+  revision_++;
+  // A teacher starts from the start: before make.
+  session_->seek(-1);
+  return true;
+}
+
+void SwissController::seek(int64_t i) {
+  if (!session_) return;
+  const int64_t n = static_cast<int64_t>(eventCount());
+  i = std::clamp<int64_t>(i, -1, n - 1);
+  if (i != session_->position()) {
+    session_->seek(i);
+    revision_++;
+  }
+}
+
+void SwissController::stepOver() {
+  if (!session_ || eventCount() == 0) return;
+  const int64_t pos = position();
+  const int64_t n = static_cast<int64_t>(eventCount());
+  if (pos + 1 >= n) return;
+  // The end of the op holding the next event.
+  const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(pos + 1));
+  const auto& o = session_->op(k);
+  seek(static_cast<int64_t>(o.firstEvent + o.eventCount) - 1);
+}
+
+void SwissController::stepBackOver() {
+  if (!session_ || position() < 0) return;
+  const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(position()));
+  const auto& o = session_->op(k);
+  // At an op's end: to the end of the op before it; inside an op: to before it.
+  if (static_cast<uint64_t>(position()) + 1 == o.firstEvent + o.eventCount && k > 0) {
+    seek(static_cast<int64_t>(o.firstEvent) - 1);
+    return;
+  }
+  seek(static_cast<int64_t>(o.firstEvent) - 1);
+}
+
+std::string_view SwissController::opText(std::size_t k) const {
+  if (!session_ || k >= session_->opCount()) return {};
+  const int line = session_->op(k).line;
+  if (line < 1 || static_cast<std::size_t>(line) > lines_.size()) return {};
+  return lines_[static_cast<std::size_t>(line - 1)];
+}
+
+std::optional<KeyValue> SwissController::opKey(std::size_t k) const {
+  if (!session_ || k >= session_->opCount()) return std::nullopt;
+  const auto& o = session_->op(k);
+  const auto c = o.req.code;
+  if (o.kind != SwissSession::Op::Kind::Map || !(c == SwissOpCode::Put || c == SwissOpCode::Get || c == SwissOpCode::Del))
+    return std::nullopt;
+  return o.req.key;
+}
+
+void SwissController::tick(double dt) {
+  if (!playing_ || !session_) return;
+  playAcc_ += dt * speed_;
+  const int64_t steps = static_cast<int64_t>(std::floor(playAcc_));
+  if (steps <= 0) return;
+  playAcc_ -= static_cast<double>(steps);
+  const int64_t n = static_cast<int64_t>(eventCount());
+  seek(std::min(n - 1, position() + steps));
+  if (position() >= n - 1) playing_ = false;
+}
+
+void SwissController::fillFrame(SwissFrame& f) {
+  f.ctl = this;
+  f.session = session_.get();
+  if (!session_) {
+    f.map = nullptr;
+    return;
+  }
+  const SwissSession& s = *session_;
+  f.position = s.position();
+  f.map = s.made() ? &s.map() : nullptr;
+  f.go127 = s.version() == Version::Go127;
+  f.sessionId = sessionId_;
+  f.revision = revision_;
+  if (filledRevision_ == revision_ + (sessionId_ << 40)) return;
+  filledRevision_ = revision_ + (sessionId_ << 40);
+  f.current = f.position >= 0 ? &s.event(static_cast<uint64_t>(f.position)) : nullptr;
+  f.currentOp.reset();
+  f.opText = {};
+  f.hash.reset();
+  f.probes.clear();
+  if (f.position >= 0) {
+    const std::size_t k = s.opOfEvent(static_cast<uint64_t>(f.position));
+    f.currentOp = k;
+    f.opText = opText(k);
+    // The current op's hash and probes so far (a big grow has thousands of
+    // events, but they are neither; the scan stops at the cursor).
+    const uint64_t first = s.op(k).firstEvent;
+    uint64_t from = first;
+    // Only the last rehash's part matters for probes: a probe sequence starts
+    // again after a grow; keep the scan short on huge ops.
+    for (uint64_t i = first; i <= static_cast<uint64_t>(f.position); i++) {
+      const SwissEvent& e = s.event(i);
+      if (e.kind == SwissKind::Hashed) {
+        f.hash = swissPayloadOf<SwissKind::Hashed>(e);
+        from = i;
+        f.probes.clear();
+      } else if (e.kind == SwissKind::GroupProbed) {
+        auto p = swissPayloadOf<SwissKind::GroupProbed>(e);
+        if (p.probe == 0) f.probes.clear(); // a new probe sequence (after a grow, in the new table)
+        f.probes.push_back(p);
+      } else if (e.kind == SwissKind::RehashStarted || e.kind == SwissKind::ConvertStarted) {
+        f.probes.clear();
+      }
+      if (i - from > 200000) break; // a pathological op: enough
+    }
+  }
+  f.tables.clear();
+  f.dir.clear();
+  f.slots = 0;
+  if (f.map) {
+    f.tables = f.map->tables();
+    f.dir = f.map->directoryPositions();
+    for (const TableInfo& t : f.tables) f.slots += t.capacity;
+    if (f.map->hasSmallGroup()) f.slots = MapGroupSlots;
+  }
+}
+
+} // namespace gomap::ui

@@ -1,0 +1,99 @@
+// The GUI's Swiss-map session (issue 13): a Swiss op script opened in the GUI
+// is recorded once into a SwissSession; this controller moves its cursor (the
+// same keys, buttons and timeline as the classic session) and builds the
+// SwissFrame the Swiss views draw from. No ImGui in here.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/swiss_session.hpp"
+#include "ui/frame.hpp"
+
+namespace gomap::ui {
+
+// What the Swiss views draw: the map at the cursor, the cursor's event and op,
+// and what the current op has done so far (its hash, the groups it probed).
+struct SwissFrame {
+  Controller* ctl = nullptr;
+  const SwissSession* session = nullptr;
+  const swiss::AnySwiss* map = nullptr; // null before make (position -1)
+  int64_t position = -1;
+  const swiss::SwissEvent* current = nullptr;
+  std::optional<std::size_t> currentOp;
+  std::string_view opText;
+  bool go127 = true;
+  uint64_t revision = 0; // changes whenever the cursor or the session changes
+  uint64_t sessionId = 0;
+  // The current op's Hashed event up to the cursor, and its GroupProbed events (in order).
+  std::optional<swiss::SwissPayload<swiss::SwissKind::Hashed>> hash;
+  std::vector<swiss::SwissPayload<swiss::SwissKind::GroupProbed>> probes;
+  // The map's tables (distinct, in directory order) and directory, computed once per revision.
+  std::vector<swiss::TableInfo> tables;
+  std::vector<uint32_t> dir;
+  uint64_t slots = 0; // all slots of the map (8 for a small map)
+  bool loaded() const { return session != nullptr; }
+};
+
+// The table a SwissLoc names, as a position in SwissFrame::tables (the loc's
+// table is the first directory index the table occupies); -1 for the small
+// group or a table being built.
+int tablePosOf(const SwissFrame& f, uint16_t locTable);
+
+class SwissController final : public Controller {
+public:
+  // Errors and status lines are the op-script controller's (one status bar).
+  SwissController(std::string& error, std::string& status) : error_(&error), status_(&status) {}
+  // The owner moved: its strings are elsewhere now.
+  void rebind(std::string& error, std::string& status) {
+    error_ = &error;
+    status_ = &status;
+  }
+
+  // Records the script's session. Fails with err naming the line.
+  bool load(const std::vector<ScriptOp>& ops, std::string_view text, const std::string& name, std::string& err);
+  const SwissSession& session() const { return *session_; }
+  const std::string& name() const { return name_; }
+
+  void seek(int64_t i) override;
+  void stepInto() override { seek(position() + 1); }
+  void stepBack() override { seek(position() - 1); }
+  void stepOver() override;
+  void stepBackOver() override;
+  void stepOut() override { stepOver(); }
+  void toStart() override { seek(-1); }
+  void toEnd() override { seek(static_cast<int64_t>(eventCount()) - 1); }
+  void togglePlay() override { playing_ = !playing_; }
+  void pause() override { playing_ = false; }
+  bool playing() const override { return playing_; }
+  double& speed() override { return speed_; }
+  std::string_view opText(std::size_t k) const override;
+  std::optional<KeyValue> opKey(std::size_t k) const override;
+  const std::string& error() const override { return *error_; }
+  const std::string& status() const override { return *status_; }
+  void clearError() override { error_->clear(); }
+
+  int64_t position() const { return session_ ? session_->position() : -1; }
+  uint64_t eventCount() const { return session_ ? session_->eventCount() : 0; }
+  uint64_t revision() const { return revision_; }
+  uint64_t sessionId() const { return sessionId_; }
+  // Advances playback by dt seconds.
+  void tick(double dt);
+  void fillFrame(SwissFrame& f);
+
+private:
+  std::unique_ptr<SwissSession> session_;
+  std::vector<std::string> lines_; // the script's lines, for opText
+  std::string name_;
+  std::string* error_;
+  std::string* status_;
+  bool playing_ = false;
+  double speed_ = 20, playAcc_ = 0;
+  uint64_t revision_ = 0, sessionId_ = 0;
+  uint64_t filledRevision_ = ~uint64_t{0};
+};
+
+} // namespace gomap::ui

@@ -1,0 +1,801 @@
+#include "ui/swiss_views.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+
+#include "trace/asset_paths.hpp"
+
+namespace gomap::ui {
+
+using namespace gomap::swiss;
+
+namespace {
+
+std::string F(S s, auto&&... args) { return fmt::format(fmt::runtime(tr(s)), std::forward<decltype(args)>(args)...); }
+
+// "table 2", "the small group", "the new table".
+std::string whereTable(uint16_t t, const SwissFrame& f) {
+  if (t == SwissLoc::kSmall) return tr(S::SwInTableSmall);
+  if (t == SwissLoc::kNew || t == SwissLoc::kNewRight) return tr(S::SwInNewTable);
+  const int pos = tablePosOf(f, t);
+  return F(S::SwInTable, pos >= 0 ? pos : t);
+}
+
+const char* outcomeText(Outcome o) {
+  switch (o) {
+  case Outcome::Ok: return "ok";
+  case Outcome::Panic: return "panic";
+  case Outcome::Fatal: return "fatal";
+  }
+  return "?";
+}
+
+const char* opName(SwissOp op) {
+  switch (op) {
+  case SwissOp::Make: return "make";
+  case SwissOp::Put: return "m[k] = v";
+  case SwissOp::Get: return "v, ok := m[k]";
+  case SwissOp::Del: return "delete(m, k)";
+  case SwissOp::Clear: return "clear(m)";
+  case SwissOp::Iter: return "for k, v := range m";
+  }
+  return "?";
+}
+
+std::string slotList(uint8_t bits) {
+  std::string s;
+  for (int i = 0; i < 8; i++)
+    if (bits & (1u << i)) fmt::format_to(std::back_inserter(s), "{}{}", s.empty() ? "" : ",", i);
+  return s.empty() ? std::string("-") : fmt::format("{{{}}}", s);
+}
+
+// Colours by control byte: empty / tombstone / full (the classic palette's
+// emptyRest, emptyOne and live classes).
+int ctrlClass(uint8_t c) { return c == ctrlEmpty ? 0 : c == ctrlDeleted ? 1 : 5; }
+
+} // namespace
+
+std::string swissCtrlText(uint8_t c) {
+  if (c == ctrlEmpty) return "E";
+  if (c == ctrlDeleted) return "D";
+  return fmt::format("{:02x}", c);
+}
+
+std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
+  using K = SwissKind;
+  const SwissLoc l = swissLocOfEvent(e);
+  switch (e.kind) {
+  case K::OpBegin: return F(S::SwEvOpBegin, opName(swissPayloadOf<K::OpBegin>(e).op));
+  case K::OpEnd: return F(S::SwEvOpEnd, outcomeText(swissPayloadOf<K::OpEnd>(e).outcome));
+  case K::Hashed: {
+    auto p = swissPayloadOf<K::Hashed>(e);
+    return p.small ? F(S::SwEvHashedSmall, p.hash, p.h2()) : F(S::SwEvHashed, p.hash, p.h1(), p.h2(), p.dirIndex);
+  }
+  case K::GroupProbed: {
+    auto p = swissPayloadOf<K::GroupProbed>(e);
+    return F(S::SwEvGroupProbed, p.probe, p.group.group, whereTable(p.group.table, f), slotList(p.match),
+             slotList(p.empty), slotList(p.deleted));
+  }
+  case K::KeyCompared:
+    return F(S::SwEvKeyCompared, l.slot, l.group,
+             tr(swissPayloadOf<K::KeyCompared>(e).equal ? S::SwEqual : S::SwNotEqual));
+  case K::SlotChosen: {
+    auto why = swissPayloadOf<K::SlotChosen>(e).why;
+    return F(why == SwissChoice::Empty       ? S::SwEvSlotChosenEmpty
+             : why == SwissChoice::Tombstone ? S::SwEvSlotChosenTomb
+                                             : S::SwEvSlotChosenExisting,
+             l.slot, l.group);
+  }
+  case K::SlotWritten: return F(S::SwEvSlotWritten, l.slot, l.group, swissPayloadOf<K::SlotWritten>(e).h2);
+  case K::KeyUpdated: return F(S::SwEvKeyUpdated, l.slot, l.group);
+  case K::ElemWritten: return F(S::SwEvElemWritten, swissPayloadOf<K::ElemWritten>(e).value, l.slot, l.group);
+  case K::ElemRead: return F(S::SwEvElemRead, l.slot, l.group, swissPayloadOf<K::ElemRead>(e).value);
+  case K::UsedChanged: {
+    auto p = swissPayloadOf<K::UsedChanged>(e);
+    return F(S::SwEvUsedChanged, p.used, p.tableUsed, p.growthLeft);
+  }
+  case K::SlotDeleted:
+    return F(swissPayloadOf<K::SlotDeleted>(e).tombstone ? S::SwEvSlotDeletedTomb : S::SwEvSlotDeletedEmpty, l.slot,
+             l.group);
+  case K::GroupAllocated: return F(S::SwEvGroupAllocated, swissPayloadOf<K::GroupAllocated>(e).bytes);
+  case K::TableAllocated: {
+    auto p = swissPayloadOf<K::TableAllocated>(e);
+    return F(S::SwEvTableAllocated, p.capacity, p.localDepth, p.bytes);
+  }
+  case K::ConvertStarted: return F(S::SwEvConvert, swissPayloadOf<K::ConvertStarted>(e).full);
+  case K::RehashStarted: {
+    auto p = swissPayloadOf<K::RehashStarted>(e);
+    return p.split ? F(S::SwEvRehashSplit, whereTable(p.table, f), p.capacity, p.newCapacity)
+                   : F(S::SwEvRehashGrow, whereTable(p.table, f), p.capacity, p.newCapacity);
+  }
+  case K::SlotMoved: {
+    auto p = swissPayloadOf<K::SlotMoved>(e);
+    const bool split = e.site != SwissSite::ConvertMove && (p.right || l.table != SwissLoc::kSmall);
+    std::string side;
+    if (split && p.right) side = tr(S::SwEvRight);
+    return F(S::SwEvSlotMoved, p.from.slot, p.from.group, p.toGroup, p.toSlot, side);
+  }
+  case K::TableInstalled: {
+    auto p = swissPayloadOf<K::TableInstalled>(e);
+    return F(S::SwEvTableInstalled, p.index, p.localDepth, p.entries);
+  }
+  case K::DirDoubled: {
+    auto p = swissPayloadOf<K::DirDoubled>(e);
+    return F(S::SwEvDirDoubled, p.dirLen, p.globalDepth);
+  }
+  case K::PruneStarted: {
+    auto p = swissPayloadOf<K::PruneStarted>(e);
+    return F(S::SwEvPruneStarted, p.tombstones, p.capacity);
+  }
+  case K::PruneGroup: return F(S::SwEvPruneGroup, l.group, swissPayloadOf<K::PruneGroup>(e).freed);
+  case K::PruneEnded: {
+    auto p = swissPayloadOf<K::PruneEnded>(e);
+    if (p.how == PruneEnd::FewTombstones) return tr(S::SwEvPruneEndFew);
+    if (p.how == PruneEnd::TooFewFreeable) return F(S::SwEvPruneEndTooFew, p.freeable);
+    return F(S::SwEvPruneEndPruned, p.freeable, p.growthLeft);
+  }
+  case K::WritingChanged: {
+    auto p = swissPayloadOf<K::WritingChanged>(e);
+    return F(S::SwEvWriting, p.from, p.to);
+  }
+  case K::SeedChanged: {
+    auto p = swissPayloadOf<K::SeedChanged>(e);
+    return F(p.why == SeedWhy::Make ? S::SwEvSeedMake : p.why == SeedWhy::DeleteToEmpty ? S::SwEvSeedDelete : S::SwEvSeedClear,
+             p.seed);
+  }
+  case K::Cleared: {
+    auto p = swissPayloadOf<K::Cleared>(e);
+    return F(S::SwEvCleared, p.zeroed, p.fullTest ? tr(S::SwEvClearedFull) : "");
+  }
+  case K::IterStarted: {
+    auto p = swissPayloadOf<K::IterStarted>(e);
+    return F(S::SwEvIterStarted, p.entryOffset, p.dirOffset);
+  }
+  case K::IterTable: {
+    auto p = swissPayloadOf<K::IterTable>(e);
+    return F(S::SwEvIterTable, p.dirIdx, whereTable(p.table, f));
+  }
+  case K::IterYielded: return F(S::SwEvIterYielded, l.slot, l.group, swissPayloadOf<K::IterYielded>(e).value);
+  case K::IterFinished: return F(S::SwEvIterFinished, swissPayloadOf<K::IterFinished>(e).yielded);
+  case K::Panic: return F(S::SwEvPanic, messageText(swissPayloadOf<K::Panic>(e).message));
+  case K::Fatal: return F(S::SwEvFatal, messageText(swissPayloadOf<K::Fatal>(e).message));
+  case K::kCount: break;
+  }
+  return std::string(swissKindInfo(e.kind).name);
+}
+
+// ---- header ---------------------------------------------------------------------------------
+void SwissHeaderView::draw(UiContext&, const Frame& fr) {
+  fields.clear();
+  const SwissFrame* f = fr.swiss;
+  if (!f || !f->loaded()) return;
+  const Palette& pal = palette();
+  ImGui::TextDisabled("%s", F(S::SwVersion, f->go127 ? "go1.27" : "go1.26", keyKindName(f->session->kind())).c_str());
+  if (!f->map) {
+    ImGui::TextWrapped("%s", tr(S::SwNotMade));
+    return;
+  }
+  const AnySwiss& m = *f->map;
+  if (m.isNil()) {
+    ImGui::TextUnformatted(tr(S::SwNilMap));
+    return;
+  }
+  const Header& h = m.header();
+  auto row = [&](S name, std::string value, bool on = true) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(tr(name));
+    ImGui::TableNextColumn();
+    if (on) ImGui::TextUnformatted(value.c_str());
+    else colouredText(pal.dim, value.c_str());
+    fields.emplace_back(tr(name), value);
+  };
+  if (ImGui::BeginTable("##swhdr", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+    row(S::SwFieldUsed, std::to_string(h.used));
+    row(S::SwFieldSeed, fmt::format("0x{:016x}", h.seed));
+    row(S::SwFieldDirLen, std::to_string(h.dirLen));
+    row(S::SwFieldGlobalDepth, std::to_string(h.globalDepth));
+    row(S::SwFieldWriting, std::to_string(h.writing), h.writing != 0);
+    row(S::SwFieldTombstonePossible, h.tombstonePossible ? "true" : "false", h.tombstonePossible);
+    row(S::SwFieldClearSeq, std::to_string(h.clearSeq));
+    ImGui::EndTable();
+  }
+  ImGui::Separator();
+  if (m.hasSmallGroup() || h.dirLen == 0) {
+    ImGui::TextWrapped("%s", tr(S::SwSmallMap));
+    return;
+  }
+  ImGui::TextUnformatted(F(S::SwDirectory, h.dirLen, h.globalDepth).c_str());
+  // Entries pointing at one table are consecutive (1 << (globalDepth - localDepth) of them).
+  const std::size_t n = f->dir.size();
+  int shownRuns = 0;
+  for (std::size_t i = 0; i < n && shownRuns < 64;) {
+    std::size_t j = i;
+    while (j + 1 < n && f->dir[j + 1] == f->dir[i]) j++;
+    const TableInfo& t = f->tables[f->dir[i]];
+    const std::string s = i == j ? F(S::SwDirEntry, i, f->dir[i], t.localDepth, t.index)
+                                 : F(S::SwDirEntries, i, j, f->dir[i], t.localDepth, t.index);
+    ImGui::BulletText("%s", s.c_str());
+    shownRuns++;
+    i = j + 1;
+  }
+  if (shownRuns >= 64) ImGui::TextDisabled("...");
+  ImGui::Separator();
+  ImGui::TextUnformatted(tr(S::SwTables));
+  ImGui::SameLine();
+  helpMarker(tr(S::SwLoadHelp));
+  const float fs = ImGui::GetFontSize();
+  if (ImGui::BeginTable("##swtables", 6,
+                        ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_SizingFixedFit,
+                        ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(tr(S::SwColTable));
+    ImGui::TableSetupColumn(tr(S::SwColCapacity));
+    ImGui::TableSetupColumn(tr(S::SwColUsed));
+    ImGui::TableSetupColumn(tr(S::SwColGrowthLeft));
+    ImGui::TableSetupColumn(tr(S::SwColTombstones));
+    ImGui::TableSetupColumn(tr(S::SwColLoad), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clip;
+    clip.Begin(static_cast<int>(f->tables.size()));
+    while (clip.Step()) {
+      for (int r = clip.DisplayStart; r < clip.DisplayEnd; r++) {
+        const TableInfo& t = f->tables[static_cast<std::size_t>(r)];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", r);
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", t.capacity);
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", t.used);
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", t.growthLeft);
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", t.tombstones());
+        ImGui::TableNextColumn();
+        const float load = t.capacity ? static_cast<float>(t.used) / t.capacity : 0.0f;
+        const std::string txt = fmt::format("{:.0f}% / 87.5%", load * 100);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float w = std::max(fs * 3, ImGui::GetContentRegionAvail().x);
+        ImGui::ProgressBar(load, ImVec2(w, 0), txt.c_str());
+        // The 7/8 mark.
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x + w * 0.875f, p.y), ImVec2(p.x + w * 0.875f, p.y + ImGui::GetFrameHeight()),
+                                            pal.plotThreshold, 2.0f);
+        if (r == 0 || r + 1 == static_cast<int>(f->tables.size()))
+          fields.emplace_back(fmt::format("table {}", r),
+                              fmt::format("cap {} used {} growthLeft {} tombstones {}", t.capacity, t.used,
+                                          t.growthLeft, t.tombstones()));
+      }
+    }
+    ImGui::EndTable();
+  }
+}
+
+// ---- groups ---------------------------------------------------------------------------------
+namespace {
+// The slot or group the current event names, as (table position, group, slot);
+// slot -1: the whole group.
+struct Mark {
+  int table = -2; // -2: nothing; -1: the small group
+  uint64_t group = 0;
+  int slot = -1;
+};
+Mark markOf(const SwissFrame& f) {
+  Mark m;
+  if (!f.current || !swissKindInfo(f.current->kind).carriesSlot) return m;
+  const SwissEvent& e = *f.current;
+  SwissLoc l = swissLocOfEvent(e);
+  if (l.table == SwissLoc::kSmall) m.table = -1;
+  else if (l.table == SwissLoc::kNew || l.table == SwissLoc::kNewRight) return m;
+  else m.table = tablePosOf(f, l.table);
+  if (m.table < -1) return m;
+  m.group = l.group;
+  m.slot = (e.kind == SwissKind::GroupProbed || e.kind == SwissKind::PruneGroup) ? -1 : l.slot;
+  // A small map's group is the map's only group: group 0.
+  if (m.table == -1) m.group = 0;
+  return m;
+}
+} // namespace
+
+void SwissGroupsView::drawOverview(UiContext& ui, const SwissFrame& s, float height) {
+  const AnySwiss& m = *s.map;
+  uint64_t groups = 0;
+  for (const TableInfo& t : s.tables) groups += t.groups;
+  // About twice as wide as tall in texels (8 per group): the panel is wide.
+  int bpr = 1;
+  while (static_cast<uint64_t>(bpr) * bpr * 4 < groups) bpr *= 2;
+  if (texRevision_ != s.revision + (s.sessionId << 40) || tex_.buckets() != groups) {
+    texRevision_ = s.revision + (s.sessionId << 40);
+    if (tex_.buckets() != groups || tex_.bucketsPerRow() != bpr) tex_.resize(groups, bpr);
+    uint8_t th[8];
+    m.allCtrlWords(ctrl_);
+    {
+      for (uint64_t b = 0; b < std::min<uint64_t>(groups, ctrl_.size()); b++) {
+        const uint64_t w = ctrl_[b];
+        for (unsigned i = 0; i < 8; i++) {
+          const uint8_t c = static_cast<uint8_t>(w >> (8 * i));
+          th[i] = c == ctrlEmpty ? 0 : c == ctrlDeleted ? 1 : static_cast<uint8_t>(5 + c);
+        }
+        const uint8_t* old = tex_.texel(b, 0);
+        bool same = true;
+        for (int i = 0; i < 8 && same; i++) same = old[i * 2] == th[i];
+        if (!same) tex_.setBucket(b, th, 0);
+      }
+    }
+    tex_.upload();
+  }
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float availW = ImGui::GetContentRegionAvail().x;
+  const float px = std::min(availW / static_cast<float>(tex_.width()), height / static_cast<float>(std::max(1, tex_.height())));
+  const ImVec2 p1(p0.x + px * static_cast<float>(tex_.width()), p0.y + px * static_cast<float>(tex_.height()));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (ui.gl && tex_.id())
+    ui.gl->addDraw(dl, tex_, p0, p1, ImVec4(0, 0, static_cast<float>(tex_.width()), static_cast<float>(tex_.height())), px,
+                   false);
+  // The current group, framed.
+  const Mark mk = markOf(s);
+  if (mk.table >= 0) {
+    uint64_t b = 0;
+    for (int t = 0; t < mk.table; t++) b += s.tables[static_cast<std::size_t>(t)].groups;
+    b += mk.group;
+    const float x = p0.x + px * static_cast<float>((b % static_cast<uint64_t>(bpr)) * 8);
+    const float y = p0.y + px * static_cast<float>(b / static_cast<uint64_t>(bpr));
+    const float r = std::max(4.0f, px * 4);
+    dl->AddRect(ImVec2(x - r, y - r), ImVec2(x + px * 8 + r, y + px + r), palette().highlight, 0, 0,
+                palette().highlightThickness);
+  }
+  ImGui::Dummy(ImVec2(p1.x - p0.x, p1.y - p0.y));
+}
+
+void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
+  cells.clear();
+  probeBadges = 0;
+  overview = false;
+  const SwissFrame* fp = fr.swiss;
+  if (!fp || !fp->loaded()) return;
+  const SwissFrame& f = *fp;
+  const Palette& pal = palette();
+  const float fs = ImGui::GetFontSize();
+
+  // The caption: the op, then what the current event did.
+  if (f.current) {
+    caption = F(S::SwOpHeader, f.currentOp ? *f.currentOp : 0, f.opText) + "  —  " + swissEventText(*f.current, f);
+  } else {
+    caption = tr(S::SwBeforeFirst);
+  }
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(caption.c_str());
+  ImGui::PopTextWrapPos();
+  if (f.current) {
+    const auto& si = swissSiteInfo(f.current->site);
+    ImGui::TextDisabled("%s  %s:%d", std::string(si.function).c_str(), std::string(swissFileName(si.file)).c_str(),
+                        swissSiteLine(f.current->site, f.go127));
+  }
+  ImGui::TextDisabled("%s", tr(S::SwLegend));
+  ImGui::Separator();
+  if (!f.map) {
+    ImGui::TextWrapped("%s", tr(S::SwNotMade));
+    return;
+  }
+  if (f.map->isNil()) {
+    ImGui::TextUnformatted(tr(S::SwNilMap));
+    return;
+  }
+  const AnySwiss& m = *f.map;
+  const Mark mk = markOf(f);
+
+  // Rows: a title per table, then its groups.
+  struct Row {
+    int table; // -1 small
+    int64_t group; // -1: the title
+  };
+  std::vector<Row> rows;
+  uint64_t focusRow = 0;
+  bool haveFocus = false;
+  const bool big = f.slots >= kOverviewSlots;
+  if (m.hasSmallGroup()) {
+    rows.push_back({-1, -1});
+    rows.push_back({-1, 0});
+    if (mk.table == -1) focusRow = 1, haveFocus = true;
+  } else if (!big) {
+    for (std::size_t t = 0; t < f.tables.size(); t++) {
+      rows.push_back({static_cast<int>(t), -1});
+      for (uint64_t g = 0; g < f.tables[t].groups; g++) {
+        if (mk.table == static_cast<int>(t) && mk.group == g) focusRow = rows.size(), haveFocus = true;
+        rows.push_back({static_cast<int>(t), static_cast<int64_t>(g)});
+      }
+    }
+  } else {
+    overview = true;
+    ImGui::TextDisabled("%s", F(S::SwOverviewBecause, groupDigits(f.slots)).c_str());
+    drawOverview(ui, f, std::max(fs * 6, ImGui::GetContentRegionAvail().y * 0.6f));
+    // The current event's table around its group (or the first table).
+    const int t = mk.table >= 0 ? mk.table : 0;
+    const uint64_t g0 = mk.table >= 0 ? (mk.group >= 3 ? mk.group - 3 : 0) : 0;
+    rows.push_back({t, -1});
+    for (uint64_t g = g0; g < std::min<uint64_t>(g0 + 8, f.tables[static_cast<std::size_t>(t)].groups); g++) {
+      if (mk.table == t && mk.group == g) focusRow = rows.size(), haveFocus = true;
+      rows.push_back({t, static_cast<int64_t>(g)});
+    }
+  }
+
+  // Probe numbers by (table, group) for the current op.
+  std::map<std::pair<int, uint64_t>, std::vector<uint16_t>> probed;
+  for (const auto& p : f.probes) {
+    int t = p.group.table == SwissLoc::kSmall ? -1 : tablePosOf(f, p.group.table);
+    if (t < -1) continue;
+    probed[{t, t == -1 ? 0 : p.group.group}].push_back(p.probe);
+  }
+
+  // Eight cells across the panel (a large font on a projector: narrower
+  // cells, keys cut with an ellipsis), never narrower than "ffff".
+  const float labelW = fs * (f.probes.empty() ? 3.0f : 4.4f);
+  const float charW = ImGui::CalcTextSize("0").x;
+  const float cellW = std::max(charW * 4 + fs * 0.4f,
+                               std::min(charW * 7 + fs * 0.4f, (ImGui::GetContentRegionAvail().x - labelW - fs) / 8));
+  const std::size_t keyChars = static_cast<std::size_t>(std::max(3.0f, (cellW - fs * 0.4f) / charW));
+  const float lineH = ImGui::GetTextLineHeight();
+  const float cellH = lineH * 3 + fs * 0.3f;
+  const float rowH = cellH + fs * 0.25f;
+
+  ImGui::BeginChild("##swgroups", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Follow the current event's group when the cursor moves.
+  if (haveFocus && followedRevision_ != f.revision + (f.sessionId << 40)) {
+    followedRevision_ = f.revision + (f.sessionId << 40);
+    const float y = static_cast<float>(focusRow) * rowH;
+    const float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
+    if (y < top || y + rowH > top + h) ImGui::SetScrollY(std::max(0.0f, y - h * 0.4f));
+  }
+  std::vector<std::pair<ImVec2, uint16_t>> badges; // probe path points
+  ImGuiListClipper clip;
+  clip.Begin(static_cast<int>(rows.size()), rowH);
+  GroupView gv;
+  while (clip.Step()) {
+    for (int ri = clip.DisplayStart; ri < clip.DisplayEnd; ri++) {
+      const Row& r = rows[static_cast<std::size_t>(ri)];
+      const ImVec2 p = ImGui::GetCursorScreenPos();
+      if (r.group < 0) {
+        // A title line.
+        std::string title;
+        if (r.table < 0) title = tr(S::SwSmallTitle);
+        else {
+          const TableInfo& t = f.tables[static_cast<std::size_t>(r.table)];
+          title = F(S::SwTableTitle, r.table, t.groups, t.localDepth, t.index, t.used, t.capacity, t.growthLeft,
+                    t.tombstones());
+        }
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH - lineH - fs * 0.2f));
+        ImGui::TextUnformatted(title.c_str());
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH));
+        continue;
+      }
+      const uint64_t g = static_cast<uint64_t>(r.group);
+      if (r.table < 0) m.smallGroup(gv);
+      else m.group(static_cast<std::size_t>(r.table), g, gv);
+      // The group's label and its probe numbers.
+      const std::string label = F(S::SwGroupLabel, g);
+      dl->AddText(ImVec2(p.x, p.y + (cellH - lineH) * 0.5f), pal.bucketLabel, label.c_str());
+      auto it = probed.find({r.table, g});
+      if (it != probed.end()) {
+        std::string nums;
+        for (uint16_t n : it->second) fmt::format_to(std::back_inserter(nums), "{}#{}", nums.empty() ? "" : ",", n);
+        const ImVec2 ts = ImGui::CalcTextSize(nums.c_str());
+        const ImVec2 b0(p.x + labelW - ts.x - fs * 0.6f, p.y + cellH * 0.5f - ts.y * 0.5f - 2);
+        const ImVec2 b1(p.x + labelW - fs * 0.2f, p.y + cellH * 0.5f + ts.y * 0.5f + 2);
+        dl->AddRectFilled(b0, b1, pal.highlight, fs * 0.3f);
+        dl->AddText(ImVec2(b0.x + fs * 0.2f, b0.y + 2), pal.cellText[0] == pal.highlight ? pal.text : pal.panelBg,
+                    nums.c_str());
+        for (uint16_t n : it->second) badges.emplace_back(ImVec2(b0.x, (b0.y + b1.y) * 0.5f), n);
+        probeBadges += static_cast<int>(it->second.size());
+      }
+      const bool groupMarked = mk.table == r.table && mk.group == g;
+      for (int s = 0; s < 8; s++) {
+        const uint8_t c = gv.ctrlByte(static_cast<unsigned>(s));
+        const int cls = ctrlClass(c);
+        const ImVec2 a(p.x + labelW + static_cast<float>(s) * cellW, p.y);
+        const ImVec2 b(a.x + cellW - 2, a.y + cellH);
+        dl->AddRectFilled(a, b, pal.cell[cls]);
+        if (cls == 1) { // a tombstone: hatched as well as coloured
+          for (float x = a.x - cellH; x < b.x; x += fs * 0.6f)
+            dl->AddLine(ImVec2(std::max(a.x, x), x < a.x ? a.y + (a.x - x) : a.y),
+                        ImVec2(std::min(b.x, x + cellH), x + cellH > b.x ? a.y + (b.x - x) : b.y), pal.hatch, 1.0f);
+        }
+        dl->AddRect(a, b, pal.cellBorder, 0, 0, pal.borderThickness);
+        Cell cell;
+        cell.table = r.table;
+        cell.group = g;
+        cell.slot = s;
+        cell.ctrl = swissCtrlText(c);
+        if (cls == 5) {
+          cell.key = shortKey(gv.keys[s], keyChars);
+          cell.elem = std::to_string(gv.elems[s]);
+        } else if (!(gv.keys[s] == KeyValue{gv.keys[s].kind, 0, 0, {}}) || gv.elems[s] != 0) {
+          // Stale bytes of a freed slot: shown dim.
+          cell.key = shortKey(gv.keys[s], keyChars);
+          cell.elem = std::to_string(gv.elems[s]);
+        }
+        const ImU32 tc = pal.cellText[cls];
+        dl->AddText(ImVec2(a.x + fs * 0.2f, a.y + 1), tc, cell.ctrl.c_str());
+        dl->AddText(ImVec2(a.x + fs * 0.2f, a.y + 1 + lineH), cls == 5 ? tc : pal.dim, cell.key.c_str());
+        dl->AddText(ImVec2(a.x + fs * 0.2f, a.y + 1 + lineH * 2), cls == 5 ? tc : pal.dim, cell.elem.c_str());
+        cell.min = a;
+        cell.max = b;
+        cell.current = groupMarked && (mk.slot < 0 || mk.slot == s);
+        if (ImGui::IsMouseHoveringRect(a, b)) {
+          ImGui::SetTooltip("%s", fmt::format("g{} slot {}: ctrl 0x{:02x} ({})\nkey {}\nelem {}", g, s, c, cell.ctrl,
+                                              keyText(gv.keys[s]), gv.elems[s])
+                                      .c_str());
+        }
+        cells.push_back(std::move(cell));
+      }
+      if (groupMarked) {
+        const float x0 = p.x + labelW + (mk.slot < 0 ? 0 : static_cast<float>(mk.slot) * cellW);
+        const float x1 = mk.slot < 0 ? p.x + labelW + 8 * cellW - 2 : x0 + cellW - 2;
+        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x1, p.y + cellH), pal.highlightFill);
+        dl->AddRect(ImVec2(x0 - 1, p.y - 1), ImVec2(x1 + 1, p.y + cellH + 1), pal.highlight, 0, 0,
+                    pal.highlightThickness);
+      }
+      ImGui::Dummy(ImVec2(labelW + 8 * cellW, rowH));
+    }
+  }
+  // The probe path: the probed groups joined in probe order on the left.
+  std::sort(badges.begin(), badges.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  for (std::size_t i = 1; i < badges.size(); i++) {
+    const ImVec2 a = badges[i - 1].first, b = badges[i].first;
+    const float bend = fs * 1.2f;
+    dl->AddBezierCubic(a, ImVec2(a.x - bend, a.y), ImVec2(b.x - bend, b.y), b, pal.highlight, 2.0f);
+  }
+  ImGui::EndChild();
+}
+
+// ---- hash -----------------------------------------------------------------------------------
+void SwissHashView::draw(UiContext&, const Frame& fr) {
+  shown.clear();
+  const SwissFrame* f = fr.swiss;
+  if (!f || !f->loaded()) return;
+  if (!f->hash) {
+    ImGui::TextDisabled("%s", tr(S::SwNoHash));
+    return;
+  }
+  const auto& h = *f->hash;
+  const Palette& pal = palette();
+  const uint8_t depth = f->map ? f->map->header().globalDepth : 0;
+  auto line = [&](const std::string& s) {
+    ImGui::TextUnformatted(s.c_str());
+    shown += s + "\n";
+  };
+  line(F(S::SwHashLine, h.hash));
+  // The 64 bits in two rows of 32: top globalDepth (directory), low 7 (H2).
+  {
+    const float fs = ImGui::GetFontSize();
+    const float w = std::min(fs * 0.75f, ImGui::GetContentRegionAvail().x / 34.5f);
+    const bool digits = w >= ImGui::CalcTextSize("0").x + 2;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float rowH = digits ? fs * 1.15f : std::max(6.0f, w * 1.6f);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (int i = 0; i < 64; i++) {
+      const int bit = 63 - i;
+      const bool one = (h.hash >> bit) & 1;
+      ImU32 c = one ? pal.bitOne : pal.bitZero;
+      if (!h.small && depth > 0 && bit >= 64 - depth) c = pal.bitTop;
+      if (bit < 7) c = pal.bitLow;
+      const int col = i % 32, row = i / 32;
+      const float x = p.x + static_cast<float>(col) * w + static_cast<float>(col / 8) * w * 0.5f;
+      const float y = p.y + static_cast<float>(row) * (rowH + 2);
+      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w - 1, y + rowH), c);
+      if (digits) dl->AddText(ImVec2(x + (w - ImGui::CalcTextSize("0").x) * 0.5f, y), pal.bitTextOnColour, one ? "1" : "0");
+    }
+    ImGui::Dummy(ImVec2(32 * w + 2 * w, 2 * rowH + 4));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", tr(S::SwBitsLegend));
+    ImGui::PopTextWrapPos();
+  }
+  line(F(S::SwH1, h.h1()));
+  line(F(S::SwH2, h.h2(), h.h2()));
+  if (h.small) {
+    line(tr(S::SwDirIndexSmall));
+    return;
+  }
+  line(F(S::SwDirIndex, depth, h.dirIndex));
+  if (f->map && h.dirIndex < f->dir.size()) {
+    const TableInfo& t = f->tables[f->dir[h.dirIndex]];
+    const uint64_t mask = t.groups ? t.groups - 1 : 0;
+    line(F(S::SwProbeStart, mask, h.h1() & mask));
+    std::string seq;
+    uint64_t off = h.h1() & mask;
+    for (uint64_t i = 0; i < std::min<uint64_t>(t.groups, 8); i++) {
+      fmt::format_to(std::back_inserter(seq), "{}{}", seq.empty() ? "" : ", ", off);
+      off = (off + i + 1) & mask;
+    }
+    if (t.groups > 8) seq += ", ...";
+    line(F(S::SwProbeSeq, seq));
+  }
+}
+
+// ---- code -----------------------------------------------------------------------------------
+namespace {
+struct SourceFile {
+  bool loaded = false;
+  std::string path, tried;
+  std::vector<std::string> lines;
+};
+const SourceFile& loadRealSource(bool go127, SwissFile file) {
+  static std::mutex mu;
+  static std::map<std::pair<bool, SwissFile>, SourceFile> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = cache.try_emplace({go127, file});
+  SourceFile& sf = it->second;
+  if (!fresh) return sf;
+  namespace fs = std::filesystem;
+  const std::string v = go127 ? "1.27" : "1.26";
+  const std::string rel = std::string(swissFileName(file));
+  std::vector<std::string> roots;
+  if (const char* r = std::getenv("GOMAPLAB_GO_SWISS_ROOT")) roots.push_back(r);
+  const fs::path src = fs::path(assetDir()).parent_path();
+  roots.push_back((src / "build" / "go-swiss" / ("go" + v) / "usr" / "share" / ("go-" + v) / "src").string());
+  roots.push_back((fs::current_path() / "build" / "go-swiss" / ("go" + v) / "usr" / "share" / ("go-" + v) / "src").string());
+  roots.push_back("/usr/lib/go-" + v + "/src");
+  roots.push_back("/usr/share/go-" + v + "/src");
+  for (const std::string& r : roots) {
+    const fs::path p = fs::path(r) / rel;
+    std::ifstream in(p);
+    if (!in) {
+      fmt::format_to(std::back_inserter(sf.tried), "{}{}", sf.tried.empty() ? "" : ", ", p.string());
+      continue;
+    }
+    std::string l;
+    while (std::getline(in, l)) sf.lines.push_back(l);
+    sf.loaded = true;
+    sf.path = p.string();
+    break;
+  }
+  return sf;
+}
+} // namespace
+
+void SwissCodeView::draw(UiContext&, const Frame& fr) {
+  currentLine.clear();
+  const SwissFrame* f = fr.swiss;
+  if (!f || !f->loaded() || !f->current) {
+    if (f && f->loaded()) ImGui::TextDisabled("%s", tr(S::SwBeforeFirst));
+    return;
+  }
+  const Palette& pal = palette();
+  const SwissSite site = f->current->site;
+  const SwissSiteInfo& si = swissSiteInfo(site);
+  const int line = swissSiteLine(site, f->go127);
+  ImGui::TextUnformatted(
+      F(S::SwCodeSite, si.function, swissFileName(si.file), line, f->go127 ? "go1.27.4" : "go1.26.11").c_str());
+  ImGui::Checkbox(tr(S::SwRealSource), &realSource);
+  ImGui::Separator();
+  ImGui::BeginChild("##swcode", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  if (realSource) {
+    const SourceFile& sf = loadRealSource(f->go127, si.file);
+    if (!sf.loaded) {
+      ImGui::TextWrapped("%s", F(S::SwRealMissing, f->go127 ? "1.27" : "1.26", sf.tried).c_str());
+    } else {
+      ImGui::TextDisabled("%s", sf.path.c_str());
+      const int from = std::max(1, line - 12), to = std::min(static_cast<int>(sf.lines.size()), line + 12);
+      for (int i = from; i <= to; i++) {
+        const std::string t = fmt::format("{:5} {}", i, sf.lines[static_cast<std::size_t>(i - 1)]);
+        if (i == line) {
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          ImGui::GetWindowDrawList()->AddRectFilled(
+              p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
+          currentLine = sf.lines[static_cast<std::size_t>(i - 1)];
+          ImGui::TextUnformatted(t.c_str());
+          if (ImGui::IsWindowAppearing() || true) ImGui::SetScrollHereY(0.5f);
+        } else {
+          ImGui::TextUnformatted(t.c_str());
+        }
+      }
+    }
+  } else {
+    // The project's pseudo-code: the steps of the site's function, in order.
+    ImGui::TextDisabled("%s", F(S::SwCodeSteps, si.function).c_str());
+    std::string_view lastWhat;
+    for (std::size_t s = 1; s < static_cast<std::size_t>(SwissSite::kCount); s++) {
+      const SwissSiteInfo& o = swissSiteInfo(static_cast<SwissSite>(s));
+      if (o.function != si.function) continue;
+      if (o.what == lastWhat && static_cast<SwissSite>(s) != site) continue;
+      lastWhat = o.what;
+      const int ln = swissSiteLine(static_cast<SwissSite>(s), f->go127);
+      const std::string t = fmt::format("{:5}  {}", ln, o.what);
+      if (static_cast<SwissSite>(s) == site) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
+        currentLine = std::string(o.what);
+        ImGui::TextUnformatted(("> " + t).c_str());
+      } else {
+        ImGui::TextUnformatted(("  " + t).c_str());
+      }
+    }
+  }
+  ImGui::EndChild();
+}
+
+// ---- events ---------------------------------------------------------------------------------
+void SwissEventsView::draw(UiContext&, const Frame& fr) {
+  const SwissFrame* f = fr.swiss;
+  if (!f || !f->loaded()) return;
+  const SwissSession& s = *f->session;
+  const Palette& pal = palette();
+  ImGui::Checkbox(tr(S::SwFollow), &follow);
+  ImGui::BeginChild("##swevents", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  const float rowH = ImGui::GetTextLineHeightWithSpacing();
+  if (follow && lastPos_ != f->position) {
+    lastPos_ = f->position;
+    const float y = static_cast<float>(std::max<int64_t>(0, f->position)) * rowH;
+    const float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
+    if (y < top || y + rowH > top + h) ImGui::SetScrollY(std::max(0.0f, y - h * 0.5f));
+  }
+  ImGuiListClipper clip;
+  clip.Begin(static_cast<int>(std::min<uint64_t>(s.eventCount(), INT32_MAX)), rowH);
+  while (clip.Step()) {
+    for (int i = clip.DisplayStart; i < clip.DisplayEnd; i++) {
+      const SwissEvent& e = s.event(static_cast<uint64_t>(i));
+      const std::string t = fmt::format("{:>7}  {}", i, swissEventText(e, *f));
+      const bool cur = i == f->position;
+      if (cur) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
+      }
+      ImGui::PushID(i);
+      if (ImGui::Selectable(t.c_str(), false)) f->ctl->seek(i);
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndChild();
+}
+
+// ---- timeline -------------------------------------------------------------------------------
+void SwissTimelineView::draw(UiContext&, const Frame& fr) {
+  const SwissFrame* f = fr.swiss;
+  if (!f || !f->loaded()) return;
+  Controller& c = *f->ctl;
+  const float fs = ImGui::GetFontSize();
+  auto button = [&](const char* label, S tip) {
+    bool r = ImGui::Button(label, ImVec2(fs * 2.2f, 0));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(tip));
+    ImGui::SameLine();
+    return r;
+  };
+  if (button("|<##sw", S::TipStart)) c.toStart();
+  if (button("<<##sw", S::TipBackOp)) c.stepBackOver();
+  if (button("<##sw", S::TipBack)) c.stepBack();
+  if (button(c.playing() ? "||##sw" : "|>##sw", S::TipPlay)) c.togglePlay();
+  if (button(">##sw", S::TipStep)) c.stepInto();
+  if (button(">>##sw", S::TipOver)) c.stepOver();
+  if (button(">|##sw", S::TipEnd)) c.toEnd();
+  ImGui::SetNextItemWidth(fs * 4.5f);
+  float sp = static_cast<float>(c.speed());
+  if (ImGui::SliderFloat("##swspeed", &sp, 1.0f, 100000.0f, "", ImGuiSliderFlags_Logarithmic)) c.speed() = sp;
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::Text(tr(S::SpeedFormat), c.speed());
+  const uint64_t n = f->session->eventCount();
+  ImGui::SameLine();
+  ImGui::TextUnformatted(F(S::SwEventOf, f->position, groupDigits(n)).c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", F(S::SwOpsEvents, groupDigits(f->session->opCount()), groupDigits(n)).c_str());
+  // The scrubber.
+  int64_t pos = f->position;
+  const int64_t lo = -1, hi = static_cast<int64_t>(n) - 1;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderScalar("##swscrub", ImGuiDataType_S64, &pos, &lo, &hi,
+                          f->currentOp ? F(S::SwOpHeader, *f->currentOp, f->opText).c_str() : "")) {
+    c.pause();
+    c.seek(pos);
+  }
+}
+
+} // namespace gomap::ui

@@ -770,13 +770,21 @@ void SwissTimelineView::draw(UiContext&, const Frame& fr) {
     ImGui::SameLine();
     return r;
   };
+  // Buttons that cannot move the cursor from where it is are shown disabled
+  // (at the start, before make, nothing is behind it; at the last event nothing is ahead).
+  const int64_t last = static_cast<int64_t>(f->session->eventCount()) - 1;
+  const bool atStart = f->position < 0, atEnd = f->position >= last;
+  ImGui::BeginDisabled(atStart);
   if (button("|<##sw", S::TipStart)) c.toStart();
   if (button("<<##sw", S::TipBackOp)) c.stepBackOver();
   if (button("<##sw", S::TipBack)) c.stepBack();
+  ImGui::EndDisabled();
   if (button(c.playing() ? "||##sw" : "|>##sw", S::TipPlay)) c.togglePlay();
+  ImGui::BeginDisabled(atEnd);
   if (button(">##sw", S::TipStep)) c.stepInto();
   if (button(">>##sw", S::TipOver)) c.stepOver();
   if (button(">|##sw", S::TipEnd)) c.toEnd();
+  ImGui::EndDisabled();
   ImGui::SetNextItemWidth(fs * 4.5f);
   float sp = static_cast<float>(c.speed());
   if (ImGui::SliderFloat("##swspeed", &sp, 1.0f, 100000.0f, "", ImGuiSliderFlags_Logarithmic)) c.speed() = sp;

@@ -1,12 +1,12 @@
 #include "app/cli.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iterator>
 
 #include "engine/swiss_events.hpp"
 #include "engine/syncmap_events.hpp"
-#include <fmt/format.h>
-
 #include "trace/compare.hpp"
 #include "trace/source_file.hpp"
 

@@ -51,6 +51,16 @@ void ScriptRunner::flushSwissEvents(int64_t index, const ScriptOp& op) {
   swissEvents_.clear();
 }
 
+// The line of an op that ended in a panic or a fatal error: the op and the message only.
+void ScriptRunner::sinkOutcomeLine(const ScriptOp& op, const OpResult& res) {
+  line_.assign("{\"op\":");
+  appendJsonBytes(line_, op.text);
+  line_ += res.outcome == Outcome::Panic ? ",\"panic\":" : ",\"fatal\":";
+  appendJsonBytes(line_, messageText(res.message));
+  line_.push_back('}');
+  sink_(line_);
+}
+
 bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) {
   using K = ScriptOp::Kind;
   line_.assign("{\"op\":");
@@ -67,12 +77,7 @@ bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) 
   if (opts_.events) {
     flushSwissEvents(index, op);
   } else if (res.outcome != Outcome::Ok) {
-    line_.assign("{\"op\":");
-    appendJsonBytes(line_, op.text);
-    line_ += res.outcome == Outcome::Panic ? ",\"panic\":" : ",\"fatal\":";
-    appendJsonBytes(line_, messageText(res.message));
-    line_.push_back('}');
-    sink_(line_);
+    sinkOutcomeLine(op, res);
   } else {
     if (op.kind == K::Get) line_ += fmt::format(",\"found\":{},\"val\":{}", access.found, access.value);
     if (op.kind == K::Iter) {
@@ -177,12 +182,7 @@ bool ScriptRunner::execute(const ScriptOp& op, int64_t index, bool isLast) {
   if (opts_.events) {
     flushEvents(index, op);
   } else if (res.outcome != Outcome::Ok) {
-    line_.assign("{\"op\":");
-    appendJsonBytes(line_, op.text);
-    line_ += res.outcome == Outcome::Panic ? ",\"panic\":" : ",\"fatal\":";
-    appendJsonBytes(line_, messageText(res.message));
-    line_.push_back('}');
-    sink_(line_);
+    sinkOutcomeLine(op, res);
   } else {
     if (op.kind == K::Get) line_ += fmt::format(",\"found\":{},\"val\":{}", access.found, access.value);
     if (op.kind == K::Iter) {

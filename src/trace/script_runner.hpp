@@ -42,6 +42,7 @@ private:
   // The Swiss map's ops (make swiss and every op after it; version and 4-word hashkey lines).
   bool executeSwiss(const ScriptOp& op, int64_t index, bool isLast);
   void flushSwissEvents(int64_t index, const ScriptOp& op);
+  void sinkOutcomeLine(const ScriptOp& op, const OpResult& res);
   // sync.Map's ops (make syncmap and every op after it).
   bool executeSync(const ScriptOp& op, int64_t index, bool isLast);
 

@@ -378,7 +378,7 @@ enum class SwissSite : uint8_t {
   PruneBegin, PruneGroupFreed, PruneEnd,
   RehashBegin, GrowInstall, SplitDouble, SplitInstall,
   AccessBegin, AccessEntryCheck, AccessHash, AccessSmallKeyCompare, AccessProbe, AccessKeyCompare, AccessFound,
-  AccessEnd,
+  AccessEndFound, AccessEnd,
   DeleteBegin, DeleteEntryCheck, DeleteHash, DeleteWritingSet, DeleteSmallKeyCompare, DeleteSmallSlot,
   DeleteProbe, DeleteKeyCompare, DeleteSlot, DeleteUsed, DeleteReseed, DeleteExitCheck, DeleteWritingClear,
   DeleteEnd,

@@ -692,7 +692,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
               p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
           currentLine = sf.lines[static_cast<std::size_t>(i - 1)];
           ImGui::TextUnformatted(t.c_str());
-          if (ImGui::IsWindowAppearing() || true) ImGui::SetScrollHereY(0.5f);
+          ImGui::SetScrollHereY(0.5f);
         } else {
           ImGui::TextUnformatted(t.c_str());
         }
@@ -715,6 +715,8 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
             p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
         currentLine = std::string(o.what);
         ImGui::TextUnformatted(("> " + t).c_str());
+        // Keep the current step in view (a long function's list scrolls).
+        if (!ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.5f);
       } else {
         ImGui::TextUnformatted(("  " + t).c_str());
       }

@@ -297,7 +297,11 @@ TEST(SwissSession, AMillionOpsSeekWithin16ms) {
               "%d random seeks: mean %.2f ms, worst %.2f ms; steps back and forth: worst %.2f ms\n",
               static_cast<unsigned long long>(s->eventCount()), recordS, s->checkpointCount(), s->checkpointSpacing(),
               mib, seeks, total / seeks, worst, worstStep);
+  // The memory bound is a release-build fact: AddressSanitizer's allocator adds
+  // its own redzones and quarantine (834 MiB measured there, 687 MiB in release).
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(mib, 768.0);
+#endif
   // Times only where asked (a quiet machine, release build): on a shared
   // 2-core machine under load they say more about the neighbours.
   if (std::getenv("GOMAPLAB_PERF")) {

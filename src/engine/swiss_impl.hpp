@@ -84,8 +84,18 @@ typename SwissMap<KT>::TablePtr SwissMap<KT>::newTable(uint64_t capacity, int64_
 
 template <class KT> void SwissMap<KT>::replaceTable(const TablePtr& nt) {
   const uint64_t entries = uint64_t{1} << (h_.globalDepth - nt->localDepth);
-  for (uint64_t i = 0; i < entries; i++) dir_[static_cast<uint64_t>(nt->index) + i] = nt;
+  for (uint64_t i = 0; i < entries; i++) {
+    TablePtr& e = dir_[static_cast<uint64_t>(nt->index) + i];
+    if (retain_ && e && e != nt && (retired_.empty() || retired_.back() != e)) [[unlikely]]
+      retired_.push_back(e);
+    e = nt;
+  }
   syncDir();
+}
+
+template <class KT> void SwissMap<KT>::unshare() {
+  if (small_) smallForWrite();
+  for (uint64_t i = 0; i < dir_.size(); i++) tableForWrite(i);
 }
 
 template <class KT> Table<KT>* SwissMap<KT>::tableCopyForWrite(uint64_t i) {

@@ -272,9 +272,24 @@ public:
     syncDir();
     rng_.reseed(s.rng);
     isNil_ = s.isNil;
+    retired_.clear();
   }
 
   [[gnu::always_inline]] Slot slotOf(const KeyValue& k);
+
+  // Several operations in flight at once (race scenarios): a goroutine may
+  // still read a table that another one's grow or split has replaced, as the
+  // real runtime's garbage collector keeps it alive for that reader. With this
+  // on, replaced tables are kept until releaseRetired() (called when no
+  // operation is in flight). Off (the default), they are freed at once.
+  void setRetainReplaced(bool on) {
+    retain_ = on;
+    if (!on) retired_.clear();
+  }
+  void releaseRetired() { retired_.clear(); }
+  // Copies now whatever a snapshot shares (the small group, every table), so
+  // that interleaved operations all see and write the one live memory.
+  void unshare();
 
 private:
   struct SmallGroup {
@@ -352,6 +367,8 @@ private:
   std::vector<DirSlot> fast_;         // per directory entry: its table's groups (syncDir)
   bool isNil_ = true;
   uint64_t epoch_ = 1;
+  bool retain_ = false;
+  std::vector<TablePtr> retired_; // replaced tables kept for readers in flight (setRetainReplaced)
   Version version_ = Version::Go127;
   uint64_t hashkey_[4] = {kDefaultHashKeys[0], kDefaultHashKeys[1], kDefaultHashKeys[2], kDefaultHashKeys[3]};
   FallbackKeys keys_ = go123Keys(kDefaultHashKeys);

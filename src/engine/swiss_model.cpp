@@ -132,6 +132,8 @@ public:
   }
   std::any snapshot() override { return m_.snapshot(); }
   void restore(const std::any& s) override { m_.restore(std::any_cast<const typename SwissMap<KT>::State&>(s)); }
+  void unshare() override { m_.unshare(); }
+  void setRetainReplaced(bool on) override { m_.setRetainReplaced(on); }
 
 private:
   void view(const Group<KT>& g, GroupView& out) const {

@@ -50,6 +50,28 @@ struct SwissRequest {
   std::optional<std::pair<uint64_t, uint64_t>> offsets; // iter E D
 };
 
+// What the code leading to an event of a Swiss operation touches, for the race
+// explorer's partial-order reduction. The map's memory (header, directory,
+// tables, groups) counts as one object: coarse on purpose, and sound (a larger
+// footprint only costs exploration time). Declared here, by the model that
+// runs the steps:
+//  - OpBegin is each operation's first event, emitted before it reads
+//    anything: the step touches nothing shared;
+//  - every other step of a writer (make, put, delete, clear) may read and write
+//    the map, and its SeedChanged steps draw from the random generator;
+//  - every other step of a reader (get, range) only reads the map; range's
+//    IterStarted step follows its two draws from the random generator.
+struct SwissStepTouch {
+  bool readsMap = false, writesMap = false, drawsRandom = false;
+};
+constexpr SwissStepTouch swissStepTouch(SwissOpCode op, SwissKind k) {
+  if (k == SwissKind::OpBegin) return {};
+  const bool writer = op == SwissOpCode::Make || op == SwissOpCode::Put || op == SwissOpCode::Del ||
+                      op == SwissOpCode::Clear;
+  const bool draws = k == SwissKind::SeedChanged || (k == SwissKind::IterStarted && op == SwissOpCode::Iter);
+  return {true, writer, draws};
+}
+
 class AnySwiss {
 public:
   virtual ~AnySwiss() = default;
@@ -99,6 +121,11 @@ public:
   // Snapshots (between operations).
   virtual std::any snapshot() = 0;
   virtual void restore(const std::any& s) = 0;
+  // Races: copies what snapshots share, so interleaved operations share one
+  // live memory; keeps replaced tables alive for readers still in them
+  // (SwissMap::setRetainReplaced).
+  virtual void unshare() = 0;
+  virtual void setRetainReplaced(bool on) = 0;
 };
 
 } // namespace gomap::swiss

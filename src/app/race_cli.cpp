@@ -9,6 +9,7 @@
 #include "concurrency/world.hpp"
 #include "trace/source_file.hpp"
 #include "trace/state_json.hpp"
+#include "trace/swiss_json.hpp"
 
 namespace gomap::app {
 
@@ -50,7 +51,8 @@ void appendStepState(std::string& line, const World& w, int g) {
     }
   line = fmt::format("{{\"step\":{},\"g\":{},\"op\":", step, g);
   appendJsonBytes(line, op);
-  appendStateFields(line, w.map(), true);
+  if (w.isSwiss()) appendSwissState(line, w.swissMap());
+  else appendStateFields(line, w.map(), true);
   line.push_back('}');
 }
 
@@ -78,6 +80,10 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
     else if (o.granularity == "memory") sc->granularity = Granularity::Memory;
     else {
       fmt::print(err, "--granularity: expected statement or memory, got {:?}\n", o.granularity);
+      return 2;
+    }
+    if (sc->swiss && sc->granularity == Granularity::Memory) {
+      fmt::print(err, "--granularity: {}\n", kSwissMemoryGranularity);
       return 2;
     }
   }

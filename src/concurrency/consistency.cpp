@@ -397,9 +397,34 @@ std::vector<Cell> liveCells(const AnyMap& m) {
   return out;
 }
 
+// The Swiss map's full slots (table = position in tables(), or -1 for the
+// small group; chain = the group; slot = the slot), and m.used.
+std::vector<Cell> liveCells(const swiss::AnySwiss& m) {
+  std::vector<Cell> out;
+  if (m.isNil()) return out;
+  swiss::GroupView g;
+  auto group = [&](int table, uint64_t gi) {
+    for (unsigned s = 0; s < swiss::MapGroupSlots; s++)
+      if ((g.ctrlByte(s) & swiss::ctrlEmpty) == 0)
+        out.push_back(Cell{g.keys[s], g.elems[s], false, static_cast<uint64_t>(table), static_cast<int>(gi),
+                           static_cast<int>(s), true});
+  };
+  if (m.hasSmallGroup()) {
+    m.smallGroup(g);
+    group(-1, 0);
+    return out;
+  }
+  const auto tabs = m.tables();
+  for (std::size_t t = 0; t < tabs.size(); t++)
+    for (uint64_t gi = 0; gi < tabs[t].groups; gi++) {
+      m.group(t, gi, g);
+      group(static_cast<int>(t), gi);
+    }
+  return out;
+}
+
 ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   ConsistencyReport rep;
-  const AnyMap& m = w.map();
   const auto& hist = w.history();
   const Scenario& sc = w.scenario();
   auto add = [&](std::string kind, std::string text) { rep.findings.push_back({std::move(kind), std::move(text)}); };
@@ -410,10 +435,11 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   };
 
   // 1. The memory itself.
-  std::vector<Cell> cells = liveCells(m);
-  const int64_t count = m.header().count;
+  std::vector<Cell> cells = w.isSwiss() ? liveCells(w.swissMap()) : liveCells(w.map());
+  const int64_t count = w.isSwiss() ? static_cast<int64_t>(w.swissMap().header().used) : w.map().header().count;
   if (static_cast<int64_t>(cells.size()) != count)
-    add("count", fmt::format("h.count is {} but {} cell{} live", count, cells.size(), cells.size() == 1 ? " is" : "s are"));
+    add("count", fmt::format("{} is {} but {} {}{} live", w.isSwiss() ? "m.used" : "h.count", count, cells.size(),
+                             w.isSwiss() ? "slot" : "cell", cells.size() == 1 ? " is" : "s are"));
   std::map<std::string, std::vector<const Cell*>> byKey;
   std::map<std::string, KeyValue> display;
   int64_t nans = 0;
@@ -430,13 +456,21 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
     if (cs.size() < 2) continue;
     std::string where;
     for (auto* c : cs)
-      where += fmt::format("{}{} bucket {}{} slot {} (value {})", where.empty() ? "" : ", ", c->old ? "old" : "new",
-                           c->bucket, c->chain ? fmt::format(" overflow {}", c->chain) : "", c->slot, c->value);
+      where += c->swiss ? fmt::format("{}{} slot {} (value {})", where.empty() ? "" : ", ",
+                                      static_cast<int64_t>(c->bucket) < 0 ? "small group"
+                                                                         : fmt::format("table {} group {}", c->bucket, c->chain),
+                                      c->slot, c->value)
+                        : fmt::format("{}{} bucket {}{} slot {} (value {})", where.empty() ? "" : ", ", c->old ? "old" : "new",
+                                      c->bucket, c->chain ? fmt::format(" overflow {}", c->chain) : "", c->slot, c->value);
     add("duplicate-key", fmt::format("key {} is stored {} times: {}", keyText(display[k]), cs.size(), where));
   }
-  for (auto& v : m.checkInvariants()) {
-    if (v.kind == InvariantKind::DuplicateKey || v.kind == InvariantKind::CountMismatch) continue; // reported above
-    add("invariant", v.text);
+  if (w.isSwiss()) {
+    for (auto& v : w.swissMap().checkInvariants()) add("invariant", v);
+  } else {
+    for (auto& v : w.map().checkInvariants()) {
+      if (v.kind == InvariantKind::DuplicateKey || v.kind == InvariantKind::CountMismatch) continue; // reported above
+      add("invariant", v.text);
+    }
   }
 
   // 2. Range loops that produced a key twice.
@@ -604,8 +638,8 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   rep.consistent = rep.findings.empty();
   // What was checked.
   rep.notes.insert(rep.notes.begin(),
-                   fmt::format("map: h.count {}, {} live cell{}, {} distinct key{}", count, cells.size(),
-                               cells.size() == 1 ? "" : "s", byKey.size() + static_cast<std::size_t>(nans),
+                   fmt::format("map: {} {}, {} {}{}, {} distinct key{}", w.isSwiss() ? "m.used" : "h.count", count,
+                               cells.size(), w.isSwiss() ? "full slot" : "live cell", cells.size() == 1 ? "" : "s", byKey.size() + static_cast<std::size_t>(nans),
                                byKey.size() + nans == 1 ? "" : "s"));
   std::vector<std::size_t> perG(w.goroutines(), 0);
   for (auto& h : hist)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/any_map.hpp"
+#include "engine/swiss_model.hpp"
 
 namespace gomap::race {
 
@@ -31,8 +32,10 @@ struct Cell {
   uint64_t bucket = 0;
   int chain = 0;
   int slot = 0;
+  bool swiss = false; // a Swiss map's slot: bucket is the table (-1: the small group), chain the group
 };
 std::vector<Cell> liveCells(const AnyMap& m);
+std::vector<Cell> liveCells(const swiss::AnySwiss& m);
 
 // Kinds of silent corruption, as written in reports and in `expect corrupt`:
 //   lost-insert     a key some put stored is missing (another write overwrote its cell)

@@ -8,6 +8,7 @@
 
 #include "concurrency/consistency.hpp"
 #include "concurrency/report.hpp"
+#include "trace/swiss_json.hpp"
 
 namespace gomap::race {
 
@@ -22,12 +23,25 @@ uint64_t mix64(uint64_t h, uint64_t v) {
 // What the consistency check of a finished run depends on: the map's memory,
 // its header, and the operations' results and real-time order. Runs with the
 // same key get the same report, so it is computed once.
+// The Swiss map's whole state as the dump prints it (header, small group,
+// directory, every group's bytes), folded.
+uint64_t swissDigest(const swiss::AnySwiss& m) {
+  std::string s;
+  appendSwissState(s, m);
+  return std::hash<std::string>{}(s);
+}
+
 uint64_t consistencyKey(const World& w) {
-  const AnyMap& m = w.map();
-  const Hmap& h = m.header();
-  uint64_t k = mix64(m.digest(), static_cast<uint64_t>(h.count));
-  k = mix64(k, uint64_t{h.flags} | uint64_t{h.B} << 8 | uint64_t{h.noverflow} << 16);
-  k = mix64(k, h.nevacuate ^ (h.oldbuckets ? 1ULL << 63 : 0));
+  uint64_t k;
+  if (w.isSwiss()) {
+    k = mix64(swissDigest(w.swissMap()), w.swissMap().header().used);
+  } else {
+    const AnyMap& m = w.map();
+    const Hmap& h = m.header();
+    k = mix64(m.digest(), static_cast<uint64_t>(h.count));
+    k = mix64(k, uint64_t{h.flags} | uint64_t{h.B} << 8 | uint64_t{h.noverflow} << 16);
+    k = mix64(k, h.nevacuate ^ (h.oldbuckets ? 1ULL << 63 : 0));
+  }
   const auto& hist = w.history();
   std::vector<std::size_t> order(hist.size());
   for (std::size_t i = 0; i < order.size(); i++) order[i] = i;
@@ -66,8 +80,17 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
   std::string ga, gb;
   for (std::size_t i = t0; i < v.trace().size(); i++) {
     const TraceEntry& t = v.trace()[i];
-    std::string e = fmt::format("{:x}:{:x}:{};", t.ev.word0(), t.ev.word1(), static_cast<int>(t.source));
+    std::string e = t.source == TraceEntry::Source::Swiss
+                        ? fmt::format("{}:{}:{}:{}:{};", static_cast<int>(t.sev.kind), static_cast<int>(t.sev.site),
+                                      t.sev.a, t.sev.b, t.sev.c)
+                        : fmt::format("{:x}:{:x}:{};", t.ev.word0(), t.ev.word1(), static_cast<int>(t.source));
     (t.g == a ? ga : gb) += e;
+  }
+  if (v.isSwiss()) {
+    std::string st;
+    appendSwissState(st, v.swissMap());
+    return sig + fmt::format("G{}[{}] G{}[{}] state {} rng {} ended {} {}", a, ga, b, gb, st, v.swissMap().rngState(),
+                             static_cast<int>(v.ending().kind), v.ending().message);
   }
   const Hmap& h = v.map().header();
   sig += fmt::format("G{}[{}] G{}[{}] digest {} count {} flags {} B {} nevac {} rng {} ended {} {}", a, ga, b, gb,

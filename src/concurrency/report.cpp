@@ -4,6 +4,7 @@
 
 #include "trace/event_json.hpp"
 #include "trace/state_json.hpp"
+#include "trace/swiss_json.hpp"
 
 #include <algorithm>
 
@@ -38,7 +39,20 @@ std::vector<Frame> stackOf(const World& w, int g) {
   const Instr& in = *v.instr;
   const Ending& e = w.ending();
   const bool dying = v.state == GoroutineView::State::Died;
-  if (v.hasEvent) {
+  if (v.hasEvent && w.isSwiss()) {
+    // A dying goroutine's stack as Go 1.26/1.27 print it: internal/runtime/maps
+    // calls fatal() (linked to runtime's maps_fatal in panic.go) for every map
+    // check, and the map functions' own frames are not shown (checked on the
+    // real runtimes). A goroutine paused elsewhere shows where it stands.
+    if (dying && e.kind == Ending::Kind::Fatal) {
+      const bool go127 = w.swissMap().version() == swiss::Version::Go127;
+      fs.push_back({"internal/runtime/maps.fatal", "$GOROOT/src/runtime/panic.go", go127 ? 1197 : 1181,
+                    fmt::format("{{\"{}\"}}", e.message)});
+    } else if (!dying) {
+      fs.push_back({fmt::format("internal/runtime/maps.{}", v.function), fmt::format("$GOROOT/src/{}", v.file),
+                    v.goLine, std::string(v.what)});
+    }
+  } else if (v.hasEvent) {
     std::string fn(v.function);
     const std::string op = opFunction(in, fn);
     if (dying && e.kind == Ending::Kind::Fatal) {
@@ -143,10 +157,7 @@ std::string outcomeClass(const World& w, const ConsistencyReport* rep) {
   switch (e.kind) {
   case Ending::Kind::Fatal:
     if (e.deadlock) return "deadlock";
-    if (e.hasEvent) {
-      const SiteInfo& si = siteInfo(e.at.site);
-      return fmt::format("fatal G{}: {} ({} L{})", e.g, e.message, si.function, si.line);
-    }
+    if (e.hasEvent) return fmt::format("fatal G{}: {} ({} L{})", e.g, e.message, e.function, e.line);
     return fmt::format("fatal G{}: {}", e.g, e.message);
   case Ending::Kind::Panic: return fmt::format("panic G{}: {}", e.g, e.message);
   case Ending::Kind::StepLimit: return "step limit";
@@ -170,10 +181,9 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
     if (e.deadlock) {
       o += "-- every goroutine is blocked; the program exits with status 2\n";
     } else if (e.hasEvent) {
-      const SiteInfo& si = siteInfo(e.at.site);
-      o += fmt::format("-- G{} died in {} (map.go:{}): {}; the program exits with status 2{}\n", e.g, si.function,
-                       si.line, si.what,
-                       e.kind == Ending::Kind::Fatal ? " (a fatal error cannot be recovered)" : "");
+      const std::string_view file = e.file.substr(e.file.rfind('/') + 1);
+      o += fmt::format("-- G{} died in {} ({}:{}): {}; the program exits with status 2{}\n", e.g, e.function, file,
+                       e.line, e.what, e.kind == Ending::Kind::Fatal ? " (a fatal error cannot be recovered)" : "");
     } else {
       o += fmt::format("-- G{} died: {}; the program exits with status 2\n", e.g, e.message);
     }
@@ -186,8 +196,8 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
                            : fmt::format("consistency report: the map is silently corrupted ({})\n", rep->kindsText());
       for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
       for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
-      auto inv = w.map().checkInvariants();
-      if (inv.empty()) o += "  - the engine's invariant checker finds nothing wrong\n";
+      const bool invOk = w.isSwiss() ? w.swissMap().checkInvariants().empty() : w.map().checkInvariants().empty();
+      if (invOk) o += "  - the engine's invariant checker finds nothing wrong\n";
     }
     break;
   case Ending::Kind::StepLimit: o += fmt::format("stopped: {}\n", e.message); break;
@@ -200,7 +210,9 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
         o += fmt::format("  G{}: done\n", g);
         continue;
       }
-      std::string where = v.hasEvent ? fmt::format(" in {} (map.go:{}: {})", v.function, v.goLine, v.what) : "";
+      std::string where = v.hasEvent ? fmt::format(" in {} ({}:{}: {})", v.function, v.file.substr(v.file.rfind('/') + 1),
+                                                   v.goLine, v.what)
+                                     : "";
       o += fmt::format("  G{}: {} '{}'{}\n", g, v.state == GoroutineView::State::Blocked ? "blocked at" : "at",
                        v.instr ? v.instr->text : "", where);
     }
@@ -226,8 +238,15 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
     return;
   }
   std::string tmp;
-  appendEventJson(tmp, t.ev, i, t.op);
-  if (t.ev.kind == EventKind::OpBegin && t.op > 0) {
+  bool begins;
+  if (t.source == TraceEntry::Source::Swiss) {
+    appendSwissEventJson(tmp, t.sev, i, t.op, w.swissMap().version() == swiss::Version::Go127);
+    begins = t.sev.kind == swiss::SwissKind::OpBegin;
+  } else {
+    appendEventJson(tmp, t.ev, i, t.op);
+    begins = t.ev.kind == EventKind::OpBegin;
+  }
+  if (begins && t.op > 0) {
     const OpRecord& r = w.history()[t.op - 1];
     tmp.pop_back();
     tmp += ",\"src\":";

@@ -41,6 +41,10 @@ enum class Granularity : uint8_t {
   Memory,    // the flags read-modify-write is split into its load and its store
 };
 std::string_view granularityName(Granularity g);
+// A Swiss map's race runs at statement granularity only.
+inline constexpr std::string_view kSwissMemoryGranularity =
+    "expected 'granularity statement' for a Swiss map: its m.writing ^= 1 is one step in this model (memory "
+    "granularity splits only the classic map's flags update into its load and its store)";
 
 // The pause mask (bit k = pause at EventKind k) of a granularity.
 uint64_t pauseMaskFor(Granularity g);
@@ -117,6 +121,7 @@ struct Scenario {
   std::vector<ScriptOp> setup; // the map section, as op-script ops
   KeyKind kind = KeyKind::Int64;
   bool nilMap = false;
+  bool swiss = false; // the map section makes a Swiss map (make swiss / nil swiss)
   std::vector<Program> programs; // programs[0] is G1
   std::vector<MutexDecl> mutexes;
   Granularity granularity = Granularity::Statement;

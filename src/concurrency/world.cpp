@@ -10,17 +10,78 @@
 namespace gomap::race {
 
 
+namespace {
+
+// A Swiss operation stepped as the World steps every map operation.
+class SwissOpRun final : public OpRun {
+public:
+  explicit SwissOpRun(std::unique_ptr<swiss::SwissRun> r) : r_(std::move(r)) {}
+  bool step() override { return r_->step(); }
+  bool done() const override { return r_->done(); }
+  OpResult result() override {
+    access.found = r_->found;
+    access.value = r_->value;
+    keys = std::move(r_->iter.keys);
+    vals = std::move(r_->iter.vals);
+    return r_->result();
+  }
+
+private:
+  std::unique_ptr<swiss::SwissRun> r_;
+};
+
+swiss::SwissRequest swissRequestOf(const OpRequest& r) {
+  swiss::SwissRequest s;
+  switch (r.code) {
+  case OpCode::Put: s.code = swiss::SwissOpCode::Put; break;
+  case OpCode::Del: s.code = swiss::SwissOpCode::Del; break;
+  case OpCode::Clear: s.code = swiss::SwissOpCode::Clear; break;
+  case OpCode::Iter: s.code = swiss::SwissOpCode::Iter; break;
+  default: s.code = swiss::SwissOpCode::Get; break;
+  }
+  s.key = r.key;
+  s.value = r.value;
+  return s;
+}
+
+// The Swiss map's memory, as one shared object of the footprints
+// (engine/swiss_model.hpp, swissStepTouch): every name a classic step could use.
+const ObjectSet& swissMapObjects() {
+  static const ObjectSet s = [] {
+    ObjectSet o = Footprint::allChains();
+    o.add(Footprint::kFlags);
+    o.add(Footprint::kCount);
+    o.add(Footprint::kHash0);
+    o.add(Footprint::kHeader);
+    return o;
+  }();
+  return s;
+}
+
+} // namespace
+
 World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), strings_(std::make_shared<StringPool>()) {
   setupMap();
   initialContents_.clear();
-  for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
-  startHeader_ = map_->header();
-  startMemory_ = map_->memory();
-  startSnap_ = map_->snapshot();
-  map_->unshare();
-  pauseMask_ = pauseMaskFor(sc_.granularity);
-  map_->setEventBuffer(&buf_);
-  map_->setPauseMask(pauseMask_);
+  if (swiss_) {
+    initialContents_ = swiss_->entries();
+    startSnap_ = swiss_->snapshot();
+    swiss_->unshare();
+    swiss_->setRetainReplaced(true);
+    // Every kind is a step: the Swiss model has no finer memory level (scenario.hpp).
+    pauseMask_ = (uint64_t{1} << static_cast<unsigned>(swiss::SwissKind::kCount)) - 1;
+    swiss_->setEventSink(&sbuf_);
+    swiss_->setPauseMask(pauseMask_);
+  } else {
+    for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
+    startHeader_ = map_->header();
+    startMemory_ = map_->memory();
+    startSnap_ = map_->snapshot();
+    map_->unshare();
+    pauseMask_ = pauseMaskFor(sc_.granularity);
+    map_->setEventBuffer(&buf_);
+    map_->setPauseMask(pauseMask_);
+  }
   gs_.resize(sc_.programs.size());
   mutexes_.resize(sc_.mutexes.size());
   reset();
@@ -37,7 +98,8 @@ void World::setupMap() {
   t.initialRng = opts_.rngSeed;
   for (const ScriptOp& op : sc_.setup) applyOp(t, op);
   map_ = std::move(t.map);
-  if (!map_) throw std::logic_error("scenario without a map");
+  swiss_ = std::move(t.swissMap);
+  if (!map_ && !swiss_) throw std::logic_error("scenario without a map");
 }
 
 void World::destroyRuns() {
@@ -48,8 +110,14 @@ void World::destroyRuns() {
 
 void World::reset() {
   destroyRuns();
-  map_->restore(startSnap_);
-  map_->unshare();
+  if (swiss_) {
+    swiss_->restore(startSnap_);
+    swiss_->unshare();
+    sbuf_.clear();
+  } else {
+    map_->restore(startSnap_);
+    map_->unshare();
+  }
   aliasing_ = false;
   for (auto& g : gs_) g = G{};
   for (std::size_t i = 0; i < gs_.size(); i++)
@@ -111,6 +179,7 @@ bool World::step(int g) {
   if (!runnable(g)) throw std::logic_error(fmt::format("goroutine {} cannot take a step now", g));
   G& gr = gs_[g - 1];
   if (buf_.size() > 1024) buf_.truncate(1); // events are consumed after each step: keep the buffer in cache
+  if (sbuf_.events.size() > 1024) sbuf_.clear();
   fp_ = Footprint{};
   gr.steps++;
   if (gr.run) {
@@ -125,7 +194,13 @@ bool World::step(int g) {
       history_.push_back(std::move(rec));
       gr.op = static_cast<int>(history_.size()) - 1;
       gr.opSteps = 0;
-      gr.run = map_->start(requestOf(in));
+      if (swiss_) {
+        const swiss::SwissRequest r = swissRequestOf(requestOf(in));
+        gr.sop = r.code;
+        gr.run = std::make_unique<SwissOpRun>(swiss_->start(r));
+      } else {
+        gr.run = map_->start(requestOf(in));
+      }
       engineStep(g);
     } else {
       syncStep(g);
@@ -158,6 +233,7 @@ bool World::stepFused(int g) {
 }
 
 void World::engineStep(int g) {
+  if (swiss_) return swissEngineStep(g);
   G& gr = gs_[g - 1];
   const std::size_t before = buf_.size();
   bool running = gr.run->step();
@@ -206,6 +282,86 @@ void World::engineStep(int g) {
                             g, sc_.programs[g - 1].code[gr.pc].text, opts_.maxOpSteps);
     die(std::move(e));
   }
+}
+
+// engineStep for a Swiss map: the same rules (a step that stops at the event
+// ending the operation also finishes it; a fatal error or a panic ends it with
+// the outcome the event names), on the Swiss model's events, with the
+// footprints the model declares (swissStepTouch).
+void World::swissEngineStep(int g) {
+  G& gr = gs_[g - 1];
+  const auto& evs = sbuf_.events;
+  const std::size_t before = evs.size();
+  bool running = gr.run->step();
+  std::size_t n = evs.size();
+  auto endsOp = [](const swiss::SwissEvent& e) { return swiss::kSwissKindTable[static_cast<std::size_t>(e.kind)].endsOp; };
+  std::optional<OpResult> ended;
+  while (running && n > before && endsOp(evs[n - 1])) {
+    const swiss::SwissEvent& last = evs[n - 1];
+    if (last.kind == swiss::SwissKind::Fatal || last.kind == swiss::SwissKind::Panic) {
+      const Message m = last.kind == swiss::SwissKind::Fatal ? swiss::swissPayloadOf<swiss::SwissKind::Fatal>(last).message
+                                                            : swiss::swissPayloadOf<swiss::SwissKind::Panic>(last).message;
+      ended = OpResult{last.kind == swiss::SwissKind::Fatal ? Outcome::Fatal : Outcome::Panic, m};
+      running = false;
+      break;
+    }
+    running = gr.run->step();
+    n = evs.size();
+  }
+  if (n > before) {
+    gr.slast = evs[n - 1];
+    gr.hasEvent = true;
+  }
+  if (trackFp_)
+    for (std::size_t i = before; i < n; i++) {
+      const swiss::SwissStepTouch t = swiss::swissStepTouch(gr.sop, evs[i].kind);
+      if (t.readsMap) fp_.r |= swissMapObjects();
+      if (t.writesMap) fp_.w |= swissMapObjects();
+      if (t.drawsRandom) {
+        fp_.r.add(Footprint::kRng);
+        fp_.w.add(Footprint::kRng);
+      }
+    }
+  if (opts_.record) {
+    for (std::size_t i = before; i < n; i++) {
+      TraceEntry t;
+      t.sev = evs[i];
+      t.source = TraceEntry::Source::Swiss;
+      t.step = static_cast<uint32_t>(steps_);
+      t.g = static_cast<uint8_t>(g);
+      t.op = static_cast<uint32_t>(gr.op + 1);
+      trace_.push_back(t);
+    }
+  }
+  if (!running) {
+    finishOp(g, ended);
+    return;
+  }
+  if (++gr.opSteps >= opts_.maxOpSteps) {
+    Ending e;
+    e.kind = Ending::Kind::StepLimit;
+    e.g = g;
+    e.message = fmt::format("G{}'s {} did not finish within {} steps", g, sc_.programs[g - 1].code[gr.pc].text,
+                            opts_.maxOpSteps);
+    die(std::move(e));
+  }
+}
+
+// Where a goroutine stands, in the words of the model that runs the map.
+void World::setDeathSite(Ending& e, const G& gr) const {
+  if (swiss_) {
+    const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(gr.slast.site);
+    e.function = si.function;
+    e.file = swiss::swissFileName(si.file);
+    e.line = swiss::swissSiteLine(gr.slast.site, swiss_->version() == swiss::Version::Go127);
+    e.what = si.what;
+    return;
+  }
+  const SiteInfo& si = siteInfo(gr.last.site);
+  e.function = si.function;
+  e.file = "runtime/map.go";
+  e.line = si.line;
+  e.what = si.what;
 }
 
 // The shared objects the code leading to event e may have touched (from the
@@ -276,6 +432,7 @@ void World::finishOp(int g, const std::optional<OpResult>& ended) {
     e.message = std::string(messageText(rec.result.message));
     e.at = gr.last;
     e.hasEvent = gr.hasEvent;
+    if (e.hasEvent) setDeathSite(e, gr);
     gr.died = true;
     die(std::move(e));
     return;
@@ -293,6 +450,7 @@ void World::finishOp(int g, const std::optional<OpResult>& ended) {
     e.message = std::string(messageText(rec.result.message));
     e.at = gr.last;
     e.hasEvent = true;
+    setDeathSite(e, gr);
     gr.died = true;
     die(std::move(e));
     return;
@@ -388,10 +546,19 @@ GoroutineView World::view(int g) const {
   if (gr.died) v.instr = &prog.code[gr.pc];
   v.steps = gr.steps;
   v.hasEvent = gr.hasEvent && (gr.run != nullptr || gr.died);
-  if (v.hasEvent) {
+  if (v.hasEvent && swiss_) {
+    Ending site;
+    setDeathSite(site, gr);
+    v.swissEvent = gr.slast;
+    v.function = site.function;
+    v.file = site.file;
+    v.goLine = site.line;
+    v.what = site.what;
+  } else if (v.hasEvent) {
     v.event = gr.last;
     const SiteInfo& si = siteInfo(gr.last.site);
     v.function = si.function;
+    v.file = "runtime/map.go";
     v.goLine = si.line;
     v.what = si.what;
     if (gr.last.kind == EventKind::FlagsLoaded) {
@@ -413,8 +580,13 @@ GoroutineView World::view(int g) const {
 std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
   if (!quiescent()) throw std::logic_error("checkpoint with an operation in flight");
   auto c = std::make_shared<Checkpoint>();
-  c->map = map_->snapshot();
-  map_->unshare();
+  if (swiss_) {
+    c->map = swiss_->snapshot();
+    swiss_->unshare();
+  } else {
+    c->map = map_->snapshot();
+    map_->unshare();
+  }
   c->aliasing = aliasing_;
   for (auto& g : gs_) {
     c->pc.push_back(g.pc);
@@ -430,8 +602,14 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
 
 void World::restore(const Checkpoint& c) {
   destroyRuns();
-  map_->restore(c.map);
-  map_->unshare();
+  if (swiss_) {
+    swiss_->restore(c.map);
+    swiss_->unshare();
+    sbuf_.clear();
+  } else {
+    map_->restore(c.map);
+    map_->unshare();
+  }
   aliasing_ = c.aliasing;
   for (std::size_t i = 0; i < gs_.size(); i++) {
     gs_[i] = G{};

@@ -24,14 +24,17 @@
 
 #include "concurrency/scenario.hpp"
 #include "engine/any_map.hpp"
+#include "engine/swiss_model.hpp"
 
 namespace gomap::race {
 
-// One entry of a run's trace: an engine event, or a sync operation.
+// One entry of a run's trace: an engine event (of the classic map, or of the
+// Swiss map when the scenario makes one), or a sync operation.
 struct TraceEntry {
-  enum class Source : uint8_t { Engine, Sync };
+  enum class Source : uint8_t { Engine, Sync, Swiss };
   enum class SyncKind : uint8_t { Lock, Unlock, RLock, RUnlock };
-  Event ev{};         // Engine: the event as the map emitted it
+  Event ev{};         // Engine: the event as the classic map emitted it
+  swiss::SwissEvent sev{}; // Swiss: the event as the Swiss map emitted it
   uint32_t step = 0;  // scheduling step (0-based) in which it happened
   uint8_t g = 0;      // goroutine number (1-based)
   Source source = Source::Engine;
@@ -67,8 +70,12 @@ struct Ending {
   int g = 0;             // goroutine that died / was stopped (0 for deadlock)
   std::string message;   // "concurrent map writes", "all goroutines are asleep - deadlock!", ...
   bool deadlock = false; // Fatal because every goroutine is blocked
-  Event at{};            // the engine event at which it died (engine fatals and panics)
+  Event at{};            // the engine event at which it died (engine fatals and panics; classic map)
   bool hasEvent = false;
+  // Where it died, for any model (set with hasEvent): the runtime function,
+  // the source file and line it mirrors, and the line's description.
+  std::string_view function, file, what;
+  int line = 0;
 };
 
 // What a goroutine is doing, for lanes and tracebacks.
@@ -80,9 +87,11 @@ struct GoroutineView {
   std::size_t programSize = 0;
   const Instr* instr = nullptr; // that instruction (null when done)
   bool hasEvent = false;        // paused at an engine event (inside a map op)
-  Event event{};                // the event it is paused at
+  Event event{};                // the event it is paused at (classic map)
+  swiss::SwissEvent swissEvent{}; // the event it is paused at (Swiss map)
   std::string_view function;    // runtime function of that event (siteInfo(event.site).function)
-  int goLine = 0;               // map.go line of that event
+  std::string_view file;        // its source file (runtime/map.go, internal/runtime/maps/...)
+  int goLine = 0;               // line of that event in file
   std::string_view what;        // the source line's description
   int waitingMutex = -1;        // Blocked: the mutex it waits for
   bool holdsLoadedFlags = false; // memory level: between the flags load and its store
@@ -216,7 +225,11 @@ public:
   const std::vector<uint8_t>& schedule() const { return schedule_; } // goroutine of each step
   const std::vector<TraceEntry>& trace() const { return trace_; }
   const std::vector<OpRecord>& history() const { return history_; }
+  // The shared map: the classic one (map()), or the Swiss one when the
+  // scenario's map section makes one (isSwiss(), swissMap()).
   const AnyMap& map() const { return *map_; }
+  bool isSwiss() const { return swiss_ != nullptr; }
+  const swiss::AnySwiss& swissMap() const { return *swiss_; }
   GoroutineView view(int g) const;
   // Mutex state, for views: holder goroutine (0 = none) and reader count.
   int mutexWriter(int m) const { return mutexes_[m].writer; }
@@ -244,6 +257,8 @@ private:
     Event last{};
     uint64_t steps = 0;
     uint64_t opSteps = 0;
+    swiss::SwissEvent slast{}; // its last event (Swiss map)
+    swiss::SwissOpCode sop = swiss::SwissOpCode::Get; // the Swiss op in flight
     Loc lastLoc{};        // its last event with a cell location
     Loc evacSrc{};        // the old cell it is copying (memory level: the copy takes several steps)
   };
@@ -255,6 +270,8 @@ private:
   void setupMap();
   bool blockedOn(int g, int& mutex) const;
   void engineStep(int g);
+  void swissEngineStep(int g);
+  void setDeathSite(Ending& e, const G& gr) const;
   void syncStep(int g);
   void finishOp(int g, const std::optional<OpResult>& ended);
   void afterStep(int g);
@@ -265,7 +282,9 @@ private:
   Scenario sc_;
   WorldOptions opts_;
   std::shared_ptr<StringPool> strings_;
-  std::unique_ptr<AnyMap> map_;
+  std::unique_ptr<AnyMap> map_;        // the classic map, or
+  std::unique_ptr<swiss::AnySwiss> swiss_; // the Swiss map
+  swiss::SwissEventSink sbuf_;
   std::vector<std::pair<KeyValue, int64_t>> initialContents_;
   Hmap startHeader_{};
   AnyMap::Memory startMemory_{};

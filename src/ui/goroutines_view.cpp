@@ -30,6 +30,10 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
+  if (s->scenario().swiss) { // the race views draw the classic map's buckets
+    error_ = fmt::format(fmt::runtime(tr(S::RaceSwissNotInGui)), path, path);
+    return false;
+  }
   s_ = std::move(s);
   path_ = path;
   error_.clear();

@@ -449,3 +449,24 @@ TEST(GoroutinesView, ASavedSessionReplaysToTheSameOutcome) {
   EXPECT_FALSE(rc.saveSession("/nonexistent-dir/x.race"));
   EXPECT_NE(rc.error().find("cannot write the session"), std::string::npos) << rc.error();
 }
+
+// A race on the Swiss map runs in the terminal (`gomaplab race`); the race
+// workspace draws the classic map's buckets only, so the GUI refuses it with a
+// message naming the file and the command, in both languages, and stays as it was.
+TEST(RaceWorkspace, ASwissRaceIsRefusedWithTheCommandToRunIt) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  const std::string swiss = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/11-swiss-writers-xor.race";
+  EXPECT_FALSE(g.rt.race.open(swiss));
+  EXPECT_NE(g.rt.race.error().find(swiss), std::string::npos) << g.rt.race.error();
+  EXPECT_NE(g.rt.race.error().find("gomaplab race " + swiss), std::string::npos) << g.rt.race.error();
+  EXPECT_FALSE(g.rt.race.active);
+  g.frames(2);
+  EXPECT_FALSE(g.rt.workspace().raceMode());
+  // A classic race still opens afterwards.
+  ASSERT_TRUE(g.rt.race.open(kLesson1)) << g.rt.race.error();
+  setLanguage(Lang::Zh);
+  EXPECT_FALSE(g.rt.race.open(swiss));
+  EXPECT_NE(g.rt.race.error().find("Swiss 表"), std::string::npos) << g.rt.race.error();
+  setLanguage(Lang::En);
+}

@@ -7,8 +7,21 @@
 #   compare.sh RACECHECK GOMAPLAB SCENARIO_DIR PROGRAM [TRIES]
 # The real runtime only notices a race when the two goroutines overlap, so it
 # runs with GOMAXPROCS=2, up to TRIES times (default 20), 60 s each at most.
+#
+# The Swiss map (Go 1.24+): with SWISS=go1.26 or SWISS=go1.27, RACECHECK is
+# main.go built with that release, the scenario is PROGRAM_swiss.race run at
+# that version, and the dying goroutine's top frame (function and
+# runtime/panic.go line) must be the same too.
 set -uo pipefail
 racecheck=$1 gomaplab=$2 dir=$3 program=$4 tries=${5:-20}
+swiss=${SWISS:-}
+scenario="$dir/$program.race" label="real Go 1.19"
+if [ -n "$swiss" ]; then
+  label="real $swiss"
+  scenario=$(mktemp --suffix=.race)
+  trap 'rm -f "$scenario"' EXIT
+  sed "s/^  make swiss/  version $swiss\n  make swiss/" "$dir/${program}_swiss.race" > "$scenario"
+fi
 case "$program" in
   writers) role="" ;;
   reader_writer) role=main.reader ;;
@@ -16,7 +29,7 @@ case "$program" in
   *) echo "compare.sh: unknown program $program" >&2; exit 2 ;;
 esac
 
-sim=$("$gomaplab" race "$dir/$program.race")
+sim=$("$gomaplab" race "$scenario")
 sim_fatal=$(printf '%s\n' "$sim" | grep -m1 '^fatal error: ')
 sim_g=$(printf '%s\n' "$sim" | grep -m1 -E '^goroutine [0-9]+ \[running\]:' | sed -E 's/^goroutine ([0-9]+).*/\1/')
 if [ -z "$sim_fatal" ]; then
@@ -31,10 +44,10 @@ for i in $(seq 1 "$tries"); do
   if [ $status -eq 2 ] && [ -n "$real_fatal" ]; then
     # The first main.* frame of the goroutine that was running when it died.
     real_fn=$(printf '%s\n' "$out" | sed -n '/\[running\]:/,/^$/p' | grep -m1 -E '^main\.' | sed -E 's/\(.*//')
-    echo "real Go 1.19, try $i: $real_fatal (in $real_fn)"
+    echo "$label, try $i: $real_fatal (in $real_fn)"
     break
   fi
-  echo "real Go 1.19, try $i: not caught (exit $status), again"
+  echo "$label, try $i: not caught (exit $status), again"
   real_fatal=""
 done
 if [ -z "$real_fatal" ]; then
@@ -43,6 +56,15 @@ fi
 echo "simulator:         $sim_fatal (in G$sim_g)"
 if [ "$real_fatal" != "$sim_fatal" ]; then
   echo "FAIL: different fatal errors"; exit 1
+fi
+if [ -n "$swiss" ]; then
+  # The first frame of the goroutine that died: "internal/runtime/maps.fatal" in runtime/panic.go at a line of the release.
+  top() { sed -n '/\[running\]:/,/^$/p' | sed -n '2,3p' | sed -E 's/\(.*//; s/^[[:space:]]+//; s/ .*//; s#.*/src/##' | paste -sd' '; }
+  real_top=$(printf '%s\n' "$out" | top) sim_top=$(printf '%s\n' "$sim" | top)
+  echo "top frame: real $real_top, simulator $sim_top"
+  if [ "$real_top" != "$sim_top" ]; then
+    echo "FAIL: different top frames"; exit 1
+  fi
 fi
 if [ -n "$role" ]; then
   # G2 is the reader / iterator in the scenario, as the second goroutine of main.go.

@@ -270,6 +270,13 @@ void World::engineStep(int g) {
       trace_.push_back(t);
     }
   }
+  endEngineStep(g, running, ended);
+}
+
+// After an engine step: finish the operation, or stop a run whose operation
+// takes too many steps (a corrupted chain can loop).
+void World::endEngineStep(int g, bool running, const std::optional<OpResult>& ended) {
+  G& gr = gs_[g - 1];
   if (!running) {
     finishOp(g, ended);
     return;
@@ -278,8 +285,8 @@ void World::engineStep(int g) {
     Ending e;
     e.kind = Ending::Kind::StepLimit;
     e.g = g;
-    e.message = fmt::format("G{}'s {} did not finish within {} steps: its bucket chain is likely corrupted (a cycle)",
-                            g, sc_.programs[g - 1].code[gr.pc].text, opts_.maxOpSteps);
+    e.message = fmt::format("G{}'s {} did not finish within {} steps{}", g, sc_.programs[g - 1].code[gr.pc].text,
+                            opts_.maxOpSteps, swiss_ ? "" : ": its bucket chain is likely corrupted (a cycle)");
     die(std::move(e));
   }
 }
@@ -333,18 +340,7 @@ void World::swissEngineStep(int g) {
       trace_.push_back(t);
     }
   }
-  if (!running) {
-    finishOp(g, ended);
-    return;
-  }
-  if (++gr.opSteps >= opts_.maxOpSteps) {
-    Ending e;
-    e.kind = Ending::Kind::StepLimit;
-    e.g = g;
-    e.message = fmt::format("G{}'s {} did not finish within {} steps", g, sc_.programs[g - 1].code[gr.pc].text,
-                            opts_.maxOpSteps);
-    die(std::move(e));
-  }
+  endEngineStep(g, running, ended);
 }
 
 // Where a goroutine stands, in the words of the model that runs the map.

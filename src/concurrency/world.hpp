@@ -271,6 +271,7 @@ private:
   bool blockedOn(int g, int& mutex) const;
   void engineStep(int g);
   void swissEngineStep(int g);
+  void endEngineStep(int g, bool running, const std::optional<OpResult>& ended);
   void setDeathSite(Ending& e, const G& gr) const;
   void syncStep(int g);
   void finishOp(int g, const std::optional<OpResult>& ended);

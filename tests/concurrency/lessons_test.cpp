@@ -8,6 +8,7 @@
 #include "concurrency/explore.hpp"
 #include "concurrency/report.hpp"
 #include "concurrency/scheduler.hpp"
+#include "test_util.hpp"
 
 using namespace gomap;
 using namespace gomap::race;
@@ -16,25 +17,14 @@ namespace {
 
 std::string lessonPath(const char* name) { return std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/" + name; }
 
-struct Ran {
-  Scenario sc;
-  std::unique_ptr<World> w;
-  std::optional<ConsistencyReport> rep;
-};
+using gomap::race::test::Ran;
 
 Ran run(const char* name) {
-  Ran r;
   ScenarioError err;
   auto sc = loadScenario(lessonPath(name), err);
   EXPECT_TRUE(sc) << err.format();
-  if (!sc) return r;
-  r.sc = *sc;
-  r.w = std::make_unique<World>(r.sc);
-  Scheduler s(r.sc.schedule);
-  std::string why;
-  EXPECT_TRUE(runScheduled(*r.w, s, why)) << why;
-  if (r.w->ending().kind == Ending::Kind::AllDone) r.rep = checkConsistency(*r.w);
-  return r;
+  if (!sc) return Ran{};
+  return gomap::race::test::runToEnd(*sc);
 }
 
 void expectMet(const Ran& r) {

@@ -19,22 +19,9 @@ using gomap::race::test::scenario;
 
 namespace {
 
-struct Ran {
-  Scenario sc;
-  std::unique_ptr<World> w;
-  std::optional<ConsistencyReport> rep;
-};
+using gomap::race::test::Ran;
 
-Ran run(const std::string& body) {
-  Ran r;
-  r.sc = scenario(body);
-  r.w = std::make_unique<World>(r.sc);
-  Scheduler s(r.sc.schedule);
-  std::string why;
-  EXPECT_TRUE(runScheduled(*r.w, s, why)) << why;
-  if (r.w->ending().kind == Ending::Kind::AllDone) r.rep = checkConsistency(*r.w);
-  return r;
-}
+Ran run(const std::string& body) { return gomap::race::test::runToEnd(scenario(body)); }
 
 std::string state(const World& w) {
   std::string s;

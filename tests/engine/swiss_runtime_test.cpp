@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <optional>
@@ -410,7 +411,7 @@ TEST(SwissRuntimeMaps, TableIterationGrowDelete) {
   // yields that table's stored pairs; the runtime (table.go Iter.Next, spec
   // 16.3/16.4) looks each key of a replaced table up in the live map and skips
   // the ones deleted since. Enable once the model does that lookup.
-  GTEST_SKIP() << "model gap: iteration over a table replaced by a grow/split yields its stale pairs (spec 16.4 "
+  if (!std::getenv("GOMAPLAB_RUN_KNOWN_GAPS")) GTEST_SKIP() << "model gap: iteration over a table replaced by a grow/split yields its stale pairs (spec 16.4 "
                   "live lookup not modelled)";
   for (uint64_t rng = 1; rng <= 20; rng++) {
     auto m = newMap(KeyKind::Int32, 8, Version::Go127, rng);
@@ -714,7 +715,7 @@ TEST(SwissRuntimeMap, IterGrowAndDelete) {
   // yields that table's stored pairs; the runtime (table.go Iter.Next, spec
   // 16.3/16.4) looks each key of a replaced table up in the live map and skips
   // the ones deleted since. Enable once the model does that lookup.
-  GTEST_SKIP() << "model gap: iteration over a table replaced by a grow/split yields its stale pairs (spec 16.4 "
+  if (!std::getenv("GOMAPLAB_RUN_KNOWN_GAPS")) GTEST_SKIP() << "model gap: iteration over a table replaced by a grow/split yields its stale pairs (spec 16.4 "
                   "live lookup not modelled)";
   for (uint64_t rng = 1; rng <= 10; rng++) {
     auto m = newMap(KeyKind::Int64, 4, Version::Go127, rng);

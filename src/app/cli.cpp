@@ -54,8 +54,9 @@ void printSyncMapCatalogue() {
   using namespace syncmap;
   std::printf("\n# sync.Map's events (Go 1.19.8)\n\n"
               "The sync.Map model (src/engine/syncmap_events.hpp) has its own vocabulary:\n"
-              "`SyncKind`, one flat `SyncEvent` record whose fields each kind names, and\n"
-              "`SyncSite` with the function of `sync/map.go` and its line in Go 1.19.8. Every\n"
+              "`SyncKind`; one 32-byte `SyncEvent` record holding its kind's payload struct\n"
+              "(`SyncPayload<K>`: built with `SyncEvent::of<Site>`, read with `payloadOf<K>`);\n"
+              "and `SyncSite` with the function of `sync/map.go` and its line in Go 1.19.8. Every\n"
               "atomic load, CAS or store of `read` or of an entry's `p`, every lookup and every\n"
               "step done with `mu` held is one event; [A] marks an atomic operation, [I] a read\n"
               "of an immutable published map, [L] a step under the lock (syncmap-spec.md).\n"

@@ -156,7 +156,9 @@ private:
   GOMAP_SYNC_DECL(void, LoadOrStore, const KeyValue& key, int64_t value, SyncResult& out)
   GOMAP_SYNC_DECL(void, LoadAndDelete, const KeyValue& key, SyncResult& out, bool isDelete)
   GOMAP_SYNC_DECL(void, Range, int64_t limit, SyncResult& out)
-  GOMAP_SYNC_DECL(void, loadEntry, const EntryRef& e, SyncSite site, bool& ok, int64_t& value)
+  // `site` (loadEntry, lock, unlock): kSite<S> for the site S the caller is at
+  // (its type carries S, so the payload's type is checked at compile time).
+  GOMAP_SYNC_DECL(void, loadEntry, const EntryRef& e, auto site, bool& ok, int64_t& value)
   GOMAP_SYNC_DECL(bool, tryStore, const EntryRef& e, uint32_t& cell, int64_t value)
   GOMAP_SYNC_DECL(bool, unexpungeLocked, const EntryRef& e)
   GOMAP_SYNC_DECL(void, storeLocked, const EntryRef& e, uint32_t& cell, int64_t value)
@@ -165,8 +167,8 @@ private:
   GOMAP_SYNC_DECL(void, missLocked)
   GOMAP_SYNC_DECL(void, dirtyLocked)
   GOMAP_SYNC_DECL(bool, tryExpungeLocked, const EntryRef& e)
-  GOMAP_SYNC_DECL(void, lock, SyncSite site)
-  GOMAP_SYNC_DECL(void, unlock, SyncSite site)
+  GOMAP_SYNC_DECL(void, lock, auto site)
+  GOMAP_SYNC_DECL(void, unlock, auto site)
 #undef GOMAP_SYNC_DECL
 
   Task<void> taskOf(const SyncRequest& r, SyncResult& out);

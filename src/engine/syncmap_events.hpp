@@ -1,49 +1,58 @@
 // Go 1.19.8's sync.Map (sync/map.go) as events: the same scheme as the Swiss
-// map's swiss_events.hpp, in its own vocabulary. One record (SyncEvent), a
-// kind table and a site table checked by static_assert. A site says which
-// function of sync/map.go and which line (Go 1.19.8) the step mirrors; the
-// `needle` is text found on that line, which a test checks against
-// /usr/share/go-1.19/src/sync/map.go when it is present
+// map's swiss_events.hpp and the classic map's events.hpp, in its own
+// vocabulary. One fixed-size record (SyncEvent: kind, site, payload bytes),
+// one payload struct per kind (SyncPayload<K>, right below its kind), a kind
+// table and a site table checked by static_assert. A site says which function
+// of sync/map.go and which line (Go 1.19.8) the step mirrors, and fixes the
+// kind, so the payload type: SyncEvent::of<Site>(payload) builds a record
+// (a payload of another kind does not compile), payloadOf<K>(event) reads one
+// back, visitPayload(event, f) calls f with whichever payload the event holds.
+// Nothing else touches the record's bytes.
+//
+// The `needle` of a site is text found on its line, which a test checks
+// against /usr/share/go-1.19/src/sync/map.go when it is present
 // (tests/engine/syncmap_test.cpp, SyncSites).
 //
 // Every atomic load/CAS/store of read or of an entry's p, every lookup, and
 // every step done with mu held is one event (syncmap-spec.md sections 2-3).
 //
-// The record is flat: what each field means depends on the kind (see
-// SyncEvent). Adding a kind: an enumerator in SyncKind and a row in
-// kSyncKindTable. Adding a site: an enumerator in SyncSite and a row in
-// kSyncSiteTable, in the same order (the static_asserts check both).
+// Adding a kind: an enumerator in SyncKind, its SyncPayload<K>, a row in
+// kSyncKindTable and a case in visitKind. Adding a site: an enumerator in
+// SyncSite and a row in kSyncSiteTable, in the same order. The static_asserts
+// check the tables' order and size and every payload's fit.
 #pragma once
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
-
-#include "engine/events.hpp" // Outcome
 
 namespace gomap::syncmap {
 
 enum class SyncKind : uint8_t {
-  OpBegin,      // a method starts: op
-  OpEnd,        // it returns: flag = ok/loaded, value
-  ReadLoaded,   // [A] m.read.Load(): ro = the readOnly's identity (0: never stored), flag = amended
-  ReadLookup,   // [I] read.m[key]: flag = found, entry
-  DirtyLookup,  // [L] m.dirty[key]: flag = found, entry
+  OpBegin,      // a sync.Map method starts
+  OpEnd,        // it returns
+  ReadLoaded,   // [A] m.read.Load()
+  ReadLookup,   // [I] read.m[key]
+  DirtyLookup,  // [L] m.dirty[key]
   Locked,       // m.mu.Lock() (uncontended: state 0 -> 1)
   Unlocked,     // m.mu.Unlock() (state 1 -> 0)
-  PLoaded,      // [A] atomic.LoadPointer(&e.p): entry, from = p's state, cell
-  PCas,         // [A] CompareAndSwapPointer(&e.p, old, new): entry, from, to, flag = swapped, cell = new cell
-  PStored,      // [A] storeLocked: entry, to = value, cell
-  DirtyWritten, // [L] m.dirty[k] = e: entry
-  DirtyDeleted, // [L] delete(m.dirty, key): entry (0 when absent)
-  DirtyMade,    // [L] dirtyLocked: m.dirty = make(map, len(read.m)): n = the hint
+  PLoaded,      // [A] atomic.LoadPointer(&e.p)
+  PCas,         // [A] CompareAndSwapPointer(&e.p, old, new)
+  PStored,      // [A] storeLocked: atomic.StorePointer(&e.p, &value)
+  DirtyWritten, // [L] m.dirty[k] = e
+  DirtyDeleted, // [L] delete(m.dirty, key)
+  DirtyMade,    // [L] dirtyLocked: m.dirty = make(map, len(read.m))
   DirtyCleared, // [L] m.dirty = nil (a promotion); misses = 0
-  ReadStored,   // [A] m.read.Store(readOnly{...}): ro = the new readOnly, flag = amended, n = len(m)
-  EntryCreated, // newEntry(value): entry, cell, value
-  MissCounted,  // [L] m.misses++: n = misses, n2 = len(dirty)
-  RangeNext,    // for k, e := range read.m (Range or dirtyLocked): entry
-  RangeCall,    // f(k, v) called by Range: entry, value, flag = f's result
+  ReadStored,   // [A] m.read.Store(readOnly{...})
+  EntryCreated, // newEntry(value)
+  MissCounted,  // [L] m.misses++
+  RangeNext,    // for k, e := range read.m (Range or dirtyLocked)
+  RangeCall,    // f(k, v) called by Range
   kCount
 };
 static_assert(static_cast<int>(SyncKind::kCount) <= 64, "pause masks have 64 bits");
@@ -55,9 +64,126 @@ constexpr std::string_view pStateName(PState p) {
   return p == PState::Value ? "value" : p == PState::Nil ? "nil" : "expunged";
 }
 
+// The payloads, one per kind. Identities (entry, cell, read) count from 1; 0
+// means none. A cell is the heap object an entry's p points at when its state
+// is Value; `value` is the int64 boxed in it.
+template <SyncKind K> struct SyncPayload;
+
+template <> struct SyncPayload<SyncKind::OpBegin> {
+  SyncOp op = SyncOp::Load;
+  int64_t value = 0; // Store, LoadOrStore: the value passed
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::OpEnd> {
+  bool ok = false;   // Load: ok; LoadOrStore, LoadAndDelete: loaded; Store: true
+  int64_t value = 0; // the value returned (0 when none)
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::ReadLoaded> {
+  uint32_t read = 0; // the readOnly's identity (0: read never stored, a zero Map)
+  bool amended = false;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::ReadLookup> {
+  bool found = false;
+  uint32_t entry = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::DirtyLookup> {
+  bool found = false;
+  uint32_t entry = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::Locked> {
+  int32_t state = 0; // mu's state word after
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::Unlocked> {
+  int32_t state = 0; // mu's state word after
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::PLoaded> {
+  uint32_t entry = 0;
+  PState p = PState::Nil; // the state loaded
+  uint32_t cell = 0;      // p's cell (p == Value)
+  int64_t value = 0;      // the value in it, when the caller reads it (e.load)
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::PCas> {
+  uint32_t entry = 0;
+  PState from = PState::Nil; // the state the caller loaded (CAS's old)
+  PState to = PState::Nil;   // the state it swaps in (CAS's new)
+  bool swapped = false;
+  uint32_t cell = 0;  // the new cell (to == Value), or the old one (entry.delete)
+  int64_t value = 0;  // the value in that cell
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::PStored> {
+  uint32_t entry = 0;
+  PState from = PState::Nil; // p's state before (storeLocked stores a value cell)
+  uint32_t cell = 0;
+  int64_t value = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::DirtyWritten> {
+  uint32_t entry = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::DirtyDeleted> {
+  bool found = false; // the key was in dirty
+  uint32_t entry = 0; // its entry (0 when absent)
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::DirtyMade> {
+  uint32_t hint = 0; // len(read.m)
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::DirtyCleared> {
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::ReadStored> {
+  uint32_t read = 0; // the new readOnly's identity
+  bool amended = false;
+  uint32_t len = 0; // len(its m)
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::EntryCreated> {
+  uint32_t entry = 0;
+  uint32_t cell = 0; // p = &value, a new cell
+  int64_t value = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::MissCounted> {
+  uint32_t misses = 0;   // after the increment
+  uint32_t lenDirty = 0; // promotion when misses >= lenDirty
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::RangeNext> {
+  uint32_t entry = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+template <> struct SyncPayload<SyncKind::RangeCall> {
+  uint32_t entry = 0;
+  int64_t value = 0;
+  bool more = false; // f's result: false stops the walk
+  bool operator==(const SyncPayload&) const = default;
+};
+
+// The record's payload area: every payload fits (checked below).
+inline constexpr std::size_t kSyncPayloadBytes = 24;
+
+template <std::size_t... I> constexpr bool syncPayloadsFit(std::index_sequence<I...>) {
+  return ((sizeof(SyncPayload<static_cast<SyncKind>(I)>) <= kSyncPayloadBytes &&
+           alignof(SyncPayload<static_cast<SyncKind>(I)>) <= 8 &&
+           std::is_trivially_copyable_v<SyncPayload<static_cast<SyncKind>(I)>>) &&
+          ...);
+}
+static_assert(syncPayloadsFit(std::make_index_sequence<static_cast<std::size_t>(SyncKind::kCount)>{}),
+              "every SyncPayload<K> is trivially copyable and fits the record's payload bytes");
+
 struct SyncKindInfo {
   SyncKind kind;
-  std::string_view name;
+  std::string_view name; // in `gomaplab events` JSON
   std::string_view what;
 };
 inline constexpr std::array<SyncKindInfo, static_cast<std::size_t>(SyncKind::kCount)> kSyncKindTable{{
@@ -114,136 +240,256 @@ enum class SyncSite : uint16_t {
 };
 
 struct SyncSiteInfo {
-  SyncKind kind;
+  SyncSite site;
+  SyncKind kind; // so the payload SyncEvent::of<site> takes
   std::string_view function;
   int line; // sync/map.go, Go 1.19.8
   std::string_view needle;
   std::string_view what;
 };
 
-// One row per SyncSite, in order. {kind, function, line, needle, what}
+// One row per SyncSite, in order. {site, kind, function, line, needle, what}
 inline constexpr std::array<SyncSiteInfo, static_cast<std::size_t>(SyncSite::kCount)> kSyncSiteTable{{
-    {SyncKind::OpBegin, "", 0, "", "none"},
+    {SyncSite::None, SyncKind::OpBegin, "", 0, "", "none"},
     // Load
-    {SyncKind::OpBegin, "Load", 110, "func (m *Map) Load(key any)", "m.Load(key)"},
-    {SyncKind::ReadLoaded, "Load", 111, "read, _ := m.read.Load().(readOnly)", "read := m.read.Load()"},
-    {SyncKind::ReadLookup, "Load", 112, "e, ok := read.m[key]", "e, ok := read.m[key]"},
-    {SyncKind::Locked, "Load", 114, "m.mu.Lock()", "missing and amended: m.mu.Lock()"},
-    {SyncKind::ReadLoaded, "Load", 118, "read, _ = m.read.Load().(readOnly)", "read reloaded under the lock"},
-    {SyncKind::ReadLookup, "Load", 119, "e, ok = read.m[key]", "looked up again (a promotion may have happened)"},
-    {SyncKind::DirtyLookup, "Load", 121, "e, ok = m.dirty[key]", "e, ok = m.dirty[key], then missLocked"},
-    {SyncKind::Unlocked, "Load", 127, "m.mu.Unlock()", "m.mu.Unlock()"},
-    {SyncKind::OpEnd, "Load", 130, "return nil, false", "not found: (nil, false)"},
-    {SyncKind::PLoaded, "entry.load", 136, "p := atomic.LoadPointer(&e.p)", "e.load: p := atomic.LoadPointer(&e.p)"},
-    {SyncKind::OpEnd, "Load", 132, "return e.load()", "return e.load(): nil and expunged are (nil, false)"},
+    {SyncSite::LoadBegin, SyncKind::OpBegin, "Load", 110, "func (m *Map) Load(key any)", "m.Load(key)"},
+    {SyncSite::LoadRead, SyncKind::ReadLoaded, "Load", 111, "read, _ := m.read.Load().(readOnly)",
+     "read := m.read.Load()"},
+    {SyncSite::LoadLookup, SyncKind::ReadLookup, "Load", 112, "e, ok := read.m[key]", "e, ok := read.m[key]"},
+    {SyncSite::LoadLock, SyncKind::Locked, "Load", 114, "m.mu.Lock()", "missing and amended: m.mu.Lock()"},
+    {SyncSite::LoadReread, SyncKind::ReadLoaded, "Load", 118, "read, _ = m.read.Load().(readOnly)",
+     "read reloaded under the lock"},
+    {SyncSite::LoadRelookup, SyncKind::ReadLookup, "Load", 119, "e, ok = read.m[key]",
+     "looked up again (a promotion may have happened)"},
+    {SyncSite::LoadDirty, SyncKind::DirtyLookup, "Load", 121, "e, ok = m.dirty[key]",
+     "e, ok = m.dirty[key], then missLocked"},
+    {SyncSite::LoadUnlock, SyncKind::Unlocked, "Load", 127, "m.mu.Unlock()", "m.mu.Unlock()"},
+    {SyncSite::LoadEndMissing, SyncKind::OpEnd, "Load", 130, "return nil, false", "not found: (nil, false)"},
+    {SyncSite::EntryLoad, SyncKind::PLoaded, "entry.load", 136, "p := atomic.LoadPointer(&e.p)",
+     "e.load: p := atomic.LoadPointer(&e.p)"},
+    {SyncSite::LoadEnd, SyncKind::OpEnd, "Load", 132, "return e.load()",
+     "return e.load(): nil and expunged are (nil, false)"},
     // Store
-    {SyncKind::OpBegin, "Store", 144, "func (m *Map) Store(key, value any)", "m.Store(key, value)"},
-    {SyncKind::ReadLoaded, "Store", 145, "read, _ := m.read.Load().(readOnly)", "read := m.read.Load()"},
-    {SyncKind::ReadLookup, "Store", 146, "if e, ok := read.m[key]; ok && e.tryStore(&value)", "e, ok := read.m[key]"},
-    {SyncKind::PLoaded, "entry.tryStore", 179, "p := atomic.LoadPointer(&e.p)", "tryStore: p := atomic.LoadPointer(&e.p)"},
-    {SyncKind::PCas, "entry.tryStore", 183, "if atomic.CompareAndSwapPointer(&e.p, p, unsafe.Pointer(i))",
+    {SyncSite::StoreBegin, SyncKind::OpBegin, "Store", 144, "func (m *Map) Store(key, value any)",
+     "m.Store(key, value)"},
+    {SyncSite::StoreRead, SyncKind::ReadLoaded, "Store", 145, "read, _ := m.read.Load().(readOnly)",
+     "read := m.read.Load()"},
+    {SyncSite::StoreLookup, SyncKind::ReadLookup, "Store", 146, "if e, ok := read.m[key]; ok && e.tryStore(&value)",
+     "e, ok := read.m[key]"},
+    {SyncSite::TryStoreLoad, SyncKind::PLoaded, "entry.tryStore", 179, "p := atomic.LoadPointer(&e.p)",
+     "tryStore: p := atomic.LoadPointer(&e.p)"},
+    {SyncSite::TryStoreCas, SyncKind::PCas, "entry.tryStore", 183,
+     "if atomic.CompareAndSwapPointer(&e.p, p, unsafe.Pointer(i))",
      "tryStore: CAS p -> &value (no lock)"},
-    {SyncKind::OpEnd, "Store", 147, "return", "stored lock-free"},
-    {SyncKind::Locked, "Store", 150, "m.mu.Lock()", "m.mu.Lock()"},
-    {SyncKind::ReadLoaded, "Store", 151, "read, _ = m.read.Load().(readOnly)", "read reloaded under the lock"},
-    {SyncKind::ReadLookup, "Store", 152, "if e, ok := read.m[key]; ok {", "looked up again in read.m"},
-    {SyncKind::PCas, "entry.unexpungeLocked", 194, "return atomic.CompareAndSwapPointer(&e.p, expunged, nil)",
+    {SyncSite::StoreEndFast, SyncKind::OpEnd, "Store", 147, "return", "stored lock-free"},
+    {SyncSite::StoreLock, SyncKind::Locked, "Store", 150, "m.mu.Lock()", "m.mu.Lock()"},
+    {SyncSite::StoreReread, SyncKind::ReadLoaded, "Store", 151, "read, _ = m.read.Load().(readOnly)",
+     "read reloaded under the lock"},
+    {SyncSite::StoreRelookup, SyncKind::ReadLookup, "Store", 152, "if e, ok := read.m[key]; ok {",
+     "looked up again in read.m"},
+    {SyncSite::Unexpunge, SyncKind::PCas, "entry.unexpungeLocked", 194,
+     "return atomic.CompareAndSwapPointer(&e.p, expunged, nil)",
      "unexpungeLocked: CAS expunged -> nil"},
-    {SyncKind::DirtyWritten, "Store", 156, "m.dirty[key] = e", "was expunged: m.dirty[key] = e"},
-    {SyncKind::PStored, "entry.storeLocked", 201, "atomic.StorePointer(&e.p, unsafe.Pointer(i))",
+    {SyncSite::StoreDirtyPut, SyncKind::DirtyWritten, "Store", 156, "m.dirty[key] = e",
+     "was expunged: m.dirty[key] = e"},
+    {SyncSite::StoreLocked, SyncKind::PStored, "entry.storeLocked", 201, "atomic.StorePointer(&e.p, unsafe.Pointer(i))",
      "storeLocked: p = &value"},
-    {SyncKind::DirtyLookup, "Store", 159, "} else if e, ok := m.dirty[key]; ok {", "e, ok := m.dirty[key] (no miss)"},
-    {SyncKind::ReadStored, "Store", 166, "m.read.Store(readOnly{m: read.m, amended: true})",
+    {SyncSite::StoreDirtyLookup, SyncKind::DirtyLookup, "Store", 159, "} else if e, ok := m.dirty[key]; ok {",
+     "e, ok := m.dirty[key] (no miss)"},
+    {SyncSite::StorePublish, SyncKind::ReadStored, "Store", 166, "m.read.Store(readOnly{m: read.m, amended: true})",
      "the first new key: read = readOnly{m: read.m, amended: true}"},
-    {SyncKind::EntryCreated, "Store", 168, "m.dirty[key] = newEntry(value)", "m.dirty[key] = newEntry(value)"},
-    {SyncKind::Unlocked, "Store", 170, "m.mu.Unlock()", "m.mu.Unlock()"},
-    {SyncKind::OpEnd, "Store", 171, "}", "Store returns"},
+    {SyncSite::StoreNewEntry, SyncKind::EntryCreated, "Store", 168, "m.dirty[key] = newEntry(value)",
+     "m.dirty[key] = newEntry(value)"},
+    {SyncSite::StoreUnlock, SyncKind::Unlocked, "Store", 170, "m.mu.Unlock()", "m.mu.Unlock()"},
+    {SyncSite::StoreEnd, SyncKind::OpEnd, "Store", 171, "}", "Store returns"},
     // LoadOrStore
-    {SyncKind::OpBegin, "LoadOrStore", 207, "func (m *Map) LoadOrStore(key, value any)", "m.LoadOrStore(key, value)"},
-    {SyncKind::ReadLoaded, "LoadOrStore", 209, "read, _ := m.read.Load().(readOnly)", "read := m.read.Load()"},
-    {SyncKind::ReadLookup, "LoadOrStore", 210, "if e, ok := read.m[key]; ok {", "e, ok := read.m[key]"},
-    {SyncKind::PLoaded, "entry.tryLoadOrStore", 248, "p := atomic.LoadPointer(&e.p)",
+    {SyncSite::LosBegin, SyncKind::OpBegin, "LoadOrStore", 207, "func (m *Map) LoadOrStore(key, value any)",
+     "m.LoadOrStore(key, value)"},
+    {SyncSite::LosRead, SyncKind::ReadLoaded, "LoadOrStore", 209, "read, _ := m.read.Load().(readOnly)",
+     "read := m.read.Load()"},
+    {SyncSite::LosLookup, SyncKind::ReadLookup, "LoadOrStore", 210, "if e, ok := read.m[key]; ok {",
+     "e, ok := read.m[key]"},
+    {SyncSite::TlosLoad, SyncKind::PLoaded, "entry.tryLoadOrStore", 248, "p := atomic.LoadPointer(&e.p)",
      "tryLoadOrStore: p := atomic.LoadPointer(&e.p)"},
-    {SyncKind::PCas, "entry.tryLoadOrStore", 261, "if atomic.CompareAndSwapPointer(&e.p, nil, unsafe.Pointer(&ic))",
+    {SyncSite::TlosCas, SyncKind::PCas, "entry.tryLoadOrStore", 261,
+     "if atomic.CompareAndSwapPointer(&e.p, nil, unsafe.Pointer(&ic))",
      "tryLoadOrStore: CAS nil -> &ic"},
-    {SyncKind::PLoaded, "entry.tryLoadOrStore", 264, "p = atomic.LoadPointer(&e.p)", "tryLoadOrStore: CAS failed, reload p"},
-    {SyncKind::OpEnd, "LoadOrStore", 213, "return actual, loaded", "a clean hit: no lock"},
-    {SyncKind::Locked, "LoadOrStore", 217, "m.mu.Lock()", "m.mu.Lock()"},
-    {SyncKind::ReadLoaded, "LoadOrStore", 218, "read, _ = m.read.Load().(readOnly)", "read reloaded under the lock"},
-    {SyncKind::ReadLookup, "LoadOrStore", 219, "if e, ok := read.m[key]; ok {", "looked up again in read.m"},
-    {SyncKind::DirtyWritten, "LoadOrStore", 221, "m.dirty[key] = e", "was expunged: m.dirty[key] = e"},
-    {SyncKind::DirtyLookup, "LoadOrStore", 224, "} else if e, ok := m.dirty[key]; ok {",
+    {SyncSite::TlosReload, SyncKind::PLoaded, "entry.tryLoadOrStore", 264, "p = atomic.LoadPointer(&e.p)",
+     "tryLoadOrStore: CAS failed, reload p"},
+    {SyncSite::LosEndFast, SyncKind::OpEnd, "LoadOrStore", 213, "return actual, loaded", "a clean hit: no lock"},
+    {SyncSite::LosLock, SyncKind::Locked, "LoadOrStore", 217, "m.mu.Lock()", "m.mu.Lock()"},
+    {SyncSite::LosReread, SyncKind::ReadLoaded, "LoadOrStore", 218, "read, _ = m.read.Load().(readOnly)",
+     "read reloaded under the lock"},
+    {SyncSite::LosRelookup, SyncKind::ReadLookup, "LoadOrStore", 219, "if e, ok := read.m[key]; ok {",
+     "looked up again in read.m"},
+    {SyncSite::LosDirtyPut, SyncKind::DirtyWritten, "LoadOrStore", 221, "m.dirty[key] = e",
+     "was expunged: m.dirty[key] = e"},
+    {SyncSite::LosDirtyLookup, SyncKind::DirtyLookup, "LoadOrStore", 224, "} else if e, ok := m.dirty[key]; ok {",
      "e, ok := m.dirty[key] (then a miss, M:L226)"},
-    {SyncKind::ReadStored, "LoadOrStore", 232, "m.read.Store(readOnly{m: read.m, amended: true})",
+    {SyncSite::LosPublish, SyncKind::ReadStored, "LoadOrStore", 232, "m.read.Store(readOnly{m: read.m, amended: true})",
      "the first new key: read = readOnly{m: read.m, amended: true}"},
-    {SyncKind::EntryCreated, "LoadOrStore", 234, "m.dirty[key] = newEntry(value)", "m.dirty[key] = newEntry(value)"},
-    {SyncKind::Unlocked, "LoadOrStore", 237, "m.mu.Unlock()", "m.mu.Unlock()"},
-    {SyncKind::OpEnd, "LoadOrStore", 239, "return actual, loaded", "return actual, loaded"},
+    {SyncSite::LosNewEntry, SyncKind::EntryCreated, "LoadOrStore", 234, "m.dirty[key] = newEntry(value)",
+     "m.dirty[key] = newEntry(value)"},
+    {SyncSite::LosUnlock, SyncKind::Unlocked, "LoadOrStore", 237, "m.mu.Unlock()", "m.mu.Unlock()"},
+    {SyncSite::LosEnd, SyncKind::OpEnd, "LoadOrStore", 239, "return actual, loaded", "return actual, loaded"},
     // LoadAndDelete, Delete
-    {SyncKind::OpBegin, "LoadAndDelete", 276, "func (m *Map) LoadAndDelete(key any)", "m.LoadAndDelete(key)"},
-    {SyncKind::OpBegin, "Delete", 300, "func (m *Map) Delete(key any)", "m.Delete(key) = m.LoadAndDelete(key)"},
-    {SyncKind::ReadLoaded, "LoadAndDelete", 277, "read, _ := m.read.Load().(readOnly)", "read := m.read.Load()"},
-    {SyncKind::ReadLookup, "LoadAndDelete", 278, "e, ok := read.m[key]", "e, ok := read.m[key]"},
-    {SyncKind::Locked, "LoadAndDelete", 280, "m.mu.Lock()", "missing and amended: m.mu.Lock()"},
-    {SyncKind::ReadLoaded, "LoadAndDelete", 281, "read, _ = m.read.Load().(readOnly)", "read reloaded under the lock"},
-    {SyncKind::ReadLookup, "LoadAndDelete", 282, "e, ok = read.m[key]", "looked up again in read.m"},
-    {SyncKind::DirtyLookup, "LoadAndDelete", 284, "e, ok = m.dirty[key]", "e, ok = m.dirty[key]"},
-    {SyncKind::DirtyDeleted, "LoadAndDelete", 285, "delete(m.dirty, key)", "delete(m.dirty, key), then missLocked"},
-    {SyncKind::Unlocked, "LoadAndDelete", 291, "m.mu.Unlock()", "m.mu.Unlock()"},
-    {SyncKind::OpEnd, "LoadAndDelete", 296, "return nil, false", "not found: (nil, false)"},
-    {SyncKind::PLoaded, "entry.delete", 306, "p := atomic.LoadPointer(&e.p)", "e.delete: p := atomic.LoadPointer(&e.p)"},
-    {SyncKind::PCas, "entry.delete", 310, "if atomic.CompareAndSwapPointer(&e.p, p, nil)", "e.delete: CAS p -> nil (no lock)"},
-    {SyncKind::OpEnd, "LoadAndDelete", 294, "return e.delete()", "return e.delete()"},
+    {SyncSite::LadBegin, SyncKind::OpBegin, "LoadAndDelete", 276, "func (m *Map) LoadAndDelete(key any)",
+     "m.LoadAndDelete(key)"},
+    {SyncSite::DeleteBegin, SyncKind::OpBegin, "Delete", 300, "func (m *Map) Delete(key any)",
+     "m.Delete(key) = m.LoadAndDelete(key)"},
+    {SyncSite::LadRead, SyncKind::ReadLoaded, "LoadAndDelete", 277, "read, _ := m.read.Load().(readOnly)",
+     "read := m.read.Load()"},
+    {SyncSite::LadLookup, SyncKind::ReadLookup, "LoadAndDelete", 278, "e, ok := read.m[key]", "e, ok := read.m[key]"},
+    {SyncSite::LadLock, SyncKind::Locked, "LoadAndDelete", 280, "m.mu.Lock()", "missing and amended: m.mu.Lock()"},
+    {SyncSite::LadReread, SyncKind::ReadLoaded, "LoadAndDelete", 281, "read, _ = m.read.Load().(readOnly)",
+     "read reloaded under the lock"},
+    {SyncSite::LadRelookup, SyncKind::ReadLookup, "LoadAndDelete", 282, "e, ok = read.m[key]",
+     "looked up again in read.m"},
+    {SyncSite::LadDirty, SyncKind::DirtyLookup, "LoadAndDelete", 284, "e, ok = m.dirty[key]", "e, ok = m.dirty[key]"},
+    {SyncSite::LadDirtyDelete, SyncKind::DirtyDeleted, "LoadAndDelete", 285, "delete(m.dirty, key)",
+     "delete(m.dirty, key), then missLocked"},
+    {SyncSite::LadUnlock, SyncKind::Unlocked, "LoadAndDelete", 291, "m.mu.Unlock()", "m.mu.Unlock()"},
+    {SyncSite::LadEndMissing, SyncKind::OpEnd, "LoadAndDelete", 296, "return nil, false", "not found: (nil, false)"},
+    {SyncSite::DeleteLoad, SyncKind::PLoaded, "entry.delete", 306, "p := atomic.LoadPointer(&e.p)",
+     "e.delete: p := atomic.LoadPointer(&e.p)"},
+    {SyncSite::DeleteCas, SyncKind::PCas, "entry.delete", 310, "if atomic.CompareAndSwapPointer(&e.p, p, nil)",
+     "e.delete: CAS p -> nil (no lock)"},
+    {SyncSite::LadEnd, SyncKind::OpEnd, "LoadAndDelete", 294, "return e.delete()", "return e.delete()"},
     // Range
-    {SyncKind::OpBegin, "Range", 327, "func (m *Map) Range(f func(key, value any) bool)", "m.Range(f)"},
-    {SyncKind::ReadLoaded, "Range", 332, "read, _ := m.read.Load().(readOnly)", "read := m.read.Load()"},
-    {SyncKind::Locked, "Range", 338, "m.mu.Lock()", "amended: m.mu.Lock()"},
-    {SyncKind::ReadLoaded, "Range", 339, "read, _ = m.read.Load().(readOnly)", "read reloaded under the lock"},
-    {SyncKind::ReadStored, "Range", 342, "m.read.Store(read)", "still amended: promote now, read = readOnly{m: m.dirty}"},
-    {SyncKind::DirtyCleared, "Range", 343, "m.dirty = nil", "m.dirty = nil; m.misses = 0"},
-    {SyncKind::Unlocked, "Range", 346, "m.mu.Unlock()", "m.mu.Unlock()"},
-    {SyncKind::RangeNext, "Range", 349, "for k, e := range read.m {", "for k, e := range read.m (random order)"},
-    {SyncKind::PLoaded, "entry.load", 136, "p := atomic.LoadPointer(&e.p)", "v, ok := e.load()"},
-    {SyncKind::RangeCall, "Range", 354, "if !f(k, v) {", "f(k, v)"},
-    {SyncKind::OpEnd, "Range", 358, "}", "Range returns"},
+    {SyncSite::RangeBegin, SyncKind::OpBegin, "Range", 327, "func (m *Map) Range(f func(key, value any) bool)",
+     "m.Range(f)"},
+    {SyncSite::RangeRead, SyncKind::ReadLoaded, "Range", 332, "read, _ := m.read.Load().(readOnly)",
+     "read := m.read.Load()"},
+    {SyncSite::RangeLock, SyncKind::Locked, "Range", 338, "m.mu.Lock()", "amended: m.mu.Lock()"},
+    {SyncSite::RangeReread, SyncKind::ReadLoaded, "Range", 339, "read, _ = m.read.Load().(readOnly)",
+     "read reloaded under the lock"},
+    {SyncSite::RangePublish, SyncKind::ReadStored, "Range", 342, "m.read.Store(read)",
+     "still amended: promote now, read = readOnly{m: m.dirty}"},
+    {SyncSite::RangeDirtyNil, SyncKind::DirtyCleared, "Range", 343, "m.dirty = nil", "m.dirty = nil; m.misses = 0"},
+    {SyncSite::RangeUnlock, SyncKind::Unlocked, "Range", 346, "m.mu.Unlock()", "m.mu.Unlock()"},
+    {SyncSite::RangeNext, SyncKind::RangeNext, "Range", 349, "for k, e := range read.m {",
+     "for k, e := range read.m (random order)"},
+    {SyncSite::RangeLoad, SyncKind::PLoaded, "entry.load", 136, "p := atomic.LoadPointer(&e.p)", "v, ok := e.load()"},
+    {SyncSite::RangeCall, SyncKind::RangeCall, "Range", 354, "if !f(k, v) {", "f(k, v)"},
+    {SyncSite::RangeEnd, SyncKind::OpEnd, "Range", 358, "}", "Range returns"},
     // missLocked
-    {SyncKind::MissCounted, "missLocked", 361, "m.misses++", "m.misses++; promote when misses >= len(dirty)"},
-    {SyncKind::ReadStored, "missLocked", 365, "m.read.Store(readOnly{m: m.dirty})", "promotion: read = readOnly{m: m.dirty}"},
-    {SyncKind::DirtyCleared, "missLocked", 366, "m.dirty = nil", "m.dirty = nil; m.misses = 0"},
+    {SyncSite::MissCount, SyncKind::MissCounted, "missLocked", 361, "m.misses++",
+     "m.misses++; promote when misses >= len(dirty)"},
+    {SyncSite::MissPublish, SyncKind::ReadStored, "missLocked", 365, "m.read.Store(readOnly{m: m.dirty})",
+     "promotion: read = readOnly{m: m.dirty}"},
+    {SyncSite::MissDirtyNil, SyncKind::DirtyCleared, "missLocked", 366, "m.dirty = nil", "m.dirty = nil; m.misses = 0"},
     // dirtyLocked, tryExpungeLocked
-    {SyncKind::ReadLoaded, "dirtyLocked", 375, "read, _ := m.read.Load().(readOnly)", "dirty is nil: read := m.read.Load()"},
-    {SyncKind::DirtyMade, "dirtyLocked", 376, "m.dirty = make(map[any]*entry, len(read.m))",
+    {SyncSite::DirtyRead, SyncKind::ReadLoaded, "dirtyLocked", 375, "read, _ := m.read.Load().(readOnly)",
+     "dirty is nil: read := m.read.Load()"},
+    {SyncSite::DirtyMake, SyncKind::DirtyMade, "dirtyLocked", 376, "m.dirty = make(map[any]*entry, len(read.m))",
      "m.dirty = make(map[any]*entry, len(read.m))"},
-    {SyncKind::RangeNext, "dirtyLocked", 377, "for k, e := range read.m {", "for k, e := range read.m (random order)"},
-    {SyncKind::PLoaded, "entry.tryExpungeLocked", 385, "p := atomic.LoadPointer(&e.p)",
+    {SyncSite::DirtyNext, SyncKind::RangeNext, "dirtyLocked", 377, "for k, e := range read.m {",
+     "for k, e := range read.m (random order)"},
+    {SyncSite::ExpungeLoad, SyncKind::PLoaded, "entry.tryExpungeLocked", 385, "p := atomic.LoadPointer(&e.p)",
      "tryExpungeLocked: p := atomic.LoadPointer(&e.p)"},
-    {SyncKind::PCas, "entry.tryExpungeLocked", 387, "if atomic.CompareAndSwapPointer(&e.p, nil, expunged)",
+    {SyncSite::ExpungeCas, SyncKind::PCas, "entry.tryExpungeLocked", 387,
+     "if atomic.CompareAndSwapPointer(&e.p, nil, expunged)",
      "tryExpungeLocked: CAS nil -> expunged"},
-    {SyncKind::PLoaded, "entry.tryExpungeLocked", 390, "p = atomic.LoadPointer(&e.p)", "CAS failed: reload p"},
-    {SyncKind::DirtyWritten, "dirtyLocked", 379, "m.dirty[k] = e", "not expunged: m.dirty[k] = e"},
+    {SyncSite::ExpungeReload, SyncKind::PLoaded, "entry.tryExpungeLocked", 390, "p = atomic.LoadPointer(&e.p)",
+     "CAS failed: reload p"},
+    {SyncSite::DirtyCopy, SyncKind::DirtyWritten, "dirtyLocked", 379, "m.dirty[k] = e", "not expunged: m.dirty[k] = e"},
 }};
-static_assert(kSyncSiteTable.size() == static_cast<std::size_t>(SyncSite::kCount));
+constexpr bool syncSiteTableInOrder() {
+  for (std::size_t i = 0; i < kSyncSiteTable.size(); i++)
+    if (static_cast<std::size_t>(kSyncSiteTable[i].site) != i || kSyncSiteTable[i].kind >= SyncKind::kCount)
+      return false;
+  return true;
+}
+static_assert(syncSiteTableInOrder(), "kSyncSiteTable rows must follow SyncSite's order, each with a kind");
+// Every kind is recorded somewhere (a kind no site names is dead weight).
+constexpr bool everySyncKindHasASite() {
+  for (std::size_t k = 0; k < static_cast<std::size_t>(SyncKind::kCount); k++) {
+    bool found = false;
+    for (std::size_t i = 1; i < kSyncSiteTable.size(); i++)
+      found |= static_cast<std::size_t>(kSyncSiteTable[i].kind) == k;
+    if (!found) return false;
+  }
+  return true;
+}
+static_assert(everySyncKindHasASite(), "each SyncKind is the kind of at least one SyncSite");
 
-// One event. Fields by kind (SyncKind's comments): op for OpBegin; flag
-// (found, swapped, amended, ok/loaded, f's result); from/to (p's states);
-// entry and cell identities (0: none); ro (a readOnly's identity); n, n2
-// (counts); value (a value in a cell).
+constexpr const SyncSiteInfo& siteInfo(SyncSite s) { return kSyncSiteTable[static_cast<std::size_t>(s)]; }
+constexpr std::string_view kindName(SyncKind k) { return kSyncKindTable[static_cast<std::size_t>(k)].name; }
+
+// One event: 32 bytes, the kind, the site, and the kind's payload. Built with
+// of<Site>(payload) only; read with payloadOf<K> or visitPayload only.
 struct SyncEvent {
   SyncKind kind = SyncKind::OpBegin;
   SyncSite site = SyncSite::None;
-  SyncOp op = SyncOp::Load;
-  bool flag = false;
-  PState from = PState::Nil, to = PState::Nil;
-  uint32_t entry = 0, cell = 0, ro = 0;
-  uint32_t n = 0, n2 = 0;
-  int64_t value = 0;
-  bool operator==(const SyncEvent&) const = default;
-  static constexpr SyncEvent at(SyncSite s, SyncEvent e) {
-    e.site = s;
-    e.kind = kSyncSiteTable[static_cast<std::size_t>(s)].kind;
+  alignas(8) std::array<std::byte, kSyncPayloadBytes> payload{};
+
+  template <SyncSite S> using PayloadAt = SyncPayload<siteInfo(S).kind>;
+  template <SyncSite S> [[gnu::always_inline]] static SyncEvent of(const PayloadAt<S>& p = {}) {
+    SyncEvent e;
+    e.kind = siteInfo(S).kind;
+    e.site = S;
+    if constexpr (!std::is_empty_v<PayloadAt<S>>) std::memcpy(e.payload.data(), &p, sizeof p);
     return e;
   }
+  // Equal kind, site and payload (compared as the payload struct: its
+  // padding bytes are not part of it).
+  friend bool operator==(const SyncEvent& a, const SyncEvent& b);
 };
+static_assert(sizeof(SyncEvent) == 32, "one 32-byte record per event");
+static_assert(offsetof(SyncEvent, payload) == 8);
+
+// An event's payload, as the struct of its kind (the event must be of kind K).
+template <SyncKind K> SyncPayload<K> payloadOf(const SyncEvent& e) {
+  assert(e.kind == K);
+  SyncPayload<K> p{};
+  if constexpr (!std::is_empty_v<SyncPayload<K>>) std::memcpy(&p, e.payload.data(), sizeof p);
+  return p;
+}
+
+// Calls f(std::integral_constant<SyncKind, k>{}) for the runtime kind k;
+// f returns the same type for every kind (a generic lambda).
+template <class F> decltype(auto) visitKind(SyncKind k, F&& f) {
+  using enum SyncKind;
+  switch (k) {
+  case OpBegin: return f(std::integral_constant<SyncKind, OpBegin>{});
+  case OpEnd: return f(std::integral_constant<SyncKind, OpEnd>{});
+  case ReadLoaded: return f(std::integral_constant<SyncKind, ReadLoaded>{});
+  case ReadLookup: return f(std::integral_constant<SyncKind, ReadLookup>{});
+  case DirtyLookup: return f(std::integral_constant<SyncKind, DirtyLookup>{});
+  case Locked: return f(std::integral_constant<SyncKind, Locked>{});
+  case Unlocked: return f(std::integral_constant<SyncKind, Unlocked>{});
+  case PLoaded: return f(std::integral_constant<SyncKind, PLoaded>{});
+  case PCas: return f(std::integral_constant<SyncKind, PCas>{});
+  case PStored: return f(std::integral_constant<SyncKind, PStored>{});
+  case DirtyWritten: return f(std::integral_constant<SyncKind, DirtyWritten>{});
+  case DirtyDeleted: return f(std::integral_constant<SyncKind, DirtyDeleted>{});
+  case DirtyMade: return f(std::integral_constant<SyncKind, DirtyMade>{});
+  case DirtyCleared: return f(std::integral_constant<SyncKind, DirtyCleared>{});
+  case ReadStored: return f(std::integral_constant<SyncKind, ReadStored>{});
+  case EntryCreated: return f(std::integral_constant<SyncKind, EntryCreated>{});
+  case MissCounted: return f(std::integral_constant<SyncKind, MissCounted>{});
+  case RangeNext: return f(std::integral_constant<SyncKind, RangeNext>{});
+  case RangeCall: return f(std::integral_constant<SyncKind, RangeCall>{});
+  case kCount: break;
+  }
+  assert(false && "an event with no kind");
+  return f(std::integral_constant<SyncKind, DirtyCleared>{});
+}
+// Calls f(payload) with the payload struct of e's kind (f as for visitKind).
+template <class F> decltype(auto) visitPayload(const SyncEvent& e, F&& f) {
+  return visitKind(e.kind, [&](auto k) -> decltype(auto) { return f(payloadOf<decltype(k)::value>(e)); });
+}
+
+inline bool operator==(const SyncEvent& a, const SyncEvent& b) {
+  if (a.kind != b.kind || a.site != b.site) return false;
+  return visitKind(a.kind,
+                   [&](auto k) { return payloadOf<decltype(k)::value>(a) == payloadOf<decltype(k)::value>(b); });
+}
+
+// A site as a value whose type carries it, for runtime functions that several
+// sites share (mu.Lock, e.load): they take `auto site` and record
+// SyncEvent::of<decltype(site)::value>.
+template <SyncSite S> inline constexpr std::integral_constant<SyncSite, S> kSite{};
 
 struct SyncEventSink {
   std::vector<SyncEvent> events;
@@ -251,8 +497,6 @@ struct SyncEventSink {
   void clear() { events.clear(); }
 };
 
-constexpr const SyncSiteInfo& siteInfo(SyncSite s) { return kSyncSiteTable[static_cast<std::size_t>(s)]; }
-constexpr std::string_view kindName(SyncKind k) { return kSyncKindTable[static_cast<std::size_t>(k)].name; }
 constexpr std::string_view opName(SyncOp o) {
   switch (o) {
   case SyncOp::Load: return "Load";

@@ -7,7 +7,7 @@
 namespace gomap::syncmap {
 
 #define GOMAP_OWNER_TEMPLATE
-#define GOMAP_EVENT(site, ...) SyncEvent::at(site, SyncEvent __VA_ARGS__)
+#define GOMAP_EVENT(site, ...) SyncEvent::of<site>(__VA_ARGS__)
 
 #define GOMAP_RESUMABLE 1
 #include "engine/stepping_macros.hpp"

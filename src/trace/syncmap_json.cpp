@@ -44,37 +44,80 @@ void appendSyncEventJson(std::string& out, const SyncEvent& e, uint64_t index, u
                  kindName(e.kind), s.function, s.line);
   auto add = [&](std::string_view name, auto v) { fmt::format_to(std::back_inserter(out), ",\"{}\":{}", name, v); };
   auto state = [&](std::string_view name, PState p) { fmt::format_to(std::back_inserter(out), ",\"{}\":\"{}\"", name, pStateName(p)); };
+  using enum SyncKind;
   switch (e.kind) {
-  case SyncKind::OpBegin: fmt::format_to(std::back_inserter(out), ",\"method\":\"{}\"", opName(e.op)); break;
-  case SyncKind::OpEnd: add("ok", e.flag), add("value", e.value); break;
-  case SyncKind::ReadLoaded:
-    if (e.ro) add("read", e.ro);
+  case OpBegin: fmt::format_to(std::back_inserter(out), ",\"method\":\"{}\"", opName(payloadOf<OpBegin>(e).op)); break;
+  case OpEnd: {
+    const auto p = payloadOf<OpEnd>(e);
+    add("ok", p.ok), add("value", p.value);
+    break;
+  }
+  case ReadLoaded: {
+    const auto p = payloadOf<ReadLoaded>(e);
+    if (p.read) add("read", p.read);
     else out += ",\"read\":null";
-    add("amended", e.flag);
+    add("amended", p.amended);
     break;
-  case SyncKind::ReadLookup:
-  case SyncKind::DirtyLookup: add("found", e.flag), add("e", e.entry); break;
-  case SyncKind::Locked:
-  case SyncKind::Unlocked: add("state", e.n); break;
-  case SyncKind::PLoaded:
-    add("e", e.entry), state("p", e.from);
-    if (e.from == PState::Value) add("c", e.cell);
+  }
+  case ReadLookup: {
+    const auto p = payloadOf<ReadLookup>(e);
+    add("found", p.found), add("e", p.entry);
     break;
-  case SyncKind::PCas:
-    add("e", e.entry), state("old", e.from), state("new", e.to), add("swapped", e.flag);
-    if (e.to == PState::Value) add("c", e.cell), add("v", e.value);
+  }
+  case DirtyLookup: {
+    const auto p = payloadOf<DirtyLookup>(e);
+    add("found", p.found), add("e", p.entry);
     break;
-  case SyncKind::PStored: add("e", e.entry), add("c", e.cell), add("v", e.value); break;
-  case SyncKind::DirtyWritten:
-  case SyncKind::RangeNext: add("e", e.entry); break;
-  case SyncKind::DirtyDeleted: add("found", e.flag), add("e", e.entry); break;
-  case SyncKind::DirtyMade: add("hint", e.n); break;
-  case SyncKind::DirtyCleared: break;
-  case SyncKind::ReadStored: add("read", e.ro), add("amended", e.flag), add("len", e.n); break;
-  case SyncKind::EntryCreated: add("e", e.entry), add("c", e.cell), add("v", e.value); break;
-  case SyncKind::MissCounted: add("misses", e.n), add("lenDirty", e.n2); break;
-  case SyncKind::RangeCall: add("e", e.entry), add("v", e.value), add("more", e.flag); break;
-  case SyncKind::kCount: break;
+  }
+  case Locked: add("state", payloadOf<Locked>(e).state); break;
+  case Unlocked: add("state", payloadOf<Unlocked>(e).state); break;
+  case PLoaded: {
+    const auto p = payloadOf<PLoaded>(e);
+    add("e", p.entry), state("p", p.p);
+    if (p.p == PState::Value) add("c", p.cell);
+    break;
+  }
+  case PCas: {
+    const auto p = payloadOf<PCas>(e);
+    add("e", p.entry), state("old", p.from), state("new", p.to), add("swapped", p.swapped);
+    if (p.to == PState::Value) add("c", p.cell), add("v", p.value);
+    break;
+  }
+  case PStored: {
+    const auto p = payloadOf<PStored>(e);
+    add("e", p.entry), add("c", p.cell), add("v", p.value);
+    break;
+  }
+  case DirtyWritten: add("e", payloadOf<DirtyWritten>(e).entry); break;
+  case RangeNext: add("e", payloadOf<RangeNext>(e).entry); break;
+  case DirtyDeleted: {
+    const auto p = payloadOf<DirtyDeleted>(e);
+    add("found", p.found), add("e", p.entry);
+    break;
+  }
+  case DirtyMade: add("hint", payloadOf<DirtyMade>(e).hint); break;
+  case DirtyCleared: break;
+  case ReadStored: {
+    const auto p = payloadOf<ReadStored>(e);
+    add("read", p.read), add("amended", p.amended), add("len", p.len);
+    break;
+  }
+  case EntryCreated: {
+    const auto p = payloadOf<EntryCreated>(e);
+    add("e", p.entry), add("c", p.cell), add("v", p.value);
+    break;
+  }
+  case MissCounted: {
+    const auto p = payloadOf<MissCounted>(e);
+    add("misses", p.misses), add("lenDirty", p.lenDirty);
+    break;
+  }
+  case RangeCall: {
+    const auto p = payloadOf<RangeCall>(e);
+    add("e", p.entry), add("v", p.value), add("more", p.more);
+    break;
+  }
+  case kCount: break;
   }
   out.push_back('}');
 }

@@ -1,11 +1,18 @@
 // Go 1.19.8's sync.Map model (issue 12): its site table against the real
 // sync/map.go, the resumable form (paused at every event) against the direct
-// form, and the spec's invariants on random method sequences. Equality with the
-// real runtime is the differential tests' job (syncmap_diff.*, tests/syncmap).
+// form, the spec's invariants on random method sequences, the typed payloads
+// (SyncPayload<K>), and `gomaplab events` against the stream recorded before the
+// payloads were typed. Equality with the real runtime is the differential tests'
+// job (syncmap_diff.*, tests/syncmap).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "engine/syncmap.hpp"
@@ -13,6 +20,15 @@
 
 using namespace gomap;
 using namespace gomap::syncmap;
+
+namespace gomap::syncmap {
+// gtest prints a failing event as its `gomaplab events` line.
+void PrintTo(const SyncEvent& e, std::ostream* os) {
+  std::string s;
+  appendSyncEventJson(s, e, 0, 0);
+  *os << s;
+}
+} // namespace gomap::syncmap
 
 TEST(SyncSites, LinesMatchTheRealSources) {
   const std::string path = "/usr/share/go-1.19/src/sync/map.go";
@@ -149,4 +165,116 @@ TEST(SyncMapModel, MissesPromoteAtLenDirtyWithoutRetry) {
   EXPECT_EQ(m.dirty(), nullptr);
   EXPECT_FALSE(m.read()->amended);
   EXPECT_EQ(m.read()->m->size(), 3u);
+}
+
+// The typed payloads: each site builds its kind's payload, which reads back
+// field for field; the record compares by payload fields, not by bytes.
+TEST(SyncPayloads, OfAndPayloadOfRoundTrip) {
+  const auto cas = SyncEvent::of<SyncSite::TryStoreCas>(
+      {.entry = 7, .from = PState::Nil, .to = PState::Value, .swapped = true, .cell = 9, .value = -123456789012});
+  EXPECT_EQ(cas.kind, SyncKind::PCas);
+  EXPECT_EQ(cas.site, SyncSite::TryStoreCas);
+  const auto p = payloadOf<SyncKind::PCas>(cas);
+  EXPECT_EQ(p.entry, 7u);
+  EXPECT_EQ(p.from, PState::Nil);
+  EXPECT_EQ(p.to, PState::Value);
+  EXPECT_TRUE(p.swapped);
+  EXPECT_EQ(p.cell, 9u);
+  EXPECT_EQ(p.value, -123456789012);
+
+  // Every kind through visitPayload: the lambda gets the kind's own struct.
+  const SyncEvent evs[] = {
+      SyncEvent::of<SyncSite::StoreBegin>({.op = SyncOp::Store, .value = 5}),
+      SyncEvent::of<SyncSite::LoadEnd>({.ok = true, .value = 42}),
+      SyncEvent::of<SyncSite::LoadRead>({.read = 3, .amended = true}),
+      SyncEvent::of<SyncSite::LoadLookup>({.found = true, .entry = 2}),
+      SyncEvent::of<SyncSite::LoadDirty>({.found = false, .entry = 0}),
+      SyncEvent::of<SyncSite::RangeLock>({.state = 1}),
+      SyncEvent::of<SyncSite::RangeUnlock>({.state = 0}),
+      SyncEvent::of<SyncSite::EntryLoad>({.entry = 4, .p = PState::Value, .cell = 6, .value = 8}),
+      cas,
+      SyncEvent::of<SyncSite::StoreLocked>({.entry = 1, .from = PState::Nil, .cell = 2, .value = 3}),
+      SyncEvent::of<SyncSite::DirtyCopy>({.entry = 11}),
+      SyncEvent::of<SyncSite::LadDirtyDelete>({.found = true, .entry = 12}),
+      SyncEvent::of<SyncSite::DirtyMake>({.hint = 13}),
+      SyncEvent::of<SyncSite::MissDirtyNil>(),
+      SyncEvent::of<SyncSite::MissPublish>({.read = 14, .amended = false, .len = 15}),
+      SyncEvent::of<SyncSite::StoreNewEntry>({.entry = 16, .cell = 17, .value = 18}),
+      SyncEvent::of<SyncSite::MissCount>({.misses = 19, .lenDirty = 20}),
+      SyncEvent::of<SyncSite::RangeNext>({.entry = 21}),
+      SyncEvent::of<SyncSite::RangeCall>({.entry = 22, .value = 23, .more = false}),
+  };
+  ASSERT_EQ(std::size(evs), static_cast<std::size_t>(SyncKind::kCount)) << "one event per kind";
+  for (std::size_t i = 0; i < std::size(evs); i++) {
+    EXPECT_EQ(static_cast<std::size_t>(evs[i].kind), i);
+    EXPECT_EQ(evs[i].kind, siteInfo(evs[i].site).kind);
+    const bool typed = visitPayload(evs[i], [&](const auto& pl) {
+      return visitKind(evs[i].kind, [&](auto k) {
+        return std::is_same_v<std::remove_cvref_t<decltype(pl)>, SyncPayload<decltype(k)::value>>;
+      });
+    });
+    EXPECT_TRUE(typed) << "visitPayload passes SyncPayload<kind>, kind " << i;
+    EXPECT_EQ(evs[i], evs[i]);
+    if (i > 0) {
+      EXPECT_NE(evs[i], evs[i - 1]);
+    }
+  }
+  EXPECT_EQ(payloadOf<SyncKind::MissCounted>(evs[16]).lenDirty, 20u);
+  EXPECT_EQ(payloadOf<SyncKind::ReadLoaded>(evs[2]).read, 3u);
+  EXPECT_EQ(payloadOf<SyncKind::OpBegin>(evs[0]).op, SyncOp::Store);
+  EXPECT_FALSE(payloadOf<SyncKind::RangeCall>(evs[18]).more);
+
+  // Same kind and payload at another site: a different event.
+  EXPECT_NE(SyncEvent::of<SyncSite::LoadLock>({.state = 1}), SyncEvent::of<SyncSite::StoreLock>({.state = 1}));
+  // A changed field: a different event; a changed padding byte (PCas has
+  // padding after `swapped`): the same event.
+  SyncEvent other = cas;
+  other.payload[offsetof(SyncPayload<SyncKind::PCas>, swapped) + 1] ^= std::byte{0xff};
+  EXPECT_EQ(other, cas);
+  other.payload[offsetof(SyncPayload<SyncKind::PCas>, value)] ^= std::byte{1};
+  EXPECT_NE(other, cas);
+  EXPECT_EQ(payloadOf<SyncKind::PCas>(other).value, -123456789012 ^ 1);
+}
+
+// `gomaplab events` on the fixed scripts (every path of the model) and on two
+// generated ones prints what it printed before the payloads were typed: the
+// .jsonl files in tests/syncmap/events were recorded by the binary of commit
+// c74dfe4 (flat SyncEvent), and are the events' JSON contract.
+TEST(SyncEventsJson, SameStreamAsRecorded) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(GOMAPLAB_SOURCE_DIR) / "tests/syncmap/events";
+  std::vector<std::pair<fs::path, fs::path>> cases; // script, recorded stream
+  for (const auto& ent : fs::directory_iterator(fs::path(GOMAPLAB_SOURCE_DIR) / "tests/syncmap/scripts"))
+    if (ent.path().extension() == ".ops") cases.emplace_back(ent.path(), dir / (ent.path().stem().string() + ".jsonl"));
+  cases.emplace_back(fs::path(GOMAPLAB_SOURCE_DIR) / "tests/oracle-syncmap/testdata/trace4.ops", dir / "trace4.jsonl");
+  for (const char* g : {"gen_string", "gen_int64"})
+    cases.emplace_back(dir / (std::string(g) + ".ops"), dir / (std::string(g) + ".jsonl"));
+  ASSERT_GE(cases.size(), 10u);
+  for (const auto& [script, recorded] : cases) {
+    std::ifstream f(recorded);
+    ASSERT_TRUE(f) << "no recorded stream " << recorded;
+    std::stringstream want;
+    want << f.rdbuf();
+    const std::string cmd = std::string(GOMAPLAB_BINARY) + " events '" + script.string() + "' 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string got;
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) got.append(buf, n);
+    const int st = pclose(p);
+    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << cmd << "\n" << got.substr(0, 400);
+    if (got == want.str()) continue;
+    // The first line that differs, not 100 KB of text.
+    std::istringstream a(got), b(want.str());
+    std::string la, lb;
+    for (int line = 1;; line++) {
+      const bool ha = static_cast<bool>(std::getline(a, la)), hb = static_cast<bool>(std::getline(b, lb));
+      if (!ha && !hb) break;
+      if (la != lb || ha != hb) {
+        ADD_FAILURE() << script.filename() << " line " << line << "\n got:  " << (ha ? la : "(end)")
+                      << "\n want: " << (hb ? lb : "(end)");
+        break;
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 #include "concurrency/explore.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -67,12 +68,21 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
   for (std::size_t i = t0; i < v.trace().size(); i++) {
     const TraceEntry& t = v.trace()[i];
     std::string e = fmt::format("{:x}:{:x}:{};", t.ev.word0(), t.ev.word1(), static_cast<int>(t.source));
+    if (t.source == TraceEntry::Source::Sync)
+      e += fmt::format("{}:{}:{}:{}:{}:{}:{};", static_cast<int>(t.sync), t.mutex, static_cast<int>(t.act), t.woke,
+                       t.state, t.readerCount, t.readerWait);
     (t.g == a ? ga : gb) += e;
   }
   const Hmap& h = v.map().header();
   sig += fmt::format("G{}[{}] G{}[{}] digest {} count {} flags {} B {} nevac {} rng {} ended {} {}", a, ga, b, gb,
                      v.map().digest(), h.count, h.flags, h.B, h.nevacuate, v.map().rngState(),
                      static_cast<int>(v.ending().kind), v.ending().message);
+  // The mutexes and their queues too (a wake changes another goroutine's state).
+  for (std::size_t m = 0; m < v.sync().mutexCount(); m++) {
+    const MutexState& x = v.sync().mutex(static_cast<int>(m));
+    sig += fmt::format(" mu{} {} {} {} [{}] [{}] [{}]", m, x.state, x.readerCount, x.readerWait,
+                       fmt::join(x.sema, ","), fmt::join(x.readerSem, ","), fmt::join(x.writerSem, ","));
+  }
   return sig;
 }
 

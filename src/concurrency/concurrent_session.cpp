@@ -193,13 +193,7 @@ std::string ConcurrentSession::traceJson(std::size_t i) const {
 
 std::string ConcurrentSession::describe(std::size_t i) const {
   const TraceEntry& t = w_->trace()[i];
-  if (t.source == TraceEntry::Source::Sync) {
-    const char* verb = t.sync == TraceEntry::SyncKind::Lock     ? "locks"
-                       : t.sync == TraceEntry::SyncKind::Unlock ? "unlocks"
-                       : t.sync == TraceEntry::SyncKind::RLock  ? "read-locks"
-                                                                : "read-unlocks";
-    return fmt::format("G{} {} {}", t.g, verb, sc_.mutexes[t.mutex].name);
-  }
+  if (t.source == TraceEntry::Source::Sync) return describeSyncEntry(*w_, t);
   return fmt::format("G{}: {}", t.g, describeEvent(t.ev));
 }
 

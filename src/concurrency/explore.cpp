@@ -1,6 +1,7 @@
 #include "concurrency/explore.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -84,18 +85,28 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
                         ? fmt::format("{}:{}:{}:{}:{};", static_cast<int>(t.sev.kind), static_cast<int>(t.sev.site),
                                       t.sev.a, t.sev.b, t.sev.c)
                         : fmt::format("{:x}:{:x}:{};", t.ev.word0(), t.ev.word1(), static_cast<int>(t.source));
+    if (t.source == TraceEntry::Source::Sync)
+      e += fmt::format("{}:{}:{}:{}:{}:{}:{};", static_cast<int>(t.sync), t.mutex, static_cast<int>(t.act), t.woke,
+                       t.state, t.readerCount, t.readerWait);
     (t.g == a ? ga : gb) += e;
   }
   if (v.isSwiss()) {
     std::string st;
     appendSwissState(st, v.swissMap());
-    return sig + fmt::format("G{}[{}] G{}[{}] state {} rng {} ended {} {}", a, ga, b, gb, st, v.swissMap().rngState(),
-                             static_cast<int>(v.ending().kind), v.ending().message);
+    sig += fmt::format("G{}[{}] G{}[{}] state {} rng {} ended {} {}", a, ga, b, gb, st, v.swissMap().rngState(),
+                       static_cast<int>(v.ending().kind), v.ending().message);
+  } else {
+    const Hmap& h = v.map().header();
+    sig += fmt::format("G{}[{}] G{}[{}] digest {} count {} flags {} B {} nevac {} rng {} ended {} {}", a, ga, b, gb,
+                       v.map().digest(), h.count, h.flags, h.B, h.nevacuate, v.map().rngState(),
+                       static_cast<int>(v.ending().kind), v.ending().message);
   }
-  const Hmap& h = v.map().header();
-  sig += fmt::format("G{}[{}] G{}[{}] digest {} count {} flags {} B {} nevac {} rng {} ended {} {}", a, ga, b, gb,
-                     v.map().digest(), h.count, h.flags, h.B, h.nevacuate, v.map().rngState(),
-                     static_cast<int>(v.ending().kind), v.ending().message);
+  // The mutexes and their queues too (a wake changes another goroutine's state).
+  for (std::size_t m = 0; m < v.sync().mutexCount(); m++) {
+    const MutexState& x = v.sync().mutex(static_cast<int>(m));
+    sig += fmt::format(" mu{} {} {} {} [{}] [{}] [{}]", m, x.state, x.readerCount, x.readerWait,
+                       fmt::join(x.sema, ","), fmt::join(x.readerSem, ","), fmt::join(x.writerSem, ","));
+  }
   return sig;
 }
 

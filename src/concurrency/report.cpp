@@ -29,7 +29,107 @@ std::string statementNote(const Instr& in) {
   return in.loopVar.empty() ? in.text : fmt::format("{}   [{}]", in.text, in.loopVar);
 }
 
+constexpr const char* kMutexGo = "$GOROOT/src/sync/mutex.go";
+constexpr const char* kRWMutexGo = "$GOROOT/src/sync/rwmutex.go";
+
+// The frames of a goroutine inside a lock/unlock statement: parked in a wait
+// queue (as Go's traceback shows it, runtime_SemacquireMutex innermost), dying
+// of a sync fatal error, or between two steps of the method.
+void syncFrames(std::vector<Frame>& fs, const Scenario& sc, const Instr& in, const GoroutineView& v,
+                const std::string& fatal) {
+  const MutexDecl& m = sc.mutexes[in.mutex];
+  const std::string& name = m.name;
+  auto rw = [&](const char* method, int line, std::string note) {
+    fs.push_back({fmt::format("sync.(*RWMutex).{}", method), kRWMutexGo, line, std::move(note)});
+  };
+  auto mu = [&](const char* method, int line, std::string note) {
+    fs.push_back({fmt::format("sync.(*Mutex).{}", method), kMutexGo, line, std::move(note)});
+  };
+  const char* wLock = m.rw ? "rw.w.Lock()" : "Lock()";
+  if (!fatal.empty()) {
+    fs.push_back({"runtime.fatal", "$GOROOT/src/runtime/panic.go", 1066, fmt::format("{{\"{}\"}}", fatal)});
+    fs.push_back({"sync.fatal", "$GOROOT/src/runtime/panic.go", 1031, "fatal(s)"});
+    switch (in.kind) {
+    case Instr::Kind::Unlock:
+      if (m.rw) rw("Unlock", 209, fmt::format("readerCount + rwmutexMaxReaders >= rwmutexMaxReaders: {} is not locked", name));
+      else {
+        mu("unlockSlow", 229, fmt::format("{} was not locked", name));
+        mu("Unlock", 223, "m.unlockSlow(new)");
+      }
+      break;
+    case Instr::Kind::RUnlock:
+      rw("rUnlockSlow", 129, fmt::format("{} is not read-locked", name));
+      rw("RUnlock", 119, "rw.rUnlockSlow(r)");
+      break;
+    default: break;
+    }
+    return;
+  }
+  if (v.sync.queue != SyncQueue::None) {
+    const char* sema = v.sync.queue == SyncQueue::Sema ? (m.rw ? "rw.w.sema" : "m.sema")
+                       : v.sync.queue == SyncQueue::ReaderSem ? "rw.readerSem" : "rw.writerSem";
+    fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77,
+                  fmt::format("parked in {}'s queue ({})", name, sema)});
+  }
+  switch (in.kind) {
+  case Instr::Kind::Lock:
+    if (v.sync.phase == 0) {
+      mu("lockSlow", 171, v.sync.queue != SyncQueue::None ? "runtime_SemacquireMutex(&m.sema, queueLifo, 1)"
+                                                          : "retries the CAS after a wake-up");
+      mu("Lock", 90, "m.lockSlow()");
+      if (m.rw) rw("Lock", 147, wLock);
+    } else if (v.sync.phase == 1) {
+      rw("Lock", 149, "announces the writer next: readerCount -= rwmutexMaxReaders");
+    } else {
+      rw("Lock", v.sync.queue != SyncQueue::None ? 152 : 151,
+         v.sync.queue != SyncQueue::None ? "waits until the active readers have left (writerSem)"
+                                         : "readerWait += r next");
+    }
+    break;
+  case Instr::Kind::RLock: rw("RLock", 71, "a writer is pending or active: waits on readerSem"); break;
+  case Instr::Kind::Unlock: rw("Unlock", 216, "rw.w.Unlock() next"); break;
+  case Instr::Kind::RUnlock:
+    rw("rUnlockSlow", 132, "readerWait -= 1 next");
+    rw("RUnlock", 119, "rw.rUnlockSlow(r)");
+    break;
+  default: break;
+  }
+}
+
 } // namespace
+
+const char* syncKindName(TraceEntry::SyncKind k) {
+  switch (k) {
+  case TraceEntry::SyncKind::Lock: return "lock";
+  case TraceEntry::SyncKind::Unlock: return "unlock";
+  case TraceEntry::SyncKind::RLock: return "rlock";
+  case TraceEntry::SyncKind::RUnlock: return "runlock";
+  }
+  return "?";
+}
+
+std::string mutexStateText(int32_t state) {
+  std::string s = fmt::format("{:#x}", static_cast<uint32_t>(state));
+  std::string parts;
+  auto add = [&](const std::string& p) { parts += parts.empty() ? p : " | " + p; };
+  if (state & kMutexLocked) add("mutexLocked");
+  if (state & kMutexWoken) add("mutexWoken");
+  if (state & kMutexStarving) add("mutexStarving");
+  const int32_t w = state >> kMutexWaiterShift;
+  if (w) add(fmt::format("{} waiter{}", w, w == 1 ? "" : "s"));
+  return parts.empty() ? s + " (unlocked)" : s + " = " + parts;
+}
+
+std::string describeSyncEntry(const World& w, const TraceEntry& t) {
+  const MutexDecl& m = w.scenario().mutexes[t.mutex];
+  std::string s = fmt::format("G{} {} {}: {} ({}:{}; state {}", t.g, syncKindName(t.sync), m.name, syncActName(t.act),
+                              t.rwFile ? "rwmutex.go" : "mutex.go", t.line, mutexStateText(t.state));
+  if (m.rw) s += fmt::format(", readerCount {}, readerWait {}", t.readerCount, t.readerWait);
+  s += ")";
+  for (int g = 1; g <= 8; g++)
+    if (t.woke & (1u << (g - 1))) s += fmt::format("; wakes G{}", g);
+  return s;
+}
 
 std::vector<Frame> stackOf(const World& w, int g) {
   std::vector<Frame> fs;
@@ -74,33 +174,8 @@ std::vector<Frame> stackOf(const World& w, int g) {
       fs.push_back({"runtime." + std::string(c->caller), kMapGo, c->line, std::string(c->text)});
       fn = std::string(c->caller);
     }
-  } else if (v.state == GoroutineView::State::Blocked || (dying && !in.isMapOp())) {
-    const MutexDecl& m = sc.mutexes[in.mutex];
-    const char* type = m.rw ? "RWMutex" : "Mutex";
-    const char* file = m.rw ? "$GOROOT/src/sync/rwmutex.go" : "$GOROOT/src/sync/mutex.go";
-    int line = 0;
-    std::string method;
-    switch (in.kind) {
-    case Instr::Kind::Lock:
-      method = "Lock";
-      line = m.rw ? 139 : 90;
-      break;
-    case Instr::Kind::RLock:
-      method = "RLock";
-      line = 71;
-      break;
-    case Instr::Kind::Unlock:
-      method = "Unlock";
-      line = m.rw ? 209 : 229;
-      break;
-    case Instr::Kind::RUnlock:
-      method = "RUnlock";
-      line = 129;
-      break;
-    default: break;
-    }
-    fs.push_back({fmt::format("sync.(*{}).{}", type, method), file, line,
-                  dying ? fmt::format("fatal(\"{}\")", e.message) : fmt::format("waiting for {}", m.name)});
+  } else if (!in.isMapOp() && (v.state == GoroutineView::State::Blocked || dying || v.sync.phase > 0)) {
+    syncFrames(fs, sc, in, v, dying ? e.message : std::string());
   }
   fs.push_back({fmt::format("main.G{}", g), sc.file, in.line, statementNote(in)});
   return fs;
@@ -228,12 +303,22 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
   const TraceEntry& t = w.trace()[i];
   out += fmt::format("{{\"step\":{},\"g\":{},", t.step, t.g);
   if (t.source == TraceEntry::Source::Sync) {
-    const char* k = t.sync == TraceEntry::SyncKind::Lock     ? "lock"
-                    : t.sync == TraceEntry::SyncKind::Unlock ? "unlock"
-                    : t.sync == TraceEntry::SyncKind::RLock  ? "rlock"
-                                                             : "runlock";
-    out += fmt::format("\"i\":{},\"kind\":\"{}\",\"mutex\":", i, k);
-    appendJsonBytes(out, w.scenario().mutexes[t.mutex].name);
+    out += fmt::format("\"i\":{},\"kind\":\"{}\",\"mutex\":", i, syncKindName(t.sync));
+    const MutexDecl& m = w.scenario().mutexes[t.mutex];
+    appendJsonBytes(out, m.name);
+    out += fmt::format(",\"act\":\"{}\",\"file\":\"{}\",\"line\":{},\"state\":{}", syncActName(t.act),
+                       t.rwFile ? "rwmutex.go" : "mutex.go", t.line, t.state);
+    if (m.rw) out += fmt::format(",\"readerCount\":{},\"readerWait\":{}", t.readerCount, t.readerWait);
+    if (t.woke) {
+      out += ",\"woke\":[";
+      bool first = true;
+      for (int g = 1; g <= 8; g++)
+        if (t.woke & (1u << (g - 1))) {
+          out += fmt::format("{}{}", first ? "" : ",", g);
+          first = false;
+        }
+      out += "]";
+    }
     out += "}";
     return;
   }

@@ -37,8 +37,17 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep);
 // "corrupt: count,lost-insert", "panic G1: ...", "deadlock", "step limit".
 std::string outcomeClass(const World& w, const ConsistencyReport* rep);
 
+// A sync step in words: "G2 lock mu: parked (mutex.go:171, state=0x9 ...)".
+std::string describeSyncEntry(const World& w, const TraceEntry& t);
+// The method of a sync statement: "lock", "unlock", "rlock", "runlock".
+const char* syncKindName(TraceEntry::SyncKind k);
+// A mutex's state word decoded: "0x9 = mutexLocked | 1 waiter".
+std::string mutexStateText(int32_t state);
+
 // Trace entry i as a JSON line: {"step":S,"g":G, ...appendEventJson fields...}
-// or {"step":S,"g":G,"i":I,"kind":"lock","mutex":"mu"} for sync entries.
+// or {"step":S,"g":G,"i":I,"kind":"lock","mutex":"mu","act":"parked",
+// "file":"mutex.go","line":171,"state":9[,"readerCount":R,"readerWait":W][,"woke":[2]]}
+// for sync steps (readerCount and readerWait for an RWMutex only).
 void appendTraceJson(std::string& out, const World& w, std::size_t i);
 
 } // namespace gomap::race

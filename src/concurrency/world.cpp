@@ -83,7 +83,6 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
     map_->setPauseMask(pauseMask_);
   }
   gs_.resize(sc_.programs.size());
-  mutexes_.resize(sc_.mutexes.size());
   reset();
 }
 
@@ -122,7 +121,7 @@ void World::reset() {
   for (auto& g : gs_) g = G{};
   for (std::size_t i = 0; i < gs_.size(); i++)
     if (sc_.programs[i].code.empty()) gs_[i].done = true;
-  for (auto& m : mutexes_) m = MutexState{};
+  sync_.reset(sc_.mutexes.size(), gs_.size());
   history_.clear();
   trace_.clear();
   schedule_.clear();
@@ -134,15 +133,13 @@ void World::reset() {
   if (all) end_.kind = Ending::Kind::AllDone;
 }
 
+// Parked in one of a mutex's wait queues (a step of its lock statement put it
+// there; only another goroutine's unlock takes it out).
 bool World::blockedOn(int g, int& mutex) const {
   const G& gr = gs_[g - 1];
-  if (gr.run || gr.done) return false;
-  const Instr& in = sc_.programs[g - 1].code[gr.pc];
-  if (in.kind != Instr::Kind::Lock && in.kind != Instr::Kind::RLock) return false;
-  const MutexState& m = mutexes_[in.mutex];
-  bool blocked = in.kind == Instr::Kind::Lock ? (m.writer != 0 || m.readers > 0) : m.writer != 0;
-  if (blocked) mutex = in.mutex;
-  return blocked;
+  if (gr.run || gr.done || !sync_.parked(g)) return false;
+  mutex = sync_.progress(g).mutex;
+  return true;
 }
 
 bool World::runnable(int g) const {
@@ -454,55 +451,56 @@ void World::finishOp(int g, const std::optional<OpResult>& ended) {
   if (++gr.pc >= prog.code.size()) gr.done = true;
 }
 
+// One atomic step of a lock/unlock statement (gosync.hpp). The statement is
+// finished when its method returns; a goroutine another one wakes from
+// readerSem / writerSem returns from its RLock / Lock in the waker's step.
 void World::syncStep(int g) {
   G& gr = gs_[g - 1];
   const Instr& in = sc_.programs[g - 1].code[gr.pc];
-  MutexState& m = mutexes_[in.mutex];
   const MutexDecl& decl = sc_.mutexes[in.mutex];
-  auto fatal = [&](const char* msg) {
-    Ending e;
-    e.kind = Ending::Kind::Fatal;
-    e.g = g;
-    e.message = msg;
-    gr.died = true;
-    die(std::move(e));
-  };
   fp_.r.add(Footprint::mutex(in.mutex));
   fp_.w.add(Footprint::mutex(in.mutex));
+  SyncModel::Op op = SyncModel::Op::Lock;
   TraceEntry t;
   t.step = static_cast<uint32_t>(steps_);
   t.g = static_cast<uint8_t>(g);
   t.source = TraceEntry::Source::Sync;
   t.mutex = static_cast<uint8_t>(in.mutex);
   switch (in.kind) {
-  case Instr::Kind::Lock:
-    m.writer = g;
-    t.sync = TraceEntry::SyncKind::Lock;
-    break;
-  case Instr::Kind::RLock:
-    m.readers++;
-    t.sync = TraceEntry::SyncKind::RLock;
-    break;
-  case Instr::Kind::Unlock:
-    t.sync = TraceEntry::SyncKind::Unlock;
-    if (m.writer == 0) {
-      if (opts_.record) trace_.push_back(t);
-      return fatal(decl.rw ? "sync: Unlock of unlocked RWMutex" : "sync: unlock of unlocked mutex");
-    }
-    m.writer = 0;
-    break;
-  case Instr::Kind::RUnlock:
-    t.sync = TraceEntry::SyncKind::RUnlock;
-    if (m.readers == 0) {
-      if (opts_.record) trace_.push_back(t);
-      return fatal("sync: RUnlock of unlocked RWMutex");
-    }
-    m.readers--;
-    break;
+  case Instr::Kind::Lock: op = SyncModel::Op::Lock, t.sync = TraceEntry::SyncKind::Lock; break;
+  case Instr::Kind::Unlock: op = SyncModel::Op::Unlock, t.sync = TraceEntry::SyncKind::Unlock; break;
+  case Instr::Kind::RLock: op = SyncModel::Op::RLock, t.sync = TraceEntry::SyncKind::RLock; break;
+  case Instr::Kind::RUnlock: op = SyncModel::Op::RUnlock, t.sync = TraceEntry::SyncKind::RUnlock; break;
   default: break;
   }
-  if (opts_.record) trace_.push_back(t);
-  if (++gr.pc >= sc_.programs[g - 1].code.size()) gr.done = true;
+  const SyncStepResult r = sync_.step(g, op, in.mutex, decl.rw);
+  if (opts_.record) {
+    const MutexState& m = sync_.mutex(in.mutex);
+    t.act = r.act;
+    t.woke = r.woke;
+    t.rwFile = r.rwFile;
+    t.line = static_cast<uint16_t>(r.line);
+    t.state = m.state;
+    t.readerCount = m.readerCount;
+    t.readerWait = m.readerWait;
+    trace_.push_back(t);
+  }
+  if (r.fatal) {
+    Ending e;
+    e.kind = Ending::Kind::Fatal;
+    e.g = g;
+    e.message = r.fatal;
+    gr.died = true;
+    die(std::move(e));
+    return;
+  }
+  auto advance = [&](int h) {
+    G& x = gs_[h - 1];
+    if (++x.pc >= sc_.programs[h - 1].code.size()) x.done = true;
+  };
+  for (int h = 1; h <= goroutines(); h++)
+    if (r.completed & (1u << (h - 1))) advance(h);
+  if (r.finished) advance(g);
 }
 
 void World::afterStep(int) {
@@ -570,6 +568,7 @@ GoroutineView World::view(int g) const {
     v.state = GoroutineView::State::Blocked;
     v.waitingMutex = m;
   } else v.state = GoroutineView::State::Ready;
+  v.sync = sync_.progress(g);
   return v;
 }
 
@@ -589,7 +588,7 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
     c->done.push_back(g.done);
     c->gsteps.push_back(g.steps);
   }
-  c->mutexes = mutexes_;
+  c->sync = sync_;
   c->history = history_.size();
   c->trace = trace_.size();
   c->steps = steps_;
@@ -613,7 +612,7 @@ void World::restore(const Checkpoint& c) {
     gs_[i].done = c.done[i];
     gs_[i].steps = c.gsteps[i];
   }
-  mutexes_ = c.mutexes;
+  sync_ = c.sync;
   history_.resize(c.history);
   trace_.resize(std::min(trace_.size(), c.trace));
   schedule_.resize(c.steps);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "concurrency/gosync.hpp"
 #include "concurrency/scenario.hpp"
 #include "engine/any_map.hpp"
 #include "engine/swiss_model.hpp"
@@ -29,7 +30,9 @@
 namespace gomap::race {
 
 // One entry of a run's trace: an engine event (of the classic map, or of the
-// Swiss map when the scenario makes one), or a sync operation.
+// Swiss map when the scenario makes one), or a sync step. A sync statement
+// takes one step per atomic operation of Go's sync code (gosync.hpp): `sync`
+// names the method, `act` what this step of it did.
 struct TraceEntry {
   enum class Source : uint8_t { Engine, Sync, Swiss };
   enum class SyncKind : uint8_t { Lock, Unlock, RLock, RUnlock };
@@ -41,6 +44,13 @@ struct TraceEntry {
   SyncKind sync = SyncKind::Lock;
   uint8_t mutex = 0;  // Sync: index into Scenario::mutexes
   uint32_t op = 0;    // Engine: the op (index into World::history() + 1)
+  // Sync: what the step did, the goroutines it woke (bit g-1), the sync/*.go
+  // line it mirrors, and the mutex's words after it.
+  SyncAct act = SyncAct::Acquired;
+  uint8_t woke = 0;
+  bool rwFile = false;
+  uint16_t line = 0;
+  int32_t state = 0, readerCount = 0, readerWait = 0;
 };
 
 // A map operation as a goroutine ran it (for the consistency check and views).
@@ -94,6 +104,7 @@ struct GoroutineView {
   int goLine = 0;               // line of that event in file
   std::string_view what;        // the source line's description
   int waitingMutex = -1;        // Blocked: the mutex it waits for
+  SyncProgress sync{};          // where it is inside a lock/unlock statement (queue: where it is parked)
   bool holdsLoadedFlags = false; // memory level: between the flags load and its store
   uint8_t loadedFlags = 0;      //   the value it loaded (and will XOR / AND NOT, then store)
   uint64_t steps = 0;           // steps this goroutine has taken
@@ -231,9 +242,10 @@ public:
   bool isSwiss() const { return swiss_ != nullptr; }
   const swiss::AnySwiss& swissMap() const { return *swiss_; }
   GoroutineView view(int g) const;
-  // Mutex state, for views: holder goroutine (0 = none) and reader count.
-  int mutexWriter(int m) const { return mutexes_[m].writer; }
-  int mutexReaders(int m) const { return mutexes_[m].readers; }
+  // The mutexes (state words, queues) and each goroutine's progress through
+  // its lock/unlock statement, for views.
+  const SyncModel& sync() const { return sync_; }
+  const MutexState& mutex(int m) const { return sync_.mutex(m); }
 
   // Live cells right after the map section (the sequential model starts there).
   const std::vector<std::pair<KeyValue, int64_t>>& initialContents() const { return initialContents_; }
@@ -262,11 +274,6 @@ private:
     Loc lastLoc{};        // its last event with a cell location
     Loc evacSrc{};        // the old cell it is copying (memory level: the copy takes several steps)
   };
-  struct MutexState {
-    int writer = 0;  // goroutine holding the (write) lock, 0 if none
-    int readers = 0; // RWMutex readers
-  };
-
   void setupMap();
   bool blockedOn(int g, int& mutex) const;
   void engineStep(int g);
@@ -294,7 +301,7 @@ private:
   uint64_t pauseMask_ = 0;
 
   std::vector<G> gs_;
-  std::vector<MutexState> mutexes_;
+  SyncModel sync_;
   std::vector<OpRecord> history_;
   std::vector<TraceEntry> trace_;
   std::vector<uint8_t> schedule_;
@@ -310,7 +317,7 @@ struct World::Checkpoint {
   std::vector<std::size_t> pc;
   std::vector<uint8_t> done;
   std::vector<uint64_t> gsteps;
-  std::vector<MutexState> mutexes;
+  SyncModel sync;
   std::size_t history = 0, trace = 0;
   uint64_t steps = 0;
   bool aliasing = false;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "concurrency/report.hpp"
 #include "ui/fonts.hpp"
 
 namespace gomap::ui {
@@ -501,6 +502,105 @@ void flagsByte(uint8_t flags) {
   ImGui::PopStyleColor();
 }
 
+// Wrapped text in a colour (the left column is narrow at projector sizes).
+void wrappedColoured(ImU32 colour, const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+// A queue of goroutines, head first, in their colours.
+void goroutineQueue(const char* label, const std::vector<uint8_t>& q, std::vector<std::string>& lines) {
+  std::string line = std::string(label) + ":";
+  for (uint8_t g : q) line += fmt::format(" G{}", g);
+  lines.push_back(line);
+  ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::MuQueue)), label).c_str());
+  if (q.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", tr(S::MuQueueEmpty));
+    return;
+  }
+  for (uint8_t g : q) {
+    ImGui::SameLine();
+    colouredText(laneColour(g), fmt::format("G{}", g).c_str());
+  }
+}
+
+// One mutex: the state word bit by bit (waiter count, starving, woken,
+// locked), who holds it and the wait queue; for an RWMutex also readerCount,
+// readerWait, the readers and readerSem / writerSem.
+void mutexPanel(const race::MutexDecl& d, const race::MutexState& m, std::vector<std::string>& lines) {
+  ImGui::PushID(d.name.c_str());
+  ImGui::Text("%s  sync.%s", d.name.c_str(), d.rw ? "RWMutex" : "Mutex");
+  ImGui::SameLine();
+  if (m.owner)
+    colouredText(laneColour(m.owner),
+                 (std::string(d.rw ? "w: " : "") + fmt::format(fmt::runtime(tr(S::MuHeldBy)), m.owner)).c_str());
+  else if (m.readers.empty()) ImGui::TextDisabled("%s", tr(S::MuFree));
+  ImGui::Indent();
+  const char* word = d.rw ? "rw.w.state" : "state";
+  lines.push_back(fmt::format("{} = {}", word, race::mutexStateText(m.state)));
+  ImGui::TextWrapped("%s", lines.back().c_str());
+  // The low three bits as boxes, then the waiter count (bits 3..).
+  static const char* kBits[3] = {"mutexLocked", "mutexWoken", "mutexStarving"};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float box = ImGui::GetFontSize() * 1.4f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const std::string waiters = fmt::format(fmt::runtime(tr(S::MuWaiterCount)), m.waiters());
+  const float ww = ImGui::CalcTextSize(waiters.c_str()).x + 12;
+  const ImVec2 wa(p.x, p.y), wb(p.x + ww, p.y + box);
+  dl->AddRectFilled(wa, wb, m.waiters() ? IM_COL32(200, 140, 40, 255) : IM_COL32(50, 50, 58, 255), 3);
+  dl->AddRect(wa, wb, IM_COL32(140, 140, 150, 255), 3);
+  dl->AddText(ImVec2(wa.x + 6, wa.y + (box - ImGui::GetFontSize()) / 2), IM_COL32(255, 255, 255, 255), waiters.c_str());
+  for (int i = 2; i >= 0; i--) {
+    const bool on = (m.state >> i) & 1;
+    const ImVec2 a(wb.x + 3 + static_cast<float>(2 - i) * (box + 3), p.y);
+    const ImVec2 b(a.x + box, a.y + box);
+    const ImU32 fill = !on ? IM_COL32(50, 50, 58, 255) : i == 0 ? IM_COL32(230, 60, 60, 255) : IM_COL32(90, 160, 255, 255);
+    dl->AddRectFilled(a, b, fill, 3);
+    dl->AddRect(a, b, IM_COL32(140, 140, 150, 255), 3);
+    const char txt[2] = {on ? '1' : '0', 0};
+    const ImVec2 ts = ImGui::CalcTextSize(txt);
+    dl->AddText(ImVec2(a.x + (box - ts.x) / 2, a.y + (box - ts.y) / 2), IM_COL32(255, 255, 255, 255), txt);
+    if (ImGui::IsMouseHoveringRect(a, b)) ImGui::SetTooltip("%s", fmt::format(fmt::runtime(tr(S::MuBitTip)), i, kBits[i]).c_str());
+  }
+  ImGui::Dummy(ImVec2(ww + 3 * (box + 3), box));
+  goroutineQueue(d.rw ? "rw.w.sema" : "sema", m.sema, lines);
+  if (d.rw) {
+    const std::string counted = fmt::format(fmt::runtime(tr(S::MuActiveReaders)), m.readerTotal());
+    if (m.writerPending())
+      ImGui::TextWrapped("readerCount = %d = %d - rwmutexMaxReaders  (%s)", m.readerCount, m.readerTotal(), counted.c_str());
+    else
+      ImGui::TextWrapped("readerCount = %d  (%s)", m.readerCount, counted.c_str());
+    ImGui::Text("readerWait = %d", m.readerWait);
+    if (m.writerPending()) wrappedColoured(IM_COL32(240, 150, 60, 255), tr(S::MuWriterPending));
+    ImGui::TextUnformatted(tr(S::MuReadersHold));
+    if (m.readers.empty()) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("-");
+    }
+    for (uint8_t g : m.readers) {
+      ImGui::SameLine();
+      colouredText(laneColour(g), fmt::format("G{}", g).c_str());
+    }
+    lines.push_back(fmt::format("readerCount = {}", m.readerCount));
+    lines.push_back(fmt::format("readerWait = {}", m.readerWait));
+    goroutineQueue("readerSem", m.readerSem, lines);
+    goroutineQueue("writerSem", m.writerSem, lines);
+  }
+  ImGui::Unindent();
+  ImGui::PopID();
+}
+
+const char* queueName(race::SyncQueue q, bool rw) {
+  switch (q) {
+  case race::SyncQueue::Sema: return rw ? "w.sema" : "sema";
+  case race::SyncQueue::ReaderSem: return "readerSem";
+  case race::SyncQueue::WriterSem: return "writerSem";
+  default: return "";
+  }
+}
+
 // The schedule so far: one coloured cell per step, labelled with the goroutine;
 // clicking a step goes to the state right after it.
 void scheduleStrip(const ConcurrentSession& s, RaceController& rc, std::vector<std::pair<uint64_t, ImVec4>>& rects) {
@@ -546,6 +646,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   (void)f;
   lanesDrawn = 0;
   fatalShown = false;
+  laneButtons.clear();
   stepRects.clear();
   lastPos = ImGui::GetWindowPos();
   lastSize = ImGui::GetWindowSize();
@@ -600,6 +701,18 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   const Hmap& h = s.world().map().header();
   ImGui::TextWrapped("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
               static_cast<long long>(h.count), h.B, h.noverflow, h.hash0, h.oldbuckets == nilBucket ? "= nil" : "!= nil");
+  mutexesDrawn = 0;
+  mutexLines.clear();
+  if (!sc.mutexes.empty() &&
+      ImGui::CollapsingHeader(fmt::format("{}###racemutexes", tr(S::MuTitle)).c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", tr(S::MuNotModelled));
+    ImGui::PopStyleColor();
+    for (std::size_t i = 0; i < sc.mutexes.size(); i++) {
+      mutexPanel(sc.mutexes[i], s.world().mutex(static_cast<int>(i)), mutexLines);
+      mutexesDrawn++;
+    }
+  }
   ImGui::Separator();
   scheduleStrip(s, rc, stepRects);
   ImGui::Separator();
@@ -619,6 +732,8 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       ImGui::TextWrapped("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
       ImGui::BeginDisabled(!s.canStep(l.g) || s.atEnd());
       if (ImGui::Button(tr(S::RaceStepLane), ImVec2(-1, 0))) rc.stepGoroutine(l.g);
+      laneButtons.emplace_back(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                               ImGui::GetItemRectMax().y);
       ImGui::EndDisabled();
       // The program, the current instruction marked.
       const auto& prog = s.program(l.g);
@@ -638,7 +753,11 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       } else if (l.state != GoroutineView::State::Done) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));
       }
-      if (l.waitingMutex >= 0) ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::RaceWaitingMutex)), l.waitingMutex).c_str());
+      if (l.waitingMutex >= 0) {
+        const race::MutexDecl& md = sc.mutexes[static_cast<std::size_t>(l.waitingMutex)];
+        wrappedColoured(IM_COL32(240, 150, 60, 255),
+                        fmt::format(fmt::runtime(tr(S::MuParkedIn)), md.name, queueName(l.sync.queue, md.rw)));
+      }
       if (l.holdsLoadedFlags) ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::RaceLoadedFlags)), l.loadedFlags).c_str());
       ImGui::PopID();
     }

@@ -135,6 +135,9 @@ public:
   ImVec2 lastPos{0, 0}, lastSize{0, 0};
   int lanesDrawn = 0;
   bool fatalShown = false;
+  int mutexesDrawn = 0;  // mutex panels drawn (state word, queues)
+  std::vector<std::string> mutexLines; // their text lines as drawn ("writerSem: G2", ...)
+  std::vector<ImVec4> laneButtons;     // each lane's "Step this goroutine" button (x0, y0, x1, y1)
 };
 
 } // namespace gomap::ui

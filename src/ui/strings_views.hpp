@@ -3,4 +3,6 @@
 #pragma once
 #define GOMAPLAB_UI_STRINGS_VIEWS(X)                                                                                   \
   X(CaptionWhere) X(CaptionOfOp) X(CaptionBeforeFirst) X(TimelineCounts) X(EvacOldTitle) X(EvacNewTitle)               \
-  X(EvacXTitle) X(EvacYTitle) X(EvacSameTitle) X(EvacLegend) X(ThemeLegendXY) X(LogCategories)
+  X(EvacXTitle) X(EvacYTitle) X(EvacSameTitle) X(EvacLegend) X(ThemeLegendXY) X(LogCategories)                      \
+  X(MuTitle) X(MuHeldBy) X(MuFree) X(MuQueue) X(MuQueueEmpty) X(MuWaiterCount) X(MuWriterPending) X(MuReadersHold)     \
+  X(MuParkedIn) X(MuActiveReaders) X(MuNotModelled) X(MuBitTip)

@@ -419,3 +419,28 @@ goroutine 2
 granularity statement
 )");
 }
+
+// An RWMutex with a reader, a writer and a second reader (issue 12): parks,
+// wake-ups from readerSem and writerSem, writer preference. The reduced search
+// reaches the same outcomes and final maps as full enumeration.
+TEST(PartialOrderReduction, RWMutexReadersAndAWriter) {
+  expectSameBehaviour(R"(
+map
+  make int64 0
+  hashmode identity
+  put 1 10
+goroutine 1
+  rlock rw
+  runlock rw
+goroutine 2
+  lock rw
+  put 1 11
+  unlock rw
+goroutine 3
+  rlock rw
+  rlock rw
+  runlock rw
+  runlock rw
+granularity statement
+)");
+}

@@ -102,7 +102,10 @@ TEST(ConcurrentSession, ManualStepsRewriteTheFuture) {
 TEST(ConcurrentSession, BlockedGoroutinesCannotStep) {
   auto s = open("7a-mutex.race");
   ASSERT_TRUE(s);
-  ASSERT_TRUE(s->stepGoroutine(1)); // lock mu
+  ASSERT_TRUE(s->stepGoroutine(1)); // lock mu: the CAS takes it
+  // G2's lock is a step: the CAS counts it as a waiter and semacquire parks it.
+  ASSERT_TRUE(s->stepGoroutine(2));
+  EXPECT_EQ(s->world().mutex(0).state, 1 | 1 << 3); // mutexLocked, one waiter
   std::string why;
   EXPECT_FALSE(s->stepGoroutine(2, &why));
   EXPECT_EQ(why, "G2 is blocked on mu");

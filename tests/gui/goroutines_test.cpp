@@ -470,3 +470,69 @@ TEST(RaceWorkspace, ASwissRaceIsRefusedWithTheCommandToRunIt) {
   EXPECT_NE(g.rt.race.error().find("Swiss 表"), std::string::npos) << g.rt.race.error();
   setLanguage(Lang::En);
 }
+
+// Lesson 7c through the lanes' "Step this goroutine" buttons (mouse clicks
+// through ImGui's input): G1 read-locks, G2's Lock announces itself and
+// parks, G1's second RLock parks behind it. The mutex panel shows the words
+// and queues at each point, and the run ends in Go's deadlock.
+TEST(RaceWorkspace, Lesson7cWriterPreferenceClickedLaneByLane) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/7c-rwmutex-writer-preference.race"))
+      << g.rt.race.error();
+  g.frames(3);
+  GoroutinesView& v = g.rt.workspace().goroutines;
+  race::ConcurrentSession& s = g.rt.race.session();
+  ASSERT_EQ(v.mutexesDrawn, 1);
+  auto has = [&](const std::string& line) {
+    return std::find(v.mutexLines.begin(), v.mutexLines.end(), line) != v.mutexLines.end();
+  };
+  // The panel is a narrow column: scroll it with the wheel until the lanes' buttons are inside it.
+  auto reveal = [&]() {
+    for (int i = 0; i < 40 && !v.laneButtons.empty() && v.laneButtons[0].w > v.lastPos.y + v.lastSize.y - 10; i++) {
+      g.rt.injectMouse = ImVec2(v.lastPos.x + v.lastSize.x / 2, v.lastPos.y + v.lastSize.y / 2);
+      g.rt.injectWheel = -1;
+      g.frames(1);
+      g.rt.injectWheel = 0;
+      g.frames(1);
+    }
+    g.rt.injectMouse.reset();
+  };
+  auto stepLane = [&](int lane) {
+    reveal();
+    ASSERT_EQ(v.laneButtons.size(), 2u);
+    const ImVec4 r = v.laneButtons[static_cast<std::size_t>(lane - 1)];
+    ASSERT_LT(r.w, v.lastPos.y + v.lastSize.y) << "the button is below the panel";
+    const uint64_t before = s.position();
+    g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
+    g.frames(1);
+    ASSERT_EQ(s.position(), before + 1) << "the click on G" << lane << "'s button took no step: " << g.rt.race.error();
+  };
+  EXPECT_TRUE(has("rw.w.state = 0x0 (unlocked)"));
+  EXPECT_TRUE(has("readerCount = 0"));
+  stepLane(1); // rlock rw
+  stepLane(1); // get 1 begins
+  EXPECT_TRUE(has("readerCount = 1"));
+  stepLane(2); // rw.w.Lock()
+  stepLane(2); // readerCount -= rwmutexMaxReaders
+  stepLane(2); // readerWait += 1: parks on writerSem
+  EXPECT_TRUE(has("rw.w.state = 0x1 = mutexLocked"));
+  EXPECT_TRUE(has("readerCount = -1073741823"));
+  EXPECT_TRUE(has("readerWait = 1"));
+  EXPECT_TRUE(has("writerSem: G2"));
+  EXPECT_EQ(s.lanes()[1].state, race::GoroutineView::State::Blocked);
+  // G2 is parked: its button takes no step.
+  {
+    const ImVec4 r = v.laneButtons[1];
+    const uint64_t before = s.position();
+    g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
+    EXPECT_EQ(s.position(), before);
+  }
+  while (!s.atEnd() && s.position() < 40) stepLane(1);
+  EXPECT_TRUE(s.ending().deadlock);
+  g.frames(2);
+  EXPECT_TRUE(has("readerSem: G1"));
+  EXPECT_TRUE(has("readerCount = -1073741822"));
+  EXPECT_TRUE(v.fatalShown);
+  EXPECT_EQ(s.deathOutput().rfind("fatal error: all goroutines are asleep - deadlock!\n", 0), 0u);
+}

@@ -12,6 +12,8 @@
 # main.go built with that release, the scenario is PROGRAM_swiss.race run at
 # that version, and the dying goroutine's top frame (function and
 # runtime/panic.go line) must be the same too.
+# rw_deadlock (writer preference) deadlocks on every run; for it the blocked
+# goroutines' state and sync frames (method and rwmutex.go line) must match too.
 set -uo pipefail
 racecheck=$1 gomaplab=$2 dir=$3 program=$4 tries=${5:-20}
 swiss=${SWISS:-}
@@ -26,6 +28,7 @@ case "$program" in
   writers) role="" ;;
   reader_writer) role=main.reader ;;
   iter_writer) role=main.iterator ;;
+  rw_deadlock) role="" ;;
   *) echo "compare.sh: unknown program $program" >&2; exit 2 ;;
 esac
 
@@ -70,6 +73,21 @@ if [ -n "$role" ]; then
   # G2 is the reader / iterator in the scenario, as the second goroutine of main.go.
   if [ "$real_fn" != "$role" ] || [ "$sim_g" != 2 ]; then
     echo "FAIL: expected the $role goroutine to die (real: $real_fn, simulator: G$sim_g)"; exit 1
+  fi
+fi
+if [ "$program" = rw_deadlock ]; then
+  # "[semacquire] sync.(*RWMutex).RLock rwmutex.go:71", one line per blocked frame, sorted.
+  frames() {
+    awk '/^goroutine [0-9]+ \[/ { st = $3 }
+         /^sync\.\(\*RWMutex\)\.[A-Za-z]+\(/ { m = $0; sub(/\([^()]*\)$/, "", m); want = 1; next }
+         want { match($0, /rwmutex\.go:[0-9]+/); print st, m, substr($0, RSTART, RLENGTH); want = 0 }' | sort
+  }
+  real_frames=$(printf '%s\n' "$out" | frames)
+  sim_frames=$(printf '%s\n' "$sim" | frames)
+  echo "real Go 1.19 blocked frames:"; printf '%s\n' "$real_frames" | sed 's/^/  /'
+  echo "simulator blocked frames:";   printf '%s\n' "$sim_frames" | sed 's/^/  /'
+  if [ -z "$real_frames" ] || [ "$real_frames" != "$sim_frames" ]; then
+    echo "FAIL: the blocked goroutines differ"; exit 1
   fi
 fi
 echo "OK: $program dies with the same message on both"

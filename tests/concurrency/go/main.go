@@ -5,6 +5,10 @@
 //	racecheck writers        two goroutines write the same map
 //	racecheck reader_writer  one goroutine writes while another reads
 //	racecheck iter_writer    one goroutine writes while another ranges over the map
+//	racecheck rw_deadlock    G1 RLock, G2 Lock (waits for G1), G1 RLock again: the
+//	                         pending writer holds back the second RLock (writer
+//	                         preference, sync/rwmutex.go L22-27), and every
+//	                         goroutine is asleep: a deadlock on every run
 //
 // The runtime only notices a race when two operations overlap in time, so run
 // it with GOMAXPROCS=2 (several times if needed): it then dies with
@@ -15,6 +19,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 )
 
@@ -46,9 +51,41 @@ func iterator(m map[int64]int64) {
 	sink = s
 }
 
+// rwDeadlock is lesson 7c's program: G1 read-locks rw; G2 calls rw.Lock and
+// waits for that reader; G1 read-locks rw again. G1 waits until G2 has
+// announced itself (TryRLock fails once readerCount is negative) so that the
+// order is the same on every run.
+func rwDeadlock(wg *sync.WaitGroup) {
+	var rw sync.RWMutex
+	var m = map[int64]int64{1: 10}
+	started := make(chan struct{})
+	wg.Add(2)
+	go func() { // G1
+		defer wg.Done()
+		rw.RLock()
+		sink += m[1]
+		close(started)
+		for rw.TryRLock() {
+			rw.RUnlock()
+			runtime.Gosched()
+		}
+		rw.RLock()
+		sink += m[1]
+		rw.RUnlock()
+		rw.RUnlock()
+	}()
+	go func() { // G2
+		defer wg.Done()
+		<-started
+		rw.Lock()
+		m[1] = 11
+		rw.Unlock()
+	}()
+}
+
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: racecheck writers|reader_writer|iter_writer")
+		fmt.Fprintln(os.Stderr, "usage: racecheck writers|reader_writer|iter_writer|rw_deadlock")
 		os.Exit(64)
 	}
 	m := make(map[int64]int64)
@@ -73,6 +110,8 @@ func main() {
 	case "iter_writer":
 		run(func() { writer(m, 0) })
 		run(func() { iterator(m) })
+	case "rw_deadlock":
+		rwDeadlock(&wg)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown program", os.Args[1])
 		os.Exit(64)

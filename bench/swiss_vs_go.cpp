@@ -14,6 +14,8 @@
 // (ns per event), one op at a time and with a lookahead of 16 ops (the
 // classic session loader's distance: before each op the group the op on the
 // key 16 ops further on will probe first is requested, see prefetchAhead).
+// That line gives wall time and thread CPU time (the host is shared; CPU time
+// leaves out the time other processes held the core).
 //
 //   gomaplab_swiss_bench [--n N] [--reps R] [--go PATH]
 //                        [--recording-only 1]  (only the recording measurement, for A/B runs)

@@ -314,10 +314,15 @@ private:
   GOMAP_SWISS_DECLARE(TableT*, growToTable)
   GOMAP_SWISS_DECLARE(void, rehash, TableT* t)
   GOMAP_SWISS_DECLARE(void, pruneTombstones, TableT* t)
-  GOMAP_SWISS_DECLARE(void, uncheckedPutSlot, TableT* t, uint64_t hash, const Slot& key, int64_t elem, SwissLoc from,
-                      bool right)
   GOMAP_SWISS_DECLARE(void, installTableSplit, TableT* old, TablePtr left, TablePtr right)
 #undef GOMAP_SWISS_DECLARE
+  // Called once per slot a grow or split moves: out of line, but compiled for
+  // speed (cold code is compiled for size, and its recorded form would call
+  // the sink's vector out of line for every moved slot).
+  Task<void> uncheckedPutSlot(TableT* t, uint64_t hash, const Slot& key, int64_t elem, SwissLoc from, bool right);
+  template <bool kRecord>
+  [[gnu::noinline, gnu::hot]] void uncheckedPutSlot(Direct<kRecord>, TableT* t, uint64_t hash, const Slot& key,
+                                                    int64_t elem, SwissLoc from, bool right);
 
   // ---- helpers with one form ----
   [[gnu::always_inline]] uint64_t hasher(const Slot& k, uint64_t seed);

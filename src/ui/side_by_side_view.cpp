@@ -10,21 +10,35 @@
 
 namespace gomap::ui {
 
+namespace {
+// The projector layout is on (as Workspace::beginPanel decides it).
+bool cramped(const Workspace& w) {
+  const ImGuiIO& io = ImGui::GetIO();
+  return Workspace::crampedLayout(io.DisplaySize.x, io.DisplaySize.y - w.statusBarHeight(), ImGui::GetFontSize());
+}
+bool mapsOn(Workspace& w) { return !cramped(w) || !w.sbs.figures; }
+bool figuresOn(Workspace& w) { return !cramped(w) || w.sbs.figures; }
+} // namespace
+
 void registerSideBySidePanels(PanelRegistry& r) {
   using W = PanelDef::When;
   r.add({PanelSbsClassicHeader, S::WinSbsClassicHeader, "sbs.classic.header", 0, W::SideBySide,
-         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.header.draw(ui, w.sbs.frames.classic); }});
+         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.header.draw(ui, w.sbs.frames.classic); }, mapsOn});
   r.add({PanelSbsClassicBuckets, S::WinSbsClassicBuckets, "sbs.classic.buckets", ImGuiWindowFlags_NoScrollbar,
-         W::SideBySide, [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.buckets.draw(ui, w.sbs.frames.classic); }});
+         W::SideBySide, [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.buckets.draw(ui, w.sbs.frames.classic); },
+         mapsOn});
   r.add({PanelSbsSwissHeader, S::WinSbsSwissHeader, "sbs.swiss.header", 0, W::SideBySide,
-         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.swissHeader.draw(ui, w.sbs.frames.swiss); }});
+         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.swissHeader.draw(ui, w.sbs.frames.swiss); }, mapsOn});
   r.add({PanelSbsSwissGroups, S::WinSbsSwissGroups, "sbs.swiss.groups", ImGuiWindowFlags_NoScrollbar, W::SideBySide,
-         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.swissGroups.draw(ui, w.sbs.frames.swiss); }});
+         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.swissGroups.draw(ui, w.sbs.frames.swiss); }, mapsOn});
   r.add({PanelCompare, S::WinCompare, "compare", 0, W::SideBySide,
-         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.compare.draw(ui, w.sideBySide.comparison); }});
+         [](Workspace& w, UiContext& ui, const Frame&) { w.sbs.compare.draw(ui, w.sideBySide.comparison); },
+         figuresOn});
   r.add({PanelSbsSteps, S::WinSbsSteps, "sbs.steps", ImGuiWindowFlags_NoScrollbar, W::SideBySide,
          [](Workspace& w, UiContext& ui, const Frame&) {
-           w.sbs.steps.draw(ui, w.sideBySide, w.sideBySide, w.sbs.frames);
+           const bool was = w.sbs.figures;
+           w.sbs.steps.draw(ui, w.sideBySide, w.sideBySide, w.sbs.frames, cramped(w), w.sbs.figures);
+           if (w.sbs.figures != was) w.relayout(); // the other tab's panels to their tiles
            if (w.sbs.steps.leaveClicked) w.sideBySide.leave();
          }});
 }
@@ -37,31 +51,35 @@ bool sbsLayoutShows(Panel p, bool cramped) {
 }
 
 PanelRect sbsLayoutOf(Panel p, float w, float h, float menuH, float fs, bool cramped) {
-  // Bottom: the steps (two rows); above them the comparison; above that the maps, classic left, Swiss right.
+  // Bottom: the steps (two rows); above them the comparison; above that the
+  // maps, classic left, Swiss right. On a projector the maps and the
+  // comparison take turns in all the space above the steps (the steps' tabs).
   const float stepsH = std::min(fs * 5.2f, h * 0.22f);
   const float top = menuH, bottom = h - stepsH, mid = bottom - top;
-  const float compareH = mid * (cramped ? 0.34f : 0.36f);
-  const float mapsH = mid - compareH;
+  const float compareH = cramped ? mid : mid * 0.36f;
+  const float mapsH = cramped ? mid : mid - compareH;
   const float half = std::floor(w / 2);
   // Each map's header beside its map, as narrow as its fields allow.
   const float H = cramped ? 0 : std::min(fs * 16.5f, half * 0.36f);
   switch (p) {
   case PanelSbsClassicHeader:
-    if (cramped) return {half - half * 0.55f, top, half * 0.55f, mapsH};
+    if (cramped) return {half - half * 0.55f, top, half * 0.55f, mapsH}; // from the View menu, over the buckets
     return {0, top, H, mapsH};
   case PanelSbsClassicBuckets: return {H, top, half - H, mapsH};
   case PanelSbsSwissHeader:
     if (cramped) return {w - half * 0.55f, top, half * 0.55f, mapsH};
     return {half, top, H, mapsH};
   case PanelSbsSwissGroups: return {half + H, top, w - half - H, mapsH};
-  case PanelCompare: return {0, top + mapsH, w, compareH};
+  case PanelCompare: return {0, bottom - compareH, w, compareH};
   case PanelSbsSteps: return {0, bottom, w, stepsH};
   default: return {0, 0, w, h};
   }
 }
 
-void SbsStepsView::draw(UiContext&, Controller& c, const SideBySide& sbs, const SbsFrames& f) {
+void SbsStepsView::draw(UiContext&, Controller& c, const SideBySide& sbs, const SbsFrames& f, bool tabs,
+                        bool& figures) {
   leaveClicked = false;
+  mapsTab = figuresTab = ImVec4(0, 0, 0, 0);
   shown.clear();
   if (!sbs.loaded()) return;
   const float fs = ImGui::GetFontSize();
@@ -111,10 +129,30 @@ void SbsStepsView::draw(UiContext&, Controller& c, const SideBySide& sbs, const 
   }
   needGlyphs(shown);
   ImGui::TextUnformatted(shown.c_str());
-  // Leave: at the right end of the first row.
+  // The tabs (projector layout) and Leave: at the right end of the first row.
+  const ImGuiStyle& st = ImGui::GetStyle();
   const char* leave = tr(S::SbsLeave);
-  const float lw = ImGui::CalcTextSize(leave).x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - lw));
+  const char* mapsLabel = tr(S::SbsTabMaps);
+  const char* figuresLabel = tr(S::SbsTabFigures);
+  float rw = ImGui::CalcTextSize(leave).x + st.FramePadding.x * 2;
+  if (tabs)
+    rw += ImGui::CalcTextSize(mapsLabel).x + ImGui::CalcTextSize(figuresLabel).x + st.FramePadding.x * 4 +
+          st.ItemSpacing.x * 3;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - rw));
+  if (tabs) {
+    auto tab = [&](const char* label, const char* id, bool on, ImVec4& rect) {
+      const ImVec2 at = ImGui::GetCursorScreenPos();
+      if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+      const bool hit = ImGui::Button(fmt::format("{}##{}", label, id).c_str());
+      if (on) ImGui::PopStyleColor();
+      rect = ImVec4(at.x, at.y, ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y);
+      ImGui::SameLine();
+      return hit;
+    };
+    if (tab(mapsLabel, "sbsmaps", !figures, mapsTab)) figures = false;
+    if (tab(figuresLabel, "sbsfigures", figures, figuresTab)) figures = true;
+    ImGui::SameLine(0, st.ItemSpacing.x * 2);
+  }
   {
     const ImVec2 at = ImGui::GetCursorScreenPos();
     if (ImGui::Button(fmt::format("{}##sbsleave", leave).c_str())) leaveClicked = true;

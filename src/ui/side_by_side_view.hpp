@@ -21,9 +21,11 @@ namespace gomap::ui {
 // shown, both sessions' event positions, and a scrubber over the ops.
 class SbsStepsView {
 public:
-  void draw(UiContext& ui, Controller& ctl, const SideBySide& sbs, const SbsFrames& f);
+  // tabs: the projector layout, where the maps and the figures take turns (figures: which is shown).
+  void draw(UiContext& ui, Controller& ctl, const SideBySide& sbs, const SbsFrames& f, bool tabs, bool& figures);
   // Where the last frame drew them (tests): x, y, w, h.
   ImVec4 nextButton{0, 0, 0, 0}, prevButton{0, 0, 0, 0}, leaveButton{0, 0, 0, 0};
+  ImVec4 mapsTab{0, 0, 0, 0}, figuresTab{0, 0, 0, 0}; // zero size when not drawn
   std::string shown; // the op line drawn
   bool leaveClicked = false; // the Leave button was pressed this frame (the workspace acts)
 };
@@ -38,6 +40,9 @@ struct SideBySideViews {
   CompareView compare;
   SbsStepsView steps;
   SbsFrames frames; // filled by the SideBySide controller each frame
+  // In the projector layout (a large font on a small screen) the maps and the
+  // comparison take turns in the space above the steps: the figures' tab is on.
+  bool figures = false;
 };
 
 } // namespace gomap::ui

@@ -10,4 +10,4 @@
   X(CmpNotMade) X(CmpPlotHelp) X(CmpLoadError)                                                                        \
   X(SbsLoaded) X(SbsCannotOpen) X(SbsMenuOpen) X(SbsMenuLeave) X(WinSbsSteps) X(WinSbsClassicHeader)                   \
   X(WinSbsClassicBuckets) X(WinSbsSwissHeader) X(WinSbsSwissGroups) X(SbsTitle) X(SbsEvents) X(SbsSpeed) X(SbsLeave)    \
-  X(SbsTipLeave) X(SbsTipFirst) X(SbsTipPrev) X(SbsTipNext) X(SbsTipLast) X(SbsTipPlay) X(SbsScrub)
+  X(SbsTipLeave) X(SbsTipFirst) X(SbsTipPrev) X(SbsTipNext) X(SbsTipLast) X(SbsTipPlay) X(SbsScrub) X(SbsTabMaps) X(SbsTabFigures)

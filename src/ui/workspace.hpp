@@ -117,6 +117,8 @@ public:
   const PanelRegistry& registry() const { return registry_; }
   // Place every window at its tiled position every frame (screenshots, tests).
   bool forceLayout = false;
+  // Tile every window again at the next frame (as View > Reset layout).
+  void relayout() { resetLayout_ = true; }
   bool quitRequested = false;
   // Set when the language, font scale or theme changed: the runtime rebuilds fonts.
   bool fontsDirty = false;

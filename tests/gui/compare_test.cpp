@@ -431,3 +431,38 @@ TEST(Compare, FramesStayCheapAt175Percent) {
   // Loose: a loaded shared machine; the bench measures the real budget.
   EXPECT_LT(ms[ms.size() / 2], 200.0);
 }
+
+// A projector (175% on 1280x720): the maps and the figures take turns above
+// the steps; the steps' tabs switch them through ImGui's input.
+TEST(Compare, ProjectorLayoutTabsBetweenMapsAndFigures) {
+  CmpGui g("en", 1280, 720, 1.75f);
+  NEED_GUI(g);
+  ASSERT_TRUE(g.openSbs(script(), "cmp.ops"));
+  g.frames(2);
+  const SbsStepsView& steps = g.ws().sbs.steps;
+  ASSERT_GT(steps.figuresTab.z, 0);
+  ASSERT_GT(steps.mapsTab.z, 0);
+  // The maps first: both drawn, the figures not.
+  EXPECT_FALSE(g.ws().sbs.swissGroups.cells.empty());
+  EXPECT_TRUE(g.view().shown.empty());
+  g.clickAt(CmpGui::centre(steps.figuresTab));
+  g.frames(2);
+  EXPECT_TRUE(g.ws().sbs.figures);
+  EXPECT_EQ(cell(g.view(), "entries", 1), "20");
+  EXPECT_GT(g.view().bytesPlot.z, 600); // the whole width
+  // Stepping goes on with the figures shown: they follow.
+  g.press(GLFW_KEY_LEFT);
+  g.press(GLFW_KEY_LEFT);
+  g.frames(1);
+  EXPECT_EQ(g.model().cursor, 20);
+  EXPECT_EQ(cell(g.view(), "entries", 1), "20"); // op 21 is get 3
+  g.press(GLFW_KEY_HOME);
+  g.press(GLFW_KEY_RIGHT);
+  g.press(GLFW_KEY_RIGHT);
+  g.frames(1);
+  EXPECT_EQ(cell(g.view(), "entries", 2), "1");
+  g.clickAt(CmpGui::centre(steps.mapsTab));
+  g.frames(2);
+  EXPECT_FALSE(g.ws().sbs.figures);
+  EXPECT_EQ(g.ws().sideBySide.swissController().session().map().header().used, 1u);
+}

@@ -7,7 +7,8 @@
 //
 // Options: --frames N (per measurement, default 120), --only B, --fill N (keys
 // inserted at B >= 16, default 300000), --panels MASK (only these windows, see
-// ui/workspace.hpp Panel; to find which panel costs what).
+// ui/workspace.hpp Panel; to find which panel costs what), --sbs-keys N (case
+// 22, side by side: puts after `make int64 917504`, default 100000).
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
 
@@ -63,7 +64,7 @@ void printRow(const Row& r) {
 int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   int frames = 120, only = -1, panels = -1;
-  int64_t fill = 300000, swissKeys = 900000;
+  int64_t fill = 300000, swissKeys = 900000, sbsKeys = 100000;
   bool projector = false, dark = false;
   float fontScale = 0;
   for (int i = 1; i < argc; i++) {
@@ -73,11 +74,12 @@ int main(int argc, char** argv) {
     else if (a == "--fill" && i + 1 < argc) fill = std::atoll(argv[++i]);
     else if (a == "--swiss-keys" && i + 1 < argc) swissKeys = std::atoll(argv[++i]);
     else if (a == "--panels" && i + 1 < argc) panels = std::atoi(argv[++i]);
+    else if (a == "--sbs-keys" && i + 1 < argc) sbsKeys = std::atoll(argv[++i]);
     else if (a == "--projector") projector = true; // projector theme, font 175%, 1280x720 (the projector layout)
     else if (a == "--font-scale" && i + 1 < argc) fontScale = static_cast<float>(std::atof(argv[++i]));
     else if (a == "--dark") dark = true; // with --projector: its size and font, the dark theme
     else {
-      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--swiss-keys N (--only 21: Swiss only)] [--panels MASK] [--projector [--dark]] [--font-scale F]\n");
+      std::fprintf(stderr, "usage: gomaplab_gui_bench [--frames N] [--only B (0: race mode only)] [--fill N] [--swiss-keys N (--only 21: Swiss only)] [--sbs-keys N (--only 22: side by side only)] [--panels MASK] [--projector [--dark]] [--font-scale F]\n");
       return 2;
     }
   }
@@ -226,6 +228,64 @@ int main(int argc, char** argv) {
     measureSwiss("swiss: running 2000/s", [] {}, 1.0 / 60);
     sw.pause();
     if (!app.newMap(NewMapParams{})) return 3; // back to the classic map
+  }
+
+  // Side by side (issue 13): one classic script on both maps, both drawn, the
+  // comparison below. `make int64 917504` makes the Swiss map's directory of
+  // 1024 tables of 1024 slots (2^20 slots: 917504 = 2^20 * 7/8) and the
+  // classic map's 2^17 buckets (2^20 cells); then --sbs-keys random puts
+  // (100,000 by default) and a get every tenth op. Both views draw their
+  // overviews (one texel per slot / cell). Stepped op by op, both maps moving.
+  // --only 22 measures just this.
+  if (only < 0 || only == 22) {
+    std::string text = "make int64 917504 1\n";
+    text.reserve(static_cast<std::size_t>(sbsKeys) * 26);
+    uint64_t x = 88172645463325252ull;
+    for (int64_t i = 0; i < sbsKeys; i++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      fmt::format_to(std::back_inserter(text), "put {} {}\n", static_cast<int64_t>(x >> 2), i);
+      if (i % 10 == 9) fmt::format_to(std::back_inserter(text), "get {}\n", static_cast<int64_t>(x >> 3));
+    }
+    Workspace& ws = rt.workspace();
+    const auto tb = Clock::now();
+    if (!ws.sideBySide.openText(text, "sbs-bench.ops", swiss::Version::Go127) || !ws.sideBySideMode()) {
+      std::fprintf(stderr, "%s\n", app.error().c_str());
+      return 3;
+    }
+    const double buildMs = ms(tb, Clock::now());
+    SideBySide& sbs = ws.sideBySide;
+    sbs.seek(static_cast<int64_t>(sbs.ops()) / 2);
+    for (int i = 0; i < 5; i++) rt.frame(1.0 / 60);
+    std::printf("|    | (side by side: %s ops; Swiss %s slots in %zu tables (%s), classic B=%d (%s cells, %s); "
+                "opened in %.0f ms) |\n",
+                fmt::format("{}", sbs.ops()).c_str(), fmt::format("{}", ws.sbs.frames.swissFrame.slots).c_str(),
+                ws.sbs.frames.swissFrame.tables.size(), ws.sbs.swissGroups.overview ? "overview" : "detail",
+                app.map().header().B, fmt::format("{}", uint64_t{8} << app.map().header().B).c_str(),
+                ws.sbs.buckets.overviewShown() ? "overview" : "detail", buildMs);
+    auto measureSbs = [&](const char* what, auto&& action, double dt) {
+      std::vector<double> cpu, total;
+      const auto s0 = Clock::now();
+      for (int f = 0; f < frames; f++) {
+        const auto a = Clock::now();
+        action();
+        const double stepMs = ms(a, Clock::now());
+        rt.frame(dt);
+        cpu.push_back(stepMs + rt.lastCpuMs);
+        total.push_back(stepMs + rt.lastTotalMs);
+      }
+      printRow(Row{22, what, stats(cpu), stats(total), 1000.0 * frames / ms(s0, Clock::now())});
+    };
+    measureSbs("sbs: idle", [] {}, 0.0);
+    measureSbs("sbs: next op (Right)", [&] { sbs.stepInto(); }, 0.0);
+    measureSbs("sbs: previous op (Left)", [&] { sbs.stepBack(); }, 0.0);
+    sbs.speed() = 60;
+    sbs.togglePlay();
+    measureSbs("sbs: playing 60 ops/s", [] {}, 1.0 / 60);
+    sbs.pause();
+    sbs.leave();
+    rt.frame(0);
   }
 
   // Race mode: each lesson in the workspace (Goroutines panel, goroutine marks,

@@ -11,22 +11,24 @@
 
 namespace gomap::ui {
 
-bool CompareModel::openText(const std::string& text, const std::string& file, swiss::Version v) {
-  std::optional<SourceError> err;
-  std::vector<ScriptOp> ops = compare::parseCompareScript(text, file, err);
-  if (err) {
-    error = err->format();
-    return false;
-  }
-  constexpr std::size_t kMaxOps = 500000; // about 450 bytes of figures per op
+bool CompareModel::fits(const std::vector<ScriptOp>& ops, const std::string& file, std::string& why) {
   if (ops.size() > kMaxOps) {
-    error = fmt::format("{}: {} ops: the comparison panel holds at most {} (gomaplab compare {} --every N prints "
-                        "tables for any length)",
-                        file, ops.size(), kMaxOps, file);
+    why = fmt::format("{}: {} ops: the comparison panel holds at most {} (gomaplab compare {} --every N prints "
+                      "tables for any length)",
+                      file, ops.size(), kMaxOps, file);
     return false;
   }
   if (ops.empty()) {
-    error = file + ": expected at least one op (make KIND HINT, put, get, ...)";
+    why = file + ": expected at least one op (make KIND HINT, put, get, ...)";
+    return false;
+  }
+  return true;
+}
+
+bool CompareModel::openOps(const std::vector<ScriptOp>& ops, const std::string& file, swiss::Version v) {
+  std::string why;
+  if (!fits(ops, file, why)) {
+    error = why;
     return false;
   }
   compare::Options o;
@@ -37,6 +39,16 @@ bool CompareModel::openText(const std::string& text, const std::string& file, sw
   error.clear();
   cursor = static_cast<int64_t>(series.rows.size()) - 1;
   return true;
+}
+
+bool CompareModel::openText(const std::string& text, const std::string& file, swiss::Version v) {
+  std::optional<SourceError> err;
+  std::vector<ScriptOp> ops = compare::parseCompareScript(text, file, err);
+  if (err) {
+    error = err->format();
+    return false;
+  }
+  return openOps(ops, file, v);
 }
 
 bool CompareModel::open(const std::string& file, swiss::Version v) {

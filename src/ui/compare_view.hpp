@@ -32,6 +32,11 @@ struct CompareModel {
   bool open(const std::string& file, swiss::Version v);
   // Runs a script text (tests, the file name only labels errors).
   bool openText(const std::string& text, const std::string& file, swiss::Version v);
+  // Runs parsed ops (parseCompareScript's); file labels errors.
+  bool openOps(const std::vector<ScriptOp>& ops, const std::string& file, swiss::Version v);
+  // Whether ops fit the panel (at most kMaxOps, at least one); else why, naming file.
+  static bool fits(const std::vector<ScriptOp>& ops, const std::string& file, std::string& why);
+  static constexpr std::size_t kMaxOps = 500000; // about 450 bytes of figures per op
   void seek(int64_t op);
 };
 

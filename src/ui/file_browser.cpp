@@ -191,6 +191,7 @@ void FileUi::setDir(const std::string& d) {
 
 void FileUi::openDialog(Workspace& ws, bool bundled) {
   saveMode = false;
+  sideBySide = false;
   browserError_.clear();
   saveNote_.clear();
   const std::string& cur = ws.appState().scriptPath();
@@ -234,6 +235,21 @@ void FileUi::openPath(Workspace& ws, const std::string& path) {
     return;
   }
   ask(ws, [this, path](Workspace& w) { openNow(w, path); });
+}
+
+void FileUi::openSideBySide(Workspace& ws, const std::string& path) {
+  std::string err;
+  auto p = ws.sideBySide.prepare(path, swiss::Version::Go127, err);
+  if (!p) {
+    ws.appState().setError(fmt::format(fmt::runtime(tr(S::SbsCannotOpen)), err));
+    return;
+  }
+  ask(ws, [this, p, path](Workspace& w) {
+    if (w.sideBySide.install(p)) {
+      w.raceController().active = false;
+      addRecent(w, path);
+    }
+  });
 }
 
 void FileUi::addRecent(Workspace& ws, const std::string& path) {
@@ -352,6 +368,14 @@ void FileUi::menu(Workspace& ws) {
     // Opened in draw(), after the panels: this frame's views still hold the current session.
     if (!pick.empty()) deferredOpen_ = pick;
   }
+  // One classic script on the classic and the Swiss map, both drawn (ui/side_by_side.hpp).
+  const bool sbsOpen = ImGui::MenuItem(tr(S::SbsMenuOpen));
+  rect("menu.sidebyside");
+  if (sbsOpen) {
+    openDialog(ws, false);
+    sideBySide = true;
+  }
+  if (ws.sideBySideMode() && ImGui::MenuItem(tr(S::SbsMenuLeave))) ws.sideBySide.leave();
   ImGui::Separator();
   if (ImGui::MenuItem(tr(S::Save), "Ctrl+S", false, app.hasSession() && !raceShown)) save(ws);
   rect("menu.save");
@@ -451,6 +475,7 @@ void FileUi::draw(Workspace& ws) {
   S title = kTitles[m];
   if (modal_ == Modal::Browser && saveMode) title = S::FileSaveAs;
   else if (modal_ == Modal::Browser && bundledTab_) title = S::FileLessons;
+  else if (modal_ == Modal::Browser && sideBySide) title = S::SbsMenuOpen;
   const std::string label = fmt::format("{}{}", tr(title), kIds[m]);
   if (openPending_) {
     ImGui::OpenPopup(label.c_str());
@@ -741,7 +766,12 @@ void FileUi::drawBrowser(Workspace& ws) {
       return;
     }
     close();
-    openPath(ws, chosen);
+    if (sideBySide) {
+      sideBySide = false;
+      openSideBySide(ws, chosen);
+    } else {
+      openPath(ws, chosen);
+    }
     return;
   }
   // Save As: a name without an extension gets .ops; bundled files and

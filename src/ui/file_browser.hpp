@@ -58,6 +58,10 @@ public:
   void newMapDialog(Workspace& ws);
   void openDialog(Workspace& ws, bool bundled);
   void openPath(Workspace& ws, const std::string& path);
+  // A classic op script on both maps, side by side (ui/side_by_side.hpp): checked
+  // first (an error names FILE:LINE:COL), then asked about like any open.
+  void openSideBySide(Workspace& ws, const std::string& path);
+  bool sideBySide = false; // the browser is picking a script for the side-by-side mode
   void newMap(Workspace& ws, const NewMapParams& p);
   void save(Workspace& ws);
   void saveAs(Workspace& ws);

@@ -70,7 +70,9 @@ void runTestHooks(GuiRuntime& rt, long frame) {
 }
 } // namespace
 
-// Opens the comparison panel on a classic op script (gomaplab --compare).
+// Opens the side-by-side mode on a classic op script (gomaplab --compare):
+// the script on the classic map (the op-script session) and on the Swiss map,
+// both drawn, the comparison panel below them.
 static bool openComparison(Workspace& ws, const std::string& path, const std::string& version, std::string& err) {
   swiss::Version v = swiss::Version::Go127;
   if (version == "go1.26") v = swiss::Version::Go126;
@@ -78,13 +80,12 @@ static bool openComparison(Workspace& ws, const std::string& path, const std::st
     err = "--compare-version: expected go1.26 or go1.27, got '" + version + "'";
     return false;
   }
-  const bool ok = ws.comparison.open(path, v);
-  // Shown either way (an error is shown in it), in the tile of the buckets and
-  // the plots, which go (the View menu brings them back): under a second
-  // window a software rasteriser paid for both every frame.
-  ws.panels = (ws.panels | PanelCompare) & ~(PanelBuckets | PanelPlots);
-  if (!ok) err = ws.comparison.error;
-  return ok;
+  if (!ws.sideBySide.open(path, v)) {
+    err = ws.appState().error();
+    return false;
+  }
+  ws.files.addRecent(ws, path);
+  return true;
 }
 
 int runGui(const GuiOptions& opts, std::string& why) {
@@ -250,19 +251,34 @@ int runScreenshot(const ScreenshotOptions& opts) {
       std::fprintf(stderr, "%s\n", err.c_str());
       return 2;
     }
-    CompareModel& cm = rt.workspace().comparison;
-    cm.seek(opts.compareOp < 0 ? static_cast<int64_t>(cm.ops()) - 1 : opts.compareOp - 1);
+    SideBySide& sbs = rt.workspace().sideBySide;
+    const long long ops = static_cast<long long>(sbs.ops());
+    if (opts.compareOp < -1 || opts.compareOp == 0 || opts.compareOp > ops) {
+      std::fprintf(stderr, "gomaplab screenshot: --compare-op %lld is out of range: %s has %lld ops (1..%lld)\n",
+                   opts.compareOp, opts.comparePath.c_str(), ops, ops);
+      return 2;
+    }
+    sbs.seek(opts.compareOp < 0 ? ops - 1 : opts.compareOp - 1);
   }
   // A few frames: tables and windows settle their sizes over the first ones;
   // then more while the event log's filter scans up to the cursor (a slice of
   // a few milliseconds per frame; bounded, for sessions of many millions).
   for (int i = 0; i < 3; i++) rt.frame(0);
-  for (int i = 0; i < 2000 && rt.workspace().events.catchingUp(rt.workspace().frame()); i++) rt.frame(0);
+  // (The side-by-side mode has no event log: nothing to wait for.)
+  for (int i = 0; i < 2000 && !rt.workspace().sideBySideMode() && rt.workspace().events.catchingUp(rt.workspace().frame());
+       i++)
+    rt.frame(0);
   rt.frame(0);
   std::string err;
   if (!rt.writePng(opts.outPath, err)) {
     std::fprintf(stderr, "gomaplab screenshot: %s\n", err.c_str());
     return 1;
+  }
+  if (rt.workspace().sideBySideMode()) {
+    const SideBySide& sbs = rt.workspace().sideBySide;
+    std::printf("wrote %s (%dx%d): %s side by side after op %lld of %zu\n", opts.outPath.c_str(), opts.width,
+                opts.height, opts.comparePath.c_str(), static_cast<long long>(sbs.op() + 1), sbs.ops());
+    return 0;
   }
   std::printf("wrote %s (%dx%d): %s after event %lld of %lld\n", opts.outPath.c_str(), opts.width, opts.height,
               opts.scriptPath.c_str(),

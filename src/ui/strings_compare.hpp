@@ -7,4 +7,7 @@
   X(CmpThisGet) X(CmpGrows) X(CmpEvacuations) X(CmpOverflow) X(CmpConversions) X(CmpSplits) X(CmpDirDoublings)         \
   X(CmpPrunes) X(CmpPlotBytes) X(CmpPlotProbes) X(CmpShapeNil) X(CmpShapeBuckets) X(CmpGrowing) X(CmpShapeSmall)       \
   X(CmpShapeSmallEmpty) X(CmpShapeTables) X(CmpStopped) X(CmpFirst) X(CmpPrev) X(CmpNext) X(CmpLast) X(CmpSameSize)    \
-  X(CmpNotMade) X(CmpPlotHelp) X(CmpLoadError)
+  X(CmpNotMade) X(CmpPlotHelp) X(CmpLoadError)                                                                        \
+  X(SbsLoaded) X(SbsCannotOpen) X(SbsMenuOpen) X(SbsMenuLeave) X(WinSbsSteps) X(WinSbsClassicHeader)                   \
+  X(WinSbsClassicBuckets) X(WinSbsSwissHeader) X(WinSbsSwissGroups) X(SbsTitle) X(SbsEvents) X(SbsSpeed) X(SbsLeave)    \
+  X(SbsTipLeave) X(SbsTipFirst) X(SbsTipPrev) X(SbsTipNext) X(SbsTipLast) X(SbsTipPlay) X(SbsScrub) X(SbsTabMaps) X(SbsTabFigures)

@@ -43,15 +43,13 @@ void registerClassicPanels(PanelRegistry& r) {
                                     [&app](const std::string& k, const std::string& v) { return app.insert(k, v); }});
          },
          [](Workspace& w) { return w.appState().lesson() != nullptr; }});
-  r.add({PanelCompare, S::WinCompare, "compare", 0, W::OpScript,
-         [](Workspace& w, UiContext& ui, const Frame&) { w.compare.draw(ui, w.comparison); },
-         [](Workspace& w) { return w.comparison.loaded() || !w.comparison.error.empty(); }});
 }
 
 Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet& fonts, OverviewGL* gl)
-    : app_(app), race_(race), prefs_(prefs), fonts_(fonts), ctx_{prefs, fonts, gl, false} {
+    : sideBySide(app), app_(app), race_(race), prefs_(prefs), fonts_(fonts), ctx_{prefs, fonts, gl, false} {
   registerClassicPanels(registry_);
   registerSwissPanels(registry_);
+  registerSideBySidePanels(registry_);
   panels = prefs.panels;
   app_.speed() = prefs.speed;
   app_.watchNewOps = prefs.watchNewOps;
@@ -59,6 +57,7 @@ Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet&
 
 Controller& Workspace::controller() {
   if (raceMode()) return race_;
+  if (sideBySideMode()) return sideBySide;
   if (app_.swissMode()) return app_.swissController();
   return app_;
 }
@@ -66,6 +65,7 @@ Controller& Workspace::controller() {
 bool Workspace::panelFits(const PanelDef& d) const {
   using W = PanelDef::When;
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
+  if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
   return d.when == W::Always || d.when == W::OpScript;
 }
@@ -81,6 +81,7 @@ bool Workspace::crampedLayout(float w, float h, float fs) {
 }
 
 bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
+  if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutShows(p, crampedLayout(w, h, fs));
   if (p >= PanelSwissHeader) return swissLayoutShows(p, crampedLayout(w, h, fs));
   if (!crampedLayout(w, h, fs)) return true;
   // A projector: the buckets with their caption, the controls, the header and
@@ -96,6 +97,7 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
 }
 
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
+  if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
   if (p >= PanelSwissHeader) return swissLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
   if (crampedLayout(w, h, fs)) {
     const float timelineH = std::min(fs * 6.3f, h * 0.3f);
@@ -124,7 +126,6 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
     case PanelCode: return {w - C * 0.6f, top + mid * 0.22f, C * 0.6f, mid * 0.4f};
     case PanelEvents: return {w - C * 0.6f, top + mid * 0.62f, C * 0.6f, mid * 0.38f};
     case PanelPlots: return {L, top + mid * 0.6f, C * 0.4f, mid * 0.4f};
-    case PanelCompare: return {L, top, C, mid}; // over the buckets
     default: break; // the Swiss panels: swissLayoutOf
     }
     return {0, 0, w, h};
@@ -164,7 +165,6 @@ PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, 
   case PanelCode: return {L + C, top + hashH, R, (mid - hashH) * 0.52f};
   case PanelEvents: return {L + C, top + hashH + (mid - hashH) * 0.52f, R, (mid - hashH) * 0.48f};
   case PanelTimeline: return {0, bottom, w, timelineH};
-  case PanelCompare: return {L, top, C, mid}; // the buckets' and plots' tile (--compare turns those off)
   default: break; // the Swiss panels: swissLayoutOf
   }
   return {0, 0, w, h};
@@ -389,7 +389,9 @@ void Workspace::menuBar() {
     if (ImGui::MenuItem(tr(S::MenuKeys))) showKeys_ = true;
     ImGui::EndMenu();
   }
-  const std::string title = swissMode() ? fmt::format(fmt::runtime(tr(S::SwMenuTitle)),
+  const std::string title = sideBySideMode()
+                                ? fmt::format(fmt::runtime(tr(S::SbsTitle)), compare::versionName(sideBySide.version()))
+                            : swissMode() ? fmt::format(fmt::runtime(tr(S::SwMenuTitle)),
                                                        app_.swissController().session().version() == swiss::Version::Go127
                                                            ? "Go 1.27"
                                                            : "Go 1.26")
@@ -404,6 +406,9 @@ std::array<uint64_t, 4> Workspace::frameStamp() const {
     const race::ConcurrentSession& s = race_.session();
     return {reinterpret_cast<uintptr_t>(&s), s.position(), s.timeline().size(), s.trace().size()};
   }
+  if (sideBySideMode())
+    return {app_.sessionId(), app_.revision(), 3u + (sideBySide.revision() << 2),
+            static_cast<uint64_t>(sideBySide.op() + 1)};
   if (app_.swissMode()) {
     SwissController& sw = app_.swissController();
     return {app_.sessionId(), sw.revision(), 2u, sw.sessionId()};
@@ -414,6 +419,11 @@ std::array<uint64_t, 4> Workspace::frameStamp() const {
 void Workspace::fillFrame() {
   if (raceMode()) {
     race_.fillFrame(frame_);
+  } else if (sideBySideMode()) {
+    // Both maps at the cursor's op; the keys and the status bar act on the side-by-side controller.
+    sideBySide.fillFrames(sbs.frames);
+    frame_ = sbs.frames.classic;
+    frame_.ctl = &sideBySide;
   } else if (app_.swissMode()) {
     frame_ = Frame{};
     SwissController& sw = app_.swissController();
@@ -439,6 +449,12 @@ void Workspace::draw(float dt) {
   app_.tick(dt);
   race_.tick(dt);
   if (app_.swissMode()) app_.swissController().tick(dt);
+  sideBySide.tick(dt);
+  // Opening or leaving the side-by-side mode re-tiles the windows (its own panels).
+  if (sideBySideMode() != wasSbs_) {
+    wasSbs_ = sideBySideMode();
+    resetLayout_ = true;
+  }
   // Opening or leaving a Swiss script re-tiles the windows (other panels).
   if (swissMode() != wasSwiss_) {
     wasSwiss_ = swissMode();

@@ -20,6 +20,7 @@
 #include "ui/lesson_view.hpp"
 #include "ui/header_view.hpp"
 #include "ui/plots_view.hpp"
+#include "ui/side_by_side_view.hpp"
 #include "ui/swiss_views.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
@@ -44,7 +45,13 @@ enum Panel : int {
   PanelSwissCode = 1 << 13,
   PanelSwissEvents = 1 << 14,
   PanelSwissTimeline = 1 << 15,
-  PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp)
+  PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp), in the side-by-side mode
+  // The side-by-side mode's panels (ui/side_by_side_view.hpp).
+  PanelSbsSteps = 1 << 24,
+  PanelSbsClassicHeader = 1 << 25,
+  PanelSbsClassicBuckets = 1 << 26,
+  PanelSbsSwissHeader = 1 << 27,
+  PanelSbsSwissGroups = 1 << 28,
 };
 
 class Workspace;
@@ -57,7 +64,7 @@ struct PanelDef {
   S title;
   const char* id; // ImGui window id (stable: imgui.ini remembers windows by it)
   ImGuiWindowFlags flags = 0;
-  enum class When : uint8_t { Always, OpScript, Race, Swiss } when = When::Always;
+  enum class When : uint8_t { Always, OpScript, Race, Swiss, SideBySide } when = When::Always;
   std::function<void(Workspace&, UiContext&, const Frame&)> draw;
   // When set, the panel exists only while this says so (the Lesson panel: a script with lesson lines).
   std::function<bool(Workspace&)> available = nullptr;
@@ -79,6 +86,10 @@ void registerSwissPanels(PanelRegistry& r);
 struct PanelRect;
 PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
 bool swissLayoutShows(Panel p, bool cramped);
+// The side-by-side mode's panels (ui/side_by_side_view.cpp) and where they tile.
+void registerSideBySidePanels(PanelRegistry& r);
+PanelRect sbsLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
+bool sbsLayoutShows(Panel p, bool cramped);
 
 struct PanelRect {
   float x, y, w, h;
@@ -106,6 +117,8 @@ public:
   const PanelRegistry& registry() const { return registry_; }
   // Place every window at its tiled position every frame (screenshots, tests).
   bool forceLayout = false;
+  // Tile every window again at the next frame (as View > Reset layout).
+  void relayout() { resetLayout_ = true; }
   bool quitRequested = false;
   // Set when the language, font scale or theme changed: the runtime rebuilds fonts.
   bool fontsDirty = false;
@@ -121,11 +134,13 @@ public:
   ControlsView controls;
   GoroutinesView goroutines;
   LessonView lesson;
-  CompareView compare;
-  CompareModel comparison; // what the comparison panel shows (gomaplab --compare SCRIPT)
   SwissViews swiss;
   // A Swiss-map script is on screen (not a race).
   bool swissMode() const { return !raceMode() && app_.swissMode(); }
+  // One classic script on both maps, both drawn (gomaplab --compare SCRIPT, File > Open side by side).
+  SideBySide sideBySide;
+  SideBySideViews sbs;
+  bool sideBySideMode() const { return !raceMode() && sideBySide.shown(); }
   // Whether a registered panel belongs to what is on screen (race, Swiss map or op script).
   bool panelFits(const PanelDef& d) const;
   // A panel is registered and, if it says when it exists, exists now.
@@ -183,7 +198,7 @@ private:
   std::string dismissedStatus_;
   std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
-  static constexpr int kMaxPanels = 17;
+  static constexpr int kMaxPanels = 29; // bits 0..28 (Panel)
 
   // Windows sitting exactly on their tiles, overlapping nothing, draw no
   // background (the frame is cleared to the window colour): a full-screen
@@ -203,6 +218,7 @@ private:
   Frame frame_;
   bool wasRace_ = false;
   bool wasSwiss_ = false;
+  bool wasSbs_ = false;
   void fillFrame(); // from the controller on screen
   bool hadLesson_ = false;
   Prefs& prefs_;

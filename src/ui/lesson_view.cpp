@@ -138,11 +138,15 @@ std::vector<std::string> explainPut(const PutOutcome& o) {
 
 void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   const LoadedLesson& L = *d.lesson;
-  // The title on one line (all of it in a tooltip): the narration is what a class reads.
+  // The title, wrapped: on a projector's narrow left column one line cut it
+  // after a few words (the claim the lesson makes was not on screen).
   const std::string& title = inLanguage(L.lesson.title);
+  shownTitle = title;
   if (!title.empty()) {
+    ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(title.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", title.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::Separator();
   }
   // The script op at the cursor; before the first op, the first one.
   std::optional<std::size_t> so;
@@ -152,7 +156,7 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   } else if (d.scriptOpOf) {
     so = d.scriptOpOf(*f.currentOp);
     // An op typed after loading can take the index a dropped script op had.
-    if (so && (*so >= L.opTexts.size() || L.opTexts[*so] != f.ctl->opText(*f.currentOp))) so.reset();
+    if (so && (*so >= L.opTexts.size() || (d.typedOps && L.opTexts[*so] != f.ctl->opText(*f.currentOp)))) so.reset();
   }
   if (!so) {
     ImGui::TextDisabled("%s", tr(S::LessonTyped));
@@ -161,6 +165,8 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
       ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::LessonOpAt)), L.opLines[*so], L.opTexts[*so]).c_str());
     const LessonNotes* notes = L.lesson.notesOf(*so);
     const std::string narration = notes ? reflow(inLanguage(notes->narration)) : std::string();
+    shownScriptOp = so;
+    shownNarration = narration;
     ImGui::PushTextWrapPos(0);
     if (narration.empty()) ImGui::TextDisabled("%s", tr(S::LessonNoNarration));
     else ImGui::TextUnformatted(narration.c_str());
@@ -169,6 +175,8 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
       ImGui::Spacing();
       ImGui::TextUnformatted(tr(S::LessonAfterOp));
       for (const ExpectOutcome& o : L.check.byOp[*so]) {
+        shownExpects++;
+        shownHolding += o.holds ? 1 : 0;
         mark(o.holds);
         ImGui::TextUnformatted(o.line->text.c_str());
         if (!o.holds) {
@@ -331,16 +339,26 @@ void LessonView::drawPredict(UiContext&, const Frame& f, const LessonData& d) {
 
 void LessonView::draw(UiContext& ui, const Frame& f, const LessonData& d) {
   drawnFrame_ = ImGui::GetFrameCount();
+  shownTitle.clear();
+  shownNarration.clear();
+  shownScriptOp.reset();
+  shownExpects = shownHolding = 0;
   // Predict mode first, so its question and buttons never scroll out of sight;
   // the lesson's text below scrolls on its own.
-  drawPredict(ui, f, d);
-  ImGui::Separator();
+  if (d.canPredict) {
+    drawPredict(ui, f, d);
+    ImGui::Separator();
+  } else {
+    asked_.reset();
+    verdict_.clear();
+    predictToggle = guessButton = runButton = insertButton = keyField = nextButton = Rect{};
+  }
   ImGui::BeginChild("##lessonbody", ImVec2(0, 0), false);
   if (!d.lesson) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", tr(S::LessonNone));
     ImGui::PopTextWrapPos();
-  } else if (f.loaded()) {
+  } else if (f.loaded() || (f.swiss && f.ctl)) {
     drawLesson(f, d);
   }
   ImGui::EndChild();

@@ -45,6 +45,7 @@ enum Panel : int {
   PanelSwissEvents = 1 << 14,
   PanelSwissTimeline = 1 << 15,
   PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp)
+  PanelSwissLesson = 1 << 17, // the Lesson panel of a Swiss script with lesson lines
 };
 
 class Workspace;
@@ -75,9 +76,10 @@ private:
 void registerClassicPanels(PanelRegistry& r);
 // The Swiss map's panels (ui/swiss_panels.cpp).
 void registerSwissPanels(PanelRegistry& r);
-// Where a Swiss panel is tiled (ui/swiss_panels.cpp); cramped: the projector layout.
+// Where a Swiss panel is tiled (ui/swiss_panels.cpp); cramped: the projector layout;
+// lesson: the script has lesson lines (the Lesson panel takes part of the left column).
 struct PanelRect;
-PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
+PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped, bool lesson = false);
 bool swissLayoutShows(Panel p, bool cramped);
 
 struct PanelRect {
@@ -126,6 +128,9 @@ public:
   SwissViews swiss;
   // A Swiss-map script is on screen (not a race).
   bool swissMode() const { return !raceMode() && app_.swissMode(); }
+  // The lesson of the script on screen (the Swiss script's in the Swiss
+  // workspace, else the op-script session's); null: none.
+  const LoadedLesson* lessonOnScreen() const;
   // Whether a registered panel belongs to what is on screen (race, Swiss map or op script).
   bool panelFits(const PanelDef& d) const;
   // A panel is registered and, if it says when it exists, exists now.
@@ -173,6 +178,7 @@ private:
   uint64_t seenSession_ = ~uint64_t{0};
   std::size_t seenOps_ = 0;
   std::string seenRace_;
+  uint64_t seenSwiss_ = ~uint64_t{0};
   struct StatusLine {
     std::string text;
     bool error = false;
@@ -183,7 +189,7 @@ private:
   std::string dismissedStatus_;
   std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
-  static constexpr int kMaxPanels = 17;
+  static constexpr int kMaxPanels = 18;
 
   // Windows sitting exactly on their tiles, overlapping nothing, draw no
   // background (the frame is cleared to the window colour): a full-screen

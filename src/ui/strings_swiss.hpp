@@ -12,7 +12,7 @@
   X(SwRealMissing) X(SwBeforeFirst) X(SwOpHeader) X(SwFollow) X(SwEvOpBegin) X(SwEvOpEnd) X(SwEvHashed) \
   X(SwEvHashedSmall) X(SwEvGroupProbed) X(SwEvKeyCompared) X(SwEvSlotChosenEmpty) X(SwEvSlotChosenTomb) \
   X(SwEvSlotChosenExisting) X(SwEvSlotWritten) X(SwEvKeyUpdated) X(SwEvElemWritten) X(SwEvElemRead) \
-  X(SwEvUsedChanged) X(SwEvSlotDeletedEmpty) X(SwEvSlotDeletedTomb) X(SwEvGroupAllocated) X(SwEvTableAllocated) \
+  X(SwEvUsedChanged) X(SwEvUsedChangedSmall) X(SwEvSlotDeletedEmpty) X(SwEvSlotDeletedTomb) X(SwEvGroupAllocated) X(SwEvTableAllocated) \
   X(SwEvConvert) X(SwEvRehashGrow) X(SwEvRehashSplit) X(SwEvSlotMoved) X(SwEvRight) X(SwEvLeft) \
   X(SwEvTableInstalled) X(SwEvDirDoubled) X(SwEvPruneStarted) X(SwEvPruneGroup) X(SwEvPruneEndFew) \
   X(SwEvPruneEndTooFew) X(SwEvPruneEndPruned) X(SwEvWriting) X(SwEvSeedMake) X(SwEvSeedDelete) X(SwEvSeedClear) \

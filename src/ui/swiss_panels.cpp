@@ -49,7 +49,7 @@ PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fs, bool c
     const float L = std::min(fs * 17, w * 0.36f);
     const float C = w - L;
     if (lesson) { // in class the narration matters most: the lesson above the header
-      const float l = mid * 0.58f;
+      const float l = mid * 0.64f;
       if (p == PanelSwissLesson) return {0, top, L, l};
       if (p == PanelSwissHeader) return {0, top + l, L, mid - l};
     }

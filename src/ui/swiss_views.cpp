@@ -461,7 +461,9 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
 
   // Eight cells across the panel (a large font on a projector: narrower
   // cells, keys cut with an ellipsis), never narrower than "ffff".
-  const float labelW = fs * (f.probes.empty() ? 3.0f : 4.4f);
+  // Room for the probe badges always: the cells must not jump sideways when
+  // a step enters or leaves an op that probes.
+  const float labelW = fs * 4.4f;
   const float charW = ImGui::CalcTextSize("0").x;
   const float cellW = std::max(charW * 4 + fs * 0.4f,
                                std::min(charW * 7 + fs * 0.4f, (ImGui::GetContentRegionAvail().x - labelW - fs) / 8));

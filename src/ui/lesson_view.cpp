@@ -436,6 +436,11 @@ void LessonView::draw(UiContext& ui, const Frame& f, const LessonData& d) {
     ImGui::PopTextWrapPos();
   } else if (f.loaded() || (f.swiss && f.ctl)) {
     drawLesson(f, d);
+    // Another op (or another lesson): its narration from the top, even if the
+    // teacher had scrolled down to the last one's expect lines.
+    if (shownScriptOp != scrolledFor_ || f.sessionId != scrolledSession_) ImGui::SetScrollY(0);
+    scrolledFor_ = shownScriptOp;
+    scrolledSession_ = f.sessionId;
   }
   ImGui::EndChild();
 }

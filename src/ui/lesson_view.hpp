@@ -92,6 +92,8 @@ private:
   void drawPredict(UiContext& ui, const Frame& f, const LessonData& d);
 
   int drawnFrame_ = -1;
+  std::optional<std::size_t> scrolledFor_; // the op whose narration the body's scroll belongs to
+  uint64_t scrolledSession_ = ~uint64_t{0};
   std::optional<Guess> guess_;
   bool verdictDismissed_ = false; // the student pressed Next question
   std::optional<std::size_t> asked_;

@@ -6,7 +6,7 @@
   X(SwNotMade) X(SwNilMap) X(SwFieldUsed) X(SwFieldSeed) X(SwFieldDirLen) X(SwFieldGlobalDepth) \
   X(SwFieldWriting) X(SwFieldTombstonePossible) X(SwFieldClearSeq) X(SwVersion) X(SwSmallMap) X(SwDirectory) \
   X(SwDirEntries) X(SwDirEntry) X(SwTables) X(SwColTable) X(SwColCapacity) X(SwColUsed) X(SwColGrowthLeft) \
-  X(SwColTombstones) X(SwColLoad) X(SwLoadHelp) X(SwTableTitle) X(SwSmallTitle) X(SwGroupLabel) X(SwLegend) \
+  X(SwColTombstones) X(SwColLoad) X(SwLoadHelp) X(SwTableTitle) X(SwSmallTitle) X(SwGroupLabel) X(SwTableShort) X(SwLegend) \
   X(SwProbeLegend) X(SwOverviewBecause) X(SwNoHash) X(SwHashLine) X(SwH1) X(SwH2) X(SwDirIndex) \
   X(SwDirIndexSmall) X(SwProbeStart) X(SwProbeSeq) X(SwBitsLegend) X(SwCodeSite) X(SwCodeSteps) X(SwRealSource) \
   X(SwRealMissing) X(SwBeforeFirst) X(SwOpHeader) X(SwFollow) X(SwEvOpBegin) X(SwEvOpEnd) X(SwEvHashed) \

@@ -515,6 +515,10 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
       // The group's label and its probe numbers.
       const std::string label = F(S::SwGroupLabel, g);
       dl->AddText(ImVec2(p.x, p.y + (cellH - lineH) * 0.5f), pal.bucketLabel, label.c_str());
+      // With several tables, which one (its title may be scrolled away while
+      // the view follows a group deep inside it), above the group's number.
+      if (r.table >= 0 && f.tables.size() > 1)
+        dl->AddText(ImVec2(p.x, p.y + 1), pal.dim, F(S::SwTableShort, r.table).c_str());
       auto it = probed.find({r.table, g});
       if (it != probed.end()) {
         std::string nums;

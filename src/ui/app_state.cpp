@@ -164,6 +164,8 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
       error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), err);
       return false;
     }
+    // Its lesson lines (the Swiss workspace's Lesson panel).
+    if (p.lesson().any()) sw->setLesson(std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson())));
     swiss_ = std::move(sw);
     // scriptName_/scriptPath_ stay the op-script session's: Save writes that
     // session to its own file, never over the Swiss script.

@@ -1,6 +1,7 @@
 #include "ui/lesson_view.hpp"
 
 #include <fmt/format.h>
+#include <imgui_internal.h> // ImTextCharFromUtf8
 
 #include <algorithm>
 
@@ -53,6 +54,81 @@ std::string reflow(const std::string& text) {
     if (asciiBefore || asciiAfter) out.push_back(' ');
   }
   return out;
+}
+
+// Chinese has no spaces, and ImGui 1.86 wraps only at spaces and after ASCII
+// punctuation: a Chinese narration broke wherever a number or a Latin word
+// left a space (half-empty lines, "Go 1." / "19"). These lines may break
+// between any two CJK characters too, never before closing punctuation
+// (，。）：...) nor after opening punctuation (（「...).
+bool isCjk(unsigned c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+bool closesCjk(unsigned c) {
+  for (unsigned p : {0xFF0Cu, 0x3002u, 0xFF09u, 0xFF1Au, 0xFF1Bu, 0x3001u, 0xFF01u, 0xFF1Fu, 0x300Du, 0x300Fu, 0x3011u,
+                     0x300Bu, 0x201Du, 0x2019u})
+    if (c == p) return true;
+  return false;
+}
+bool opensCjk(unsigned c) {
+  for (unsigned p : {0xFF08u, 0x300Cu, 0x300Eu, 0x3010u, 0x300Au, 0x201Cu, 0x2018u})
+    if (c == p) return true;
+  return false;
+}
+void textWrappedCjk(const std::string& text) {
+  const float width = std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x);
+  // Units that never split: a run of non-space, non-CJK bytes, or one CJK
+  // character with the closing punctuation after it and the opening before it.
+  struct Unit {
+    std::size_t b, e;
+    bool space;
+  };
+  std::vector<Unit> units;
+  const char* s = text.c_str();
+  const char* end = s + text.size();
+  bool glueNext = false; // the last unit ends with opening punctuation
+  bool prevCjk = false;  // its last character is CJK (a Latin word may start after it)
+  for (const char* p = s; p < end;) {
+    unsigned c = 0;
+    const int n = std::max(1, ImTextCharFromUtf8(&c, p, end));
+    const std::size_t at = static_cast<std::size_t>(p - s);
+    const bool space = c == ' ';
+    const bool cjk = isCjk(c);
+    const bool joinPrev = !units.empty() && !units.back().space &&
+                          (glueNext || closesCjk(c) || (!cjk && !prevCjk));
+    if (joinPrev && !space) units.back().e = at + static_cast<std::size_t>(n);
+    else units.push_back({at, at + static_cast<std::size_t>(n), space});
+    glueNext = opensCjk(c);
+    prevCjk = cjk;
+    p += n;
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> lines;
+  std::size_t lineB = std::string::npos, lineE = 0;
+  auto flush = [&] {
+    if (lineB != std::string::npos) lines.emplace_back(lineB, lineE);
+    lineB = std::string::npos;
+  };
+  for (const Unit& u : units) {
+    if (lineB == std::string::npos) {
+      if (u.space) continue; // no line starts with a space
+      lineB = u.b;
+      lineE = u.e;
+      continue;
+    }
+    if (ImGui::CalcTextSize(s + lineB, s + u.e).x > width && !u.space) {
+      flush();
+      lineB = u.b;
+    }
+    lineE = u.e;
+  }
+  flush();
+  // Spaced as one paragraph (as TextWrapped spaces its lines), not as items.
+  const ImVec2 sp = ImGui::GetStyle().ItemSpacing;
+  for (std::size_t i = 0; i < lines.size(); i++) {
+    if (i + 1 < lines.size()) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(sp.x, 0));
+    ImGui::TextUnformatted(s + lines[i].first, s + lines[i].second);
+    if (i + 1 < lines.size()) ImGui::PopStyleVar();
+  }
 }
 
 } // namespace
@@ -138,12 +214,17 @@ std::vector<std::string> explainPut(const PutOutcome& o) {
 
 void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   const LoadedLesson& L = *d.lesson;
-  // The title on one line (all of it in a tooltip): the narration is what a class reads.
+  // The title, wrapped: on a projector's narrow left column one line cut it
+  // after a few words (the claim the lesson makes was not on screen).
   const std::string& title = inLanguage(L.lesson.title);
+  shownTitle = title;
   if (!title.empty()) {
-    ImGui::TextUnformatted(title.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", title.c_str());
+    textWrappedCjk(title);
+    ImGui::Separator();
   }
+  // Everything wraps at the panel's edge (on a projector's narrow column the
+  // op's line and the expect lines ran off it).
+  ImGui::PushTextWrapPos(0);
   // The script op at the cursor; before the first op, the first one.
   std::optional<std::size_t> so;
   if (!f.currentOp) {
@@ -152,7 +233,7 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
   } else if (d.scriptOpOf) {
     so = d.scriptOpOf(*f.currentOp);
     // An op typed after loading can take the index a dropped script op had.
-    if (so && (*so >= L.opTexts.size() || L.opTexts[*so] != f.ctl->opText(*f.currentOp))) so.reset();
+    if (so && (*so >= L.opTexts.size() || (d.typedOps && L.opTexts[*so] != f.ctl->opText(*f.currentOp)))) so.reset();
   }
   if (!so) {
     ImGui::TextDisabled("%s", tr(S::LessonTyped));
@@ -161,14 +242,16 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
       ImGui::TextDisabled("%s", fmt::format(fmt::runtime(tr(S::LessonOpAt)), L.opLines[*so], L.opTexts[*so]).c_str());
     const LessonNotes* notes = L.lesson.notesOf(*so);
     const std::string narration = notes ? reflow(inLanguage(notes->narration)) : std::string();
-    ImGui::PushTextWrapPos(0);
+    shownScriptOp = so;
+    shownNarration = narration;
     if (narration.empty()) ImGui::TextDisabled("%s", tr(S::LessonNoNarration));
-    else ImGui::TextUnformatted(narration.c_str());
-    ImGui::PopTextWrapPos();
+    else textWrappedCjk(narration);
     if (*so < L.check.byOp.size() && !L.check.byOp[*so].empty()) {
       ImGui::Spacing();
       ImGui::TextUnformatted(tr(S::LessonAfterOp));
       for (const ExpectOutcome& o : L.check.byOp[*so]) {
+        shownExpects++;
+        shownHolding += o.holds ? 1 : 0;
         mark(o.holds);
         ImGui::TextUnformatted(o.line->text.c_str());
         if (!o.holds) {
@@ -184,6 +267,7 @@ void LessonView::drawLesson(const Frame& f, const LessonData& d) {
     colouredText(c, fmt::format(fmt::runtime(tr(S::LessonSummary)), L.check.checked - L.check.failed, L.check.checked)
                         .c_str());
   }
+  ImGui::PopTextWrapPos();
 }
 
 void LessonView::drawPredict(UiContext&, const Frame& f, const LessonData& d) {
@@ -331,17 +415,32 @@ void LessonView::drawPredict(UiContext&, const Frame& f, const LessonData& d) {
 
 void LessonView::draw(UiContext& ui, const Frame& f, const LessonData& d) {
   drawnFrame_ = ImGui::GetFrameCount();
+  shownTitle.clear();
+  shownNarration.clear();
+  shownScriptOp.reset();
+  shownExpects = shownHolding = 0;
   // Predict mode first, so its question and buttons never scroll out of sight;
   // the lesson's text below scrolls on its own.
-  drawPredict(ui, f, d);
-  ImGui::Separator();
+  if (d.canPredict) {
+    drawPredict(ui, f, d);
+    ImGui::Separator();
+  } else {
+    asked_.reset();
+    verdict_.clear();
+    predictToggle = guessButton = runButton = insertButton = keyField = nextButton = Rect{};
+  }
   ImGui::BeginChild("##lessonbody", ImVec2(0, 0), false);
   if (!d.lesson) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", tr(S::LessonNone));
     ImGui::PopTextWrapPos();
-  } else if (f.loaded()) {
+  } else if (f.loaded() || (f.swiss && f.ctl)) {
     drawLesson(f, d);
+    // Another op (or another lesson): its narration from the top, even if the
+    // teacher had scrolled down to the last one's expect lines.
+    if (shownScriptOp != scrolledFor_ || f.sessionId != scrolledSession_) ImGui::SetScrollY(0);
+    scrolledFor_ = shownScriptOp;
+    scrolledSession_ = f.sessionId;
   }
   ImGui::EndChild();
 }

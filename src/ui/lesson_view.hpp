@@ -29,6 +29,11 @@ struct LessonData {
   std::optional<Loc> clickedCell; // the cell clicked in the Buckets view this frame
   // Appends `put KEY VALUE` to the session (false: bad input, the controller says why).
   std::function<bool(const std::string& key, const std::string& value)> insert;
+  // The session may hold ops typed after loading (the op-script session; a
+  // Swiss session is its script, op for op).
+  bool typedOps = true;
+  // Predict mode is offered (it asks for a bucket and slot of the classic map).
+  bool canPredict = true;
 };
 
 // Where a put's key landed and why, read from the op's events.
@@ -73,6 +78,12 @@ public:
     ImVec2 center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
   };
   Rect predictToggle, guessButton, runButton, insertButton, keyField, nextButton;
+  // What the lesson part showed in the last frame (tests): the title, the
+  // script op whose narration it showed, that narration, and the expect lines
+  // listed for it (how many, how many hold).
+  std::string shownTitle, shownNarration;
+  std::optional<std::size_t> shownScriptOp;
+  std::size_t shownExpects = 0, shownHolding = 0;
   // Whether the panel was drawn in the ImGui frame just rendered.
   bool drawnThisFrame() const { return drawnFrame_ == ImGui::GetFrameCount(); }
 
@@ -81,6 +92,8 @@ private:
   void drawPredict(UiContext& ui, const Frame& f, const LessonData& d);
 
   int drawnFrame_ = -1;
+  std::optional<std::size_t> scrolledFor_; // the op whose narration the body's scroll belongs to
+  uint64_t scrolledSession_ = ~uint64_t{0};
   std::optional<Guess> guess_;
   bool verdictDismissed_ = false; // the student pressed Next question
   std::optional<std::size_t> asked_;

@@ -6,13 +6,13 @@
   X(SwNotMade) X(SwNilMap) X(SwFieldUsed) X(SwFieldSeed) X(SwFieldDirLen) X(SwFieldGlobalDepth) \
   X(SwFieldWriting) X(SwFieldTombstonePossible) X(SwFieldClearSeq) X(SwVersion) X(SwSmallMap) X(SwDirectory) \
   X(SwDirEntries) X(SwDirEntry) X(SwTables) X(SwColTable) X(SwColCapacity) X(SwColUsed) X(SwColGrowthLeft) \
-  X(SwColTombstones) X(SwColLoad) X(SwLoadHelp) X(SwTableTitle) X(SwSmallTitle) X(SwGroupLabel) X(SwLegend) \
+  X(SwColTombstones) X(SwColLoad) X(SwLoadHelp) X(SwTableTitle) X(SwSmallTitle) X(SwGroupLabel) X(SwTableShort) X(SwLegend) \
   X(SwProbeLegend) X(SwOverviewBecause) X(SwNoHash) X(SwHashLine) X(SwH1) X(SwH2) X(SwDirIndex) \
   X(SwDirIndexSmall) X(SwProbeStart) X(SwProbeSeq) X(SwBitsLegend) X(SwCodeSite) X(SwCodeSteps) X(SwRealSource) \
   X(SwRealMissing) X(SwBeforeFirst) X(SwOpHeader) X(SwFollow) X(SwEvOpBegin) X(SwEvOpEnd) X(SwEvHashed) \
   X(SwEvHashedSmall) X(SwEvGroupProbed) X(SwEvKeyCompared) X(SwEvSlotChosenEmpty) X(SwEvSlotChosenTomb) \
   X(SwEvSlotChosenExisting) X(SwEvSlotWritten) X(SwEvKeyUpdated) X(SwEvElemWritten) X(SwEvElemRead) \
-  X(SwEvUsedChanged) X(SwEvSlotDeletedEmpty) X(SwEvSlotDeletedTomb) X(SwEvGroupAllocated) X(SwEvTableAllocated) \
+  X(SwEvUsedChanged) X(SwEvUsedChangedSmall) X(SwEvSlotDeletedEmpty) X(SwEvSlotDeletedTomb) X(SwEvGroupAllocated) X(SwEvTableAllocated) \
   X(SwEvConvert) X(SwEvRehashGrow) X(SwEvRehashSplit) X(SwEvSlotMoved) X(SwEvRight) X(SwEvLeft) \
   X(SwEvTableInstalled) X(SwEvDirDoubled) X(SwEvPruneStarted) X(SwEvPruneGroup) X(SwEvPruneEndFew) \
   X(SwEvPruneEndTooFew) X(SwEvPruneEndPruned) X(SwEvWriting) X(SwEvSeedMake) X(SwEvSeedDelete) X(SwEvSeedClear) \

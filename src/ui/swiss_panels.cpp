@@ -1,6 +1,7 @@
 // The Swiss map's panels in the workspace's registry, and where they tile.
 #include <algorithm>
 
+#include "ui/swiss_state.hpp"
 #include "ui/workspace.hpp"
 
 namespace gomap::ui {
@@ -9,6 +10,20 @@ void registerSwissPanels(PanelRegistry& r) {
   using W = PanelDef::When;
   r.add({PanelSwissHeader, S::WinSwissHeader, "swiss.header", 0, W::Swiss,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.swiss.header.draw(ui, f); }});
+  // The Lesson panel (ui/lesson_view.hpp, the classic lessons' view) handed the
+  // Swiss script's lesson: its title, the narration and expect lines of the op
+  // at the cursor. It exists only for a script with lesson lines.
+  r.add({PanelSwissLesson, S::WinLesson, "swiss.lesson", 0, W::Swiss,
+         [](Workspace& w, UiContext& ui, const Frame& f) {
+           SwissController& sw = w.appState().swissController();
+           LessonData d;
+           d.lesson = sw.lesson();
+           d.scriptOpOf = [&sw](std::size_t k) { return sw.scriptOpOf(k); };
+           d.typedOps = false;   // a Swiss session is its script: every op has its line
+           d.canPredict = false; // predict mode asks for a classic bucket
+           w.lesson.draw(ui, f, d);
+         },
+         [](Workspace& w) { return w.lessonOnScreen() != nullptr; }});
   r.add({PanelSwissGroups, S::WinSwissGroups, "swiss.groups", ImGuiWindowFlags_NoScrollbar, W::Swiss,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.swiss.groups.draw(ui, f); }});
   r.add({PanelSwissHash, S::WinSwissHash, "swiss.hash", 0, W::Swiss,
@@ -23,16 +38,21 @@ void registerSwissPanels(PanelRegistry& r) {
 
 bool swissLayoutShows(Panel p, bool cramped) {
   if (!cramped) return true;
-  // A projector: the groups with their caption, the header and the timeline.
-  return p == PanelSwissHeader || p == PanelSwissGroups || p == PanelSwissTimeline;
+  // A projector: the groups with their caption, the lesson, the header and the timeline.
+  return p == PanelSwissHeader || p == PanelSwissGroups || p == PanelSwissTimeline || p == PanelSwissLesson;
 }
 
-PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fs, bool cramped) {
+PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fs, bool cramped, bool lesson) {
   const float timelineH = std::min(fs * 4.6f, h * 0.25f);
   const float top = menuH, bottom = h - timelineH, mid = bottom - top;
   if (cramped) {
     const float L = std::min(fs * 17, w * 0.36f);
     const float C = w - L;
+    if (lesson) { // in class the narration matters most: the lesson above the header
+      const float l = mid * 0.64f;
+      if (p == PanelSwissLesson) return {0, top, L, l};
+      if (p == PanelSwissHeader) return {0, top + l, L, mid - l};
+    }
     switch (p) {
     case PanelSwissHeader: return {0, top, L, mid};
     case PanelSwissGroups: return {L, top, C, mid};
@@ -52,6 +72,12 @@ PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fs, bool c
   const float C = std::max(0.0f, w - L - R);
   const float headerH = mid * 0.62f;
   const float codeH = mid * 0.42f;
+  if (lesson) { // the left column: the lesson, the header, the hash
+    const float l = mid * 0.42f, hd = mid * 0.36f;
+    if (p == PanelSwissLesson) return {0, top, L, l};
+    if (p == PanelSwissHeader) return {0, top + l, L, hd};
+    if (p == PanelSwissHash) return {0, top + l + hd, L, mid - l - hd};
+  }
   switch (p) {
   case PanelSwissHeader: return {0, top, L, headerH};
   case PanelSwissHash: return {0, top + headerH, L, mid - headerH};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "trace/script_runner.hpp"
 #include "ui/strings.hpp"
 
 namespace gomap::ui {
@@ -37,6 +38,7 @@ bool SwissController::load(const std::vector<ScriptOp>& ops, std::string_view te
     pos = nl + 1;
   }
   name_ = name;
+  lesson_.reset();
   playing_ = false;
   sessionId_++;
   revision_++;
@@ -83,6 +85,16 @@ std::string_view SwissController::opText(std::size_t k) const {
   const int line = session_->op(k).line;
   if (line < 1 || static_cast<std::size_t>(line) > lines_.size()) return {};
   return lines_[static_cast<std::size_t>(line - 1)];
+}
+
+std::optional<std::size_t> SwissController::scriptOpOf(std::size_t k) const {
+  if (!session_ || !lesson_ || k >= session_->opCount()) return std::nullopt;
+  // The script's ops are in line order, one per line: find the op's line.
+  const std::vector<int>& lines = lesson_->opLines;
+  const int line = session_->op(k).line;
+  const auto it = std::lower_bound(lines.begin(), lines.end(), line);
+  if (it == lines.end() || *it != line) return std::nullopt;
+  return static_cast<std::size_t>(it - lines.begin());
 }
 
 std::optional<KeyValue> SwissController::opKey(std::size_t k) const {

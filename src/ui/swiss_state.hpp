@@ -13,6 +13,10 @@
 #include "trace/swiss_session.hpp"
 #include "ui/frame.hpp"
 
+namespace gomap {
+struct LoadedLesson; // trace/script_runner.hpp
+}
+
 namespace gomap::ui {
 
 // What the Swiss views draw: the map at the cursor, the cursor's event and op,
@@ -57,6 +61,15 @@ public:
   bool load(const std::vector<ScriptOp>& ops, std::string_view text, const std::string& name, std::string& err);
   const SwissSession& session() const { return *session_; }
   const std::string& name() const { return name_; }
+  // The lesson lines of the loaded script (title, narration, expect lines
+  // checked on the Swiss map), for the Lesson panel; null: the script has none.
+  // Set after load() (a new load drops it).
+  void setLesson(std::shared_ptr<const LoadedLesson> l) { lesson_ = std::move(l); }
+  const LoadedLesson* lesson() const { return lesson_.get(); }
+  // The script op (an index into the parser's ops, as Lesson::ops) that
+  // produced session op k: every session op comes from one script line (a
+  // Swiss session takes no typed ops). Nullopt without a lesson.
+  std::optional<std::size_t> scriptOpOf(std::size_t k) const;
 
   void seek(int64_t i) override;
   void stepInto() override { seek(position() + 1); }
@@ -86,6 +99,7 @@ public:
 
 private:
   std::unique_ptr<SwissSession> session_;
+  std::shared_ptr<const LoadedLesson> lesson_;
   std::vector<std::string> lines_; // the script's lines, for opText
   std::string name_;
   std::string* error_;

@@ -99,6 +99,8 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   case K::ElemRead: return F(S::SwEvElemRead, l.slot, l.group, swissPayloadOf<K::ElemRead>(e).value);
   case K::UsedChanged: {
     auto p = swissPayloadOf<K::UsedChanged>(e);
+    // A small map has no table: its used and growthLeft would read 0.
+    if (e.site == SwissSite::SmallUsed) return F(S::SwEvUsedChangedSmall, p.used);
     return F(S::SwEvUsedChanged, p.used, p.tableUsed, p.growthLeft);
   }
   case K::SlotDeleted:
@@ -193,8 +195,14 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(tr(name));
     ImGui::TableNextColumn();
-    if (on) ImGui::TextUnformatted(value.c_str());
-    else colouredText(pal.dim, value.c_str());
+    std::string shown = value;
+    // A 64-bit hex value wider than what is left of the panel (a projector's
+    // large font in the narrow left column): its 16 digits on two lines of 8.
+    const float room = ImGui::GetWindowContentRegionMax().x - ImGui::GetCursorPosX();
+    if (value.size() == 18 && value.compare(0, 2, "0x") == 0 && ImGui::CalcTextSize(value.c_str()).x > room)
+      shown = value.substr(0, 10) + "\n  " + value.substr(10);
+    if (on) ImGui::TextUnformatted(shown.c_str());
+    else colouredText(pal.dim, shown.c_str());
     fields.emplace_back(tr(name), value);
   };
   if (ImGui::BeginTable("##swhdr", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
@@ -374,12 +382,28 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(caption.c_str());
   ImGui::PopTextWrapPos();
+  // The site and the legend wrap too: a projector's large font must not cut
+  // the file and line (or the legend) at the panel's edge.
+  // On a narrow panel the file loses its directory (internal/runtime/maps/,
+  // the same for every site) and the legend moves into a (?) marker, so that
+  // the groups keep the height.
+  const float room = ImGui::GetContentRegionAvail().x;
+  const bool legendFits = ImGui::CalcTextSize(tr(S::SwLegend)).x <= room;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::PushTextWrapPos(0);
   if (f.current) {
     const auto& si = swissSiteInfo(f.current->site);
-    ImGui::TextDisabled("%s  %s:%d", std::string(si.function).c_str(), std::string(swissFileName(si.file)).c_str(),
-                        swissSiteLine(f.current->site, f.go127));
+    const std::string_view file = swissFileName(si.file);
+    const int line = swissSiteLine(f.current->site, f.go127);
+    std::string site = fmt::format("{}  {}:{}", si.function, file, line);
+    if (ImGui::CalcTextSize(site.c_str()).x > room - (legendFits ? 0 : fs * 2))
+      site = fmt::format("{}  {}:{}", si.function, file.substr(file.rfind('/') + 1), line);
+    ImGui::TextUnformatted(site.c_str());
   }
-  ImGui::TextDisabled("%s", tr(S::SwLegend));
+  if (legendFits) ImGui::TextUnformatted(tr(S::SwLegend));
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  if (!legendFits) helpMarker(tr(S::SwLegend)); // on the site's line
   ImGui::Separator();
   if (!f.map) {
     ImGui::TextWrapped("%s", tr(S::SwNotMade));
@@ -437,7 +461,9 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
 
   // Eight cells across the panel (a large font on a projector: narrower
   // cells, keys cut with an ellipsis), never narrower than "ffff".
-  const float labelW = fs * (f.probes.empty() ? 3.0f : 4.4f);
+  // Room for the probe badges always: the cells must not jump sideways when
+  // a step enters or leaves an op that probes.
+  const float labelW = fs * 4.4f;
   const float charW = ImGui::CalcTextSize("0").x;
   const float cellW = std::max(charW * 4 + fs * 0.4f,
                                std::min(charW * 7 + fs * 0.4f, (ImGui::GetContentRegionAvail().x - labelW - fs) / 8));
@@ -472,8 +498,14 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
           title = F(S::SwTableTitle, r.table, t.groups, t.localDepth, t.index, t.used, t.capacity, t.growthLeft,
                     t.tombstones());
         }
-        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH - lineH - fs * 0.2f));
+        // Wrapped to the groups' width (a projector's font made it run off the
+        // panel): at the bottom of its row, up to three lines.
+        const float wrapW = std::max(fs * 8, labelW + 8 * cellW);
+        const float th = std::min(ImGui::CalcTextSize(title.c_str(), nullptr, false, wrapW).y, rowH - fs * 0.2f);
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH - th - fs * 0.2f));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + wrapW);
         ImGui::TextUnformatted(title.c_str());
+        ImGui::PopTextWrapPos();
         ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH));
         continue;
       }
@@ -483,6 +515,10 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
       // The group's label and its probe numbers.
       const std::string label = F(S::SwGroupLabel, g);
       dl->AddText(ImVec2(p.x, p.y + (cellH - lineH) * 0.5f), pal.bucketLabel, label.c_str());
+      // With several tables, which one (its title may be scrolled away while
+      // the view follows a group deep inside it), above the group's number.
+      if (r.table >= 0 && f.tables.size() > 1)
+        dl->AddText(ImVec2(p.x, p.y + 1), pal.dim, F(S::SwTableShort, r.table).c_str());
       auto it = probed.find({r.table, g});
       if (it != probed.end()) {
         std::string nums;
@@ -794,9 +830,14 @@ void SwissTimelineView::draw(UiContext&, const Frame& fr) {
   ImGui::Text(tr(S::SpeedFormat), c.speed());
   const uint64_t n = f->session->eventCount();
   ImGui::SameLine();
+  const std::string counts = F(S::SwOpsEvents, groupDigits(f->session->opCount()), groupDigits(n));
   ImGui::TextUnformatted(F(S::SwEventOf, f->position, groupDigits(n)).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", counts.c_str());
+  // The op and event counts when they fit (a projector's font leaves no room:
+  // the event count is on the line already, the rest in the tooltip).
   ImGui::SameLine();
-  ImGui::TextDisabled("%s", F(S::SwOpsEvents, groupDigits(f->session->opCount()), groupDigits(n)).c_str());
+  if (ImGui::CalcTextSize(counts.c_str()).x <= ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", counts.c_str());
+  else ImGui::NewLine();
   // The scrubber.
   int64_t pos = f->position;
   const int64_t lo = -1, hi = static_cast<int64_t>(n) - 1;

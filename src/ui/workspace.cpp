@@ -62,6 +62,12 @@ Controller& Workspace::controller() {
   return app_;
 }
 
+const LoadedLesson* Workspace::lessonOnScreen() const {
+  if (raceMode()) return nullptr;
+  if (app_.swissMode()) return app_.swissController().lesson();
+  return app_.lesson();
+}
+
 bool Workspace::panelFits(const PanelDef& d) const {
   using W = PanelDef::When;
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
@@ -98,7 +104,7 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
 
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
   if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
-  if (p >= PanelSwissHeader) return swissLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
+  if (p >= PanelSwissHeader) return swissLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs), lesson);
   if (crampedLayout(w, h, fs)) {
     const float timelineH = std::min(fs * 6.3f, h * 0.3f);
     const float top = menuH, bottom = h - timelineH, mid = bottom - top;
@@ -202,7 +208,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
     }
   }
   PanelRect r = layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
-                         app_.lesson() != nullptr);
+                         lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   placeNext_ &= ~p;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
@@ -431,6 +437,7 @@ void Workspace::fillFrame() {
     frame_.ctl = &sw;
     frame_.swiss = &swiss.frame;
     frame_.position = swiss.frame.position;
+    frame_.currentOp = swiss.frame.currentOp; // the Lesson panel's op
     frame_.sessionId = sw.sessionId();
   } else {
     app_.fillFrame(frame_);
@@ -466,8 +473,8 @@ void Workspace::draw(float dt) {
     resetLayout_ = true;
   }
   // So does opening or leaving a lesson (its panel comes and goes).
-  if ((app_.lesson() != nullptr) != hadLesson_) {
-    hadLesson_ = app_.lesson() != nullptr;
+  if ((lessonOnScreen() != nullptr) != hadLesson_) {
+    hadLesson_ = lessonOnScreen() != nullptr;
     resetLayout_ = true;
   }
   handleKeys();
@@ -560,6 +567,20 @@ void Workspace::noteNewText() {
     const std::size_t n = app_.session().opCount();
     if (n < seenOps_) seenOps_ = 0;
     for (; seenOps_ < n; seenOps_++) needGlyphs(app_.opText(seenOps_));
+  }
+  // A Swiss script's lesson (title, narration, expect lines) once per open.
+  // (AppState's session id changes with every script opened, a Swiss one too.)
+  if (app_.swissMode() && app_.sessionId() != seenSwiss_) {
+    SwissController& sw = app_.swissController();
+    seenSwiss_ = app_.sessionId();
+    needGlyphs(sw.name());
+    if (const LoadedLesson* l = sw.lesson()) {
+      for (const std::string& t : l->lesson.title) needGlyphs(t);
+      for (const LessonNotes& n : l->lesson.ops) {
+        for (const std::string& t : n.narration) needGlyphs(t);
+        for (const ExpectLine& e : n.expects) needGlyphs(e.text);
+      }
+    }
   }
   // A race scenario: its file (title, narration, programs) once per open.
   if (race_.loaded() && race_.path() != seenRace_) {

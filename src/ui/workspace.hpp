@@ -46,6 +46,7 @@ enum Panel : int {
   PanelSwissEvents = 1 << 14,
   PanelSwissTimeline = 1 << 15,
   PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp), in the side-by-side mode
+  PanelSwissLesson = 1 << 17, // the Lesson panel of a Swiss script with lesson lines
   // The side-by-side mode's panels (ui/side_by_side_view.hpp).
   PanelSbsSteps = 1 << 24,
   PanelSbsClassicHeader = 1 << 25,
@@ -82,9 +83,10 @@ private:
 void registerClassicPanels(PanelRegistry& r);
 // The Swiss map's panels (ui/swiss_panels.cpp).
 void registerSwissPanels(PanelRegistry& r);
-// Where a Swiss panel is tiled (ui/swiss_panels.cpp); cramped: the projector layout.
+// Where a Swiss panel is tiled (ui/swiss_panels.cpp); cramped: the projector layout;
+// lesson: the script has lesson lines (the Lesson panel takes part of the left column).
 struct PanelRect;
-PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
+PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped, bool lesson = false);
 bool swissLayoutShows(Panel p, bool cramped);
 // The side-by-side mode's panels (ui/side_by_side_view.cpp) and where they tile.
 void registerSideBySidePanels(PanelRegistry& r);
@@ -141,6 +143,9 @@ public:
   SideBySide sideBySide;
   SideBySideViews sbs;
   bool sideBySideMode() const { return !raceMode() && sideBySide.shown(); }
+  // The lesson of the script on screen (the Swiss script's in the Swiss
+  // workspace, else the op-script session's); null: none.
+  const LoadedLesson* lessonOnScreen() const;
   // Whether a registered panel belongs to what is on screen (race, Swiss map or op script).
   bool panelFits(const PanelDef& d) const;
   // A panel is registered and, if it says when it exists, exists now.
@@ -188,6 +193,7 @@ private:
   uint64_t seenSession_ = ~uint64_t{0};
   std::size_t seenOps_ = 0;
   std::string seenRace_;
+  uint64_t seenSwiss_ = ~uint64_t{0};
   struct StatusLine {
     std::string text;
     bool error = false;

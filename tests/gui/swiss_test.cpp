@@ -7,6 +7,7 @@
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
+#include <imgui_internal.h> // FindWindowByName, ImTextCharFromUtf8
 
 #include <algorithm>
 #include <filesystem>
@@ -16,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "trace/script_runner.hpp"
 #include "ui/app_state.hpp"
+#include "ui/file_browser.hpp"
 #include "ui/gui_runtime.hpp"
 #include "ui/swiss_state.hpp"
 #include "ui/theme.hpp"
@@ -28,6 +31,7 @@ using namespace gomap::swiss;
 
 namespace {
 const std::string kScenarios = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/scenarios/";
+const std::string kLessons = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/";
 
 struct Rgb {
   int r, g, b;
@@ -36,13 +40,17 @@ Rgb rgbOf(ImU32 c) { return {static_cast<int>(c & 0xff), static_cast<int>((c >> 
 
 class SwissGui {
 public:
-  explicit SwissGui(int w = 1600, int h = 900, const std::string& lang = "en") {
+  explicit SwissGui(int w = 1600, int h = 900, const std::string& lang = "en", bool projector = false) {
     RuntimeOptions o;
     o.offscreen = true;
     o.vsync = false;
     o.width = w;
     o.height = h;
     o.prefs.language = lang;
+    if (projector) {
+      o.prefs.theme = ThemeKind::Projector;
+      o.prefs.fontScale = 1.75f;
+    }
     std::string why;
     bool noDisplay = false;
     ok = rt.init(o, why, noDisplay);
@@ -77,6 +85,51 @@ public:
     io.KeysDown[key] = false;
     io.KeyShift = false;
     rt.frame(0);
+  }
+  // A left click at p through ImGui's input: move there, press, release.
+  void clickAt(ImVec2 p) {
+    rt.injectMouse = p;
+    rt.injectMouseDown = false;
+    rt.frame(0);
+    rt.injectMouseDown = true;
+    rt.frame(0);
+    rt.injectMouseDown = false;
+    rt.frame(0);
+    rt.injectMouse.reset();
+  }
+  // Clicks the File menu's widget drawn under that name (false: not drawn).
+  bool clickFile(const std::string& name) {
+    rt.frame(0); // a window that just appeared settles first
+    if (!ws().files.hasRect(name)) return false;
+    clickAt(ws().files.centre(name));
+    return true;
+  }
+  // File > Lessons..., then the lesson's row in the browser's bundled list.
+  bool openLessonFromMenu(const std::string& file) {
+    ws().files.rects.clear();
+    if (!clickFile("menu.file")) return false;
+    rt.frame(0);
+    if (!clickFile("menu.lessons")) return false;
+    rt.frame(0);
+    rt.frame(0);
+    if (ws().files.modal() != FileUi::Modal::Browser) return false;
+    // On a small screen with a large font the list scrolls: turn the wheel over
+    // it until the row is between the tabs and the Open button, as a person would.
+    const std::string row = "browser.bundled." + file;
+    for (int i = 0; i < 40; i++) {
+      rt.frame(0);
+      FileUi& fu = ws().files;
+      if (!fu.hasRect(row) || !fu.hasRect("browser.ok") || !fu.hasRect("browser.tab.bundled")) return false;
+      const float top = fu.rects["browser.tab.bundled"].second.y, bottom = fu.rects["browser.ok"].first.y;
+      const ImVec2 c = fu.centre(row);
+      const float margin = ImGui::GetFrameHeight();
+      if (c.y > top + margin && c.y < bottom - margin) break;
+      rt.injectMouse = ImVec2(c.x, (top + bottom) * 0.5f);
+      rt.injectWheel = c.y >= bottom - margin ? -1.0f : 1.0f;
+      rt.frame(0);
+      rt.injectWheel = 0;
+    }
+    return clickFile(row);
   }
   AppState& app() { return rt.app(); }
   Workspace& ws() { return rt.workspace(); }
@@ -115,14 +168,16 @@ TEST(Swiss, AScriptOpensInTheSwissWorkspaceAndTheKeysStepIt) {
   ASSERT_TRUE(g.ws().swissMode());
   EXPECT_EQ(&g.ws().controller(), static_cast<Controller*>(&g.sw()));
   EXPECT_EQ(g.sw().position(), -1); // before make
-  // Only the Swiss panels are listed and drawn.
+  // Only the Swiss panels are listed and drawn (the Lesson panel only for a
+  // script with lesson lines: this one has none).
   int swissPanels = 0;
   for (const PanelDef& d : g.ws().registry().all())
-    if (g.ws().panelFits(d)) {
+    if (g.ws().panelFits(d) && g.ws().available(d)) {
       EXPECT_EQ(d.when, PanelDef::When::Swiss) << d.id;
       swissPanels++;
     }
   EXPECT_EQ(swissPanels, 6);
+  EXPECT_FALSE(g.ws().lesson.drawnThisFrame());
   const int64_t n = static_cast<int64_t>(g.sw().eventCount());
   g.press(GLFW_KEY_RIGHT);
   g.press(GLFW_KEY_RIGHT);
@@ -318,4 +373,187 @@ TEST(Swiss, SavingNeverWritesOverTheSwissScript) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_NE(text.str().find("make swiss int64 0 7"), std::string::npos);
+}
+
+// ---- Swiss lessons (issue 13, section 4): the Lesson panel in the Swiss workspace ----------------
+
+namespace {
+const char* const kSwissLessons[] = {"s01-grow-rebuilds-one-table.ops", "s02-small-update-go126.ops",
+                                     "s03-small-update-go127.ops",      "s04-tombstones-prune-int64.ops",
+                                     "s05-tombstones-grow-float64.ops", "s06-iteration-offsets.ops"};
+
+// The script op (index into the lesson's ops) written as `text`.
+std::size_t scriptOpNamed(const LoadedLesson& l, const std::string& text) {
+  for (std::size_t i = 0; i < l.opTexts.size(); i++)
+    if (l.opTexts[i] == text) return i;
+  ADD_FAILURE() << "no script op " << text;
+  return 0;
+}
+
+// The Swiss lesson panel's window as ImGui placed it this frame (null: not drawn).
+const ImGuiWindow* lessonWindow() {
+  const ImGuiWindow* w = ImGui::FindWindowByName("###swiss.lesson");
+  return w && w->WasActive ? w : nullptr;
+}
+
+std::vector<unsigned> codePointsOf(const std::string& s) {
+  std::vector<unsigned> out;
+  const char* p = s.c_str();
+  const char* end = p + s.size();
+  while (p < end) {
+    unsigned c = 0;
+    const int n = ImTextCharFromUtf8(&c, p, end);
+    p += n > 0 ? n : 1;
+    if (c >= 0x20) out.push_back(c);
+  }
+  return out;
+}
+} // namespace
+
+// A teacher opens a Swiss lesson from File > Lessons (listed with its title),
+// it opens in the Swiss workspace with its Lesson panel, and the panel follows
+// the cursor as the keys step: the narration and expect lines of the op at it.
+TEST(SwissLesson, OpenedFromTheLessonsMenuItsPanelFollowsTheSteps) {
+  SwissGui g;
+  NEED_GUI(g);
+  g.frames(2);
+  // The browser lists every Swiss lesson under its title.
+  g.ws().files.rects.clear();
+  ASSERT_TRUE(g.clickFile("menu.file"));
+  g.frames(1);
+  ASSERT_TRUE(g.clickFile("menu.lessons"));
+  g.frames(2);
+  ASSERT_EQ(g.ws().files.modal(), FileUi::Modal::Browser);
+  for (const char* f : kSwissLessons) {
+    EXPECT_TRUE(g.ws().files.hasRect(std::string("browser.bundled.") + f)) << f;
+    EXPECT_FALSE(fileTitle(kLessons + f, Lang::En).empty()) << f;
+    EXPECT_FALSE(fileTitle(kLessons + f, Lang::Zh).empty()) << f;
+  }
+  ASSERT_TRUE(g.clickFile("browser.bundled.s01-grow-rebuilds-one-table.ops"));
+  g.frames(3);
+  EXPECT_EQ(g.ws().files.modal(), FileUi::Modal::None);
+  ASSERT_TRUE(g.ws().swissMode()) << g.app().error();
+  const LoadedLesson* l = g.sw().lesson();
+  ASSERT_NE(l, nullptr) << "the Swiss script's lesson lines were kept";
+  EXPECT_EQ(l->check.failed, 0u);
+  EXPECT_EQ(l->check.checked, 49u); // as `gomaplab dump --check` counts them
+
+  // The panel is registered for the Swiss workspace, listed, and on screen.
+  bool listed = false;
+  for (const PanelDef& d : g.ws().registry().all())
+    if (d.bit == PanelSwissLesson) listed = g.ws().panelFits(d) && g.ws().available(d);
+  EXPECT_TRUE(listed);
+  EXPECT_TRUE(g.ws().lesson.drawnThisFrame());
+  const ImGuiWindow* win = lessonWindow();
+  ASSERT_NE(win, nullptr);
+  EXPECT_GE(win->Pos.x, 0);
+  EXPECT_LE(win->Pos.x + win->Size.x, 1600.5f);
+  EXPECT_GT(win->Size.y, ImGui::GetFontSize() * 8) << "room for the narration";
+  EXPECT_EQ(g.ws().lesson.shownTitle, "What changed from Go 1.19: a grow rebuilds one table at once");
+  EXPECT_FALSE(g.ws().lesson.predictToggle.drawn()) << "predict mode asks for classic buckets";
+
+  // Before make: the first op's narration.
+  EXPECT_EQ(g.sw().position(), -1);
+  const std::size_t make = scriptOpNamed(*l, "make swiss int64 0");
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(make));
+  EXPECT_NE(g.ws().lesson.shownNarration.find("made without a hint"), std::string::npos)
+      << g.ws().lesson.shownNarration;
+  EXPECT_EQ(g.ws().lesson.shownExpects, 4u); // used, small, tables, dirLen
+  EXPECT_EQ(g.ws().lesson.shownHolding, 4u);
+
+  // Shift+Right: to the end of make, then to the end of `put 1 1`: its narration (two lines, one paragraph).
+  g.press(GLFW_KEY_RIGHT, true);
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(make));
+  g.press(GLFW_KEY_RIGHT, true);
+  const std::size_t put1 = scriptOpNamed(*l, "put 1 1");
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(put1));
+  EXPECT_NE(g.ws().lesson.shownNarration.find("slot by slot. There is no hash-based placement"), std::string::npos)
+      << g.ws().lesson.shownNarration;
+  // Seven more: `put 8 8`, no narration of its own, five expect lines, all holding.
+  for (int i = 0; i < 7; i++) g.press(GLFW_KEY_RIGHT, true);
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(scriptOpNamed(*l, "put 8 8")));
+  EXPECT_TRUE(g.ws().lesson.shownNarration.empty());
+  EXPECT_EQ(g.ws().lesson.shownExpects, 5u);
+  EXPECT_EQ(g.ws().lesson.shownHolding, 5u);
+  // Right: one event into `put 9 9`, the grow to a table; the panel follows.
+  g.press(GLFW_KEY_RIGHT);
+  const std::size_t put9 = scriptOpNamed(*l, "put 9 9");
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(put9));
+  EXPECT_NE(g.ws().lesson.shownNarration.find("growToTable builds one table of 16 slots"), std::string::npos);
+  EXPECT_EQ(g.ws().lesson.shownExpects, 7u);
+  EXPECT_EQ(g.ws().lesson.shownHolding, 7u);
+  // Left: back into `put 8 8`; Home: before make again.
+  g.press(GLFW_KEY_LEFT);
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(scriptOpNamed(*l, "put 8 8")));
+  g.press(GLFW_KEY_HOME);
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(make));
+  // End: the last op, `get 1`.
+  g.press(GLFW_KEY_END);
+  EXPECT_EQ(g.ws().lesson.shownScriptOp, std::optional<std::size_t>(l->opTexts.size() - 1));
+
+  // A Swiss script without lesson lines: no Lesson panel; a classic lesson: the classic one.
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_small.ops"));
+  g.frames(3);
+  EXPECT_FALSE(g.ws().lesson.drawnThisFrame());
+  EXPECT_EQ(lessonWindow(), nullptr);
+  ASSERT_TRUE(g.openLessonFromMenu("c08-load-factor-6-5.ops"));
+  g.frames(3);
+  EXPECT_FALSE(g.ws().swissMode());
+  EXPECT_TRUE(g.ws().lesson.drawnThisFrame());
+  EXPECT_TRUE(g.ws().lesson.predictToggle.drawn());
+  EXPECT_EQ(lessonWindow(), nullptr);
+}
+
+// In class: Chinese, the projector theme at 175% on 1280x720. Every Swiss
+// lesson opens from the menu with its Lesson panel in the projector layout
+// (beside the groups, above the header, overlapping neither), its Chinese
+// title and narration drawn with every glyph, and follows Shift+Right.
+TEST(SwissLesson, EverySwissLessonInChineseOnAProjector) {
+  SwissGui g(1280, 720, "zh", true);
+  NEED_GUI(g);
+  g.frames(2);
+  if (!g.rt.fonts().cjk) GTEST_SKIP() << "no CJK font";
+  for (const char* file : kSwissLessons) {
+    SCOPED_TRACE(file);
+    ASSERT_TRUE(g.openLessonFromMenu(file));
+    g.frames(4); // the atlas is rebuilt for the lesson's text, then the layout settles
+    ASSERT_TRUE(g.ws().swissMode()) << g.app().error();
+    const LoadedLesson* l = g.sw().lesson();
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->check.failed, 0u);
+    ASSERT_TRUE(g.ws().lesson.drawnThisFrame());
+    EXPECT_EQ(g.ws().lesson.shownTitle, l->lesson.title[1]);
+    const ImGuiWindow* win = lessonWindow();
+    ASSERT_NE(win, nullptr);
+    const ImGuiWindow* groups = ImGui::FindWindowByName("###swiss.groups");
+    const ImGuiWindow* header = ImGui::FindWindowByName("###swiss.header");
+    ASSERT_TRUE(groups && groups->WasActive && header && header->WasActive);
+    EXPECT_LE(win->Pos.x + win->Size.x, groups->Pos.x + 1) << "beside the groups";
+    EXPECT_LE(win->Pos.y + win->Size.y, header->Pos.y + 1) << "above the header";
+    EXPECT_GT(win->Size.y, 720 * 0.3f);
+    // Every glyph of the title and of every narration is in the UI font.
+    std::string text = l->lesson.title[1];
+    for (const LessonNotes& n : l->lesson.ops) text += n.narration[1];
+    std::string missing;
+    for (unsigned c : codePointsOf(text))
+      if (c < 0x10000 && !g.rt.fonts().ui->FindGlyphNoFallback(static_cast<ImWchar>(c)))
+        missing += fmt::format(" U+{:04X}", c);
+    EXPECT_TRUE(missing.empty()) << "no glyph for" << missing;
+    // Step op by op: the panel shows the op's Chinese narration whenever it has one.
+    int narrated = 0;
+    for (int i = 0; i < 12; i++) {
+      g.press(GLFW_KEY_RIGHT, true);
+      const auto so = g.ws().lesson.shownScriptOp;
+      ASSERT_TRUE(so);
+      const LessonNotes* n = l->lesson.notesOf(*so);
+      if (n && !n->narration[1].empty()) {
+        narrated++;
+        EXPECT_FALSE(g.ws().lesson.shownNarration.empty());
+        const std::string& shown = g.ws().lesson.shownNarration;
+        EXPECT_TRUE(std::any_of(shown.begin(), shown.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+            << "Chinese, not English: " << shown;
+      }
+    }
+    EXPECT_GT(narrated, 0);
+  }
 }

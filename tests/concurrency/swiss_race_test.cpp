@@ -41,6 +41,14 @@ map
   put 6 60
 )";
 
+// A table of 16 slots with 13 keys: one more insert takes the last free slot
+// (growthLeft 1 -> 0), the next one grows the table to 32 slots.
+const std::string kThirteenKeys = [] {
+  std::string b = "map\n  make swiss int64 0\n";
+  for (int i = 0; i < 13; i++) b += "  put " + std::to_string(i) + " " + std::to_string(i * 10) + "\n";
+  return b;
+}();
+
 } // namespace
 
 TEST(SwissRace, OneGoroutineEqualsTheSequentialScript) {
@@ -179,9 +187,7 @@ TEST(SwissRace, ReaderInAReplacedTableReadsTheOldTable) {
   // G2's lookup passes its entry check and hashes; G1's insert then grows the
   // table (16 -> 32 slots) and finishes; G2 goes on probing the table it
   // started in, which the runtime keeps alive for it: it still finds key 3.
-  std::string body = "map\n  make swiss int64 0\n";
-  for (int i = 0; i < 13; i++) body += "  put " + std::to_string(i) + " " + std::to_string(i * 10) + "\n";
-  body += R"(
+  std::string body = kThirteenKeys + R"(
 goroutine 1
   put 13 130
   put 14 140
@@ -203,9 +209,7 @@ schedule 2x2 1* 2*
 }
 
 TEST(SwissRace, StoreAfterTheGrowIsLost) {
-  std::string body = "map\n  make swiss int64 0\n";
-  for (int i = 0; i < 13; i++) body += "  put " + std::to_string(i) + " " + std::to_string(i * 10) + "\n";
-  body += R"(
+  std::string body = kThirteenKeys + R"(
 goroutine 1
   put 13 130
 goroutine 2

@@ -386,7 +386,7 @@ enum class SwissSite : uint8_t {
   DeleteEnd,
   ClearBegin, ClearEntryCheck, ClearWritingSet, ClearSmall, ClearTable, ClearReseed, ClearExitCheck,
   ClearWritingClear, ClearEnd,
-  IterInit, IterNextCheck, IterNextTable, IterNextYield, IterNextEnd,
+  IterInit, IterNextCheck, IterLookupCheck, IterNextTable, IterNextYield, IterNextEnd,
   kCount
 };
 

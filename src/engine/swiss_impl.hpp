@@ -93,6 +93,28 @@ template <class KT> void SwissMap<KT>::replaceTable(const TablePtr& nt) {
   syncDir();
 }
 
+template <class KT> bool SwissMap<KT>::liveLookup(const Slot& key, Slot& k, int64_t& e) {
+  const uint64_t hash = hasher(key, h_.seed);
+  auto inGroup = [&](const GroupT& g) {
+    for (uint64_t match = matchH2(g.ctrl, h2(hash)); match != 0; match = bitsetRemoveFirst(match)) {
+      const unsigned i = bitsetFirst(match);
+      if (keyEqual(key, g.keys[i])) {
+        k = g.keys[i];
+        e = g.elems[i];
+        return true;
+      }
+    }
+    return false;
+  };
+  if (h_.dirLen == 0) return small_ && inGroup(small_->g); // getWithKeySmall
+  const TableT* t = dir_[directoryIndex(hash)].get();
+  for (probeSeq seq = probeSeq::make(hash, t->lengthMask());; seq = seq.next()) {
+    const GroupT& g = t->groups[seq.offset];
+    if (inGroup(g)) return true;
+    if (matchEmpty(g.ctrl) != 0) return false;
+  }
+}
+
 template <class KT> void SwissMap<KT>::unshare() {
   if (small_) smallForWrite();
   for (uint64_t i = 0; i < dir_.size(); i++) tableForWrite(i);

@@ -328,6 +328,9 @@ private:
   [[gnu::always_inline]] uint64_t hasher(const Slot& k, uint64_t seed);
   [[gnu::always_inline]] bool keyEqual(const Slot& a, const Slot& b) const;
   bool keyIsSelf(const Slot& k) const; // typ.Key.Equal(k, k): false for NaN
+  // Map.getWithKey: the live key and elem of `key`, no events (an iteration's
+  // re-lookup of a key seen in a group the map has since replaced).
+  bool liveLookup(const Slot& key, Slot& k, int64_t& e);
   uint64_t rand() { return rng_.fastrand64(); }
   [[noreturn]] void fatalNow(Message m) { throw GoFatal{m}; }
 

@@ -406,13 +406,8 @@ TEST(SwissRuntimeMaps, TableIterationDelete) {
 // (or 2) from the grown map. Of the original 31 keys, the iteration returns
 // every one but the deleted one, each with its elem.
 TEST(SwissRuntimeMaps, TableIterationGrowDelete) {
-  // FINDING (see docs/swiss-runtime-tests.md): fails on the model. mapiterate
-  // keeps scanning the table it picked after a grow or split replaced it and
-  // yields that table's stored pairs; the runtime (table.go Iter.Next, spec
-  // 16.3/16.4) looks each key of a replaced table up in the live map and skips
-  // the ones deleted since. Enable once the model does that lookup.
-  if (!std::getenv("GOMAPLAB_RUN_KNOWN_GAPS")) GTEST_SKIP() << "model gap: iteration over a table replaced by a grow/split yields its stale pairs (spec 16.4 "
-                  "live lookup not modelled)";
+  // Once a finding (docs/swiss-runtime-tests.md): Iter.Next looks the keys of a
+  // replaced table up in the live map (spec 16.3/16.4), and skips deleted ones.
   for (uint64_t rng = 1; rng <= 20; rng++) {
     auto m = newMap(KeyKind::Int32, 8, Version::Go127, rng);
     for (int64_t key = 1; key <= 31; key++) put(*m, i32(key), 256 + key);
@@ -710,13 +705,8 @@ TEST(SwissRuntimeMap, GrowWithNaN) {
 // while iterating, on the first key, insert 100..999 (grow and split) and
 // delete every odd key 1..999; no later key returned is odd.
 TEST(SwissRuntimeMap, IterGrowAndDelete) {
-  // FINDING (see docs/swiss-runtime-tests.md): fails on the model. mapiterate
-  // keeps scanning the table it picked after a grow or split replaced it and
-  // yields that table's stored pairs; the runtime (table.go Iter.Next, spec
-  // 16.3/16.4) looks each key of a replaced table up in the live map and skips
-  // the ones deleted since. Enable once the model does that lookup.
-  if (!std::getenv("GOMAPLAB_RUN_KNOWN_GAPS")) GTEST_SKIP() << "model gap: iteration over a table replaced by a grow/split yields its stale pairs (spec 16.4 "
-                  "live lookup not modelled)";
+  // Once a finding (docs/swiss-runtime-tests.md): Iter.Next looks the keys of a
+  // replaced table up in the live map (spec 16.3/16.4), and skips deleted ones.
   for (uint64_t rng = 1; rng <= 10; rng++) {
     auto m = newMap(KeyKind::Int64, 4, Version::Go127, rng);
     for (int64_t i = 0; i < 100; i++) put(*m, i64(i), i);

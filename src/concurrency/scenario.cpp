@@ -171,10 +171,6 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
   };
   ins.line = lineNo;
   ins.column = toks[0].column;
-  if (verb == "iter" && sc.swiss)
-    return cx.fail(lineNo, toks[0].column,
-                   "expected put, del, get or clear on a Swiss map: a range loop racing with writers is not modelled "
-                   "for the Swiss map yet (Iter.Next re-checks m.writing and re-looks keys up after a grow)");
   if (verb == "put" || verb == "del" || verb == "get" || verb == "iter" || verb == "clear") {
     std::vector<Token> sub;
     for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column, toks[i].endColumn()});

@@ -58,9 +58,12 @@ struct SwissRequest {
 //  - OpBegin is each operation's first event, emitted before it reads
 //    anything: the step touches nothing shared;
 //  - every other step of a writer (make, put, delete, clear) may read and write
-//    the map, and its SeedChanged steps draw from the random generator;
-//  - every other step of a reader (get, range) only reads the map; range's
-//    IterStarted step follows its two draws from the random generator.
+//    the map and draw from the random generator (a new seed; hashing a NaN
+//    key draws too, spec RNG-5, in the insert and in a grow's rehashing);
+//  - every other step of a reader (get, range) only reads the map; a get's
+//    Hashed step may draw (a NaN key), and every step of a range may: its
+//    IterStarted step follows the two offset draws, and its Next calls hash
+//    the keys they look up again after a grow.
 struct SwissStepTouch {
   bool readsMap = false, writesMap = false, drawsRandom = false;
 };
@@ -68,7 +71,7 @@ constexpr SwissStepTouch swissStepTouch(SwissOpCode op, SwissKind k) {
   if (k == SwissKind::OpBegin) return {};
   const bool writer = op == SwissOpCode::Make || op == SwissOpCode::Put || op == SwissOpCode::Del ||
                       op == SwissOpCode::Clear;
-  const bool draws = k == SwissKind::SeedChanged || (k == SwissKind::IterStarted && op == SwissOpCode::Iter);
+  const bool draws = writer || k == SwissKind::Hashed || op == SwissOpCode::Iter;
   return {true, writer, draws};
 }
 

@@ -5,11 +5,7 @@
 #include <cmath>
 #include <cstddef>
 
-// A failed check stops the fuzzer with the input that broke it.
-#define fuzz_assert(cond)                                                                                              \
-  do {                                                                                                                 \
-    if (!(cond)) __builtin_trap();                                                                                     \
-  } while (0)
+#include "fuzz_util.hpp"
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -20,16 +16,7 @@
 using namespace gomap;
 
 namespace {
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  uint8_t next() {
-    if (!n) return 0;
-    n--;
-    return *p++;
-  }
-  bool done() const { return n == 0; }
-};
+using gomap::fuzz::Reader;
 
 KeyValue keyFor(KeyKind kind, uint8_t k) {
   switch (kind) {

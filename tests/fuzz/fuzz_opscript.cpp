@@ -3,11 +3,7 @@
 // followed by the invariant checker.
 #include <cstddef>
 
-// A failed check stops the fuzzer with the input that broke it.
-#define fuzz_assert(cond)                                                                                              \
-  do {                                                                                                                 \
-    if (!(cond)) __builtin_trap();                                                                                     \
-  } while (0)
+#include "fuzz_util.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -9,10 +9,7 @@
 #include <optional>
 #include <string>
 
-#define fuzz_assert(cond)                                                                                              \
-  do {                                                                                                                 \
-    if (!(cond)) __builtin_trap();                                                                                     \
-  } while (0)
+#include "fuzz_util.hpp"
 
 #include "engine/swiss_model.hpp"
 
@@ -20,16 +17,7 @@ using namespace gomap;
 using namespace gomap::swiss;
 
 namespace {
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  uint8_t next() {
-    if (!n) return 0;
-    n--;
-    return *p++;
-  }
-  bool done() const { return n == 0; }
-};
+using gomap::fuzz::Reader;
 
 // Key indexes 0..1023 (two bytes) so maps can pass 896 entries and split.
 KeyValue keyFor(KeyKind kind, unsigned k) {

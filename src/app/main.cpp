@@ -48,8 +48,10 @@ std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::s
 }
 
 // argv0: the binary as it was started (the no-display hint repeats it).
-int runInteractive(const std::string& script, bool forceTerminal, const std::string& argv0,
-                   const std::string& compareScript = "", const std::string& compareVersion = "go1.27") {
+// Without the GUI (the fuzz and sanitizer builds) the last three go unused.
+int runInteractive(const std::string& script, bool forceTerminal, [[maybe_unused]] const std::string& argv0,
+                   [[maybe_unused]] const std::string& compareScript = "",
+                   [[maybe_unused]] const std::string& compareVersion = "go1.27") {
   std::string path = script.empty() ? gomap::defaultScenarioPath() : script;
   // A file that cannot be read (a typo, a subcommand that does not exist) is
   // bad input: say so and exit 2 rather than open a window around the error.

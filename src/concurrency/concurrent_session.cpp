@@ -48,7 +48,7 @@ void TraceEvents::sync(const World& w, uint64_t gen) {
   }
   for (; scanned_ < tr.size(); scanned_++) {
     const TraceEntry& t = tr[scanned_];
-    if (t.source != TraceEntry::Source::Engine) continue;
+    if (t.source == TraceEntry::Source::Sync) continue;
     if (t.op > 0) {
       const std::size_t k = t.op - 1;
       if (first_.size() <= k) first_.resize(k + 1, idx_.size());
@@ -194,6 +194,10 @@ std::string ConcurrentSession::traceJson(std::size_t i) const {
 std::string ConcurrentSession::describe(std::size_t i) const {
   const TraceEntry& t = w_->trace()[i];
   if (t.source == TraceEntry::Source::Sync) return describeSyncEntry(*w_, t);
+  if (t.source == TraceEntry::Source::Swiss) {
+    const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(t.sev.site);
+    return fmt::format("G{}: {}: {}", t.g, si.function, si.what);
+  }
   return fmt::format("G{}: {}", t.g, describeEvent(t.ev));
 }
 
@@ -201,8 +205,10 @@ std::optional<std::size_t> ConcurrentSession::detectionEntry() const {
   const auto& tr = w_->trace();
   if (w_->ending().kind != Ending::Kind::Fatal && w_->ending().kind != Ending::Kind::Panic) return std::nullopt;
   for (std::size_t i = tr.size(); i-- > 0;)
-    if (tr[i].source == TraceEntry::Source::Engine &&
-        (tr[i].ev.kind == EventKind::Fatal || tr[i].ev.kind == EventKind::Panic))
+    if ((tr[i].source == TraceEntry::Source::Engine &&
+         (tr[i].ev.kind == EventKind::Fatal || tr[i].ev.kind == EventKind::Panic)) ||
+        (tr[i].source == TraceEntry::Source::Swiss &&
+         (tr[i].sev.kind == swiss::SwissKind::Fatal || tr[i].sev.kind == swiss::SwissKind::Panic)))
       return i;
   if (!tr.empty()) return tr.size() - 1; // a sync fatal: its entry is the last
   return std::nullopt;

@@ -37,12 +37,15 @@ namespace gomap::race {
 // goroutine the one that emitted it. Kept up to date incrementally by
 // sync(): a run only appends to its trace, or (after a seek backwards) cuts it
 // and replays the same entries again.
-class TraceEvents final : public EventSource {
+// A race's map events (the classic map's, or the Swiss map's: a world has one
+// map, so the stream holds one kind), with the goroutine and op of each.
+class TraceEvents final : public EventSource, public SwissEventSource {
 public:
   // Catches up with w's trace (gen changes when the session builds a new World).
   void sync(const World& w, uint64_t gen);
   uint64_t eventCount() const override { return idx_.size(); }
   const Event& event(uint64_t i) const override { return entry(i).ev; }
+  const swiss::SwissEvent& swissEvent(uint64_t i) const override { return entry(i).sev; }
   std::size_t opOfEvent(uint64_t i) const override { return entry(i).op ? entry(i).op - 1 : 0; }
   uint64_t firstEventOfOp(std::size_t k) const override { return k < first_.size() ? first_[k] : 0; }
   std::size_t opCount() const override { return first_.size(); }

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "engine/events.hpp"
+#include "engine/swiss_events.hpp"
 
 namespace gomap {
 
@@ -24,6 +25,21 @@ public:
   // The goroutine that emitted event i (1-based), or 0 in a single-threaded session.
   virtual int goroutineOfEvent(uint64_t) const { return 0; }
   // True when the events of one op are contiguous (no interleaving).
+  virtual bool opsContiguous() const { return true; }
+};
+
+// The same for the Swiss map's events (issue 13): a recorded Swiss session
+// (SwissSession) or a race on a Swiss map (its goroutines' events merged).
+// The Swiss views list and scan events through this, whichever it is.
+class SwissEventSource {
+public:
+  virtual ~SwissEventSource() = default;
+  virtual uint64_t eventCount() const = 0;
+  virtual const swiss::SwissEvent& swissEvent(uint64_t i) const = 0;
+  virtual std::size_t opOfEvent(uint64_t i) const = 0;
+  virtual uint64_t firstEventOfOp(std::size_t k) const = 0;
+  virtual std::size_t opCount() const = 0;
+  virtual int goroutineOfEvent(uint64_t) const { return 0; }
   virtual bool opsContiguous() const { return true; }
 };
 

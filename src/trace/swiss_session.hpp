@@ -26,11 +26,12 @@
 
 #include "engine/swiss_events.hpp"
 #include "engine/swiss_model.hpp"
+#include "trace/event_source.hpp"
 #include "trace/opscript.hpp"
 
 namespace gomap {
 
-class SwissSession {
+class SwissSession final : public SwissEventSource {
 public:
   // One entry of the session: a map operation or a change of the map's
   // configuration (seed, rngseed, hashmode) after make.
@@ -51,14 +52,15 @@ public:
   static std::unique_ptr<SwissSession> fromScript(const std::vector<ScriptOp>& ops, const std::string& file,
                                                   std::string& err);
 
-  uint64_t eventCount() const { return events_.events.size(); }
-  std::size_t opCount() const { return ops_.size(); }
+  uint64_t eventCount() const override { return events_.events.size(); }
+  std::size_t opCount() const override { return ops_.size(); }
   const swiss::SwissEvent& event(uint64_t i) const { return events_.events[i]; }
+  const swiss::SwissEvent& swissEvent(uint64_t i) const override { return events_.events[i]; }
   const std::vector<swiss::SwissEvent>& events() const { return events_.events; }
   const Op& op(std::size_t k) const { return ops_[k]; }
   // The op that emitted event i.
-  std::size_t opOfEvent(uint64_t i) const;
-  uint64_t firstEventOfOp(std::size_t k) const { return ops_[k].firstEvent; }
+  std::size_t opOfEvent(uint64_t i) const override;
+  uint64_t firstEventOfOp(std::size_t k) const override { return ops_[k].firstEvent; }
 
   // Puts the map in its state right after event i (i = -1: before any event,
   // when the map is not made yet).

@@ -31,10 +31,6 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
-  if (s->scenario().swiss) { // the race views draw the classic map's buckets
-    error_ = fmt::format(fmt::runtime(tr(S::RaceSwissNotInGui)), path, path);
-    return false;
-  }
   s_ = std::move(s);
   path_ = path;
   error_.clear();
@@ -245,6 +241,15 @@ void RaceController::fillFrame(Frame& f) {
   updateRecording();
   const EventSource& ev = rec_;
   const race::World& w = s_->world();
+  if (w.isSwiss()) {
+    fillSwissFrame(swissFrame_);
+    f.swiss = &swissFrame_;
+    f.events = &ev;
+    f.position = swissFrame_.position;
+    f.currentOp = swissFrame_.currentOp;
+    f.sessionId = swissFrame_.sessionId;
+    return;
+  }
   // A new recording that is not an extension of the last: caches keyed on the stream start over.
   if (recEpoch_ != lastStream_ || ev.eventCount() < lastCount_) {
     cuts_++;
@@ -697,10 +702,19 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   }
 
   ImGui::Separator();
-  flagsByte(s.flags());
-  const Hmap& h = s.world().map().header();
-  ImGui::TextWrapped("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
-              static_cast<long long>(h.count), h.B, h.noverflow, h.hash0, h.oldbuckets == nilBucket ? "= nil" : "!= nil");
+  if (s.world().isSwiss()) {
+    // The Swiss map's one check: m.writing, flipped by each writer (XOR).
+    const swiss::Header& h = s.world().swissMap().header();
+    const std::string wline = fmt::format(fmt::runtime(tr(S::SwRaceWriting)), int{h.writing});
+    wrappedColoured(h.writing ? IM_COL32(240, 80, 80, 255) : ImGui::GetColorU32(ImGuiCol_TextDisabled), wline);
+    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::SwRaceHeader)), h.used, h.dirLen, int{h.globalDepth}, h.seed).c_str());
+  } else {
+    flagsByte(s.flags());
+    const Hmap& h = s.world().map().header();
+    ImGui::TextWrapped("count = %lld   B = %u   noverflow = %u   hash0 = 0x%08x   oldbuckets %s",
+                       static_cast<long long>(h.count), h.B, h.noverflow, h.hash0,
+                       h.oldbuckets == nilBucket ? "= nil" : "!= nil");
+  }
   mutexesDrawn = 0;
   mutexLines.clear();
   if (!sc.mutexes.empty() &&
@@ -747,8 +761,12 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       ImGui::Spacing();
       if (l.instr) ImGui::Text("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
       if (l.hasEvent) {
-        ImGui::Text("%s: runtime.%.*s", tr(S::Function), static_cast<int>(l.function.size()), l.function.data());
-        ImGui::Text("map.go:%d", l.goLine);
+        // runtime.mapassign (map.go) or maps.runtime_mapassign_fast64 (internal/runtime/maps/...).
+        const std::string_view pkg = s.world().isSwiss() ? "maps." : "runtime.";
+        ImGui::TextWrapped("%s: %.*s%.*s", tr(S::Function), static_cast<int>(pkg.size()), pkg.data(),
+                           static_cast<int>(l.function.size()), l.function.data());
+        const std::string_view file = l.file.substr(l.file.rfind('/') + 1);
+        ImGui::Text("%.*s:%d", static_cast<int>(file.size()), file.data(), l.goLine);
         if (!l.what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(l.what.size()), l.what.data());
       } else if (l.state != GoroutineView::State::Done) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "concurrency/concurrent_session.hpp"
+#include "ui/swiss_state.hpp"
 #include "ui/ui_common.hpp"
 
 namespace gomap::ui {
@@ -21,7 +22,7 @@ bool isRaceScenarioPath(const std::string& path);
 
 // The merged event stream of a race's whole recorded timeline, kept while the
 // cursor is moved back along it (the session's own stream ends at the cursor).
-class RecordedEvents final : public EventSource {
+class RecordedEvents final : public EventSource, public SwissEventSource {
 public:
   void record(const race::TraceEvents& ev);
   void clear() {
@@ -30,6 +31,7 @@ public:
   }
   uint64_t eventCount() const override { return entries_.size(); }
   const Event& event(uint64_t i) const override { return entries_[i].ev; }
+  const swiss::SwissEvent& swissEvent(uint64_t i) const override { return entries_[i].sev; }
   std::size_t opOfEvent(uint64_t i) const override { return entries_[i].op ? entries_[i].op - 1 : 0; }
   uint64_t firstEventOfOp(std::size_t k) const override { return k < first_.size() ? first_[k] : 0; }
   std::size_t opCount() const override { return first_.size(); }
@@ -93,8 +95,11 @@ public:
   // What the views draw. The stream is the whole recorded timeline (so the
   // timeline, plots and event log reach past the cursor, and a click there seeks
   // forward); positions are events of it, and its first position()+1 events are
-  // those of session().events().
+  // those of session().events(). A race on a Swiss map hands the Swiss views a
+  // SwissFrame (Frame::swiss; Frame::map is null then).
   void fillFrame(Frame& f);
+  // The race's map is a Swiss one (the Swiss views draw it).
+  bool swiss() const { return s_ && s_->world().isSwiss(); }
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.
   bool saveSession(const std::string& path);
@@ -105,6 +110,8 @@ public:
 
 private:
   int64_t position() const;
+  void fillSwissFrame(SwissFrame& f); // ui/swiss_race.cpp
+  SwissFrame swissFrame_;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, error_, savedTo_, status_;
   std::size_t goroutines_ = 0;

@@ -163,7 +163,7 @@ void SbsStepsView::draw(UiContext&, Controller& c, const SideBySide& sbs, const 
   const std::string events =
       fmt::format(fmt::runtime(tr(S::SbsEvents)), f.classic.position,
                   groupDigits(f.classic.events ? f.classic.events->eventCount() : 0), f.swissFrame.position,
-                  groupDigits(f.swissFrame.session ? f.swissFrame.session->eventCount() : 0));
+                  groupDigits(f.swissFrame.events ? f.swissFrame.events->eventCount() : 0));
   ImGui::TextDisabled("%s", events.c_str());
   ImGui::SameLine();
   int64_t pos = k + 1;

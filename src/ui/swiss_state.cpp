@@ -119,59 +119,71 @@ void SwissController::tick(double dt) {
 
 void SwissController::fillFrame(SwissFrame& f) {
   f.ctl = this;
-  f.session = session_.get();
+  f.events = session_.get();
   if (!session_) {
     f.map = nullptr;
     return;
   }
   const SwissSession& s = *session_;
+  f.kind = s.kind();
   f.position = s.position();
   f.map = s.made() ? &s.map() : nullptr;
   f.go127 = s.version() == Version::Go127;
   f.sessionId = sessionId_;
   f.revision = revision_;
+  f.atEnd = f.position + 1 >= static_cast<int64_t>(s.eventCount());
   if (filledRevision_ == revision_ + (sessionId_ << 40)) return;
   filledRevision_ = revision_ + (sessionId_ << 40);
   f.current = f.position >= 0 ? &s.event(static_cast<uint64_t>(f.position)) : nullptr;
   f.currentOp.reset();
   f.opText = {};
+  if (f.position >= 0) {
+    f.currentOp = s.opOfEvent(static_cast<uint64_t>(f.position));
+    f.opText = opText(*f.currentOp);
+  }
+  fillSwissOpProgress(f);
+  fillSwissShape(f);
+}
+
+void fillSwissOpProgress(SwissFrame& f) {
   f.hash.reset();
   f.probes.clear();
-  if (f.position >= 0) {
-    const std::size_t k = s.opOfEvent(static_cast<uint64_t>(f.position));
-    f.currentOp = k;
-    f.opText = opText(k);
-    // The current op's hash and probes so far (a big grow has thousands of
-    // events, but they are neither; the scan stops at the cursor).
-    const uint64_t first = s.op(k).firstEvent;
-    uint64_t from = first;
-    // Only the last rehash's part matters for probes: a probe sequence starts
-    // again after a grow; keep the scan short on huge ops.
-    for (uint64_t i = first; i <= static_cast<uint64_t>(f.position); i++) {
-      const SwissEvent& e = s.event(i);
-      if (e.kind == SwissKind::Hashed) {
-        f.hash = swissPayloadOf<SwissKind::Hashed>(e);
-        from = i;
-        f.probes.clear();
-      } else if (e.kind == SwissKind::GroupProbed) {
-        auto p = swissPayloadOf<SwissKind::GroupProbed>(e);
-        if (p.probe == 0) f.probes.clear(); // a new probe sequence (after a grow, in the new table)
-        f.probes.push_back(p);
-      } else if (e.kind == SwissKind::RehashStarted || e.kind == SwissKind::ConvertStarted) {
-        f.probes.clear();
-      }
-      if (i - from > 200000) break; // a pathological op: enough
+  if (f.position < 0 || !f.currentOp || !f.events) return;
+  const SwissEventSource& s = *f.events;
+  const std::size_t k = *f.currentOp;
+  // The current op's hash and probes so far (a big grow has thousands of
+  // events, but they are neither; the scan stops at the cursor).
+  const uint64_t first = s.firstEventOfOp(k);
+  uint64_t from = first;
+  // Only the last rehash's part matters for probes: a probe sequence starts
+  // again after a grow; keep the scan short on huge ops.
+  for (uint64_t i = first; i <= static_cast<uint64_t>(f.position); i++) {
+    if (!s.opsContiguous() && s.opOfEvent(i) != k) continue; // another goroutine's (a race)
+    const SwissEvent& e = s.swissEvent(i);
+    if (e.kind == SwissKind::Hashed) {
+      f.hash = swissPayloadOf<SwissKind::Hashed>(e);
+      from = i;
+      f.probes.clear();
+    } else if (e.kind == SwissKind::GroupProbed) {
+      auto p = swissPayloadOf<SwissKind::GroupProbed>(e);
+      if (p.probe == 0) f.probes.clear(); // a new probe sequence (after a grow, in the new table)
+      f.probes.push_back(p);
+    } else if (e.kind == SwissKind::RehashStarted || e.kind == SwissKind::ConvertStarted) {
+      f.probes.clear();
     }
+    if (i - from > 200000) break; // a pathological op: enough
   }
+}
+
+void fillSwissShape(SwissFrame& f) {
   f.tables.clear();
   f.dir.clear();
   f.slots = 0;
-  if (f.map) {
-    f.tables = f.map->tables();
-    f.dir = f.map->directoryPositions();
-    for (const TableInfo& t : f.tables) f.slots += t.capacity;
-    if (f.map->hasSmallGroup()) f.slots = MapGroupSlots;
-  }
+  if (!f.map) return;
+  f.tables = f.map->tables();
+  f.dir = f.map->directoryPositions();
+  for (const TableInfo& t : f.tables) f.slots += t.capacity;
+  if (f.map->hasSmallGroup()) f.slots = MapGroupSlots;
 }
 
 } // namespace gomap::ui

@@ -19,11 +19,38 @@ struct LoadedLesson; // trace/script_runner.hpp
 
 namespace gomap::ui {
 
+// One goroutine of a race on a Swiss map, as the Swiss views mark it: the
+// slot (or group) its op last touched, where that memory is now.
+struct SwissGoroutineMark {
+  int g = 0;            // 1-based
+  ImU32 colour = 0;
+  bool inOp = false;    // paused inside a map operation
+  bool done = false;
+  std::string op;       // the op it runs or will run ("put 1 10"), empty when done
+  std::string_view function; // its current event's runtime function, file and line
+  std::string_view file;
+  int line = 0;
+  int64_t lastEvent = -1;    // its last event in the stream
+  // The slot its op last touched: table position in SwissFrame::tables (-1:
+  // the small group), group, slot (-1: the whole group). table -2: none.
+  int table = -2;
+  uint64_t group = 0;
+  int slot = -1;
+  // That memory is no longer the map's: another goroutine's grow, split or
+  // growToTable replaced the table (or the small group) after it was touched.
+  // The old memory lives on for this goroutine (the GC keeps it), drawn nowhere.
+  bool replaced = false;
+  int replacedBy = 0;
+};
+
 // What the Swiss views draw: the map at the cursor, the cursor's event and op,
 // and what the current op has done so far (its hash, the groups it probed).
+// The events are a recorded Swiss session's, or a race's (several goroutines'
+// interleaved: then goroutines is not empty).
 struct SwissFrame {
   Controller* ctl = nullptr;
-  const SwissSession* session = nullptr;
+  const SwissEventSource* events = nullptr; // null: nothing loaded
+  KeyKind kind = KeyKind::Int64;
   const swiss::AnySwiss* map = nullptr; // null before make (position -1)
   int64_t position = -1;
   const swiss::SwissEvent* current = nullptr;
@@ -39,8 +66,19 @@ struct SwissFrame {
   std::vector<swiss::TableInfo> tables;
   std::vector<uint32_t> dir;
   uint64_t slots = 0; // all slots of the map (8 for a small map)
-  bool loaded() const { return session != nullptr; }
+  // A race: each goroutine's mark, and the goroutine of the current event.
+  std::vector<SwissGoroutineMark> goroutines;
+  int currentG = 0;
+  bool currentReplaced = false; // a race: the current event's slot is in memory the map no longer has
+  bool atEnd = true; // nothing after the cursor (a race: the run has ended too)
+  bool loaded() const { return events != nullptr; }
 };
+
+// The current op's hash and probe path up to the cursor (its events only: in a
+// race other goroutines' events are interleaved with them).
+void fillSwissOpProgress(SwissFrame& f);
+// The map's tables, directory positions and slot count.
+void fillSwissShape(SwissFrame& f);
 
 // The table a SwissLoc names, as a position in SwissFrame::tables (the loc's
 // table is the first directory index the table occupies); -1 for the small

@@ -179,7 +179,7 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded()) return;
   const Palette& pal = palette();
-  ImGui::TextDisabled("%s", F(S::SwVersion, f->go127 ? "go1.27" : "go1.26", keyKindName(f->session->kind())).c_str());
+  ImGui::TextDisabled("%s", F(S::SwVersion, f->go127 ? "go1.27" : "go1.26", keyKindName(f->kind)).c_str());
   if (!f->map) {
     ImGui::TextWrapped("%s", tr(S::SwNotMade));
     return;
@@ -298,7 +298,7 @@ struct Mark {
 };
 Mark markOf(const SwissFrame& f) {
   Mark m;
-  if (!f.current || !swissKindInfo(f.current->kind).carriesSlot) return m;
+  if (!f.current || !swissKindInfo(f.current->kind).carriesSlot || f.currentReplaced) return m;
   const SwissEvent& e = *f.current;
   SwissLoc l = swissLocOfEvent(e);
   if (l.table == SwissLoc::kSmall) m.table = -1;
@@ -363,8 +363,40 @@ void SwissGroupsView::drawOverview(UiContext& ui, const SwissFrame& s, float hei
   ImGui::Dummy(ImVec2(p1.x - p0.x, p1.y - p0.y));
 }
 
+// A race: each goroutine on this group, outlined in its colour around the slot
+// it last touched (or the whole group), with a "Gn" tag in the slot's top
+// right corner. Goroutines on one slot get nested outlines and tags side by side.
+void SwissGroupsView::drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, int table, uint64_t group,
+                                            ImVec2 origin, float cellW, float cellH) {
+  if (f.goroutines.empty()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = ImGui::GetFontSize();
+  int onSlot[9] = {};
+  for (const SwissGoroutineMark& gm : f.goroutines) {
+    if (gm.replaced || gm.table < -1 || gm.table != table || gm.group != group) continue;
+    const int idx = gm.slot < 0 ? 8 : gm.slot;
+    const int nth = onSlot[idx]++;
+    const float pad = 2.0f + 3.5f * static_cast<float>(nth);
+    const float x0 = origin.x + (gm.slot < 0 ? 0 : static_cast<float>(gm.slot) * cellW);
+    const float x1 = gm.slot < 0 ? origin.x + 8 * cellW - 2 : x0 + cellW - 2;
+    const ImVec2 a(x0 - pad, origin.y - pad), z(x1 + pad, origin.y + cellH + pad);
+    dl->AddRect(a, z, gm.colour, 2.0f, 0, 3.0f);
+    const std::string tag = F(S::SwRaceTag, gm.g);
+    ImFont* font = ui.fonts.mono ? ui.fonts.mono : ImGui::GetFont();
+    const float tagFs = fs * 0.8f;
+    const ImVec2 ts = font->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
+    const float tw = ts.x + fs * 0.3f, th = ts.y + 2;
+    const ImVec2 t0(x1 - tw * static_cast<float>(nth + 1), origin.y + 1);
+    dl->AddRectFilled(t0, ImVec2(t0.x + tw, t0.y + th), gm.colour, 3.0f);
+    dl->AddText(font, tagFs, ImVec2(t0.x + fs * 0.15f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
+    outlines.push_back({gm.g, table, group, gm.slot, a, z});
+  }
+}
+
 void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   cells.clear();
+  outlines.clear();
+  replacedShown.clear();
   probeBadges = 0;
   overview = false;
   const SwissFrame* fp = fr.swiss;
@@ -379,9 +411,19 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   } else {
     caption = tr(S::SwBeforeFirst);
   }
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(caption.c_str());
-  ImGui::PopTextWrapPos();
+  if (f.currentG > 0) { // a race: whose event it is, in its colour
+    const std::string tag = F(S::SwRaceTag, f.currentG);
+    colouredText(goroutineColour(f.currentG), tag.c_str());
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(caption.c_str());
+    ImGui::PopTextWrapPos();
+    caption = tag + "  " + caption;
+  } else {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(caption.c_str());
+    ImGui::PopTextWrapPos();
+  }
   // The site and the legend wrap too: a projector's large font must not cut
   // the file and line (or the legend) at the panel's edge.
   // On a narrow panel the file loses its directory (internal/runtime/maps/,
@@ -415,6 +457,14 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   }
   const AnySwiss& m = *f.map;
   const Mark mk = markOf(f);
+  // A race: goroutines whose table was replaced under them (drawn nowhere).
+  for (const SwissGoroutineMark& gm : f.goroutines) {
+    if (!gm.replaced) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, gm.colour);
+    ImGui::TextWrapped("%s", F(S::SwRaceReplaced, gm.g, gm.replacedBy).c_str());
+    ImGui::PopStyleColor();
+    replacedShown.push_back(gm.g);
+  }
 
   // Rows: a title per table, then its groups.
   struct Row {
@@ -579,6 +629,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         dl->AddRect(ImVec2(x0 - 1, p.y - 1), ImVec2(x1 + 1, p.y + cellH + 1), pal.highlight, 0, 0,
                     pal.highlightThickness);
       }
+      drawGoroutineOutlines(ui, f, r.table, g, ImVec2(p.x + labelW, p.y), cellW, cellH);
       ImGui::Dummy(ImVec2(labelW + 8 * cellW, rowH));
     }
   }
@@ -765,7 +816,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
 void SwissEventsView::draw(UiContext&, const Frame& fr) {
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded()) return;
-  const SwissSession& s = *f->session;
+  const SwissEventSource& s = *f->events;
   const Palette& pal = palette();
   ImGui::Checkbox(tr(S::SwFollow), &follow);
   ImGui::BeginChild("##swevents", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
@@ -780,7 +831,7 @@ void SwissEventsView::draw(UiContext&, const Frame& fr) {
   clip.Begin(static_cast<int>(std::min<uint64_t>(s.eventCount(), INT32_MAX)), rowH);
   while (clip.Step()) {
     for (int i = clip.DisplayStart; i < clip.DisplayEnd; i++) {
-      const SwissEvent& e = s.event(static_cast<uint64_t>(i));
+      const SwissEvent& e = s.swissEvent(static_cast<uint64_t>(i));
       const std::string t = fmt::format("{:>7}  {}", i, swissEventText(e, *f));
       const bool cur = i == f->position;
       if (cur) {
@@ -789,6 +840,10 @@ void SwissEventsView::draw(UiContext&, const Frame& fr) {
             p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
       }
       ImGui::PushID(i);
+      if (const int g = s.goroutineOfEvent(static_cast<uint64_t>(i)); g > 0) { // a race: whose event
+        colouredText(goroutineColour(g), F(S::SwRaceTag, g).c_str());
+        ImGui::SameLine();
+      }
       if (ImGui::Selectable(t.c_str(), false)) f->ctl->seek(i);
       ImGui::PopID();
     }
@@ -810,8 +865,7 @@ void SwissTimelineView::draw(UiContext&, const Frame& fr) {
   };
   // Buttons that cannot move the cursor from where it is are shown disabled
   // (at the start, before make, nothing is behind it; at the last event nothing is ahead).
-  const int64_t last = static_cast<int64_t>(f->session->eventCount()) - 1;
-  const bool atStart = f->position < 0, atEnd = f->position >= last;
+  const bool atStart = f->position < 0, atEnd = f->atEnd;
   ImGui::BeginDisabled(atStart);
   if (button("|<##sw", S::TipStart)) c.toStart();
   if (button("<<##sw", S::TipBackOp)) c.stepBackOver();
@@ -828,9 +882,9 @@ void SwissTimelineView::draw(UiContext&, const Frame& fr) {
   if (ImGui::SliderFloat("##swspeed", &sp, 1.0f, 100000.0f, "", ImGuiSliderFlags_Logarithmic)) c.speed() = sp;
   ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::Text(tr(S::SpeedFormat), c.speed());
-  const uint64_t n = f->session->eventCount();
+  const uint64_t n = f->events->eventCount();
   ImGui::SameLine();
-  const std::string counts = F(S::SwOpsEvents, groupDigits(f->session->opCount()), groupDigits(n));
+  const std::string counts = F(S::SwOpsEvents, groupDigits(f->events->opCount()), groupDigits(n));
   ImGui::TextUnformatted(F(S::SwEventOf, f->position, groupDigits(n)).c_str());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", counts.c_str());
   // The op and event counts when they fit (a projector's font leaves no room:

@@ -55,10 +55,23 @@ public:
   std::string caption;
   bool overview = false; // the last frame drew the overview
   int probeBadges = 0;   // probe numbers drawn
+  // A race: the goroutine outlines drawn (g, where, the outline's rectangle),
+  // and the goroutines said to be in a replaced table.
+  struct GoroutineOutline {
+    int g = 0;
+    int table = -2;
+    uint64_t group = 0;
+    int slot = -1;
+    ImVec2 min, max;
+  };
+  std::vector<GoroutineOutline> outlines;
+  std::vector<int> replacedShown;
   static constexpr uint64_t kOverviewSlots = 16384;
 
 private:
   void drawOverview(UiContext& ui, const SwissFrame& s, float height);
+  void drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, int table, uint64_t group, ImVec2 origin, float cellW,
+                             float cellH);
   CellTexture tex_;
   std::vector<uint64_t> ctrl_;
   uint64_t texRevision_ = ~uint64_t{0};

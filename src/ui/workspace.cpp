@@ -70,6 +70,9 @@ const LoadedLesson* Workspace::lessonOnScreen() const {
 
 bool Workspace::panelFits(const PanelDef& d) const {
   using W = PanelDef::When;
+  // A race on a Swiss map: the Goroutines panel beside the Swiss views (its
+  // narration is in the Goroutines panel: no Lesson panel).
+  if (raceMode() && race_.swiss()) return d.when == W::Race || (d.when == W::Swiss && d.bit != PanelSwissLesson);
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
@@ -104,6 +107,26 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
 
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
   if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
+  if (p >= PanelSwissHeader && race) {
+    // A race on a Swiss map: each Swiss view where its classic counterpart goes
+    // beside the Goroutines panel (the groups take the plots' room too).
+    switch (p) {
+    case PanelSwissHeader: return layoutOf(PanelHeader, w, h, menuH, fs, true, false);
+    case PanelSwissHash: return layoutOf(PanelHash, w, h, menuH, fs, true, false);
+    case PanelSwissCode: return layoutOf(PanelCode, w, h, menuH, fs, true, false);
+    case PanelSwissEvents: return layoutOf(PanelEvents, w, h, menuH, fs, true, false);
+    case PanelSwissTimeline: return layoutOf(PanelTimeline, w, h, menuH, fs, true, false);
+    case PanelSwissGroups: {
+      PanelRect r = layoutOf(PanelBuckets, w, h, menuH, fs, true, false);
+      if (!crampedLayout(w, h, fs)) {
+        const PanelRect plots = layoutOf(PanelPlots, w, h, menuH, fs, true, false);
+        r.h = plots.y + plots.h - r.y;
+      }
+      return r;
+    }
+    default: break;
+    }
+  }
   if (p >= PanelSwissHeader) return swissLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs), lesson);
   if (crampedLayout(w, h, fs)) {
     const float timelineH = std::min(fs * 6.3f, h * 0.3f);
@@ -401,7 +424,12 @@ void Workspace::menuBar() {
                                                        app_.swissController().session().version() == swiss::Version::Go127
                                                            ? "Go 1.27"
                                                            : "Go 1.26")
-                                        : std::string("gomaplab · Go 1.19 map");
+                            : raceMode() && race_.swiss()
+                                ? fmt::format(fmt::runtime(tr(S::SwRaceTitle)),
+                                              race_.session().world().swissMap().version() == swiss::Version::Go127
+                                                  ? "1.27"
+                                                  : "1.26")
+                                : std::string("gomaplab · Go 1.19 map");
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(title.c_str()).x - 20);
   ImGui::TextDisabled("%s", title.c_str());
   ImGui::EndMainMenuBar();

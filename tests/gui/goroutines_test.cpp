@@ -450,25 +450,162 @@ TEST(GoroutinesView, ASavedSessionReplaysToTheSameOutcome) {
   EXPECT_NE(rc.error().find("cannot write the session"), std::string::npos) << rc.error();
 }
 
-// A race on the Swiss map runs in the terminal (`gomaplab race`); the race
-// workspace draws the classic map's buckets only, so the GUI refuses it with a
-// message naming the file and the command, in both languages, and stays as it was.
-TEST(RaceWorkspace, ASwissRaceIsRefusedWithTheCommandToRunIt) {
+// A race on the Swiss map (lesson 11) in the race workspace: the Goroutines
+// panel beside the Swiss views, driven by clicks on the lanes' buttons through
+// ImGui's input. Each goroutine is outlined in its colour on the slot (or the
+// group) it last touched; m.writing is what the Goroutines panel shows; the
+// run ends in the exit check's fatal error, and the arrow keys step back.
+TEST(RaceWorkspace, ASwissRaceIsDrawnOnTheSwissViewsLaneByLane) {
   RaceGui g;
   if (!g.ok) GTEST_SKIP() << g.why;
-  const std::string swiss = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/11-swiss-writers-xor.race";
-  EXPECT_FALSE(g.rt.race.open(swiss));
-  EXPECT_NE(g.rt.race.error().find(swiss), std::string::npos) << g.rt.race.error();
-  EXPECT_NE(g.rt.race.error().find("gomaplab race " + swiss), std::string::npos) << g.rt.race.error();
-  EXPECT_FALSE(g.rt.race.active);
+  const std::string path = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/11-swiss-writers-xor.race";
+  ASSERT_TRUE(g.rt.race.open(path)) << g.rt.race.error();
+  g.frames(3);
+  Workspace& ws = g.rt.workspace();
+  ASSERT_TRUE(ws.raceMode());
+  GoroutinesView& v = ws.goroutines;
+  SwissGroupsView& groups = ws.swiss.groups;
+  race::ConcurrentSession& s = g.rt.race.session();
+  // The small group with the setup's key 100 in slot 0.
+  ASSERT_EQ(groups.cells.size(), 8u);
+  EXPECT_EQ(groups.cells[0].key, "100");
+  EXPECT_EQ(groups.cells[0].elem, "1000");
+  EXPECT_EQ(groups.cells[1].ctrl, "E");
+  EXPECT_TRUE(groups.outlines.empty());
+  auto stepLane = [&](int lane) {
+    for (int i = 0; i < 40 && !v.laneButtons.empty() && v.laneButtons[0].w > v.lastPos.y + v.lastSize.y - 10; i++) {
+      g.rt.injectMouse = ImVec2(v.lastPos.x + v.lastSize.x / 2, v.lastPos.y + v.lastSize.y / 2);
+      g.rt.injectWheel = -1;
+      g.frames(1);
+      g.rt.injectWheel = 0;
+      g.frames(1);
+    }
+    g.rt.injectMouse.reset();
+    ASSERT_EQ(v.laneButtons.size(), 2u);
+    const ImVec4 r = v.laneButtons[static_cast<std::size_t>(lane - 1)];
+    const uint64_t before = s.position();
+    g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
+    g.frames(1);
+    ASSERT_EQ(s.position(), before + 1) << "the click on G" << lane << "'s button took no step: " << g.rt.race.error();
+  };
+  auto outlineOf = [&](int gr) -> const SwissGroupsView::GoroutineOutline* {
+    for (const auto& o : groups.outlines)
+      if (o.g == gr) return &o;
+    return nullptr;
+  };
+  // G1: begin, hash; G2: begin, hash, m.writing 0 -> 1 (lesson 11's schedule, clicked).
+  stepLane(1);
+  stepLane(1);
+  stepLane(2);
+  stepLane(2);
+  stepLane(2);
+  EXPECT_EQ(s.world().swissMap().header().writing, 1);
+  EXPECT_NE(groups.caption.find("G2"), std::string::npos) << groups.caption;
+  // G1 now flips it back (the XOR cancels), probes the group and chooses a slot.
+  stepLane(1);
+  EXPECT_EQ(s.world().swissMap().header().writing, 0);
+  while (!outlineOf(1) || outlineOf(1)->slot < 0) {
+    ASSERT_LT(s.position(), 40u) << "G1 never chose a slot";
+    stepLane(1);
+  }
+  const auto* o1 = outlineOf(1);
+  EXPECT_EQ(o1->table, -1); // the small group
+  EXPECT_EQ(o1->slot, 1);   // slot 0 holds 100
+  // The outline is around that slot's cell.
+  const auto& c1 = groups.cells[1];
+  EXPECT_LE(o1->min.x, c1.min.x);
+  EXPECT_GE(o1->max.x, c1.max.x);
+  EXPECT_LE(o1->min.y, c1.min.y);
+  // G2 probes the same group: outlined around the whole group, G1's outline stays.
+  stepLane(2);
+  ASSERT_NE(outlineOf(2), nullptr);
+  EXPECT_EQ(outlineOf(2)->table, -1);
+  ASSERT_NE(outlineOf(1), nullptr);
+  // On to the end: G1's exit check dies, as lesson 11 expects.
+  while (!s.atEnd()) {
+    ASSERT_LT(s.position(), 60u);
+    stepLane(1);
+  }
   g.frames(2);
-  EXPECT_FALSE(g.rt.workspace().raceMode());
-  // A classic race still opens afterwards.
-  ASSERT_TRUE(g.rt.race.open(kLesson1)) << g.rt.race.error();
-  setLanguage(Lang::Zh);
-  EXPECT_FALSE(g.rt.race.open(swiss));
-  EXPECT_NE(g.rt.race.error().find("Swiss 表"), std::string::npos) << g.rt.race.error();
-  setLanguage(Lang::En);
+  EXPECT_TRUE(v.fatalShown);
+  EXPECT_EQ(s.deathOutput().rfind("fatal error: concurrent map writes\n", 0), 0u) << s.deathOutput();
+  EXPECT_NE(groups.caption.find("G1"), std::string::npos) << groups.caption;
+  // The left arrow key steps back through ImGui's input: the fatal is undone.
+  const uint64_t end = s.position();
+  g.press(GLFW_KEY_LEFT);
+  g.frames(1);
+  EXPECT_EQ(s.position(), end - 1);
+  EXPECT_FALSE(v.fatalShown);
+  // Chinese (as the View menu sets it): the caption is in Chinese.
+  g.rt.prefs().language = "zh";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(3);
+  EXPECT_NE(groups.caption.find("操作"), std::string::npos) << groups.caption;
+  g.rt.prefs().language = "en";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(2);
+}
+
+// Lesson 12: G1 chooses its slot, G2's insert grows the 16-slot table into a
+// 32-slot one, then G1 stores its elem. Before the store G1 is outlined in the
+// table it chose; once G2's grow has replaced that table, G1 is said to be in
+// memory the map no longer has (not outlined on the new table, whose slot of
+// the same number is another slot), and the new table holds key 13 with elem 0.
+TEST(RaceWorkspace, ASwissGoroutineLeftInAReplacedTableIsSaidSo) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/12-swiss-write-during-grow.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  SwissGroupsView& groups = g.rt.workspace().swiss.groups;
+  auto outlineOf = [&](int gr) -> const SwissGroupsView::GoroutineOutline* {
+    for (const auto& o : groups.outlines)
+      if (o.g == gr) return &o;
+    return nullptr;
+  };
+  // The schedule's first 8 steps are G1's: it has chosen its slot and is paused before the store.
+  g.rt.race.seekStep(8);
+  g.frames(2);
+  ASSERT_NE(outlineOf(1), nullptr);
+  EXPECT_EQ(outlineOf(1)->table, 0);
+  EXPECT_TRUE(groups.replacedShown.empty());
+  const uint64_t before = s.world().swissMap().tables()[0].capacity;
+  EXPECT_EQ(before, 16u);
+  // G2 runs to its end (the grow), G1 is still inside its op.
+  g.rt.race.seekStep(8 + 31);
+  g.frames(2);
+  EXPECT_EQ(s.world().swissMap().tables()[0].capacity, 32u);
+  EXPECT_EQ(outlineOf(1), nullptr);
+  ASSERT_EQ(groups.replacedShown, std::vector<int>{1});
+  // The end: G1's store went to the old table; the map has key 13 with elem 0.
+  g.rt.race.runToEnd();
+  g.frames(2);
+  EXPECT_EQ(groups.replacedShown, std::vector<int>{1});
+  bool sawKey13 = false;
+  for (const auto& c : groups.cells)
+    if (c.ctrl != "E" && c.ctrl != "D" && c.key == "13") {
+      sawKey13 = true;
+      EXPECT_EQ(c.elem, "0");
+    }
+  EXPECT_TRUE(sawKey13);
+  // The cursor at G1's store: no slot of the new table is framed as the current one.
+  const auto& ev = s.events();
+  int64_t store = -1;
+  for (uint64_t i = 0; i < ev.eventCount(); i++)
+    if (ev.goroutineOfEvent(i) == 1 && ev.swissEvent(i).kind == swiss::SwissKind::ElemWritten) store = static_cast<int64_t>(i);
+  ASSERT_GE(store, 0);
+  g.rt.race.seek(store);
+  g.frames(2);
+  for (const auto& c : groups.cells) EXPECT_FALSE(c.current) << "slot " << c.slot << " of group " << c.group;
+  EXPECT_NE(groups.caption.find("130"), std::string::npos) << groups.caption;
+  g.rt.prefs().language = "zh";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(3);
+  EXPECT_EQ(groups.replacedShown, std::vector<int>{1});
+  EXPECT_NE(groups.caption.find("操作"), std::string::npos) << groups.caption;
+  g.rt.prefs().language = "en";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(2);
 }
 
 // Lesson 7c through the lanes' "Step this goroutine" buttons (mouse clicks

@@ -105,28 +105,36 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
   }
 }
 
+PanelRect Workspace::swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {
+  const bool cramped = crampedLayout(w, h, fs);
+  const PanelRect st = swissLayoutOf(PanelSwissTimeline, w, h, menuH, fs, cramped);
+  if (p == PanelSwissTimeline) return st;
+  PanelRect r{0, 0, w, h};
+  switch (p) {
+  case PanelSwissHeader: r = layoutOf(PanelHeader, w, h, menuH, fs, true, false); break;
+  case PanelSwissHash: r = layoutOf(PanelHash, w, h, menuH, fs, true, false); break;
+  case PanelSwissCode: r = layoutOf(PanelCode, w, h, menuH, fs, true, false); break;
+  case PanelSwissEvents: r = layoutOf(PanelEvents, w, h, menuH, fs, true, false); break;
+  case PanelSwissGroups: // the groups take the plots' room too
+    r = layoutOf(PanelBuckets, w, h, menuH, fs, true, false);
+    if (!cramped) {
+      const PanelRect plots = layoutOf(PanelPlots, w, h, menuH, fs, true, false);
+      r.h = plots.y + plots.h - r.y;
+    }
+    break;
+  default: r = layoutOf(p, w, h, menuH, fs, true, false); break; // the Goroutines panel
+  }
+  // Down to the Swiss timeline's top instead of the classic one's.
+  const PanelRect ct = layoutOf(PanelTimeline, w, h, menuH, fs, true, false);
+  const float k = (st.y - menuH) / std::max(1.0f, ct.y - menuH);
+  const float y1 = menuH + (r.y + r.h - menuH) * k;
+  r.y = menuH + (r.y - menuH) * k;
+  r.h = y1 - r.y;
+  return r;
+}
+
 PanelRect Workspace::layoutOf(Panel p, float w, float h, float menuH, float fs, bool race, bool lesson) {
   if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs));
-  if (p >= PanelSwissHeader && race) {
-    // A race on a Swiss map: each Swiss view where its classic counterpart goes
-    // beside the Goroutines panel (the groups take the plots' room too).
-    switch (p) {
-    case PanelSwissHeader: return layoutOf(PanelHeader, w, h, menuH, fs, true, false);
-    case PanelSwissHash: return layoutOf(PanelHash, w, h, menuH, fs, true, false);
-    case PanelSwissCode: return layoutOf(PanelCode, w, h, menuH, fs, true, false);
-    case PanelSwissEvents: return layoutOf(PanelEvents, w, h, menuH, fs, true, false);
-    case PanelSwissTimeline: return layoutOf(PanelTimeline, w, h, menuH, fs, true, false);
-    case PanelSwissGroups: {
-      PanelRect r = layoutOf(PanelBuckets, w, h, menuH, fs, true, false);
-      if (!crampedLayout(w, h, fs)) {
-        const PanelRect plots = layoutOf(PanelPlots, w, h, menuH, fs, true, false);
-        r.h = plots.y + plots.h - r.y;
-      }
-      return r;
-    }
-    default: break;
-    }
-  }
   if (p >= PanelSwissHeader) return swissLayoutOf(p, w, h, menuH, fs, crampedLayout(w, h, fs), lesson);
   if (crampedLayout(w, h, fs)) {
     const float timelineH = std::min(fs * 6.3f, h * 0.3f);
@@ -230,8 +238,10 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
       return false;
     }
   }
-  PanelRect r = layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
-                         lessonOnScreen() != nullptr);
+  PanelRect r = raceMode() && race_.swiss()
+                    ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
+                    : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
+                               lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   placeNext_ &= ~p;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);

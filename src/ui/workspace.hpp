@@ -107,6 +107,10 @@ public:
   // With lesson, the Lesson panel takes the middle of the left column.
   static PanelRect layoutOf(Panel p, float w, float h, float menuH, float fontSize, bool race = false,
                             bool lesson = false);
+  // A race on a Swiss map: the Goroutines panel and the Swiss views where the
+  // classic race puts the Goroutines panel and its counterparts, above the
+  // Swiss timeline (shorter than the classic one).
+  static PanelRect swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize);
   // A large font on a small screen: the projector layout (buckets, caption,
   // controls, lesson, header, timeline; the other panels open from the View menu).
   static bool crampedLayout(float w, float h, float fontSize);

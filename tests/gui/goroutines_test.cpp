@@ -546,6 +546,48 @@ TEST(RaceWorkspace, ASwissRaceIsDrawnOnTheSwissViewsLaneByLane) {
   g.frames(2);
 }
 
+// The Swiss race layout tiles without overlaps, the desk's and the
+// projector's, and the Swiss timeline (shorter than the classic one) is at the
+// bottom with the other panels reaching down to it.
+TEST(RaceWorkspace, TheSwissRaceLayoutTilesWithoutOverlaps) {
+  struct Case {
+    float w, h, fs;
+    std::vector<Panel> shown;
+  };
+  const std::vector<Case> cases = {
+      {1600, 870, 16,
+       {PanelGoroutines, PanelSwissHeader, PanelSwissGroups, PanelSwissHash, PanelSwissCode, PanelSwissEvents,
+        PanelSwissTimeline}},
+      {1280, 690, 28, {PanelGoroutines, PanelSwissHeader, PanelSwissGroups, PanelSwissTimeline}},
+  };
+  for (const Case& c : cases) {
+    const float menuH = c.fs + 6;
+    std::vector<PanelRect> rs;
+    for (Panel p : c.shown) rs.push_back(Workspace::swissRaceLayoutOf(p, c.w, c.h, menuH, c.fs));
+    float area = 0;
+    for (std::size_t i = 0; i < rs.size(); i++) {
+      const PanelRect& a = rs[i];
+      EXPECT_GE(a.x, 0);
+      EXPECT_GE(a.y, menuH - 0.5f);
+      EXPECT_LE(a.x + a.w, c.w + 0.5f);
+      EXPECT_LE(a.y + a.h, c.h + 0.5f);
+      area += a.w * a.h;
+      for (std::size_t j = i + 1; j < rs.size(); j++) {
+        const PanelRect& b = rs[j];
+        const float ow = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+        const float oh = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+        EXPECT_FALSE(ow > 1 && oh > 1) << c.w << "x" << c.h << ": panels " << i << " and " << j << " overlap";
+      }
+    }
+    // Tiled: the shown panels cover the screen below the menu bar.
+    EXPECT_NEAR(area, c.w * (c.h - menuH), c.w * c.h * 0.01f) << c.w << "x" << c.h;
+    const PanelRect t = Workspace::swissRaceLayoutOf(PanelSwissTimeline, c.w, c.h, menuH, c.fs);
+    EXPECT_NEAR(t.y + t.h, c.h, 0.5f);
+    const PanelRect gr = Workspace::swissRaceLayoutOf(PanelSwissGroups, c.w, c.h, menuH, c.fs);
+    EXPECT_NEAR(gr.y + gr.h, t.y, 0.5f);
+  }
+}
+
 // Lesson 12: G1 chooses its slot, G2's insert grows the 16-slot table into a
 // 32-slot one, then G1 stores its elem. Before the store G1 is outlined in the
 // table it chose; once G2's grow has replaced that table, G1 is said to be in

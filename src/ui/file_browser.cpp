@@ -718,10 +718,17 @@ void FileUi::drawBrowser(Workspace& ws) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
             const std::string& t = b.title[lang == Lang::Zh ? 1 : 0];
-            if (ImGui::Selectable(fmt::format("{}##{}", t, b.file).c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
+            // The title wrapped to its column (a long one was cut at the file
+            // names): the row as tall as its lines, the text drawn over it.
+            const float colW = ImGui::GetContentRegionAvail().x;
+            const ImVec2 ts = ImGui::CalcTextSize(t.c_str(), nullptr, false, colW);
+            const ImVec2 at = ImGui::GetCursorScreenPos();
+            if (ImGui::Selectable(fmt::format("##{}", b.file).c_str(), false, ImGuiSelectableFlags_SpanAllColumns,
+                                  ImVec2(0, ts.y)))
               chosen = b.path;
+            ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at,
+                                                ImGui::GetColorU32(ImGuiCol_Text), t.c_str(), nullptr, colW);
             rect("browser.bundled." + b.file);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.c_str());
             ImGui::TableSetColumnIndex(1);
             ImGui::TextDisabled("%s", b.file.c_str());
           }

@@ -43,7 +43,9 @@ bool swissLayoutShows(Panel p, bool cramped) {
 }
 
 PanelRect swissLayoutOf(Panel p, float w, float h, float menuH, float fs, bool cramped, bool lesson) {
-  const float timelineH = std::min(fs * 4.6f, h * 0.25f);
+  // Title bar, the buttons and the scrubber, with the window padding (which
+  // does not grow with the font): at fs * 4.6 the scrubber was cut in half.
+  const float timelineH = std::min(fs * 4.6f + 18, h * 0.25f);
   const float top = menuH, bottom = h - timelineH, mid = bottom - top;
   if (cramped) {
     const float L = std::min(fs * 17, w * 0.36f);

@@ -748,6 +748,18 @@ const SourceFile& loadRealSource(bool go127, SwissFile file) {
 }
 } // namespace
 
+namespace {
+// A race: the tags of the goroutines paused in this function at this line,
+// in their colours, before the line's text.
+void goroutineTags(const SwissFrame& f, std::string_view function, int line) {
+  for (const SwissGoroutineMark& gm : f.goroutines) {
+    if (!gm.inOp || gm.line != line || gm.function != function) continue;
+    colouredText(gm.colour, F(S::SwRaceTag, gm.g).c_str());
+    ImGui::SameLine();
+  }
+}
+} // namespace
+
 void SwissCodeView::draw(UiContext&, const Frame& fr) {
   currentLine.clear();
   const SwissFrame* f = fr.swiss;
@@ -773,6 +785,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
       const int from = std::max(1, line - 12), to = std::min(static_cast<int>(sf.lines.size()), line + 12);
       for (int i = from; i <= to; i++) {
         const std::string t = fmt::format("{:5} {}", i, sf.lines[static_cast<std::size_t>(i - 1)]);
+        goroutineTags(*f, si.function, i);
         if (i == line) {
           const ImVec2 p = ImGui::GetCursorScreenPos();
           ImGui::GetWindowDrawList()->AddRectFilled(
@@ -796,6 +809,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
       lastWhat = o.what;
       const int ln = swissSiteLine(static_cast<SwissSite>(s), f->go127);
       const std::string t = fmt::format("{:5}  {}", ln, o.what);
+      goroutineTags(*f, si.function, ln);
       if (static_cast<SwissSite>(s) == site) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(

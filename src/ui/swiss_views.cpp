@@ -751,9 +751,10 @@ const SourceFile& loadRealSource(bool go127, SwissFile file) {
 namespace {
 // A race: the tags of the goroutines paused in this function at this line,
 // in their colours, before the line's text.
-void goroutineTags(const SwissFrame& f, std::string_view function, int line) {
+void goroutineTags(const SwissFrame& f, std::string_view function, int line, std::vector<std::pair<int, int>>& out) {
   for (const SwissGoroutineMark& gm : f.goroutines) {
     if (!gm.inOp || gm.line != line || gm.function != function) continue;
+    out.emplace_back(gm.g, line);
     colouredText(gm.colour, F(S::SwRaceTag, gm.g).c_str());
     ImGui::SameLine();
   }
@@ -762,6 +763,7 @@ void goroutineTags(const SwissFrame& f, std::string_view function, int line) {
 
 void SwissCodeView::draw(UiContext&, const Frame& fr) {
   currentLine.clear();
+  tagged.clear();
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded() || !f->current) {
     if (f && f->loaded()) ImGui::TextDisabled("%s", tr(S::SwBeforeFirst));
@@ -785,7 +787,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
       const int from = std::max(1, line - 12), to = std::min(static_cast<int>(sf.lines.size()), line + 12);
       for (int i = from; i <= to; i++) {
         const std::string t = fmt::format("{:5} {}", i, sf.lines[static_cast<std::size_t>(i - 1)]);
-        goroutineTags(*f, si.function, i);
+        goroutineTags(*f, si.function, i, tagged);
         if (i == line) {
           const ImVec2 p = ImGui::GetCursorScreenPos();
           ImGui::GetWindowDrawList()->AddRectFilled(
@@ -809,7 +811,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
       lastWhat = o.what;
       const int ln = swissSiteLine(static_cast<SwissSite>(s), f->go127);
       const std::string t = fmt::format("{:5}  {}", ln, o.what);
-      goroutineTags(*f, si.function, ln);
+      goroutineTags(*f, si.function, ln, tagged);
       if (static_cast<SwissSite>(s) == site) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(

@@ -89,6 +89,7 @@ public:
   void draw(UiContext& ui, const Frame& f);
   bool realSource = false;
   std::string currentLine; // the highlighted line (tests)
+  std::vector<std::pair<int, int>> tagged; // a race: (goroutine, line) tags drawn (tests)
 };
 
 class SwissEventsView {

@@ -611,6 +611,15 @@ TEST(RaceWorkspace, ASwissGoroutineLeftInAReplacedTableIsSaidSo) {
   ASSERT_NE(outlineOf(1), nullptr);
   EXPECT_EQ(outlineOf(1)->table, 0);
   EXPECT_TRUE(groups.replacedShown.empty());
+  // The code panel tags G1 at the line it is paused at (runtime_fast64.go at
+  // Go 1.27.4, as the Goroutines panel names it).
+  {
+    const race::GoroutineView v1 = s.world().view(1);
+    ASSERT_TRUE(v1.hasEvent);
+    const auto& tagged = g.rt.workspace().swiss.code.tagged;
+    EXPECT_NE(std::find(tagged.begin(), tagged.end(), std::pair<int, int>{1, v1.goLine}), tagged.end())
+        << "G1 at line " << v1.goLine;
+  }
   const uint64_t before = s.world().swissMap().tables()[0].capacity;
   EXPECT_EQ(before, 16u);
   // G2 runs to its end (the grow), G1 is still inside its op.

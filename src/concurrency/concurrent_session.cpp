@@ -48,7 +48,8 @@ void TraceEvents::sync(const World& w, uint64_t gen) {
   }
   for (; scanned_ < tr.size(); scanned_++) {
     const TraceEntry& t = tr[scanned_];
-    if (t.source == TraceEntry::Source::Sync) continue;
+    // The map's events (the classic map's or the Swiss map's: a world has one map).
+    if (t.source != TraceEntry::Source::Engine && t.source != TraceEntry::Source::Swiss) continue;
     if (t.op > 0) {
       const std::size_t k = t.op - 1;
       if (first_.size() <= k) first_.resize(k + 1, idx_.size());

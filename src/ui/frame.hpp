@@ -63,18 +63,24 @@ struct HashInfo {
 // stream interleaves goroutines).
 std::optional<HashInfo> hashAt(const EventSource& s, int64_t pos);
 
-// One goroutine of a race, as the map views mark it.
-struct GoroutineMark {
+// What every map view knows of a goroutine of a race (classic or Swiss).
+struct GoroutineBasics {
   int g = 0;              // 1-based
   ImU32 colour = 0;
   bool inOp = false;      // paused inside a map operation
+  bool done = false;
+  std::string_view function; // runtime function of its current event, its file and line
+  std::string_view file;
+  int line = 0;
+  std::string op;         // the op it is running or will run ("put 1 10"), empty when done
+  int64_t lastEvent = -1; // its last event in the stream
+};
+
+// One goroutine of a race, as the map views mark it.
+struct GoroutineMark : GoroutineBasics {
   bool hasCell = false;   // it has read or written a cell in this op
   Loc cell{};             // the cell (or bmap, for BucketSelected) it last touched
   bool cellIsBmap = false;
-  int64_t lastEvent = -1; // its last event in the stream
-  std::string_view function; // runtime function of that event
-  int line = 0;           // map.go line
-  std::string op;         // the op it is running or will run ("put 1 10"), empty when done
   CallStack stack;        // its runtime call stack
   // Its last cell was in an overflow bmap that another goroutine's link replaced
   // (newoverflow, map.go:270): that bmap is reachable from nowhere. lostCell is
@@ -82,7 +88,6 @@ struct GoroutineMark {
   int lostBy = 0;
   Loc lostCell{};
   int64_t lostEvent = -1;
-  bool done = false;
 };
 
 struct Frame {

@@ -22,6 +22,18 @@ bool isRaceScenarioPath(const std::string& path) {
   return path.size() > 5 && path.compare(path.size() - 5, 5, ".race") == 0;
 }
 
+void goroutineBasics(const race::World& w, int g, GoroutineBasics& m) {
+  const race::GoroutineView v = w.view(g);
+  m.g = g;
+  m.colour = goroutineColour(g);
+  m.inOp = v.state == race::GoroutineView::State::InOp || (v.state == race::GoroutineView::State::Died && v.hasEvent);
+  m.done = v.state == race::GoroutineView::State::Done;
+  m.function = v.function;
+  m.file = v.file;
+  m.line = v.goLine;
+  m.op = v.instr ? v.instr->text : std::string();
+}
+
 // ---- RaceController ------------------------------------------------------------
 
 bool RaceController::open(const std::string& path) {
@@ -280,17 +292,7 @@ void RaceController::fillFrame(Frame& f) {
   int found = 0;
   std::vector<char> cellFound(static_cast<std::size_t>(n), 0);
   std::vector<int64_t> cellEvent(static_cast<std::size_t>(n), -1);
-  for (int g = 1; g <= n; g++) {
-    GoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
-    const race::GoroutineView v = w.view(g);
-    m.g = g;
-    m.colour = goroutineColour(g);
-    m.inOp = v.state == race::GoroutineView::State::InOp || (v.state == race::GoroutineView::State::Died && v.hasEvent);
-    m.done = v.state == race::GoroutineView::State::Done;
-    m.function = v.function;
-    m.line = v.goLine;
-    if (v.instr) m.op = v.instr->text;
-  }
+  for (int g = 1; g <= n; g++) goroutineBasics(w, g, f.goroutines[static_cast<std::size_t>(g - 1)]);
   // Scan back (bounded) for each goroutine's last event and last cell.
   const int64_t limit = std::max<int64_t>(-1, f.position - 200000);
   for (int64_t i = f.position; i > limit && found < 2 * n; i--) {

@@ -19,6 +19,8 @@ namespace gomap::ui {
 
 // True for paths ending in ".race" (the concurrency mode).
 bool isRaceScenarioPath(const std::string& path);
+// What the map views know of goroutine g of w (its colour, state, current function and op).
+void goroutineBasics(const race::World& w, int g, GoroutineBasics& m);
 
 // The merged event stream of a race's whole recorded timeline, kept while the
 // cursor is moved back along it (the session's own stream ends at the cursor).

@@ -114,18 +114,7 @@ void RaceController::fillSwissFrame(SwissFrame& f) {
   const int n = w.goroutines();
   f.goroutines.assign(static_cast<std::size_t>(n), SwissGoroutineMark{});
   std::vector<int64_t> slotEvent(static_cast<std::size_t>(n), -1);
-  for (int g = 1; g <= n; g++) {
-    SwissGoroutineMark& m = f.goroutines[static_cast<std::size_t>(g - 1)];
-    const race::GoroutineView v = w.view(g);
-    m.g = g;
-    m.colour = goroutineColour(g);
-    m.inOp = v.state == race::GoroutineView::State::InOp || (v.state == race::GoroutineView::State::Died && v.hasEvent);
-    m.done = v.state == race::GoroutineView::State::Done;
-    m.function = v.function;
-    m.file = v.file;
-    m.line = v.goLine;
-    if (v.instr) m.op = v.instr->text;
-  }
+  for (int g = 1; g <= n; g++) goroutineBasics(w, g, f.goroutines[static_cast<std::size_t>(g - 1)]);
   // Each goroutine's last event and its last event that names a slot (bounded scan back).
   int found = 0;
   const int64_t limit = std::max<int64_t>(-1, f.position - 200000);

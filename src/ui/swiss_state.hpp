@@ -21,16 +21,7 @@ namespace gomap::ui {
 
 // One goroutine of a race on a Swiss map, as the Swiss views mark it: the
 // slot (or group) its op last touched, where that memory is now.
-struct SwissGoroutineMark {
-  int g = 0;            // 1-based
-  ImU32 colour = 0;
-  bool inOp = false;    // paused inside a map operation
-  bool done = false;
-  std::string op;       // the op it runs or will run ("put 1 10"), empty when done
-  std::string_view function; // its current event's runtime function, file and line
-  std::string_view file;
-  int line = 0;
-  int64_t lastEvent = -1;    // its last event in the stream
+struct SwissGoroutineMark : GoroutineBasics {
   // The slot its op last touched: table position in SwissFrame::tables (-1:
   // the small group), group, slot (-1: the whole group). table -2: none.
   int table = -2;

@@ -85,6 +85,29 @@ struct RaceGui {
     rt.frame(0);
     rt.injectMouse.reset();
   }
+  // Scrolls the Goroutines panel with the wheel until the lanes' buttons are
+  // inside it (a narrow column), then clicks lane's "Step this goroutine".
+  // Returns whether the click took one step.
+  ::testing::AssertionResult stepLane(int lane) {
+    GoroutinesView& v = rt.workspace().goroutines;
+    for (int i = 0; i < 40 && !v.laneButtons.empty() && v.laneButtons[0].w > v.lastPos.y + v.lastSize.y - 10; i++) {
+      rt.injectMouse = ImVec2(v.lastPos.x + v.lastSize.x / 2, v.lastPos.y + v.lastSize.y / 2);
+      rt.injectWheel = -1;
+      frames(1);
+      rt.injectWheel = 0;
+      frames(1);
+    }
+    rt.injectMouse.reset();
+    if (v.laneButtons.size() < static_cast<std::size_t>(lane)) return ::testing::AssertionFailure() << "no lane " << lane;
+    const ImVec4 r = v.laneButtons[static_cast<std::size_t>(lane - 1)];
+    if (r.w >= v.lastPos.y + v.lastSize.y) return ::testing::AssertionFailure() << "the button is below the panel";
+    const uint64_t before = rt.race.session().position();
+    click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
+    frames(1);
+    if (rt.race.session().position() != before + 1)
+      return ::testing::AssertionFailure() << "the click on G" << lane << "'s button took no step: " << rt.race.error();
+    return ::testing::AssertionSuccess();
+  }
   GuiRuntime rt;
   bool ok = false;
   std::string why;
@@ -472,22 +495,7 @@ TEST(RaceWorkspace, ASwissRaceIsDrawnOnTheSwissViewsLaneByLane) {
   EXPECT_EQ(groups.cells[0].elem, "1000");
   EXPECT_EQ(groups.cells[1].ctrl, "E");
   EXPECT_TRUE(groups.outlines.empty());
-  auto stepLane = [&](int lane) {
-    for (int i = 0; i < 40 && !v.laneButtons.empty() && v.laneButtons[0].w > v.lastPos.y + v.lastSize.y - 10; i++) {
-      g.rt.injectMouse = ImVec2(v.lastPos.x + v.lastSize.x / 2, v.lastPos.y + v.lastSize.y / 2);
-      g.rt.injectWheel = -1;
-      g.frames(1);
-      g.rt.injectWheel = 0;
-      g.frames(1);
-    }
-    g.rt.injectMouse.reset();
-    ASSERT_EQ(v.laneButtons.size(), 2u);
-    const ImVec4 r = v.laneButtons[static_cast<std::size_t>(lane - 1)];
-    const uint64_t before = s.position();
-    g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
-    g.frames(1);
-    ASSERT_EQ(s.position(), before + 1) << "the click on G" << lane << "'s button took no step: " << g.rt.race.error();
-  };
+  auto stepLane = [&](int lane) { ASSERT_TRUE(g.stepLane(lane)); };
   auto outlineOf = [&](int gr) -> const SwissGroupsView::GoroutineOutline* {
     for (const auto& o : groups.outlines)
       if (o.g == gr) return &o;
@@ -675,27 +683,7 @@ TEST(RaceWorkspace, Lesson7cWriterPreferenceClickedLaneByLane) {
   auto has = [&](const std::string& line) {
     return std::find(v.mutexLines.begin(), v.mutexLines.end(), line) != v.mutexLines.end();
   };
-  // The panel is a narrow column: scroll it with the wheel until the lanes' buttons are inside it.
-  auto reveal = [&]() {
-    for (int i = 0; i < 40 && !v.laneButtons.empty() && v.laneButtons[0].w > v.lastPos.y + v.lastSize.y - 10; i++) {
-      g.rt.injectMouse = ImVec2(v.lastPos.x + v.lastSize.x / 2, v.lastPos.y + v.lastSize.y / 2);
-      g.rt.injectWheel = -1;
-      g.frames(1);
-      g.rt.injectWheel = 0;
-      g.frames(1);
-    }
-    g.rt.injectMouse.reset();
-  };
-  auto stepLane = [&](int lane) {
-    reveal();
-    ASSERT_EQ(v.laneButtons.size(), 2u);
-    const ImVec4 r = v.laneButtons[static_cast<std::size_t>(lane - 1)];
-    ASSERT_LT(r.w, v.lastPos.y + v.lastSize.y) << "the button is below the panel";
-    const uint64_t before = s.position();
-    g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
-    g.frames(1);
-    ASSERT_EQ(s.position(), before + 1) << "the click on G" << lane << "'s button took no step: " << g.rt.race.error();
-  };
+  auto stepLane = [&](int lane) { ASSERT_TRUE(g.stepLane(lane)); };
   EXPECT_TRUE(has("rw.w.state = 0x0 (unlocked)"));
   EXPECT_TRUE(has("readerCount = 0"));
   stepLane(1); // rlock rw

@@ -1,54 +1,115 @@
 #!/usr/bin/env python3
 """Writes src/engine/swiss_sites.inc from scripts/swiss_sites.txt: finds, for
-each site, the first line after its function's `func` line that contains the
-needle, in the Go 1.26.11 and 1.27.4 sources (build/go-swiss). For a repeated
-needle (a second `m.writing ^= 1`), the Nth row with the same function and
-needle takes the Nth such line. Run by hand when a row changes; the test
-swiss.site_lines checks the lines against the sources on every run."""
-import sys, os
+each site and each key kind, the first line after its function's `func` line
+that contains the needle, in the Go 1.26.11 and 1.27.4 sources (build/go-swiss).
+
+A row's site is `Name` (the same function for every key kind) or
+`Name@kind,kind` (the row for those key kinds: int64, int32, string, float64);
+every (site, key kind) pair must be covered by exactly one row. The compiler
+lowers a map op to a different runtime function per key type (cmd/compile's
+walk.mapfast: int64 -> *_fast64, int32 -> *_fast32, string -> *_faststr,
+float64 -> the generic runtime_mapassign / runtime_mapaccess2), so a site that
+mirrors a step of those functions has a row per kind.
+
+For a repeated needle (a second `m.writing ^= 1`), the Nth row of a key kind
+with the same function and needle takes the Nth such line, unless the row's
+seventh column names the occurrence (0 first, -1 last). Run by hand when a row
+changes (python3 scripts/gen-swiss-sites.py [build/go-swiss]); the test
+SwissSites.LinesMatchTheRealSources checks the lines against the sources on
+every run."""
+import sys
+
 root = sys.argv[1] if len(sys.argv) > 1 else 'build/go-swiss'
 files = {'Map': 'map.go', 'Table': 'table.go', 'Fast64': 'runtime_fast64.go', 'Fast32': 'runtime_fast32.go',
          'FastStr': 'runtime_faststr.go', 'Runtime': 'runtime.go'}
+# In the order of enum KeyKind (src/engine/keys.hpp).
+kinds = ['int64', 'int32', 'string', 'float64']
+cache = {}
+
+
 def src(v, f):
-    return open(f'{root}/go{v}/usr/share/go-{v}/src/internal/runtime/maps/{files[f]}').read().split('\n')
+    if (v, f) not in cache:
+        cache[(v, f)] = open(f'{root}/go{v}/usr/share/go-{v}/src/internal/runtime/maps/{files[f]}').read().split('\n')
+    return cache[(v, f)]
+
+
+def fname(func):
+    return func.split('(')[-2].split()[-1] if func.startswith('func (') else func[5:-1]
+
+
+def esc(t):
+    return t.replace('\\', '\\\\').replace('"', '\\"')
+
+
 rows = [l.split('|') for l in open('scripts/swiss_sites.txt').read().split('\n') if l and not l.startswith('#')]
-seen = {}
 bad = []
-out = []
+order = []   # site names, in order of first appearance (= enum SwissSite)
+table = {}   # (site, kind) -> row
 for row in rows:
-    site, kind, f, func, needle, what = row[:6]
-    nth = int(row[6]) if len(row) > 6 else None
-    if site == 'None':
-        out.append('    {SwissKind::OpBegin, "", SwissFile::Map, 0, 0, "", "none"}, // None')
+    name, _, which = row[0].partition('@')
+    if len(row) not in (6, 7):
+        bad.append(f'{row[0]}: {len(row)} columns, expected 6 or 7')
         continue
-    k = (f, func, needle)
-    n0 = seen.get(k, 0)
-    seen[k] = n0 + 1
-    lines = []
-    for v in ('1.26', '1.27'):
-        n = n0
-        s = src(v, f)
-        start = next((i for i, l in enumerate(s) if l.startswith(func)), None)
-        if start is None:
-            bad.append(f'{site}: no {func} in {files[f]} ({v})'); lines.append(0); continue
-        hits = [i for i in range(start, len(s)) if needle in s[i]]
-        # stay inside the function: stop at the next top-level func
-        end = next((i for i in range(start + 1, len(s)) if s[i].startswith('func ')), len(s))
-        hits = [i for i in hits if i < end]
-        if nth is not None:
-            hits = [hits[nth]] if -len(hits) <= nth < len(hits) else []
-            n = 0
-        if n >= len(hits):
-            bad.append(f'{site}: needle {needle!r} found {len(hits)} times in {func} ({v})')
-            lines.append(0)
+    if name not in order:
+        order.append(name)
+    for k in (which.split(',') if which else kinds):
+        if k not in kinds:
+            bad.append(f'{row[0]}: unknown key kind {k!r}')
+        elif (name, k) in table:
+            bad.append(f'{row[0]}: a second row for {name} with {k} keys')
+        else:
+            table[(name, k)] = row
+for name in order:
+    for k in kinds:
+        if (name, k) not in table:
+            bad.append(f'{name}: no row for {k} keys')
+    ev = {table[(name, k)][1] for k in kinds if (name, k) in table}
+    if len(ev) > 1:
+        bad.append(f'{name}: event kinds differ between key kinds: {sorted(ev)}')
+if bad:
+    sys.exit('\n'.join(bad))
+
+out = []
+for k in kinds:
+    seen = {}
+    out.append(f'  {{ // {k} keys')
+    for name in order:
+        site, kind, f, func, needle, what = table[(name, k)][:6]
+        nth = table[(name, k)][6] if len(table[(name, k)]) > 6 else None
+        if site == 'None':
+            out.append('    {SwissSite::None, SwissKind::OpBegin, "", SwissFile::Map, 0, 0, "", "none"},')
             continue
-        lines.append(hits[n] + 1)
-    esc = lambda t: t.replace('\\', '\\\\').replace('"', '\\"')
-    out.append(f'    {{SwissKind::{kind}, "{func.split("(")[-2].split()[-1] if func.startswith("func (") else func[5:-1]}", '
-               f'SwissFile::{f}, {lines[0]}, {lines[1]}, "{esc(needle)}", "{esc(what)}"}}, // {site}')
+        key = (f, func, needle)
+        n0 = seen.get(key, 0)
+        seen[key] = n0 + 1
+        lines = []
+        for v in ('1.26', '1.27'):
+            n = n0
+            s = src(v, f)
+            start = next((i for i, l in enumerate(s) if l.startswith(func)), None)
+            if start is None:
+                bad.append(f'{name} ({k}): no {func} in {files[f]} ({v})')
+                lines.append(0)
+                continue
+            # stay inside the function: stop at the next top-level func
+            end = next((i for i in range(start + 1, len(s)) if s[i].startswith('func ')), len(s))
+            hits = [i for i in range(start, end) if needle in s[i]]
+            if nth is not None:
+                j = int(nth)
+                hits = [hits[j]] if -len(hits) <= j < len(hits) else []
+                n = 0
+            if n >= len(hits):
+                bad.append(f'{name} ({k}): needle {needle!r} found {len(hits)} times in {func} ({v})')
+                lines.append(0)
+                continue
+            lines.append(hits[n] + 1)
+        out.append(f'    {{SwissSite::{name}, SwissKind::{kind}, "{fname(func)}", SwissFile::{f}, {lines[0]}, {lines[1]}, '
+                   f'"{esc(needle)}", "{esc(what)}"}},')
+    out.append('  },')
 if bad:
     sys.exit('\n'.join(bad))
 open('src/engine/swiss_sites.inc', 'w').write(
-    '// Generated by scripts/gen-swiss-sites.py from scripts/swiss_sites.txt: one row per SwissSite.\n'
-    '// {kind, function, file, line at go1.26.11, line at go1.27.4, needle, what}\n' + '\n'.join(out) + '\n')
-print(len(out), 'sites')
+    '// Generated by scripts/gen-swiss-sites.py from scripts/swiss_sites.txt: per key kind (enum KeyKind order),\n'
+    '// one row per SwissSite. {site, kind, function, file, line at go1.26.11, line at go1.27.4, needle, what}\n' +
+    '\n'.join(out) + '\n')
+print(len(order), 'sites x', len(kinds), 'key kinds')

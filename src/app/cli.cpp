@@ -30,21 +30,43 @@ void printSwissCatalogue() {
               "The Swiss map (src/engine/swiss_events.hpp) has its own vocabulary in the same\n"
               "16-byte record: `SwissKind`, one `SwissPayload<K>` per kind, `SwissSite` with the\n"
               "function of `internal/runtime/maps` and its line in go1.26.11 and go1.27.4\n"
-              "(`gomaplab events` prints the line of the script's `version`). The functions are\n"
-              "those an int64-keyed map runs (the fast64 variants); int32 and string keys run\n"
-              "the fast32/faststr twins of the same steps, float64 keys the generic ones.\n"
-              "Lines come from scripts/gen-swiss-sites.py; `SwissSites.LinesMatchTheRealSources`\n"
-              "checks each against the real sources.\n\n"
+              "(`gomaplab events` prints the line of the script's `version`). The function depends\n"
+              "on the map's key kind: the compiler lowers a map op to a runtime function chosen by\n"
+              "the key type (cmd/compile/internal/walk mapfast): int64 keys run the fast64 functions\n"
+              "(runtime_fast64.go), int32 keys the fast32 ones, string keys the faststr ones, float64\n"
+              "keys the generic runtime_mapassign / runtime_mapaccess2 (runtime.go) with map.go's\n"
+              "putSlotSmall and getWithKeySmall. A site whose row differs between key kinds has one\n"
+              "row per group of key kinds below; `keys` says which. The rows come from\n"
+              "scripts/swiss_sites.txt through scripts/gen-swiss-sites.py;\n"
+              "`SwissSites.LinesMatchTheRealSources` checks each against the real sources.\n\n"
               "## Swiss sites\n\n"
-              "| site | event kind | function | file | 1.26 line | 1.27 line | what happens |\n"
-              "|---|---|---|---|---|---|---|\n");
+              "| site | event kind | keys | function | file | 1.26 line | 1.27 line | what happens |\n"
+              "|---|---|---|---|---|---|---|---|\n");
+  constexpr KeyKind kKinds[] = {KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64};
+  auto same = [](const SwissSiteInfo& a, const SwissSiteInfo& b) {
+    return a.function == b.function && a.file == b.file && a.line126 == b.line126 && a.line127 == b.line127 &&
+           a.what == b.what;
+  };
   for (std::size_t i = 1; i < static_cast<std::size_t>(SwissSite::kCount); i++) {
-    const SwissSiteInfo& si = kSwissSiteTable[i];
-    std::string what(si.what);
-    for (std::size_t p = 0; (p = what.find('|', p)) != std::string::npos; p += 2) what.replace(p, 1, "\\|");
-    std::printf("| %zu | `%s` | `%s` | %s | %d | %d | `%s` |\n", i, std::string(swissKindInfo(si.kind).name).c_str(),
-                std::string(si.function).c_str(), std::string(swissFileName(si.file)).c_str(), si.line126, si.line127,
-                what.c_str());
+    const auto site = static_cast<SwissSite>(i);
+    bool printed[std::size(kKinds)] = {};
+    for (std::size_t k = 0; k < std::size(kKinds); k++) {
+      if (printed[k]) continue;
+      const SwissSiteInfo& si = swissSiteInfo(site, kKinds[k]);
+      std::string keys;
+      std::size_t n = 0;
+      for (std::size_t j = k; j < std::size(kKinds); j++)
+        if (!printed[j] && same(si, swissSiteInfo(site, kKinds[j]))) {
+          printed[j] = true;
+          keys += (n++ ? ", " : "") + std::string(keyKindName(kKinds[j]));
+        }
+      if (n == std::size(kKinds)) keys = "all";
+      std::string what(si.what);
+      for (std::size_t p = 0; (p = what.find('|', p)) != std::string::npos; p += 2) what.replace(p, 1, "\\|");
+      std::printf("| %zu | `%s` | %s | `%s` | %s | %d | %d | `%s` |\n", i, std::string(swissKindInfo(si.kind).name).c_str(),
+                  keys.c_str(), std::string(si.function).c_str(), std::string(swissFileName(si.file)).c_str(), si.line126,
+                  si.line127, what.c_str());
+    }
   }
   std::printf("\n## Swiss kinds\n\n| kind | names a slot | ends the op |\n|---|---|---|\n");
   for (const SwissKindInfo& k : kSwissKindTable)

@@ -325,7 +325,7 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
   std::string tmp;
   bool begins;
   if (t.source == TraceEntry::Source::Swiss) {
-    appendSwissEventJson(tmp, t.sev, i, t.op, w.swissMap().version() == swiss::Version::Go127);
+    appendSwissEventJson(tmp, t.sev, i, t.op, w.swissMap().kind(), w.swissMap().version() == swiss::Version::Go127);
     begins = t.sev.kind == swiss::SwissKind::OpBegin;
   } else {
     appendEventJson(tmp, t.ev, i, t.op);

@@ -343,10 +343,10 @@ void World::swissEngineStep(int g) {
 // Where a goroutine stands, in the words of the model that runs the map.
 void World::setDeathSite(Ending& e, const G& gr) const {
   if (swiss_) {
-    const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(gr.slast.site);
+    const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(gr.slast.site, swiss_->kind());
     e.function = si.function;
     e.file = swiss::swissFileName(si.file);
-    e.line = swiss::swissSiteLine(gr.slast.site, swiss_->version() == swiss::Version::Go127);
+    e.line = swiss_->version() == swiss::Version::Go127 ? si.line127 : si.line126;
     e.what = si.what;
     return;
   }

@@ -5,11 +5,17 @@
 // by static_assert. A site says which runtime function and which source line
 // (file and line at Go 1.26.11 and at Go 1.27.4) the step mirrors; the
 // `needle` is text found on that line in both releases, which a test checks
-// against the real sources when they are present (tests/engine/swiss_test.cpp).
+// against the real sources when they are present (tests/engine/swiss_test.cpp,
+// tests/engine/swiss_sites_test.cpp). A site's function depends on the map's
+// key kind (int64 keys run runtime_mapassign_fast64, float64 keys the generic
+// runtime_mapassign, ...): the site table has a row per site and key kind, and
+// the record stays the same 16 bytes: readers pass the map's KeyKind.
 //
 // Adding a kind: an enumerator in SwissKind, a SwissPayload<K>, a row in
-// kSwissKindTable. Adding a site: an enumerator in SwissSite, a row in
-// kSwissSiteTable (in order; the static_asserts check both).
+// kSwissKindTable. Adding a site: an enumerator in SwissSite, its rows in
+// scripts/swiss_sites.txt (in order), then scripts/gen-swiss-sites.py (the
+// static_asserts check the order and that every key kind's row has the same
+// event kind).
 #pragma once
 #include <array>
 #include <cassert>
@@ -21,6 +27,7 @@
 #include <vector>
 
 #include "engine/events.hpp" // Outcome, Message, Fields
+#include "engine/keys.hpp"   // KeyKind
 
 namespace gomap::swiss {
 
@@ -379,9 +386,9 @@ enum class SwissSite : uint8_t {
   NewTable, UncheckedPut,
   PruneBegin, PruneGroupFreed, PruneEnd,
   RehashBegin, GrowInstall, SplitDouble, SplitInstall,
-  AccessBegin, AccessEntryCheck, AccessHash, AccessSmallKeyCompare, AccessProbe, AccessKeyCompare, AccessFound,
-  AccessEndFound, AccessEnd,
-  DeleteBegin, DeleteEntryCheck, DeleteHash, DeleteWritingSet, DeleteSmallKeyCompare, DeleteSmallSlot,
+  AccessBegin, AccessEntryCheck, AccessHash, AccessSmallHash, AccessSmallProbe, AccessSmallKeyCompare, AccessProbe,
+  AccessKeyCompare, AccessFound, AccessEndFound, AccessEnd,
+  DeleteBegin, DeleteEntryCheck, DeleteHash, DeleteWritingSet, DeleteSmallProbe, DeleteSmallKeyCompare, DeleteSmallUsed, DeleteSmallSlot,
   DeleteProbe, DeleteKeyCompare, DeleteSlot, DeleteUsed, DeleteReseed, DeleteExitCheck, DeleteWritingClear,
   DeleteEnd,
   ClearBegin, ClearEntryCheck, ClearWritingSet, ClearSmall, ClearTable, ClearReseed, ClearExitCheck,
@@ -391,6 +398,7 @@ enum class SwissSite : uint8_t {
 };
 
 struct SwissSiteInfo {
+  SwissSite site;            // the row's own site (checked: rows follow the enum)
   SwissKind kind;
   std::string_view function; // as in internal/runtime/maps
   SwissFile file;
@@ -400,17 +408,41 @@ struct SwissSiteInfo {
   std::string_view what;     // one line for logs
 };
 
-// One row per SwissSite, in enum order. The functions are those an int64-keyed
-// map runs (the fast64 variants); int32 and string keys run the fast32/faststr
-// twins of the same steps, float64 keys the generic runtime.go ones.
-inline constexpr SwissSiteInfo kSwissSiteRows[] = {
+// Per key kind (in enum KeyKind order), one row per SwissSite in enum order.
+// The compiler lowers m[k] = v, v, ok := m[k] and delete(m, k) to a runtime
+// function chosen by the key type (cmd/compile/internal/walk mapfast): int64
+// keys run runtime_mapassign_fast64 / runtime_mapaccess2_fast64 /
+// runtime_mapdelete_fast64 (runtime_fast64.go), int32 keys the fast32 twins,
+// string keys the faststr ones, float64 keys (no fast variant) the generic
+// runtime_mapassign / runtime_mapaccess2 (runtime.go), putSlotSmall and
+// getWithKeySmall (map.go). Growth, split, prune, delete's own steps, clear and
+// iteration are the same functions for every key kind.
+inline constexpr std::size_t kSwissKeyKinds = 4;
+inline constexpr SwissSiteInfo kSwissSiteRows[kSwissKeyKinds][static_cast<std::size_t>(SwissSite::kCount)] = {
 #include "engine/swiss_sites.inc"
 };
-static_assert(std::size(kSwissSiteRows) == static_cast<std::size_t>(SwissSite::kCount),
-              "one kSwissSiteRows row per SwissSite (regenerate swiss_sites.inc)");
-inline constexpr const SwissSiteInfo* kSwissSiteTable = kSwissSiteRows;
+constexpr bool swissSiteRowsConsistent() {
+  for (std::size_t s = 0; s < static_cast<std::size_t>(SwissSite::kCount); s++)
+    for (std::size_t k = 0; k < kSwissKeyKinds; k++)
+      if (static_cast<std::size_t>(kSwissSiteRows[k][s].site) != s || kSwissSiteRows[k][s].kind != kSwissSiteRows[0][s].kind)
+        return false;
+  return true;
+}
+static_assert(swissSiteRowsConsistent(),
+              "kSwissSiteRows: per key kind, one row per SwissSite in enum order, the same event kind for every key "
+              "kind (edit scripts/swiss_sites.txt and rerun scripts/gen-swiss-sites.py)");
+// The row of site s for a map with keys of kind k: what the views, the event
+// JSON, the catalogue and the race reports show.
+constexpr const SwissSiteInfo& swissSiteInfo(SwissSite s, KeyKind k) {
+  return kSwissSiteRows[static_cast<std::size_t>(k)][static_cast<std::size_t>(s)];
+}
+constexpr int swissSiteLine(SwissSite s, KeyKind k, bool go127) {
+  return go127 ? swissSiteInfo(s, k).line127 : swissSiteInfo(s, k).line126;
+}
+// The int64 rows. Only a site's event kind (the same for every key kind) may be
+// taken from them without the map's key kind.
+inline constexpr const SwissSiteInfo* kSwissSiteTable = kSwissSiteRows[0];
 constexpr const SwissSiteInfo& swissSiteInfo(SwissSite s) { return kSwissSiteTable[static_cast<std::size_t>(s)]; }
-constexpr int swissSiteLine(SwissSite s, bool go127) { return go127 ? swissSiteInfo(s).line127 : swissSiteInfo(s).line126; }
 
 // The record: the same 16 bytes as the classic map's Event.
 struct SwissEvent {

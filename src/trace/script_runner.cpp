@@ -37,9 +37,10 @@ void ScriptRunner::flushEvents(int64_t index, const ScriptOp& op) {
 
 void ScriptRunner::flushSwissEvents(int64_t index, const ScriptOp& op) {
   const bool go127 = target_.swissMap && target_.swissMap->version() == swiss::Version::Go127;
+  const KeyKind keys = target_.swissMap ? target_.swissMap->kind() : KeyKind::Int64;
   for (const swiss::SwissEvent& e : swissEvents_.events) {
     line_.clear();
-    appendSwissEventJson(line_, e, eventCount_++, static_cast<uint64_t>(index), go127);
+    appendSwissEventJson(line_, e, eventCount_++, static_cast<uint64_t>(index), keys, go127);
     if (e.kind == swiss::SwissKind::OpBegin) {
       line_.pop_back();
       line_ += ",\"src\":";

@@ -93,12 +93,13 @@ const char* opName(SwissOp op) {
 }
 } // namespace
 
-void appendSwissEventJson(std::string& out, const SwissEvent& e, uint64_t index, uint64_t opIndex, bool go127) {
+void appendSwissEventJson(std::string& out, const SwissEvent& e, uint64_t index, uint64_t opIndex, KeyKind keys,
+                          bool go127) {
   using K = SwissKind;
   auto o = std::back_inserter(out);
-  const SwissSiteInfo& si = swissSiteInfo(e.site);
+  const SwissSiteInfo& si = swissSiteInfo(e.site, keys);
   fmt::format_to(o, "{{\"i\":{},\"op\":{},\"kind\":\"{}\",\"fn\":\"{}\",\"file\":\"{}\",\"line\":{}", index, opIndex,
-                 swissKindInfo(e.kind).name, si.function, swissFileName(si.file), swissSiteLine(e.site, go127));
+                 swissKindInfo(e.kind).name, si.function, swissFileName(si.file), go127 ? si.line127 : si.line126);
   switch (e.kind) {
   case K::OpBegin: {
     const auto p = swissPayloadOf<K::OpBegin>(e);

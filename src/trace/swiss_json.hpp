@@ -15,7 +15,9 @@ namespace gomap {
 void appendSwissKey(std::string& out, const KeyValue& k);
 // Appends ,"used":..,"seed":..,...,"tables":[..] (no braces).
 void appendSwissState(std::string& out, const swiss::AnySwiss& m);
-// One event: {"i":..,"op":..,"kind":..,"fn":..,"file":..,"line":.., payload fields}.
-void appendSwissEventJson(std::string& out, const swiss::SwissEvent& e, uint64_t index, uint64_t opIndex, bool go127);
+// One event: {"i":..,"op":..,"kind":..,"fn":..,"file":..,"line":.., payload fields}; fn, file and line are
+// those of the map's key kind (keys) at its version (go127).
+void appendSwissEventJson(std::string& out, const swiss::SwissEvent& e, uint64_t index, uint64_t opIndex, KeyKind keys,
+                          bool go127);
 
 } // namespace gomap

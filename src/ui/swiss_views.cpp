@@ -100,7 +100,7 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   case K::UsedChanged: {
     auto p = swissPayloadOf<K::UsedChanged>(e);
     // A small map has no table: its used and growthLeft would read 0.
-    if (e.site == SwissSite::SmallUsed) return F(S::SwEvUsedChangedSmall, p.used);
+    if (e.site == SwissSite::SmallUsed || e.site == SwissSite::DeleteSmallUsed) return F(S::SwEvUsedChangedSmall, p.used);
     return F(S::SwEvUsedChanged, p.used, p.tableUsed, p.growthLeft);
   }
   case K::SlotDeleted:
@@ -434,9 +434,9 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::PushTextWrapPos(0);
   if (f.current) {
-    const auto& si = swissSiteInfo(f.current->site);
+    const auto& si = swissSiteInfo(f.current->site, f.session->kind());
     const std::string_view file = swissFileName(si.file);
-    const int line = swissSiteLine(f.current->site, f.go127);
+    const int line = swissSiteLine(f.current->site, f.session->kind(), f.go127);
     std::string site = fmt::format("{}  {}:{}", si.function, file, line);
     if (ImGui::CalcTextSize(site.c_str()).x > room - (legendFits ? 0 : fs * 2))
       site = fmt::format("{}  {}:{}", si.function, file.substr(file.rfind('/') + 1), line);
@@ -771,8 +771,9 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
   }
   const Palette& pal = palette();
   const SwissSite site = f->current->site;
-  const SwissSiteInfo& si = swissSiteInfo(site);
-  const int line = swissSiteLine(site, f->go127);
+  const KeyKind keys = f->session->kind();
+  const SwissSiteInfo& si = swissSiteInfo(site, keys);
+  const int line = swissSiteLine(site, keys, f->go127);
   ImGui::TextUnformatted(
       F(S::SwCodeSite, si.function, swissFileName(si.file), line, f->go127 ? "go1.27.4" : "go1.26.11").c_str());
   ImGui::Checkbox(tr(S::SwRealSource), &realSource);
@@ -805,11 +806,11 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
     ImGui::TextDisabled("%s", F(S::SwCodeSteps, si.function).c_str());
     std::string_view lastWhat;
     for (std::size_t s = 1; s < static_cast<std::size_t>(SwissSite::kCount); s++) {
-      const SwissSiteInfo& o = swissSiteInfo(static_cast<SwissSite>(s));
+      const SwissSiteInfo& o = swissSiteInfo(static_cast<SwissSite>(s), keys);
       if (o.function != si.function) continue;
       if (o.what == lastWhat && static_cast<SwissSite>(s) != site) continue;
       lastWhat = o.what;
-      const int ln = swissSiteLine(static_cast<SwissSite>(s), f->go127);
+      const int ln = swissSiteLine(static_cast<SwissSite>(s), keys, f->go127);
       const std::string t = fmt::format("{:5}  {}", ln, o.what);
       goroutineTags(*f, si.function, ln, tagged);
       if (static_cast<SwissSite>(s) == site) {

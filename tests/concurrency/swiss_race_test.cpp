@@ -125,6 +125,39 @@ schedule 1x2 2x3 1*
   EXPECT_NE(out.find("internal/runtime/maps.fatal(...)\n\t$GOROOT/src/runtime/panic.go:1197"), std::string::npos) << out;
 }
 
+// The same race on float64 and string keys dies in the function the compiler
+// calls for that map type: the generic runtime_mapassign (runtime.go) and
+// runtime_mapassign_faststr (runtime_faststr.go), not the fast64 one.
+TEST(SwissRace, TwoWritersNameTheKeyKindsFunction) {
+  struct Case {
+    const char* make;
+    const char* k1;
+    const char* k2;
+    const char* function;
+    const char* file;
+    int exitCheck; // `if m.writing == 0 {` of the small-map path, go1.27.4
+    int xorLine;   // `m.writing ^= 1 // toggle` after hashing, go1.27.4
+  };
+  for (const Case& c : {Case{"make swiss float64 0\n  put 100.5 1000", "1.5", "2.5", "runtime_mapassign",
+                             "internal/runtime/maps/runtime.go", 185, 167},
+                        Case{"make swiss string 0\n  put \"x\" 1000", "\"a\"", "\"b\"", "runtime_mapassign_faststr",
+                             "internal/runtime/maps/runtime_faststr.go", 302, 284}}) {
+    SCOPED_TRACE(c.function);
+    Ran r = run(std::string("map\n  ") + c.make + "\ngoroutine 1\n  put " + c.k1 + " 10\ngoroutine 2\n  put " + c.k2 +
+                " 20\nschedule 1x2 2x3 1*\n");
+    const Ending& e = r.w->ending();
+    ASSERT_EQ(e.kind, Ending::Kind::Fatal);
+    EXPECT_EQ(e.g, 1);
+    EXPECT_EQ(e.message, "concurrent map writes");
+    EXPECT_EQ(e.function, c.function);
+    EXPECT_EQ(e.file, c.file);
+    EXPECT_EQ(e.line, c.exitCheck);
+    GoroutineView v = r.w->view(2);
+    EXPECT_EQ(v.function, c.function);
+    EXPECT_EQ(v.goLine, c.xorLine);
+  }
+}
+
 TEST(SwissRace, SecondWriterCaughtAtTheEntryCheck) {
   Ran r = run(R"(
 map

@@ -196,7 +196,7 @@ std::string ConcurrentSession::describe(std::size_t i) const {
   const TraceEntry& t = w_->trace()[i];
   if (t.source == TraceEntry::Source::Sync) return describeSyncEntry(*w_, t);
   if (t.source == TraceEntry::Source::Swiss) {
-    const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(t.sev.site);
+    const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(t.sev.site, w_->swissMap().kind());
     return fmt::format("G{}: {}: {}", t.g, si.function, si.what);
   }
   return fmt::format("G{}: {}", t.g, describeEvent(t.ev));

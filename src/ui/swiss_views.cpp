@@ -434,9 +434,9 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::PushTextWrapPos(0);
   if (f.current) {
-    const auto& si = swissSiteInfo(f.current->site, f.session->kind());
+    const auto& si = swissSiteInfo(f.current->site, f.kind);
     const std::string_view file = swissFileName(si.file);
-    const int line = swissSiteLine(f.current->site, f.session->kind(), f.go127);
+    const int line = swissSiteLine(f.current->site, f.kind, f.go127);
     std::string site = fmt::format("{}  {}:{}", si.function, file, line);
     if (ImGui::CalcTextSize(site.c_str()).x > room - (legendFits ? 0 : fs * 2))
       site = fmt::format("{}  {}:{}", si.function, file.substr(file.rfind('/') + 1), line);
@@ -771,7 +771,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
   }
   const Palette& pal = palette();
   const SwissSite site = f->current->site;
-  const KeyKind keys = f->session->kind();
+  const KeyKind keys = f->kind;
   const SwissSiteInfo& si = swissSiteInfo(site, keys);
   const int line = swissSiteLine(site, keys, f->go127);
   ImGui::TextUnformatted(

@@ -161,6 +161,9 @@ func tokenize(line string) ([]token, int, string) {
 				i++
 			}
 		}
+		if (line[start] == '"' || line[start] == '`') && i < n && line[i] == ';' {
+			i++ // a loop body's separator glued to a quoted key (parseBody splits it off)
+		}
 		if (line[start] == '"' || line[start] == '`') && i < n && !isSpace(line[i]) && line[i] != '#' {
 			return toks, i + 1, "expected a space after the quoted string " + line[start:i]
 		}
@@ -474,7 +477,8 @@ func appendJSONString(b []byte, s string) []byte {
 func parseBody(kind mapKind, toks []token, do token, o *op) (string, int) {
 	var body []token
 	for _, t := range toks {
-		if len(t.s) > 1 && t.s[len(t.s)-1] == ';' && t.s[0] != '"' && t.s[0] != '`' {
+		quoted := t.s[0] == '"' || t.s[0] == '`'
+		if len(t.s) > 1 && t.s[len(t.s)-1] == ';' && (!quoted || len(t.s) > 2 && t.s[len(t.s)-2] == t.s[0]) {
 			body = append(body, token{t.s[:len(t.s)-1], t.col}, token{";", t.col + len(t.s) - 1})
 		} else {
 			body = append(body, t)

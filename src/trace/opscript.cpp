@@ -501,18 +501,26 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
         return std::nullopt;
       op.iterOffsets = off;
     }
-    // The body's tokens, a ';' glued to the end of a token (after its closing quote) split off.
+    // The body's tokens, each ';' outside quotes a token of its own ("1;" and "clear;seed" split).
     std::vector<Token> body;
     for (std::size_t i = d + 1; i < toks.size(); i++) {
       const Token& t = toks[i];
-      const bool quoted = t.text.front() == '"' || t.text.front() == '`';
-      if (t.text.size() > 1 && t.text.back() == ';' &&
-          (!quoted || (t.text.size() > 2 && t.text[t.text.size() - 2] == t.text.front()))) {
-        body.push_back({t.text.substr(0, t.text.size() - 1), t.column});
-        body.push_back({t.text.substr(t.text.size() - 1), t.column + static_cast<int>(t.text.size()) - 1});
-      } else {
-        body.push_back(t);
+      std::size_t from = 0;
+      char quote = 0;
+      for (std::size_t c = 0; c < t.text.size(); c++) {
+        const char ch = t.text[c];
+        if (quote) {
+          if (ch == '\\' && quote == '"') c++;
+          else if (ch == quote) quote = 0;
+        } else if (ch == '"' || ch == '`') {
+          quote = ch;
+        } else if (ch == ';') {
+          if (c > from) body.push_back({t.text.substr(from, c - from), t.column + static_cast<int>(from)});
+          body.push_back({t.text.substr(c, 1), t.column + static_cast<int>(c)});
+          from = c + 1;
+        }
       }
+      if (from < t.text.size()) body.push_back({t.text.substr(from), t.column + static_cast<int>(from)});
     }
     constexpr const char* kBodyOps = "a body op (put KEY VAL, del KEY, get KEY, clear, seed S)";
     std::size_t i = 0;
@@ -520,7 +528,7 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
       std::size_t j = i;
       while (j < body.size() && body[j].text != ";") j++;
       if (j == i) {
-        int c = j < body.size() ? body[j].column : (i > 0 ? body[i - 1].endColumn() + 1 : toks[d].endColumn() + 1);
+        int c = j < body.size() ? body[j].column : (i > 0 ? body[i - 1].endColumn() : toks[d].endColumn());
         return fail(c, fmt::format("expected {} {}", kBodyOps, i == 0 ? "after 'do'" : "after ';'"));
       }
       std::vector<Token> g(body.begin() + static_cast<std::ptrdiff_t>(i), body.begin() + static_cast<std::ptrdiff_t>(j));

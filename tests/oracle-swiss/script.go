@@ -477,11 +477,29 @@ func appendJSONString(b []byte, s string) []byte {
 func parseBody(kind mapKind, toks []token, do token, o *op) (string, int) {
 	var body []token
 	for _, t := range toks {
-		quoted := t.s[0] == '"' || t.s[0] == '`'
-		if len(t.s) > 1 && t.s[len(t.s)-1] == ';' && (!quoted || len(t.s) > 2 && t.s[len(t.s)-2] == t.s[0]) {
-			body = append(body, token{t.s[:len(t.s)-1], t.col}, token{";", t.col + len(t.s) - 1})
-		} else {
-			body = append(body, t)
+		from := 0
+		var quote byte
+		for c := 0; c < len(t.s); c++ {
+			ch := t.s[c]
+			switch {
+			case quote != 0:
+				if ch == '\\' && quote == '"' {
+					c++
+				} else if ch == quote {
+					quote = 0
+				}
+			case ch == '"' || ch == '`':
+				quote = ch
+			case ch == ';':
+				if c > from {
+					body = append(body, token{t.s[from:c], t.col + from})
+				}
+				body = append(body, token{";", t.col + c})
+				from = c + 1
+			}
+		}
+		if from < len(t.s) {
+			body = append(body, token{t.s[from:], t.col + from})
 		}
 	}
 	const ops = "a body op (put KEY VAL, del KEY, get KEY, clear, seed S)"
@@ -491,12 +509,12 @@ func parseBody(kind mapKind, toks []token, do token, o *op) (string, int) {
 			j++
 		}
 		if j == i {
-			c := do.col + len(do.s) + 1
+			c := do.col + len(do.s)
 			where := "after 'do'"
 			if j < len(body) {
 				c = body[j].col
 			} else if i > 0 {
-				c = body[i-1].col + 2
+				c = body[i-1].col + len(body[i-1].s)
 			}
 			if i > 0 {
 				where = "after ';'"

@@ -180,6 +180,9 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
       *cx.err = std::move(*e);
       return false;
     }
+    if (op->iterDo) // a loop body belongs to op scripts; a goroutine's writes are its own lines
+      return cx.fail(lineNo, toks[0].column, "expected 'iter' without a body in a goroutine: write the loop's "
+                                             "writes as the goroutine's own ops");
     for (auto [ik, ok] : kMapStatements)
       if (ok == op->kind) ins.kind = ik;
     ins.key = op->key;

@@ -27,6 +27,7 @@ public:
   void setSeed(uint64_t s) override { m_.setSeed(s); }
   void setEventSink(SwissEventSink* s) override { m_.setEventBuffer(s); }
   void setPauseMask(uint64_t mask) override { m_.setPauseMask(mask); }
+  uint64_t pauseMask() const override { return m_.pauseMask(); }
 
   OpResult apply(const SwissRequest& r, bool* found, int64_t* value, IterResult* iter) override {
     switch (r.code) {

@@ -92,6 +92,7 @@ public:
   virtual void setSeed(uint64_t s) = 0;
   virtual void setEventSink(SwissEventSink* s) = 0;
   virtual void setPauseMask(uint64_t m) = 0;
+  virtual uint64_t pauseMask() const = 0;
 
   // Operations run to completion (direct form).
   virtual OpResult apply(const SwissRequest& r, bool* found = nullptr, int64_t* value = nullptr,

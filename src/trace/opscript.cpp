@@ -483,6 +483,121 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
   } else if (verb == "del" || verb == "get" || verb == "hash") {
     if (!want(2, 2, fmt::format("{} KEY", verb).c_str()) || !needMap() || !key(1)) return std::nullopt;
     op.kind = verb == "del" ? ScriptOp::Kind::Del : verb == "get" ? ScriptOp::Kind::Get : ScriptOp::Kind::Hash;
+  } else if (verb == "iter" && std::any_of(toks.begin(), toks.end(), [](const Token& t) { return t.text == "do"; })) {
+    // iter [E D] do OP [; OP]...: a range loop with a body (docs/formats.md).
+    if (!needMap()) return std::nullopt;
+    if (!swiss_)
+      return fail(toks[0].column, "expected 'iter' without a body: 'iter ... do' (a loop body) runs on the Swiss map "
+                                  "only (make swiss KIND HINT)");
+    std::size_t d = 1;
+    while (toks[d].text != "do") d++;
+    if (d != 1 && d != 3)
+      return fail(toks[d].column, "expected 'iter do OP' or 'iter ENTRYOFFSET DIROFFSET do OP' (the offsets are two numbers)");
+    op.kind = ScriptOp::Kind::Iter;
+    op.iterDo = true;
+    if (d == 3) {
+      std::pair<uint64_t, uint64_t> off;
+      if (!u64(1, off.first, "an entry offset", UINT64_MAX) || !u64(2, off.second, "a directory offset", UINT64_MAX))
+        return std::nullopt;
+      op.iterOffsets = off;
+    }
+    // The body's tokens, each ';' outside quotes a token of its own ("1;" and "clear;seed" split).
+    std::vector<Token> body;
+    for (std::size_t i = d + 1; i < toks.size(); i++) {
+      const Token& t = toks[i];
+      std::size_t from = 0;
+      char quote = 0;
+      for (std::size_t c = 0; c < t.text.size(); c++) {
+        const char ch = t.text[c];
+        if (quote) {
+          if (ch == '\\' && quote == '"') c++;
+          else if (ch == quote) quote = 0;
+        } else if (ch == '"' || ch == '`') {
+          quote = ch;
+        } else if (ch == ';') {
+          if (c > from) body.push_back({t.text.substr(from, c - from), t.column + static_cast<int>(from)});
+          body.push_back({t.text.substr(c, 1), t.column + static_cast<int>(c)});
+          from = c + 1;
+        }
+      }
+      if (from < t.text.size()) body.push_back({t.text.substr(from), t.column + static_cast<int>(from)});
+    }
+    constexpr const char* kBodyOps = "a body op (put KEY VAL, del KEY, get KEY, clear, seed S)";
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t j = i;
+      while (j < body.size() && body[j].text != ";") j++;
+      if (j == i) {
+        int c = j < body.size() ? body[j].column : (i > 0 ? body[i - 1].endColumn() : toks[d].endColumn());
+        return fail(c, fmt::format("expected {} {}", kBodyOps, i == 0 ? "after 'do'" : "after ';'"));
+      }
+      std::vector<Token> g(body.begin() + static_cast<std::ptrdiff_t>(i), body.begin() + static_cast<std::ptrdiff_t>(j));
+      IterBodyOp b;
+      b.text = joinTokens(g);
+      std::string_view v = g[0].text;
+      auto bwant = [&](std::size_t n, const char* usage) -> bool {
+        if (g.size() == n) return true;
+        int c = g.size() > n ? g[n].column : g.back().endColumn();
+        err = ScriptError{file_, lineNo, c, fmt::format("expected '{}' in the loop body, got {} argument{}", usage,
+                                                        g.size() - 1, g.size() == 2 ? "" : "s")};
+        return false;
+      };
+      // A key: a literal, k (the key just yielded) or, on integer keys, k+N / k-N.
+      auto bkey = [&](const Token& t) -> bool {
+        std::string_view x = t.text;
+        const bool integer = kind_ == KeyKind::Int64 || kind_ == KeyKind::Int32;
+        if (x == "k") {
+          b.current = true;
+          return true;
+        }
+        if (x.size() > 2 && x[0] == 'k' && (x[1] == '+' || x[1] == '-') && kind_ != KeyKind::String) {
+          int64_t n = 0;
+          std::string_view num = x.substr(2);
+          if (!integer) {
+            err = ScriptError{file_, lineNo, t.column,
+                              fmt::format("expected a float64 key or k: k+N and k-N work on integer keys only, got {:?}",
+                                          std::string(x))};
+            return false;
+          }
+          if (num[0] == '+' || num[0] == '-' || !parseInt64Token(num, n) || n < 0) {
+            err = ScriptError{file_, lineNo, t.column + 2,
+                              fmt::format("expected k+N or k-N with N a decimal number, got {:?}", std::string(x))};
+            return false;
+          }
+          b.current = true;
+          b.delta = x[1] == '+' ? n : static_cast<int64_t>(uint64_t{0} - static_cast<uint64_t>(n));
+          return true;
+        }
+        std::string w;
+        if (!parseKeyToken(x, kind_, b.key, w)) {
+          err = ScriptError{file_, lineNo, t.column, w + " (or k, the key just yielded)"};
+          return false;
+        }
+        return true;
+      };
+      if (v == "put") {
+        if (!bwant(3, "put KEY VAL") || !bkey(g[1])) return std::nullopt;
+        b.kind = IterBodyOp::Kind::Put;
+        if (!parseInt64Token(g[2].text, b.value))
+          return fail(g[2].column, fmt::format("expected an int64 value, got {:?}", std::string(g[2].text)));
+      } else if (v == "del" || v == "get") {
+        if (!bwant(2, v == "del" ? "del KEY" : "get KEY") || !bkey(g[1])) return std::nullopt;
+        b.kind = v == "del" ? IterBodyOp::Kind::Del : IterBodyOp::Kind::Get;
+      } else if (v == "clear") {
+        if (!bwant(1, "clear")) return std::nullopt;
+        b.kind = IterBodyOp::Kind::Clear;
+      } else if (v == "seed") {
+        if (!bwant(2, "seed S")) return std::nullopt;
+        b.kind = IterBodyOp::Kind::Seed;
+        if (!parseUint64Token(g[1].text, b.number))
+          return fail(g[1].column, fmt::format("expected a 64-bit seed (decimal or 0x hex), got {:?}", std::string(g[1].text)));
+      } else {
+        return fail(g[0].column, fmt::format("expected {}, got {:?}", kBodyOps, std::string(v)));
+      }
+      op.iterBody.push_back(std::move(b));
+      if (j >= body.size()) break;
+      i = j + 1;
+    }
   } else if (verb == "iter" && swiss_ && toks.size() != 1) {
     if (!want(3, 3, "iter or iter ENTRYOFFSET DIROFFSET")) return std::nullopt;
     op.kind = ScriptOp::Kind::Iter;
@@ -525,6 +640,15 @@ std::vector<ScriptOp> ScriptParser::parseAll(std::string_view text, std::optiona
 } // namespace gomap
 
 namespace gomap {
+
+KeyValue IterBodyOp::keyFor(const KeyValue& k) const {
+  if (!current) return key;
+  KeyValue out = k;
+  const uint64_t sum = static_cast<uint64_t>(k.i) + static_cast<uint64_t>(delta); // Go's wrapping arithmetic
+  if (k.kind == KeyKind::Int64) out.i = static_cast<int64_t>(sum);
+  else if (k.kind == KeyKind::Int32) out.i = static_cast<int32_t>(static_cast<uint32_t>(sum));
+  return out;
+}
 
 std::optional<OpRequest> requestOf(ScriptOp::Kind kind, const KeyValue& key, int64_t arg) {
   using K = ScriptOp::Kind;
@@ -582,6 +706,11 @@ OpResult applySwissOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std
   }
   case K::Clear: return m.apply({C::Clear, {}, 0, {}});
   case K::Iter: {
+    if (op.iterDo) {
+      OpResult r = runSwissLoop(m, op.iterOffsets, op.iterBody, t.swissIter, &t.swissGets, &t.swissStarted);
+      if (keys) *keys = t.swissIter.keys;
+      return r;
+    }
     OpResult r = m.apply({C::Iter, {}, 0, op.iterOffsets}, nullptr, nullptr, &t.swissIter);
     if (keys) *keys = t.swissIter.keys;
     return r;
@@ -590,6 +719,101 @@ OpResult applySwissOp(OpTarget& t, const ScriptOp& op, AccessResult* access, std
   }
 }
 } // namespace
+
+SwissLoopRun::SwissLoopRun(swiss::AnySwiss& m, std::optional<std::pair<uint64_t, uint64_t>> offsets,
+                           std::vector<IterBodyOp> body)
+    : m_(m), body_(std::move(body)) {
+  // A snapshot's shared tables would be copied by the body's first write
+  // while the iterator still reads the old copy: make the memory one first.
+  m_.unshare();
+  iter_ = m_.start(swiss::SwissRequest{swiss::SwissOpCode::Iter, {}, 0, offsets});
+}
+
+SwissLoopRun::~SwissLoopRun() {
+  op_.reset(); // a body op parked inside the loop goes first
+  iter_.reset();
+}
+
+void SwissLoopRun::finishBodyOp() {
+  const IterBodyOp& b = body_[next_];
+  const OpResult r = op_->result();
+  if (b.kind == IterBodyOp::Kind::Get && r.outcome == Outcome::Ok)
+    gets.push_back(op_->found ? std::optional<int64_t>(op_->value) : std::nullopt);
+  op_.reset();
+  next_++;
+  if (r.outcome != Outcome::Ok) {
+    result_ = r;
+    done_ = true;
+  }
+}
+
+bool SwissLoopRun::step() {
+  if (done_) return false;
+  const uint64_t user = m_.pauseMask();
+  const uint64_t yieldBit = uint64_t{1} << static_cast<unsigned>(swiss::SwissKind::IterYielded);
+  bool paused = false;
+  while (!done_ && !paused) {
+    if (op_) { // a body op in progress
+      m_.setPauseMask(user);
+      if (op_->step()) paused = true;
+      else finishBodyOp();
+      continue;
+    }
+    if (inBody_) { // the body's next op, after the key iter.keys.back()
+      if (next_ >= body_.size()) {
+        inBody_ = false;
+        continue;
+      }
+      const IterBodyOp& b = body_[next_];
+      if (b.kind == IterBodyOp::Kind::Seed) {
+        m_.setSeed(b.number);
+        next_++;
+        continue;
+      }
+      swiss::SwissRequest r;
+      r.code = b.kind == IterBodyOp::Kind::Put   ? swiss::SwissOpCode::Put
+               : b.kind == IterBodyOp::Kind::Del ? swiss::SwissOpCode::Del
+               : b.kind == IterBodyOp::Kind::Get ? swiss::SwissOpCode::Get
+                                                 : swiss::SwissOpCode::Clear;
+      if (b.hasKey()) r.key = b.keyFor(iter_->iter.keys.back());
+      r.value = b.value;
+      started.push_back(next_);
+      m_.setPauseMask(user);
+      op_ = m_.start(r);
+      continue;
+    }
+    // The iteration, to its next pause: a yielded key (always), or an event the driver asked for.
+    m_.setPauseMask(user | yieldBit);
+    if (!iter_->step()) {
+      result_ = iter_->result();
+      done_ = true;
+      break;
+    }
+    if (iter_->iter.keys.size() > yielded_) { // paused at the key just yielded: the body runs next
+      yielded_++;
+      inBody_ = true;
+      next_ = 0;
+      if (user & yieldBit) paused = true;
+    } else {
+      paused = true;
+    }
+  }
+  m_.setPauseMask(user);
+  if (done_) iter = std::move(iter_->iter);
+  return !done_;
+}
+
+OpResult runSwissLoop(swiss::AnySwiss& m, std::optional<std::pair<uint64_t, uint64_t>> offsets,
+                      const std::vector<IterBodyOp>& body, swiss::IterResult& iter,
+                      std::vector<std::optional<int64_t>>* gets, std::vector<std::size_t>* started) {
+  SwissLoopRun run(m, offsets, body);
+  while (run.step()) {
+  }
+  iter = std::move(run.iter);
+  if (gets) *gets = std::move(run.gets);
+  if (started) *started = std::move(run.started);
+  return run.result();
+}
 
 OpResult applySyncOp(OpTarget& t, const ScriptOp& op) {
   using K = ScriptOp::Kind;

@@ -21,6 +21,11 @@
 //   make swiss KIND HINT [SEED] | nil swiss KIND
 //   seed S                     overwrite the 64-bit seed
 //   iter [ENTRYOFFSET DIROFFSET]   the offsets replace Iter.Init's two rand() draws
+//   iter [E D] do OP [; OP]...     a range loop whose body runs the OPs after each key
+//                              yielded, before the next Iter.Next: put KEY VAL, del KEY,
+//                              get KEY, clear, seed S; KEY is a literal, k (the key just
+//                              yielded) or, on integer keys, k+N / k-N (Go's wrapping
+//                              arithmetic). Swiss maps only (docs/formats.md).
 //
 // Go 1.19's sync.Map (issue 12; docs/formats.md, "sync.Map JSON") has its own
 // verbs, the grammar of the oracle tests/oracle-syncmap:
@@ -55,6 +60,22 @@
 
 namespace gomap {
 
+// One op of an `iter ... do` body (a range loop's body, run after each key
+// the iterator yields).
+struct IterBodyOp {
+  enum class Kind : uint8_t { Put, Del, Get, Clear, Seed };
+  Kind kind = Kind::Get;
+  bool current = false; // the key is k (the key just yielded) plus delta
+  int64_t delta = 0;    // k+N / k-N (integer keys)
+  KeyValue key;         // a literal key
+  int64_t value = 0;    // put's VAL
+  uint64_t number = 0;  // seed's S
+  std::string text;     // the op's tokens joined by single spaces
+  bool hasKey() const { return kind == Kind::Put || kind == Kind::Del || kind == Kind::Get; }
+  // The key this op acts on when the loop has just yielded k.
+  KeyValue keyFor(const KeyValue& k) const;
+};
+
 struct ScriptOp {
   enum class Kind {
     HashKey, RngSeed, HashMode, Make, Nil, Seed, Pin, Put, Del, Get, Hash, Dump, Clear, Iter, Version,
@@ -76,6 +97,8 @@ struct ScriptOp {
   uint64_t hashkeys[4] = {};           // hashkey K0 K1 K2 K3 (swiss: words == 4)
   int hashkeyWords = 1;
   std::optional<std::pair<uint64_t, uint64_t>> iterOffsets; // iter E D
+  bool iterDo = false;                  // iter [E D] do ...: a range loop with a body
+  std::vector<IterBodyOp> iterBody;     // its ops, in order
   // sync.Map's parts: make syncmap KIND; range's N (0: all keys).
   bool syncmap = false;
   int64_t limit = 0;
@@ -238,6 +261,8 @@ struct OpTarget {
   swiss::SwissEventSink* swissEvents = nullptr; // given to every Swiss map made
   // A Swiss op's outputs.
   swiss::IterResult swissIter;
+  std::vector<std::optional<int64_t>> swissGets; // iter ... do: the body's gets
+  std::vector<std::size_t> swissStarted;         // iter ... do: the body ops started (SwissLoopRun::started)
   // A sync.Map (make syncmap): the script's structure; its events and a method's results.
   std::unique_ptr<syncmap::SyncMap> syncMap;
   syncmap::SyncEventSink* syncEvents = nullptr;
@@ -255,6 +280,48 @@ struct OpTarget {
 // hash0 to its HASH0 argument; the rest act on the map, which must exist (the
 // parser makes sure). access receives a get's result, keys an iteration's.
 OpResult applyOp(OpTarget& t, const ScriptOp& op, AccessResult* access = nullptr, std::vector<KeyValue>* keys = nullptr);
+// `iter [E D] do OP [; OP]...` on a Swiss map: Go's range loop with a body,
+// stepped as one operation. The iteration runs in the resumable form with a
+// pause at every key it yields (SwissKind::IterYielded); there the body's ops
+// run, each started and stepped in its turn (a `seed` op just sets the seed),
+// before the iteration's next Iter.Next. The driver's pause mask (the map's,
+// read at every step) applies to the iteration and to the body's ops alike, so
+// a viewer can stop at any event of either; events go to the map's sink in the
+// order they happen. The map is unshared first (AnySwiss::unshare), so that the
+// iterator and the body write and read one memory, as in Go. A body op that
+// panics or dies ends the loop with its outcome.
+class SwissLoopRun final : public swiss::SwissRun {
+public:
+  SwissLoopRun(swiss::AnySwiss& m, std::optional<std::pair<uint64_t, uint64_t>> offsets,
+               std::vector<IterBodyOp> body);
+  ~SwissLoopRun() override;
+  bool step() override;
+  bool done() const override { return done_; }
+  OpResult result() override { return result_; }
+  // What ran, once done (iter, from SwissRun: keys, vals, offsets): each body
+  // get's result in order (the value, or nullopt when not found), and the
+  // index in the body of every body op started, in order (seed ops excluded:
+  // they emit no events).
+  std::vector<std::optional<int64_t>> gets;
+  std::vector<std::size_t> started;
+
+private:
+  void finishBodyOp();
+  swiss::AnySwiss& m_;
+  std::vector<IterBodyOp> body_;
+  std::unique_ptr<swiss::SwissRun> iter_;
+  std::unique_ptr<swiss::SwissRun> op_; // the body op in progress (destroyed before iter_)
+  std::size_t yielded_ = 0;             // keys the body has been started for
+  std::size_t next_ = 0;                // the next body op to start
+  bool inBody_ = false;
+  bool done_ = false;
+  OpResult result_;
+};
+// Runs a loop to its end (direct use: dump, events, lessons).
+OpResult runSwissLoop(swiss::AnySwiss& m, std::optional<std::pair<uint64_t, uint64_t>> offsets,
+                      const std::vector<IterBodyOp>& body, swiss::IterResult& iter,
+                      std::vector<std::optional<int64_t>>* gets = nullptr, std::vector<std::size_t>* started = nullptr);
+
 // A sync.Map script's op (applyOp calls it once make syncmap has run): the
 // results go to t.syncOut.
 OpResult applySyncOp(OpTarget& t, const ScriptOp& op);

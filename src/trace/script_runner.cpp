@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "trace/event_json.hpp"
@@ -38,13 +39,17 @@ void ScriptRunner::flushEvents(int64_t index, const ScriptOp& op) {
 void ScriptRunner::flushSwissEvents(int64_t index, const ScriptOp& op) {
   const bool go127 = target_.swissMap && target_.swissMap->version() == swiss::Version::Go127;
   const KeyKind keys = target_.swissMap ? target_.swissMap->kind() : KeyKind::Int64;
+  std::size_t bodyOps = 0; // iter ... do: the nth op_begin is the nth body op started
   for (const swiss::SwissEvent& e : swissEvents_.events) {
     line_.clear();
     appendSwissEventJson(line_, e, eventCount_++, static_cast<uint64_t>(index), keys, go127);
     if (e.kind == swiss::SwissKind::OpBegin) {
       line_.pop_back();
       line_ += ",\"src\":";
-      appendJsonBytes(line_, op.text);
+      if (op.iterDo && bodyOps < target_.swissStarted.size())
+        appendJsonBytes(line_, op.iterBody[target_.swissStarted[bodyOps++]].text);
+      else
+        appendJsonBytes(line_, op.text);
       line_.push_back('}');
     }
     sink_(line_);
@@ -88,6 +93,22 @@ bool ScriptRunner::executeSwiss(const ScriptOp& op, int64_t index, bool isLast) 
         appendSwissKey(line_, keys[i]);
       }
       line_ += fmt::format("],\"offsets\":[{},{}]", target_.swissIter.entryOffset, target_.swissIter.dirOffset);
+      if (op.iterDo) { // a loop with a body: the values yielded, and the body's gets (docs/formats.md)
+        line_ += ",\"vals\":[";
+        for (std::size_t i = 0; i < target_.swissIter.vals.size(); i++)
+          line_ += fmt::format("{}{}", i ? "," : "", target_.swissIter.vals[i]);
+        line_.push_back(']');
+        const bool anyGet = std::any_of(op.iterBody.begin(), op.iterBody.end(),
+                                        [](const IterBodyOp& b) { return b.kind == IterBodyOp::Kind::Get; });
+        if (anyGet) {
+          line_ += ",\"gets\":[";
+          for (std::size_t i = 0; i < target_.swissGets.size(); i++) {
+            if (i) line_.push_back(',');
+            line_ += target_.swissGets[i] ? fmt::format("{}", *target_.swissGets[i]) : std::string("null");
+          }
+          line_.push_back(']');
+        }
+      }
     }
     if (withState && m) appendSwissState(line_, *m);
     line_.push_back('}');

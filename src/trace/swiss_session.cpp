@@ -58,7 +58,11 @@ std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptO
     case K::Del: o.req = {SwissOpCode::Del, op.key, 0, {}}; break;
     case K::Get: o.req = {SwissOpCode::Get, op.key, 0, {}}; break;
     case K::Clear: o.req = {SwissOpCode::Clear, {}, 0, {}}; break;
-    case K::Iter: o.req = {SwissOpCode::Iter, {}, 0, op.iterOffsets}; break;
+    case K::Iter:
+      o.req = {SwissOpCode::Iter, {}, 0, op.iterOffsets};
+      o.loop = op.iterDo;
+      o.body = op.iterBody;
+      break;
     case K::Seed:
       o.kind = Op::Kind::Seed;
       o.number = op.number;
@@ -96,7 +100,7 @@ void SwissSession::applyDirect(const Op& o) {
     bool found = false;
     int64_t value = 0;
     swiss::IterResult iter;
-    OpResult r = map_->apply(o.req, &found, &value, &iter);
+    OpResult r = o.loop ? runSwissLoop(*map_, o.req.offsets, o.body, iter) : map_->apply(o.req, &found, &value, &iter);
     if (o.req.code == SwissOpCode::Make && r.outcome == Outcome::Ok) map_->setSeed(o.number);
     break;
   }
@@ -107,13 +111,18 @@ void SwissSession::applyDirect(const Op& o) {
   }
 }
 
+std::unique_ptr<swiss::SwissRun> SwissSession::startOp(const Op& o) {
+  if (o.loop) return std::make_unique<SwissLoopRun>(*map_, o.req.offsets, o.body);
+  return map_->start(o.req);
+}
+
 void SwissSession::record(Op o) {
   maybeCheckpoint();
   map_->setEventSink(&events_);
   o.firstEvent = events_.events.size();
   if (o.kind == Op::Kind::Map) {
     swiss::IterResult iter;
-    o.result = map_->apply(o.req, &o.found, &o.value, &iter);
+    o.result = o.loop ? runSwissLoop(*map_, o.req.offsets, o.body, iter) : map_->apply(o.req, &o.found, &o.value, &iter);
     if (o.req.code == SwissOpCode::Make && o.result.outcome == Outcome::Ok) map_->setSeed(o.number);
   } else {
     applyDirect(o);
@@ -241,7 +250,7 @@ void SwissSession::seek(int64_t i) {
     scratch_.clear();
     map_->setEventSink(&scratch_);
     map_->setPauseMask(~uint64_t{0});
-    inProgress_ = map_->start(o.req);
+    inProgress_ = startOp(o);
     inProgressOp_ = k;
   } else {
     map_->setEventSink(&scratch_);

@@ -45,6 +45,10 @@ public:
     OpResult result;
     bool found = false;    // get
     int64_t value = 0;     // get
+    // iter ... do: a range loop with a body (SwissLoopRun; its events are the
+    // iteration's and the body ops', in the order they happen).
+    bool loop = false;
+    std::vector<IterBodyOp> body;
   };
 
   // Builds a session from a parsed Swiss script (the parser checked it: one
@@ -91,6 +95,7 @@ private:
   };
   void record(Op op);
   void applyDirect(const Op& o);
+  std::unique_ptr<swiss::SwissRun> startOp(const Op& o);
   void abandonInProgress();
   void restoreTo(std::size_t op); // the state before ops_[op], nothing in progress
   void maybeCheckpoint();

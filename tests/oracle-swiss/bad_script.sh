@@ -46,5 +46,17 @@ dump 1
 check 'make swiss int64 0
 frob
 ' '2:1: expected an op (version, hashkey, make, seed, put, get, del, hash, dump, clear, iter), got frob' 1
-[ $fail -eq 0 ] && echo "ok: 11 bad scripts rejected with FILE:LINE:COL"
+check 'make swiss int64 0
+iter do put k 1; frob 2
+' "2:18: expected a body op (put KEY VAL, del KEY, get KEY, clear, seed S), got frob" 1
+check 'make swiss int64 0
+iter 3 do del k
+' "2:8: expected \`iter do OP\` or \`iter ENTRYOFFSET DIROFFSET do OP\`" 1
+check 'make swiss float64 0
+iter do del k+1
+' '2:13: k+N and k-N work on integer keys only, got k+1' 1
+check 'make swiss int64 0
+iter do put k 1;
+' "2:17: expected a body op (put KEY VAL, del KEY, get KEY, clear, seed S) after ';'" 1
+[ $fail -eq 0 ] && echo "ok: 15 bad scripts rejected with FILE:LINE:COL"
 exit $fail

@@ -22,8 +22,11 @@
 # is compared on every Nth op, every make and dump op and the last op; the
 # other lines still carry op, hash, found/val and iter's keys.
 # --self runs the oracle in place of the engine (proves the harness).
+# A `hash` may differ on the line of an op whose key is NaN (put/get/del/hash
+# NaN): hashing a NaN draws from the runtime's generator (spec 18, RNG-5).
 # --replay-iter: each plain `iter` (random offsets) becomes `iter E D` with the
-# offsets the real runtime drew (read from a first oracle run).
+# offsets the real runtime drew (read from a first oracle run), and each
+# `iter do ...` (a loop with a body) becomes `iter E D do ...` the same way.
 # --segments runs each `make` and the ops after it as a script of its own.
 # --check runs the engine with --check: its invariant checker after every op
 # (spec 8.1/8.3, directory sharing, used counts; exit 3 when one breaks).
@@ -197,6 +200,7 @@ BEGIN {
     ln++; t = l; sub(/^[ \t\r\v\f]+/, "", t)
     if (t == "" || substr(t, 1, 1) == "#") continue
     n++; opline[n] = ln; sub(/[ \t\r\v\f]+$/, "", t); optext[n] = t; isseed[n] = (t ~ /^seed[ \t]/)
+    isnan[n] = (t ~ /^(put|get|del|hash)[ \t]+NaN([ \t#]|$)/)
   }
   masked = 0; failed = 0; laststate = 0; lines = 0
 }
@@ -206,6 +210,11 @@ BEGIN {
   if (e != o && isseed[i + 1]) {
     e2 = e; o2 = o
     sub(/"seed":"0x[0-9a-f]*"/, "\"seed\":\"drawn\"", e2); sub(/"seed":"0x[0-9a-f]*"/, "\"seed\":\"drawn\"", o2)
+    if (e2 == o2) { masked++; e = o }
+  }
+  if (e != o && isnan[i]) {
+    e2 = e; o2 = o
+    sub(/"hash":"0x[0-9a-f]*"/, "\"hash\":\"drawn\"", e2); sub(/"hash":"0x[0-9a-f]*"/, "\"hash\":\"drawn\"", o2)
     if (e2 == o2) { masked++; e = o }
   }
   if (e != o) { report(i, e, o, ""); failed = 1; exit }
@@ -239,10 +248,12 @@ if [ -n "$replay" ]; then
     { t = $0; sub(/^[ \t\r\v\f]+/, "", t) }
     t != "" && substr(t, 1, 1) != "#" {
       if ((getline l < D) <= 0) { print "diff.sh: the oracle printed fewer lines than ops" > "/dev/stderr"; exit 1 }
-      if (t ~ /^iter[ \t]*(#.*)?$/) {
+      if (t ~ /^iter[ \t]*(#.*)?$/ || t ~ /^iter[ \t]+do[ \t]/) {
         if (!match(l, /"offsets":\[[0-9]+,[0-9]+\]/)) { print "diff.sh: no offsets in " substr(l, 1, 200) > "/dev/stderr"; exit 1 }
         o = substr(l, RSTART + 11, RLENGTH - 12); sub(/,/, " ", o)
-        print "iter " o; n++; next
+        if (t ~ /^iter[ \t]+do[ \t]/) { sub(/^iter[ \t]+/, "", t); print "iter " o " " t }
+        else print "iter " o
+        n++; next
       }
     }
     { print }
@@ -269,7 +280,7 @@ verdict="" a=0 b=0 where=""
 read -r verdict a b where < <(compare "$run" 2> "$work/$name.report" || true) || true
 [ -n "$verdict" ] || echo "diff.sh: the comparison itself failed (awk); outputs kept" >&2
 if [ "$verdict" = equal ] && [ "$erc" = 0 ] && [ "$orc" = 0 ]; then
-  echo "$name ($version): $a lines equal, byte for byte except $b seed(s) drawn by the runtime's generator (re-seeded by the next op) (--every $every)"
+  echo "$name ($version): $a lines equal, byte for byte except $b seed(s) drawn by the runtime's generator (re-seeded by the next op) or hashes of NaN keys (drawn too) (--every $every)"
   rm -f "$E" "$O" "$E.err" "$O.err" "$work/$name.report"
   exit 0
 fi

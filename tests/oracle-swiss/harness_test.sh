@@ -63,7 +63,7 @@ run version '' 1 --version "$v" --script "$work/other.ops"
 expect version 2 "starts with \`version $other\` but the test asks for $v"
 
 # A script with several makes: whole, and with --segments (each make its own run); line N is op N.
-"$gen" --seed 2 --ops 20000 --kind int64 > "$work/multi.ops"
+"$gen" --seed 1 --ops 20000 --kind int64 > "$work/multi.ops"
 [ "$(grep -c '^make' "$work/multi.ops")" -ge 3 ] || fail "the generated script has fewer than 3 makes"
 run multi "" 997 --version "$v" --segments --script "$work/multi.ops"
 expect multi 0 "$(($(grep -vc "^#" "$work/multi.ops") + 1)) lines"
@@ -71,10 +71,12 @@ run whole "" 997 --version "$v" --script "$work/multi.ops"
 expect whole 0 "$(($(grep -vc '^#' "$work/multi.ops") + 1)) lines"
 
 # --replay-iter: plain iters get the offsets the runtime drew; a different order is found.
-{ echo "make swiss int64 0 9"; for i in $(seq 1 20); do echo "put $i $i"; done; printf 'iter\niter\niter\n'; } > "$work/it.ops"
+# A loop (iter do ...) is replayed too, as iter E D do ....
+{ echo "make swiss int64 0 9"; for i in $(seq 1 20); do echo "put $i $i"; done; printf 'iter\niter\niter\niter do put k+100 1; get k\n'; } > "$work/it.ops"
 run replay '' 1 --version "$v" --replay-iter --script "$work/it.ops"
-expect replay 0 "3 plain iters replayed" "25 lines byte-identical"
+expect replay 0 "4 plain iters replayed" "26 lines byte-identical"
 grep -q '^iter [0-9][0-9]* [0-9][0-9]*$' "$work/replay.run.ops" || fail "replay: no iter E D in the script run"
+grep -q '^iter [0-9][0-9]* [0-9][0-9]* do put k+100 1; get k$' "$work/replay.run.ops" || fail "replay: no iter E D do ... in the script run"
 run replay_bad '23s/"keys":\[/"keys":[99,/' 1 --version "$v" --replay-iter --script "$work/it.ops"
 expect replay_bad 1 "op 23 (it.ops:22): iter " "first difference at .keys[0]"
 

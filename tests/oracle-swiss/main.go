@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -273,7 +274,45 @@ func run(sc *script, file string, every int64, out *bufio.Writer) int {
 			case opClear:
 				r.clear()
 			case opIter:
-				buf = appendIter(buf, kind, r.iface(), o.haveOffsets, o.entryOff, o.dirOff)
+				if !o.loop {
+					buf = appendIter(buf, kind, r.iface(), o.haveOffsets, o.entryOff, o.dirOff, nil)
+					break
+				}
+				// A range loop with a body: the body's ops run on the map
+				// between the iterator's Next calls.
+				var gets []string
+				anyGet := false
+				for _, bo := range o.body {
+					anyGet = anyGet || bo.code == opGet
+				}
+				buf = appendIter(buf, kind, r.iface(), o.haveOffsets, o.entryOff, o.dirOff, func(k reflect.Value) {
+					cur := keyOf(kind, k)
+					for bi := range o.body {
+						bo := &o.body[bi]
+						key := bo.keyFor(cur)
+						switch bo.code {
+						case opPut:
+							r.put(&key, bo.val)
+						case opDel:
+							r.del(&key)
+						case opGet:
+							if v, ok := r.get(&key); ok {
+								gets = append(gets, strconv.FormatInt(v, 10))
+							} else {
+								gets = append(gets, "null")
+							}
+						case opClear:
+							r.clear()
+						case opSeed:
+							m.seed = uintptr(bo.u)
+						}
+					}
+				})
+				if anyGet {
+					buf = append(buf, `,"gets":[`...)
+					buf = append(buf, strings.Join(gets, ",")...)
+					buf = append(buf, ']')
+				}
 			}
 		}()
 		if panicked != nil {

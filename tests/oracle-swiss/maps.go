@@ -86,9 +86,23 @@ func (r *runFloat64) clear()                           { clear(r.m) }
 // order). With explicit offsets the iterator is put back to its state right
 // after Init with those offsets, and iteration starts again from there: the
 // runtime's own Next then walks the map in the order those draws give.
-func appendIter(b []byte, kind mapKind, m any, explicit bool, e, d uint64) []byte {
+//
+// body, when not nil, runs after each key yielded and before the next Next:
+// a range loop's body (writes from compiled code on the same map, so a
+// reflect iteration has range's semantics). The yielded values are then
+// written too, as ,"vals":[...] after the offsets.
+func appendIter(b []byte, kind mapKind, m any, explicit bool, e, d uint64, body func(k reflect.Value)) []byte {
 	it := reflect.ValueOf(m).MapRange()
 	var keys []reflect.Value
+	var vals []int64
+	yield := func() {
+		k := it.Key()
+		keys = append(keys, k)
+		vals = append(vals, it.Value().Int())
+		if body != nil {
+			body(k)
+		}
+	}
 	var offE, offD uint64
 	if it.Next() {
 		p := unsafe.Pointer(it)
@@ -112,9 +126,9 @@ func appendIter(b []byte, kind mapKind, m any, explicit bool, e, d uint64) []byt
 		if explicit {
 			offE, offD = e, d
 		}
-		keys = append(keys, it.Key())
+		yield()
 		for it.Next() {
-			keys = append(keys, it.Key())
+			yield()
 		}
 	}
 	b = append(b, `,"keys":[`...)
@@ -135,5 +149,32 @@ func appendIter(b []byte, kind mapKind, m any, explicit bool, e, d uint64) []byt
 	b = appendUint(b, offE)
 	b = append(b, ',')
 	b = appendUint(b, offD)
-	return append(b, ']')
+	b = append(b, ']')
+	if body != nil {
+		b = append(b, `,"vals":[`...)
+		for i, v := range vals {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendInt(b, v)
+		}
+		b = append(b, ']')
+	}
+	return b
+}
+
+// keyOf is the script key of a key the iterator yielded.
+func keyOf(kind mapKind, k reflect.Value) keyVal {
+	var kv keyVal
+	switch kind {
+	case kindInt64:
+		kv.i64 = k.Int()
+	case kindInt32:
+		kv.i32 = int32(k.Int())
+	case kindString:
+		kv.str = k.String()
+	default:
+		kv.f64 = k.Float()
+	}
+	return kv
 }

@@ -65,6 +65,31 @@ type op struct {
 	haveOffsets bool
 	entryOff    uint64
 	dirOff      uint64
+	// iter ... do OP [; OP]...: a range loop with a body
+	loop bool
+	body []bodyOp
+}
+
+// bodyOp is one op of a loop body: put, del, get, clear or seed. Its key is
+// a literal, or the key just yielded (current) plus delta on integer keys.
+type bodyOp struct {
+	code    opCode
+	current bool
+	delta   int64
+	key     keyVal
+	val     int64
+	u       uint64
+}
+
+// keyFor is the key the op acts on when the loop has just yielded k (Go's
+// wrapping arithmetic for k+N and k-N).
+func (b *bodyOp) keyFor(k keyVal) keyVal {
+	if !b.current {
+		return b.key
+	}
+	k.i64 += b.delta
+	k.i32 = int32(int64(k.i32) + b.delta)
+	return k
 }
 
 func (o *op) hasKey() bool {
@@ -135,6 +160,9 @@ func tokenize(line string) ([]token, int, string) {
 			for i < n && !isSpace(line[i]) && line[i] != '#' {
 				i++
 			}
+		}
+		if (line[start] == '"' || line[start] == '`') && i < n && line[i] == ';' {
+			i++ // a loop body's separator glued to a quoted key (parseBody splits it off)
 		}
 		if (line[start] == '"' || line[start] == '`') && i < n && !isSpace(line[i]) && line[i] != '#' {
 			return toks, i + 1, "expected a space after the quoted string " + line[start:i]
@@ -357,6 +385,34 @@ func parseScript(file string, data []byte) *script {
 			}
 		case "iter":
 			o.code = opIter
+			do := 0
+			for i, t := range toks {
+				if t.s == "do" {
+					do = i
+					break
+				}
+			}
+			if do > 0 {
+				if !needMap() {
+					return sc
+				}
+				if do != 1 && do != 3 {
+					fail(toks[do].col, "expected `iter do OP` or `iter ENTRYOFFSET DIROFFSET do OP`")
+					return sc
+				}
+				if do == 3 {
+					if !u64Arg(1, &o.entryOff, "an entry offset") || !u64Arg(2, &o.dirOff, "a directory offset") {
+						return sc
+					}
+					o.haveOffsets = true
+				}
+				o.loop = true
+				if msg, col := parseBody(kind, toks[do+1:], toks[do], &o); msg != "" {
+					fail(col, "%s", msg)
+					return sc
+				}
+				break
+			}
 			if len(toks) == 2 {
 				fail(len(line)+1, "expected `iter` or `iter ENTRYOFFSET DIROFFSET`")
 				return sc
@@ -413,4 +469,140 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// parseBody parses the ops after `do`, separated by `;` (a token of its own,
+// or glued to the end of an unquoted token). It returns an error message and
+// its column, or "".
+func parseBody(kind mapKind, toks []token, do token, o *op) (string, int) {
+	var body []token
+	for _, t := range toks {
+		from := 0
+		var quote byte
+		for c := 0; c < len(t.s); c++ {
+			ch := t.s[c]
+			switch {
+			case quote != 0:
+				if ch == '\\' && quote == '"' {
+					c++
+				} else if ch == quote {
+					quote = 0
+				}
+			case ch == '"' || ch == '`':
+				quote = ch
+			case ch == ';':
+				if c > from {
+					body = append(body, token{t.s[from:c], t.col + from})
+				}
+				body = append(body, token{";", t.col + c})
+				from = c + 1
+			}
+		}
+		if from < len(t.s) {
+			body = append(body, token{t.s[from:], t.col + from})
+		}
+	}
+	const ops = "a body op (put KEY VAL, del KEY, get KEY, clear, seed S)"
+	for i := 0; ; {
+		j := i
+		for j < len(body) && body[j].s != ";" {
+			j++
+		}
+		if j == i {
+			c := do.col + len(do.s)
+			where := "after 'do'"
+			if j < len(body) {
+				c = body[j].col
+			} else if i > 0 {
+				c = body[i-1].col + len(body[i-1].s)
+			}
+			if i > 0 {
+				where = "after ';'"
+			}
+			return "expected " + ops + " " + where, c
+		}
+		g := body[i:j]
+		var b bodyOp
+		want := func(n int, usage string) (string, int) {
+			if len(g) == n {
+				return "", 0
+			}
+			c := g[len(g)-1].col + len(g[len(g)-1].s)
+			if len(g) > n {
+				c = g[n].col
+			}
+			return fmt.Sprintf("expected '%s' in the loop body, got %d arguments", usage, len(g)-1), c
+		}
+		key := func(t token) (string, int) {
+			integer := kind == kindInt64 || kind == kindInt32
+			if t.s == "k" {
+				b.current = true
+				return "", 0
+			}
+			if len(t.s) > 2 && t.s[0] == 'k' && (t.s[1] == '+' || t.s[1] == '-') && kind != kindString {
+				if !integer {
+					return "k+N and k-N work on integer keys only, got " + t.s, t.col
+				}
+				n, err := strconv.ParseInt(t.s[2:], 10, 64)
+				if err != nil || t.s[2] == '+' || t.s[2] == '-' {
+					return "expected k+N or k-N with N a decimal number, got " + t.s, t.col + 2
+				}
+				b.current = true
+				b.delta = n
+				if t.s[1] == '-' {
+					b.delta = -n
+				}
+				return "", 0
+			}
+			if m := parseKey(kind, t.s, &b.key); m != "" {
+				return m + " (or k, the key just yielded)", t.col
+			}
+			return "", 0
+		}
+		var m string
+		var c int
+		switch g[0].s {
+		case "put":
+			b.code = opPut
+			if m, c = want(3, "put KEY VAL"); m == "" {
+				if m, c = key(g[1]); m == "" {
+					v, err := strconv.ParseInt(g[2].s, 10, 64)
+					if err != nil {
+						m, c = "expected an int64 value (decimal), got "+g[2].s, g[2].col
+					}
+					b.val = v
+				}
+			}
+		case "del", "get":
+			b.code = opDel
+			if g[0].s == "get" {
+				b.code = opGet
+			}
+			if m, c = want(2, g[0].s+" KEY"); m == "" {
+				m, c = key(g[1])
+			}
+		case "clear":
+			b.code = opClear
+			m, c = want(1, "clear")
+		case "seed":
+			b.code = opSeed
+			if m, c = want(2, "seed S"); m == "" {
+				v, ok := hashkey.ParseUint64(g[1].s)
+				if !ok {
+					m, c = "expected a seed (uint64, decimal or 0x hex), got "+g[1].s, g[1].col
+				}
+				b.u = v
+			}
+		default:
+			m, c = "expected "+ops+", got "+g[0].s, g[0].col
+		}
+		if m != "" {
+			return m, c
+		}
+		o.body = append(o.body, b)
+		if j >= len(body) {
+			return "", 0
+		}
+		i = j + 1
+	}
 }

@@ -5,7 +5,8 @@
 // split several times and the directory doubles) and moves the live set
 // towards it with puts of new keys or deletes of live ones, mixed with updates,
 // lookups of present and absent keys, deletes of absent keys, `hash`, rare
-// `clear`s and `iter E D` with random explicit offsets. Deletes at high load
+// `clear`s and `iter E D` with random explicit offsets, a quarter of them on
+// maps under 1,500 keys loops whose body writes (`iter E D do ...`). Deletes at high load
 // leave tombstones; churn at a constant size makes the fast rule prune them.
 //
 // The generator keeps the live set itself, so it knows when a `del` empties
@@ -203,6 +204,43 @@ int main(int argc, char** argv) {
       // iter with explicit offsets: small ones, random 64-bit ones, wrapping.
       uint64_t e = rng.below(2) ? rng.next() : rng.below(64);
       uint64_t d = rng.below(2) ? rng.next() : rng.below(64);
+      if (n > 0 && n < 1500 && rng.below(4) == 0) {
+        // A range loop whose body writes (iter E D do ...). Only bodies whose
+        // effect on the live set is known: updates of the key just yielded,
+        // deleting and putting it back (never emptying the map: n >= 2), a
+        // live key deleted and new keys put (the first pass does it, the
+        // later ones update), lookups.
+        std::string body;
+        const uint64_t b = rng.below(5);
+        auto fresh = [&] {
+          int64_t k;
+          do k = static_cast<int64_t>(rng.below(static_cast<uint64_t>(R)));
+          while (isLive(k));
+          return k;
+        };
+        if (b == 0) body = "put k " + std::to_string(val());
+        else if (b == 1) body = "get k; put k " + std::to_string(val());
+        else if (b == 2 && n >= 2) body = "del k; put k " + std::to_string(val()) + "; get k";
+        else if (b == 3 && n >= 2 && n + 1 < R) {
+          int64_t gone = live[rng.below(static_cast<uint64_t>(n))];
+          body = "del " + key(gone) + "; get k";
+          remove(gone);
+          int64_t k = fresh();
+          body += "; put " + key(k) + " " + std::to_string(val());
+          add(k);
+        } else {
+          const int m = 1 + static_cast<int>(rng.below(6));
+          for (int j = 0; j < m && static_cast<int64_t>(live.size()) < R; j++) {
+            int64_t k = fresh();
+            body += (body.empty() ? "put " : "; put ") + key(k) + " " + std::to_string(val());
+            add(k);
+          }
+          if (body.empty()) body = "get k";
+        }
+        std::printf("iter %llu %llu do %s\n", static_cast<unsigned long long>(e), static_cast<unsigned long long>(d),
+                    body.c_str());
+        continue;
+      }
       std::printf("iter %llu %llu\n", static_cast<unsigned long long>(e), static_cast<unsigned long long>(d));
       continue;
     }

@@ -357,10 +357,105 @@ def iter_drawn():
                          "replays them); maps of 0 to 3000 keys, before and after deletes"], ops, 25)
 
 
+# ---- range loops whose body writes (iter ... do): spec 16.3-16.6 on the real runtime ----------------
+def loop_int64():
+    ops = []
+    # small map: delete keys not yet seen (never yielded), the current key, update keys not yet seen
+    # (the new value is yielded: "vals"), insert new keys while iterating
+    ops += ["make swiss int64 0 0x101"] + ["put %d %d" % (j, j) for j in range(1, 7)]
+    ops += ["iter 0 0 do del k+1", "dump", "iter 5 0 do del k", "seed 0x1011", "dump"]
+    ops += ["put %d %d" % (j, j) for j in range(1, 8)]
+    ops += ["iter 2 0 do put k+1 100", "iter 6 0 do put 5 555; get 5; get k+2", "iter 3 0 do del k; put k+20 7; del k+1"]
+    # the small map becomes a table during the loop (the remembered group, keys looked up in the live map)
+    ops += ["make swiss int64 0 0x102"] + ["put %d %d" % (j, -j) for j in range(1, 8)]
+    ops += ["iter 1 0 do put k+1000 1", "dump", "iter 3 0 do del k", "seed 0x1021"]
+    # a full small map updated in the loop: Go 1.26 converts it to a table (an update of a full small map)
+    ops += ["make swiss int64 0 0x103"] + ["put %d %d" % (j, j) for j in range(1, 9)]
+    ops += ["iter 4 0 do put k 9", "dump", "iter 4 0 do del k+3; put k 10", "dump"]
+    # a table grows (rehash) during the loop, several times; deletes ahead; tombstones and prunes (churn)
+    ops += ["make swiss int64 0 0x104"] + ["put %d %d" % (j, j) for j in range(1, 15)]
+    ops += ["iter 5 0 do put k+100 1", "dump", "iter 9 0 do del k+1; del k+2", "dump"]
+    ops += ["iter 13 0 do del k; put k+50 2", "dump", "iter 0 0 do del k; put k-7 3; get k-7", "dump"]
+    ops += ["iter 21 0 do put k+200 4; put k+400 5", "dump"]
+    # a table splits during the loop and the directory doubles (dirIdx shifts); then both halves split
+    ops += ["make swiss int64 0 0x105"] + ["put %d %d" % (j, j) for j in range(1, 897)]
+    ops += ["iter 11 0 do put k+100000 1", "dump", "iter 77 1 do put k+200000 2", "dump"]
+    ops += ["iter 5 3 do del k+1; put k+300000 3", "dump", "iter 1000 2 do del k", "seed 0x1051", "dump"]
+    # int64 wrapping: k+N past the largest key
+    ops += ["make swiss int64 0 0x106", "put 9223372036854775807 1", "put -9223372036854775808 2",
+            "iter 0 0 do put k+1 3; put k-1 4", "dump"]
+    write("loop_int64", ["range loops whose body writes (`iter E D do OP; ...`, spec 16.3-16.6), int64 keys: deletes of",
+                         "keys not yet seen and of the current key, updates of keys not yet seen (new value yielded),",
+                         "a small map becoming a table, a full small map updated (1.26 converts it), table grows,",
+                         "tombstones and prunes, a split with directory doubling during the loop, k+N wrapping"],
+          with_dumps(ops), 7)
+
+
+def loop_strings():
+    ops = ["make swiss string 0 0x201"] + ["put %s %d" % (c, i) for i, c in enumerate("abcdefg")]
+    ops += ["iter 0 0 do del k", "seed 0x2011", "dump"]
+    ops += ["put %s %d" % (c, i) for i, c in enumerate("abcdefg")]
+    ops += ['iter 2 0 do put "new key" 1; get k; get "new key"', 'iter 4 0 do put k 5; del "new key"', "dump"]
+    # growth by literal inserts in the body (the first pass inserts them, later passes update them)
+    ops += ["iter 1 0 do " + "; ".join("put n%d %d" % (j, j) for j in range(20)), "dump"]
+    ops += ["put s%d %d" % (j, j) for j in range(100)]
+    ops += ["iter 7 0 do put k 5; del s50; del s51", "dump"]
+    # clear in the body: the iterator sees the cleared groups; the body re-seeds and inserts
+    ops += ["iter 3 0 do clear; seed 0x77; put z 1", "dump"]
+    ops += ["make swiss string 0 0x202", "put x 1", "put y 2", "put z 3", "iter 0 0 do clear; seed 0x78", "dump"]
+    ops += ["put %s%d %d" % (c, j, j) for c in "pq" for j in range(500)]
+    ops += ["iter 99 0 do " + "; ".join("put m%d 1" % j for j in range(12)) + "; del k", "dump"]
+    write("loop_strings", ["range loops whose body writes, string keys: delete the current key, insert and update",
+                           "literal keys, grow a table, clear in the body (then seed and put)"], with_dumps(ops), 5)
+
+
+def loop_float64():
+    ops = ["make swiss float64 0 0x301", "put 0.5 1", "put 1.5 2", "put 2.5 3", "put -0 4"]
+    ops += ["iter 0 0 do put k 9", "dump", "iter 1 0 do put 0 7; get -0", "dump"]
+    ops += ["put %d.25 %d" % (j, j) for j in range(12)]
+    ops += ["iter 6 0 do put 100.5 1; put 200.5 2; del k", "dump"]
+    ops += ["put %d.75 %d" % (j, j) for j in range(1000)]
+    ops += ["iter 3 1 do put 1e300 1; put -1e300 2; del k", "dump"]
+    write("loop_float64", ["range loops whose body writes, float64 keys (the generic rule: no prune): updates,",
+                           "-0 and +0 (the key is rewritten), grows and a split during the loop"], with_dumps(ops), 5)
+
+
+def loop_nan():
+    # each NaN yielded inserts another NaN into the next free slot, not yet seen: the small map fills and
+    # becomes a table inside the loop; the NaN keys of the remembered group then yield their old elems
+    ops = ["make swiss float64 0 0x401", "put NaN 1", "put 1.5 2", "put NaN 3", "iter 0 0 do put k 5",
+           "clear", "seed 0x4011", "dump"]
+    ops += ["make swiss float64 0 0x402", "put NaN 1", "put 1.5 2", "iter 0 0 do get k; del k; get 1.5",
+            "iter 1 0 do get k; put k 9", "clear", "seed 0x4021", "dump"]
+    ops += ["make swiss float64 0 0x403", "put NaN 1", "put 2.5 2", "iter 0 0 do clear; seed 0x4031; put k 4",
+            "clear", "seed 0x4032", "dump"]
+    ops += ["make swiss float64 0 0x404", "put NaN 1", "put NaN 2", "put 0.5 3",
+            "iter 1 0 do " + "; ".join("put %d.5 %d" % (j, j) for j in range(10, 16)) + "; get k",
+            "clear", "seed 0x4041", "dump"]
+    write("loop_nan", ["range loops over float64 NaN keys (spec 16.3: a NaN is never found again, and once the",
+                       "small map it was seen in became a table its old elem is yielded): the state is compared",
+                       "only after a clear (a NaN's hash, and so its control byte and its place in a table, is",
+                       "drawn from the runtime's generator; diff.sh masks the hash of an op on NaN); keys, vals",
+                       "and gets of every loop are compared"], ops, 1000000)
+
+
+def loop_drawn():
+    ops = []
+    for kind, sizes in (("int64", [0, 5, 40, 1500]), ("string", [6, 300])):
+        for n in sizes:
+            k = lambda j: ("s%d" % j) if kind == "string" else str(j)
+            ops += ["make swiss %s 0 %d" % (kind, n + 7)] + ["put %s %d" % (k(j), j) for j in range(n)]
+            body = "put k+100000 1" if kind == "int64" else "put k 2; put extra 3"
+            ops += ["iter do " + body] * 6 + ["iter do get k"] * 4
+    write("loop_drawn", ["plain `iter do ...` (the runtime draws the offsets): run with diff.sh --replay-iter, which",
+                         "rewrites each loop as `iter E D do ...` with the real runtime's offsets"], ops, 10)
+
+
 if __name__ == "__main__":
     for name, fn in (("hints", hints), ("lifecycle", lifecycle), ("prune", prunes), ("tombstones", tombstones),
                      ("clear", clear), ("zero_float64", zero_float64), ("int32", int32), ("strings", strings),
                      ("iter", iter_), ("small_update", small_update), ("hashkey", hashkey),
-                     ("iter_drawn", iter_drawn)):
+                     ("iter_drawn", iter_drawn), ("loop_int64", loop_int64), ("loop_strings", loop_strings),
+                     ("loop_float64", loop_float64), ("loop_nan", loop_nan), ("loop_drawn", loop_drawn)):
         if not ONLY or name in ONLY:
             fn()

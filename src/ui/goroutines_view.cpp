@@ -31,6 +31,8 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
+  if (s->scenario().syncmap) // sync.Map races run in a terminal only for now
+    return (error_ = fmt::format(fmt::runtime(tr(S::RaceSyncMapNotInGui)), path, path)), false;
   if (s->scenario().swiss) { // the race views draw the classic map's buckets
     error_ = fmt::format(fmt::runtime(tr(S::RaceSwissNotInGui)), path, path);
     return false;

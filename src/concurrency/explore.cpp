@@ -89,6 +89,7 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
     std::string e = t.source == TraceEntry::Source::SyncMap ? [&] {
       std::string j;
       appendSyncEventJson(j, t.yev, 0, 0);
+      std::replace(j.begin(), j.end(), ']', ')'); // the goroutine's part of the signature ends at ']'
       return j + ";";
     }()
                     : t.source == TraceEntry::Source::Swiss
@@ -103,7 +104,8 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
   if (v.isSyncMap()) {
     std::string st;
     appendSyncState(st, v.syncMap());
-    sig += fmt::format("G{}[{}] G{}[{}] state {} rng {} ended {} {}", a, ga, b, gb, st, v.syncMap().rngState(),
+    // ("digest": where verifyIndependence's comparison starts.)
+    sig += fmt::format("G{}[{}] G{}[{}] digest {} rng {} ended {} {}", a, ga, b, gb, st, v.syncMap().rngState(),
                        static_cast<int>(v.ending().kind), v.ending().message);
   } else if (v.isSwiss()) {
     std::string st;

@@ -161,9 +161,10 @@ struct Ctx {
   }
 };
 
-constexpr std::string_view kStatements =
-    "put, del, get, iter, clear, store, load, loadorstore, loadanddelete, delete, range, lock, unlock, rlock, runlock "
-    "or for";
+constexpr std::string_view kStatements = "put, del, get, iter, clear, lock, unlock, rlock, runlock or for";
+// The same on a sync.Map (make syncmap): its methods instead of the map's operations.
+constexpr std::string_view kSyncStatementsText =
+    "store, load, loadorstore, loadanddelete, delete, range, lock, unlock, rlock, runlock or for";
 
 // sync.Map's methods as goroutine statements (the op language's verbs and ops).
 constexpr std::pair<ScriptOp::Kind, syncmap::SyncOpCode> kSyncStatements[] = {
@@ -240,7 +241,8 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
     if (ins.kind == Instr::Kind::RLock || ins.kind == Instr::Kind::RUnlock) sc.mutexes[idx].rw = true;
     ins.mutex = idx;
   } else {
-    return cx.fail(lineNo, toks[0].column, fmt::format("expected a statement ({}), got {:?}", kStatements, verb));
+    return cx.fail(lineNo, toks[0].column,
+                   fmt::format("expected a statement ({}), got {:?}", sc.syncmap ? kSyncStatementsText : kStatements, verb));
   }
   ins.text.clear();
   for (std::size_t i = 0; i < texts.size(); i++) {

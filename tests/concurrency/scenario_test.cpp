@@ -114,8 +114,7 @@ TEST(ScenarioFormat, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  put 1 ten\n"),
             "bad.race:5:9: expected an int64 value, got \"ten\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  jump 3\n"),
-            "bad.race:5:3: expected a statement (put, del, get, iter, clear, store, load, loadorstore, loadanddelete, "
-            "delete, range, lock, unlock, rlock, runlock or for), "
+            "bad.race:5:3: expected a statement (put, del, get, iter, clear, lock, unlock, rlock, runlock or for), "
             "got \"jump\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 2\n"),
             "bad.race:4:11: expected 'goroutine 1' (goroutines are numbered 1, 2, ... in order)");

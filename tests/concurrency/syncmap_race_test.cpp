@@ -318,7 +318,9 @@ std::set<Leaf> leaves(const Scenario& sc, bool reduce, uint64_t* count, bool ver
   });
   EXPECT_TRUE(r.complete);
   EXPECT_TRUE(r.independenceViolations.empty()) << r.independenceViolations.front();
-  if (verify) EXPECT_GT(r.independenceChecks, 0u);
+  if (verify) {
+    EXPECT_GT(r.independenceChecks, 0u);
+  }
   *count = r.interleavings;
   return out;
 }
@@ -483,6 +485,9 @@ TEST(SyncMapRace, ScenarioErrorsNameTheLineAndWhatWasExpected) {
             "delete, range, gc, dump), got \"put\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  store 1 2\n"),
             "bad.race:5:3: expected an op of the classic map this script made: 'store' is a sync.Map op");
+  EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  jump 1\n"),
+            "bad.race:5:3: expected a statement (store, load, loadorstore, loadanddelete, delete, range, lock, unlock, "
+            "rlock, runlock or for), got \"jump\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  store 1\n"),
             "bad.race:5:10: expected 'store KEY VALUE', got 1 argument");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  load x\n"),

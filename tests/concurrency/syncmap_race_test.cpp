@@ -532,3 +532,56 @@ TEST(SyncMapRace, TheCliRunsExploresAndRefusesWrongVerbs) {
   EXPECT_EQ(st, 2);
   EXPECT_EQ(out.rfind(bad + ":5:3: expected an op of sync.Map", 0), 0u) << out;
 }
+
+TEST(SyncMapRace, ALoadThatMissesTakesOneOfThreePathsAndNeverLoops) {
+  // Lesson 14d: a in dirty only; G1 Range ‖ G2 Load(a). Every schedule
+  // returns (1, true), by a lock-free hit after Range's promotion, a hit on
+  // the second look under mu (no miss), or a miss that promotes (1 >= len 1);
+  // all three occur; misses++ happens only with mu held by the goroutine.
+  ScenarioError err;
+  auto sc = loadScenario(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/14d-syncmap-misses-promote.race", err);
+  ASSERT_TRUE(sc) << err.format();
+  std::set<std::string> paths;
+  auto classify = [&](const World& w) {
+    int holder = 0, lookups = 0;
+    bool relookHit = false, missed = false, locked = false;
+    for (const TraceEntry& t : w.trace()) {
+      if (t.source != TraceEntry::Source::SyncMap) continue;
+      if (t.yev.kind == SyncKind::Locked) holder = t.g;
+      if (t.yev.kind == SyncKind::Unlocked) holder = 0;
+      if (t.g != 2) continue;
+      if (t.yev.kind == SyncKind::Locked) locked = true;
+      if (t.yev.kind == SyncKind::ReadLookup) lookups++;
+      if (t.yev.site == syncmap::SyncSite::LoadRelookup && syncmap::payloadOf<SyncKind::ReadLookup>(t.yev).found)
+        relookHit = true;
+      if (t.yev.kind == SyncKind::MissCounted) {
+        missed = true;
+        EXPECT_EQ(holder, 2) << "misses++ with mu held";
+        EXPECT_EQ(syncmap::payloadOf<SyncKind::MissCounted>(t.yev).misses, 1u);
+      }
+    }
+    EXPECT_LE(lookups, 2) << "no retry loop";
+    return !locked ? "lock-free hit" : relookHit ? "hit on the second look" : missed ? "miss that promotes" : "?";
+  };
+  Ran lesson = gomap::race::test::runToEnd(*sc); // the lesson's schedule, then random ones
+  EXPECT_EQ(classify(*lesson.w), std::string("miss that promotes"));
+  for (uint64_t seed = 1; seed <= 200; seed++) {
+    World w(*sc);
+    ScheduleSpec spec;
+    spec.kind = ScheduleSpec::Kind::Random;
+    spec.seed = seed;
+    Scheduler s(spec);
+    std::string why;
+    ASSERT_TRUE(runScheduled(w, s, why)) << why;
+    ASSERT_EQ(w.ending().kind, Ending::Kind::AllDone);
+    const OpRecord* load = nullptr;
+    for (const OpRecord& r : w.history())
+      if (r.g == 2) load = &r;
+    ASSERT_TRUE(load);
+    EXPECT_TRUE(load->access.found);
+    EXPECT_EQ(load->access.value, 1);
+    paths.insert(classify(w));
+    EXPECT_FALSE(w.syncMap().read()->amended) << "promoted, by Range or by the miss";
+  }
+  EXPECT_EQ(paths, (std::set<std::string>{"lock-free hit", "hit on the second look", "miss that promotes"}));
+}

@@ -10,6 +10,7 @@
 #include "trace/source_file.hpp"
 #include "trace/state_json.hpp"
 #include "trace/swiss_json.hpp"
+#include "trace/syncmap_json.hpp"
 
 namespace gomap::app {
 
@@ -29,7 +30,12 @@ std::string_view statementOf(const World& w, const TraceEntry& t, std::string& b
                     : t.sync == TraceEntry::SyncKind::Unlock ? "unlock"
                     : t.sync == TraceEntry::SyncKind::RLock  ? "rlock"
                                                              : "runlock";
-    buf = fmt::format("{} {}", k, w.scenario().mutexes[t.mutex].name);
+    if (static_cast<std::size_t>(t.mutex) >= w.scenario().mutexes.size() && t.op > 0) {
+      // a step of m.mu.Lock() / Unlock() inside a sync.Map method: its statement
+      const OpRecord& r = w.history()[t.op - 1];
+      return w.scenario().programs[r.g - 1].code[r.instr].text;
+    }
+    buf = fmt::format("{} {}", k, w.mutexName(t.mutex));
     return buf;
   }
   if (t.op == 0) return {};
@@ -51,7 +57,8 @@ void appendStepState(std::string& line, const World& w, int g) {
     }
   line = fmt::format("{{\"step\":{},\"g\":{},\"op\":", step, g);
   appendJsonBytes(line, op);
-  if (w.isSwiss()) appendSwissState(line, w.swissMap());
+  if (w.isSyncMap()) appendSyncState(line, w.syncMap());
+  else if (w.isSwiss()) appendSwissState(line, w.swissMap());
   else appendStateFields(line, w.map(), true);
   line.push_back('}');
 }
@@ -84,6 +91,10 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
     }
     if (sc->swiss && sc->granularity == Granularity::Memory) {
       fmt::print(err, "--granularity: {}\n", kSwissMemoryGranularity);
+      return 2;
+    }
+    if (sc->syncmap && sc->granularity == Granularity::Memory) {
+      fmt::print(err, "--granularity: {}\n", kSyncMapMemoryGranularity);
       return 2;
     }
   }

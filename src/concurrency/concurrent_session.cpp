@@ -199,6 +199,10 @@ std::string ConcurrentSession::describe(std::size_t i) const {
     const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(t.sev.site, w_->swissMap().kind());
     return fmt::format("G{}: {}: {}", t.g, si.function, si.what);
   }
+  if (t.source == TraceEntry::Source::SyncMap) {
+    const syncmap::SyncSiteInfo& si = syncmap::kSyncSiteTable[static_cast<std::size_t>(t.yev.site)];
+    return fmt::format("G{}: sync.(*Map).{}: {}", t.g, si.function, si.what);
+  }
   return fmt::format("G{}: {}", t.g, describeEvent(t.ev));
 }
 

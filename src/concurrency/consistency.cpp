@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -423,7 +424,129 @@ std::vector<Cell> liveCells(const swiss::AnySwiss& m) {
   return out;
 }
 
+namespace {
+
+// A sync.Map run: its invariants, then one sequential order of the methods
+// (program order and real time respected) that gives every result and the
+// final contents. Range is weak in Go ("Range does not necessarily correspond
+// to any consistent snapshot"): its calls are checked only for a key visited
+// twice, not ordered.
+ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
+  using C = syncmap::SyncOpCode;
+  ConsistencyReport rep;
+  const auto& hist = w.history();
+  const Scenario& sc = w.scenario();
+  auto add = [&](std::string kind, std::string text) { rep.findings.push_back({std::move(kind), std::move(text)}); };
+  for (auto& v : w.syncMap().checkInvariants()) add("invariant", v);
+  using State = std::map<std::string, int64_t>;
+  auto key = [](const KeyValue& k) { return k.kind == KeyKind::String ? "s" + k.s : fmt::format("i{}", k.i); };
+  State start, final;
+  for (auto& [k, v] : w.initialContents()) start[key(k)] = v;
+  {
+    // The final contents: keys with a value, in read.m or dirty.
+    const syncmap::SyncMap& m = w.syncMap();
+    for (const syncmap::KeyMap* km : std::initializer_list<const syncmap::KeyMap*>{m.read() ? m.read()->m.get() : nullptr, m.dirty()})
+      if (km)
+        for (const auto& [k, e] : *km)
+          if (e->p == syncmap::PState::Value) final[key(k)] = e->value;
+  }
+  std::vector<std::vector<std::size_t>> perG(static_cast<std::size_t>(w.goroutines()));
+  std::size_t nOps = 0;
+  for (std::size_t i = 0; i < hist.size(); i++) {
+    const OpRecord& r = hist[i];
+    const Instr& in = sc.programs[r.g - 1].code[r.instr];
+    if (!r.finished || in.kind != Instr::Kind::SyncMap) continue;
+    if (in.syncOp == C::Range) {
+      std::set<std::string> seen;
+      for (auto& k : r.keys)
+        if (!seen.insert(key(k)).second)
+          add("iter-duplicate", fmt::format("G{}'s '{}' ({}:{}) called f twice for key {}", r.g, in.text, sc.file,
+                                            in.line, keyText(k)));
+      continue;
+    }
+    perG[static_cast<std::size_t>(r.g - 1)].push_back(i);
+    nOps++;
+  }
+  // Applies op i to st; false when its result is not what this state gives.
+  auto apply = [&](std::size_t i, State& st) {
+    const OpRecord& r = hist[i];
+    const Instr& in = sc.programs[r.g - 1].code[r.instr];
+    const std::string k = key(in.key);
+    auto it = st.find(k);
+    const bool has = it != st.end();
+    const int64_t cur = has ? it->second : 0;
+    switch (in.syncOp) {
+    case C::Store: st[k] = in.value; return true;
+    case C::Load: return r.access.found == has && (!has || r.access.value == cur);
+    case C::LoadOrStore:
+      if (r.access.found != has) return false;
+      if (has) return r.access.value == cur;
+      st[k] = in.value;
+      return r.access.value == in.value;
+    case C::LoadAndDelete:
+    case C::Delete:
+      if (r.access.found != has || (has && r.access.value != cur)) return false;
+      if (has) st.erase(it);
+      return true;
+    case C::Range: return true;
+    }
+    return true;
+  };
+  std::vector<std::size_t> pos(perG.size(), 0);
+  std::set<std::pair<std::vector<std::size_t>, State>> seen;
+  uint64_t nodes = 0;
+  bool found = false, exhausted = false;
+  std::function<void(State&)> dfs = [&](State& st) {
+    if (found || exhausted) return;
+    if (++nodes > nodeBudget) {
+      exhausted = true;
+      return;
+    }
+    bool all = true;
+    for (std::size_t g = 0; g < perG.size(); g++) all = all && pos[g] == perG[g].size();
+    if (all) {
+      found = st == final;
+      return;
+    }
+    if (!seen.insert({pos, st}).second) return;
+    for (std::size_t g = 0; g < perG.size() && !found; g++) {
+      if (pos[g] == perG[g].size()) continue;
+      const OpRecord& c = hist[perG[g][pos[g]]];
+      bool ok = true; // no other goroutine's next op finished before c started
+      for (std::size_t h = 0; h < perG.size() && ok; h++)
+        if (h != g && pos[h] < perG[h].size() && hist[perG[h][pos[h]]].endStep < c.startStep) ok = false;
+      if (!ok) continue;
+      State next = st;
+      if (!apply(perG[g][pos[g]], next)) continue;
+      pos[g]++;
+      dfs(next);
+      pos[g]--;
+    }
+  };
+  State st = start;
+  dfs(st);
+  rep.ordersExplored = nodes;
+  if (exhausted) {
+    rep.partial = true;
+    rep.notes.push_back("the search of orders hit its budget");
+  } else if (!found) {
+    add("order", "no sequential order of the sync.Map methods (program order and real time kept) gives these "
+                 "results and these final contents");
+  }
+  rep.consistent = rep.findings.empty();
+  rep.notes.insert(rep.notes.begin(), fmt::format("sync.Map: {} key{} with a value", final.size(),
+                                                  final.size() == 1 ? "" : "s"));
+  if (rep.consistent)
+    rep.notes.push_back(fmt::format("a sequential order of the {} sync.Map methods (Range aside) gives exactly these "
+                                    "results and contents",
+                                    nOps));
+  return rep;
+}
+
+} // namespace
+
 ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
+  if (w.isSyncMap()) return checkSyncMapConsistency(w, nodeBudget);
   ConsistencyReport rep;
   const auto& hist = w.history();
   const Scenario& sc = w.scenario();

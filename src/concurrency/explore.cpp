@@ -10,6 +10,7 @@
 #include "concurrency/consistency.hpp"
 #include "concurrency/report.hpp"
 #include "trace/swiss_json.hpp"
+#include "trace/syncmap_json.hpp"
 
 namespace gomap::race {
 
@@ -34,7 +35,11 @@ uint64_t swissDigest(const swiss::AnySwiss& m) {
 
 uint64_t consistencyKey(const World& w) {
   uint64_t k;
-  if (w.isSwiss()) {
+  if (w.isSyncMap()) {
+    std::string s;
+    appendSyncState(s, w.syncMap());
+    k = std::hash<std::string>{}(s);
+  } else if (w.isSwiss()) {
     k = mix64(swissDigest(w.swissMap()), w.swissMap().header().used);
   } else {
     const AnyMap& m = w.map();
@@ -81,7 +86,13 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
   std::string ga, gb;
   for (std::size_t i = t0; i < v.trace().size(); i++) {
     const TraceEntry& t = v.trace()[i];
-    std::string e = t.source == TraceEntry::Source::Swiss
+    std::string e = t.source == TraceEntry::Source::SyncMap ? [&] {
+      std::string j;
+      appendSyncEventJson(j, t.yev, 0, 0);
+      std::replace(j.begin(), j.end(), ']', ')'); // the goroutine's part of the signature ends at ']'
+      return j + ";";
+    }()
+                    : t.source == TraceEntry::Source::Swiss
                         ? fmt::format("{}:{}:{}:{}:{};", static_cast<int>(t.sev.kind), static_cast<int>(t.sev.site),
                                       t.sev.a, t.sev.b, t.sev.c)
                         : fmt::format("{:x}:{:x}:{};", t.ev.word0(), t.ev.word1(), static_cast<int>(t.source));
@@ -90,7 +101,13 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
                        t.state, t.readerCount, t.readerWait);
     (t.g == a ? ga : gb) += e;
   }
-  if (v.isSwiss()) {
+  if (v.isSyncMap()) {
+    std::string st;
+    appendSyncState(st, v.syncMap());
+    // ("digest": where verifyIndependence's comparison starts.)
+    sig += fmt::format("G{}[{}] G{}[{}] digest {} rng {} ended {} {}", a, ga, b, gb, st, v.syncMap().rngState(),
+                       static_cast<int>(v.ending().kind), v.ending().message);
+  } else if (v.isSwiss()) {
     std::string st;
     appendSwissState(st, v.swissMap());
     sig += fmt::format("G{}[{}] G{}[{}] state {} rng {} ended {} {}", a, ga, b, gb, st, v.swissMap().rngState(),

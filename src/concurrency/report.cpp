@@ -5,6 +5,7 @@
 #include "trace/event_json.hpp"
 #include "trace/state_json.hpp"
 #include "trace/swiss_json.hpp"
+#include "trace/syncmap_json.hpp"
 
 #include <algorithm>
 
@@ -96,6 +97,26 @@ void syncFrames(std::vector<Frame>& fs, const Scenario& sc, const Instr& in, con
   }
 }
 
+// A sync/map.go function as Go's traceback names it: "Load" ->
+// "sync.(*Map).Load", "entry.tryStore" -> "sync.(*entry).tryStore".
+std::string syncMapFunction(std::string_view fn) {
+  if (fn.rfind("entry.", 0) == 0) return fmt::format("sync.(*entry).{}", fn.substr(6));
+  return fmt::format("sync.(*Map).{}", fn);
+}
+
+// The m.mu.Lock() line of each sync.Map method (sync/map.go, Go 1.19.8).
+std::pair<const char*, int> syncMapLockLine(syncmap::SyncOpCode c) {
+  switch (c) {
+  case syncmap::SyncOpCode::Load: return {"Load", 114};
+  case syncmap::SyncOpCode::Store: return {"Store", 150};
+  case syncmap::SyncOpCode::LoadOrStore: return {"LoadOrStore", 217};
+  case syncmap::SyncOpCode::LoadAndDelete:
+  case syncmap::SyncOpCode::Delete: return {"LoadAndDelete", 280};
+  case syncmap::SyncOpCode::Range: return {"Range", 338};
+  }
+  return {"?", 0};
+}
+
 } // namespace
 
 const char* syncKindName(TraceEntry::SyncKind k) {
@@ -121,10 +142,9 @@ std::string mutexStateText(int32_t state) {
 }
 
 std::string describeSyncEntry(const World& w, const TraceEntry& t) {
-  const MutexDecl& m = w.scenario().mutexes[t.mutex];
-  std::string s = fmt::format("G{} {} {}: {} ({}:{}; state {}", t.g, syncKindName(t.sync), m.name, syncActName(t.act),
-                              t.rwFile ? "rwmutex.go" : "mutex.go", t.line, mutexStateText(t.state));
-  if (m.rw) s += fmt::format(", readerCount {}, readerWait {}", t.readerCount, t.readerWait);
+  std::string s = fmt::format("G{} {} {}: {} ({}:{}; state {}", t.g, syncKindName(t.sync), w.mutexName(t.mutex),
+                              syncActName(t.act), t.rwFile ? "rwmutex.go" : "mutex.go", t.line, mutexStateText(t.state));
+  if (w.mutexIsRw(t.mutex)) s += fmt::format(", readerCount {}, readerWait {}", t.readerCount, t.readerWait);
   s += ")";
   for (int g = 1; g <= 8; g++)
     if (t.woke & (1u << (g - 1))) s += fmt::format("; wakes G{}", g);
@@ -139,7 +159,19 @@ std::vector<Frame> stackOf(const World& w, int g) {
   const Instr& in = *v.instr;
   const Ending& e = w.ending();
   const bool dying = v.state == GoroutineView::State::Died;
-  if (v.hasEvent && w.isSwiss()) {
+  if (w.isSyncMap() && in.kind == Instr::Kind::SyncMap && v.atMapMutex) {
+    // Inside m.mu.Lock(): parked on its semaphore, or woken and about to retry the CAS.
+    const auto [method, line] = syncMapLockLine(in.syncOp);
+    if (v.sync.queue != SyncQueue::None)
+      fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77, "parked in m.mu's queue (m.mu.sema)"});
+    fs.push_back({"sync.(*Mutex).lockSlow", kMutexGo, 171,
+                  v.sync.queue != SyncQueue::None ? "runtime_SemacquireMutex(&m.sema, queueLifo, 1)"
+                                                  : "retries the CAS after a wake-up"});
+    fs.push_back({"sync.(*Mutex).Lock", kMutexGo, 90, "m.lockSlow()"});
+    fs.push_back({syncMapFunction(method), "$GOROOT/src/sync/map.go", line, "m.mu.Lock()"});
+  } else if (w.isSyncMap() && v.hasEvent) {
+    fs.push_back({syncMapFunction(v.function), "$GOROOT/src/sync/map.go", v.goLine, std::string(v.what)});
+  } else if (v.hasEvent && w.isSwiss()) {
     // A dying goroutine's stack as Go 1.26/1.27 print it: internal/runtime/maps
     // calls fatal() (linked to runtime's maps_fatal in panic.go) for every map
     // check, and the map functions' own frames are not shown (checked on the
@@ -271,7 +303,9 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
                            : fmt::format("consistency report: the map is silently corrupted ({})\n", rep->kindsText());
       for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
       for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
-      const bool invOk = w.isSwiss() ? w.swissMap().checkInvariants().empty() : w.map().checkInvariants().empty();
+      const bool invOk = w.isSyncMap() ? w.syncMap().checkInvariants().empty()
+                         : w.isSwiss() ? w.swissMap().checkInvariants().empty()
+                                       : w.map().checkInvariants().empty();
       if (invOk) o += "  - the engine's invariant checker finds nothing wrong\n";
     }
     break;
@@ -304,11 +338,10 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
   out += fmt::format("{{\"step\":{},\"g\":{},", t.step, t.g);
   if (t.source == TraceEntry::Source::Sync) {
     out += fmt::format("\"i\":{},\"kind\":\"{}\",\"mutex\":", i, syncKindName(t.sync));
-    const MutexDecl& m = w.scenario().mutexes[t.mutex];
-    appendJsonBytes(out, m.name);
+    appendJsonBytes(out, w.mutexName(t.mutex));
     out += fmt::format(",\"act\":\"{}\",\"file\":\"{}\",\"line\":{},\"state\":{}", syncActName(t.act),
                        t.rwFile ? "rwmutex.go" : "mutex.go", t.line, t.state);
-    if (m.rw) out += fmt::format(",\"readerCount\":{},\"readerWait\":{}", t.readerCount, t.readerWait);
+    if (w.mutexIsRw(t.mutex)) out += fmt::format(",\"readerCount\":{},\"readerWait\":{}", t.readerCount, t.readerWait);
     if (t.woke) {
       out += ",\"woke\":[";
       bool first = true;
@@ -324,7 +357,10 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
   }
   std::string tmp;
   bool begins;
-  if (t.source == TraceEntry::Source::Swiss) {
+  if (t.source == TraceEntry::Source::SyncMap) {
+    appendSyncEventJson(tmp, t.yev, i, t.op);
+    begins = t.yev.kind == syncmap::SyncKind::OpBegin;
+  } else if (t.source == TraceEntry::Source::Swiss) {
     appendSwissEventJson(tmp, t.sev, i, t.op, w.swissMap().kind(), w.swissMap().version() == swiss::Version::Go127);
     begins = t.sev.kind == swiss::SwissKind::OpBegin;
   } else {

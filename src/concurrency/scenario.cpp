@@ -41,6 +41,7 @@ std::string_view instrKindName(Instr::Kind k) {
   case Instr::Kind::Unlock: return "unlock";
   case Instr::Kind::RLock: return "rlock";
   case Instr::Kind::RUnlock: return "runlock";
+  case Instr::Kind::SyncMap: return "syncmap";
   }
   return "?";
 }
@@ -58,6 +59,11 @@ OpRequest requestOf(const Instr& in) {
   for (auto [ik, ok] : kMapStatements)
     if (ik == in.kind) return *gomap::requestOf(ok, in.key, in.value);
   throw std::logic_error("not a map operation");
+}
+
+syncmap::SyncRequest syncRequestOf(const Instr& in) {
+  if (in.kind != Instr::Kind::SyncMap) throw std::logic_error("not a sync.Map method");
+  return syncmap::SyncRequest{in.syncOp, in.key, in.value, in.limit};
 }
 
 namespace {
@@ -156,6 +162,22 @@ struct Ctx {
 };
 
 constexpr std::string_view kStatements = "put, del, get, iter, clear, lock, unlock, rlock, runlock or for";
+// The same on a sync.Map (make syncmap): its methods instead of the map's operations.
+constexpr std::string_view kSyncStatementsText =
+    "store, load, loadorstore, loadanddelete, delete, range, lock, unlock, rlock, runlock or for";
+
+// sync.Map's methods as goroutine statements (the op language's verbs and ops).
+constexpr std::pair<ScriptOp::Kind, syncmap::SyncOpCode> kSyncStatements[] = {
+    {ScriptOp::Kind::Store, syncmap::SyncOpCode::Store},
+    {ScriptOp::Kind::Load, syncmap::SyncOpCode::Load},
+    {ScriptOp::Kind::LoadOrStore, syncmap::SyncOpCode::LoadOrStore},
+    {ScriptOp::Kind::LoadAndDelete, syncmap::SyncOpCode::LoadAndDelete},
+    {ScriptOp::Kind::Delete, syncmap::SyncOpCode::Delete},
+    {ScriptOp::Kind::Range, syncmap::SyncOpCode::Range},
+};
+bool isSyncVerb(std::string_view v) {
+  return v == "store" || v == "load" || v == "loadorstore" || v == "loadanddelete" || v == "delete" || v == "range";
+}
 
 // Parses one statement (tokens already substituted) into an Instr. Map
 // operations are op lines: the op language's grammar parses them.
@@ -171,7 +193,11 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
   };
   ins.line = lineNo;
   ins.column = toks[0].column;
-  if (verb == "put" || verb == "del" || verb == "get" || verb == "iter" || verb == "clear") {
+  if (verb == "put" || verb == "del" || verb == "get" || verb == "iter" || verb == "clear" || isSyncVerb(verb) ||
+      verb == "gc") {
+    // The op language's grammar knows which verbs fit the map the section made
+    // (a classic verb on a sync.Map and a sync.Map verb on a classic map are
+    // its errors, with the expected verbs).
     std::vector<Token> sub;
     for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column, toks[i].endColumn()});
     std::optional<SourceError> e;
@@ -183,10 +209,19 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
     if (op->iterDo) // a loop body belongs to op scripts; a goroutine's writes are its own lines
       return cx.fail(lineNo, toks[0].column, "expected 'iter' without a body in a goroutine: write the loop's "
                                              "writes as the goroutine's own ops");
+    if (op->kind == ScriptOp::Kind::Gc)
+      return cx.fail(lineNo, toks[0].column,
+                     "expected a sync.Map method (store, load, loadorstore, loadanddelete, delete, range): 'gc' runs in "
+                     "op scripts only (a race scenario has no heap model)");
+    bool known = false;
     for (auto [ik, ok] : kMapStatements)
-      if (ok == op->kind) ins.kind = ik;
+      if (ok == op->kind) ins.kind = ik, known = true;
+    for (auto [ok, code] : kSyncStatements)
+      if (ok == op->kind) ins.kind = Instr::Kind::SyncMap, ins.syncOp = code, known = true;
+    if (!known) throw std::logic_error("a map statement the race grammar does not know");
     ins.key = op->key;
     ins.value = op->value;
+    ins.limit = op->limit;
     ins.text = std::move(op->text);
     return true;
   } else if (verb == "lock" || verb == "unlock" || verb == "rlock" || verb == "runlock") {
@@ -209,7 +244,8 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
     if (ins.kind == Instr::Kind::RLock || ins.kind == Instr::Kind::RUnlock) sc.mutexes[idx].rw = true;
     ins.mutex = idx;
   } else {
-    return cx.fail(lineNo, toks[0].column, fmt::format("expected a statement ({}), got {:?}", kStatements, verb));
+    return cx.fail(lineNo, toks[0].column,
+                   fmt::format("expected a statement ({}), got {:?}", sc.syncmap ? kSyncStatementsText : kStatements, verb));
   }
   ins.text.clear();
   for (std::size_t i = 0; i < texts.size(); i++) {
@@ -619,10 +655,8 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
       if (!op) continue;
       if (op->kind == ScriptOp::Kind::Make || op->kind == ScriptOp::Kind::Nil) {
         if (sawMake) return fail(lineNo, toks[0].column, "expected one 'make' (or 'nil') in the map section: goroutines share one map");
-        if (op->syncmap)
-          return fail(lineNo, toks[0].column,
-                      "expected 'make KIND HINT' or 'make swiss KIND HINT': race scenarios do not run sync.Map yet");
         sawMake = true;
+        sc.syncmap = op->syncmap;
         sc.kind = op->mapKind;
         sc.nilMap = op->kind == ScriptOp::Kind::Nil;
         sc.swiss = op->swiss;
@@ -646,6 +680,8 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
   if (sc.programs.empty()) return fail(lineNo, 1, "expected at least one 'goroutine N' section");
   if (sc.swiss && sc.granularity == Granularity::Memory)
     return fail(granLine, granColumn, std::string(kSwissMemoryGranularity));
+  if (sc.syncmap && sc.granularity == Granularity::Memory)
+    return fail(granLine, granColumn, std::string(kSyncMapMemoryGranularity));
   if (sawSchedule) {
     // Steps are checked once every goroutine is known; the error points at the step.
     std::vector<Token> st;

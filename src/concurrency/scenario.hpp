@@ -12,6 +12,8 @@
 //     defer recover                      (first line only) recover panics, like
 //                                        defer func() { recover() }()
 //     put KEY VAL | del KEY | get KEY | iter | clear
+//     store K V | load K | loadorstore K V | loadanddelete K | delete K | range [N]
+//                                        (sync.Map's methods, after 'make syncmap KIND')
 //     lock MU | unlock MU | rlock MU | runlock MU
 //     for i in A..B: STMT [; STMT ...]   keys/values may use i: i, i+1000, 2*i, k{i}
 //   granularity statement|memory
@@ -46,12 +48,18 @@ inline constexpr std::string_view kSwissMemoryGranularity =
     "expected 'granularity statement' for a Swiss map: its m.writing ^= 1 is one step in this model (memory "
     "granularity splits only the classic map's flags update into its load and its store)";
 
+// A sync.Map's race runs at statement granularity only.
+inline constexpr std::string_view kSyncMapMemoryGranularity =
+    "expected 'granularity statement' for a sync.Map: each of its atomic loads, CASes and locked steps is already one "
+    "step (memory granularity splits only the classic map's flags update into its load and its store)";
+
 // The pause mask (bit k = pause at EventKind k) of a granularity.
 uint64_t pauseMaskFor(Granularity g);
 
 // One statement of a goroutine's program (loops are unrolled when parsed).
 struct Instr {
-  enum class Kind : uint8_t { Put, Del, Get, Iter, Clear, Lock, Unlock, RLock, RUnlock };
+  // SyncMap: a sync.Map method (syncOp says which), on a map made by 'make syncmap'.
+  enum class Kind : uint8_t { Put, Del, Get, Iter, Clear, Lock, Unlock, RLock, RUnlock, SyncMap };
   Kind kind = Kind::Get;
   KeyValue key;
   int64_t value = 0;
@@ -60,12 +68,16 @@ struct Instr {
   int column = 0;
   std::string text;    // as run: "put 5 50" (loop variables substituted)
   std::string loopVar; // "i=5" inside an unrolled loop, else empty
-  bool isMapOp() const { return kind <= Kind::Clear; }
+  syncmap::SyncOpCode syncOp = syncmap::SyncOpCode::Load; // SyncMap
+  int64_t limit = 0;   // SyncMap range N: f returns false after its Nth call (0: never)
+  bool isMapOp() const { return kind <= Kind::Clear || kind == Kind::SyncMap; }
 };
 std::string_view instrKindName(Instr::Kind k);
 // The engine request of a map statement (put, del, get, iter, clear), made by
 // the op language's requestOf; throws std::logic_error for lock/unlock.
 OpRequest requestOf(const Instr& in);
+// The sync.Map request of a SyncMap statement.
+syncmap::SyncRequest syncRequestOf(const Instr& in);
 
 struct Program {
   int line = 0; // the 'goroutine N' line
@@ -122,6 +134,7 @@ struct Scenario {
   KeyKind kind = KeyKind::Int64;
   bool nilMap = false;
   bool swiss = false; // the map section makes a Swiss map (make swiss / nil swiss)
+  bool syncmap = false; // the map section makes a sync.Map (make syncmap KIND)
   std::vector<Program> programs; // programs[0] is G1
   std::vector<MutexDecl> mutexes;
   Granularity granularity = Granularity::Statement;

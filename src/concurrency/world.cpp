@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <stdexcept>
 
 #include "concurrency/consistency.hpp"
@@ -58,7 +59,65 @@ const ObjectSet& swissMapObjects() {
   return s;
 }
 
+// A sync.Map method stepped as the World steps every map operation. Its
+// result as an OpRecord reads it: access.found / value are Load's (ok, value),
+// LoadOrStore's (loaded, actual) and LoadAndDelete's (loaded, value); a
+// Range's calls of f are keys / vals.
+class SyncMapOpRun final : public OpRun {
+public:
+  explicit SyncMapOpRun(std::unique_ptr<syncmap::SyncRun> r) : r_(std::move(r)) {}
+  bool step() override { return r_->step(); }
+  bool done() const override { return r_->done(); }
+  OpResult result() override {
+    access.found = r_->out.ok;
+    access.value = r_->out.hasValue ? r_->out.value : 0;
+    for (auto& [k, v] : r_->out.visited) {
+      keys.push_back(k);
+      vals.push_back(v);
+    }
+    return r_->result();
+  }
+
+private:
+  std::unique_ptr<syncmap::SyncRun> r_;
+};
+
+// The shared objects of a sync.Map, named in Footprint's numbering (a race
+// has one map, so the classic map's names are free): the pointer m.read; the
+// state mu protects (dirty, misses, the readOnly and entry identities); the
+// value-cell identities (a lock-free CAS may number a new cell); each entry's
+// word p (by identity, folded); the fastrand state (a range's random start).
+namespace smfp {
+constexpr unsigned kRead = Footprint::kHeader, kLocked = Footprint::kCount, kCells = Footprint::kHash0;
+constexpr unsigned kEntry0 = Footprint::kCell0, kEntryFold = 128;
+unsigned entry(uint32_t id) { return kEntry0 + id % kEntryFold; }
+} // namespace smfp
+static_assert(smfp::kEntry0 + smfp::kEntryFold <= 256);
+
+// The contents of a sync.Map (its keys with a value, read.m's and dirty's).
+std::vector<std::pair<KeyValue, int64_t>> syncContents(const syncmap::SyncMap& m) {
+  std::map<KeyValue, int64_t, syncmap::KeyLess> out;
+  auto add = [&](const syncmap::KeyMap* km) {
+    if (!km) return;
+    for (const auto& [k, e] : *km)
+      if (e->p == syncmap::PState::Value) out[k] = e->value;
+  };
+  add(m.read() ? m.read()->m.get() : nullptr);
+  add(m.dirty());
+  return {out.begin(), out.end()};
+}
+
+using SyncSnapshotRef = std::shared_ptr<const syncmap::SyncMap::Snapshot>;
+
 } // namespace
+
+std::string_view World::mutexName(int m) const {
+  if (m >= 0 && static_cast<std::size_t>(m) < sc_.mutexes.size()) return sc_.mutexes[static_cast<std::size_t>(m)].name;
+  return "m.mu";
+}
+bool World::mutexIsRw(int m) const {
+  return m >= 0 && static_cast<std::size_t>(m) < sc_.mutexes.size() && sc_.mutexes[static_cast<std::size_t>(m)].rw;
+}
 
 World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), strings_(std::make_shared<StringPool>()) {
   setupMap();
@@ -72,6 +131,15 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
     pauseMask_ = (uint64_t{1} << static_cast<unsigned>(swiss::SwissKind::kCount)) - 1;
     swiss_->setEventSink(&sbuf_);
     swiss_->setPauseMask(pauseMask_);
+  } else if (smap_) {
+    initialContents_ = syncContents(*smap_);
+    startSnap_ = smap_->snapshot();
+    // Every kind is a step: each atomic load/CAS and each locked step is one
+    // event already (syncmap_events.hpp); mu's queue is gosync's (the gate).
+    pauseMask_ = (uint64_t{1} << static_cast<unsigned>(syncmap::SyncKind::kCount)) - 1;
+    smap_->setEventSink(&ybuf_);
+    smap_->setPauseMask(pauseMask_);
+    smap_->setLockGate(true);
   } else {
     for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
     startHeader_ = map_->header();
@@ -98,7 +166,8 @@ void World::setupMap() {
   for (const ScriptOp& op : sc_.setup) applyOp(t, op);
   map_ = std::move(t.map);
   swiss_ = std::move(t.swissMap);
-  if (!map_ && !swiss_) throw std::logic_error("scenario without a map");
+  smap_ = std::move(t.syncMap);
+  if (!map_ && !swiss_ && !smap_) throw std::logic_error("scenario without a map");
 }
 
 void World::destroyRuns() {
@@ -113,6 +182,9 @@ void World::reset() {
     swiss_->restore(startSnap_);
     swiss_->unshare();
     sbuf_.clear();
+  } else if (smap_) {
+    smap_->restore(*std::any_cast<const SyncSnapshotRef&>(startSnap_));
+    ybuf_.clear();
   } else {
     map_->restore(startSnap_);
     map_->unshare();
@@ -121,7 +193,7 @@ void World::reset() {
   for (auto& g : gs_) g = G{};
   for (std::size_t i = 0; i < gs_.size(); i++)
     if (sc_.programs[i].code.empty()) gs_[i].done = true;
-  sync_.reset(sc_.mutexes.size(), gs_.size());
+  sync_.reset(sc_.mutexes.size() + (smap_ ? 1 : 0), gs_.size()); // a sync.Map's mu last
   history_.clear();
   trace_.clear();
   schedule_.clear();
@@ -137,7 +209,8 @@ void World::reset() {
 // there; only another goroutine's unlock takes it out).
 bool World::blockedOn(int g, int& mutex) const {
   const G& gr = gs_[g - 1];
-  if (gr.run || gr.done || !sync_.parked(g)) return false;
+  // A sync.Map method waiting at m.mu.Lock() is parked with its method in flight.
+  if ((gr.run && !gr.atMu) || gr.done || !sync_.parked(g)) return false;
   mutex = sync_.progress(g).mutex;
   return true;
 }
@@ -177,6 +250,7 @@ bool World::step(int g) {
   G& gr = gs_[g - 1];
   if (buf_.size() > 1024) buf_.truncate(1); // events are consumed after each step: keep the buffer in cache
   if (sbuf_.events.size() > 1024) sbuf_.clear();
+  if (ybuf_.events.size() > 1024) ybuf_.clear();
   fp_ = Footprint{};
   gr.steps++;
   if (gr.run) {
@@ -195,6 +269,8 @@ bool World::step(int g) {
         const swiss::SwissRequest r = swissRequestOf(requestOf(in));
         gr.sop = r.code;
         gr.run = std::make_unique<SwissOpRun>(swiss_->start(r));
+      } else if (smap_) {
+        gr.run = std::make_unique<SyncMapOpRun>(smap_->start(syncRequestOf(in)));
       } else {
         gr.run = map_->start(requestOf(in));
       }
@@ -231,6 +307,7 @@ bool World::stepFused(int g) {
 
 void World::engineStep(int g) {
   if (swiss_) return swissEngineStep(g);
+  if (smap_) return syncMapEngineStep(g);
   G& gr = gs_[g - 1];
   const std::size_t before = buf_.size();
   bool running = gr.run->step();
@@ -283,7 +360,7 @@ void World::endEngineStep(int g, bool running, const std::optional<OpResult>& en
     e.kind = Ending::Kind::StepLimit;
     e.g = g;
     e.message = fmt::format("G{}'s {} did not finish within {} steps{}", g, sc_.programs[g - 1].code[gr.pc].text,
-                            opts_.maxOpSteps, swiss_ ? "" : ": its bucket chain is likely corrupted (a cycle)");
+                            opts_.maxOpSteps, swiss_ || smap_ ? "" : ": its bucket chain is likely corrupted (a cycle)");
     die(std::move(e));
   }
 }
@@ -340,8 +417,152 @@ void World::swissEngineStep(int g) {
   endEngineStep(g, running, ended);
 }
 
+// engineStep for a sync.Map: one event per step (every kind pauses); the step
+// that stops at OpEnd also finishes the method. m.mu.Lock() is gosync's Mutex:
+// the model pauses at its lock gate, this takes one Lock step of gosync (the
+// CAS takes mu, or the goroutine parks on mu's semaphore and a later step
+// retries, barging as Go 1.19 does), and the Locked event follows in the same
+// step. Each Unlocked event is followed by gosync's Unlock step, which may wake
+// the head waiter. Footprints come from the events (addSyncMapFootprint).
+void World::syncMapEngineStep(int g) {
+  G& gr = gs_[g - 1];
+  const auto& evs = ybuf_.events;
+  const std::size_t before = evs.size();
+  auto record = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; i++) {
+      addSyncMapFootprint(evs[i]);
+      if (!opts_.record) continue;
+      TraceEntry t;
+      t.yev = evs[i];
+      t.source = TraceEntry::Source::SyncMap;
+      t.step = static_cast<uint32_t>(steps_);
+      t.g = static_cast<uint8_t>(g);
+      t.op = static_cast<uint32_t>(gr.op + 1);
+      trace_.push_back(t);
+    }
+  };
+  bool running = true;
+  if (gr.atMu) { // woken from mu's semaphore: retry the CAS
+    if (!mapMutexStep(g, true)) return endEngineStep(g, true, std::nullopt);
+    gr.atMu = false;
+  }
+  running = gr.run->step();
+  if (running && smap_->takeLockPending()) {
+    if (!mapMutexStep(g, true)) {
+      gr.atMu = true;
+      return endEngineStep(g, true, std::nullopt);
+    }
+    running = gr.run->step();
+  }
+  std::size_t n = evs.size();
+  while (running && n > before && evs[n - 1].kind == syncmap::SyncKind::OpEnd) {
+    running = gr.run->step();
+    n = evs.size();
+  }
+  if (n > before) {
+    gr.ylast = evs[n - 1];
+    gr.hasEvent = true;
+  }
+  record(before, n);
+  if (n > before && evs[n - 1].kind == syncmap::SyncKind::Unlocked) mapMutexStep(g, false);
+  endEngineStep(g, running, std::nullopt);
+}
+
+// One step of gosync's Mutex for the sync.Map's mu (its Lock's CAS, or its
+// Unlock), mirrored into the model's mu words. Returns false when the
+// goroutine parked.
+bool World::mapMutexStep(int g, bool lock) {
+  const int m = syncMapMutex();
+  fp_.r.add(Footprint::mutex(m));
+  fp_.w.add(Footprint::mutex(m));
+  const SyncStepResult r = sync_.step(g, lock ? SyncModel::Op::Lock : SyncModel::Op::Unlock, m, false);
+  const MutexState& mx = sync_.mutex(m);
+  smap_->setMu(syncmap::MutexWords{mx.state, static_cast<uint32_t>(mx.sema.size())});
+  if (opts_.record) {
+    TraceEntry t;
+    t.step = static_cast<uint32_t>(steps_);
+    t.g = static_cast<uint8_t>(g);
+    t.source = TraceEntry::Source::Sync;
+    t.sync = lock ? TraceEntry::SyncKind::Lock : TraceEntry::SyncKind::Unlock;
+    t.mutex = static_cast<uint8_t>(m);
+    t.act = r.act;
+    t.woke = r.woke;
+    t.line = static_cast<uint16_t>(r.line);
+    t.state = mx.state;
+    t.op = static_cast<uint32_t>(gs_[g - 1].op + 1);
+    trace_.push_back(t);
+  }
+  if (r.fatal) { // cannot happen: the model unlocks only what it locked
+    Ending e;
+    e.kind = Ending::Kind::Fatal;
+    e.g = g;
+    e.message = r.fatal;
+    gs_[g - 1].died = true;
+    die(std::move(e));
+    return false;
+  }
+  return r.finished;
+}
+
+// What the code leading to a sync.Map event touched (one event per step: the
+// atomic or locked access the event names; lookups in a published read.m
+// touch nothing shared, that map is never written after its publication).
+void World::addSyncMapFootprint(const syncmap::SyncEvent& e) {
+  if (!trackFp_) return;
+  using namespace syncmap;
+  auto rw = [&](unsigned o) {
+    fp_.r.add(o);
+    fp_.w.add(o);
+  };
+  switch (e.kind) {
+  case SyncKind::OpBegin:
+  case SyncKind::OpEnd:
+  case SyncKind::ReadLookup:
+  case SyncKind::RangeCall: break;
+  case SyncKind::ReadLoaded: fp_.r.add(smfp::kRead); break;
+  case SyncKind::DirtyLookup: fp_.r.add(smfp::kLocked); break;
+  case SyncKind::Locked:
+  case SyncKind::Unlocked: rw(Footprint::mutex(syncMapMutex())); break;
+  case SyncKind::PLoaded: fp_.r.add(smfp::entry(payloadOf<SyncKind::PLoaded>(e).entry)); break;
+  case SyncKind::PCas: {
+    const auto p = payloadOf<SyncKind::PCas>(e);
+    fp_.r.add(smfp::entry(p.entry));
+    if (p.swapped) fp_.w.add(smfp::entry(p.entry));
+    if (p.swapped && p.to == PState::Value) rw(smfp::kCells); // the new cell's identity
+    break;
+  }
+  case SyncKind::PStored:
+    rw(smfp::entry(payloadOf<SyncKind::PStored>(e).entry));
+    rw(smfp::kCells);
+    break;
+  case SyncKind::DirtyWritten:
+  case SyncKind::DirtyDeleted:
+  case SyncKind::DirtyMade:
+  case SyncKind::DirtyCleared:
+  case SyncKind::MissCounted: rw(smfp::kLocked); break;
+  case SyncKind::ReadStored:
+    fp_.w.add(smfp::kRead);
+    rw(smfp::kLocked);
+    break;
+  case SyncKind::EntryCreated:
+    rw(smfp::kLocked);
+    rw(smfp::kCells);
+    break;
+  case SyncKind::RangeNext: rw(Footprint::kRng); break; // the first one follows the random start's draw
+  case SyncKind::kCount: break;
+  }
+}
+
 // Where a goroutine stands, in the words of the model that runs the map.
 void World::setDeathSite(Ending& e, const G& gr) const {
+  if (smap_) {
+    const syncmap::SyncSiteInfo& si = syncmap::siteInfo(gr.ylast.site);
+    e.function = si.function;
+    e.file = "sync/map.go";
+    e.line = si.line;
+    e.what = si.what;
+    return;
+  }
   if (swiss_) {
     const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(gr.slast.site, swiss_->kind());
     e.function = si.function;
@@ -540,7 +761,25 @@ GoroutineView World::view(int g) const {
   if (gr.died) v.instr = &prog.code[gr.pc];
   v.steps = gr.steps;
   v.hasEvent = gr.hasEvent && (gr.run != nullptr || gr.died);
-  if (v.hasEvent && swiss_) {
+  v.atMapMutex = gr.atMu;
+  if (v.hasEvent && smap_) {
+    Ending site;
+    setDeathSite(site, gr);
+    v.syncMapEvent = gr.ylast;
+    v.function = site.function;
+    v.file = site.file;
+    v.goLine = site.line;
+    v.what = site.what;
+    if (gr.atMu && v.instr) { // it stands at its method's m.mu.Lock(), past its last event
+      using syncmap::SyncSite;
+      const SyncSite lk[] = {SyncSite::LoadLock, SyncSite::StoreLock, SyncSite::LosLock,
+                             SyncSite::LadLock,  SyncSite::LadLock,   SyncSite::RangeLock};
+      const syncmap::SyncSiteInfo& si = syncmap::siteInfo(lk[static_cast<std::size_t>(v.instr->syncOp)]);
+      v.function = si.function;
+      v.goLine = si.line;
+      v.what = si.what;
+    }
+  } else if (v.hasEvent && swiss_) {
     Ending site;
     setDeathSite(site, gr);
     v.swissEvent = gr.slast;
@@ -563,11 +802,11 @@ GoroutineView World::view(int g) const {
   int m = -1;
   if (gr.died) v.state = GoroutineView::State::Died;
   else if (gr.done) v.state = GoroutineView::State::Done;
-  else if (gr.run) v.state = GoroutineView::State::InOp;
-  else if (blockedOn(g, m)) {
+  else if (blockedOn(g, m)) { // a sync.Map method parked at m.mu.Lock() is in flight and blocked
     v.state = GoroutineView::State::Blocked;
     v.waitingMutex = m;
-  } else v.state = GoroutineView::State::Ready;
+  } else if (gr.run) v.state = GoroutineView::State::InOp;
+  else v.state = GoroutineView::State::Ready;
   v.sync = sync_.progress(g);
   return v;
 }
@@ -578,6 +817,8 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
   if (swiss_) {
     c->map = swiss_->snapshot();
     swiss_->unshare();
+  } else if (smap_) {
+    c->map = smap_->snapshot();
   } else {
     c->map = map_->snapshot();
     map_->unshare();
@@ -601,6 +842,9 @@ void World::restore(const Checkpoint& c) {
     swiss_->restore(c.map);
     swiss_->unshare();
     sbuf_.clear();
+  } else if (smap_) {
+    smap_->restore(*std::any_cast<const SyncSnapshotRef&>(c.map));
+    ybuf_.clear();
   } else {
     map_->restore(c.map);
     map_->unshare();

@@ -34,10 +34,11 @@ namespace gomap::race {
 // takes one step per atomic operation of Go's sync code (gosync.hpp): `sync`
 // names the method, `act` what this step of it did.
 struct TraceEntry {
-  enum class Source : uint8_t { Engine, Sync, Swiss };
+  enum class Source : uint8_t { Engine, Sync, Swiss, SyncMap };
   enum class SyncKind : uint8_t { Lock, Unlock, RLock, RUnlock };
   Event ev{};         // Engine: the event as the classic map emitted it
   swiss::SwissEvent sev{}; // Swiss: the event as the Swiss map emitted it
+  syncmap::SyncEvent yev{}; // SyncMap: the event as the sync.Map model emitted it
   uint32_t step = 0;  // scheduling step (0-based) in which it happened
   uint8_t g = 0;      // goroutine number (1-based)
   Source source = Source::Engine;
@@ -99,6 +100,8 @@ struct GoroutineView {
   bool hasEvent = false;        // paused at an engine event (inside a map op)
   Event event{};                // the event it is paused at (classic map)
   swiss::SwissEvent swissEvent{}; // the event it is paused at (Swiss map)
+  syncmap::SyncEvent syncMapEvent{}; // the event it is paused at (sync.Map)
+  bool atMapMutex = false;      // sync.Map: inside the method, at (or parked in) m.mu.Lock()
   std::string_view function;    // runtime function of that event (siteInfo(event.site).function)
   std::string_view file;        // its source file (runtime/map.go, internal/runtime/maps/...)
   int goLine = 0;               // line of that event in file
@@ -241,6 +244,14 @@ public:
   const AnyMap& map() const { return *map_; }
   bool isSwiss() const { return swiss_ != nullptr; }
   const swiss::AnySwiss& swissMap() const { return *swiss_; }
+  // A sync.Map (make syncmap): its model, and the index of its mutex mu in
+  // sync() (after the scenario's own mutexes; mutexName names it "m.mu").
+  bool isSyncMap() const { return smap_ != nullptr; }
+  const syncmap::SyncMap& syncMap() const { return *smap_; }
+  int syncMapMutex() const { return static_cast<int>(sc_.mutexes.size()); }
+  // A mutex's name as traces print it (the scenario's, or "m.mu"), and whether it is an RWMutex.
+  std::string_view mutexName(int m) const;
+  bool mutexIsRw(int m) const;
   GoroutineView view(int g) const;
   // The mutexes (state words, queues) and each goroutine's progress through
   // its lock/unlock statement, for views.
@@ -271,6 +282,8 @@ private:
     uint64_t opSteps = 0;
     swiss::SwissEvent slast{}; // its last event (Swiss map)
     swiss::SwissOpCode sop = swiss::SwissOpCode::Get; // the Swiss op in flight
+    syncmap::SyncEvent ylast{}; // its last event (sync.Map)
+    bool atMu = false;          // sync.Map: its method waits at m.mu.Lock() (lock gate)
     Loc lastLoc{};        // its last event with a cell location
     Loc evacSrc{};        // the old cell it is copying (memory level: the copy takes several steps)
   };
@@ -278,6 +291,9 @@ private:
   bool blockedOn(int g, int& mutex) const;
   void engineStep(int g);
   void swissEngineStep(int g);
+  void syncMapEngineStep(int g);
+  bool mapMutexStep(int g, bool lock); // sync.Map's mu: one gosync step; false: parked
+  void addSyncMapFootprint(const syncmap::SyncEvent& e);
   void endEngineStep(int g, bool running, const std::optional<OpResult>& ended);
   void setDeathSite(Ending& e, const G& gr) const;
   void syncStep(int g);
@@ -293,6 +309,8 @@ private:
   std::unique_ptr<AnyMap> map_;        // the classic map, or
   std::unique_ptr<swiss::AnySwiss> swiss_; // the Swiss map
   swiss::SwissEventSink sbuf_;
+  std::unique_ptr<syncmap::SyncMap> smap_; // or the sync.Map
+  syncmap::SyncEventSink ybuf_;
   std::vector<std::pair<KeyValue, int64_t>> initialContents_;
   Hmap startHeader_{};
   AnyMap::Memory startMemory_{};

@@ -50,6 +50,49 @@ std::vector<std::pair<KeyValue, EntryRef>> SyncMap::goOrder(const KeyMap* m) {
   return out;
 }
 
+namespace {
+// A deep copy of m whose entries are copied once per identity (read.m and
+// dirty share them).
+KeyMapRef copyKeyMap(const KeyMapRef& m, std::map<const Entry*, EntryRef>& copies) {
+  if (!m) return nullptr;
+  auto out = std::make_shared<KeyMap>();
+  for (const auto& [k, e] : *m) {
+    EntryRef& c = copies[e.get()];
+    if (!c) c = std::make_shared<Entry>(*e);
+    out->emplace(k, c);
+  }
+  return out;
+}
+} // namespace
+
+std::shared_ptr<const SyncMap::Snapshot> SyncMap::snapshot() const {
+  auto s = std::make_shared<Snapshot>();
+  std::map<const Entry*, EntryRef> copies;
+  s->rng = rng_.state();
+  s->mu = mu_;
+  if (read_) s->read = ReadOnly{read_->id, copyKeyMap(read_->m, copies), read_->amended};
+  s->dirty = dirty_ && read_ && dirty_ == read_->m ? s->read->m : copyKeyMap(dirty_, copies);
+  s->misses = misses_;
+  s->lastReadOnly = lastReadOnly_, s->lastEntry = lastEntry_, s->lastCell = lastCell_;
+  return s;
+}
+
+void SyncMap::restore(const Snapshot& s) {
+  std::map<const Entry*, EntryRef> copies;
+  rng_.reseed(s.rng);
+  mu_ = s.mu;
+  read_.reset();
+  KeyMapRef rm;
+  if (s.read) {
+    rm = copyKeyMap(s.read->m, copies);
+    read_ = std::make_shared<const ReadOnly>(ReadOnly{s.read->id, rm, s.read->amended});
+  }
+  dirty_ = s.dirty && s.read && s.dirty == s.read->m ? rm : copyKeyMap(s.dirty, copies);
+  misses_ = s.misses;
+  lastReadOnly_ = s.lastReadOnly, lastEntry_ = s.lastEntry, lastCell_ = s.lastCell;
+  lockPending_ = false;
+}
+
 std::vector<std::string> SyncMap::checkInvariants() const {
   std::vector<std::string> bad;
   if (inflight() == 0 && mu_.state != 0) bad.push_back("mu held with no method in flight");

@@ -147,6 +147,26 @@ public:
   // Go's map iteration order for one range over m (see the file comment).
   std::vector<std::pair<KeyValue, EntryRef>> goOrder(const KeyMap* m);
 
+  // For drivers that run several goroutines on one map (race scenarios,
+  // concurrency/world.cpp): there mu is contended and its wait queue is the
+  // driver's (gosync's Mutex model). With the gate on, the resumable form
+  // pauses right before each m.mu.Lock(), recording no event, and sets
+  // lockPending (takeLockPending reads and clears it); the driver resumes the
+  // method once its Lock step has taken mu. setMu mirrors the driver's state
+  // word into mu (the dump's "mu").
+  void setLockGate(bool on) { lockGate_ = on; }
+  bool takeLockPending() {
+    const bool p = lockPending_;
+    lockPending_ = false;
+    return p;
+  }
+  void setMu(const MutexWords& w) { mu_ = w; }
+  // The whole state between methods, entries shared between read.m and dirty
+  // copied once (restore needs no method in flight).
+  struct Snapshot;
+  std::shared_ptr<const Snapshot> snapshot() const;
+  void restore(const Snapshot& s);
+
 private:
 #define GOMAP_SYNC_DECL(ret, name, ...)                                                                                \
   Task<ret> name(__VA_ARGS__);                                                                                         \
@@ -193,6 +213,16 @@ private:
   KeyMapRef dirty_;  // null: dirty is nil
   int64_t misses_ = 0;
   uint32_t lastReadOnly_ = 0, lastEntry_ = 0, lastCell_ = 0;
+  bool lockGate_ = false, lockPending_ = false;
+};
+
+struct SyncMap::Snapshot {
+  uint64_t rng = 0;
+  MutexWords mu;
+  std::optional<ReadOnly> read; // its m and dirty refer to the entries below
+  KeyMapRef dirty;
+  int64_t misses = 0;
+  uint32_t lastReadOnly = 0, lastEntry = 0, lastCell = 0;
 };
 
 } // namespace gomap::syncmap

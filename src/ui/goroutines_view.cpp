@@ -43,6 +43,8 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
+  if (s->scenario().syncmap) // sync.Map races run in a terminal only for now
+    return (error_ = fmt::format(fmt::runtime(tr(S::RaceSyncMapNotInGui)), path, path)), false;
   s_ = std::move(s);
   path_ = path;
   error_.clear();

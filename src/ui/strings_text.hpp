@@ -3,4 +3,4 @@
 #pragma once
 #define GOMAPLAB_UI_STRINGS_TEXT(X)                                                                                  \
   X(LangZhMissing) X(CjkFontMissing) X(RaceCannotWrite) X(RaceWaitingMutex) X(RaceLoadedFlags) X(RaceFlagBit)           \
-  X(RaceOpened) X(RaceStepRefused)
+  X(RaceOpened) X(RaceStepRefused) X(RaceSyncMapNotInGui)

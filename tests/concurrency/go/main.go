@@ -9,6 +9,10 @@
 //	                         pending writer holds back the second RLock (writer
 //	                         preference, sync/rwmutex.go L22-27), and every
 //	                         goroutine is asleep: a deadlock on every run
+//	racecheck syncmap_mu     sync.Map's one mutex: with m.mu held (as a Store of a
+//	                         new key holds it), a Store of an existing key and a
+//	                         Load hit return; a Store of a new key blocks on mu
+//	                         (syncmap_mu.race, syncmap_mu.sh)
 //
 // The runtime only notices a race when two operations overlap in time, so run
 // it with GOMAXPROCS=2 (several times if needed): it then dies with
@@ -20,7 +24,11 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
 )
 
 const rounds = 2000000
@@ -83,7 +91,55 @@ func rwDeadlock(wg *sync.WaitGroup) {
 	}()
 }
 
+// syncMapMu holds a sync.Map's mu (its first field, sync/map.go L87 in Go
+// 1.19.8, as a Store of a new key holds it) and shows which methods still
+// return: it prints what syncmap_mu.sh compares with the simulator.
+func syncMapMu() {
+	var m sync.Map
+	m.Store("a", 1)
+	m.Range(func(k, v any) bool { return true }) // promotes dirty: a is in read.m
+	mu := (*sync.Mutex)(unsafe.Pointer(&m))
+	state := (*int32)(unsafe.Pointer(&m)) // Mutex.state is its first word
+	mu.Lock()
+	done := make(chan string, 2)
+	go func() { m.Store("a", 2); done <- "store-existing: returned" }()
+	go func() { m.Load("a"); done <- "load-hit: returned" }()
+	var lines []string
+	for i := 0; i < 2; i++ {
+		select {
+		case l := <-done:
+			lines = append(lines, l)
+		case <-time.After(10 * time.Second):
+			lines = append(lines, "timeout")
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Println(l)
+	}
+	newDone := make(chan struct{})
+	go func() { m.Store("n2", 2); close(newDone) }()
+	// Wait until that Store has counted itself as a waiter and parked.
+	for i := 0; atomic.LoadInt32(state)>>3 == 0 && i < 10000; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case <-newDone:
+		fmt.Println("store-new: returned")
+	default:
+		fmt.Printf("store-new: blocked state=%d\n", atomic.LoadInt32(state))
+	}
+	mu.Unlock()
+	<-newDone
+	v, _ := m.Load("n2")
+	fmt.Printf("store-new: returned after unlock, n2=%v\n", v)
+}
+
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "syncmap_mu" {
+		syncMapMu()
+		return
+	}
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: racecheck writers|reader_writer|iter_writer|rw_deadlock")
 		os.Exit(64)

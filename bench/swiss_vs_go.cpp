@@ -12,14 +12,16 @@
 //
 // Also measured: the cost of recording every event into a SwissEventSink
 // (ns per event), one op at a time and with a lookahead of 16 ops (the
-// classic session loader's distance: before each op the group the op on the
-// key 16 ops further on will probe first is requested, see prefetchAhead).
-// That line gives wall time and thread CPU time (the host is shared; CPU time
-// leaves out the time other processes held the core).
+// classic session loader's distance: before each op, SwissMap::prefetchKey
+// requests the table header and the first group of the op 16 ops further on,
+// see prefetchAhead). That line gives wall time and thread CPU time (the host
+// is shared; CPU time leaves out the time other processes held the core).
 //
 //   gomaplab_swiss_bench [--n N] [--reps R] [--go PATH]
 //                        [--recording-only 1]  (only the recording measurement, for A/B runs)
 //                        [--engine-only 1]     (only the engine's three phases, for perf and A/B runs)
+//                        [--prefetch engine|table]  (the lookahead through SwissMap::prefetchKey, the
+//                                                    default, or through the Table object as before)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,12 +80,15 @@ int64_t g_sink = 0;
 
 using Engine = SwissMap<Int64Key>;
 
-// The bench's stand-in for a SwissMap::prefetchKey (the engine has none yet;
-// docs/performance.md proposes one): hash k as the op will, find its table
-// through the directory and request the three cache lines of the first group
-// its probe sequence visits (136 bytes: control word, keys, elems). Changes
-// no state: hashOf draws from the generator only for NaN float keys.
-inline void prefetchKey(Engine& m, KeyValue& scratch, int64_t k) {
+// How the lookahead requests an op's memory (--prefetch): through the engine's
+// SwissMap::prefetchKey (the table header and the first group, from the dense
+// directory arrays), or as this bench did before the engine had one, through
+// the public header(), directory() and hashOf: the group pointer and mask read
+// from the Table object itself, a demand load that misses at a million keys.
+enum class Prefetch { Engine, ViaTable };
+Prefetch g_prefetch = Prefetch::Engine;
+
+inline void prefetchViaTable(Engine& m, KeyValue& scratch, int64_t k) {
   const Header& h = m.header();
   if (h.dirLen == 0) return; // a small map's one group is in the caches
   scratch.i = k;
@@ -94,6 +99,18 @@ inline void prefetchKey(Engine& m, KeyValue& scratch, int64_t k) {
   __builtin_prefetch(g);
   __builtin_prefetch(g + 64);
   __builtin_prefetch(g + sizeof(Group<Int64Key>) - 1);
+}
+
+// Out of line on purpose: SwissMap's member templates (mapassign<true>, ...)
+// are instantiated in this file too (extern template does not cover them),
+// and with the prefetch inlined into the loop GCC stopped inlining the event
+// sink's vector::emplace_back at two sites of mapassign<true> (+0.3 ns per
+// event at 100,000 keys, seen with callgrind: 440,000 calls in 50,000
+// inserts). A call per op costs less than that.
+[[gnu::noinline]] void prefetchKey(Engine& m, KeyValue& scratch, int64_t k) {
+  if (g_prefetch == Prefetch::ViaTable) return prefetchViaTable(m, scratch, k);
+  scratch.i = k;
+  m.prefetchKey(scratch);
 }
 
 // One rep: insert, lookup, delete on a fresh map. sink: record every event of
@@ -193,6 +210,8 @@ int main(int argc, char** argv) {
     else if (f == "--go") goPath = argv[i + 1];
     else if (f == "--recording-only") recordingOnly = std::atoi(argv[i + 1]) != 0;
     else if (f == "--engine-only") engineOnly = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--prefetch" && std::strcmp(argv[i + 1], "engine") == 0) g_prefetch = Prefetch::Engine;
+    else if (f == "--prefetch" && std::strcmp(argv[i + 1], "table") == 0) g_prefetch = Prefetch::ViaTable;
     else {
       std::fprintf(stderr, "gomaplab_swiss_bench: unknown flag %s\n", f.c_str());
       return 2;

@@ -58,6 +58,36 @@ template <class KT> inline uint64_t SwissMap<KT>::hasher(const Slot& k, uint64_t
   }
 }
 
+template <class KT> inline bool SwissMap<KT>::peekHash(const KeyValue& k, uint64_t& hash) const {
+  const uint64_t seed = h_.seed;
+  if constexpr (KT::kind == KeyKind::Float64) {
+    const double f = k.f;
+    if (f != f) return false;
+    if (f == 0) hash = c1 * (c0 ^ seed);
+    else {
+      uint64_t bits;
+      std::memcpy(&bits, &f, 8);
+      hash = mode_ == HashMode::Identity ? bits : memhash64Fallback(bits, seed, keys_);
+    }
+  } else if constexpr (KT::kind == KeyKind::Int64) {
+    const uint64_t v = static_cast<uint64_t>(k.i);
+    hash = mode_ == HashMode::Identity ? v : memhash64Fallback(v, seed, keys_);
+  } else if constexpr (KT::kind == KeyKind::Int32) {
+    const uint32_t v = static_cast<uint32_t>(static_cast<int32_t>(k.i));
+    hash = mode_ == HashMode::Identity ? v : memhash32Fallback(v, seed, keys_);
+  } else {
+    const std::string& s = k.s;
+    if (mode_ == HashMode::Identity) {
+      uint64_t v = 0;
+      std::memcpy(&v, s.data(), std::min<std::size_t>(8, s.size()));
+      hash = v;
+    } else {
+      hash = memhashFallback(s.data(), seed, s.size(), keys_);
+    }
+  }
+  return true;
+}
+
 #define GOMAP_RESUMABLE 1
 #include "engine/stepping_macros.hpp"
 #include "engine/swiss_ops.inc"
@@ -72,7 +102,7 @@ template <class KT>
 typename SwissMap<KT>::TablePtr SwissMap<KT>::newTable(uint64_t capacity, int64_t index, uint8_t localDepth) {
   if (capacity < MapGroupSlots) capacity = MapGroupSlots;
   capacity = std::bit_ceil(capacity);
-  auto t = std::make_shared<TableT>();
+  auto t = std::allocate_shared<TableT>(TableAllocator<TableT>{});
   t->capacity = static_cast<uint16_t>(capacity);
   t->index = index;
   t->localDepth = localDepth;
@@ -123,7 +153,7 @@ template <class KT> void SwissMap<KT>::unshare() {
 template <class KT> Table<KT>* SwissMap<KT>::tableCopyForWrite(uint64_t i) {
   TablePtr& t = dir_[i];
   {
-    TablePtr copy = std::make_shared<TableT>(*t);
+    TablePtr copy = std::allocate_shared<TableT>(TableAllocator<TableT>{}, *t);
     copy->epoch = epoch_;
     const TableT* old = t.get();
     for (uint64_t j = 0; j < h_.dirLen; j++)

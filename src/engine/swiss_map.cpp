@@ -1,5 +1,8 @@
 #include "engine/swiss_map.hpp"
 
+#include <mutex>
+#include <new>
+
 namespace gomap::swiss {
 
 std::string_view versionName(Version v) { return v == Version::Go126 ? "go1.26" : "go1.27"; }
@@ -18,6 +21,52 @@ uint64_t roundupsize(uint64_t bytes) {
       if (c >= bytes) return c;
   return (bytes + 8191) / 8192 * 8192;
 }
+
+namespace table_pool {
+namespace {
+struct Pool {
+  std::mutex mu;
+  void* free = nullptr; // a block's first word links to the next free block
+  std::size_t inUse = 0;
+  static constexpr std::size_t kSlab = 16384;
+};
+Pool& pool() {
+  static Pool* p = new Pool; // never destroyed: tables may be freed during static destruction
+  return *p;
+}
+} // namespace
+
+void* allocate() {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  if (!p.free) {
+    char* slab = static_cast<char*>(::operator new(Pool::kSlab, std::align_val_t{kBlock}));
+    for (std::size_t off = Pool::kSlab; off != 0; off -= kBlock) {
+      void* b = slab + off - kBlock;
+      std::memcpy(b, &p.free, sizeof p.free);
+      p.free = b;
+    }
+  }
+  void* b = p.free;
+  std::memcpy(&p.free, b, sizeof p.free);
+  p.inUse++;
+  return b;
+}
+
+void deallocate(void* b) noexcept {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  std::memcpy(b, &p.free, sizeof p.free);
+  p.free = b;
+  p.inUse--;
+}
+
+std::size_t blocksInUse() {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  return p.inUse;
+}
+} // namespace table_pool
 
 template class SwissMap<Int64Key>;
 template class SwissMap<Int32Key>;

@@ -133,6 +133,42 @@ template <class KT> struct Table {
   }
 };
 
+// Where Table headers live. std::make_shared would put each one on the heap
+// next to its own group array (17 KiB for a full table), so that at a million
+// keys every header lies on a page of its own and an insert's first reads
+// (epoch, growthLeft, used) cost a TLB miss and a cache miss; the runtime
+// allocates its 32-byte tables densely from one size class. Here they come,
+// control block included (64 bytes), from one pool of 64-byte blocks carved
+// out of 16 KiB slabs: 1,000 tables' headers fit in 16 pages. Blocks are
+// reused (a free list) and never returned; the pool is shared by every map
+// and locked, since tables are made and freed only when a table is created,
+// copied or dropped, never on an insert, lookup or delete.
+namespace table_pool {
+inline constexpr std::size_t kBlock = 64;
+void* allocate();                   // one 64-byte block, 64-byte aligned
+void deallocate(void* p) noexcept;  // a block allocate() returned
+std::size_t blocksInUse();          // for tests
+} // namespace table_pool
+
+// A stateless allocator for std::allocate_shared<Table>: a block of the pool
+// when what it is asked for fits one (the shared_ptr control block with the
+// Table in it does), the general heap otherwise.
+template <class T> struct TableAllocator {
+  using value_type = T;
+  TableAllocator() = default;
+  template <class U> TableAllocator(const TableAllocator<U>&) noexcept {}
+  static constexpr bool kPooled = sizeof(T) <= table_pool::kBlock && alignof(T) <= table_pool::kBlock;
+  T* allocate(std::size_t n) {
+    if (kPooled && n == 1) return static_cast<T*>(table_pool::allocate());
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (kPooled && n == 1) return table_pool::deallocate(p);
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <class U> bool operator==(const TableAllocator<U>&) const noexcept { return true; }
+};
+
 // The 48-byte Map header's fields (dirPtr is the small group or the directory).
 struct Header {
   uint64_t used = 0;
@@ -228,6 +264,36 @@ public:
 
   // The hash a key has now (a NaN draws from the generator, as the runtime's does).
   uint64_t hashOf(const KeyValue& k) { return hasher(slotOf(k), h_.seed); }
+
+  // A loader's lookahead (the classic Map::prefetchKey's counterpart): requests
+  // the cache lines an op on k will touch first, its table's header and the
+  // three lines of the first group of its probe sequence, without waiting for
+  // any of them: it reads only the dense per-entry arrays (the directory's
+  // table pointers and DirSlot's group array and mask), never a Table object,
+  // which at a million keys lies on a page of its own next to its groups.
+  // Changes nothing: no event, no draw (a NaN key, whose hash is a fresh draw,
+  // is skipped), no string interned. A small map's one group is skipped too.
+  // hashOf's result for k without drawing or interning (prefetchKey); false
+  // for a NaN, whose hash is a fresh draw.
+  [[gnu::always_inline]] bool peekHash(const KeyValue& k, uint64_t& hash) const;
+  [[gnu::always_inline]] void prefetchKey(const KeyValue& k) const {
+    if (h_.dirLen == 0) return;
+    uint64_t hash;
+    if (peekHash(k, hash)) prefetchHash(hash);
+  }
+  [[gnu::always_inline]] void prefetchHash(uint64_t hash) const {
+    const uint64_t idx = directoryIndex(hash);
+    if (idx >= fast_.size()) [[unlikely]] return;
+    const DirSlot d = fast_[idx];
+    const char* g = reinterpret_cast<const char*>(d.groups + (h1(hash) & d.mask));
+    __builtin_prefetch(g);
+    __builtin_prefetch(g + 64);
+    __builtin_prefetch(g + sizeof(GroupT) - 1);
+    // The insert's and delete's first reads: epoch (tableForWrite), groups,
+    // growthLeft, used, all in one line of the header pool (table_pool). Only
+    // the pointer is loaded, from the dense directory.
+    __builtin_prefetch(dir_[idx].get());
+  }
 
   // ---- state ----
   const Header& header() const { return h_; }

@@ -4,10 +4,16 @@
 // from swiss-map-spec.md (not from the simulator's own output).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <fstream>
+#include <limits>
 #include <random>
+#include <set>
 #include <sstream>
 
+#include "engine/swiss_map.hpp"
 #include "engine/swiss_model.hpp"
 #include "trace/swiss_json.hpp"
 
@@ -428,4 +434,167 @@ TEST(SwissSpec, NaNAndSignedZero) {
   ASSERT_EQ(e.size(), 1u);
   EXPECT_FALSE(std::signbit(e[0].first.f)) << "the key's bits are +0 now";
   EXPECT_EQ(e[0].second, 2);
+}
+
+// ---- the lookahead's prefetch and the table-header pool (docs/performance.md) ----
+namespace {
+
+// Everything a map holds, byte for byte: the header, the generator, the small
+// group and every table's fields and groups, and the string pool's size.
+template <class KT> std::string rawState(const SwissMap<KT>& m) {
+  std::string s;
+  auto put = [&](const void* p, std::size_t n) { s.append(static_cast<const char*>(p), n); };
+  const Header& h = m.header();
+  put(&h.used, 8), put(&h.seed, 8), put(&h.dirLen, 8), put(&h.globalDepth, 1), put(&h.globalShift, 1);
+  put(&h.writing, 1), put(&h.tombstonePossible, 1), put(&h.clearSeq, 8);
+  const uint64_t rng = m.rngState();
+  put(&rng, 8);
+  if (const auto* g = m.smallGroup()) put(g, sizeof *g);
+  for (const auto* t : m.tables()) {
+    put(&t->used, 2), put(&t->capacity, 2), put(&t->growthLeft, 2), put(&t->localDepth, 1), put(&t->index, 8);
+    put(t->groups.data(), t->groups.size() * sizeof(t->groups[0]));
+  }
+  s += '|';
+  s += std::to_string(m.strings().bytes());
+  return s;
+}
+
+template <class KT> KeyValue randomKey(std::mt19937_64& r, int range) {
+  const int64_t v = static_cast<int64_t>(r() % static_cast<uint64_t>(range)) - range / 2;
+  if constexpr (KT::kind == KeyKind::Int64) // spread over the top bits, for the identity hash too
+    return KeyValue::ofInt(KT::kind, static_cast<int64_t>(static_cast<uint64_t>(v) * 0x9E3779B97F4A7C15ULL));
+  if constexpr (KT::kind == KeyKind::Float64) {
+    if (v % 37 == 0) return KeyValue::ofFloat(std::nan(""));
+    return KeyValue::ofFloat(v % 11 == 0 ? -0.0 : static_cast<double>(v) / 4);
+  } else if constexpr (KT::kind == KeyKind::String) {
+    std::string s = "k";
+    s += std::to_string(v);
+    s.append(static_cast<size_t>(v & 15), 'x');
+    return KeyValue::ofString(std::move(s));
+  } else {
+    return KeyValue::ofInt(KT::kind, v);
+  }
+}
+
+// Two maps run the same ops; one is asked to prefetch keys (present, absent,
+// never interned, NaN) before every op. Events and memory stay the same.
+template <class KT> void prefetchChangesNothing(HashMode mode) {
+  std::mt19937_64 r(11 + static_cast<uint64_t>(KT::kind));
+  SwissMap<KT> a, b;
+  for (auto* m : {&a, &b}) {
+    m->setHashMode(mode);
+    m->setRngState(3);
+    m->make(0);
+  }
+  SwissEventSink ea, eb;
+  a.setEventBuffer(&ea);
+  b.setEventBuffer(&eb);
+  uint64_t maxDir = 0;
+  for (int i = 0; i < 16000; i++) {
+    for (int range : {3000, 3000, 100000}) b.prefetchKey(randomKey<KT>(r, range));
+    const KeyValue k = randomKey<KT>(r, 3000);
+    const int p = static_cast<int>(r() % 1000);
+    if (i == 12000) a.clear(), b.clear();
+    else if (p < 600) a.put(k, i), b.put(k, i);
+    else if (p < 800) a.del(k), b.del(k);
+    else {
+      bool fa = false, fb = false;
+      int64_t va = 0, vb = 0;
+      a.get(k, fa, va), b.get(k, fb, vb);
+      ASSERT_EQ(fa, fb);
+      ASSERT_EQ(va, vb);
+    }
+    ASSERT_EQ(ea.events.size(), eb.events.size()) << "op " << i;
+    ASSERT_EQ(0, std::memcmp(ea.events.data(), eb.events.data(), ea.events.size() * sizeof(SwissEvent))) << "op " << i;
+    if (i % 16 == 0 || i > 15900) {
+      ASSERT_EQ(rawState(a), rawState(b)) << keyKindName(KT::kind) << " op " << i;
+    }
+    ea.clear(), eb.clear();
+    maxDir = std::max(maxDir, a.header().dirLen);
+  }
+  EXPECT_GT(maxDir, 1u) << "the script should reach a directory of several tables";
+}
+
+} // namespace
+
+TEST(SwissPrefetch, ChangesNoEventNoByteNoDraw) {
+  prefetchChangesNothing<Int64Key>(HashMode::Go);
+  prefetchChangesNothing<Int32Key>(HashMode::Go);
+  prefetchChangesNothing<StringKey>(HashMode::Go);
+  prefetchChangesNothing<Float64Key>(HashMode::Go);
+  // The identity hash puts small keys' top bits alike (a directory cannot
+  // split them apart); the int64 keys above are spread, so it is used there.
+  prefetchChangesNothing<Int64Key>(HashMode::Identity);
+}
+
+// peekHash is the hash the op will compute (else the prefetch requests the
+// wrong group): equal to hashOf for every key kind and both hash modes, with
+// a seed; false for NaN only.
+TEST(SwissPrefetch, PeekHashIsTheOpsHash) {
+  auto check = [](auto& m) {
+    using M = std::remove_reference_t<decltype(m)>;
+    std::mt19937_64 r(99);
+    for (HashMode mode : {HashMode::Go, HashMode::Identity}) {
+      m.setHashMode(mode);
+      m.setSeed(0x9e3779b97f4a7c15ULL);
+      for (int i = 0; i < 2000; i++) {
+        KeyValue k;
+        if constexpr (std::is_same_v<M, SwissMap<Int64Key>>) k = KeyValue::ofInt(KeyKind::Int64, static_cast<int64_t>(r()));
+        else if constexpr (std::is_same_v<M, SwissMap<Int32Key>>) k = KeyValue::ofInt(KeyKind::Int32, static_cast<int32_t>(r()));
+        else if constexpr (std::is_same_v<M, SwissMap<Float64Key>>) {
+          const double fs[] = {0.0, -0.0, 1.5, -1e300, 5e-324, std::numeric_limits<double>::infinity()};
+          k = KeyValue::ofFloat(i < 6 ? fs[i] : std::ldexp(static_cast<double>(r() >> 11), static_cast<int>(r() % 200) - 100));
+        } else {
+          std::string s(static_cast<size_t>(r() % 70), static_cast<char>('a' + i % 26));
+          s += std::to_string(r());
+          k = KeyValue::ofString(i == 0 ? std::string() : std::move(s));
+        }
+        uint64_t h = 0;
+        ASSERT_TRUE(m.peekHash(k, h));
+        ASSERT_EQ(h, m.hashOf(k)) << keyKindName(k.kind) << " key " << i;
+      }
+    }
+  };
+  SwissMap<Int64Key> a;
+  SwissMap<Int32Key> b;
+  SwissMap<StringKey> c;
+  SwissMap<Float64Key> d;
+  check(a), check(b), check(c), check(d);
+  uint64_t h = 0;
+  const uint64_t rng = d.rngState();
+  EXPECT_FALSE(d.peekHash(KeyValue::ofFloat(std::nan("")), h));
+  EXPECT_EQ(d.rngState(), rng) << "a NaN's hash is a draw: peekHash must not make it";
+}
+
+// Table headers come from the dense pool: each one lies in one cache line of
+// a 64-byte block, the blocks are given back when the last map or snapshot
+// holding a table lets it go, and a snapshot's copies come from the pool too.
+TEST(SwissTablePool, HeadersAreDenseAndGivenBack) {
+  const std::size_t before = table_pool::blocksInUse();
+  {
+    SwissMap<Int64Key> m;
+    m.setRngState(1);
+    m.make(0);
+    for (int64_t i = 0; i < 20000; i++) m.put(KeyValue::ofInt(KeyKind::Int64, i * 7919), i);
+    const auto tables = m.tables();
+    ASSERT_GT(tables.size(), 16u);
+    EXPECT_EQ(table_pool::blocksInUse() - before, tables.size());
+    std::set<uintptr_t> pages;
+    for (const auto* t : tables) {
+      const auto p = reinterpret_cast<uintptr_t>(t);
+      EXPECT_EQ(p / 64, (p + sizeof(*t) - 1) / 64) << "a header crosses a cache line";
+      pages.insert(p / 4096);
+    }
+    // Dense: many headers to a page (from the heap, each full table's header
+    // would sit next to its own 17 KiB of groups, one to a page).
+    EXPECT_LT(pages.size() * 2, tables.size()) << pages.size() << " pages for " << tables.size() << " headers";
+
+    auto snap = m.snapshot();
+    for (int64_t i = 0; i < 20000; i += 97) m.del(KeyValue::ofInt(KeyKind::Int64, i * 7919)); // copies tables
+    EXPECT_GT(table_pool::blocksInUse() - before, tables.size()) << "copy-on-write tables come from the pool";
+    m.restore(snap);
+    EXPECT_TRUE(m.checkInvariants().empty());
+    EXPECT_EQ(m.header().used, 20000u);
+  }
+  EXPECT_EQ(table_pool::blocksInUse(), before);
 }

@@ -336,12 +336,7 @@ void World::engineStep(int g) {
   for (std::size_t i = before; i < n; i++) addFootprint(gr, buf_[i]);
   if (opts_.record) {
     for (std::size_t i = before; i < n; i++) {
-      TraceEntry t;
-      t.ev = buf_[i];
-      t.step = static_cast<uint32_t>(steps_);
-      t.g = static_cast<uint8_t>(g);
-      t.op = static_cast<uint32_t>(gr.op + 1);
-      trace_.push_back(t);
+      newTraceEntry(g, TraceEntry::Source::Engine).ev = buf_[i];
     }
   }
   endEngineStep(g, running, ended);
@@ -405,16 +400,20 @@ void World::swissEngineStep(int g) {
     }
   if (opts_.record) {
     for (std::size_t i = before; i < n; i++) {
-      TraceEntry t;
-      t.sev = evs[i];
-      t.source = TraceEntry::Source::Swiss;
-      t.step = static_cast<uint32_t>(steps_);
-      t.g = static_cast<uint8_t>(g);
-      t.op = static_cast<uint32_t>(gr.op + 1);
-      trace_.push_back(t);
+      newTraceEntry(g, TraceEntry::Source::Swiss).sev = evs[i];
     }
   }
   endEngineStep(g, running, ended);
+}
+
+// A map event's trace entry for goroutine g's current op, appended to the trace.
+TraceEntry& World::newTraceEntry(int g, TraceEntry::Source source) {
+  TraceEntry& t = trace_.emplace_back();
+  t.source = source;
+  t.step = static_cast<uint32_t>(steps_);
+  t.g = static_cast<uint8_t>(g);
+  t.op = static_cast<uint32_t>(gs_[g - 1].op + 1);
+  return t;
 }
 
 // engineStep for a sync.Map: one event per step (every kind pauses); the step
@@ -432,13 +431,7 @@ void World::syncMapEngineStep(int g) {
     for (std::size_t i = from; i < to; i++) {
       addSyncMapFootprint(evs[i]);
       if (!opts_.record) continue;
-      TraceEntry t;
-      t.yev = evs[i];
-      t.source = TraceEntry::Source::SyncMap;
-      t.step = static_cast<uint32_t>(steps_);
-      t.g = static_cast<uint8_t>(g);
-      t.op = static_cast<uint32_t>(gr.op + 1);
-      trace_.push_back(t);
+      newTraceEntry(g, TraceEntry::Source::SyncMap).yev = evs[i];
     }
   };
   bool running = true;

@@ -292,6 +292,7 @@ private:
   void engineStep(int g);
   void swissEngineStep(int g);
   void syncMapEngineStep(int g);
+  TraceEntry& newTraceEntry(int g, TraceEntry::Source source);
   bool mapMutexStep(int g, bool lock); // sync.Map's mu: one gosync step; false: parked
   void addSyncMapFootprint(const syncmap::SyncEvent& e);
   void endEngineStep(int g, bool running, const std::optional<OpResult>& ended);

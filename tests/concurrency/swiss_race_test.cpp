@@ -17,6 +17,7 @@
 using namespace gomap;
 using namespace gomap::race;
 using gomap::race::test::scenario;
+using gomap::race::test::runOpScript;
 
 namespace {
 
@@ -73,18 +74,7 @@ TEST(SwissRace, OneGoroutineEqualsTheSequentialScript) {
   ASSERT_TRUE(r.rep);
   EXPECT_TRUE(r.rep->consistent) << r.rep->kindsText();
 
-  OpTarget t;
-  std::optional<SourceError> err;
-  ScriptParser p;
-  std::size_t pos = 0;
-  int line = 0;
-  while (pos < script.size()) {
-    std::size_t nl = script.find('\n', pos);
-    auto op = p.parseLine(std::string_view(script).substr(pos, nl - pos), ++line, err);
-    ASSERT_FALSE(err) << err->format();
-    if (op) applyOp(t, *op);
-    pos = nl + 1;
-  }
+  OpTarget t = runOpScript(script);
   ASSERT_TRUE(t.swissMap);
   std::string want;
   appendSwissState(want, *t.swissMap);

@@ -22,6 +22,7 @@
 using namespace gomap;
 using namespace gomap::race;
 using gomap::race::test::scenario;
+using gomap::race::test::runOpScript;
 
 namespace {
 
@@ -51,22 +52,9 @@ std::string results(const World& w) {
 
 // Runs an op script with the direct (sequential) model.
 OpTarget runScript(const std::string& script, std::vector<syncmap::SyncResult>* outs = nullptr) {
-  OpTarget t;
-  std::optional<SourceError> err;
-  ScriptParser p;
-  std::size_t pos = 0;
-  int line = 0;
-  while (pos < script.size()) {
-    std::size_t nl = script.find('\n', pos);
-    auto op = p.parseLine(std::string_view(script).substr(pos, nl - pos), ++line, err);
-    EXPECT_FALSE(err) << err->format();
-    if (op) {
-      applyOp(t, *op);
-      if (outs && op->kind != ScriptOp::Kind::Make) outs->push_back(t.syncOut);
-    }
-    pos = nl + 1;
-  }
-  return t;
+  return runOpScript(script, [outs](const OpTarget& t, const ScriptOp& op) {
+    if (outs && op.kind != ScriptOp::Kind::Make) outs->push_back(t.syncOut);
+  });
 }
 
 // Whether m.mu's critical sections (Locked .. Unlocked events) of two

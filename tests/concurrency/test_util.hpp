@@ -10,6 +10,7 @@
 #include "concurrency/scenario.hpp"
 #include "concurrency/scheduler.hpp"
 #include "concurrency/world.hpp"
+#include "trace/opscript.hpp"
 
 namespace gomap::race::test {
 
@@ -37,6 +38,30 @@ inline Ran runToEnd(Scenario sc) {
   EXPECT_TRUE(runScheduled(*r.w, s, why)) << why;
   if (r.w->ending().kind == Ending::Kind::AllDone) r.rep = checkConsistency(*r.w);
   return r;
+}
+
+// Runs an op script on the direct (sequential) model, line by line; each op
+// applied is handed to after (its result is in the target then).
+template <class After = void (*)(const OpTarget&, const ScriptOp&)>
+OpTarget runOpScript(const std::string& script, After after = [](const OpTarget&, const ScriptOp&) {}) {
+  OpTarget t;
+  std::optional<SourceError> err;
+  ScriptParser p;
+  std::size_t pos = 0;
+  int line = 0;
+  while (pos < script.size()) {
+    const std::size_t nl = script.find('\n', pos);
+    auto op = p.parseLine(std::string_view(script).substr(pos, nl - pos), ++line, err);
+    EXPECT_FALSE(err) << err->format();
+    if (err) break;
+    if (op) {
+      applyOp(t, *op);
+      after(t, *op);
+    }
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  return t;
 }
 
 } // namespace gomap::race::test

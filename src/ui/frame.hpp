@@ -22,6 +22,7 @@
 namespace gomap::ui {
 
 struct SwissFrame; // ui/swiss_state.hpp
+struct SyncMapFrame; // ui/syncmap_view.hpp
 
 // Navigation and messages, as every controller offers them. Positions are
 // event indices of the frame's EventSource (-1: before the first event).
@@ -118,6 +119,8 @@ struct Frame {
   float jobProgress = -1;
   // A Swiss-map session is on screen (issue 13): what the Swiss views draw (map is null then).
   const SwissFrame* swiss = nullptr;
+  // A race on a sync.Map (issue 12): what the sync.Map panel draws (map is null then).
+  const SyncMapFrame* syncMap = nullptr;
 
   bool loaded() const { return map != nullptr; }
   const GoroutineMark* goroutine(int g) const {

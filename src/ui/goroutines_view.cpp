@@ -43,8 +43,6 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
-  if (s->scenario().syncmap) // sync.Map races run in a terminal only for now
-    return (error_ = fmt::format(fmt::runtime(tr(S::RaceSyncMapNotInGui)), path, path)), false;
   s_ = std::move(s);
   path_ = path;
   error_.clear();
@@ -255,6 +253,36 @@ void RaceController::fillFrame(Frame& f) {
   updateRecording();
   const EventSource& ev = rec_;
   const race::World& w = s_->world();
+  if (w.isSyncMap()) {
+    // The sync.Map panel: the map at the cursor and the last sync.Map event.
+    SyncMapFrame& sm = syncMapFrame_;
+    sm.map = &w.syncMap();
+    sm.current.reset();
+    sm.currentG = 0;
+    sm.currentOp.clear();
+    sm.muStep.clear();
+    const auto& tr = w.trace();
+    if (!tr.empty() && tr.back().source == race::TraceEntry::Source::Sync &&
+        tr.back().mutex == w.syncMapMutex()) {
+      sm.muStep = s_->describe(tr.size() - 1); // "G2 lock m.mu: parked (...)": the tag is drawn apart
+      const std::string tag = fmt::format("G{} ", tr.back().g);
+      if (sm.muStep.rfind(tag, 0) == 0) sm.muStep.erase(0, tag.size());
+      sm.currentG = tr.back().g;
+    }
+    for (std::size_t i = tr.size(); i-- > 0;) {
+      if (tr[i].source != race::TraceEntry::Source::SyncMap) continue;
+      sm.current = tr[i].yev;
+      if (sm.muStep.empty()) sm.currentG = tr[i].g;
+      const auto& h = w.history();
+      if (tr[i].op > 0 && tr[i].op - 1 < h.size())
+        sm.currentOp = s_->program(h[tr[i].op - 1].g).code[h[tr[i].op - 1].instr].text;
+      break;
+    }
+    f.syncMap = &sm;
+    f.events = &ev;
+    f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 61);
+    return;
+  }
   if (w.isSwiss()) {
     fillSwissFrame(swissFrame_);
     f.swiss = &swissFrame_;
@@ -706,7 +734,9 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   }
 
   ImGui::Separator();
-  if (s.world().isSwiss()) {
+  if (s.world().isSyncMap()) {
+    // No map flags: m.mu (gosync's Mutex) is in the mutex section below.
+  } else if (s.world().isSwiss()) {
     // The Swiss map's one check: m.writing, flipped by each writer (XOR).
     const swiss::Header& h = s.world().swissMap().header();
     const std::string wline = fmt::format(fmt::runtime(tr(S::SwRaceWriting)), int{h.writing});
@@ -721,13 +751,19 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   }
   mutexesDrawn = 0;
   mutexLines.clear();
-  if (!sc.mutexes.empty() &&
+  const bool smap = s.world().isSyncMap(); // its m.mu is one more mutex, after the scenario's
+  if ((!sc.mutexes.empty() || smap) &&
       ImGui::CollapsingHeader(fmt::format("{}###racemutexes", tr(S::MuTitle)).c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", tr(S::MuNotModelled));
     ImGui::PopStyleColor();
     for (std::size_t i = 0; i < sc.mutexes.size(); i++) {
       mutexPanel(sc.mutexes[i], s.world().mutex(static_cast<int>(i)), mutexLines);
+      mutexesDrawn++;
+    }
+    if (smap) {
+      const race::MutexDecl mu{std::string(tr(S::SmMu)), false};
+      mutexPanel(mu, s.world().mutex(s.world().syncMapMutex()), mutexLines);
       mutexesDrawn++;
     }
   }
@@ -766,7 +802,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       if (l.instr) ImGui::Text("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
       if (l.hasEvent) {
         // runtime.mapassign (map.go) or maps.runtime_mapassign_fast64 (internal/runtime/maps/...).
-        const std::string_view pkg = s.world().isSwiss() ? "maps." : "runtime.";
+        const std::string_view pkg = s.world().isSwiss() ? "maps." : s.world().isSyncMap() ? "sync.(*Map)." : "runtime.";
         ImGui::TextWrapped("%s: %.*s%.*s", tr(S::Function), static_cast<int>(pkg.size()), pkg.data(),
                            static_cast<int>(l.function.size()), l.function.data());
         const std::string_view file = l.file.substr(l.file.rfind('/') + 1);
@@ -776,9 +812,11 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));
       }
       if (l.waitingMutex >= 0) {
-        const race::MutexDecl& md = sc.mutexes[static_cast<std::size_t>(l.waitingMutex)];
+        // The scenario's mutexes, or a sync.Map's m.mu (after them).
+        const std::string_view name = s.world().mutexName(l.waitingMutex);
         wrappedColoured(IM_COL32(240, 150, 60, 255),
-                        fmt::format(fmt::runtime(tr(S::MuParkedIn)), md.name, queueName(l.sync.queue, md.rw)));
+                        fmt::format(fmt::runtime(tr(S::MuParkedIn)), name,
+                                    queueName(l.sync.queue, s.world().mutexIsRw(l.waitingMutex))));
       }
       if (l.holdsLoadedFlags) ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::RaceLoadedFlags)), l.loadedFlags).c_str());
       ImGui::PopID();

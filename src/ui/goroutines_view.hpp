@@ -13,6 +13,7 @@
 
 #include "concurrency/concurrent_session.hpp"
 #include "ui/swiss_state.hpp"
+#include "ui/syncmap_view.hpp"
 #include "ui/ui_common.hpp"
 
 namespace gomap::ui {
@@ -102,6 +103,8 @@ public:
   void fillFrame(Frame& f);
   // The race's map is a Swiss one (the Swiss views draw it).
   bool swiss() const { return s_ && s_->world().isSwiss(); }
+  // The race's map is a sync.Map (the sync.Map panel draws it).
+  bool syncMap() const { return s_ && s_->world().isSyncMap(); }
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.
   bool saveSession(const std::string& path);
@@ -114,6 +117,7 @@ private:
   int64_t position() const;
   void fillSwissFrame(SwissFrame& f); // ui/swiss_race.cpp
   SwissFrame swissFrame_;
+  SyncMapFrame syncMapFrame_;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, error_, savedTo_, status_;
   std::size_t goroutines_ = 0;

@@ -20,6 +20,9 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w, UiContext& ui, const Frame&) { w.controls.draw(ui, w.appState()); }});
   r.add({PanelGoroutines, S::WinGoroutines, "goroutines", 0, W::Race,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.goroutines.draw(ui, f, w.raceController()); }});
+  r.add({PanelSyncMap, S::WinSyncMap, "syncmap", 0, W::Race,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.syncMap.draw(ui, f); },
+         [](Workspace& w) { return w.raceController().syncMap(); }});
   r.add({PanelHeader, S::WinHeader, "header", 0, W::Always,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.header.draw(ui, f); }});
   r.add({PanelBuckets, S::WinBuckets, "buckets", ImGuiWindowFlags_NoScrollbar, W::Always,
@@ -73,6 +76,8 @@ bool Workspace::panelFits(const PanelDef& d) const {
   // A race on a Swiss map: the Goroutines panel beside the Swiss views (its
   // narration is in the Goroutines panel: no Lesson panel).
   if (raceMode() && race_.swiss()) return d.when == W::Race || (d.when == W::Swiss && d.bit != PanelSwissLesson);
+  // A race on a sync.Map: the Goroutines panel and the sync.Map panel.
+  if (raceMode() && race_.syncMap()) return d.when == W::Race;
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
@@ -90,6 +95,7 @@ bool Workspace::crampedLayout(float w, float h, float fs) {
 }
 
 bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
+  if (p == PanelSyncMap) return true;
   if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutShows(p, crampedLayout(w, h, fs));
   if (p >= PanelSwissHeader) return swissLayoutShows(p, crampedLayout(w, h, fs));
   if (!crampedLayout(w, h, fs)) return true;
@@ -103,6 +109,12 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
   case PanelPlots: return false;
   default: return true;
   }
+}
+
+PanelRect Workspace::syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {
+  const PanelRect g = layoutOf(PanelGoroutines, w, h, menuH, fs, true, false);
+  if (p == PanelSyncMap) return {g.w, menuH, w - g.w, h - menuH};
+  return {0, menuH, g.w, h - menuH};
 }
 
 PanelRect Workspace::swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {
@@ -238,9 +250,9 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
       return false;
     }
   }
-  PanelRect r = raceMode() && race_.swiss()
-                    ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
-                    : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
+  PanelRect r = raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
+                 : raceMode() && race_.syncMap() ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
+                                                 : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                                lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   placeNext_ &= ~p;
@@ -439,7 +451,8 @@ void Workspace::menuBar() {
                                               race_.session().world().swissMap().version() == swiss::Version::Go127
                                                   ? "1.27"
                                                   : "1.26")
-                                : std::string("gomaplab · Go 1.19 map");
+                            : raceMode() && race_.syncMap() ? std::string(tr(S::SmRaceTitle))
+                                                            : std::string("gomaplab · Go 1.19 map");
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(title.c_str()).x - 20);
   ImGui::TextDisabled("%s", title.c_str());
   ImGui::EndMainMenuBar();

@@ -22,6 +22,7 @@
 #include "ui/plots_view.hpp"
 #include "ui/side_by_side_view.hpp"
 #include "ui/swiss_views.hpp"
+#include "ui/syncmap_view.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -47,6 +48,7 @@ enum Panel : int {
   PanelSwissTimeline = 1 << 15,
   PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp), in the side-by-side mode
   PanelSwissLesson = 1 << 17, // the Lesson panel of a Swiss script with lesson lines
+  PanelSyncMap = 1 << 18,     // a race on a sync.Map (ui/syncmap_view.hpp)
   // The side-by-side mode's panels (ui/side_by_side_view.hpp).
   PanelSbsSteps = 1 << 24,
   PanelSbsClassicHeader = 1 << 25,
@@ -111,6 +113,8 @@ public:
   // classic race puts the Goroutines panel and its counterparts, above the
   // Swiss timeline (shorter than the classic one).
   static PanelRect swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize);
+  // A race on a sync.Map: the Goroutines panel on the left, the sync.Map panel beside it.
+  static PanelRect syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize);
   // A large font on a small screen: the projector layout (buckets, caption,
   // controls, lesson, header, timeline; the other panels open from the View menu).
   static bool crampedLayout(float w, float h, float fontSize);
@@ -141,6 +145,7 @@ public:
   GoroutinesView goroutines;
   LessonView lesson;
   SwissViews swiss;
+  SyncMapView syncMap;
   // A Swiss-map script is on screen (not a race).
   bool swissMode() const { return !raceMode() && app_.swissMode(); }
   // One classic script on both maps, both drawn (gomaplab --compare SCRIPT, File > Open side by side).

@@ -667,6 +667,63 @@ TEST(RaceWorkspace, ASwissGoroutineLeftInAReplacedTableIsSaidSo) {
   g.frames(2);
 }
 
+// A race on a sync.Map (lesson 14a) in the race workspace: the Goroutines
+// panel with m.mu (gosync's Mutex) in its mutex section, and the sync.Map
+// panel. G1's Store of a new key takes m.mu; G2's Store of another new key,
+// clicked on, parks on m.mu's semaphore (no shards); at the end both keys are
+// in dirty, read is still the empty readOnly with amended set.
+TEST(RaceWorkspace, ASyncMapRaceIsDrawnWithItsMutexAndMaps) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/14a-syncmap-no-shards.race"))
+      << g.rt.race.error();
+  g.frames(3);
+  Workspace& ws = g.rt.workspace();
+  ASSERT_TRUE(ws.raceMode());
+  GoroutinesView& v = ws.goroutines;
+  SyncMapView& sm = ws.syncMap;
+  race::ConcurrentSession& s = g.rt.race.session();
+  auto has = [](const std::vector<std::string>& ls, const std::string& l) {
+    return std::find(ls.begin(), ls.end(), l) != ls.end();
+  };
+  EXPECT_TRUE(has(sm.lines, "read nil")) << ::testing::PrintToString(sm.lines);
+  EXPECT_TRUE(has(sm.lines, "dirty nil"));
+  EXPECT_EQ(v.mutexesDrawn, 1);
+  // G1 up to holding m.mu.
+  for (int i = 0; i < 4; i++) ASSERT_TRUE(g.stepLane(1));
+  EXPECT_EQ(s.world().mutex(s.world().syncMapMutex()).state & race::kMutexLocked, race::kMutexLocked);
+  EXPECT_EQ(sm.caption.rfind("G1", 0), 0u) << sm.caption;
+  // G2 runs until it parks on m.mu: its button then takes no step.
+  int steps = 0;
+  while (s.lanes()[1].state != race::GoroutineView::State::Blocked) {
+    ASSERT_LT(++steps, 30) << "G2 never parked on m.mu";
+    ASSERT_TRUE(g.stepLane(2));
+  }
+  g.frames(1);
+  EXPECT_TRUE(has(v.mutexLines, "sema: G2")) << ::testing::PrintToString(v.mutexLines);
+  EXPECT_EQ(sm.caption.rfind("lock m.mu: parked", 0), 0u) << sm.caption;
+  EXPECT_FALSE(g.stepLane(2));
+  // To the end: both keys in dirty, each its own entry with its value.
+  g.rt.race.runToEnd();
+  g.frames(2);
+  EXPECT_EQ(s.ending().kind, race::Ending::Kind::AllDone);
+  EXPECT_TRUE(has(sm.lines, "dirty keys 2")) << ::testing::PrintToString(sm.lines);
+  bool a = false, b = false;
+  for (const std::string& l : sm.lines) {
+    a |= l.rfind("dirty \"a\" -> entry #", 0) == 0 && l.find(" 1") != std::string::npos;
+    b |= l.rfind("dirty \"b\" -> entry #", 0) == 0 && l.find(" 2") != std::string::npos;
+  }
+  EXPECT_TRUE(a && b) << ::testing::PrintToString(sm.lines);
+  // Chinese: the panel's title line is Chinese.
+  g.rt.prefs().language = "zh";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(3);
+  EXPECT_TRUE(has(sm.lines, "dirty keys 2"));
+  g.rt.prefs().language = "en";
+  g.rt.workspace().fontsDirty = true;
+  g.frames(2);
+}
+
 // Lesson 7c through the lanes' "Step this goroutine" buttons (mouse clicks
 // through ImGui's input): G1 read-locks, G2's Lock announces itself and
 // parks, G1's second RLock parks behind it. The mutex panel shows the words

@@ -1,0 +1,122 @@
+#include "ui/syncmap_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ui/strings.hpp"
+#include "ui/theme.hpp"
+
+namespace gomap::ui {
+
+using namespace gomap::syncmap;
+
+namespace {
+template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
+
+std::string pText(const syncmap::Entry& e) {
+  if (e.p == PState::Value) return fmt::format("&cell#{}", e.cell);
+  return std::string(pStateName(e.p));
+}
+
+// One map's rows: key, entry (its identity), p, the boxed value.
+void entryTable(const char* id, const KeyMap& m, const KeyMap* other, const char* prefix, std::vector<std::string>& lines) {
+  if (!ImGui::BeginTable(id, other ? 5 : 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
+  ImGui::TableSetupColumn(tr(S::SmColKey));
+  ImGui::TableSetupColumn(tr(S::SmColEntry));
+  ImGui::TableSetupColumn(tr(S::SmColP));
+  ImGui::TableSetupColumn(tr(S::SmColValue));
+  if (other) ImGui::TableSetupColumn("");
+  ImGui::TableHeadersRow();
+  for (const auto& [k, e] : m) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    const std::string key = keyText(k);
+    ImGui::TextUnformatted(key.c_str());
+    ImGui::TableSetColumnIndex(1);
+    ImGui::Text("#%u", e->id);
+    ImGui::TableSetColumnIndex(2);
+    const std::string p = pText(*e);
+    if (e->p == PState::Expunged) colouredText(palette().error, p.c_str());
+    else if (e->p == PState::Nil) ImGui::TextDisabled("%s", p.c_str());
+    else ImGui::TextUnformatted(p.c_str());
+    ImGui::TableSetColumnIndex(3);
+    if (e->p == PState::Value) ImGui::Text("%lld", static_cast<long long>(e->value));
+    bool shared = false;
+    if (other) {
+      auto it = other->find(k);
+      shared = it != other->end() && it->second == e;
+      ImGui::TableSetColumnIndex(4);
+      if (shared) ImGui::TextDisabled("%s", tr(S::SmShared));
+    }
+    lines.push_back(fmt::format("{} {} -> entry #{} {}{}{}", prefix, key, e->id, p,
+                                e->p == PState::Value ? fmt::format(" {}", e->value) : "", shared ? " shared" : ""));
+  }
+  ImGui::EndTable();
+}
+} // namespace
+
+void SyncMapView::draw(UiContext&, const Frame& fr) {
+  lines.clear();
+  caption.clear();
+  const SyncMapFrame* f = fr.syncMap;
+  if (!f || !f->map) return;
+  const SyncMap& m = *f->map;
+  // What the current step did, by whom, at which line of sync/map.go.
+  if (!f->muStep.empty()) {
+    caption = f->muStep;
+    colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(caption.c_str());
+    ImGui::PopTextWrapPos();
+  } else if (f->current) {
+    const SyncSiteInfo& si = kSyncSiteTable[static_cast<std::size_t>(f->current->site)];
+    caption = fmt::format("G{}  {}  —  sync.(*Map).{}  sync/map.go:{}  {}", f->currentG, f->currentOp, si.function,
+                          si.line, si.what);
+    colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(caption.c_str() + caption.find("  ") + 2);
+    ImGui::PopTextWrapPos();
+  } else {
+    caption = tr(S::SmNoEvent);
+    ImGui::TextUnformatted(caption.c_str());
+  }
+  ImGui::Separator();
+  // read
+  const ReadOnly* r = m.read();
+  if (!r) {
+    lines.push_back("read nil");
+    ImGui::TextWrapped("%s", tr(S::SmReadNil));
+  } else {
+    const std::size_t n = r->m ? r->m->size() : 0;
+    const std::string t = F(S::SmRead, r->id, r->amended, n);
+    lines.push_back(fmt::format("read -> readOnly #{} amended {} keys {}", r->id, r->amended, n));
+    ImGui::TextWrapped("%s", t.c_str());
+    if (r->m && !r->m->empty()) entryTable("##smread", *r->m, m.dirty(), "read.m", lines);
+  }
+  ImGui::Spacing();
+  // dirty
+  if (const KeyMap* d = m.dirty()) {
+    lines.push_back(fmt::format("dirty keys {}", d->size()));
+    ImGui::TextUnformatted(F(S::SmDirty, d->size()).c_str());
+    if (!d->empty()) entryTable("##smdirty", *d, r && r->m ? r->m.get() : nullptr, "dirty", lines);
+  } else {
+    lines.push_back("dirty nil");
+    ImGui::TextUnformatted(tr(S::SmDirtyNil));
+  }
+  ImGui::Spacing();
+  // misses against len(dirty): the promotion gauge
+  const int64_t dl = m.dirty() ? static_cast<int64_t>(m.dirty()->size()) : 0;
+  lines.push_back(fmt::format("misses {} len(dirty) {}", m.misses(), dl));
+  ImGui::TextUnformatted(F(S::SmMisses, m.misses(), dl).c_str());
+  const float frac = dl > 0 ? std::min(1.0f, static_cast<float>(m.misses()) / static_cast<float>(dl)) : 0.0f;
+  ImGui::ProgressBar(frac, ImVec2(-1, 0), fmt::format("{} / {}", m.misses(), dl).c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", tr(S::SmPromoteHelp));
+  ImGui::TextWrapped("%s", F(S::SmHeap, m.readOnlyCount(), m.entryCount(), m.cellCount()).c_str());
+  ImGui::PopStyleColor();
+}
+
+} // namespace gomap::ui

@@ -1,0 +1,37 @@
+// The sync.Map panel of a race on a sync.Map (issue 12, "Scripts, CLI and
+// views"): read -> readOnly #n with its m and amended, dirty, misses against
+// len(dirty), and the entries shared between read.m and dirty with their p
+// (a value cell, nil or expunged). Handed a SyncMapFrame (Frame::syncMap),
+// which the race controller fills from its World. m.mu is drawn by the
+// Goroutines panel's mutex section (it is gosync's Mutex).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/syncmap.hpp"
+#include "ui/frame.hpp"
+#include "ui/ui_common.hpp"
+
+namespace gomap::ui {
+
+struct SyncMapFrame {
+  const syncmap::SyncMap* map = nullptr;
+  std::optional<syncmap::SyncEvent> current; // the last sync.Map event at the cursor
+  int currentG = 0;                          // its goroutine
+  std::string currentOp;                     // that goroutine's statement ("store k1 1")
+  // The cursor's step was one of m.mu's (gosync's Lock or Unlock): what it did.
+  std::string muStep;
+};
+
+class SyncMapView {
+public:
+  void draw(UiContext& ui, const Frame& f);
+  // What the last frame drew (tests): one line per fact ("read -> readOnly #2 ...",
+  // "read.m k1 -> entry #1 value 10", "dirty k2 -> entry #2 nil", ...).
+  std::vector<std::string> lines;
+  std::string caption;
+};
+
+} // namespace gomap::ui

@@ -755,14 +755,17 @@ GoroutineView World::view(int g) const {
   v.steps = gr.steps;
   v.hasEvent = gr.hasEvent && (gr.run != nullptr || gr.died);
   v.atMapMutex = gr.atMu;
-  if (v.hasEvent && smap_) {
+  if (v.hasEvent && (smap_ || swiss_)) {
+    // Where it stands, as a death there would name it (function, file, line).
     Ending site;
     setDeathSite(site, gr);
-    v.syncMapEvent = gr.ylast;
     v.function = site.function;
     v.file = site.file;
     v.goLine = site.line;
     v.what = site.what;
+  }
+  if (v.hasEvent && smap_) {
+    v.syncMapEvent = gr.ylast;
     if (gr.atMu && v.instr) { // it stands at its method's m.mu.Lock(), past its last event
       using syncmap::SyncSite;
       const SyncSite lk[] = {SyncSite::LoadLock, SyncSite::StoreLock, SyncSite::LosLock,
@@ -773,13 +776,7 @@ GoroutineView World::view(int g) const {
       v.what = si.what;
     }
   } else if (v.hasEvent && swiss_) {
-    Ending site;
-    setDeathSite(site, gr);
     v.swissEvent = gr.slast;
-    v.function = site.function;
-    v.file = site.file;
-    v.goLine = site.line;
-    v.what = site.what;
   } else if (v.hasEvent) {
     v.event = gr.last;
     const SiteInfo& si = siteInfo(gr.last.site);

@@ -108,6 +108,12 @@ struct RaceGui {
       return ::testing::AssertionFailure() << "the click on G" << lane << "'s button took no step: " << rt.race.error();
     return ::testing::AssertionSuccess();
   }
+  // Switches the UI language as the View menu does (the fonts are rebuilt).
+  void language(const char* lang) {
+    rt.prefs().language = lang;
+    rt.workspace().fontsDirty = true;
+    frames(3);
+  }
   GuiRuntime rt;
   bool ok = false;
   std::string why;
@@ -545,13 +551,9 @@ TEST(RaceWorkspace, ASwissRaceIsDrawnOnTheSwissViewsLaneByLane) {
   EXPECT_EQ(s.position(), end - 1);
   EXPECT_FALSE(v.fatalShown);
   // Chinese (as the View menu sets it): the caption is in Chinese.
-  g.rt.prefs().language = "zh";
-  g.rt.workspace().fontsDirty = true;
-  g.frames(3);
+  g.language("zh");
   EXPECT_NE(groups.caption.find("操作"), std::string::npos) << groups.caption;
-  g.rt.prefs().language = "en";
-  g.rt.workspace().fontsDirty = true;
-  g.frames(2);
+  g.language("en");
 }
 
 // The Swiss race layout tiles without overlaps, the desk's and the
@@ -657,14 +659,10 @@ TEST(RaceWorkspace, ASwissGoroutineLeftInAReplacedTableIsSaidSo) {
   g.frames(2);
   for (const auto& c : groups.cells) EXPECT_FALSE(c.current) << "slot " << c.slot << " of group " << c.group;
   EXPECT_NE(groups.caption.find("130"), std::string::npos) << groups.caption;
-  g.rt.prefs().language = "zh";
-  g.rt.workspace().fontsDirty = true;
-  g.frames(3);
+  g.language("zh");
   EXPECT_EQ(groups.replacedShown, std::vector<int>{1});
   EXPECT_NE(groups.caption.find("操作"), std::string::npos) << groups.caption;
-  g.rt.prefs().language = "en";
-  g.rt.workspace().fontsDirty = true;
-  g.frames(2);
+  g.language("en");
 }
 
 // A race on a sync.Map (lesson 14a) in the race workspace: the Goroutines
@@ -715,13 +713,9 @@ TEST(RaceWorkspace, ASyncMapRaceIsDrawnWithItsMutexAndMaps) {
   }
   EXPECT_TRUE(a && b) << ::testing::PrintToString(sm.lines);
   // Chinese: the panel's title line is Chinese.
-  g.rt.prefs().language = "zh";
-  g.rt.workspace().fontsDirty = true;
-  g.frames(3);
+  g.language("zh");
   EXPECT_TRUE(has(sm.lines, "dirty keys 2"));
-  g.rt.prefs().language = "en";
-  g.rt.workspace().fontsDirty = true;
-  g.frames(2);
+  g.language("en");
 }
 
 // Lesson 7c through the lanes' "Step this goroutine" buttons (mouse clicks

@@ -17,7 +17,7 @@ script=$src/assets/scenarios/growth.ops
 sum=$(cksum <"$script")
 
 # 1. Edit, then die by SIGKILL: no chance to clean up.
-GOMAPLAB_TEST_RUN='put 7777 1;del 3;put 8888 2' "$xvfb" -a -s '-screen 0 1600x900x24' \
+GOMAPLAB_TEST_RUN='put 7777 1;del 3;put 8888 2' "$xvfb" \
   sh -c 'echo $$ >"$0"; exec "$1" "$2"' "$dir/pid" "$bin" "$script" >"$dir/out1" 2>&1 &
 runner=$!
 for _ in $(seq 1 100); do [ -s "$as" ] && break; sleep 0.1; done
@@ -27,7 +27,7 @@ sleep 0.3
 cp "$as" "$dir/first.ops"
 [ "$(cat "$as.pid")" = "$(cat "$dir/pid")" ] || fail "autosave.pid does not name the first window"
 GOMAPLAB_TEST_ANSWER=discard GOMAPLAB_TEST_RUN='put 5555 5' GOMAPLAB_QUIT_AFTER_FRAMES=6 \
-  "$xvfb" -a -s '-screen 0 1600x900x24' "$bin" "$script" >"$dir/out1b" 2>&1 || fail "second window: $(cat "$dir/out1b")"
+  "$xvfb" "$bin" "$script" >"$dir/out1b" 2>&1 || fail "second window: $(cat "$dir/out1b")"
 cmp -s "$as" "$dir/first.ops" || fail "the second window changed the first one's autosave"
 [ "$(cat "$as.pid")" = "$(cat "$dir/pid")" ] || fail "the second window took autosave.pid"
 kill -9 "$(cat "$dir/pid")"
@@ -41,7 +41,7 @@ head -c "$(wc -c <"$script")" "$dir/before.ops" | cmp -s - "$script" || fail "th
 
 # 2. Restart, answer Restore, go on editing: the session is the restored one plus the new op.
 GOMAPLAB_TEST_ANSWER=restore GOMAPLAB_TEST_RUN='put 9999 9' GOMAPLAB_QUIT_AFTER_FRAMES=6 \
-  "$xvfb" -a -s '-screen 0 1600x900x24' "$bin" "$script" >"$dir/out2" 2>&1 || fail "restart: $(cat "$dir/out2")"
+  "$xvfb" "$bin" "$script" >"$dir/out2" 2>&1 || fail "restart: $(cat "$dir/out2")"
 [ -s "$as" ] || fail "restored work is still unsaved, but there is no autosave"
 tail -n +2 "$as" >"$dir/after.ops"
 { cat "$dir/before.ops"; echo "put 9999 9"; } | cmp -s - "$dir/after.ops" ||
@@ -52,12 +52,12 @@ head -1 "$as" | grep -qx "# gomaplab autosave of: $script" || fail "restored hea
 
 # 3. Restart, answer Discard: the autosave is gone, the opened file untouched.
 GOMAPLAB_TEST_ANSWER=discard GOMAPLAB_QUIT_AFTER_FRAMES=4 \
-  "$xvfb" -a -s '-screen 0 1600x900x24' "$bin" "$script" >"$dir/out3" 2>&1 || fail "restart 2: $(cat "$dir/out3")"
+  "$xvfb" "$bin" "$script" >"$dir/out3" 2>&1 || fail "restart 2: $(cat "$dir/out3")"
 [ -e "$as" ] && fail "discarded, but the autosave is still there"
 [ "$(cksum <"$script")" = "$sum" ] || fail "the bundled script changed"
 
 # 4. A run without edits leaves no autosave, and lets go of autosave.pid.
-GOMAPLAB_QUIT_AFTER_FRAMES=3 "$xvfb" -a -s '-screen 0 1600x900x24' "$bin" "$script" >"$dir/out4" 2>&1 || fail "clean run"
+GOMAPLAB_QUIT_AFTER_FRAMES=3 "$xvfb" "$bin" "$script" >"$dir/out4" 2>&1 || fail "clean run"
 [ -e "$as" ] && fail "a clean run left an autosave"
 [ -e "$as.pid" ] && fail "a clean run left autosave.pid"
 echo "files cli: ok"

@@ -9,7 +9,7 @@ xvfb=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-x() { "$xvfb" -a -s '-screen 0 1600x900x24' "$@"; }
+x() { "$xvfb" "$@"; } # tests/gui/with_xvfb.sh: a private server per command
 export HOME=$dir XDG_CONFIG_HOME=$dir/config # never touch the user's preferences
 
 # A screenshot of a known script at a given event and size.
@@ -68,10 +68,12 @@ grep -q "xvfb-run -a $dir/my-gomaplab'" "$dir/err" || fail "no-display hint: $(c
 # The real window driven by xdotool (a presenter's clicker: 20 fast taps),
 # then keys typed into a text field, which must not move the cursor.
 if command -v xdotool >/dev/null && command -v Xvfb >/dev/null; then
-  for n in $(seq 90 120); do [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || break; done
-  Xvfb ":$n" -screen 0 1600x900x24 -nolisten tcp >/dev/null 2>&1 &
+  # One server for both drives; it names its own free display (no race with parallel tests).
+  Xvfb -displayfd 3 -screen 0 1600x900x24 -noreset -nolisten tcp 3>"$dir/xdisplay" >/dev/null 2>&1 &
   xpid=$!
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+  for _ in $(seq 100); do [ -s "$dir/xdisplay" ] && break; sleep 0.1; done
+  n=$(head -n1 "$dir/xdisplay")
+  [ -n "$n" ] || fail "Xvfb did not start"
   drive() { # script, then xdotool arguments; prints the app's last stderr line
     DISPLAY=":$n" GOMAPLAB_TIMING=1 "$bin" "$1" 2>"$dir/xerr" &
     local gp=$!

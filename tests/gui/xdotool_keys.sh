@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real binary under X, driven by xdotool (issue 11, Tests: "fast key taps are
-# all taken"). Run under xvfb-run (CTest does): xdotool_keys.sh GOMAPLAB SRCDIR [SHOTDIR]
+# all taken"). Run on an X server (CTest runs it through with_xvfb.sh): xdotool_keys.sh GOMAPLAB SRCDIR [SHOTDIR]
 #
 # 20 Right taps sent by xdotool 5 ms apart (a presenter's clicker) must land on the
 # same event as 20 taps sent one by one with a pause after each (event 19 after Home),
@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 for t in xdotool import compare; do command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done
-[ -n "${DISPLAY:-}" ] || fail "no DISPLAY (run under xvfb-run)"
+[ -n "${DISPLAY:-}" ] || fail "no DISPLAY (run through tests/gui/with_xvfb.sh or xvfb-run)"
 
 start() { # start NAME: the GUI on a copy of growth.ops, focused, cursor at the start
   local home=$dir/$1

@@ -11,6 +11,7 @@ fifo=$(mktemp -u "${TMPDIR:-/tmp}/gomaplab-xvfb.XXXXXX")
 xpid=
 cleanup() { [ -n "$xpid" ] && kill "$xpid" 2>/dev/null && wait "$xpid" 2>/dev/null; rm -f "$fifo"; }
 trap cleanup EXIT
+trap "exit 143" TERM INT HUP
 for try in 1 2 3 4 5; do
   rm -f "$fifo"; mkfifo "$fifo"
   Xvfb -displayfd 3 -screen 0 ${GOMAPLAB_XVFB_SCREEN:-1600x900x24} -noreset -nolisten tcp 3>"$fifo" 2>/dev/null &

@@ -24,6 +24,10 @@ for try in 1 2 3 4 5; do
   sleep "0.$try"
 done
 [ -n "$display" ] || { echo "with_xvfb.sh: Xvfb did not start (5 tries)" >&2; exit 125; }
-DISPLAY=":$display" "$@"
-rc=$?
-exit $rc
+# In the background, so that a TERM (a CTest timeout) is handled at once and
+# the command and the server are both stopped.
+DISPLAY=":$display" "$@" &
+cpid=$!
+trap 'kill "$cpid" 2>/dev/null; exit 143' TERM INT HUP
+wait "$cpid"
+exit $?

@@ -186,6 +186,7 @@ void FileUi::setDir(const std::string& d) {
   scanned_ = false;
   selected_.clear();
   std::snprintf(pathField, sizeof pathField, "%s", (p / "").string().c_str());
+  pathUntouched_ = true;
   needGlyphs(dir);
 }
 
@@ -203,6 +204,7 @@ void FileUi::openDialog(Workspace& ws, bool bundled) {
   setDir(dir);
   selectBundled_ = true;
   bundledTab_ = bundled;
+  focusField_ = !bundled;
   // Scanned (and their glyphs asked for) before the dialog's first frame: a scan
   // during that frame left the list's columns a character wide until the mouse moved.
   if (!bundledScanned_) scanBundled();
@@ -291,6 +293,8 @@ void FileUi::saveAsThen(Workspace& ws, std::function<void(Workspace&)> then) {
   browserError_.clear();
   bundledTab_ = false;
   selectBundled_ = true;
+  focusField_ = true;
+  nameUntouched_ = true;
   const std::string& cur = app.scriptPath();
   std::error_code ec;
   std::string name = cur.empty() ? std::string("untitled.ops") : fs::path(cur).filename().string();
@@ -613,6 +617,25 @@ void FileUi::scanBundled() {
   }
 }
 
+// After a field's InputText: the dialog put its text there (a path, a file
+// name) and the user has not typed into it yet, so a click in it selects it
+// all, as a browser's address bar does, instead of placing the cursor: what the
+// user types then replaces it. Typing (or a second click) works as usual.
+static void selectAllOnFirstClick(bool& untouched) {
+  if (ImGui::IsItemEdited()) untouched = false;
+  if (!untouched || !ImGui::IsItemHovered() || !ImGui::IsMouseClicked(0)) return;
+  if (ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetItemID())) st->SelectAll();
+  untouched = false;
+}
+
+// The path field's text; a relative path (a name typed over the selected
+// path) is taken in the folder shown, not in the process's working directory.
+std::string FileUi::typedPath() const {
+  const std::string p = trim(pathField);
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::path(dir) / p).lexically_normal().string();
+}
+
 void FileUi::drawBrowser(Workspace& ws) {
   const float fs = ImGui::GetFontSize();
   const Lang lang = ws.effectiveLanguage();
@@ -637,12 +660,14 @@ void FileUi::drawBrowser(Workspace& ws) {
       rect("browser.up");
       ImGui::SameLine();
       ImGui::SetNextItemWidth(std::max(fs * 8, ImGui::GetContentRegionAvail().x - fs * 16));
+      if (focusField_ && !saveMode) ImGui::SetKeyboardFocusHere(), focusField_ = false;
       // The path field: Enter on a directory goes there, on a file opens it.
       const bool enter = ImGui::InputText("##path", pathField, sizeof pathField,
                                           ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+      selectAllOnFirstClick(pathUntouched_);
       rect("browser.path");
       if (enter) {
-        std::string p = trim(pathField);
+        const std::string p = typedPath();
         std::error_code ec;
         if (fs::is_directory(p, ec)) setDir(p);
         else if (!saveMode) chosen = p;
@@ -685,8 +710,10 @@ void FileUi::drawBrowser(Workspace& ws) {
       if (!enterDir.empty()) setDir(enterDir);
       if (saveMode) {
         ImGui::SetNextItemWidth(fs * 20);
+        if (focusField_) ImGui::SetKeyboardFocusHere(), focusField_ = false;
         const bool nEnter = ImGui::InputText(fmt::format("{}##name", tr(S::FileName)).c_str(), nameField, sizeof nameField,
                                              ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+        selectAllOnFirstClick(nameUntouched_);
         rect("browser.name");
         if (nEnter) chosen = (fs::path(dir) / trim(nameField)).string();
       }
@@ -744,16 +771,15 @@ void FileUi::drawBrowser(Workspace& ws) {
   // Open with nothing chosen (the field names the directory shown, or nothing) did
   // nothing at all: the button waits for a file or another directory (buttons test).
   std::error_code sameEc;
-  const std::string typed = trim(pathField);
+  const std::string typed = typedPath();
   const bool nothingChosen = !saveMode && (typed.empty() || fs::equivalent(typed, dir, sameEc));
   ImGui::BeginDisabled(nothingChosen);
   if (ImGui::Button(fmt::format("{}##browserok", tr(saveMode ? S::Save : S::Open)).c_str(), ImVec2(fs * 6, 0))) {
     if (saveMode) chosen = (fs::path(dir) / trim(nameField)).string();
     else {
-      std::string p = trim(pathField);
       std::error_code ec;
-      if (fs::is_directory(p, ec)) setDir(p);
-      else chosen = p;
+      if (fs::is_directory(typed, ec)) setDir(typed);
+      else chosen = typed;
     }
   }
   ImGui::EndDisabled();

@@ -138,6 +138,11 @@ private:
   std::vector<Entry> entries_;
   std::string scanError_, selected_, replacePath_, browserError_, saveNote_;
   bool scanned_ = false, bundledTab_ = false, selectBundled_ = false;
+  // The dialog has just opened on the Files tab: the first field a user types
+  // into (the path to open, the name to save as) takes the keyboard.
+  bool focusField_ = false;
+  bool pathUntouched_ = true, nameUntouched_ = true; // selectAllOnFirstClick
+  std::string typedPath() const;
   std::vector<Bundled> bundled_;
   bool bundledScanned_ = false;
   std::string restoreFile_, restoreOrigin_;

@@ -543,7 +543,25 @@ TEST(FilesGuiTest, OpenThroughTheBrowserAndSaveRoundTrips) {
   g.files().rects.clear();
   ASSERT_TRUE(g.menu("menu.open"));
   g.frames(1);
+  // The path field has the keyboard as the dialog opens, its text selected:
+  // what is typed replaces it, and a relative name is taken in the folder shown.
+  g.frames(1);
+  EXPECT_TRUE(ImGui::GetIO().WantTextInput);
+  g.type("../a.ops");
+  ASSERT_TRUE(g.click("browser.ok"));
+  EXPECT_EQ(g.app().scriptPath(), home.path("work/a.ops"));
+  // The same by a user who clicks in the field first: the first click selects
+  // the path the dialog put there, so the typed path replaces it too.
+  g.files().rects.clear();
+  ASSERT_TRUE(g.menu("menu.open"));
+  g.frames(1);
   ASSERT_TRUE(g.click("browser.path"));
+  g.type(home.path("work/sub/b.ops"));
+  ASSERT_TRUE(g.click("browser.ok"));
+  EXPECT_EQ(g.app().scriptPath(), home.path("work/sub/b.ops"));
+  g.files().rects.clear();
+  ASSERT_TRUE(g.menu("menu.open"));
+  g.frames(2);
   g.type(home.path("work/a.ops"));
   ASSERT_TRUE(g.click("browser.ok"));
   EXPECT_EQ(g.app().scriptPath(), home.path("work/a.ops"));

@@ -153,7 +153,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
   std::optional<ScriptError> perr;
   auto ops = p.parseAll(text, perr);
   if (perr) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), perr->format());
+    error_ = Said::of(S::MsgScriptError, perr->format());
     return false;
   }
   if (p.swiss()) {
@@ -161,7 +161,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     auto sw = std::make_unique<SwissController>(error_, status_);
     std::string err;
     if (!sw->load(ops, text, name, err)) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), err);
+      error_ = Said::of(S::MsgScriptError, err);
       return false;
     }
     // Its lesson lines (the Swiss workspace's Lesson panel).
@@ -170,7 +170,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     // scriptName_/scriptPath_ stay the op-script session's: Save writes that
     // session to its own file, never over the Swiss script.
     error_.clear();
-    status_ = fmt::format(fmt::runtime(tr(S::SwLoaded)), name, swiss_->session().opCount(), swiss_->session().eventCount());
+    status_ = Said::of(S::SwLoaded, name, swiss_->session().opCount(), swiss_->session().eventCount());
     sessionId_++;
     touched();
     return true;
@@ -179,7 +179,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
   if (p.lesson().any()) lesson = std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson()));
   std::string err;
   if (!installSession(std::move(ops), text, name, err)) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgScriptError)), err);
+    error_ = Said::of(S::MsgScriptError, err);
     return false;
   }
   swiss_.reset(); // back to the classic workspace
@@ -189,7 +189,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
   error_.clear();
   edited();
   savedGen_ = editGen_;
-  status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), name, session_->opCount(), session_->eventCount());
+  status_ = Said::of(S::MsgLoaded, name, session_->opCount(), session_->eventCount());
   syncAutosave();
   return true;
 }
@@ -197,7 +197,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
 bool AppState::openScript(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgCannotOpen)), path, std::strerror(errno));
+    error_ = Said::of(S::MsgCannotOpen, path, std::strerror(errno));
     return false;
   }
   std::stringstream ss;
@@ -331,11 +331,11 @@ private:
 bool AppState::saveScript(const std::string& path) {
   if (!needSession()) return false;
   if (path.empty()) {
-    error_ = tr(S::MsgSaveNoName);
+    error_ = Said::of(S::MsgSaveNoName);
     return false;
   }
   if (isBundledPath(path)) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgBundledReadOnly)), path);
+    error_ = Said::of(S::MsgBundledReadOnly, path);
     return false;
   }
   if (std::string e = writeAtomically(path, scriptText()); !e.empty()) {
@@ -346,7 +346,7 @@ bool AppState::saveScript(const std::string& path) {
   scriptName_ = path;
   savedGen_ = editGen_;
   error_.clear();
-  status_ = fmt::format(fmt::runtime(tr(S::MsgSaved)), lines_.size(), path);
+  status_ = Said::of(S::MsgSaved, lines_.size(), path);
   syncAutosave();
   return true;
 }
@@ -358,7 +358,7 @@ bool AppState::newMap(const NewMapParams& p) {
   text += fmt::format("make {} {} {}\n", kindToken(p.kind), p.hint, p.hash0);
   if (!loadScriptText(text, "untitled")) return false;
   scriptPath_.clear();
-  status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), displayName(), session_->opCount(), session_->eventCount());
+  status_ = Said::of(S::MsgLoaded, displayName(), session_->opCount(), session_->eventCount());
   return true;
 }
 
@@ -375,7 +375,7 @@ void AppState::syncAutosave() {
   sinceAutosave_ = 0;
   if (autosavePath_.empty()) return;
   if (!writer_) writer_ = std::make_unique<AutosaveWriter>();
-  if (std::string e = writer_->takeError(); !e.empty()) error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
+  if (std::string e = writer_->takeError(); !e.empty()) error_ = Said::of(S::MsgAutosaveFailed, e);
   if (!session_ || !dirty()) {
     if (autosavedGen_ != editGen_ || autosaveLines_) writer_->remove(autosavePath_);
     autosaveLines_ = 0;
@@ -406,7 +406,7 @@ void AppState::syncAutosave() {
 void AppState::flushAutosave() {
   if (!writer_) return;
   writer_->flush();
-  if (std::string e = writer_->takeError(); !e.empty()) error_ = fmt::format(fmt::runtime(tr(S::MsgAutosaveFailed)), e);
+  if (std::string e = writer_->takeError(); !e.empty()) error_ = Said::of(S::MsgAutosaveFailed, e);
 }
 
 std::string AppState::autosaveOrigin(const std::string& file) {
@@ -420,7 +420,7 @@ std::string AppState::autosaveOrigin(const std::string& file) {
 bool AppState::restoreAutosave(const std::string& file) {
   std::ifstream f(file, std::ios::binary);
   if (!f) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgCannotOpen)), file, std::strerror(errno));
+    error_ = Said::of(S::MsgCannotOpen, file, std::strerror(errno));
     return false;
   }
   std::stringstream ss;
@@ -435,7 +435,7 @@ bool AppState::restoreAutosave(const std::string& file) {
   if (!loadScriptText(text, origin.empty() ? std::string("untitled") : origin)) return false;
   scriptPath_ = origin;
   edited(); // not saved anywhere yet
-  status_ = fmt::format(fmt::runtime(tr(S::MsgRestored)), origin.empty() ? std::string(tr(S::FileUntitled)) : origin,
+  status_ = Said::of(S::MsgRestored, origin.empty() ? std::string(tr(S::FileUntitled)) : origin,
                         session_->opCount());
   syncAutosave();
   return true;
@@ -445,7 +445,7 @@ void AppState::afterBatch() { syncAutosave(); }
 
 bool AppState::needSession() {
   if (session_) return true;
-  error_ = tr(S::MsgNoMap);
+  error_ = Said::of(S::MsgNoMap);
   return false;
 }
 
@@ -483,11 +483,11 @@ bool AppState::parseKey(std::string_view tok, KeyValue& out) {
   while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
   while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
   if (tok.empty()) {
-    error_ = tr(S::MsgKeyEmpty);
+    error_ = Said::of(S::MsgKeyEmpty);
     return false;
   }
   if (!parseKeyToken(tok, keyKind(), out, why)) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgKeyBad)), why);
+    error_ = Said::of(S::MsgKeyBad, why);
     return false;
   }
   return true;
@@ -505,7 +505,7 @@ bool AppState::applyLines(const std::vector<std::string>& lines, const char* sou
       if (typed) {
         // Point at what was typed, not at a file: the text, and a caret under the column.
         const int col = std::max(1, perr->column);
-        error_ = fmt::format(fmt::runtime(tr(S::MsgCommandError)), text, col, perr->message);
+        error_ = Said::of(S::MsgCommandError, text, col, perr->message);
         error_ += fmt::format("\n  {}\n  {}^", text, std::string(static_cast<std::size_t>(col - 1), ' '));
       } else {
         error_ = fmt::format("{}: {}", source, perr->message);
@@ -516,14 +516,14 @@ bool AppState::applyLines(const std::vector<std::string>& lines, const char* sou
     if (!op) continue;
     if (op->kind == ScriptOp::Kind::Hash) {
       uint64_t h = session_->map().peekHash(op->key);
-      status_ = fmt::format(fmt::runtime(tr(S::MsgHash)), keyText(op->key), h,
+      status_ = Said::of(S::MsgHash, keyText(op->key), h,
                             h & bucketMask(session_->map().header().B), session_->map().header().B, tophash(h));
       continue;
     }
     const std::size_t before = session_->opCount();
     std::string e = applyScriptOp(*session_, *op);
     if (!e.empty()) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgOpError)), source, op->text, e);
+      error_ = Said::of(S::MsgOpError, source, op->text, e);
       ok = false;
       break;
     }
@@ -538,7 +538,7 @@ bool AppState::applyLines(const std::vector<std::string>& lines, const char* sou
     afterAppend(firstNew);
     // The counts the status line shows follow the session (a hash line's answer stays).
     if (lines.size() != 1 || lines[0].rfind("hash", 0) != 0)
-      status_ = fmt::format(fmt::runtime(tr(S::MsgLoaded)), displayName(), session_->opCount(), session_->eventCount());
+      status_ = Said::of(S::MsgLoaded, displayName(), session_->opCount(), session_->eventCount());
   }
   if (ok) error_.clear();
   afterBatch();
@@ -574,7 +574,7 @@ bool AppState::insert(std::string_view key, std::string_view value) {
     v = k.kind == KeyKind::Int64 || k.kind == KeyKind::Int32 ? static_cast<int64_t>(static_cast<uint64_t>(k.i) * 10)
                                                              : static_cast<int64_t>(session_->opCount());
   } else if (!parseInt64Token(vt, v)) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgValueBad)), vt);
+    error_ = Said::of(S::MsgValueBad, vt);
     return false;
   }
   return applyLines({fmt::format("put {} {}", keyText(k), v)}, tr(S::Insert), false);
@@ -602,15 +602,15 @@ bool AppState::insertRange(std::string_view range) {
   auto dots = r.find("..");
   int64_t a = 0, b = 0;
   if (dots == std::string::npos || !parseInt64Token(r.substr(0, dots), a) || !parseInt64Token(r.substr(dots + 2), b)) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgRangeBad)), r);
+    error_ = Said::of(S::MsgRangeBad, r);
     return false;
   }
   if (b < a) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgRangeEmpty)), a, b);
+    error_ = Said::of(S::MsgRangeEmpty, a, b);
     return false;
   }
   if (static_cast<uint64_t>(b) - static_cast<uint64_t>(a) >= 100000) {
-    error_ = tr(S::MsgRangeTooBig);
+    error_ = Said::of(S::MsgRangeTooBig);
     return false;
   }
   std::vector<std::string> lines;
@@ -619,7 +619,7 @@ bool AppState::insertRange(std::string_view range) {
     std::string why;
     std::string tok = std::to_string(i);
     if (!parseKeyToken(tok, keyKind(), k, why)) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgRangeKey)), why);
+      error_ = Said::of(S::MsgRangeKey, why);
       return false;
     }
     int64_t v = static_cast<int64_t>(static_cast<uint64_t>(i) * 10);
@@ -632,7 +632,7 @@ bool AppState::insertRange(std::string_view range) {
 bool AppState::insertRandom(int64_t n) {
   if (!needSession()) return false;
   if (n <= 0 || n > 100000) {
-    error_ = tr(S::MsgRandomCount);
+    error_ = Said::of(S::MsgRandomCount);
     return false;
   }
   std::vector<std::string> lines;
@@ -653,7 +653,7 @@ bool AppState::insertRandom(int64_t n) {
 bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
   if (!needSession()) return false;
   if (n <= 0 || n > 1000) {
-    error_ = tr(S::MsgCollideCount);
+    error_ = Said::of(S::MsgCollideCount);
     return false;
   }
   // Keys are chosen for the map as it will be when they are added: at the end.
@@ -664,7 +664,7 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
   const uint8_t B = m.header().B;
   const uint64_t mask = bucketMask(B);
   if (bucket > mask) {
-    error_ = fmt::format(fmt::runtime(tr(S::MsgCollideNoBucket)), bucket, B, mask);
+    error_ = Said::of(S::MsgCollideNoBucket, bucket, B, mask);
     session_->seek(pos);
     return false;
   }
@@ -687,12 +687,12 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
     KeyValue k;
     std::string why;
     if (!parseKeyToken(tok, keyKind(), k, why)) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgCollideKey)), why);
+      error_ = Said::of(S::MsgCollideKey, why);
       return false;
     }
     if ((m.peekHash(k) & mask) == bucket) lines.push_back(fmt::format("put {} {}", tok, lines.size()));
     if (++tries > budget) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgCollideTries)), lines.size(), bucket, tries);
+      error_ = Said::of(S::MsgCollideTries, lines.size(), bucket, tries);
       session_->seek(pos);
       return false;
     }
@@ -703,24 +703,24 @@ bool AppState::insertColliding(uint64_t bucket, int n, bool sameHash) {
 bool AppState::startBulk(int64_t n, bool random) {
   if (!needSession()) return false;
   if (n <= 0 || n > 20'000'000) {
-    error_ = tr(S::MsgBulkCount);
+    error_ = Said::of(S::MsgBulkCount);
     return false;
   }
   job_ = BulkJob{random ? BulkJob::Kind::Random : BulkJob::Kind::Sequential, n, 0, session_->eventCount()};
   playing_ = false;
-  status_ = fmt::format(fmt::runtime(tr(S::MsgInsertingN)), n);
+  status_ = Said::of(S::MsgInsertingN, n);
   return true;
 }
 
 bool AppState::insertUntilGrow() {
   if (!needSession()) return false;
   if (session_->map().isNil()) {
-    error_ = tr(S::MsgNilMap);
+    error_ = Said::of(S::MsgNilMap);
     return false;
   }
   job_ = BulkJob{BulkJob::Kind::UntilGrow, 50'000'000, 0, session_->eventCount()};
   playing_ = false;
-  status_ = tr(S::MsgUntilGrowRunning);
+  status_ = Said::of(S::MsgUntilGrowRunning);
   return true;
 }
 
@@ -748,7 +748,7 @@ void AppState::runJobSlice(double budgetSeconds) {
     std::optional<ScriptError> perr;
     auto op = p.parseLine(line, ++inputLine_, perr);
     if (!op) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgBulkError)), perr ? perr->format() : std::string("internal error"));
+      error_ = Said::of(S::MsgBulkError, perr ? perr->format() : std::string("internal error"));
       job_ = {};
       break;
     }
@@ -756,7 +756,7 @@ void AppState::runJobSlice(double budgetSeconds) {
     const uint64_t ev0 = session_->eventCount();
     std::string e = applyScriptOp(*session_, *op);
     if (!e.empty()) {
-      error_ = fmt::format(fmt::runtime(tr(S::MsgBulkError)), e);
+      error_ = Said::of(S::MsgBulkError, e);
       job_ = {};
       break;
     }
@@ -779,17 +779,17 @@ void AppState::runJobSlice(double budgetSeconds) {
   touched();
   if (job_.active()) {
     session_->seekEnd();
-    status_ = fmt::format(fmt::runtime(tr(S::MsgInsertingProgress)), job_.done, job_.total);
+    status_ = Said::of(S::MsgInsertingProgress, job_.done, job_.total);
     return;
   }
   afterBatch();
   if (grewAt) {
     // Show the op that starts the grow, from its first event.
     session_->seek(static_cast<int64_t>(session_->firstEventOfOp(*grewAt)));
-    status_ = fmt::format(fmt::runtime(tr(S::MsgGrewAt)), job_.done, opText(*grewAt));
+    status_ = Said::of(S::MsgGrewAt, job_.done, opText(*grewAt));
   } else {
     session_->seekEnd();
-    status_ = fmt::format(fmt::runtime(tr(S::MsgInsertedN)), job_.done, session_->opCount(),
+    status_ = Said::of(S::MsgInsertedN, job_.done, session_->opCount(),
                           session_->eventCount());
   }
   job_ = {};
@@ -805,7 +805,7 @@ bool AppState::dropFuture() {
   session_->truncateAfterCursor();
   std::size_t keep = session_->opCount();
   if (keep == before) {
-    status_ = tr(S::MsgNothingAfter);
+    status_ = Said::of(S::MsgNothingAfter);
     return true;
   }
   // The first line that lost a session op. A make line produces two (make,
@@ -857,7 +857,7 @@ bool AppState::dropFuture() {
   sessionId_++;
   stack_.invalidate();
   touched();
-  status_ = fmt::format(fmt::runtime(tr(S::MsgDropped)), before - keep, session_->opCount(), session_->eventCount());
+  status_ = Said::of(S::MsgDropped, before - keep, session_->opCount(), session_->eventCount());
   afterBatch();
   return true;
 }

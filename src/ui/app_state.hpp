@@ -18,6 +18,7 @@
 
 #include "trace/opscript.hpp"
 #include "trace/session.hpp"
+#include "ui/said.hpp"
 #include "ui/call_stack.hpp"
 #include "ui/derived.hpp"
 #include "ui/frame.hpp"
@@ -177,8 +178,8 @@ public:
   void fillFrame(Frame& f);
 
   // ---- messages --------------------------------------------------------------------------
-  const std::string& error() const override { return error_; }
-  const std::string& status() const override { return status_; }
+  const std::string& error() const override { return error_.text(); }
+  const std::string& status() const override { return status_.text(); }
   void clearError() override { error_.clear(); }
   void setError(std::string e) { error_ = std::move(e); }
 
@@ -233,7 +234,7 @@ private:
 
   CallStackTracker stack_;
   DerivedSeries derived_;
-  std::string error_, status_;
+  Said error_, status_; // in the UI's language, whenever it is read
   uint64_t editGen_ = 0, savedGen_ = 0, autosavedGen_ = ~uint64_t{0};
   std::string autosavePath_;
   double sinceAutosave_ = 0;

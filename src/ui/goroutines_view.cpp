@@ -47,7 +47,7 @@ bool RaceController::open(const std::string& path) {
   path_ = path;
   error_.clear();
   goroutines_ = s_->lanes().size();
-  status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path, goroutines_);
+  status_ = Said::of(S::RaceOpened, path, goroutines_);
   statusLang_ = language();
   noteGlyphs();
   rec_.clear();
@@ -188,7 +188,7 @@ void RaceController::togglePlay() {
 void RaceController::tick(double dt) {
   // The status in the language the UI is drawn in now (open() may run before it is set).
   if (s_ && statusLang_ != language()) {
-    status_ = fmt::format(fmt::runtime(tr(S::RaceOpened)), path_, goroutines_);
+    status_ = Said::of(S::RaceOpened, path_, goroutines_);
     statusLang_ = language();
   }
   if (!playing_ || !s_) return;
@@ -456,7 +456,7 @@ bool RaceController::stepGoroutine(int g) {
   if (!s_) return false;
   std::string why;
   if (!s_->stepGoroutine(g, &why)) {
-    error_ = fmt::format(fmt::runtime(tr(S::RaceStepRefused)), g, why); // why: the scheduler's own (English) words
+    error_ = Said::of(S::RaceStepRefused, g, why); // why: the scheduler's own (English) words
     return false;
   }
   error_.clear();
@@ -475,8 +475,8 @@ bool RaceController::saveSession(const std::string& path) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   const std::string text = s_->scenarioText();
   if (!(f << text) || !f.flush()) {
-    error_ = fmt::format(fmt::runtime(tr(S::RaceCannotWrite)), path, std::strerror(errno));
-    needGlyphs(error_);
+    error_ = Said::of(S::RaceCannotWrite, path, std::strerror(errno));
+    needGlyphs(error_.text());
     return false;
   }
   savedTo_ = path;

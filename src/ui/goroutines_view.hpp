@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "concurrency/concurrent_session.hpp"
+#include "ui/said.hpp"
 #include "ui/swiss_state.hpp"
 #include "ui/syncmap_view.hpp"
 #include "ui/ui_common.hpp"
@@ -90,8 +91,8 @@ public:
   double& speed() override { return speed_; }
   std::string_view opText(std::size_t k) const override;
   std::optional<KeyValue> opKey(std::size_t k) const override;
-  const std::string& error() const override { return error_; }
-  const std::string& status() const override { return status_; }
+  const std::string& error() const override { return error_.text(); }
+  const std::string& status() const override { return status_.text(); }
   void clearError() override { error_.clear(); }
   // Playback: steps per second.
   void tick(double dt);
@@ -119,7 +120,8 @@ private:
   SwissFrame swissFrame_;
   SyncMapFrame syncMapFrame_;
   std::unique_ptr<race::ConcurrentSession> s_;
-  std::string path_, error_, savedTo_, status_;
+  std::string path_, savedTo_;
+  Said error_, status_; // in the UI's language, whenever it is read
   std::size_t goroutines_ = 0;
   Lang statusLang_ = Lang::En;
   bool playing_ = false;

@@ -17,7 +17,7 @@ struct SideBySide::Prepared {
   CompareModel comparison;
   std::unique_ptr<SwissController> swiss;
   std::vector<uint32_t> swissOps;
-  std::string swissError, swissStatus; // the controller's strings until install rebinds them
+  Said swissError, swissStatus; // the controller's strings until install rebinds them
 };
 
 SideBySide::SideBySide(AppState& app) : app_(&app) {}
@@ -181,7 +181,7 @@ bool SideBySide::install(const std::shared_ptr<Prepared>& p) {
   playing_ = false;
   synced_ = -2;
   revision_++;
-  status_ = fmt::format(fmt::runtime(tr(S::SbsLoaded)), p->name, comparison.ops(),
+  status_ = Said::of(S::SbsLoaded, p->name, comparison.ops(),
                         compare::versionName(comparison.options.version));
   sync();
   return true;

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ui/said.hpp"
 #include "ui/app_state.hpp"
 #include "ui/compare_view.hpp"
 #include "ui/frame.hpp"
@@ -102,7 +103,7 @@ public:
   std::string_view opText(std::size_t k) const override;
   std::optional<KeyValue> opKey(std::size_t k) const override;
   const std::string& error() const override { return app_->error(); }
-  const std::string& status() const override { return status_; }
+  const std::string& status() const override { return status_.text(); }
   void clearError() override { app_->clearError(); }
   void tick(double dt);
 
@@ -112,7 +113,7 @@ public:
 private:
   AppState* app_;
   std::unique_ptr<SwissController> swiss_;
-  std::string swissError_, swissStatus_, status_;
+  Said swissError_, swissStatus_, status_;
   // Per script op k: the classic and Swiss session ops produced by ops 0..k.
   std::vector<uint32_t> classicOps_, swissOps_;
   uint64_t appSession_ = ~uint64_t{0}; // the AppState's sessionId() when installed

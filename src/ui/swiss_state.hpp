@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "trace/swiss_session.hpp"
+#include "ui/said.hpp"
 #include "ui/frame.hpp"
 
 namespace gomap {
@@ -79,9 +80,9 @@ int tablePosOf(const SwissFrame& f, uint16_t locTable);
 class SwissController final : public Controller {
 public:
   // Errors and status lines are the op-script controller's (one status bar).
-  SwissController(std::string& error, std::string& status) : error_(&error), status_(&status) {}
+  SwissController(Said& error, Said& status) : error_(&error), status_(&status) {}
   // The owner moved: its strings are elsewhere now.
-  void rebind(std::string& error, std::string& status) {
+  void rebind(Said& error, Said& status) {
     error_ = &error;
     status_ = &status;
   }
@@ -114,8 +115,8 @@ public:
   double& speed() override { return speed_; }
   std::string_view opText(std::size_t k) const override;
   std::optional<KeyValue> opKey(std::size_t k) const override;
-  const std::string& error() const override { return *error_; }
-  const std::string& status() const override { return *status_; }
+  const std::string& error() const override { return error_->text(); }
+  const std::string& status() const override { return status_->text(); }
   void clearError() override { error_->clear(); }
 
   int64_t position() const { return session_ ? session_->position() : -1; }
@@ -131,8 +132,8 @@ private:
   std::shared_ptr<const LoadedLesson> lesson_;
   std::vector<std::string> lines_; // the script's lines, for opText
   std::string name_;
-  std::string* error_;
-  std::string* status_;
+  Said* error_;
+  Said* status_;
   bool playing_ = false;
   double speed_ = 20, playAcc_ = 0;
   uint64_t revision_ = 0, sessionId_ = 0;

@@ -420,3 +420,48 @@ TEST(StatusBar, MissingCjkFontIsExplained) {
   }
   ::unsetenv("GOMAPLAB_CJK_FONT");
 }
+
+// The status bar follows a language switch at once: the line is formatted again
+// in the new language (it used to stay in the old one until the next action),
+// for a status, an error with a typed command's caret, and a race's status.
+TEST(StatusBar, FollowsALanguageSwitch) {
+  TextGui g("en");
+  NEED_GUI(g);
+  if (!kHaveCjk) GTEST_SKIP() << "no CJK font";
+  auto switchTo = [&](const char* lang) {
+    g.rt.prefs().language = lang;
+    g.rt.workspace().fontsDirty = true;
+    g.frames(3);
+  };
+  ASSERT_TRUE(g.app().openScript(kScenarios + "growth.ops"));
+  g.frames(2);
+  const std::string ops = std::to_string(g.app().session().opCount());
+  const std::string events = std::to_string(g.app().session().eventCount());
+  EXPECT_EQ(g.rt.workspace().statusShown, kScenarios + "growth.ops: " + ops + " ops, " + events + " events");
+  switchTo("zh");
+  EXPECT_EQ(g.rt.workspace().statusShown, kScenarios + "growth.ops：" + ops + " 个操作，" + events + " 个事件");
+  switchTo("en");
+  EXPECT_EQ(g.rt.workspace().statusShown, kScenarios + "growth.ops: " + ops + " ops, " + events + " events");
+  // An error of a typed command keeps its caret line in both languages.
+  EXPECT_FALSE(g.app().runLine("put"));
+  g.frames(2);
+  const std::string en = g.rt.workspace().statusShown;
+  ASSERT_TRUE(g.rt.workspace().statusIsError);
+  switchTo("zh");
+  const std::string zh = g.rt.workspace().statusShown;
+  EXPECT_NE(zh, en);
+  const std::size_t at = en.find("\n  put\n  ");
+  ASSERT_NE(at, std::string::npos) << en;
+  const std::string caret = en.substr(at); // the typed text and the caret under its column
+  EXPECT_EQ(caret.back(), '^');
+  ASSERT_GE(zh.size(), caret.size());
+  EXPECT_EQ(zh.substr(zh.size() - caret.size()), caret) << zh;
+  g.app().clearError();
+  switchTo("en");
+  // A race's status.
+  ASSERT_TRUE(g.rt.race.open(kLessons + "1-entry-check.race"));
+  g.frames(2);
+  EXPECT_NE(g.rt.race.status().find(" goroutines"), std::string::npos) << g.rt.race.status();
+  switchTo("zh");
+  EXPECT_NE(g.rt.race.status().find(" 个协程"), std::string::npos) << g.rt.race.status();
+}

@@ -319,8 +319,10 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
         o += fmt::format("  G{}: done\n", g);
         continue;
       }
-      std::string where = v.hasEvent ? fmt::format(" in {} ({}:{}: {})", v.function, v.file.substr(v.file.rfind('/') + 1),
-                                                   v.goLine, v.what)
+      // The file with its package's directory: sync/map.go and runtime/map.go are two files.
+      const std::size_t last = v.file.rfind('/');
+      const std::size_t dirStart = last == std::string::npos || last == 0 ? 0 : v.file.rfind('/', last - 1) + 1;
+      std::string where = v.hasEvent ? fmt::format(" in {} ({}:{}: {})", v.function, v.file.substr(dirStart), v.goLine, v.what)
                                      : "";
       o += fmt::format("  G{}: {} '{}'{}\n", g, v.state == GoroutineView::State::Blocked ? "blocked at" : "at",
                        v.instr ? v.instr->text : "", where);

@@ -511,7 +511,7 @@ TEST(SyncMapRace, TheCliRunsExploresAndRefusesWrongVerbs) {
   EXPECT_EQ(st, 0) << out;
   EXPECT_NE(out.find("clean"), std::string::npos) << out;
   out = sh(bin + " race " + lesson + " --schedule \"1x4 2x4\"", st);
-  EXPECT_NE(out.find("G2: blocked at 'store b 2' in Store (map.go:150: m.mu.Lock())"), std::string::npos) << out;
+  EXPECT_NE(out.find("G2: blocked at 'store b 2' in Store (sync/map.go:150: m.mu.Lock())"), std::string::npos) << out;
   out = sh(bin + " race " + lesson + " --granularity memory", st);
   EXPECT_EQ(st, 2);
   const std::string bad = ::testing::TempDir() + "/syncmap_bad.race";

@@ -15,7 +15,7 @@ state=$("$gomaplab" race "$dir/syncmap_mu.race" --states 2>/dev/null | tail -1 |
 sim=""
 printf '%s\n' "$out" | grep -q '^  G2: done$' && sim+="store-existing: returned"$'\n'
 printf '%s\n' "$out" | grep -q '^  G3: done$' && sim+="load-hit: returned"$'\n'
-if printf '%s\n' "$out" | grep -q "^  G4: blocked at 'store n2 2' in Store (map.go:150: m.mu.Lock())"; then
+if printf '%s\n' "$out" | grep -q "^  G4: blocked at 'store n2 2' in Store (sync/map.go:150: m.mu.Lock())"; then
   sim+="store-new: blocked state=$state"
 else
   sim+="store-new: returned"

@@ -19,4 +19,4 @@
   X(SwEvCleared) X(SwEvClearedFull) X(SwEvIterStarted) X(SwEvIterTable) X(SwEvIterYielded) X(SwEvIterFinished) \
   X(SwEvPanic) X(SwEvFatal) X(SwEqual) X(SwNotEqual) X(SwInTableSmall) X(SwInTable) X(SwInNewTable) X(SwEventOf) \
   X(SwOpsEvents) X(SwLoaded) X(SwMenuTitle) X(SwRaceReplaced) X(SwRaceTag) X(SwRaceWriting) X(SwRaceHeader) \
-  X(SwRaceTitle)
+  X(SwRaceTitle) X(SwLoopBody) X(SwLoopPair)

@@ -137,9 +137,11 @@ void SwissController::fillFrame(SwissFrame& f) {
   f.current = f.position >= 0 ? &s.event(static_cast<uint64_t>(f.position)) : nullptr;
   f.currentOp.reset();
   f.opText = {};
+  f.loopBody = nullptr;
   if (f.position >= 0) {
     f.currentOp = s.opOfEvent(static_cast<uint64_t>(f.position));
     f.opText = opText(*f.currentOp);
+    if (s.op(*f.currentOp).loop) f.loopBody = &s.op(*f.currentOp).body;
   }
   fillSwissOpProgress(f);
   fillSwissShape(f);
@@ -148,7 +150,17 @@ void SwissController::fillFrame(SwissFrame& f) {
 void fillSwissOpProgress(SwissFrame& f) {
   f.hash.reset();
   f.probes.clear();
+  f.loopPair = 0;
+  f.bodyText = {};
   if (f.position < 0 || !f.currentOp || !f.events) return;
+  // A loop's body ops start in order after each yielded key (SwissLoopRun:
+  // seed ops emit no op_begin); the one in progress is the last begun.
+  std::size_t nextBody = 0;
+  auto bodyOpBegun = [&] {
+    const auto& body = *f.loopBody;
+    while (nextBody < body.size() && body[nextBody].kind == IterBodyOp::Kind::Seed) nextBody++;
+    if (nextBody < body.size()) f.bodyText = body[nextBody++].text;
+  };
   const SwissEventSource& s = *f.events;
   const std::size_t k = *f.currentOp;
   // The current op's hash and probes so far (a big grow has thousands of
@@ -170,6 +182,16 @@ void fillSwissOpProgress(SwissFrame& f) {
       f.probes.push_back(p);
     } else if (e.kind == SwissKind::RehashStarted || e.kind == SwissKind::ConvertStarted) {
       f.probes.clear();
+    } else if (f.loopBody && e.kind == SwissKind::OpBegin) { // a body op: its own hash and probes
+      f.hash.reset();
+      f.probes.clear();
+      bodyOpBegun();
+    } else if (f.loopBody && (e.kind == SwissKind::IterYielded || e.kind == SwissKind::IterFinished)) {
+      f.hash.reset();
+      f.probes.clear();
+      f.bodyText = {};
+      nextBody = 0;
+      if (e.kind == SwissKind::IterYielded) f.loopPair++;
     }
     if (i - from > 200000) break; // a pathological op: enough
   }

@@ -48,6 +48,12 @@ struct SwissFrame {
   const swiss::SwissEvent* current = nullptr;
   std::optional<std::size_t> currentOp;
   std::string_view opText;
+  // iter ... do (a range loop with a body): the body's ops, and where the cursor
+  // is in the loop: the pair yielded last (1-based; 0 before the first) and the
+  // body op in progress (empty between body ops).
+  const std::vector<IterBodyOp>* loopBody = nullptr;
+  int loopPair = 0;
+  std::string_view bodyText;
   bool go127 = true;
   uint64_t revision = 0; // changes whenever the cursor or the session changes
   uint64_t sessionId = 0;

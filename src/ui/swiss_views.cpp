@@ -407,7 +407,11 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
 
   // The caption: the op, then what the current event did.
   if (f.current) {
-    caption = F(S::SwOpHeader, f.currentOp ? *f.currentOp : 0, f.opText) + "  —  " + swissEventText(*f.current, f);
+    caption = F(S::SwOpHeader, f.currentOp ? *f.currentOp : 0, f.opText);
+    // In a range loop with a body: which pair, and which body op is running.
+    if (f.loopBody && f.loopPair > 0)
+      caption += "  —  " + (f.bodyText.empty() ? F(S::SwLoopPair, f.loopPair) : F(S::SwLoopBody, f.loopPair, f.bodyText));
+    caption += "  —  " + swissEventText(*f.current, f);
   } else {
     caption = tr(S::SwBeforeFirst);
   }

@@ -1,0 +1,3 @@
+module gomaplab/syncmapbench
+
+go 1.19

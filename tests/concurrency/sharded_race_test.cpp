@@ -340,3 +340,19 @@ TEST(ShardedRace, TheCliRunsTheLessonsAndPrintsEachShard) {
   out = sh(bin + " race " + dir + "16a-sharded-shards-never-block.race --explore", st);
   EXPECT_EQ(st, 0) << out;
 }
+
+TEST(ShardedRace, AShardsMapKeepsItsHashWritingCheck) {
+  // G2 unlocks shard 0 while G1's store holds it (Go allows unlocking a lock
+  // another goroutine holds), then stores a key of the same shard: the two
+  // writes overlap in shard 0's map and the engine's entry check catches it.
+  Ran r = run("map\n  make sharded 4 string\ngoroutine 1\n  store a 1\ngoroutine 2\n  unlock shard(a)\n  store banana 2\n"
+              "schedule 1x8 2* then roundrobin\n");
+  EXPECT_EQ(r.w->ending().kind, Ending::Kind::Fatal);
+  EXPECT_EQ(r.w->ending().g, 2);
+  EXPECT_EQ(r.w->ending().message, "concurrent map writes");
+  EXPECT_EQ(r.w->ending().line, 595); // map.go's entry check in mapassign
+  EXPECT_EQ(r.w->shards().map(0).header().flags & hashWriting, hashWriting);
+  const std::string out = goDeathOutput(*r.w);
+  EXPECT_EQ(out.rfind("fatal error: concurrent map writes\n\ngoroutine 2 [running]:\n", 0), 0u) << out;
+  EXPECT_NE(out.find("store banana 2 on shard 0"), std::string::npos) << out;
+}

@@ -667,7 +667,8 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
       if (!shardedMake.empty()) { // each shard's map is made by the op grammar's make
         std::optional<ScriptError> serr;
         auto op = ops.parseLine(shardedMake, lineNo, serr);
-        if (serr || !op) throw std::logic_error("make sharded's shard make did not parse");
+        if (serr) return fail(serr->line, serr->column, serr->message);
+        if (!op) throw std::logic_error("make sharded's shard make did not parse");
         sawMake = true;
         sc.setup.push_back(std::move(*op));
         sc.mapLines.emplace_back(line);

@@ -58,6 +58,7 @@ void appendStepState(std::string& line, const World& w, int g) {
   line = fmt::format("{{\"step\":{},\"g\":{},\"op\":", step, g);
   appendJsonBytes(line, op);
   if (w.isSyncMap()) appendSyncState(line, w.syncMap());
+  else if (w.isSharded()) appendShardedState(line, w);
   else if (w.isSwiss()) appendSwissState(line, w.swissMap());
   else appendStateFields(line, w.map(), true);
   line.push_back('}');

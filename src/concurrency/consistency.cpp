@@ -558,8 +558,10 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   };
 
   // 1. The memory itself.
-  std::vector<Cell> cells = w.isSwiss() ? liveCells(w.swissMap()) : liveCells(w.map());
-  const int64_t count = w.isSwiss() ? static_cast<int64_t>(w.swissMap().header().used) : w.map().header().count;
+  std::vector<Cell> cells = w.isSharded() ? shardedLiveCells(w) : w.isSwiss() ? liveCells(w.swissMap()) : liveCells(w.map());
+  const int64_t count = w.isSharded() ? shardedCount(w)
+                        : w.isSwiss() ? static_cast<int64_t>(w.swissMap().header().used)
+                                      : w.map().header().count;
   if (static_cast<int64_t>(cells.size()) != count)
     add("count", fmt::format("{} is {} but {} {}{} live", w.isSwiss() ? "m.used" : "h.count", count, cells.size(),
                              w.isSwiss() ? "slot" : "cell", cells.size() == 1 ? " is" : "s are"));
@@ -587,7 +589,9 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
                                       c->bucket, c->chain ? fmt::format(" overflow {}", c->chain) : "", c->slot, c->value);
     add("duplicate-key", fmt::format("key {} is stored {} times: {}", keyText(display[k]), cs.size(), where));
   }
-  if (w.isSwiss()) {
+  if (w.isSharded()) {
+    for (auto& v : shardedInvariants(w)) add("invariant", v);
+  } else if (w.isSwiss()) {
     for (auto& v : w.swissMap().checkInvariants()) add("invariant", v);
   } else {
     for (auto& v : w.map().checkInvariants()) {

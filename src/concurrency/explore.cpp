@@ -39,6 +39,8 @@ uint64_t consistencyKey(const World& w) {
     std::string s;
     appendSyncState(s, w.syncMap());
     k = std::hash<std::string>{}(s);
+  } else if (w.isSharded()) {
+    k = w.shards().digest();
   } else if (w.isSwiss()) {
     k = mix64(swissDigest(w.swissMap()), w.swissMap().header().used);
   } else {
@@ -106,6 +108,9 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
     appendSyncState(st, v.syncMap());
     // ("digest": where verifyIndependence's comparison starts.)
     sig += fmt::format("G{}[{}] G{}[{}] digest {} rng {} ended {} {}", a, ga, b, gb, st, v.syncMap().rngState(),
+                       static_cast<int>(v.ending().kind), v.ending().message);
+  } else if (v.isSharded()) {
+    sig += fmt::format("G{}[{}] G{}[{}] digest {} ended {} {}", a, ga, b, gb, v.shards().signature(),
                        static_cast<int>(v.ending().kind), v.ending().message);
   } else if (v.isSwiss()) {
     std::string st;

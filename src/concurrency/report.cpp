@@ -303,7 +303,8 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
                            : fmt::format("consistency report: the map is silently corrupted ({})\n", rep->kindsText());
       for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
       for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
-      const bool invOk = w.isSyncMap() ? w.syncMap().checkInvariants().empty()
+      const bool invOk = w.isSharded()   ? shardedInvariants(w).empty()
+                         : w.isSyncMap() ? w.syncMap().checkInvariants().empty()
                          : w.isSwiss() ? w.swissMap().checkInvariants().empty()
                                        : w.map().checkInvariants().empty();
       if (invOk) o += "  - the engine's invariant checker finds nothing wrong\n";
@@ -368,6 +369,10 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
   } else {
     appendEventJson(tmp, t.ev, i, t.op);
     begins = t.ev.kind == EventKind::OpBegin;
+    if (t.shard >= 0) { // a sharded map: the shard whose map emitted it
+      tmp.pop_back();
+      tmp += fmt::format(",\"shard\":{}}}", t.shard);
+    }
   }
   if (begins && t.op > 0) {
     const OpRecord& r = w.history()[t.op - 1];

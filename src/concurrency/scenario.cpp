@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "concurrency/consistency.hpp"
+#include "concurrency/sharded_map.hpp"
 #include "engine/events.hpp"
 
 namespace gomap::race {
@@ -270,13 +271,21 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
     return true;
   }
   auto numericKeys = [&] { return sc.kind != KeyKind::String; };
+  // One statement into its instructions (a sharded map's store/load/delete unroll into three).
+  auto statement = [&](const std::vector<Token>& ts, const std::vector<std::string>& texts, std::vector<Instr>& out) {
+    if (sc.shards > 0) {
+      const ShardParse r = parseShardedStatement(*cx.ops, sc, ts, texts, lineNo, out, *cx.err);
+      if (r != ShardParse::NotMine) return r == ShardParse::Handled;
+    }
+    Instr ins;
+    if (!parseStatement(cx, sc, ts, texts, lineNo, ins)) return false;
+    out.push_back(std::move(ins));
+    return true;
+  };
   if (toks[0].text != "for") {
     std::vector<std::string> texts;
     for (auto& t : toks) texts.emplace_back(t.text);
-    Instr ins;
-    if (!parseStatement(cx, sc, toks, texts, lineNo, ins)) return false;
-    prog.code.push_back(std::move(ins));
-    return true;
+    return statement(toks, texts, prog.code);
   }
   // for VAR in A..B: body
   if (toks.size() < 4 || toks[2].text != "in")
@@ -326,13 +335,12 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
       std::vector<std::string> texts;
       for (std::size_t i = 0; i < s.size(); i++)
         texts.push_back(substitute(s[i].text, var, v, i == 2 || (i == 1 && numericKeys())));
-      Instr ins;
-      if (!parseStatement(cx, sc, s, texts, lineNo, ins)) {
+      const std::size_t first = prog.code.size();
+      if (!statement(s, texts, prog.code)) {
         if (v != lo) cx.err->message += fmt::format(" (with {}={})", var, v);
         return false;
       }
-      ins.loopVar = fmt::format("{}={}", var, v);
-      prog.code.push_back(std::move(ins));
+      for (std::size_t j = first; j < prog.code.size(); j++) prog.code[j].loopVar = fmt::format("{}={}", var, v);
     }
     if (v == hi) break;
   }
@@ -649,6 +657,23 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     }
     // Lines inside a section.
     if (section == Section::Map) {
+      if (sc.shards > 0) // the shards' maps start empty: goroutines store into them
+        return fail(lineNo, toks[0].column, "expected nothing after 'make sharded N KIND' in the map section (each "
+                                            "shard's map starts empty; settings such as hashmode go before make)");
+      std::string shardedMake;
+      if (sawMake && d == "make" && toks.size() > 1 && toks[1].text == "sharded")
+        return fail(lineNo, toks[0].column, "expected one 'make' (or 'nil') in the map section: goroutines share one map");
+      if (!parseShardedMake(toks, lineNo, file, sc, shardedMake, err)) return std::nullopt;
+      if (!shardedMake.empty()) { // each shard's map is made by the op grammar's make
+        std::optional<ScriptError> serr;
+        auto op = ops.parseLine(shardedMake, lineNo, serr);
+        if (serr) return fail(serr->line, serr->column, serr->message);
+        if (!op) throw std::logic_error("make sharded's shard make did not parse");
+        sawMake = true;
+        sc.setup.push_back(std::move(*op));
+        sc.mapLines.emplace_back(line);
+        continue;
+      }
       std::optional<ScriptError> serr;
       auto op = ops.parseLine(line, lineNo, serr);
       if (serr) return fail(serr->line, serr->column, serr->message);

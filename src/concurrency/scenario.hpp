@@ -14,6 +14,8 @@
 //     put KEY VAL | del KEY | get KEY | iter | clear
 //     store K V | load K | loadorstore K V | loadanddelete K | delete K | range [N]
 //                                        (sync.Map's methods, after 'make syncmap KIND')
+//     store K V | load K | delete K      (on N RWMutex-protected shards, after 'make sharded N KIND';
+//                                        lock|rlock|unlock|runlock shard(K) / shard S lock one: sharded_map.hpp)
 //     lock MU | unlock MU | rlock MU | runlock MU
 //     for i in A..B: STMT [; STMT ...]   keys/values may use i: i, i+1000, 2*i, k{i}
 //   granularity statement|memory
@@ -70,6 +72,7 @@ struct Instr {
   std::string loopVar; // "i=5" inside an unrolled loop, else empty
   syncmap::SyncOpCode syncOp = syncmap::SyncOpCode::Load; // SyncMap
   int64_t limit = 0;   // SyncMap range N: f returns false after its Nth call (0: never)
+  int shard = -1;      // a sharded map's put/get/del: the shard whose map it runs on (sharded_map.hpp)
   bool isMapOp() const { return kind <= Kind::Clear || kind == Kind::SyncMap; }
 };
 std::string_view instrKindName(Instr::Kind k);
@@ -135,6 +138,7 @@ struct Scenario {
   bool nilMap = false;
   bool swiss = false; // the map section makes a Swiss map (make swiss / nil swiss)
   bool syncmap = false; // the map section makes a sync.Map (make syncmap KIND)
+  int shards = 0; // the map section makes a sharded map (make sharded N KIND): N; its RWMutexes are mutexes 0..N-1
   std::vector<Program> programs; // programs[0] is G1
   std::vector<MutexDecl> mutexes;
   Granularity granularity = Granularity::Statement;

@@ -140,6 +140,9 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
     smap_->setEventSink(&ybuf_);
     smap_->setPauseMask(pauseMask_);
     smap_->setLockGate(true);
+  } else if (shards_) {
+    pauseMask_ = pauseMaskFor(sc_.granularity); // each shard is a classic map
+    shards_->setEvents(&buf_, pauseMask_);
   } else {
     for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
     startHeader_ = map_->header();
@@ -160,6 +163,10 @@ World::~World() { destroyRuns(); }
 // run by `gomaplab dump` (hashkey, rngseed and hashmode before make; make sets
 // hash0 to its HASH0 argument, 0 by default).
 void World::setupMap() {
+  if (sc_.shards > 0) {
+    shards_ = std::make_unique<ShardSet>(sc_, strings_, opts_.rngSeed);
+    return;
+  }
   OpTarget t;
   t.strings = strings_;
   t.initialRng = opts_.rngSeed;
@@ -185,6 +192,8 @@ void World::reset() {
   } else if (smap_) {
     smap_->restore(*std::any_cast<const SyncSnapshotRef&>(startSnap_));
     ybuf_.clear();
+  } else if (shards_) {
+    shards_->restoreStart();
   } else {
     map_->restore(startSnap_);
     map_->unshare();
@@ -271,6 +280,8 @@ bool World::step(int g) {
         gr.run = std::make_unique<SwissOpRun>(swiss_->start(r));
       } else if (smap_) {
         gr.run = std::make_unique<SyncMapOpRun>(smap_->start(syncRequestOf(in)));
+      } else if (shards_) {
+        gr.run = shards_->map(in.shard).start(requestOf(in));
       } else {
         gr.run = map_->start(requestOf(in));
       }
@@ -333,10 +344,19 @@ void World::engineStep(int g) {
     gr.last = buf_[n - 1];
     gr.hasEvent = true;
   }
-  for (std::size_t i = before; i < n; i++) addFootprint(gr, buf_[i]);
+  const int shard = shards_ ? sc_.programs[g - 1].code[gr.pc].shard : -1;
+  for (std::size_t i = before; i < n; i++) {
+    if (shards_) {
+      if (trackFp_) addShardFootprint(fp_, shard, buf_[i]);
+    } else {
+      addFootprint(gr, buf_[i]);
+    }
+  }
   if (opts_.record) {
     for (std::size_t i = before; i < n; i++) {
-      newTraceEntry(g, TraceEntry::Source::Engine).ev = buf_[i];
+      TraceEntry& t = newTraceEntry(g, TraceEntry::Source::Engine);
+      t.ev = buf_[i];
+      t.shard = static_cast<int8_t>(shard);
     }
   }
   endEngineStep(g, running, ended);
@@ -809,6 +829,8 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
     swiss_->unshare();
   } else if (smap_) {
     c->map = smap_->snapshot();
+  } else if (shards_) {
+    c->map = shards_->snapshot();
   } else {
     c->map = map_->snapshot();
     map_->unshare();
@@ -835,6 +857,8 @@ void World::restore(const Checkpoint& c) {
   } else if (smap_) {
     smap_->restore(*std::any_cast<const SyncSnapshotRef&>(c.map));
     ybuf_.clear();
+  } else if (shards_) {
+    shards_->restore(c.map);
   } else {
     map_->restore(c.map);
     map_->unshare();

@@ -24,6 +24,7 @@
 
 #include "concurrency/gosync.hpp"
 #include "concurrency/scenario.hpp"
+#include "concurrency/sharded_map.hpp"
 #include "engine/any_map.hpp"
 #include "engine/swiss_model.hpp"
 
@@ -45,6 +46,7 @@ struct TraceEntry {
   SyncKind sync = SyncKind::Lock;
   uint8_t mutex = 0;  // Sync: index into Scenario::mutexes
   uint32_t op = 0;    // Engine: the op (index into World::history() + 1)
+  int8_t shard = -1;  // Engine, on a sharded map: the shard whose map emitted it
   // Sync: what the step did, the goroutines it woke (bit g-1), the sync/*.go
   // line it mirrors, and the mutex's words after it.
   SyncAct act = SyncAct::Acquired;
@@ -247,6 +249,9 @@ public:
   // A sync.Map (make syncmap): its model, and the index of its mutex mu in
   // sync() (after the scenario's own mutexes; mutexName names it "m.mu").
   bool isSyncMap() const { return smap_ != nullptr; }
+  // A sharded map (make sharded N KIND): its N classic maps; shard s's RWMutex is mutex s.
+  bool isSharded() const { return shards_ != nullptr; }
+  const ShardSet& shards() const { return *shards_; }
   const syncmap::SyncMap& syncMap() const { return *smap_; }
   int syncMapMutex() const { return static_cast<int>(sc_.mutexes.size()); }
   // A mutex's name as traces print it (the scenario's, or "m.mu"), and whether it is an RWMutex.
@@ -312,6 +317,7 @@ private:
   swiss::SwissEventSink sbuf_;
   std::unique_ptr<syncmap::SyncMap> smap_; // or the sync.Map
   syncmap::SyncEventSink ybuf_;
+  std::unique_ptr<ShardSet> shards_; // or the sharded map's shards (their events go to buf_)
   std::vector<std::pair<KeyValue, int64_t>> initialContents_;
   Hmap startHeader_{};
   AnyMap::Memory startMemory_{};

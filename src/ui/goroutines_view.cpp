@@ -43,6 +43,10 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
+  if (s->scenario().shards > 0) { // a sharded map has no panel yet: the CLI runs it
+    error_ = fmt::format(fmt::runtime(tr(S::RaceShardedCli)), path, path);
+    return false;
+  }
   s_ = std::move(s);
   path_ = path;
   error_.clear();

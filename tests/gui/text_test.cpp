@@ -464,4 +464,26 @@ TEST(StatusBar, FollowsALanguageSwitch) {
   EXPECT_NE(g.rt.race.status().find(" goroutines"), std::string::npos) << g.rt.race.status();
   switchTo("zh");
   EXPECT_NE(g.rt.race.status().find(" 个协程"), std::string::npos) << g.rt.race.status();
+
+// A sharded map's race (make sharded, issue 12) has no GUI panel: opening it is
+// refused with a status line that names the command that runs it, in both
+// languages, and the GUI goes on drawing.
+TEST(StatusBar, ShardedRaceIsRefusedWithTheCliCommand) {
+  for (const char* lang : {"en", "zh"}) {
+    TextGui g(lang);
+    NEED_GUI(g);
+    const std::string path = kLessons + "16a-sharded-shards-never-block.race";
+    EXPECT_FALSE(g.rt.race.open(path));
+    EXPECT_FALSE(g.rt.race.active);
+    const std::string& err = g.rt.race.error();
+    EXPECT_NE(err.find("gomaplab race " + path), std::string::npos) << err;
+    EXPECT_NE(err.find(std::string(lang) == "zh" ? "分片" : "sharded map"), std::string::npos) << err;
+    g.frames(3);
+    EXPECT_TRUE(g.rt.workspace().statusIsError);
+    EXPECT_EQ(g.rt.workspace().statusShown, err);
+    // An ordinary race opens afterwards, and its error line is gone.
+    ASSERT_TRUE(g.rt.race.open(kLessons + "7c-rwmutex-writer-preference.race")) << g.rt.race.error();
+    EXPECT_TRUE(g.rt.race.error().empty());
+    g.frames(2);
+  }
 }

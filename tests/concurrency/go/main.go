@@ -13,6 +13,8 @@
 //	                         new key holds it), a Store of an existing key and a
 //	                         Load hit return; a Store of a new key blocks on mu
 //	                         (syncmap_mu.race, syncmap_mu.sh)
+//	racecheck shard_index    a sharded map's shard of each of a few keys: FNV-1a 32
+//	                         (hash/fnv) masked by N-1 (shard_index.go, shard_index.sh)
 //
 // The runtime only notices a race when two operations overlap in time, so run
 // it with GOMAXPROCS=2 (several times if needed): it then dies with
@@ -136,6 +138,10 @@ func syncMapMu() {
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "shard_index" { // shard_index.go
+		shardIndex()
+		return
+	}
 	if len(os.Args) == 2 && os.Args[1] == "syncmap_mu" {
 		syncMapMu()
 		return

@@ -464,6 +464,7 @@ TEST(StatusBar, FollowsALanguageSwitch) {
   EXPECT_NE(g.rt.race.status().find(" goroutines"), std::string::npos) << g.rt.race.status();
   switchTo("zh");
   EXPECT_NE(g.rt.race.status().find(" 个协程"), std::string::npos) << g.rt.race.status();
+}
 
 // A sharded map's race (make sharded, issue 12) has no GUI panel: opening it is
 // refused with a status line that names the command that runs it, in both

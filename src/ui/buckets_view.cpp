@@ -553,9 +553,9 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
   for (const GoroutineMark& gm : f.goroutines) {
     if (!gm.lostBy) continue;
     ImGui::PushStyleColor(ImGuiCol_Text, gm.colour);
-    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::RaceBmapLost)), gm.g, gm.lostCell.bucket, gm.lostCell.chain,
+    textWrapped(fmt::format(fmt::runtime(tr(S::RaceBmapLost)), gm.g, gm.lostCell.bucket, gm.lostCell.chain,
                                          gm.lostBy, gm.lostEvent)
-                                 .c_str());
+                                 );
     ImGui::PopStyleColor();
     lostShown++;
   }
@@ -610,13 +610,13 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
 
   if (m.isNil()) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette().dim);
-    ImGui::TextWrapped("%s", tr(S::NilMap)); // wraps at a large font
+    textWrapped(tr(S::NilMap)); // wraps at a large font
     ImGui::PopStyleColor();
     return;
   }
   if (!h.buckets) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette().dim);
-    ImGui::TextWrapped("%s", tr(S::NoBuckets)); // wraps at a large font
+    textWrapped(tr(S::NoBuckets)); // wraps at a large font
     ImGui::PopStyleColor();
     return;
   }

@@ -96,7 +96,7 @@ void CaptionView::draw(UiContext& ui, const Frame& f) {
     ImGui::SetCursorScreenPos(ImVec2(p.x + fs * 0.3f, ImGui::GetCursorScreenPos().y));
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - fs * 0.6f);
     ImGui::PushStyleColor(ImGuiCol_Text, pal.dim);
-    ImGui::TextWrapped("%s", where_.c_str());
+    textWrapped(where_);
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
   }

@@ -157,11 +157,11 @@ void CompareView::draw(UiContext& ui, CompareModel& m) {
   shown.clear();
   if (!m.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette().error);
-    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::CmpLoadError)), m.error).c_str());
+    textWrapped(fmt::format(fmt::runtime(tr(S::CmpLoadError)), m.error));
     ImGui::PopStyleColor();
   }
   if (!m.loaded()) {
-    ImGui::TextWrapped("%s", tr(S::CmpNone));
+    textWrapped(tr(S::CmpNone));
     return;
   }
   const Palette& pal = palette();

@@ -649,7 +649,7 @@ void FileUi::drawBrowser(Workspace& ws) {
     if (filesTab) {
       bundledTab_ = false;
       if (saveMode) {
-        ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::FileSavingIn)), dir).c_str());
+        textWrapped(fmt::format(fmt::runtime(tr(S::FileSavingIn)), dir));
         if (!saveNote_.empty()) {
           ImGui::PushTextWrapPos(0);
           colouredText(palette().error, saveNote_.c_str());

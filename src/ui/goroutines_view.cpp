@@ -539,14 +539,14 @@ void flagsByte(uint8_t flags) {
   // Wrapped beside the bits: the sentence is longer than the left column.
   const bool writing = hashWritingSet(flags);
   ImGui::PushStyleColor(ImGuiCol_Text, writing ? IM_COL32(240, 80, 80, 255) : ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", tr(writing ? S::RaceWriting : S::RaceNotWriting));
+  textWrapped(tr(writing ? S::RaceWriting : S::RaceNotWriting));
   ImGui::PopStyleColor();
 }
 
 // Wrapped text in a colour (the left column is narrow at projector sizes).
 void wrappedColoured(ImU32 colour, const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, colour);
-  ImGui::TextWrapped("%s", text.c_str());
+  textWrapped(text);
   ImGui::PopStyleColor();
 }
 
@@ -581,7 +581,7 @@ void mutexPanel(const race::MutexDecl& d, const race::MutexState& m, std::vector
   ImGui::Indent();
   const char* word = d.rw ? "rw.w.state" : "state";
   lines.push_back(fmt::format("{} = {}", word, race::mutexStateText(m.state)));
-  ImGui::TextWrapped("%s", lines.back().c_str());
+  textWrapped(lines.back());
   // The low three bits as boxes, then the waiter count (bits 3..).
   static const char* kBits[3] = {"mutexLocked", "mutexWoken", "mutexStarving"};
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -704,7 +704,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     ImGui::SameLine();
     ImGui::TextUnformatted(("- " + sc.title[li]).c_str());
   }
-  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(fmt::format("{}###racenarration", tr(S::RaceNarration)).c_str())) ImGui::TextWrapped("%s", sc.narration[li].c_str());
+  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(fmt::format("{}###racenarration", tr(S::RaceNarration)).c_str())) textWrapped(sc.narration[li]);
 
   // Toolbar.
   ImGui::BeginDisabled(s.position() == 0);
@@ -745,7 +745,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     const swiss::Header& h = s.world().swissMap().header();
     const std::string wline = fmt::format(fmt::runtime(tr(S::SwRaceWriting)), int{h.writing});
     wrappedColoured(h.writing ? IM_COL32(240, 80, 80, 255) : ImGui::GetColorU32(ImGuiCol_TextDisabled), wline);
-    ImGui::TextWrapped("%s", fmt::format(fmt::runtime(tr(S::SwRaceHeader)), h.used, h.dirLen, int{h.globalDepth}, h.seed).c_str());
+    textWrapped(fmt::format(fmt::runtime(tr(S::SwRaceHeader)), h.used, h.dirLen, int{h.globalDepth}, h.seed));
   } else {
     flagsByte(s.flags());
     const Hmap& h = s.world().map().header();
@@ -759,7 +759,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   if ((!sc.mutexes.empty() || smap) &&
       ImGui::CollapsingHeader(fmt::format("{}###racemutexes", tr(S::MuTitle)).c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", tr(S::MuNotModelled));
+    textWrapped(tr(S::MuNotModelled));
     ImGui::PopStyleColor();
     for (std::size_t i = 0; i < sc.mutexes.size(); i++) {
       mutexPanel(sc.mutexes[i], s.world().mutex(static_cast<int>(i)), mutexLines);
@@ -852,7 +852,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     for (const auto& f : rep->findings) ImGui::TextWrapped("%s: %s", f.kind.c_str(), f.text.c_str());
     for (const auto& note : rep->notes) ImGui::TextDisabled("%s", note.c_str());
   } else {
-    ImGui::TextWrapped("%s", s.outcome().c_str());
+    textWrapped(s.outcome());
   }
 }
 

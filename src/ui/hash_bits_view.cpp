@@ -14,7 +14,7 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
   const Palette& pal = palette();
   const auto& hi = f.hash;
   if (!hi) {
-    ImGui::TextWrapped("%s", tr(S::HashNone));
+    textWrapped(tr(S::HashNone));
     return;
   }
   const AnyMap& m = *f.map;
@@ -49,7 +49,7 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
   if (hi->evacuation && (m.header().flags & sameSizeGrow)) {
     // A same-size grow hashes nothing: every key keeps its bucket index.
     ImGui::Text("%s", keyLabel.c_str());
-    ImGui::TextWrapped("%s", tr(S::HashSameSize));
+    textWrapped(tr(S::HashSameSize));
     ImGui::Text("tophash 0x%02x %s", hi->top, tr(S::HashKeptTop));
     return;
   }
@@ -131,7 +131,7 @@ void HashBitsView::draw(UiContext& ui, const Frame& f) {
   } else {
     const bool same = (m.header().flags & sameSizeGrow) != 0;
     if (same) {
-      ImGui::TextWrapped("%s", tr(S::HashSameSize));
+      textWrapped(tr(S::HashSameSize));
     } else {
       const int nb = std::countr_zero(newbit);
       ImGui::PushStyleColor(ImGuiCol_Text, pal.bitNewbit);

@@ -48,7 +48,7 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
   ImGui::PopFont();
   if (m.isNil()) {
     ImGui::PushStyleColor(ImGuiCol_Text, pal.dim);
-    ImGui::TextWrapped("%s", tr(S::NilMap)); // wraps at a large font
+    textWrapped(tr(S::NilMap)); // wraps at a large font
     ImGui::PopStyleColor();
     return;
   }

@@ -56,81 +56,6 @@ std::string reflow(const std::string& text) {
   return out;
 }
 
-// Chinese has no spaces, and ImGui 1.86 wraps only at spaces and after ASCII
-// punctuation: a Chinese narration broke wherever a number or a Latin word
-// left a space (half-empty lines, "Go 1." / "19"). These lines may break
-// between any two CJK characters too, never before closing punctuation
-// (，。）：...) nor after opening punctuation (（「...).
-bool isCjk(unsigned c) {
-  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF);
-}
-bool closesCjk(unsigned c) {
-  for (unsigned p : {0xFF0Cu, 0x3002u, 0xFF09u, 0xFF1Au, 0xFF1Bu, 0x3001u, 0xFF01u, 0xFF1Fu, 0x300Du, 0x300Fu, 0x3011u,
-                     0x300Bu, 0x201Du, 0x2019u})
-    if (c == p) return true;
-  return false;
-}
-bool opensCjk(unsigned c) {
-  for (unsigned p : {0xFF08u, 0x300Cu, 0x300Eu, 0x3010u, 0x300Au, 0x201Cu, 0x2018u})
-    if (c == p) return true;
-  return false;
-}
-void textWrappedCjk(const std::string& text) {
-  const float width = std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x);
-  // Units that never split: a run of non-space, non-CJK bytes, or one CJK
-  // character with the closing punctuation after it and the opening before it.
-  struct Unit {
-    std::size_t b, e;
-    bool space;
-  };
-  std::vector<Unit> units;
-  const char* s = text.c_str();
-  const char* end = s + text.size();
-  bool glueNext = false; // the last unit ends with opening punctuation
-  bool prevCjk = false;  // its last character is CJK (a Latin word may start after it)
-  for (const char* p = s; p < end;) {
-    unsigned c = 0;
-    const int n = std::max(1, ImTextCharFromUtf8(&c, p, end));
-    const std::size_t at = static_cast<std::size_t>(p - s);
-    const bool space = c == ' ';
-    const bool cjk = isCjk(c);
-    const bool joinPrev = !units.empty() && !units.back().space &&
-                          (glueNext || closesCjk(c) || (!cjk && !prevCjk));
-    if (joinPrev && !space) units.back().e = at + static_cast<std::size_t>(n);
-    else units.push_back({at, at + static_cast<std::size_t>(n), space});
-    glueNext = opensCjk(c);
-    prevCjk = cjk;
-    p += n;
-  }
-  std::vector<std::pair<std::size_t, std::size_t>> lines;
-  std::size_t lineB = std::string::npos, lineE = 0;
-  auto flush = [&] {
-    if (lineB != std::string::npos) lines.emplace_back(lineB, lineE);
-    lineB = std::string::npos;
-  };
-  for (const Unit& u : units) {
-    if (lineB == std::string::npos) {
-      if (u.space) continue; // no line starts with a space
-      lineB = u.b;
-      lineE = u.e;
-      continue;
-    }
-    if (ImGui::CalcTextSize(s + lineB, s + u.e).x > width && !u.space) {
-      flush();
-      lineB = u.b;
-    }
-    lineE = u.e;
-  }
-  flush();
-  // Spaced as one paragraph (as TextWrapped spaces its lines), not as items.
-  const ImVec2 sp = ImGui::GetStyle().ItemSpacing;
-  for (std::size_t i = 0; i < lines.size(); i++) {
-    if (i + 1 < lines.size()) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(sp.x, 0));
-    ImGui::TextUnformatted(s + lines[i].first, s + lines[i].second);
-    if (i + 1 < lines.size()) ImGui::PopStyleVar();
-  }
-}
-
 } // namespace
 
 std::string cellName(const Loc& l) {
@@ -346,7 +271,7 @@ void LessonView::drawPredict(UiContext&, const Frame& f, const LessonData& d) {
       for (const std::string& line : explainPut(o)) {
         ImGui::Bullet();
         ImGui::SameLine();
-        ImGui::TextWrapped("%s", line.c_str());
+        textWrapped(line);
       }
     }
     ImGui::PopTextWrapPos();

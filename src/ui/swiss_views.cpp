@@ -181,7 +181,7 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   const Palette& pal = palette();
   ImGui::TextDisabled("%s", F(S::SwVersion, f->go127 ? "go1.27" : "go1.26", keyKindName(f->kind)).c_str());
   if (!f->map) {
-    ImGui::TextWrapped("%s", tr(S::SwNotMade));
+    textWrapped(tr(S::SwNotMade));
     return;
   }
   const AnySwiss& m = *f->map;
@@ -217,7 +217,7 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   }
   ImGui::Separator();
   if (m.hasSmallGroup() || h.dirLen == 0) {
-    ImGui::TextWrapped("%s", tr(S::SwSmallMap));
+    textWrapped(tr(S::SwSmallMap));
     return;
   }
   ImGui::TextUnformatted(F(S::SwDirectory, h.dirLen, h.globalDepth).c_str());
@@ -419,14 +419,10 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     const std::string tag = F(S::SwRaceTag, f.currentG);
     colouredText(goroutineColour(f.currentG), tag.c_str());
     ImGui::SameLine();
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(caption.c_str());
-    ImGui::PopTextWrapPos();
+    textWrapped(caption);
     caption = tag + "  " + caption;
   } else {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(caption.c_str());
-    ImGui::PopTextWrapPos();
+    textWrapped(caption);
   }
   // The site and the legend wrap too: a projector's large font must not cut
   // the file and line (or the legend) at the panel's edge.
@@ -452,7 +448,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   if (!legendFits) helpMarker(tr(S::SwLegend)); // on the site's line
   ImGui::Separator();
   if (!f.map) {
-    ImGui::TextWrapped("%s", tr(S::SwNotMade));
+    textWrapped(tr(S::SwNotMade));
     return;
   }
   if (f.map->isNil()) {
@@ -465,7 +461,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   for (const SwissGoroutineMark& gm : f.goroutines) {
     if (!gm.replaced) continue;
     ImGui::PushStyleColor(ImGuiCol_Text, gm.colour);
-    ImGui::TextWrapped("%s", F(S::SwRaceReplaced, gm.g, gm.replacedBy).c_str());
+    textWrapped(F(S::SwRaceReplaced, gm.g, gm.replacedBy));
     ImGui::PopStyleColor();
     replacedShown.push_back(gm.g);
   }
@@ -786,7 +782,7 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
   if (realSource) {
     const SourceFile& sf = loadRealSource(f->go127, si.file);
     if (!sf.loaded) {
-      ImGui::TextWrapped("%s", F(S::SwRealMissing, f->go127 ? "1.27" : "1.26", sf.tried).c_str());
+      textWrapped(F(S::SwRealMissing, f->go127 ? "1.27" : "1.26", sf.tried));
     } else {
       ImGui::TextDisabled("%s", sf.path.c_str());
       const int from = std::max(1, line - 12), to = std::min(static_cast<int>(sf.lines.size()), line + 12);

@@ -67,18 +67,14 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
     caption = f->muStep;
     colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
     ImGui::SameLine();
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(caption.c_str());
-    ImGui::PopTextWrapPos();
+    textWrapped(caption);
   } else if (f->current) {
     const SyncSiteInfo& si = kSyncSiteTable[static_cast<std::size_t>(f->current->site)];
     caption = fmt::format("G{}  {}  —  sync.(*Map).{}  sync/map.go:{}  {}", f->currentG, f->currentOp, si.function,
                           si.line, si.what);
     colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
     ImGui::SameLine();
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(caption.c_str() + caption.find("  ") + 2);
-    ImGui::PopTextWrapPos();
+    textWrapped(caption.c_str() + caption.find("  ") + 2);
   } else {
     caption = tr(S::SmNoEvent);
     ImGui::TextUnformatted(caption.c_str());
@@ -88,12 +84,12 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   const ReadOnly* r = m.read();
   if (!r) {
     lines.push_back("read nil");
-    ImGui::TextWrapped("%s", tr(S::SmReadNil));
+    textWrapped(tr(S::SmReadNil));
   } else {
     const std::size_t n = r->m ? r->m->size() : 0;
     const std::string t = F(S::SmRead, r->id, r->amended, n);
     lines.push_back(fmt::format("read -> readOnly #{} amended {} keys {}", r->id, r->amended, n));
-    ImGui::TextWrapped("%s", t.c_str());
+    textWrapped(t);
     if (r->m && !r->m->empty()) entryTable("##smread", *r->m, m.dirty(), "read.m", lines);
   }
   ImGui::Spacing();
@@ -114,8 +110,8 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   const float frac = dl > 0 ? std::min(1.0f, static_cast<float>(m.misses()) / static_cast<float>(dl)) : 0.0f;
   ImGui::ProgressBar(frac, ImVec2(-1, 0), fmt::format("{} / {}", m.misses(), dl).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", tr(S::SmPromoteHelp));
-  ImGui::TextWrapped("%s", F(S::SmHeap, m.readOnlyCount(), m.entryCount(), m.cellCount()).c_str());
+  textWrapped(tr(S::SmPromoteHelp));
+  textWrapped(F(S::SmHeap, m.readOnlyCount(), m.entryCount(), m.cellCount()));
   ImGui::PopStyleColor();
 }
 

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <string_view>
 
 #include "engine/events.hpp"
 #include "ui/frame.hpp"
@@ -11,6 +12,7 @@
 #include "ui/prefs.hpp"
 #include "ui/strings.hpp"
 #include "ui/theme.hpp"
+
 
 namespace gomap::ui {
 
@@ -34,6 +36,12 @@ const char* cellStateName(uint8_t tophash);
 void helpMarker(const char* text);
 // Text in a colour, without formatting.
 void colouredText(ImU32 colour, const char* text);
+// Text wrapped at the window's edge. Chinese has no spaces and ImGui 1.86
+// wraps only at spaces: a paragraph with CJK characters may also break between
+// any two of them (never before closing punctuation nor after opening
+// punctuation); '\n' starts a new paragraph.
+void textWrapped(std::string_view text);
+void textWrappedCjk(std::string_view text);
 // A key as a cell shows it: short, quoted strings, "…" when cut.
 std::string shortKey(const KeyValue& k, std::size_t maxChars);
 // The bucket-level highlight of an event: which cells or bmaps it touches.

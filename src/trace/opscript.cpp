@@ -837,8 +837,9 @@ OpResult applySyncOp(OpTarget& t, const ScriptOp& op) {
   case K::LoadAndDelete: return m.apply({C::LoadAndDelete, op.key, 0, 0}, t.syncOut);
   case K::Delete: return m.apply({C::Delete, op.key, 0, 0}, t.syncOut);
   case K::Range: return m.apply({C::Range, {}, 0, op.limit}, t.syncOut);
-  case K::RngSeed: m.setRngState(op.number); return {};
-  default: return {}; // gc (the printed state does not change), dump
+  case K::RngSeed: m.clearOpCounts(), m.setRngState(op.number); return {};
+  case K::Gc: m.gc(); return {}; // runtime.GC(): frees what read and dirty do not reach (the state printed is unchanged)
+  default: m.clearOpCounts(); return {}; // dump
   }
 }
 

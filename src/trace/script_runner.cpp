@@ -166,7 +166,10 @@ bool ScriptRunner::executeSync(const ScriptOp& op, int64_t index, bool /*isLast*
       }
       line_.push_back(']');
     }
-    if (target_.syncMap) appendSyncState(line_, *target_.syncMap);
+    if (target_.syncMap) {
+      appendSyncState(line_, *target_.syncMap);
+      appendSyncHeap(line_, *target_.syncMap); // the simulator's own fields, last (syncmap_diff strips them)
+    }
     line_.push_back('}');
     sink_(line_);
   }

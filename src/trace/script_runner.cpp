@@ -343,6 +343,8 @@ LessonCheck checkLesson(const std::vector<ScriptOp>& ops, const Lesson& lesson, 
       for (std::size_t k = 0; k < events.size(); k++) did.events.push_back(events[k]);
       did.swissEvents = std::move(swissEvents.events);
       swissEvents.events.clear();
+      did.syncMap = target.syncMap.get();
+      did.syncOut = target.syncOut;
     }
     for (const ExpectLine& e : lesson.ops[i].expects) {
       ExpectOutcome o{&e, false, {}};

@@ -2,6 +2,7 @@
 #include "engine/syncmap_impl.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace gomap::syncmap {
 
@@ -74,6 +75,7 @@ std::shared_ptr<const SyncMap::Snapshot> SyncMap::snapshot() const {
   s->dirty = dirty_ && read_ && dirty_ == read_->m ? s->read->m : copyKeyMap(dirty_, copies);
   s->misses = misses_;
   s->lastReadOnly = lastReadOnly_, s->lastEntry = lastEntry_, s->lastCell = lastCell_;
+  s->allocs = allocs_, s->frees = frees_, s->opAllocs = opAllocs_, s->opFrees = opFrees_;
   return s;
 }
 
@@ -90,7 +92,45 @@ void SyncMap::restore(const Snapshot& s) {
   dirty_ = s.dirty && s.read && s.dirty == s.read->m ? rm : copyKeyMap(s.dirty, copies);
   misses_ = s.misses;
   lastReadOnly_ = s.lastReadOnly, lastEntry_ = s.lastEntry, lastCell_ = s.lastCell;
+  allocs_ = s.allocs, frees_ = s.frees, opAllocs_ = s.opAllocs, opFrees_ = s.opFrees;
   lockPending_ = false;
+}
+
+HeapCounts SyncMap::live() const {
+  HeapCounts l;
+  for (int k = 0; k < kHeapKinds; k++) l.n[k] = allocs_.n[k] - frees_.n[k];
+  return l;
+}
+
+HeapCounts SyncMap::reachable() const {
+  HeapCounts r;
+  if (read_) r[HeapKind::ReadOnly] = 1; // older readOnly objects: only goroutines' snapshots hold them
+  std::set<const Entry*> seen;
+  auto visit = [&](const KeyMap* m) {
+    if (!m) return;
+    for (const auto& kv : *m) {
+      const Entry* e = kv.second.get();
+      if (!seen.insert(e).second) continue; // shared by read.m and dirty (spec 0.3)
+      r[HeapKind::Entry]++;
+      if (e->p != PState::Value) continue; // nil and expunged point at no cell of this map
+      r[HeapKind::Cell]++;
+      if (valueBoxes(e->value)) r[HeapKind::Box]++;
+    }
+  };
+  visit(read_ ? read_->m.get() : nullptr);
+  visit(dirty_.get());
+  return r;
+}
+
+bool SyncMap::gc() {
+  if (inflight() != 0) return false;
+  clearOpCounts();
+  const HeapCounts l = live(), r = reachable();
+  for (int k = 0; k < kHeapKinds; k++) {
+    opFrees_.n[k] = l.n[k] - r.n[k]; // every reachable object is live: none is freed while reachable
+    frees_.n[k] += opFrees_.n[k];
+  }
+  return true;
 }
 
 std::vector<std::string> SyncMap::checkInvariants() const {

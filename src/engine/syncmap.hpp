@@ -23,6 +23,16 @@
 // iterator starts at a fastrand-chosen bucket. It is repeatable for a seed,
 // not Go's actual order (which nobody outside the process can know).
 //
+// The heap (issue 12 section 1, spec 5 and 10.3): the objects sync.Map's own
+// code allocates are counted where the method allocates them (syncmap_ops.inc),
+// per kind (HeapKind): a readOnly box per read.Store, an entry and its cell per
+// newEntry, the escaped `value` cell of every Store (M:L144), tryLoadOrStore's
+// copy (M:L259), and the int64 box the call's conversion to `any` makes for a
+// value outside 0..255 (convT64; 0..255 point into runtime.staticuint64s).
+// The Go maps themselves (dirty's hmap, buckets, overflow buckets, growth) are
+// not modelled, so not counted. gc() marks from the roots (read and dirty) and
+// frees the rest, counting frees per kind; keys are not heap objects here.
+//
 // The methods are written once in syncmap_ops.inc and compiled into a
 // resumable form (coroutines that can pause at any event) and a direct form
 // (plain calls) through the stepping core (stepping.hpp), like the Swiss map.
@@ -71,6 +81,23 @@ struct ReadOnly {
   bool amended = false;
 };
 using ReadOnlyRef = std::shared_ptr<const ReadOnly>;
+
+// The kinds of heap objects the model counts (see the file comment).
+enum class HeapKind : uint8_t { ReadOnly, Entry, Cell, Box };
+inline constexpr int kHeapKinds = 4;
+inline constexpr const char* heapKindName(HeapKind k) {
+  constexpr const char* names[kHeapKinds] = {"readonly", "entry", "cell", "box"};
+  return names[static_cast<int>(k)];
+}
+struct HeapCounts {
+  uint64_t n[kHeapKinds] = {};
+  uint64_t& operator[](HeapKind k) { return n[static_cast<int>(k)]; }
+  uint64_t operator[](HeapKind k) const { return n[static_cast<int>(k)]; }
+  uint64_t total() const { return n[0] + n[1] + n[2] + n[3]; }
+};
+// Whether passing v as `any` allocates a box (runtime.convT64: values below
+// len(staticuint64s) = 256, as uint64, point into a static array).
+inline constexpr bool valueBoxes(int64_t v) { return static_cast<uint64_t>(v) >= 256; }
 
 // sync.Mutex's two words (MU:L25).
 struct MutexWords {
@@ -143,6 +170,23 @@ public:
   uint32_t readOnlyCount() const { return lastReadOnly_; }
   uint32_t entryCount() const { return lastEntry_; }
   uint32_t cellCount() const { return lastCell_; }
+  // The heap (see the file comment). allocs/frees: since make; opAllocs:
+  // since the last method began (or the last gc); opFrees: by the last gc
+  // (zero after any other op). live = allocs - frees, reachable ones included.
+  const HeapCounts& allocs() const { return allocs_; }
+  const HeapCounts& frees() const { return frees_; }
+  const HeapCounts& opAllocs() const { return opAllocs_; }
+  const HeapCounts& opFrees() const { return opFrees_; }
+  HeapCounts live() const;
+  // What the roots (read, dirty) reach: the current readOnly, the entries of
+  // read.m and dirty (each once), their live cells and those cells' boxes.
+  HeapCounts reachable() const;
+  // runtime.GC(): frees every counted object the roots do not reach. Only
+  // between methods: a method in flight holds snapshots and locals (a race's
+  // goroutines) that this model does not scan, so gc then refuses (false).
+  bool gc();
+  // An op that runs no method (dump, rngseed): it allocated and freed nothing.
+  void clearOpCounts() { opAllocs_ = {}, opFrees_ = {}; }
   // The spec's invariants (section 1), as text; empty when they hold.
   std::vector<std::string> checkInvariants() const;
 
@@ -197,6 +241,7 @@ private:
 
   // m.read.Store(readOnly{m, amended}): a new object, a new identity.
   void publish(KeyMapRef m, bool amended) {
+    alloc(HeapKind::ReadOnly); // the readOnly{...} boxed into the atomic.Value (spec 5.4)
     read_ = std::make_shared<const ReadOnly>(ReadOnly{++lastReadOnly_, std::move(m), amended});
   }
   // A lookup in a map that may be nil. A published read.m is never written
@@ -231,6 +276,11 @@ private:
   }
   static std::size_t lenOf(const KeyMap* m) { return m ? m->size() : 0; }
   uint32_t newCell() { return ++lastCell_; }
+  // One heap object of kind k allocated by the method running.
+  void alloc(HeapKind k) {
+    allocs_[k]++;
+    opAllocs_[k]++;
+  }
 
   KeyKind kind_;
   FastRand rng_;
@@ -244,6 +294,7 @@ private:
   mutable KeyMapRef indexOf_;
   mutable std::unordered_map<std::string_view, const EntryRef*> byString_;
   mutable std::unordered_map<int64_t, const EntryRef*> byInt_;
+  HeapCounts allocs_, frees_, opAllocs_, opFrees_;
 };
 
 struct SyncMap::Snapshot {
@@ -253,6 +304,7 @@ struct SyncMap::Snapshot {
   KeyMapRef dirty;
   int64_t misses = 0;
   uint32_t lastReadOnly = 0, lastEntry = 0, lastCell = 0;
+  HeapCounts allocs, frees, opAllocs, opFrees;
 };
 
 } // namespace gomap::syncmap

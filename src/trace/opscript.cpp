@@ -837,8 +837,9 @@ OpResult applySyncOp(OpTarget& t, const ScriptOp& op) {
   case K::LoadAndDelete: return m.apply({C::LoadAndDelete, op.key, 0, 0}, t.syncOut);
   case K::Delete: return m.apply({C::Delete, op.key, 0, 0}, t.syncOut);
   case K::Range: return m.apply({C::Range, {}, 0, op.limit}, t.syncOut);
-  case K::RngSeed: m.setRngState(op.number); return {};
-  default: return {}; // gc (the printed state does not change), dump
+  case K::RngSeed: m.clearOpCounts(), m.setRngState(op.number); return {};
+  case K::Gc: m.gc(); return {}; // runtime.GC(): frees what read and dirty do not reach (the state printed is unchanged)
+  default: m.clearOpCounts(); return {}; // dump
   }
 }
 
@@ -978,11 +979,13 @@ std::optional<ScriptError> ScriptParser::finish() const {
 
 namespace {
 
-enum class ArgKind : uint8_t { None, Cell, Bucket, Field, SwTable, SwSlot };
+enum class ArgKind : uint8_t { None, Cell, Bucket, Field, SwTable, SwSlot, SmKindOpt, SmKey };
 enum class ValKind : uint8_t {
   Number, Signed, NumberOrNone, NumberOrNil, Bool, Key, Text, KeyList, NumberList, BmapList,
   Ctrl,     // a Swiss control byte: empty, deleted or the H2 number (0-127)
   GrowList, // what grew: grow, split, convert (none for nothing)
+  SignedOrNone, // sync.Map's value: an int64, or none when the op returned none
+  PState,   // sync.Map's entry state of a key: value, nil, expunged or absent
 };
 struct Subject {
   std::string_view name;
@@ -1054,6 +1057,21 @@ constexpr Subject kSwissSubjects[] = {
     {"dirDoubled", ExpectWhat::DirDoubled, ArgKind::None, ValKind::Bool},
     {"offsets", ExpectWhat::Offsets, ArgKind::None, ValKind::NumberList},
 };
+// sync.Map's subjects (after `make syncmap`).
+constexpr Subject kSyncSubjects[] = {
+    {"allocs", ExpectWhat::SmAllocs, ArgKind::SmKindOpt, ValKind::Number},
+    {"frees", ExpectWhat::SmFrees, ArgKind::SmKindOpt, ValKind::Number},
+    {"heap", ExpectWhat::SmHeap, ArgKind::SmKindOpt, ValKind::Number},
+    {"read", ExpectWhat::SmRead, ArgKind::None, ValKind::NumberOrNil},
+    {"amended", ExpectWhat::SmAmended, ArgKind::None, ValKind::Bool},
+    {"misses", ExpectWhat::SmMisses, ArgKind::None, ValKind::Number},
+    {"read.m", ExpectWhat::SmReadM, ArgKind::SmKey, ValKind::PState},
+    {"dirty", ExpectWhat::SmDirty, ArgKind::SmKey, ValKind::PState},
+    {"found", ExpectWhat::Found, ArgKind::None, ValKind::Bool},
+    {"value", ExpectWhat::Value, ArgKind::None, ValKind::SignedOrNone},
+};
+constexpr std::string_view kHeapKindNames[] = {"readonly", "entry", "cell", "box"};
+
 constexpr std::string_view kTableFields[] = {"capacity", "used", "growthLeft", "localDepth", "index", "tombstones"};
 
 std::string subjectNames(const Subject* b, const Subject* e) {
@@ -1158,10 +1176,18 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
   const bool swissScript = swiss_ || (!made_ && swissSetupLine_ != 0);
   const Subject* subj = nullptr;
   const Subject* other = nullptr;
+  if (syncmap_) {
+    for (const Subject& s : kSyncSubjects)
+      if (toks[1].text == s.name) subj = &s;
+    if (!subj)
+      return fail(toks[1].column, fmt::format("expected what to check on a sync.Map ({}), got {:?}",
+                                              subjectNames(std::begin(kSyncSubjects), std::end(kSyncSubjects)),
+                                              std::string(toks[1].text)));
+  }
   for (const Subject& s : kSubjects)
-    if (toks[1].text == s.name) (swissScript ? other : subj) = &s;
+    if (!syncmap_ && toks[1].text == s.name) (swissScript ? other : subj) = &s;
   for (const Subject& s : kSwissSubjects)
-    if (toks[1].text == s.name) (swissScript ? subj : other) = &s;
+    if (!syncmap_ && toks[1].text == s.name) (swissScript ? subj : other) = &s;
   if (!subj) {
     const std::string names = swissScript ? subjectNames(std::begin(kSwissSubjects), std::end(kSwissSubjects))
                                           : subjectNames(std::begin(kSubjects), std::end(kSubjects));
@@ -1180,7 +1206,22 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
     arg = ArgKind::None;
   }
   ValKind val = e.what == ExpectWhat::IterOffset ? ValKind::NumberOrNone : subj->val;
-  if (arg != ArgKind::None) {
+  if (arg == ArgKind::SmKindOpt) { // `allocs == N` or `allocs KIND == N`
+    if (toks.size() > i && toks[i].text != "==" && toks[i].text != "!=") {
+      const Token& t = toks[i++];
+      if (std::find(std::begin(kHeapKindNames), std::end(kHeapKindNames), t.text) == std::end(kHeapKindNames))
+        return fail(t.column, fmt::format("expected a kind of heap object (readonly, entry, cell, box) or '==', got {:?}",
+                                          std::string(t.text)));
+      e.field = std::string(t.text);
+    }
+  } else if (arg == ArgKind::SmKey) {
+    if (toks.size() <= i || toks[i].text == "==" || toks[i].text == "!=")
+      return fail(toks.size() <= i ? toks.back().endColumn() : toks[i].column,
+                  fmt::format("expected a key after '{}'", subj->name));
+    const Token& t = toks[i++];
+    std::string w;
+    if (!parseKeyToken(t.text, kind_, e.key, w)) return fail(t.column, w);
+  } else if (arg != ArgKind::None) {
     if (toks.size() <= i) return fail(toks.back().endColumn(), fmt::format("expected what '{}' is of after it", subj->name));
     const Token& t = toks[i++];
     if (arg == ArgKind::SwTable || arg == ArgKind::SwSlot) {
@@ -1283,7 +1324,12 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
       one = fmt::format("{}", n);
       break;
     }
+    case ValKind::SignedOrNone:
     case ValKind::Signed: {
+      if (val == ValKind::SignedOrNone && t.text == "none") {
+        one = "none";
+        break;
+      }
       int64_t n = 0;
       if (!parseInt64Token(t.text, n))
         return fail(t.column, fmt::format("expected an int64, got {:?}", std::string(t.text)));
@@ -1324,6 +1370,11 @@ bool ScriptParser::lessonLine(std::string_view line, int lineNo, std::optional<S
                                           std::string(t.text)));
       break;
     }
+    case ValKind::PState:
+      if (t.text != "value" && t.text != "nil" && t.text != "expunged" && t.text != "absent")
+        return fail(t.column, fmt::format("expected value, nil, expunged or absent, got {:?}", std::string(t.text)));
+      one = std::string(t.text);
+      break;
     case ValKind::GrowList:
       if (t.text != "grow" && t.text != "split" && t.text != "convert")
         return fail(t.column, fmt::format("expected grow, split, convert or none, got {:?}", std::string(t.text)));
@@ -1450,6 +1501,35 @@ std::optional<std::string> swissActualOf(const ExpectLine& e, const swiss::AnySw
   return "?";
 }
 
+// sync.Map's subjects (after `make syncmap`): the map after the op, and what the op returned.
+std::string syncActualOf(const ExpectLine& e, const syncmap::SyncMap& m, const OpDid& did) {
+  using W = ExpectWhat;
+  using syncmap::HeapKind;
+  auto count = [&](const syncmap::HeapCounts& c) {
+    for (int k = 0; k < syncmap::kHeapKinds; k++)
+      if (e.field == syncmap::heapKindName(static_cast<HeapKind>(k))) return fmt::format("{}", c.n[k]);
+    return fmt::format("{}", c.total());
+  };
+  auto entryIn = [&](const syncmap::KeyMap* km) -> std::string {
+    if (!km) return "absent";
+    auto it = km->find(e.key);
+    return it == km->end() ? "absent" : std::string(syncmap::pStateName(it->second->p));
+  };
+  switch (e.what) {
+  case W::SmAllocs: return count(m.opAllocs());
+  case W::SmFrees: return count(m.opFrees());
+  case W::SmHeap: return count(m.live());
+  case W::SmRead: return m.read() ? fmt::format("{}", m.read()->id) : "nil";
+  case W::SmAmended: return m.read() && m.read()->amended ? "true" : "false";
+  case W::SmMisses: return fmt::format("{}", m.misses());
+  case W::SmReadM: return entryIn(m.read() ? m.read()->m.get() : nullptr);
+  case W::SmDirty: return entryIn(m.dirty());
+  case W::Found: return did.syncOut.ok ? "true" : "false";
+  case W::Value: return did.syncOut.hasValue ? fmt::format("{}", did.syncOut.value) : "none";
+  default: return "not a sync.Map subject";
+  }
+}
+
 } // namespace
 
 std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
@@ -1458,6 +1538,7 @@ std::string actualOf(const ExpectLine& e, const AnyMap* map, const OpDid& did) {
 
 std::string actualOf(const ExpectLine& e, const AnyMap* map, const swiss::AnySwiss* swissMap, const OpDid& did) {
   using W = ExpectWhat;
+  if (did.syncMap) return syncActualOf(e, *did.syncMap, did);
   if (auto s = swissActualOf(e, swissMap, did)) return *s;
   auto list = [](const std::vector<std::string>& v) {
     if (v.empty()) return std::string("none");

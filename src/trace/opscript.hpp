@@ -168,7 +168,12 @@ enum class ExpectWhat : uint8_t {
   // Map header's fields, small, tables, table T FIELD, ctrl/key/elem T G S. What the op did (its SwissEvents):
   // probes, compared, grew (SwGrew), pruned, splits, dirDoubled, offsets. found, value, keys, panic, fatal are shared.
   Used, Seed, DirLen, GlobalDepth, Writing, TombstonePossible, ClearSeq, Small, Tables, Table, Ctrl, SwKey, SwElem,
-  Probes, Compared, SwGrew, Pruned, Splits, DirDoubled, Offsets
+  Probes, Compared, SwGrew, Pruned, Splits, DirDoubled, Offsets,
+  // sync.Map's (after `make syncmap`; docs/formats.md, "sync.Map expect subjects"): the op's allocations and
+  // a gc's frees (all kinds or one: readonly, entry, cell, box), the heap's live objects, read's identity,
+  // amended, misses, and a key's entry in read.m / dirty (value, nil, expunged or absent). found and value
+  // are shared (found: Load's ok, LoadOrStore's and LoadAndDelete's loaded).
+  SmAllocs, SmFrees, SmHeap, SmRead, SmAmended, SmMisses, SmReadM, SmDirty
 };
 struct ExpectLine {
   int line = 0, column = 0; // of the word 'expect'
@@ -183,6 +188,7 @@ struct ExpectLine {
   int table = 0;
   uint64_t group = 0;
   uint8_t slot = 0;
+  KeyValue key;             // sync.Map's `read.m KEY` / `dirty KEY`
   bool negate = false;      // != rather than ==
   std::string want;         // the expected value, canonical (as actualOf prints it)
 };
@@ -334,6 +340,9 @@ struct OpDid {
   std::vector<KeyValue> keys; // an iteration's
   std::vector<Event> events;  // the op's events (OpBegin .. OpEnd); none for ops that run nothing
   std::vector<swiss::SwissEvent> swissEvents; // the same on a Swiss map (OpTarget::swissEvents)
+  // A sync.Map script's: the map after the op (its subjects are read from it) and the method's results.
+  const syncmap::SyncMap* syncMap = nullptr;
+  syncmap::SyncResult syncOut;
 };
 // The value an expect line's subject has (canonical text: decimal numbers,
 // true/false, none, nil, keys as keyText prints them, lists space-separated).

@@ -166,7 +166,10 @@ bool ScriptRunner::executeSync(const ScriptOp& op, int64_t index, bool /*isLast*
       }
       line_.push_back(']');
     }
-    if (target_.syncMap) appendSyncState(line_, *target_.syncMap);
+    if (target_.syncMap) {
+      appendSyncState(line_, *target_.syncMap);
+      appendSyncHeap(line_, *target_.syncMap); // the simulator's own fields, last (syncmap_diff strips them)
+    }
     line_.push_back('}');
     sink_(line_);
   }
@@ -340,6 +343,8 @@ LessonCheck checkLesson(const std::vector<ScriptOp>& ops, const Lesson& lesson, 
       for (std::size_t k = 0; k < events.size(); k++) did.events.push_back(events[k]);
       did.swissEvents = std::move(swissEvents.events);
       swissEvents.events.clear();
+      did.syncMap = target.syncMap.get();
+      did.syncOut = target.syncOut;
     }
     for (const ExpectLine& e : lesson.ops[i].expects) {
       ExpectOutcome o{&e, false, {}};

@@ -38,6 +38,17 @@ void appendSyncState(std::string& out, const SyncMap& m) {
   fmt::format_to(std::back_inserter(out), ",\"misses\":{}", m.misses());
 }
 
+void appendSyncHeap(std::string& out, const SyncMap& m) {
+  auto counts = [&](std::string_view name, const HeapCounts& op, const HeapCounts& all) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":{{\"op\":{}", name, op.total());
+    for (int k = 0; k < kHeapKinds; k++)
+      fmt::format_to(std::back_inserter(out), ",\"{}\":{}", heapKindName(static_cast<HeapKind>(k)), all.n[k]);
+    out.push_back('}');
+  };
+  counts("allocs", m.opAllocs(), m.allocs());
+  counts("frees", m.opFrees(), m.frees());
+}
+
 void appendSyncEventJson(std::string& out, const SyncEvent& e, uint64_t index, uint64_t opIndex) {
   const SyncSiteInfo& s = siteInfo(e.site);
   fmt::format_to(std::back_inserter(out), "{{\"i\":{},\"op\":{},\"kind\":\"{}\",\"fn\":\"{}\",\"line\":{}", index, opIndex,

@@ -9,8 +9,12 @@
 
 namespace gomap {
 
-// Appends ,"mu":{..},"read":..,"amended":..,"m":[..],"dirty":..,"misses":.. (no braces).
+// Appends ,"mu":{..},"read":..,"amended":..,"m":[..],"dirty":..,"misses":.. (no braces): the state, which
+// race exploration also compares (so it leaves the heap counters out).
 void appendSyncState(std::string& out, const syncmap::SyncMap& m);
+// Appends ,"allocs":{"op":N,"readonly":..,"entry":..,"cell":..,"box":..},"frees":{..}: the op's total and
+// the counts per kind since make (the simulator's own fields; the oracle does not print them).
+void appendSyncHeap(std::string& out, const syncmap::SyncMap& m);
 // One event: {"i":..,"op":..,"kind":..,"fn":..,"line":.., payload fields}.
 void appendSyncEventJson(std::string& out, const syncmap::SyncEvent& e, uint64_t index, uint64_t opIndex);
 

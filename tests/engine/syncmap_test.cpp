@@ -12,6 +12,7 @@
 #include <fstream>
 #include <ostream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -57,6 +58,11 @@ namespace {
 std::string stateOf(const SyncMap& m) {
   std::string s;
   appendSyncState(s, m);
+  return s;
+}
+std::string heapOf(const SyncMap& m) {
+  std::string s;
+  appendSyncHeap(s, m);
   return s;
 }
 std::vector<SyncRequest> randomRequests(uint64_t seed, int n, KeyKind kind) {
@@ -122,6 +128,13 @@ TEST(SyncMapForms, ResumablePausedAtEveryEventEqualsDirect) {
       }
       ASSERT_EQ(stateOf(stepped), stateOf(direct)) << "op " << op;
       ASSERT_EQ(stateOf(quiet), stateOf(direct)) << "op " << op;
+      for (const SyncMap* o : {&stepped, &quiet}) { // the heap is counted alike in both forms
+        ASSERT_EQ(heapOf(*o), heapOf(direct)) << "op " << op;
+      }
+      if (op % 97 == 0) {
+        ASSERT_TRUE(direct.gc() && quiet.gc() && stepped.gc());
+        ASSERT_EQ(heapOf(stepped), heapOf(direct)) << "op " << op;
+      }
       ASSERT_TRUE(direct.checkInvariants().empty()) << "op " << op << ": " << direct.checkInvariants().front();
     }
     EXPECT_GT(direct.readOnlyCount(), 10u); // promotions happened
@@ -277,4 +290,98 @@ TEST(SyncEventsJson, SameStreamAsRecorded) {
       }
     }
   }
+}
+
+// The heap (issue 12): gc frees exactly what read and dirty do not reach, so
+// right after a gc every live object is reachable; between gcs garbage only
+// accumulates; a gc refuses while a method is in flight (its goroutine's
+// locals are roots the model does not scan); snapshot/restore keeps the counts.
+TEST(SyncMapHeap, GcLeavesOnlyWhatTheRootsReach) {
+  SyncMap m(KeyKind::String, 9);
+  SyncResult out;
+  auto same = [](const HeapCounts& a, const HeapCounts& b) {
+    for (int k = 0; k < kHeapKinds; k++)
+      if (a.n[k] != b.n[k]) return false;
+    return true;
+  };
+  uint64_t freed = 0;
+  int op = 0;
+  for (const SyncRequest& r : randomRequests(11, 4000, KeyKind::String)) {
+    op++;
+    m.apply(r, out);
+    const HeapCounts live = m.live(), reach = m.reachable();
+    for (int k = 0; k < kHeapKinds; k++) ASSERT_GE(live.n[k], reach.n[k]) << "op " << op << " kind " << k;
+    EXPECT_EQ(m.opFrees().total(), 0u);
+    if (op % 50 == 0) {
+      ASSERT_TRUE(m.gc());
+      ASSERT_TRUE(same(m.live(), m.reachable())) << "op " << op;
+      EXPECT_EQ(m.opAllocs().total(), 0u);
+      freed += m.opFrees().total();
+      ASSERT_TRUE(m.gc()); // a second gc frees nothing
+      EXPECT_EQ(m.opFrees().total(), 0u);
+    }
+  }
+  EXPECT_EQ(m.frees().total(), freed);
+  EXPECT_GT(freed, 1000u);
+  // Reachable, counted by hand: one readOnly, each entry of read.m or dirty once, a cell per live entry.
+  std::set<const Entry*> entries;
+  uint64_t cells = 0, boxes = 0;
+  for (const KeyMap* km : std::initializer_list<const KeyMap*>{m.read() ? m.read()->m.get() : nullptr, m.dirty()})
+    if (km)
+      for (const auto& [k, e] : *km)
+        if (entries.insert(e.get()).second && e->p == PState::Value) cells++, boxes += e->value >= 256;
+  const HeapCounts r = m.reachable();
+  EXPECT_EQ(r[HeapKind::ReadOnly], 1u);
+  EXPECT_EQ(r[HeapKind::Entry], entries.size());
+  EXPECT_EQ(r[HeapKind::Cell], cells);
+  EXPECT_EQ(r[HeapKind::Box], boxes);
+
+  auto snap = m.snapshot();
+  const std::string before = heapOf(m);
+  m.apply({SyncOpCode::Store, KeyValue::ofString("zz"), 5000, 0}, out);
+  ASSERT_NE(heapOf(m), before);
+  m.restore(*snap);
+  EXPECT_EQ(heapOf(m), before);
+
+  auto run = m.start({SyncOpCode::Store, KeyValue::ofString("zz"), 1, 0});
+  m.setPauseMask(~uint64_t{0});
+  ASSERT_TRUE(run->step());
+  EXPECT_FALSE(m.gc()) << "a method in flight: gc refuses";
+  while (run->step()) {
+  }
+  EXPECT_TRUE(m.gc());
+}
+
+// Spec 5 and 10.3, path by path, on the model's counters (the real runtime's
+// counts are syncmap-check model_allocs'): a Store to an existing key makes its
+// escaped cell (and a box for a value >= 256); the deleted value's cell goes
+// at the next gc, the entry only after an expunge and a promotion.
+TEST(SyncMapHeap, DeleteFreesTheValueAtTheNextGcAndTheEntryLater) {
+  SyncMap m(KeyKind::String);
+  SyncResult out;
+  auto k = KeyValue::ofString("k");
+  m.apply({SyncOpCode::Store, k, 1000, 0}, out);
+  EXPECT_EQ(m.opAllocs()[HeapKind::Box], 1u);
+  EXPECT_EQ(m.opAllocs().total(), 5u); // box, Store's cell, newEntry's cell, the entry, readOnly #1
+  m.apply({SyncOpCode::Range, {}, 0, 0}, out);
+  EXPECT_EQ(m.opAllocs().total(), 1u); // readOnly #2
+  m.apply({SyncOpCode::Store, k, 7, 0}, out);
+  EXPECT_EQ(m.opAllocs().total(), 1u);
+  ASSERT_TRUE(m.gc()); // readOnly #1, the new-key Store's unused cell, the overwritten cell and its box
+  EXPECT_EQ(m.opFrees()[HeapKind::ReadOnly], 1u);
+  EXPECT_EQ(m.opFrees()[HeapKind::Cell], 2u);
+  EXPECT_EQ(m.opFrees()[HeapKind::Box], 1u);
+  m.apply({SyncOpCode::Delete, k, 0, 0}, out);
+  EXPECT_EQ(m.opAllocs().total(), 0u);
+  ASSERT_TRUE(m.gc());
+  EXPECT_EQ(m.opFrees()[HeapKind::Cell], 1u);
+  EXPECT_EQ(m.opFrees()[HeapKind::Entry], 0u);
+  m.apply({SyncOpCode::Store, KeyValue::ofString("n"), 1, 0}, out); // expunges k
+  ASSERT_TRUE(m.gc());
+  EXPECT_EQ(m.opFrees()[HeapKind::Entry], 0u);
+  m.apply({SyncOpCode::Load, KeyValue::ofString("absent"), 0, 0}, out); // promotes: k is dropped
+  EXPECT_EQ(m.opAllocs().total(), 1u);
+  ASSERT_TRUE(m.gc());
+  EXPECT_EQ(m.opFrees()[HeapKind::Entry], 1u);
+  EXPECT_EQ(m.live()[HeapKind::Entry], 1u);
 }

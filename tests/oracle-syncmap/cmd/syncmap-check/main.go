@@ -188,6 +188,11 @@ func main() {
 			if i < len(args) {
 				oracle = args[i]
 			}
+		case "--sim":
+			i++
+			if i < len(args) {
+				sim = args[i]
+			}
 		case "--seed":
 			i++
 			if i < len(args) {
@@ -206,7 +211,7 @@ func main() {
 		"trace": testTrace, "misses_promotion": testMissesPromotion, "range_promotion": testRangePromotion,
 		"expunge_unexpunge": testExpungeUnexpunge, "delete_keeps_entry": testDeleteKeepsEntry,
 		"loadorstore_miss": testLoadOrStoreMiss, "load_hit": testLoadHit, "int64_keys": testInt64Keys, "random": testRandom,
-		"bad_script": testBadScript, "allocs": testAllocs, "value_freed": testValueFreed,
+		"bad_script": testBadScript, "allocs": testAllocs, "model_allocs": testModelAllocs, "value_freed": testValueFreed,
 		"cas_panic": testCASPanic, "rwmutex_deadlock": testRWMutexDeadlock,
 	}
 	var names []string

@@ -155,7 +155,41 @@ func testAllocs() {
 type bigValue [1 << 20]byte
 type keyObj [32]byte // not a tiny allocation, so its finalizer can run
 
-var valueFreed, keyFreed int32
+var valueFreed, keyFreed, entryFreed int32
+
+// The layout of sync.Map (sync/map.go:34-101), enough to reach read.m's
+// *entry for a key (the oracle's mirror.go checks the layout at start-up;
+// gomap-oracle-syncmap is a different program, so these few lines are repeated).
+type entryLayout struct{ p unsafe.Pointer }
+type readOnlyLayout struct {
+	m       map[any]*entryLayout
+	amended bool
+}
+type mapLayout struct {
+	mu struct {
+		state int32
+		sema  uint32
+	}
+	read   struct{ typ, data unsafe.Pointer }
+	dirty  map[any]*entryLayout
+	misses int
+}
+
+// watchEntry sets a finalizer on the *entry read.m holds for k (the heap
+// object the model calls an entry, M:L104), holding no reference after it.
+//
+//go:noinline
+func watchEntry(m *sync.Map, k any) bool {
+	if unsafe.Sizeof(sync.Map{}) != unsafe.Sizeof(mapLayout{}) {
+		return false
+	}
+	ro := (*readOnlyLayout)((*mapLayout)(unsafe.Pointer(m)).read.data)
+	if ro == nil || ro.m[k] == nil {
+		return false
+	}
+	runtime.SetFinalizer(ro.m[k], func(*entryLayout) { atomic.StoreInt32(&entryFreed, 1) })
+	return true
+}
 
 // waitFor collects until *flag is set or about 5 s have passed.
 func waitFor(flag *int32) bool {
@@ -197,7 +231,10 @@ func testValueFreed() {
 	var m sync.Map
 	k := storeBig(&m)
 	m.Range(func(any, any) bool { return true }) // promote: the key is in read.m only
-	m.Delete(k)                                  // k is dead after this line: only read.m holds the key
+	if !watchEntry(&m, k) {
+		errorf("cannot reach the key's entry in read.m (not Go 1.19's layout?)")
+	}
+	m.Delete(k) // k is dead after this line: only read.m holds the key
 	if !waitFor(&valueFreed) {
 		errorf("the deleted 1 MiB value was not freed by a GC after Delete (spec 10.3)")
 	} else {
@@ -205,6 +242,11 @@ func testValueFreed() {
 	}
 	if !stillAlive(&keyFreed) {
 		errorf("the key was freed after Delete; it must stay in read.m (spec 10.3)")
+	}
+	if atomic.LoadInt32(&entryFreed) != 0 {
+		errorf("the entry was freed after Delete; it must stay in read.m with p=nil (spec 10.3)")
+	} else {
+		fmt.Println("  the entry was not freed by the GCs after Delete (it stays in read.m, p=nil)")
 	}
 	absent := any("absent")
 	for i := 0; i < 100; i++ {
@@ -214,14 +256,19 @@ func testValueFreed() {
 		errorf("the key was freed after 100 Loads (spec 10.3)")
 	}
 	m.Store("new", 1) // dirtyLocked: the key is expunged, still in read.m
-	if !stillAlive(&keyFreed) {
-		errorf("the key was freed after Store(new key): it is expunged but still in read.m (spec 10.3)")
+	if !stillAlive(&keyFreed) || atomic.LoadInt32(&entryFreed) != 0 {
+		errorf("the key or its entry was freed after Store(new key): it is expunged but still in read.m (spec 10.3)")
 	}
 	m.Load(absent) // misses 1 >= len(dirty) 1: promotion drops the key
 	if !waitFor(&keyFreed) {
 		errorf("the key was not freed after the promoting miss (spec 10.3)")
 	} else {
 		fmt.Println("  the key stayed through Delete, 100 Loads and Store(new); freed after one more miss and a GC")
+	}
+	if !waitFor(&entryFreed) {
+		errorf("the entry was not freed after the promoting miss (spec 10.3, lesson m02)")
+	} else {
+		fmt.Println("  the entry stayed as long as the key; freed after the same promotion")
 	}
 }
 

@@ -14,6 +14,8 @@
 //     put KEY VAL | del KEY | get KEY | iter | clear
 //     store K V | load K | loadorstore K V | loadanddelete K | delete K | range [N]
 //                                        (sync.Map's methods, after 'make syncmap KIND')
+//     store K V | load K                 (a copy-on-write map's, after 'make cow VARIANT KIND':
+//                                        cow_map.hpp, cow_scenario.hpp)
 //     lock MU | unlock MU | rlock MU | runlock MU
 //     for i in A..B: STMT [; STMT ...]   keys/values may use i: i, i+1000, 2*i, k{i}
 //   granularity statement|memory
@@ -30,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "concurrency/cow_map.hpp"
 #include "engine/keys.hpp"
 #include "trace/opscript.hpp"
 
@@ -135,6 +138,8 @@ struct Scenario {
   bool nilMap = false;
   bool swiss = false; // the map section makes a Swiss map (make swiss / nil swiss)
   bool syncmap = false; // the map section makes a sync.Map (make syncmap KIND)
+  bool cow = false;     // the map section makes a copy-on-write map (make cow VARIANT KIND)
+  cow::Variant cowVariant = cow::Variant::PtrCas;
   std::vector<Program> programs; // programs[0] is G1
   std::vector<MutexDecl> mutexes;
   Granularity granularity = Granularity::Statement;

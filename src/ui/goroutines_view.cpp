@@ -43,6 +43,10 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
+  if (s->scenario().cow) { // no copy-on-write panel yet: the old session stays
+    error_ = fmt::format(fmt::runtime(tr(S::RaceCowHeadless)), path, path);
+    return false;
+  }
   s_ = std::move(s);
   path_ = path;
   error_.clear();

@@ -4,4 +4,4 @@
 #define GOMAPLAB_UI_STRINGS_TEXT(X)                                                                                  \
   X(LangZhMissing) X(CjkFontMissing) X(RaceCannotWrite) X(RaceWaitingMutex) X(RaceLoadedFlags) X(RaceFlagBit)           \
   X(RaceOpened) X(RaceStepRefused) X(WinSyncMap) X(SmRead) X(SmReadNil) X(SmDirty) X(SmDirtyNil) X(SmMisses) \
-  X(SmPromoteHelp) X(SmHeap) X(SmColKey) X(SmColEntry) X(SmColP) X(SmColValue) X(SmShared) X(SmNoEvent) X(SmMu) X(SmRaceTitle)
+  X(SmPromoteHelp) X(SmHeap) X(SmColKey) X(SmColEntry) X(SmColP) X(SmColValue) X(SmShared) X(SmNoEvent) X(SmMu) X(SmRaceTitle) X(RaceCowHeadless)

@@ -462,6 +462,7 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
     const OpRecord& r = hist[i];
     const Instr& in = sc.programs[r.g - 1].code[r.instr];
     if (!r.finished || in.kind != Instr::Kind::SyncMap) continue;
+    if (r.result.outcome != Outcome::Ok) continue; // a recovered panic (valuecas): the method did not complete
     if (in.syncOp == C::Range) {
       std::set<std::string> seen;
       for (auto& k : r.keys)
@@ -540,7 +541,7 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
       for (std::size_t i = 0; i < hist.size(); i++) {
         const OpRecord& r = hist[i];
         const Instr& in = sc.programs[r.g - 1].code[r.instr];
-        if (r.finished && in.syncOp == C::Store && !final.count(key(in.key)))
+        if (r.finished && r.result.outcome == Outcome::Ok && in.syncOp == C::Store && !final.count(key(in.key)))
           add("lost-insert", fmt::format("G{}'s '{}' ({}:{}) returned, but key {} is not in the published version #{}",
                                          r.g, in.text, sc.file, in.line, keyText(in.key),
                                          w.cowMap().published() ? w.cowMap().published()->id : 0));

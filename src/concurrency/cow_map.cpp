@@ -55,6 +55,11 @@ std::string_view siteName(Site s) {
   return "?";
 }
 
+bool readsWord(Site s) {
+  return s == Site::PtrLoad || s == Site::ValueLoad || s == Site::PtrCas || s == Site::ValueCas ||
+         s == Site::PtrStore || s == Site::ValueStore;
+}
+
 // Lines of tests/concurrency/cow_go/cow.go (cow_test checks that each names the statement).
 int callerLine(Site s, Variant v, bool store) {
   switch (s) {
@@ -217,7 +222,8 @@ CowEvent CowMap::step(Run& r) {
   if (e.ends) r.done = true;
   e.held = id(r.held);
   e.made = id(r.copy);
-  e.published = id(published_);
+  // (a step that does not touch the word does not see which version is published)
+  e.published = readsWord(e.site) ? id(published_) : 0;
   return e;
 }
 
@@ -243,8 +249,8 @@ void appendCowEventJson(std::string& out, const CowEvent& e, Variant v, bool sto
                      opIndex, siteName(e.site), si.function, si.file, si.line);
   if (const int c = callerLine(e.site, v, store)) out += fmt::format(",\"callerLine\":{}", c);
   auto id = [](uint32_t x) { return x ? std::to_string(x) : std::string("null"); };
-  out += fmt::format(",\"held\":{},\"copy\":{},\"published\":{},\"entries\":{}", id(e.held), id(e.made),
-                     id(e.published), e.entries);
+  out += fmt::format(",\"held\":{},\"copy\":{},\"entries\":{}", id(e.held), id(e.made), e.entries);
+  if (readsWord(e.site)) out += fmt::format(",\"published\":{}", id(e.published));
   if (e.site == Site::PtrCas || e.site == Site::ValueCas)
     out += fmt::format(",\"swapped\":{},\"retry\":{}", e.swapped, e.retry);
   if (e.panics) out += ",\"panic\":true";

@@ -83,13 +83,16 @@ SiteInfo siteInfo(Site s, Variant v, bool store);
 // The line of cow.go that calls the sync/atomic function of site s (0: s is in cow.go itself).
 int callerLine(Site s, Variant v, bool store);
 std::string_view siteName(Site s);
+// The site loads, CASes or stores the atomic word (the Pointer or the Value).
+bool readsWord(Site s);
 
 // What one step did.
 struct CowEvent {
   Site site = Site::PtrLoad;
   uint32_t held = 0;      // the version the goroutine holds after the step (0: nil / none)
   uint32_t made = 0;      // its copy (Copy, Insert, publishing steps)
-  uint32_t published = 0; // the published version after the step (0: empty Value)
+  uint32_t published = 0; // the published version after the step (0: empty Value), on the steps that
+                          // read or write the atomic word only (readsWord)
   uint32_t entries = 0;   // entries of the version the step made or read
   bool swapped = false;   // PtrCas / ValueCas
   bool retry = false;     // a failed CAS: the loop goes back to the Load

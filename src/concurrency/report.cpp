@@ -173,14 +173,8 @@ std::vector<Frame> stackOf(const World& w, int g) {
                                            : var == cow::Variant::ValueCas  ? "ValueCas"
                                                                             : "ValueStore",
                                            store ? "Store" : "Load");
-    if (dying) {
-      // As Go 1.19 prints it (checked on the real runtime, tests/concurrency/cow_go): CompareAndSwap is
-      // inlined and the runtime's frames (efaceeq, gopanic) are not shown; the method's frame is the top.
-      fs.push_back({method, "cow.go", cow::callerLine(site, var, store),
-                    "c.v.CompareAndSwap(old, m): value.go:185 compares two maps; runtime.efaceeq (alg.go:249) panics"});
-      fs.push_back({fmt::format("main.G{}", g), sc.file, in.line, statementNote(in)});
-      return fs;
-    }
+    // A dying goroutine's stack as Go 1.19 prints it (checked on the real runtime, tests/concurrency/cow_go):
+    // CompareAndSwap at value.go:185, then the method's call of it; the runtime's frames (efaceeq) are not shown.
     if (v.atMapMutex) {
       if (v.sync.queue != SyncQueue::None)
         fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77, "parked in c.mu's queue (c.mu.sema)"});
@@ -191,7 +185,8 @@ std::vector<Frame> stackOf(const World& w, int g) {
                     std::string(si.what)});
     } else {
       fs.push_back({std::string(si.function), fmt::format("$GOROOT/src/{}", si.file), si.line, std::string(si.what)});
-      fs.push_back({method, "cow.go", cow::callerLine(site, var, store), ""});
+      fs.push_back({method, "cow.go", cow::callerLine(site, var, store),
+                    dying ? "value.go:185 compared two maps: runtime.efaceeq (alg.go:249) panicked" : ""});
     }
     if (si.function == "main.copyWith") fs.push_back({method, "cow.go", store && var == cow::Variant::PtrStore ? 58
                                                                     : var == cow::Variant::PtrCas ? 34

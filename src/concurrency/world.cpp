@@ -554,8 +554,6 @@ void World::cowEngineStep(int g) {
     if (!mapMutexStep(g, true)) return endEngineStep(g, true, std::nullopt);
     gr.atMu = false;
     cow_->lockTaken(run);
-    gr.clast.held = 0;
-    gr.clast.published = cow_->published() ? cow_->published()->id : 0;
     return endEngineStep(g, true, std::nullopt);
   }
   const cow::CowEvent e = cow_->step(run);

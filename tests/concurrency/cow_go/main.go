@@ -2,6 +2,7 @@
 //
 //	cowcheck valuecas string|int64   two Stores on a ValueCas; prints what each did
 //	                                 and the panic the second one recovers
+//	cowcheck valuecas-unrecovered    the same, unrecovered: Go's traceback
 //	cowcheck ptrcas                  two racing writers, many rounds: every key kept
 package main
 
@@ -37,6 +38,10 @@ func main() {
 			storeRecovering("store a 1 (empty Value)", func() { c.Store("a", 1) })
 			storeRecovering("store b 2", func() { c.Store("b", 2) })
 		}
+	case "valuecas-unrecovered":
+		c := &ValueCas[string]{}
+		c.Store("a", 1)
+		c.Store("b", 2)
 	case "ptrcas":
 		lost := 0
 		for round := 0; round < 2000; round++ {

@@ -393,3 +393,36 @@ TEST(CowRace, TheCliRunsStatesAndExplore) {
   EXPECT_EQ(st, 2);
   EXPECT_NE(out.find("--granularity: expected 'granularity statement' for a copy-on-write map"), std::string::npos) << out;
 }
+
+TEST(CowRace, DeepCopyMapReadersNeverWaitInAnyInterleaving) {
+  Ran r = runLesson("15d-cow-deepcopymap-readers-never-wait.race");
+  ASSERT_EQ(r.w->ending().kind, Ending::Kind::AllDone);
+  EXPECT_EQ(published(*r.w), R"({"id":3,"m":{"a":1,"b":2,"c":3}})");
+  // In the lesson's schedule G2 parked on c.mu and G1's Unlock woke it.
+  bool parked = false, woke = false;
+  for (const TraceEntry& t : r.w->trace()) {
+    if (t.source != TraceEntry::Source::Sync) continue;
+    EXPECT_NE(t.g, 3) << "the reader takes no lock";
+    EXPECT_EQ(r.w->mutexName(t.mutex), "c.mu");
+    parked = parked || (t.g == 2 && t.act == SyncAct::Parked);
+    woke = woke || (t.g == 1 && (t.woke & 2));
+  }
+  EXPECT_TRUE(parked);
+  EXPECT_TRUE(woke);
+  uint64_t n = 0;
+  ExploreOptions o;
+  o.reduce = false;
+  ExploreResult e = explore(r.sc, o, [&](const World& w, const std::string& cls) {
+    n++;
+    EXPECT_EQ(cls, "clean");
+    for (const OpRecord& h : w.history())
+      if (h.g == 3) {
+        EXPECT_TRUE(h.access.found);
+        EXPECT_EQ(h.access.value, 1);
+      }
+    EXPECT_EQ(w.cowMap().published()->m.size(), 3u);
+  });
+  EXPECT_TRUE(e.complete);
+  EXPECT_EQ(n, e.interleavings);
+  EXPECT_EQ(e.clean, e.interleavings);
+}

@@ -89,19 +89,19 @@ bool readsWord(Site s);
 // What one step did.
 struct CowEvent {
   Site site = Site::PtrLoad;
+  bool swapped = false;   // PtrCas / ValueCas
+  bool retry = false;     // a failed CAS: the loop goes back to the Load
+  bool found = false;     // Lookup
+  bool panics = false;    // ValueCas compared two maps
+  bool ends = false;      // the method returned (or panicked) in this step
   uint32_t held = 0;      // the version the goroutine holds after the step (0: nil / none)
   uint32_t made = 0;      // its copy (Copy, Insert, publishing steps)
   uint32_t published = 0; // the published version after the step (0: empty Value), on the steps that
                           // read or write the atomic word only (readsWord)
   uint32_t entries = 0;   // entries of the version the step made or read
-  bool swapped = false;   // PtrCas / ValueCas
-  bool retry = false;     // a failed CAS: the loop goes back to the Load
-  bool found = false;     // Lookup
   int64_t value = 0;      // Lookup's value
-  bool panics = false;    // ValueCas compared two maps
-  bool ends = false;      // the method returned (or panicked) in this step
-  bool lockParked = false; // MuLock: parked on c.mu (the World's mutex step)
 };
+static_assert(sizeof(CowEvent) <= 32, "a trace entry carries one");
 
 // The panic text of comparing two maps (checked against the real Go 1.19 runtime).
 std::string uncomparablePanic(KeyKind k);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "concurrency/consistency.hpp"
+#include "concurrency/cow_scenario.hpp"
 #include "concurrency/explore.hpp"
 #include "concurrency/report.hpp"
 #include "concurrency/scheduler.hpp"
@@ -57,7 +58,12 @@ void appendStepState(std::string& line, const World& w, int g) {
     }
   line = fmt::format("{{\"step\":{},\"g\":{},\"op\":", step, g);
   appendJsonBytes(line, op);
-  if (w.isSyncMap()) appendSyncState(line, w.syncMap());
+  if (w.isCow()) {
+    // The published version and the versions each goroutine holds (its old one and its copy).
+    std::vector<cow::HeldBy> held;
+    for (int h = 1; h <= w.goroutines(); h++) held.push_back({h, w.cowRun(h)});
+    cow::appendCowState(line, w.cowMap(), held);
+  } else if (w.isSyncMap()) appendSyncState(line, w.syncMap());
   else if (w.isSharded()) appendShardedState(line, w);
   else if (w.isSwiss()) appendSwissState(line, w.swissMap());
   else appendStateFields(line, w.map(), true);
@@ -92,6 +98,10 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
     }
     if (sc->swiss && sc->granularity == Granularity::Memory) {
       fmt::print(err, "--granularity: {}\n", kSwissMemoryGranularity);
+      return 2;
+    }
+    if (sc->cow && sc->granularity == Granularity::Memory) {
+      fmt::print(err, "--granularity: {}\n", kCowMemoryGranularity);
       return 2;
     }
     if (sc->syncmap && sc->granularity == Granularity::Memory) {

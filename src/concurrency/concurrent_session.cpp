@@ -199,6 +199,12 @@ std::string ConcurrentSession::describe(std::size_t i) const {
     const swiss::SwissSiteInfo& si = swiss::swissSiteInfo(t.sev.site, w_->swissMap().kind());
     return fmt::format("G{}: {}: {}", t.g, si.function, si.what);
   }
+  if (t.source == TraceEntry::Source::Cow) {
+    const OpRecord& r = w_->history()[t.op - 1];
+    const bool store = w_->scenario().programs[r.g - 1].code[r.instr].syncOp == syncmap::SyncOpCode::Store;
+    const cow::SiteInfo si = cow::siteInfo(t.cev.site, w_->cowMap().variant(), store);
+    return fmt::format("G{}: {}: {}", t.g, si.function, si.what);
+  }
   if (t.source == TraceEntry::Source::SyncMap) {
     const syncmap::SyncSiteInfo& si = syncmap::kSyncSiteTable[static_cast<std::size_t>(t.yev.site)];
     return fmt::format("G{}: sync.(*Map).{}: {}", t.g, si.function, si.what);

@@ -437,12 +437,18 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
   const auto& hist = w.history();
   const Scenario& sc = w.scenario();
   auto add = [&](std::string kind, std::string text) { rep.findings.push_back({std::move(kind), std::move(text)}); };
-  for (auto& v : w.syncMap().checkInvariants()) add("invariant", v);
+  const bool cowMap = w.isCow(); // a copy-on-write map: the same check on its published version
+  const std::string what = cowMap ? "copy-on-write map" : "sync.Map";
+  if (!cowMap)
+    for (auto& v : w.syncMap().checkInvariants()) add("invariant", v);
   using State = std::map<std::string, int64_t>;
   auto key = [](const KeyValue& k) { return k.kind == KeyKind::String ? "s" + k.s : fmt::format("i{}", k.i); };
   State start, final;
   for (auto& [k, v] : w.initialContents()) start[key(k)] = v;
-  {
+  if (cowMap) {
+    if (const auto& p = w.cowMap().published())
+      for (const auto& [k, v] : p->m) final[key(k)] = v;
+  } else {
     // The final contents: keys with a value, in read.m or dirty.
     const syncmap::SyncMap& m = w.syncMap();
     for (const syncmap::KeyMap* km : std::initializer_list<const syncmap::KeyMap*>{m.read() ? m.read()->m.get() : nullptr, m.dirty()})
@@ -456,6 +462,7 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
     const OpRecord& r = hist[i];
     const Instr& in = sc.programs[r.g - 1].code[r.instr];
     if (!r.finished || in.kind != Instr::Kind::SyncMap) continue;
+    if (r.result.outcome != Outcome::Ok) continue; // a recovered panic (valuecas): the method did not complete
     if (in.syncOp == C::Range) {
       std::set<std::string> seen;
       for (auto& k : r.keys)
@@ -530,23 +537,32 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
     rep.partial = true;
     rep.notes.push_back("the search of orders hit its budget");
   } else if (!found) {
-    add("order", "no sequential order of the sync.Map methods (program order and real time kept) gives these "
-                 "results and these final contents");
+    if (cowMap) // a copy-on-write map only stores and loads: a stored key missing at the end was lost
+      for (std::size_t i = 0; i < hist.size(); i++) {
+        const OpRecord& r = hist[i];
+        const Instr& in = sc.programs[r.g - 1].code[r.instr];
+        if (r.finished && r.result.outcome == Outcome::Ok && in.syncOp == C::Store && !final.count(key(in.key)))
+          add("lost-insert", fmt::format("G{}'s '{}' ({}:{}) returned, but key {} is not in the published version #{}",
+                                         r.g, in.text, sc.file, in.line, keyText(in.key),
+                                         w.cowMap().published() ? w.cowMap().published()->id : 0));
+      }
+    add("order", fmt::format("no sequential order of the {} methods (program order and real time kept) gives these "
+                             "results and these final contents", what));
   }
   rep.consistent = rep.findings.empty();
-  rep.notes.insert(rep.notes.begin(), fmt::format("sync.Map: {} key{} with a value", final.size(),
+  rep.notes.insert(rep.notes.begin(), fmt::format("{}: {} key{} with a value", what, final.size(),
                                                   final.size() == 1 ? "" : "s"));
   if (rep.consistent)
-    rep.notes.push_back(fmt::format("a sequential order of the {} sync.Map methods (Range aside) gives exactly these "
+    rep.notes.push_back(fmt::format("a sequential order of the {} {} methods (Range aside) gives exactly these "
                                     "results and contents",
-                                    nOps));
+                                    nOps, what));
   return rep;
 }
 
 } // namespace
 
 ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
-  if (w.isSyncMap()) return checkSyncMapConsistency(w, nodeBudget);
+  if (w.isSyncMap() || w.isCow()) return checkSyncMapConsistency(w, nodeBudget);
   ConsistencyReport rep;
   const auto& hist = w.history();
   const Scenario& sc = w.scenario();

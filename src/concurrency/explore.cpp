@@ -35,7 +35,11 @@ uint64_t swissDigest(const swiss::AnySwiss& m) {
 
 uint64_t consistencyKey(const World& w) {
   uint64_t k;
-  if (w.isSyncMap()) {
+  if (w.isCow()) {
+    std::string s;
+    cow::appendCowState(s, w.cowMap(), {});
+    k = std::hash<std::string>{}(s);
+  } else if (w.isSyncMap()) {
     std::string s;
     appendSyncState(s, w.syncMap());
     k = std::hash<std::string>{}(s);
@@ -88,7 +92,11 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
   std::string ga, gb;
   for (std::size_t i = t0; i < v.trace().size(); i++) {
     const TraceEntry& t = v.trace()[i];
-    std::string e = t.source == TraceEntry::Source::SyncMap ? [&] {
+    std::string e = t.source == TraceEntry::Source::Cow
+                        ? fmt::format("cow{}:{}:{}:{}:{}:{}:{}:{}:{};", static_cast<int>(t.cev.site), t.cev.held,
+                                      t.cev.made, t.cev.published, t.cev.entries, t.cev.swapped, t.cev.found,
+                                      t.cev.value, t.cev.panics)
+                    : t.source == TraceEntry::Source::SyncMap ? [&] {
       std::string j;
       appendSyncEventJson(j, t.yev, 0, 0);
       std::replace(j.begin(), j.end(), ']', ')'); // the goroutine's part of the signature ends at ']'
@@ -103,7 +111,14 @@ std::string runPair(World& v, const std::vector<uint8_t>& prefix, int a, int b) 
                        t.state, t.readerCount, t.readerWait);
     (t.g == a ? ga : gb) += e;
   }
-  if (v.isSyncMap()) {
+  if (v.isCow()) {
+    std::vector<cow::HeldBy> held;
+    for (int g = 1; g <= v.goroutines(); g++) held.push_back({g, v.cowRun(g)});
+    std::string st;
+    cow::appendCowState(st, v.cowMap(), held);
+    sig += fmt::format("G{}[{}] G{}[{}] digest {} ended {} {}", a, ga, b, gb, st, static_cast<int>(v.ending().kind),
+                       v.ending().message);
+  } else if (v.isSyncMap()) {
     std::string st;
     appendSyncState(st, v.syncMap());
     // ("digest": where verifyIndependence's comparison starts.)

@@ -159,7 +159,39 @@ std::vector<Frame> stackOf(const World& w, int g) {
   const Instr& in = *v.instr;
   const Ending& e = w.ending();
   const bool dying = v.state == GoroutineView::State::Died;
-  if (w.isSyncMap() && in.kind == Instr::Kind::SyncMap && v.atMapMutex) {
+  if (w.isCow() && in.kind == Instr::Kind::SyncMap && (v.hasEvent || (dying && e.kind == Ending::Kind::Panic))) {
+    // A copy-on-write map: the sync/atomic call (or c.mu's Lock) and the user
+    // program's method in tests/concurrency/cow_go/cow.go.
+    const cow::Variant var = w.cowMap().variant();
+    const bool store = in.syncOp == syncmap::SyncOpCode::Store;
+    // (a copy-on-write map's goroutine dies only of valuecas's comparison)
+    const cow::Site site = dying ? cow::Site::ValueCas : v.cowEvent.site;
+    const cow::SiteInfo si = cow::siteInfo(site, var, store);
+    const std::string method = fmt::format("main.(*{}[...]).{}",
+                                           var == cow::Variant::PtrCas      ? "PtrCas"
+                                           : var == cow::Variant::PtrStore  ? "PtrStore"
+                                           : var == cow::Variant::ValueCas  ? "ValueCas"
+                                                                            : "ValueStore",
+                                           store ? "Store" : "Load");
+    // A dying goroutine's stack as Go 1.19 prints it (checked on the real runtime, tests/concurrency/cow_go):
+    // CompareAndSwap at value.go:185, then the method's call of it; the runtime's frames (efaceeq) are not shown.
+    if (v.atMapMutex) {
+      if (v.sync.queue != SyncQueue::None)
+        fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77, "parked in c.mu's queue (c.mu.sema)"});
+      fs.push_back({"sync.(*Mutex).Lock", kMutexGo, 90, "m.lockSlow()"});
+    }
+    if (si.file == "cow.go") {
+      fs.push_back({si.function.rfind("main.(*...)", 0) == 0 ? method : std::string(si.function), "cow.go", si.line,
+                    std::string(si.what)});
+    } else {
+      fs.push_back({std::string(si.function), fmt::format("$GOROOT/src/{}", si.file), si.line, std::string(si.what)});
+      fs.push_back({method, "cow.go", cow::callerLine(site, var, store),
+                    dying ? "value.go:185 compared two maps: runtime.efaceeq (alg.go:249) panicked" : ""});
+    }
+    if (si.function == "main.copyWith") fs.push_back({method, "cow.go", store && var == cow::Variant::PtrStore ? 58
+                                                                    : var == cow::Variant::PtrCas ? 34
+                                                                    : var == cow::Variant::ValueStore ? 79 : 99, "copyWith(old, k, v)"});
+  } else if (w.isSyncMap() && in.kind == Instr::Kind::SyncMap && v.atMapMutex) {
     // Inside m.mu.Lock(): parked on its semaphore, or woken and about to retry the CAS.
     const auto [method, line] = syncMapLockLine(in.syncOp);
     if (v.sync.queue != SyncQueue::None)
@@ -304,6 +336,7 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
       for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
       for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
       const bool invOk = w.isSharded()   ? shardedInvariants(w).empty()
+                         : w.isCow()     ? false // immutable versions: no invariant checker to report on
                          : w.isSyncMap() ? w.syncMap().checkInvariants().empty()
                          : w.isSwiss() ? w.swissMap().checkInvariants().empty()
                                        : w.map().checkInvariants().empty();
@@ -360,7 +393,12 @@ void appendTraceJson(std::string& out, const World& w, std::size_t i) {
   }
   std::string tmp;
   bool begins;
-  if (t.source == TraceEntry::Source::SyncMap) {
+  if (t.source == TraceEntry::Source::Cow) {
+    const OpRecord& r = w.history()[t.op - 1];
+    const Instr& in = w.scenario().programs[r.g - 1].code[r.instr];
+    cow::appendCowEventJson(tmp, t.cev, w.cowMap().variant(), in.syncOp == syncmap::SyncOpCode::Store, i, t.op);
+    begins = true; // every step names its statement ("src")
+  } else if (t.source == TraceEntry::Source::SyncMap) {
     appendSyncEventJson(tmp, t.yev, i, t.op);
     begins = t.yev.kind == syncmap::SyncKind::OpBegin;
   } else if (t.source == TraceEntry::Source::Swiss) {

@@ -13,6 +13,7 @@
 
 #include "concurrency/consistency.hpp"
 #include "concurrency/sharded_map.hpp"
+#include "concurrency/cow_scenario.hpp"
 #include "engine/events.hpp"
 
 namespace gomap::race {
@@ -224,6 +225,7 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
     ins.value = op->value;
     ins.limit = op->limit;
     ins.text = std::move(op->text);
+    if (!checkCowStatement(sc, ins, lineNo, toks[0].column, *cx.err)) return false;
     return true;
   } else if (verb == "lock" || verb == "unlock" || verb == "rlock" || verb == "runlock") {
     if (!want(2, fmt::format("{} MUTEX", verb))) return false;
@@ -246,7 +248,8 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
     ins.mutex = idx;
   } else {
     return cx.fail(lineNo, toks[0].column,
-                   fmt::format("expected a statement ({}), got {:?}", sc.syncmap ? kSyncStatementsText : kStatements, verb));
+                   fmt::format("expected a statement ({}), got {:?}",
+                               sc.cow ? kCowStatementsText : sc.syncmap ? kSyncStatementsText : kStatements, verb));
   }
   ins.text.clear();
   for (std::size_t i = 0; i < texts.size(); i++) {
@@ -656,6 +659,18 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
       continue;
     }
     // Lines inside a section.
+    if (section == Section::Map && toks.size() >= 2 && toks[0].text == "make" && toks[1].text == "cow") {
+      if (sawMake) return fail(lineNo, toks[0].column, "expected one 'make' (or 'nil') in the map section: goroutines share one map");
+      if (!*parseCowMake(sc, ops, toks, lineNo, err)) return std::nullopt;
+      sawMake = true;
+      sc.mapLines.emplace_back(line);
+      continue;
+    }
+    if (section == Section::Map && sc.cow) {
+      if (!parseCowSetupLine(sc, ops, line, lineNo, err)) return std::nullopt;
+      sc.mapLines.emplace_back(line);
+      continue;
+    }
     if (section == Section::Map) {
       if (sc.shards > 0) // the shards' maps start empty: goroutines store into them
         return fail(lineNo, toks[0].column, "expected nothing after 'make sharded N KIND' in the map section (each "
@@ -707,6 +722,8 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     return fail(granLine, granColumn, std::string(kSwissMemoryGranularity));
   if (sc.syncmap && sc.granularity == Granularity::Memory)
     return fail(granLine, granColumn, std::string(kSyncMapMemoryGranularity));
+  if (sc.cow && sc.granularity == Granularity::Memory)
+    return fail(granLine, granColumn, std::string(kCowMemoryGranularity));
   if (sawSchedule) {
     // Steps are checked once every goroutine is known; the error points at the step.
     std::vector<Token> st;

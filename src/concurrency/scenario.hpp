@@ -16,6 +16,8 @@
 //                                        (sync.Map's methods, after 'make syncmap KIND')
 //     store K V | load K | delete K      (on N RWMutex-protected shards, after 'make sharded N KIND';
 //                                        lock|rlock|unlock|runlock shard(K) / shard S lock one: sharded_map.hpp)
+//     store K V | load K                 (a copy-on-write map's, after 'make cow VARIANT KIND':
+//                                        cow_map.hpp, cow_scenario.hpp)
 //     lock MU | unlock MU | rlock MU | runlock MU
 //     for i in A..B: STMT [; STMT ...]   keys/values may use i: i, i+1000, 2*i, k{i}
 //   granularity statement|memory
@@ -32,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "concurrency/cow_map.hpp"
 #include "engine/keys.hpp"
 #include "trace/opscript.hpp"
 
@@ -139,6 +142,8 @@ struct Scenario {
   bool swiss = false; // the map section makes a Swiss map (make swiss / nil swiss)
   bool syncmap = false; // the map section makes a sync.Map (make syncmap KIND)
   int shards = 0; // the map section makes a sharded map (make sharded N KIND): N; its RWMutexes are mutexes 0..N-1
+  bool cow = false;     // the map section makes a copy-on-write map (make cow VARIANT KIND)
+  cow::Variant cowVariant = cow::Variant::PtrCas;
   std::vector<Program> programs; // programs[0] is G1
   std::vector<MutexDecl> mutexes;
   Granularity granularity = Granularity::Statement;

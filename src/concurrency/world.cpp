@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "concurrency/consistency.hpp"
+#include "concurrency/cow_scenario.hpp"
 #include "engine/site_footprints.hpp"
 
 namespace gomap::race {
@@ -109,11 +110,32 @@ std::vector<std::pair<KeyValue, int64_t>> syncContents(const syncmap::SyncMap& m
 
 using SyncSnapshotRef = std::shared_ptr<const syncmap::SyncMap::Snapshot>;
 
+// A copy-on-write map's method as an OpRun: the World steps it itself
+// (cowEngineStep); step() is never called.
+class CowOpRun final : public OpRun {
+public:
+  explicit CowOpRun(cow::Run r) : r(std::move(r)) {}
+  bool step() override { return !r.done; }
+  bool done() const override { return r.done; }
+  OpResult result() override {
+    access.found = r.found;
+    access.value = r.result;
+    return OpResult{};
+  }
+  cow::Run r;
+};
+
+// The shared objects of a copy-on-write map: the atomic word (the Pointer or
+// the Value) and the version numbering (a copy takes the next identity).
+namespace cowfp {
+constexpr unsigned kWord = Footprint::kHeader, kIds = Footprint::kCount;
+} // namespace cowfp
+
 } // namespace
 
 std::string_view World::mutexName(int m) const {
   if (m >= 0 && static_cast<std::size_t>(m) < sc_.mutexes.size()) return sc_.mutexes[static_cast<std::size_t>(m)].name;
-  return "m.mu";
+  return cow_ ? "c.mu" : "m.mu";
 }
 bool World::mutexIsRw(int m) const {
   return m >= 0 && static_cast<std::size_t>(m) < sc_.mutexes.size() && sc_.mutexes[static_cast<std::size_t>(m)].rw;
@@ -143,6 +165,10 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
   } else if (shards_) {
     pauseMask_ = pauseMaskFor(sc_.granularity); // each shard is a classic map
     shards_->setEvents(&buf_, pauseMask_);
+  } else if (cow_) {
+    if (cow_->published())
+      for (auto& [k, v] : cow_->published()->m) initialContents_.emplace_back(k, v);
+    startSnap_ = cow_->snapshot();
   } else {
     for (auto& c : liveCells(*map_)) initialContents_.emplace_back(c.key, c.value);
     startHeader_ = map_->header();
@@ -167,6 +193,11 @@ void World::setupMap() {
     shards_ = std::make_unique<ShardSet>(sc_, strings_, opts_.rngSeed);
     return;
   }
+  if (sc_.cow) { // its constructor: no op of the op language makes it
+    cow_ = std::make_unique<cow::CowMap>(sc_.cowVariant, sc_.kind);
+    cow_->init(cowInitialEntries(sc_));
+    return;
+  }
   OpTarget t;
   t.strings = strings_;
   t.initialRng = opts_.rngSeed;
@@ -174,7 +205,7 @@ void World::setupMap() {
   map_ = std::move(t.map);
   swiss_ = std::move(t.swissMap);
   smap_ = std::move(t.syncMap);
-  if (!map_ && !swiss_ && !smap_) throw std::logic_error("scenario without a map");
+  if (!map_ && !swiss_ && !smap_ && !cow_) throw std::logic_error("scenario without a map");
 }
 
 void World::destroyRuns() {
@@ -194,6 +225,8 @@ void World::reset() {
     ybuf_.clear();
   } else if (shards_) {
     shards_->restoreStart();
+  } else if (cow_) {
+    cow_->restore(std::any_cast<const cow::CowMap::Snapshot&>(startSnap_));
   } else {
     map_->restore(startSnap_);
     map_->unshare();
@@ -202,7 +235,8 @@ void World::reset() {
   for (auto& g : gs_) g = G{};
   for (std::size_t i = 0; i < gs_.size(); i++)
     if (sc_.programs[i].code.empty()) gs_[i].done = true;
-  sync_.reset(sc_.mutexes.size() + (smap_ ? 1 : 0), gs_.size()); // a sync.Map's mu last
+  const bool extraMu = smap_ || (cow_ && cow::usesMutex(cow_->variant()));
+  sync_.reset(sc_.mutexes.size() + (extraMu ? 1 : 0), gs_.size()); // a sync.Map's mu (a cow map's c.mu) last
   history_.clear();
   trace_.clear();
   schedule_.clear();
@@ -282,6 +316,8 @@ bool World::step(int g) {
         gr.run = std::make_unique<SyncMapOpRun>(smap_->start(syncRequestOf(in)));
       } else if (shards_) {
         gr.run = shards_->map(in.shard).start(requestOf(in));
+      } else if (cow_) {
+        gr.run = std::make_unique<CowOpRun>(cow_->start(in.syncOp == syncmap::SyncOpCode::Store, in.key, in.value));
       } else {
         gr.run = map_->start(requestOf(in));
       }
@@ -319,6 +355,7 @@ bool World::stepFused(int g) {
 void World::engineStep(int g) {
   if (swiss_) return swissEngineStep(g);
   if (smap_) return syncMapEngineStep(g);
+  if (cow_) return cowEngineStep(g);
   G& gr = gs_[g - 1];
   const std::size_t before = buf_.size();
   bool running = gr.run->step();
@@ -375,7 +412,7 @@ void World::endEngineStep(int g, bool running, const std::optional<OpResult>& en
     e.kind = Ending::Kind::StepLimit;
     e.g = g;
     e.message = fmt::format("G{}'s {} did not finish within {} steps{}", g, sc_.programs[g - 1].code[gr.pc].text,
-                            opts_.maxOpSteps, swiss_ || smap_ ? "" : ": its bucket chain is likely corrupted (a cycle)");
+                            opts_.maxOpSteps, swiss_ || smap_ || cow_ ? "" : ": its bucket chain is likely corrupted (a cycle)");
     die(std::move(e));
   }
 }
@@ -490,7 +527,7 @@ bool World::mapMutexStep(int g, bool lock) {
   fp_.w.add(Footprint::mutex(m));
   const SyncStepResult r = sync_.step(g, lock ? SyncModel::Op::Lock : SyncModel::Op::Unlock, m, false);
   const MutexState& mx = sync_.mutex(m);
-  smap_->setMu(syncmap::MutexWords{mx.state, static_cast<uint32_t>(mx.sema.size())});
+  if (smap_) smap_->setMu(syncmap::MutexWords{mx.state, static_cast<uint32_t>(mx.sema.size())});
   if (opts_.record) {
     TraceEntry t;
     t.step = static_cast<uint32_t>(steps_);
@@ -515,6 +552,58 @@ bool World::mapMutexStep(int g, bool lock) {
     return false;
   }
   return r.finished;
+}
+
+const cow::Run* World::cowRun(int g) const {
+  const G& gr = gs_[g - 1];
+  return cow_ && gr.run ? &static_cast<const CowOpRun&>(*gr.run).r : nullptr;
+}
+
+// engineStep for a copy-on-write map: one statement per step. c.mu.Lock()
+// (valuestore) is gosync's Mutex as sync.Map's m.mu is: the step takes its
+// CAS, or parks the goroutine on its semaphore (a wake-up's step retries).
+// c.mu.Unlock() is the model's MuUnlock step followed by gosync's Unlock.
+void World::cowEngineStep(int g) {
+  G& gr = gs_[g - 1];
+  cow::Run& run = static_cast<CowOpRun&>(*gr.run).r;
+  if (cow_->atLock(run)) {
+    gr.atMu = true;
+    gr.clast = cow::CowEvent{};
+    gr.clast.site = cow::Site::MuLock;
+    gr.hasEvent = true;
+    if (!mapMutexStep(g, true)) return endEngineStep(g, true, std::nullopt);
+    gr.atMu = false;
+    cow_->lockTaken(run);
+    return endEngineStep(g, true, std::nullopt);
+  }
+  const cow::CowEvent e = cow_->step(run);
+  gr.clast = e;
+  gr.hasEvent = true;
+  if (trackFp_) {
+    using cow::Site;
+    switch (e.site) {
+    case Site::PtrLoad:
+    case Site::ValueLoad: fp_.r.add(cowfp::kWord); break;
+    case Site::Copy:
+      fp_.r.add(cowfp::kIds);
+      fp_.w.add(cowfp::kIds);
+      break;
+    case Site::PtrCas:
+    case Site::ValueCas:
+      fp_.r.add(cowfp::kWord);
+      if (e.swapped) fp_.w.add(cowfp::kWord);
+      break;
+    case Site::PtrStore:
+    case Site::ValueStore: fp_.w.add(cowfp::kWord); break;
+    default: break; // the private copy and the immutable version loaded: nothing shared
+    }
+  }
+  if (opts_.record) newTraceEntry(g, TraceEntry::Source::Cow).cev = e;
+  if (e.site == cow::Site::MuUnlock) mapMutexStep(g, false);
+  if (!e.ends) return endEngineStep(g, true, std::nullopt);
+  std::optional<OpResult> ended;
+  if (e.panics) ended = OpResult{Outcome::Panic, Message::None};
+  endEngineStep(g, false, ended);
 }
 
 // What the code leading to a sync.Map event touched (one event per step: the
@@ -568,6 +657,15 @@ void World::addSyncMapFootprint(const syncmap::SyncEvent& e) {
 
 // Where a goroutine stands, in the words of the model that runs the map.
 void World::setDeathSite(Ending& e, const G& gr) const {
+  if (cow_) {
+    const Instr& in = sc_.programs[static_cast<std::size_t>(&gr - gs_.data())].code[gr.pc];
+    const cow::SiteInfo si = cow::siteInfo(gr.clast.site, cow_->variant(), in.syncOp == syncmap::SyncOpCode::Store);
+    e.function = si.function;
+    e.file = si.file;
+    e.line = si.line;
+    e.what = si.what;
+    return;
+  }
   if (smap_) {
     const syncmap::SyncSiteInfo& si = syncmap::siteInfo(gr.ylast.site);
     e.function = si.function;
@@ -674,7 +772,8 @@ void World::finishOp(int g, const std::optional<OpResult>& ended) {
     Ending e;
     e.kind = Ending::Kind::Panic;
     e.g = g;
-    e.message = std::string(messageText(rec.result.message));
+    // (a copy-on-write map's only panic: valuecas compared two maps)
+    e.message = cow_ ? cow::uncomparablePanic(cow_->kind()) : std::string(messageText(rec.result.message));
     e.at = gr.last;
     e.hasEvent = true;
     setDeathSite(e, gr);
@@ -775,7 +874,7 @@ GoroutineView World::view(int g) const {
   v.steps = gr.steps;
   v.hasEvent = gr.hasEvent && (gr.run != nullptr || gr.died);
   v.atMapMutex = gr.atMu;
-  if (v.hasEvent && (smap_ || swiss_)) {
+  if (v.hasEvent && (smap_ || swiss_ || cow_)) {
     // Where it stands, as a death there would name it (function, file, line).
     Ending site;
     setDeathSite(site, gr);
@@ -795,6 +894,8 @@ GoroutineView World::view(int g) const {
       v.goLine = si.line;
       v.what = si.what;
     }
+  } else if (v.hasEvent && cow_) {
+    v.cowEvent = gr.clast;
   } else if (v.hasEvent && swiss_) {
     v.swissEvent = gr.slast;
   } else if (v.hasEvent) {
@@ -831,6 +932,8 @@ std::shared_ptr<const World::Checkpoint> World::checkpoint() const {
     c->map = smap_->snapshot();
   } else if (shards_) {
     c->map = shards_->snapshot();
+  } else if (cow_) {
+    c->map = cow_->snapshot();
   } else {
     c->map = map_->snapshot();
     map_->unshare();
@@ -859,6 +962,8 @@ void World::restore(const Checkpoint& c) {
     ybuf_.clear();
   } else if (shards_) {
     shards_->restore(c.map);
+  } else if (cow_) {
+    cow_->restore(std::any_cast<const cow::CowMap::Snapshot&>(c.map));
   } else {
     map_->restore(c.map);
     map_->unshare();

@@ -35,11 +35,12 @@ namespace gomap::race {
 // takes one step per atomic operation of Go's sync code (gosync.hpp): `sync`
 // names the method, `act` what this step of it did.
 struct TraceEntry {
-  enum class Source : uint8_t { Engine, Sync, Swiss, SyncMap };
+  enum class Source : uint8_t { Engine, Sync, Swiss, SyncMap, Cow };
   enum class SyncKind : uint8_t { Lock, Unlock, RLock, RUnlock };
   Event ev{};         // Engine: the event as the classic map emitted it
   swiss::SwissEvent sev{}; // Swiss: the event as the Swiss map emitted it
   syncmap::SyncEvent yev{}; // SyncMap: the event as the sync.Map model emitted it
+  cow::CowEvent cev{};      // Cow: what the copy-on-write map's step did (cow_map.hpp)
   uint32_t step = 0;  // scheduling step (0-based) in which it happened
   uint8_t g = 0;      // goroutine number (1-based)
   Source source = Source::Engine;
@@ -103,6 +104,7 @@ struct GoroutineView {
   Event event{};                // the event it is paused at (classic map)
   swiss::SwissEvent swissEvent{}; // the event it is paused at (Swiss map)
   syncmap::SyncEvent syncMapEvent{}; // the event it is paused at (sync.Map)
+  cow::CowEvent cowEvent{};     // its last step (copy-on-write map)
   bool atMapMutex = false;      // sync.Map: inside the method, at (or parked in) m.mu.Lock()
   std::string_view function;    // runtime function of that event (siteInfo(event.site).function)
   std::string_view file;        // its source file (runtime/map.go, internal/runtime/maps/...)
@@ -254,6 +256,12 @@ public:
   const ShardSet& shards() const { return *shards_; }
   const syncmap::SyncMap& syncMap() const { return *smap_; }
   int syncMapMutex() const { return static_cast<int>(sc_.mutexes.size()); }
+  // A copy-on-write map (make cow VARIANT KIND): its model, and the method a
+  // goroutine has in flight (the versions it holds), null when none. The
+  // valuestore variant's c.mu is sync()'s mutex syncMapMutex() ("c.mu").
+  bool isCow() const { return cow_ != nullptr; }
+  const cow::CowMap& cowMap() const { return *cow_; }
+  const cow::Run* cowRun(int g) const;
   // A mutex's name as traces print it (the scenario's, or "m.mu"), and whether it is an RWMutex.
   std::string_view mutexName(int m) const;
   bool mutexIsRw(int m) const;
@@ -288,6 +296,7 @@ private:
     swiss::SwissEvent slast{}; // its last event (Swiss map)
     swiss::SwissOpCode sop = swiss::SwissOpCode::Get; // the Swiss op in flight
     syncmap::SyncEvent ylast{}; // its last event (sync.Map)
+    cow::CowEvent clast{};      // its last step (copy-on-write map)
     bool atMu = false;          // sync.Map: its method waits at m.mu.Lock() (lock gate)
     Loc lastLoc{};        // its last event with a cell location
     Loc evacSrc{};        // the old cell it is copying (memory level: the copy takes several steps)
@@ -300,6 +309,7 @@ private:
   TraceEntry& newTraceEntry(int g, TraceEntry::Source source);
   bool mapMutexStep(int g, bool lock); // sync.Map's mu: one gosync step; false: parked
   void addSyncMapFootprint(const syncmap::SyncEvent& e);
+  void cowEngineStep(int g);
   void endEngineStep(int g, bool running, const std::optional<OpResult>& ended);
   void setDeathSite(Ending& e, const G& gr) const;
   void syncStep(int g);
@@ -318,6 +328,7 @@ private:
   std::unique_ptr<syncmap::SyncMap> smap_; // or the sync.Map
   syncmap::SyncEventSink ybuf_;
   std::unique_ptr<ShardSet> shards_; // or the sharded map's shards (their events go to buf_)
+  std::unique_ptr<cow::CowMap> cow_; // or the copy-on-write map
   std::vector<std::pair<KeyValue, int64_t>> initialContents_;
   Hmap startHeader_{};
   AnyMap::Memory startMemory_{};

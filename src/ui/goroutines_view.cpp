@@ -44,7 +44,11 @@ bool RaceController::open(const std::string& path) {
     return false;
   }
   if (s->scenario().shards > 0) { // a sharded map has no panel yet: the CLI runs it
-    error_ = fmt::format(fmt::runtime(tr(S::RaceShardedCli)), path, path);
+    error_ = Said::of(S::RaceShardedCli, path, path);
+    return false;
+  }
+  if (s->scenario().cow) { // no copy-on-write panel yet: the old session stays
+    error_ = Said::of(S::RaceCowHeadless, path, path);
     return false;
   }
   s_ = std::move(s);

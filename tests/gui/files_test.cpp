@@ -915,3 +915,24 @@ TEST(FilesGuiTest, SwitchingTheLanguageKeepsTheControlsSectionsAsTheyWere) {
   g.rt.workspace().fontsDirty = true;
   g.frames(2);
 }
+
+// A copy-on-write race (issue 12) has no panel yet: a lesson file dropped on
+// the window is refused on the status line, in the UI's language, naming the
+// command that runs it; the race already open stays (cow brief,
+// src/ui/goroutines_view.cpp).
+TEST(FilesGuiTest, ACopyOnWriteLessonIsRefusedWithTheCommandThatRunsIt) {
+  for (const char* lang : {"en", "zh"}) {
+    TempHome home;
+    FilesGui g(lang);
+    NEED_GUI(g);
+    ASSERT_TRUE(g.rt.race.open(assetDir() + "/lessons/1-entry-check.race")) << g.rt.race.error();
+    g.frames(2);
+    g.files().dropped.push_back(assetDir() + "/lessons/15b-cow-cas-loop-keeps-every-key.race");
+    g.frames(3);
+    EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
+    const std::string& shown = g.rt.workspace().statusShown;
+    EXPECT_NE(shown.find("gomaplab race "), std::string::npos) << shown;
+    EXPECT_NE(shown.find(std::string(lang) == "en" ? "copy-on-write" : "写时复制"), std::string::npos) << shown;
+    EXPECT_NE(g.rt.race.path().find("1-entry-check.race"), std::string::npos) << "the open race stays";
+  }
+}

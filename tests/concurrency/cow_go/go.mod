@@ -1,0 +1,3 @@
+module gomaplab/cowcheck
+
+go 1.19

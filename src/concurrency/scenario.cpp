@@ -200,6 +200,11 @@ bool parseStatement(Ctx& cx, Scenario& sc, const std::vector<Token>& toks, const
     // The op language's grammar knows which verbs fit the map the section made
     // (a classic verb on a sync.Map and a sync.Map verb on a classic map are
     // its errors, with the expected verbs).
+    // A classic verb on a sync.Map: the statements a goroutine may use (the op
+    // language's own message lists gc and dump, which are op-script lines).
+    if (sc.syncmap && !isSyncVerb(verb) && verb != "gc")
+      return cx.fail(lineNo, toks[0].column,
+                     fmt::format("expected a statement of sync.Map ({}), got {:?}", kSyncStatementsText, verb));
     std::vector<Token> sub;
     for (std::size_t i = 0; i < toks.size(); i++) sub.push_back({texts[i], toks[i].column, toks[i].endColumn()});
     std::optional<SourceError> e;

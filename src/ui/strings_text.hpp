@@ -5,4 +5,4 @@
   X(LangZhMissing) X(CjkFontMissing) X(RaceCannotWrite) X(RaceWaitingMutex) X(RaceLoadedFlags) X(RaceFlagBit)           \
   X(RaceOpened) X(RaceStepRefused) X(WinSyncMap) X(SmRead) X(SmReadNil) X(SmDirty) X(SmDirtyNil) X(SmMisses) \
   X(SmPromoteHelp) X(SmHeap) X(SmColKey) X(SmColEntry) X(SmColP) X(SmColValue) X(SmShared) X(SmNoEvent) X(SmMu) X(SmRaceTitle) \
-  X(RaceShardedCli) X(RaceCowHeadless)
+  X(RaceShardedCli) X(RaceCowHeadless) X(SmHeapRow)

@@ -111,8 +111,20 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   ImGui::ProgressBar(frac, ImVec2(-1, 0), fmt::format("{} / {}", m.misses(), dl).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   textWrapped(tr(S::SmPromoteHelp));
-  textWrapped(F(S::SmHeap, m.readOnlyCount(), m.entryCount(), m.cellCount()));
   ImGui::PopStyleColor();
+  // The heap: per kind, allocated and freed so far (as the dump's allocs and
+  // frees, checked against the real runtime), and what the roots reach now.
+  ImGui::Spacing();
+  textWrapped(tr(S::SmHeap));
+  const syncmap::HeapCounts& al = m.allocs();
+  const syncmap::HeapCounts& freed = m.frees();
+  const syncmap::HeapCounts rc = m.reachable();
+  for (int k = 0; k < syncmap::kHeapKinds; k++) {
+    const auto kind = static_cast<syncmap::HeapKind>(k);
+    lines.push_back(fmt::format("heap {} allocs {} frees {} reachable {}", syncmap::heapKindName(kind), al[kind], freed[kind],
+                                rc[kind]));
+    ImGui::BulletText("%s", F(S::SmHeapRow, syncmap::heapKindName(kind), al[kind], freed[kind], rc[kind]).c_str());
+  }
 }
 
 } // namespace gomap::ui

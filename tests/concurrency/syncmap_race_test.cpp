@@ -467,10 +467,11 @@ TEST(SyncMapRace, ScenarioErrorsNameTheLineAndWhatWasExpected) {
     EXPECT_FALSE(s);
     return err.format();
   };
-  // A classic verb on a sync.Map, and a sync.Map verb on a classic map: the op language's messages.
+  // A classic verb on a sync.Map: the statements a goroutine may use (not the
+  // op script's gc and dump); a sync.Map verb on a classic map: the op language's message.
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap string\ngoroutine 1\n  put a 1\n"),
-            "bad.race:5:3: expected an op of sync.Map (make syncmap, store, load, loadorstore, loadanddelete, "
-            "delete, range, gc, dump), got \"put\"");
+            "bad.race:5:3: expected a statement of sync.Map (store, load, loadorstore, loadanddelete, delete, range, "
+            "lock, unlock, rlock, runlock or for), got \"put\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  store 1 2\n"),
             "bad.race:5:3: expected an op of the classic map this script made: 'store' is a sync.Map op");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  jump 1\n"),
@@ -518,7 +519,7 @@ TEST(SyncMapRace, TheCliRunsExploresAndRefusesWrongVerbs) {
   std::ofstream(bad) << "gomaplab-race 1\nmap\n  make syncmap string\ngoroutine 1\n  get a\n";
   out = sh(bin + " race " + bad, st);
   EXPECT_EQ(st, 2);
-  EXPECT_EQ(out.rfind(bad + ":5:3: expected an op of sync.Map", 0), 0u) << out;
+  EXPECT_EQ(out.rfind(bad + ":5:3: expected a statement of sync.Map (store, load,", 0), 0u) << out;
 }
 
 TEST(SyncMapRace, ALoadThatMissesTakesOneOfThreePathsAndNeverLoops) {

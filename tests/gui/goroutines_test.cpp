@@ -712,6 +712,15 @@ TEST(RaceWorkspace, ASyncMapRaceIsDrawnWithItsMutexAndMaps) {
     b |= l.rfind("dirty \"b\" -> entry #", 0) == 0 && l.find(" 2") != std::string::npos;
   }
   EXPECT_TRUE(a && b) << ::testing::PrintToString(sm.lines);
+  // The heap, counted by hand from sync/map.go (spec section 5): each new-key
+  // Store moves its value parameter to the heap and newEntry copies it (2 cells)
+  // and allocates the entry; only the first publishes a readOnly (amended).
+  // Values 1 and 2 need no box. read and dirty reach the readOnly, both entries
+  // and the two cells the entries point at; nothing is freed (no gc).
+  EXPECT_TRUE(has(sm.lines, "heap readonly allocs 1 frees 0 reachable 1")) << ::testing::PrintToString(sm.lines);
+  EXPECT_TRUE(has(sm.lines, "heap entry allocs 2 frees 0 reachable 2"));
+  EXPECT_TRUE(has(sm.lines, "heap cell allocs 4 frees 0 reachable 2"));
+  EXPECT_TRUE(has(sm.lines, "heap box allocs 0 frees 0 reachable 0"));
   // Chinese: the panel's title line is Chinese.
   g.language("zh");
   EXPECT_TRUE(has(sm.lines, "dirty keys 2"));

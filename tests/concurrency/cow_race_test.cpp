@@ -59,19 +59,8 @@ std::string results(const World& w) {
   return s;
 }
 
-using Leaf = std::tuple<std::string, std::string, std::string>;
-std::set<Leaf> leaves(const Scenario& sc, bool reduce, uint64_t* count, bool verify = false) {
-  std::set<Leaf> out;
-  ExploreOptions o;
-  o.reduce = reduce;
-  o.verifyIndependence = verify;
-  ExploreResult r = explore(sc, o, [&](const World& w, const std::string& cls) {
-    out.emplace(cls, published(w), results(w));
-  });
-  EXPECT_TRUE(r.complete);
-  EXPECT_TRUE(r.independenceViolations.empty()) << r.independenceViolations.front();
-  *count = r.interleavings;
-  return out;
+std::set<test::Leaf> leaves(const Scenario& sc, bool reduce, uint64_t* count, bool verify = false) {
+  return test::exploreLeaves(sc, reduce, count, verify, published, results);
 }
 
 } // namespace

@@ -196,22 +196,8 @@ TEST(ShardedRace, WritersOnDifferentShardsNeverParkOnTheSameShardOneDoes) {
 // swiss_race_test.cpp and syncmap_race_test.cpp do): the footprints lose no
 // outcome, no final state and no result.
 namespace {
-using Leaf = std::tuple<std::string, std::string, std::string>;
-std::set<Leaf> leaves(const Scenario& sc, bool reduce, uint64_t* count, bool verify = false) {
-  std::set<Leaf> out;
-  ExploreOptions o;
-  o.reduce = reduce;
-  o.verifyIndependence = verify;
-  ExploreResult r = explore(sc, o, [&](const World& w, const std::string& cls) {
-    out.emplace(cls, state(w), results(w));
-  });
-  EXPECT_TRUE(r.complete);
-  EXPECT_TRUE(r.independenceViolations.empty()) << r.independenceViolations.front();
-  if (verify) {
-    EXPECT_GT(r.independenceChecks, 0u);
-  }
-  *count = r.interleavings;
-  return out;
+std::set<test::Leaf> leaves(const Scenario& sc, bool reduce, uint64_t* count, bool verify = false) {
+  return test::exploreLeaves(sc, reduce, count, verify, state, results);
 }
 } // namespace
 

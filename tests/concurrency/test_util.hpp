@@ -4,9 +4,12 @@
 
 #include <memory>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <string>
 
 #include "concurrency/consistency.hpp"
+#include "concurrency/explore.hpp"
 #include "concurrency/scenario.hpp"
 #include "concurrency/scheduler.hpp"
 #include "concurrency/world.hpp"
@@ -62,6 +65,29 @@ OpTarget runOpScript(const std::string& script, After after = [](const OpTarget&
     pos = nl + 1;
   }
   return t;
+}
+
+// The leaves of an exploration, to compare the reduced search with full
+// enumeration (the footprints must lose no outcome, no final state and no
+// result): each interleaving's outcome class, state(w) and results(w). With
+// verify, the explorer checks the independence it relies on as it goes.
+using Leaf = std::tuple<std::string, std::string, std::string>;
+template <class State, class Results>
+std::set<Leaf> exploreLeaves(const Scenario& sc, bool reduce, uint64_t* count, bool verify, State state, Results results) {
+  std::set<Leaf> out;
+  ExploreOptions o;
+  o.reduce = reduce;
+  o.verifyIndependence = verify;
+  ExploreResult r = explore(sc, o, [&](const World& w, const std::string& cls) {
+    out.emplace(cls, state(w), results(w));
+  });
+  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.independenceViolations.empty()) << r.independenceViolations.front();
+  if (verify) {
+    EXPECT_GT(r.independenceChecks, 0u);
+  }
+  if (count) *count = r.interleavings;
+  return out;
 }
 
 } // namespace gomap::race::test

@@ -61,9 +61,9 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
       return std::nullopt;
     }
     if (op.syncmap) {
-      err = fmt::format("{}:{}: a sync.Map script (issue 12) does not open as a classic op-script session yet: "
-                        "use gomaplab dump or gomaplab events",
-                        file, op.line);
+      err = fmt::format("{}:{}: a sync.Map op script has no GUI session yet (the sync.Map panel shows races): "
+                        "run it with gomaplab dump --check {} (its expect lines), or gomaplab events {}",
+                        file, op.line, file, file);
       return std::nullopt;
     }
     if (!out) {

@@ -47,10 +47,6 @@ bool RaceController::open(const std::string& path) {
     error_ = Said::of(S::RaceShardedCli, path, path);
     return false;
   }
-  if (s->scenario().cow) { // no copy-on-write panel yet: the old session stays
-    error_ = Said::of(S::RaceCowHeadless, path, path);
-    return false;
-  }
   s_ = std::move(s);
   path_ = path;
   error_.clear();
@@ -289,6 +285,33 @@ void RaceController::fillFrame(Frame& f) {
     f.syncMap = &sm;
     f.events = &ev;
     f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 61);
+    return;
+  }
+  if (w.isCow()) {
+    // The copy-on-write panel: the published version, what each goroutine holds, the last step.
+    CowFrame& cf = cowFrame_;
+    cf.map = &w.cowMap();
+    cf.goroutines.clear();
+    for (int g = 1; g <= w.goroutines(); g++) {
+      CowFrame::Held h{g, w.cowRun(g), {}};
+      if (h.run) {
+        const race::GoroutineView v = w.view(g);
+        if (v.instr) h.op = v.instr->text;
+      }
+      cf.goroutines.push_back(std::move(h));
+    }
+    cf.current.reset();
+    cf.step.clear();
+    cf.currentG = 0;
+    const auto& tr = w.trace();
+    if (!tr.empty()) {
+      cf.step = s_->describe(tr.size() - 1);
+      cf.currentG = tr.back().g;
+      if (tr.back().source == race::TraceEntry::Source::Cow) cf.current = tr.back().cev;
+    }
+    f.cow = &cf;
+    f.events = &ev;
+    f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 60);
     return;
   }
   if (w.isSwiss()) {
@@ -742,8 +765,8 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   }
 
   ImGui::Separator();
-  if (s.world().isSyncMap()) {
-    // No map flags: m.mu (gosync's Mutex) is in the mutex section below.
+  if (s.world().isSyncMap() || s.world().isCow()) {
+    // No map flags: m.mu / c.mu (gosync's Mutex) is in the mutex section below.
   } else if (s.world().isSwiss()) {
     // The Swiss map's one check: m.writing, flipped by each writer (XOR).
     const swiss::Header& h = s.world().swissMap().header();
@@ -759,7 +782,8 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   }
   mutexesDrawn = 0;
   mutexLines.clear();
-  const bool smap = s.world().isSyncMap(); // its m.mu is one more mutex, after the scenario's
+  // A sync.Map's m.mu (a copy-on-write map's c.mu) is one more mutex, after the scenario's.
+  const bool smap = s.world().isSyncMap() || (s.world().isCow() && race::cow::usesMutex(s.world().cowMap().variant()));
   if ((!sc.mutexes.empty() || smap) &&
       ImGui::CollapsingHeader(fmt::format("{}###racemutexes", tr(S::MuTitle)).c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
@@ -770,7 +794,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       mutexesDrawn++;
     }
     if (smap) {
-      const race::MutexDecl mu{std::string(tr(S::SmMu)), false};
+      const race::MutexDecl mu{s.world().isCow() ? std::string("c.mu") : std::string(tr(S::SmMu)), false};
       mutexPanel(mu, s.world().mutex(s.world().syncMapMutex()), mutexLines);
       mutexesDrawn++;
     }
@@ -810,7 +834,11 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       if (l.instr) ImGui::Text("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
       if (l.hasEvent) {
         // runtime.mapassign (map.go) or maps.runtime_mapassign_fast64 (internal/runtime/maps/...).
-        const std::string_view pkg = s.world().isSwiss() ? "maps." : s.world().isSyncMap() ? "sync.(*Map)." : "runtime.";
+        // A copy-on-write step names its function whole (main.copyWith, sync/atomic.(*Value).Load).
+        const std::string_view pkg = s.world().isSwiss()     ? "maps."
+                                     : s.world().isSyncMap() ? "sync.(*Map)."
+                                     : s.world().isCow()     ? ""
+                                                             : "runtime.";
         ImGui::TextWrapped("%s: %.*s%.*s", tr(S::Function), static_cast<int>(pkg.size()), pkg.data(),
                            static_cast<int>(l.function.size()), l.function.data());
         const std::string_view file = l.file.substr(l.file.rfind('/') + 1);

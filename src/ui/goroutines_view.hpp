@@ -14,6 +14,7 @@
 #include "concurrency/concurrent_session.hpp"
 #include "ui/said.hpp"
 #include "ui/swiss_state.hpp"
+#include "ui/cow_view.hpp"
 #include "ui/syncmap_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -106,6 +107,7 @@ public:
   bool swiss() const { return s_ && s_->world().isSwiss(); }
   // The race's map is a sync.Map (the sync.Map panel draws it).
   bool syncMap() const { return s_ && s_->world().isSyncMap(); }
+  bool cow() const { return s_ && s_->world().isCow(); }
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.
   bool saveSession(const std::string& path);
@@ -119,6 +121,7 @@ private:
   void fillSwissFrame(SwissFrame& f); // ui/swiss_race.cpp
   SwissFrame swissFrame_;
   SyncMapFrame syncMapFrame_;
+  CowFrame cowFrame_;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, savedTo_;
   Said error_, status_; // in the UI's language, whenever it is read

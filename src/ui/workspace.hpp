@@ -22,6 +22,7 @@
 #include "ui/plots_view.hpp"
 #include "ui/side_by_side_view.hpp"
 #include "ui/swiss_views.hpp"
+#include "ui/cow_view.hpp"
 #include "ui/syncmap_view.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
@@ -49,6 +50,7 @@ enum Panel : int {
   PanelCompare = 1 << 16, // classic vs Swiss (ui/compare_view.hpp), in the side-by-side mode
   PanelSwissLesson = 1 << 17, // the Lesson panel of a Swiss script with lesson lines
   PanelSyncMap = 1 << 18,     // a race on a sync.Map (ui/syncmap_view.hpp)
+  PanelCow = 1 << 19,         // a race on a copy-on-write map (ui/cow_view.hpp)
   // The side-by-side mode's panels (ui/side_by_side_view.hpp).
   PanelSbsSteps = 1 << 24,
   PanelSbsClassicHeader = 1 << 25,
@@ -146,6 +148,7 @@ public:
   LessonView lesson;
   SwissViews swiss;
   SyncMapView syncMap;
+  CowView cow;
   // A Swiss-map script is on screen (not a race).
   bool swissMode() const { return !raceMode() && app_.swissMode(); }
   // One classic script on both maps, both drawn (gomaplab --compare SCRIPT, File > Open side by side).

@@ -1,0 +1,114 @@
+#include "ui/cow_view.hpp"
+
+#include <fmt/format.h>
+
+#include "ui/strings.hpp"
+#include "ui/theme.hpp"
+
+namespace gomap::ui {
+
+using namespace gomap::race::cow;
+
+namespace {
+template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
+
+// A version as the class reads it: #id {k: v, ...}.
+std::string versionText(const Version* v) {
+  if (!v) return "nil";
+  std::string s = fmt::format("#{} {{", v->id);
+  bool first = true;
+  for (const auto& [k, val] : v->m) {
+    s += fmt::format("{}{}: {}", first ? "" : ", ", keyText(k), val);
+    first = false;
+  }
+  return s + "}";
+}
+} // namespace
+
+void CowView::draw(UiContext&, const Frame& fr) {
+  lines.clear();
+  caption.clear();
+  help.clear();
+  const CowFrame* f = fr.cow;
+  if (!f || !f->map) return;
+  const CowMap& m = *f->map;
+  // The cursor's step: by whom, and what it did.
+  if (!f->step.empty()) {
+    caption = f->step;
+    colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
+    ImGui::SameLine();
+    // The trace's "G2: ..." or "G2 lock c.mu: ...": the tag is drawn apart, in the goroutine's colour.
+    std::string text = caption;
+    for (const std::string& tag : {fmt::format("G{}: ", f->currentG), fmt::format("G{} ", f->currentG)})
+      if (text.rfind(tag, 0) == 0) {
+        text.erase(0, tag.size());
+        break;
+      }
+    textWrapped(text);
+  } else {
+    caption = tr(S::CowNoStep);
+    textWrapped(caption);
+  }
+  ImGui::Separator();
+  // The atomic word and the version it publishes.
+  const Version* pub = m.published().get();
+  const bool value = m.variant() == Variant::ValueStore || m.variant() == Variant::ValueCas;
+  textWrapped(F(S::CowVariant, variantName(m.variant()),
+                tr(value ? S::CowWordValue : S::CowWordPointer)));
+  if (pub) {
+    lines.push_back("published " + versionText(pub));
+    textWrapped(F(S::CowPublished, versionText(pub)));
+  } else {
+    lines.push_back("published nil");
+    textWrapped(tr(value ? S::CowEmptyValue : S::CowNilPointer));
+  }
+  lines.push_back(fmt::format("versions {} casFailures {}", m.versionsMade(), m.casFailures()));
+  textWrapped(F(S::CowCounts, m.versionsMade(), m.casFailures()));
+  ImGui::Spacing();
+  // Each goroutine's method in flight: what it loaded, its copy, its retries.
+  if (ImGui::BeginTable("##cowheld", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn(tr(S::CowColG), ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn(tr(S::CowColOp));
+    ImGui::TableSetupColumn(tr(S::CowColHeld));
+    ImGui::TableSetupColumn(tr(S::CowColCopy));
+    ImGui::TableSetupColumn(tr(S::CowColRetries), ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableHeadersRow();
+    for (const CowFrame::Held& h : f->goroutines) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      colouredText(goroutineColour(h.g), fmt::format("G{}", h.g).c_str());
+      ImGui::TableSetColumnIndex(1);
+      textWrapped(h.run ? h.op : std::string(tr(S::CowNoMethod)));
+      if (!h.run) {
+        lines.push_back(fmt::format("G{} idle", h.g));
+        continue;
+      }
+      const Run& r = *h.run;
+      const Version* held = r.heldLoaded ? r.held.get() : nullptr;
+      ImGui::TableSetColumnIndex(2);
+      std::string heldText = r.heldLoaded ? versionText(held) : std::string("-");
+      // A version no longer published: its CAS will fail (ptrcas, valuecas), its Store will drop what others published (ptrstore).
+      const bool stale = r.heldLoaded && held != pub;
+      if (stale) colouredText(palette().error, (heldText + "  " + tr(S::CowStale)).c_str());
+      else textWrapped(heldText);
+      ImGui::TableSetColumnIndex(3);
+      const std::string copyText = r.copy ? versionText(r.copy.get()) : std::string("-");
+      textWrapped(copyText);
+      ImGui::TableSetColumnIndex(4);
+      ImGui::Text("%u", r.retries);
+      lines.push_back(fmt::format("G{} {} holds {} copy {} retries {}{}", h.g, h.op, heldText, copyText, r.retries,
+                                  stale ? " stale" : ""));
+    }
+    ImGui::EndTable();
+  }
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  help = tr(m.variant() == Variant::PtrStore     ? S::CowHelpStore
+            : m.variant() == Variant::ValueCas   ? S::CowHelpValueCas
+            : m.variant() == Variant::ValueStore ? S::CowHelpValueStore
+                                                 : S::CowHelpCas);
+  textWrapped(help);
+  ImGui::PopStyleColor();
+}
+
+} // namespace gomap::ui

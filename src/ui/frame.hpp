@@ -24,6 +24,7 @@ namespace gomap::ui {
 struct SwissFrame; // ui/swiss_state.hpp
 struct SyncMapFrame; // ui/syncmap_view.hpp
 struct CowFrame;     // ui/cow_view.hpp
+struct ShardsFrame;  // ui/shards_view.hpp
 
 // Navigation and messages, as every controller offers them. Positions are
 // event indices of the frame's EventSource (-1: before the first event).
@@ -123,6 +124,7 @@ struct Frame {
   // A race on a sync.Map (issue 12): what the sync.Map panel draws (map is null then).
   const SyncMapFrame* syncMap = nullptr;
   const CowFrame* cow = nullptr; // a race on a copy-on-write map (ui/cow_view.hpp)
+  const ShardsFrame* shards = nullptr; // a race on a sharded map (ui/shards_view.hpp)
 
   bool loaded() const { return map != nullptr; }
   const GoroutineMark* goroutine(int g) const {

@@ -43,10 +43,6 @@ bool RaceController::open(const std::string& path) {
     error_ = err.format();
     return false;
   }
-  if (s->scenario().shards > 0) { // a sharded map has no panel yet: the CLI runs it
-    error_ = Said::of(S::RaceShardedCli, path, path);
-    return false;
-  }
   s_ = std::move(s);
   path_ = path;
   error_.clear();
@@ -285,6 +281,43 @@ void RaceController::fillFrame(Frame& f) {
     f.syncMap = &sm;
     f.events = &ev;
     f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 61);
+    return;
+  }
+  if (w.isSharded()) {
+    // The shards panel: each shard's map and lock words, the shard of the cursor's step.
+    ShardsFrame& sf = shardsFrame_;
+    sf.shards = &w.shards();
+    sf.cells.clear();
+    sf.lockText.clear();
+    for (int k = 0; k < w.shards().size(); k++) {
+      sf.cells.push_back(race::liveCells(w.shards().map(k)));
+      // Who holds the shard's RWMutex (the Goroutines panel has its words and queues).
+      const auto& mu = w.mutex(k);
+      std::string t;
+      // A writer parked on writerSem holds rw.w but not yet the lock: it waits for the readers.
+      if (mu.owner && mu.writerSem.empty()) t = fmt::format(fmt::runtime(tr(S::ShLockWriter)), mu.owner);
+      if (!mu.readers.empty()) {
+        std::string rs;
+        for (uint8_t g : mu.readers) rs += fmt::format("{}G{}", rs.empty() ? "" : " ", g);
+        t += (t.empty() ? "" : "; ") + fmt::format(fmt::runtime(tr(S::ShLockReaders)), rs);
+      }
+      if (!mu.writerSem.empty()) t += (t.empty() ? "" : "; ") + std::string(tr(S::ShLockPending));
+      sf.lockText.push_back(t.empty() ? std::string(tr(S::ShLockFree)) : t);
+    }
+    sf.currentShard = -1;
+    sf.currentG = 0;
+    sf.step.clear();
+    const auto& tr = w.trace();
+    if (!tr.empty()) {
+      sf.step = s_->describe(tr.size() - 1);
+      sf.currentG = tr.back().g;
+      if (tr.back().source == race::TraceEntry::Source::Engine) sf.currentShard = tr.back().shard;
+      else if (tr.back().source == race::TraceEntry::Source::Sync && tr.back().mutex < w.shards().size())
+        sf.currentShard = tr.back().mutex;
+    }
+    f.shards = &sf;
+    f.events = &ev;
+    f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 59);
     return;
   }
   if (w.isCow()) {
@@ -765,7 +798,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   }
 
   ImGui::Separator();
-  if (s.world().isSyncMap() || s.world().isCow()) {
+  if (s.world().isSyncMap() || s.world().isCow() || s.world().isSharded()) {
     // No map flags: m.mu / c.mu (gosync's Mutex) is in the mutex section below.
   } else if (s.world().isSwiss()) {
     // The Swiss map's one check: m.writing, flipped by each writer (XOR).

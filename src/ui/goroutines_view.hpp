@@ -15,6 +15,7 @@
 #include "ui/said.hpp"
 #include "ui/swiss_state.hpp"
 #include "ui/cow_view.hpp"
+#include "ui/shards_view.hpp"
 #include "ui/syncmap_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -108,6 +109,7 @@ public:
   // The race's map is a sync.Map (the sync.Map panel draws it).
   bool syncMap() const { return s_ && s_->world().isSyncMap(); }
   bool cow() const { return s_ && s_->world().isCow(); }
+  bool sharded() const { return s_ && s_->world().isSharded(); }
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.
   bool saveSession(const std::string& path);
@@ -122,6 +124,7 @@ private:
   SwissFrame swissFrame_;
   SyncMapFrame syncMapFrame_;
   CowFrame cowFrame_;
+  ShardsFrame shardsFrame_;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, savedTo_;
   Said error_, status_; // in the UI's language, whenever it is read

@@ -25,6 +25,9 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w) { return w.raceController().syncMap(); }});
   r.add({PanelCow, S::WinCow, "cow", 0, W::Race, [](Workspace& w, UiContext& ui, const Frame& f) { w.cow.draw(ui, f); },
          [](Workspace& w) { return w.raceController().cow(); }});
+  r.add({PanelShards, S::WinShards, "shards", 0, W::Race,
+         [](Workspace& w, UiContext& ui, const Frame& f) { w.shards.draw(ui, f); },
+         [](Workspace& w) { return w.raceController().sharded(); }});
   r.add({PanelHeader, S::WinHeader, "header", 0, W::Always,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.header.draw(ui, f); }});
   r.add({PanelBuckets, S::WinBuckets, "buckets", ImGuiWindowFlags_NoScrollbar, W::Always,
@@ -80,7 +83,7 @@ bool Workspace::panelFits(const PanelDef& d) const {
   if (raceMode() && race_.swiss()) return d.when == W::Race || (d.when == W::Swiss && d.bit != PanelSwissLesson);
   // A race on a sync.Map: the Goroutines panel and the sync.Map panel.
   // A race on a sync.Map (a copy-on-write map): the Goroutines panel and the structure's panel.
-  if (raceMode() && (race_.syncMap() || race_.cow())) return d.when == W::Race;
+  if (raceMode() && (race_.syncMap() || race_.cow() || race_.sharded())) return d.when == W::Race;
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
@@ -98,7 +101,7 @@ bool Workspace::crampedLayout(float w, float h, float fs) {
 }
 
 bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
-  if (p == PanelSyncMap || p == PanelCow) return true;
+  if (p == PanelSyncMap || p == PanelCow || p == PanelShards) return true;
   if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutShows(p, crampedLayout(w, h, fs));
   if (p >= PanelSwissHeader) return swissLayoutShows(p, crampedLayout(w, h, fs));
   if (!crampedLayout(w, h, fs)) return true;
@@ -116,7 +119,7 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
 
 PanelRect Workspace::syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {
   const PanelRect g = layoutOf(PanelGoroutines, w, h, menuH, fs, true, false);
-  if (p == PanelSyncMap || p == PanelCow) return {g.w, menuH, w - g.w, h - menuH};
+  if (p == PanelSyncMap || p == PanelCow || p == PanelShards) return {g.w, menuH, w - g.w, h - menuH};
   return {0, menuH, g.w, h - menuH};
 }
 
@@ -254,7 +257,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
     }
   }
   PanelRect r = raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
-                 : raceMode() && (race_.syncMap() || race_.cow()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
+                 : raceMode() && (race_.syncMap() || race_.cow() || race_.sharded()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
                                                  : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                                lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
@@ -456,6 +459,7 @@ void Workspace::menuBar() {
                                                   : "1.26")
                             : raceMode() && race_.syncMap() ? std::string(tr(S::SmRaceTitle))
                             : raceMode() && race_.cow()     ? std::string(tr(S::CowRaceTitle))
+                            : raceMode() && race_.sharded() ? std::string(tr(S::ShRaceTitle))
                                                             : std::string("gomaplab · Go 1.19 map");
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(title.c_str()).x - 20);
   ImGui::TextDisabled("%s", title.c_str());

@@ -23,6 +23,7 @@
 #include "ui/side_by_side_view.hpp"
 #include "ui/swiss_views.hpp"
 #include "ui/cow_view.hpp"
+#include "ui/shards_view.hpp"
 #include "ui/syncmap_view.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
@@ -51,6 +52,7 @@ enum Panel : int {
   PanelSwissLesson = 1 << 17, // the Lesson panel of a Swiss script with lesson lines
   PanelSyncMap = 1 << 18,     // a race on a sync.Map (ui/syncmap_view.hpp)
   PanelCow = 1 << 19,         // a race on a copy-on-write map (ui/cow_view.hpp)
+  PanelShards = 1 << 20,      // a race on a sharded map (ui/shards_view.hpp)
   // The side-by-side mode's panels (ui/side_by_side_view.hpp).
   PanelSbsSteps = 1 << 24,
   PanelSbsClassicHeader = 1 << 25,
@@ -149,6 +151,7 @@ public:
   SwissViews swiss;
   SyncMapView syncMap;
   CowView cow;
+  ShardsView shards;
   // A Swiss-map script is on screen (not a race).
   bool swissMode() const { return !raceMode() && app_.swissMode(); }
   // One classic script on both maps, both drawn (gomaplab --compare SCRIPT, File > Open side by side).

@@ -294,7 +294,8 @@ int main(int argc, char** argv) {
   if (only <= 0) {
     RaceController& rc = rt.race;
     for (const char* lesson : {"5-memory-level-corruption.race", "6-write-during-growth.race", "12-swiss-write-during-grow.race",
-                               "14d-syncmap-misses-promote.race"}) {
+                               "14d-syncmap-misses-promote.race", "15c-cow-store-loses-keys.race",
+                               "16a-sharded-shards-never-block.race"}) {
       if (!rc.open(assetDir() + "/lessons/" + lesson)) {
         std::fprintf(stderr, "%s\n", rc.error().c_str());
         return 2;

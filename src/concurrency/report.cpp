@@ -238,7 +238,7 @@ std::vector<Frame> stackOf(const World& w, int g) {
       fs.push_back({"runtime." + std::string(c->caller), kMapGo, c->line, std::string(c->text)});
       fn = std::string(c->caller);
     }
-  } else if (!in.isMapOp() && (v.state == GoroutineView::State::Blocked || dying || v.sync.phase > 0)) {
+  } else if (!in.isMapOp() && in.kind != Instr::Kind::Gc && (v.state == GoroutineView::State::Blocked || dying || v.sync.phase > 0)) {
     syncFrames(fs, sc, in, v, dying ? e.message : std::string());
   }
   fs.push_back({fmt::format("main.G{}", g), sc.file, in.line, statementNote(in)});

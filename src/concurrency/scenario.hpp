@@ -64,7 +64,8 @@ uint64_t pauseMaskFor(Granularity g);
 // One statement of a goroutine's program (loops are unrolled when parsed).
 struct Instr {
   // SyncMap: a sync.Map method (syncOp says which), on a map made by 'make syncmap'.
-  enum class Kind : uint8_t { Put, Del, Get, Iter, Clear, Lock, Unlock, RLock, RUnlock, SyncMap };
+  // Gc: runtime.GC() on a sync.Map's heap (its roots: read, dirty and every goroutine's stack).
+  enum class Kind : uint8_t { Put, Del, Get, Iter, Clear, Lock, Unlock, RLock, RUnlock, SyncMap, Gc };
   Kind kind = Kind::Get;
   KeyValue key;
   int64_t value = 0;

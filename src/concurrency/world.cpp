@@ -69,6 +69,7 @@ public:
   explicit SyncMapOpRun(std::unique_ptr<syncmap::SyncRun> r) : r_(std::move(r)) {}
   bool step() override { return r_->step(); }
   bool done() const override { return r_->done(); }
+  const syncmap::Held& held() const { return r_->held(); }
   OpResult result() override {
     access.found = r_->out.ok;
     access.value = r_->out.hasValue ? r_->out.value : 0;
@@ -91,6 +92,11 @@ private:
 namespace smfp {
 constexpr unsigned kRead = Footprint::kHeader, kLocked = Footprint::kCount, kCells = Footprint::kHash0;
 constexpr unsigned kEntry0 = Footprint::kCell0, kEntryFold = 128;
+// What goroutine g's stack holds (a runtime.GC()'s roots, syncmap::Held):
+// written by each of g's sync.Map steps in a scenario that runs gc, read by
+// gc. Folded into the numbers above the entries'.
+constexpr unsigned kStack0 = kEntry0 + kEntryFold, kStackFold = 256 - kStack0;
+unsigned stack(int g) { return kStack0 + static_cast<unsigned>(g) % kStackFold; }
 unsigned entry(uint32_t id) { return kEntry0 + id % kEntryFold; }
 } // namespace smfp
 static_assert(smfp::kEntry0 + smfp::kEntryFold <= 256);
@@ -162,6 +168,8 @@ World::World(const Scenario& sc, WorldOptions opts) : sc_(sc), opts_(opts), stri
     smap_->setEventSink(&ybuf_);
     smap_->setPauseMask(pauseMask_);
     smap_->setLockGate(true);
+    for (const Program& p : sc_.programs)
+      for (const Instr& in : p.code) hasGc_ = hasGc_ || in.kind == Instr::Kind::Gc;
   } else if (shards_) {
     pauseMask_ = pauseMaskFor(sc_.granularity); // each shard is a classic map
     shards_->setEvents(&buf_, pauseMask_);
@@ -322,6 +330,8 @@ bool World::step(int g) {
         gr.run = map_->start(requestOf(in));
       }
       engineStep(g);
+    } else if (in.kind == Instr::Kind::Gc) {
+      gcStep(g);
     } else {
       syncStep(g);
     }
@@ -482,6 +492,10 @@ TraceEntry& World::newTraceEntry(int g, TraceEntry::Source source) {
 // the head waiter. Footprints come from the events (addSyncMapFootprint).
 void World::syncMapEngineStep(int g) {
   G& gr = gs_[g - 1];
+  // Any step may change what g's stack holds (its read, entry, cells): with a
+  // gc in the scenario, each is ordered against the gc (not against the other
+  // goroutines' steps, which write their own stacks).
+  if (hasGc_ && trackFp_) fp_.w.add(smfp::stack(g));
   const auto& evs = ybuf_.events;
   const std::size_t before = evs.size();
   auto record = [&](std::size_t from, std::size_t to) {
@@ -620,7 +634,8 @@ void World::addSyncMapFootprint(const syncmap::SyncEvent& e) {
   case SyncKind::OpBegin:
   case SyncKind::OpEnd:
   case SyncKind::ReadLookup:
-  case SyncKind::RangeCall: break;
+  case SyncKind::RangeCall:
+  case SyncKind::Collected: break; // gcStep sets its own footprint (all)
   case SyncKind::ReadLoaded: fp_.r.add(smfp::kRead); break;
   case SyncKind::DirtyLookup: fp_.r.add(smfp::kLocked); break;
   case SyncKind::Locked:
@@ -834,6 +849,35 @@ void World::syncStep(int g) {
   for (int h = 1; h <= goroutines(); h++)
     if (r.completed & (1u << (h - 1))) advance(h);
   if (r.finished) advance(g);
+}
+
+const syncmap::Held* World::syncStack(int g) const {
+  const auto* r = dynamic_cast<const SyncMapOpRun*>(gs_[g - 1].run.get());
+  return r && !r->done() ? &r->held() : nullptr;
+}
+
+// A goroutine's runtime.GC() on the sync.Map's heap: one step, marking from
+// read, dirty and the stacks of every method in flight (syncmap::Held).
+void World::gcStep(int g) {
+  G& gr = gs_[g - 1];
+  std::vector<const syncmap::Held*> stacks;
+  for (int h = 1; h <= goroutines(); h++)
+    if (const syncmap::Held* s = syncStack(h)) stacks.push_back(s);
+  if (!smap_->gc(stacks)) throw std::logic_error("gc: a method in flight without its stack");
+  fp_ = Footprint{};
+  fp_.r = ObjectSet::everything(); // reads every root; writes only the free counts, which no step reads
+  const syncmap::HeapCounts& f = smap_->opFrees();
+  auto n = [&](syncmap::HeapKind k) { return static_cast<uint32_t>(f[k]); };
+  using syncmap::HeapKind;
+  const auto ev = syncmap::SyncEvent::of<syncmap::SyncSite::Gc>(
+      {.readonly = n(HeapKind::ReadOnly), .entry = n(HeapKind::Entry), .cell = n(HeapKind::Cell), .box = n(HeapKind::Box)});
+  gr.ylast = ev;
+  if (opts_.record) {
+    TraceEntry& t = newTraceEntry(g, TraceEntry::Source::SyncMap);
+    t.yev = ev;
+    t.op = 0; // not a map operation
+  }
+  if (++gr.pc >= sc_.programs[g - 1].code.size()) gr.done = true;
 }
 
 void World::afterStep(int) {

@@ -255,6 +255,9 @@ public:
   bool isSharded() const { return shards_ != nullptr; }
   const ShardSet& shards() const { return *shards_; }
   const syncmap::SyncMap& syncMap() const { return *smap_; }
+  // What goroutine g's sync.Map method in flight holds on its stack (gc's
+  // roots), or null when it is in none.
+  const syncmap::Held* syncStack(int g) const;
   int syncMapMutex() const { return static_cast<int>(sc_.mutexes.size()); }
   // A copy-on-write map (make cow VARIANT KIND): its model, and the method a
   // goroutine has in flight (the versions it holds), null when none. The
@@ -313,6 +316,7 @@ private:
   void endEngineStep(int g, bool running, const std::optional<OpResult>& ended);
   void setDeathSite(Ending& e, const G& gr) const;
   void syncStep(int g);
+  void gcStep(int g);
   void finishOp(int g, const std::optional<OpResult>& ended);
   void afterStep(int g);
   void die(Ending e);
@@ -345,6 +349,7 @@ private:
   Ending end_;
   Footprint fp_;
   bool aliasing_ = false;
+  bool hasGc_ = false;  // a goroutine runs gc (sync.Map): every step writes smfp::kStacks
   bool trackFp_ = true; // after mapclear, pool buckets may be reused under stale pointers
 };
 

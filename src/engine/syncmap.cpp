@@ -8,7 +8,13 @@ namespace gomap::syncmap {
 
 SyncRun::SyncRun(SyncMap& m, const SyncRequest& r) : map_(m), req_(r), task_(m.taskOf(req_, out)), cursor_{task_.handle()} {}
 
-bool SyncRun::step() { return map_.step(task_, cursor_); }
+bool SyncRun::step() {
+  map_.held_ = &held_; // the method's HoldCell/HoldRef locals register into this run's stack
+  const bool more = map_.step(task_, cursor_);
+  map_.held_ = nullptr;
+  if (!more) held_ = Held{}; // returned: its locals are gone
+  return more;
+}
 
 OpResult SyncRun::result() { return SyncMap::finish(task_); }
 
@@ -74,7 +80,7 @@ std::shared_ptr<const SyncMap::Snapshot> SyncMap::snapshot() const {
   if (read_) s->read = ReadOnly{read_->id, copyKeyMap(read_->m, copies), read_->amended};
   s->dirty = dirty_ && read_ && dirty_ == read_->m ? s->read->m : copyKeyMap(dirty_, copies);
   s->misses = misses_;
-  s->lastReadOnly = lastReadOnly_, s->lastEntry = lastEntry_, s->lastCell = lastCell_;
+  s->lastReadOnly = lastReadOnly_, s->lastEntry = lastEntry_, s->lastCell = lastCell_, s->lastBox = lastBox_;
   s->allocs = allocs_, s->frees = frees_, s->opAllocs = opAllocs_, s->opFrees = opFrees_;
   return s;
 }
@@ -91,7 +97,7 @@ void SyncMap::restore(const Snapshot& s) {
   }
   dirty_ = s.dirty && s.read && s.dirty == s.read->m ? rm : copyKeyMap(s.dirty, copies);
   misses_ = s.misses;
-  lastReadOnly_ = s.lastReadOnly, lastEntry_ = s.lastEntry, lastCell_ = s.lastCell;
+  lastReadOnly_ = s.lastReadOnly, lastEntry_ = s.lastEntry, lastCell_ = s.lastCell, lastBox_ = s.lastBox;
   allocs_ = s.allocs, frees_ = s.frees, opAllocs_ = s.opAllocs, opFrees_ = s.opFrees;
   lockPending_ = false;
 }
@@ -102,30 +108,65 @@ HeapCounts SyncMap::live() const {
   return l;
 }
 
-HeapCounts SyncMap::reachable() const {
-  HeapCounts r;
-  if (read_) r[HeapKind::ReadOnly] = 1; // older readOnly objects: only goroutines' snapshots hold them
-  std::set<const Entry*> seen;
-  auto visit = [&](const KeyMap* m) {
-    if (!m) return;
-    for (const auto& kv : *m) {
-      const Entry* e = kv.second.get();
-      if (!seen.insert(e).second) continue; // shared by read.m and dirty (spec 0.3)
-      r[HeapKind::Entry]++;
-      if (e->p != PState::Value) continue; // nil and expunged point at no cell of this map
-      r[HeapKind::Cell]++;
-      if (valueBoxes(e->value)) r[HeapKind::Box]++;
-    }
+HeapCounts SyncMap::reachable(std::span<const Held* const> stacks) const {
+  // Marks by identity: an entry, a cell or a box reached twice (read.m and
+  // dirty share entries, spec 0.3; a held snapshot's m shares them too)
+  // counts once. A cell not numbered yet (a Store's &value before it is
+  // stored) is its stack's alone.
+  std::set<const ReadOnly*> ros;
+  std::set<const Entry*> ents;
+  std::set<uint32_t> cells, boxes;
+  uint64_t unnumbered = 0;
+  auto cell = [&](uint32_t id, uint32_t box) {
+    if (id == 0) unnumbered++;
+    else cells.insert(id);
+    if (box) boxes.insert(box);
   };
-  visit(read_ ? read_->m.get() : nullptr);
-  visit(dirty_.get());
+  auto entry = [&](const Entry* e) {
+    if (!e || !ents.insert(e).second) return;
+    if (e->p == PState::Value) cell(e->cell, e->box); // nil and expunged point at no cell of this map
+  };
+  auto keyMap = [&](const KeyMap* m) {
+    if (m)
+      for (const auto& kv : *m) entry(kv.second.get());
+  };
+  auto readOnly = [&](const ReadOnly* r) {
+    if (r && ros.insert(r).second) keyMap(r->m.get());
+  };
+  readOnly(read_.get());
+  keyMap(dirty_.get());
+  for (const Held* h : stacks) {
+    // `read, _ := m.read.Load().(readOnly)` copies the struct {m, amended}
+    // onto the stack: the stack holds read.m (its entries), not the box the
+    // atomic.Value published (spec 5.4), which only read_ keeps.
+    if (h->read && *h->read) keyMap((*h->read)->m.get());
+    if (h->e) entry(h->e->get());
+    if (h->d) entry(h->d->get());
+    for (const HeldCell* c : {&h->own, &h->copy, &h->loaded})
+      if (c->present) cell(c->id, c->box);
+    if (h->box) boxes.insert(h->box);
+  }
+  HeapCounts r;
+  r[HeapKind::ReadOnly] = ros.size();
+  r[HeapKind::Entry] = ents.size();
+  r[HeapKind::Cell] = cells.size() + unnumbered;
+  r[HeapKind::Box] = boxes.size();
   return r;
 }
 
-bool SyncMap::gc() {
-  if (inflight() != 0) return false;
+std::vector<const ReadOnly*> SyncMap::heldReadOnly(std::span<const Held* const> stacks) const {
+  std::vector<const ReadOnly*> out;
+  for (const Held* h : stacks) {
+    const ReadOnly* r = h->read ? h->read->get() : nullptr;
+    if (r && r != read_.get() && std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  }
+  return out;
+}
+
+bool SyncMap::gc(std::span<const Held* const> stacks) {
+  if (static_cast<std::size_t>(inflight()) > stacks.size()) return false;
   clearOpCounts();
-  const HeapCounts l = live(), r = reachable();
+  const HeapCounts l = live(), r = reachable(stacks);
   for (int k = 0; k < kHeapKinds; k++) {
     opFrees_.n[k] = l.n[k] - r.n[k]; // every reachable object is live: none is freed while reachable
     frees_.n[k] += opFrees_.n[k];

@@ -41,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -69,6 +70,7 @@ struct Entry {
   PState p = PState::Nil;
   uint32_t cell = 0; // the value cell p points at (p == Value)
   int64_t value = 0; // the int64 boxed in that cell
+  uint32_t box = 0;  // the heap box that cell's interface points at (0: none, a value in 0..255)
 };
 using EntryRef = std::shared_ptr<Entry>;
 using KeyMap = std::map<KeyValue, EntryRef, KeyLess>;
@@ -95,6 +97,43 @@ struct HeapCounts {
   uint64_t operator[](HeapKind k) const { return n[static_cast<int>(k)]; }
   uint64_t total() const { return n[0] + n[1] + n[2] + n[3]; }
 };
+// A value cell a method holds on its stack (a root of gc while it is held):
+// its identity (0: allocated, not numbered yet: a Store's &value before it is
+// stored) and the box its interface points at (0: none).
+struct HeldCell {
+  bool present = false;
+  uint32_t id = 0;
+  uint32_t box = 0;
+};
+// What a method in flight holds on its goroutine's stack: gc's roots besides
+// read and dirty (issue 12, spec 10.3). The method's own locals, pointed at
+// while they are in scope (the coroutine's frame does not move):
+//  - read: its `read` local. `m.read.Load().(readOnly)` copies the struct
+//    {m, amended} onto the stack, so the stack holds that m and its entries
+//    (maybe no longer published), not the readOnly box itself;
+//  - e, d: the entry it works on (found in read.m or dirty, or removed from
+//    dirty by LoadAndDelete);
+//  - own: Store's escaped `value` (M:L144) until the method returns;
+//  - copy: tryLoadOrStore's `ic` (M:L259) until it returns;
+//  - loaded: the cell a CAS loop loaded from p and will compare against or
+//    read through after a pause (tryStore, tryLoadOrStore, entry.delete;
+//    e.load reads through p in the step that loads it, so holds nothing);
+//  - box: the call's own conversion to `any` (LoadOrStore's, which makes no
+//    cell of its own until newEntry).
+// A local counts while it is in scope. Go's compiler may end a local's
+// liveness earlier (a Load's read.m is dead after its lookup), so the model's
+// reachable set is an upper bound of what the real collector keeps mid-method;
+// between methods the two agree (tests/oracle-syncmap). Values a method has
+// returned to the goroutine's script are not roots: a scenario's goroutines
+// keep ints, not interfaces.
+struct Held {
+  const ReadOnlyRef* read = nullptr;
+  const std::shared_ptr<Entry>* e = nullptr;
+  const std::shared_ptr<Entry>* d = nullptr;
+  HeldCell own, copy, loaded;
+  uint32_t box = 0;
+};
+
 // Whether passing v as `any` allocates a box (runtime.convT64: values below
 // len(staticuint64s) = 256, as uint64, point into a static array).
 inline constexpr bool valueBoxes(int64_t v) { return static_cast<uint64_t>(v) >= 256; }
@@ -130,6 +169,8 @@ public:
   SyncRun(SyncMap& m, const SyncRequest& r);
   bool step(); // false once the method has returned
   bool done() const { return task_.done(); }
+  // What the method holds on its stack now (all empty once it has returned).
+  const Held& held() const { return held_; }
   OpResult result();
   const SyncRequest& request() const { return req_; }
   SyncResult out;
@@ -137,6 +178,7 @@ public:
 private:
   SyncMap& map_;
   SyncRequest req_;
+  Held held_;
   Task<void> task_;
   Cursor cursor_;
 };
@@ -178,13 +220,20 @@ public:
   const HeapCounts& opAllocs() const { return opAllocs_; }
   const HeapCounts& opFrees() const { return opFrees_; }
   HeapCounts live() const;
-  // What the roots (read, dirty) reach: the current readOnly, the entries of
-  // read.m and dirty (each once), their live cells and those cells' boxes.
-  HeapCounts reachable() const;
-  // runtime.GC(): frees every counted object the roots do not reach. Only
-  // between methods: a method in flight holds snapshots and locals (a race's
-  // goroutines) that this model does not scan, so gc then refuses (false).
-  bool gc();
+  // What the roots reach: read and dirty (the current readOnly, the entries
+  // of read.m and dirty, each once), and what the methods in flight hold on
+  // their stacks (stacks: their runs' held(); the m of a readOnly no longer
+  // published, an entry removed from dirty, cells not stored yet or replaced
+  // since they were loaded); cells once each, boxes once each (a Store's
+  // &value and newEntry's copy share the call's box).
+  HeapCounts reachable(std::span<const Held* const> stacks = {}) const;
+  // The readOnly publications, other than read, whose {m, amended} a stack
+  // holds a copy of (a goroutine still reading an older m), each once.
+  std::vector<const ReadOnly*> heldReadOnly(std::span<const Held* const> stacks) const;
+  // runtime.GC(): frees every counted object the roots do not reach. stacks
+  // must hold every method in flight (a race's goroutines': World passes
+  // them); with fewer it refuses (false), as it cannot see their locals.
+  bool gc(std::span<const Held* const> stacks = {});
   // An op that runs no method (dump, rngseed): it allocated and freed nothing.
   void clearOpCounts() { opAllocs_ = {}, opFrees_ = {}; }
   // The spec's invariants (section 1), as text; empty when they hold.
@@ -225,10 +274,10 @@ private:
   // `site` (loadEntry, lock, unlock): kSite<S> for the site S the caller is at
   // (its type carries S, so the payload's type is checked at compile time).
   GOMAP_SYNC_DECL(void, loadEntry, const EntryRef& e, auto site, bool& ok, int64_t& value)
-  GOMAP_SYNC_DECL(bool, tryStore, const EntryRef& e, uint32_t& cell, int64_t value)
+  GOMAP_SYNC_DECL(bool, tryStore, const EntryRef& e, uint32_t& cell, int64_t value, uint32_t box)
   GOMAP_SYNC_DECL(bool, unexpungeLocked, const EntryRef& e)
-  GOMAP_SYNC_DECL(void, storeLocked, const EntryRef& e, uint32_t& cell, int64_t value)
-  GOMAP_SYNC_DECL(bool, tryLoadOrStore, const EntryRef& e, int64_t value, SyncResult& out)
+  GOMAP_SYNC_DECL(void, storeLocked, const EntryRef& e, uint32_t& cell, int64_t value, uint32_t box)
+  GOMAP_SYNC_DECL(bool, tryLoadOrStore, const EntryRef& e, int64_t value, uint32_t box, SyncResult& out)
   GOMAP_SYNC_DECL(bool, deleteEntry, const EntryRef& e, SyncResult& out)
   GOMAP_SYNC_DECL(void, missLocked)
   GOMAP_SYNC_DECL(void, dirtyLocked)
@@ -276,6 +325,47 @@ private:
   }
   static std::size_t lenOf(const KeyMap* m) { return m ? m->size() : 0; }
   uint32_t newCell() { return ++lastCell_; }
+  // The box of a call's conversion of v to `any`, or 0 when it makes none.
+  uint32_t boxOf(int64_t v) {
+    if (!valueBoxes(v)) return 0;
+    alloc(HeapKind::Box);
+    return ++lastBox_;
+  }
+  // Marks a local of the running method as a root while it is in scope (see
+  // Held). Inert in the direct form (held_ null) and for a run never stepped.
+  struct HoldCell {
+    HeldCell* slot = nullptr;
+    HoldCell(Held* h, HeldCell Held::*which) : slot(h ? &(h->*which) : nullptr) {}
+    HoldCell(const HoldCell&) = delete;
+    HoldCell& operator=(const HoldCell&) = delete;
+    ~HoldCell() { drop(); }
+    void hold(uint32_t id, uint32_t box) {
+      if (slot) *slot = HeldCell{true, id, box};
+    }
+    void drop() {
+      if (slot) *slot = HeldCell{};
+    }
+    void number(uint32_t id) {
+      if (slot) slot->id = id;
+    }
+  };
+  // Store's &value numbered by the callee that stores it (tryStore, storeLocked).
+  void numberOwn(uint32_t id) {
+    if (held_ && held_->own.present) held_->own.id = id;
+  }
+  template <class T> struct HoldRef {
+    const T** slot = nullptr;
+    HoldRef(Held* h, const T* Held::*which, const T* local) {
+      if (!h) return;
+      slot = &(h->*which);
+      *slot = local;
+    }
+    HoldRef(const HoldRef&) = delete;
+    HoldRef& operator=(const HoldRef&) = delete;
+    ~HoldRef() {
+      if (slot) *slot = nullptr;
+    }
+  };
   // One heap object of kind k allocated by the method running.
   void alloc(HeapKind k) {
     allocs_[k]++;
@@ -288,7 +378,8 @@ private:
   ReadOnlyRef read_; // null: read never stored (a zero Map)
   KeyMapRef dirty_;  // null: dirty is nil
   int64_t misses_ = 0;
-  uint32_t lastReadOnly_ = 0, lastEntry_ = 0, lastCell_ = 0;
+  uint32_t lastReadOnly_ = 0, lastEntry_ = 0, lastCell_ = 0, lastBox_ = 0;
+  Held* held_ = nullptr; // the stack of the run being stepped (SyncRun::step), null in the direct form
   bool lockGate_ = false, lockPending_ = false;
   // lookup's index of read.m (the map it pins), keyed into the tree's own nodes.
   mutable KeyMapRef indexOf_;
@@ -303,7 +394,7 @@ struct SyncMap::Snapshot {
   std::optional<ReadOnly> read; // its m and dirty refer to the entries below
   KeyMapRef dirty;
   int64_t misses = 0;
-  uint32_t lastReadOnly = 0, lastEntry = 0, lastCell = 0;
+  uint32_t lastReadOnly = 0, lastEntry = 0, lastCell = 0, lastBox = 0;
   HeapCounts allocs, frees, opAllocs, opFrees;
 };
 

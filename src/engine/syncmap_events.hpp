@@ -53,6 +53,7 @@ enum class SyncKind : uint8_t {
   MissCounted,  // [L] m.misses++
   RangeNext,    // for k, e := range read.m (Range or dirtyLocked)
   RangeCall,    // f(k, v) called by Range
+  Collected,    // runtime.GC() in a goroutine of a race (not a sync.Map step): what it freed
   kCount
 };
 static_assert(static_cast<int>(SyncKind::kCount) <= 64, "pause masks have 64 bits");
@@ -169,6 +170,13 @@ template <> struct SyncPayload<SyncKind::RangeCall> {
   bool operator==(const SyncPayload&) const = default;
 };
 
+// What a runtime.GC() freed, per heap kind (syncmap.hpp's HeapKind): the
+// counted objects no root reached (read, dirty, the goroutines' stacks).
+template <> struct SyncPayload<SyncKind::Collected> {
+  uint32_t readonly = 0, entry = 0, cell = 0, box = 0;
+  bool operator==(const SyncPayload&) const = default;
+};
+
 // The record's payload area: every payload fits (checked below).
 inline constexpr std::size_t kSyncPayloadBytes = 24;
 
@@ -206,6 +214,7 @@ inline constexpr std::array<SyncKindInfo, static_cast<std::size_t>(SyncKind::kCo
     {SyncKind::MissCounted, "miss_counted", "[L] m.misses++ (missLocked)"},
     {SyncKind::RangeNext, "range_next", "for k, e := range read.m (Go's random order)"},
     {SyncKind::RangeCall, "range_call", "Range calls f(k, v)"},
+    {SyncKind::Collected, "collected", "runtime.GC(): the objects no root reaches are freed"},
 }};
 constexpr bool syncKindTableInOrder() {
   for (std::size_t i = 0; i < kSyncKindTable.size(); i++)
@@ -236,6 +245,8 @@ enum class SyncSite : uint16_t {
   MissCount, MissPublish, MissDirtyNil,
   // dirtyLocked, tryExpungeLocked (M:L370-393)
   DirtyRead, DirtyMake, DirtyNext, ExpungeLoad, ExpungeCas, ExpungeReload, DirtyCopy,
+  // a goroutine's runtime.GC() (runtime/mgc.go, not sync/map.go)
+  Gc,
   kCount
 };
 
@@ -246,6 +257,7 @@ struct SyncSiteInfo {
   int line; // sync/map.go, Go 1.19.8
   std::string_view needle;
   std::string_view what;
+  std::string_view file = "sync/map.go"; // the Go 1.19.8 source the line is in
 };
 
 // One row per SyncSite, in order. {site, kind, function, line, needle, what}
@@ -393,6 +405,8 @@ inline constexpr std::array<SyncSiteInfo, static_cast<std::size_t>(SyncSite::kCo
     {SyncSite::ExpungeReload, SyncKind::PLoaded, "entry.tryExpungeLocked", 390, "p = atomic.LoadPointer(&e.p)",
      "CAS failed: reload p"},
     {SyncSite::DirtyCopy, SyncKind::DirtyWritten, "dirtyLocked", 379, "m.dirty[k] = e", "not expunged: m.dirty[k] = e"},
+    {SyncSite::Gc, SyncKind::Collected, "GC", 412, "func GC()",
+     "runtime.GC(): marks from read, dirty and the goroutines' stacks, frees the rest", "runtime/mgc.go"},
 }};
 constexpr bool syncSiteTableInOrder() {
   for (std::size_t i = 0; i < kSyncSiteTable.size(); i++)
@@ -470,6 +484,7 @@ template <class F> decltype(auto) visitKind(SyncKind k, F&& f) {
   case MissCounted: return f(std::integral_constant<SyncKind, MissCounted>{});
   case RangeNext: return f(std::integral_constant<SyncKind, RangeNext>{});
   case RangeCall: return f(std::integral_constant<SyncKind, RangeCall>{});
+  case Collected: return f(std::integral_constant<SyncKind, Collected>{});
   case kCount: break;
   }
   assert(false && "an event with no kind");

@@ -128,6 +128,11 @@ void appendSyncEventJson(std::string& out, const SyncEvent& e, uint64_t index, u
     add("e", p.entry), add("v", p.value), add("more", p.more);
     break;
   }
+  case Collected: {
+    const auto p = payloadOf<Collected>(e);
+    add("readonly", p.readonly), add("entry", p.entry), add("cell", p.cell), add("box", p.box);
+    break;
+  }
   case kCount: break;
   }
   out.push_back('}');

@@ -278,6 +278,12 @@ void RaceController::fillFrame(Frame& f) {
         sm.currentOp = s_->program(h[tr[i].op - 1].g).code[h[tr[i].op - 1].instr].text;
       break;
     }
+    sm.stacks.clear();
+    for (int g = 1; g <= w.goroutines(); g++)
+      if (const syncmap::Held* held = w.syncStack(g)) {
+        const race::GoroutineView v = w.view(g);
+        sm.stacks.push_back({g, v.instr ? v.instr->text : std::string(), held});
+      }
     f.syncMap = &sm;
     f.events = &ev;
     f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 61);

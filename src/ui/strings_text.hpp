@@ -5,7 +5,8 @@
   X(LangZhMissing) X(CjkFontMissing) X(RaceCannotWrite) X(RaceWaitingMutex) X(RaceLoadedFlags) X(RaceFlagBit)           \
   X(RaceOpened) X(RaceStepRefused) X(WinSyncMap) X(SmRead) X(SmReadNil) X(SmDirty) X(SmDirtyNil) X(SmMisses) \
   X(SmPromoteHelp) X(SmHeap) X(SmColKey) X(SmColEntry) X(SmColP) X(SmColValue) X(SmShared) X(SmNoEvent) X(SmMu) X(SmRaceTitle) \
-  X(SmHeapRow) \
+  X(SmHeapRow) X(SmStacks) X(SmStackRow) X(SmStackRead) X(SmStackStale) X(SmStackEntry) X(SmStackCell) \
+  X(SmStackNothing) X(SmGcCaption) \
   X(WinCow) X(CowRaceTitle) X(CowNoStep) X(CowVariant) X(CowWordValue) X(CowWordPointer) X(CowPublished) X(CowEmptyValue) \
   X(CowNilPointer) X(CowCounts) X(CowColG) X(CowColOp) X(CowColHeld) X(CowColCopy) X(CowColRetries) X(CowNoMethod) \
   X(CowStale) X(CowHelpCas) X(CowHelpStore) X(CowHelpValueCas) X(CowHelpValueStore) \

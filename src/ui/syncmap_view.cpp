@@ -68,6 +68,13 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
     colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
     ImGui::SameLine();
     textWrapped(caption);
+  } else if (f->current && f->current->kind == SyncKind::Collected) {
+    const SyncSiteInfo& si = siteInfo(f->current->site);
+    const auto p = payloadOf<SyncKind::Collected>(*f->current);
+    caption = F(S::SmGcCaption, f->currentG, si.line, p.readonly, p.entry, p.cell, p.box);
+    colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
+    ImGui::SameLine();
+    textWrapped(caption.c_str() + caption.find("  ") + 2);
   } else if (f->current) {
     const SyncSiteInfo& si = kSyncSiteTable[static_cast<std::size_t>(f->current->site)];
     caption = fmt::format("G{}  {}  —  sync.(*Map).{}  sync/map.go:{}  {}", f->currentG, f->currentOp, si.function,
@@ -118,12 +125,56 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   textWrapped(tr(S::SmHeap));
   const syncmap::HeapCounts& al = m.allocs();
   const syncmap::HeapCounts& freed = m.frees();
-  const syncmap::HeapCounts rc = m.reachable();
+  std::vector<const Held*> roots;
+  for (const auto& s : f->stacks) roots.push_back(s.held);
+  const syncmap::HeapCounts rc = m.reachable(roots);
   for (int k = 0; k < syncmap::kHeapKinds; k++) {
     const auto kind = static_cast<syncmap::HeapKind>(k);
     lines.push_back(fmt::format("heap {} allocs {} frees {} reachable {}", syncmap::heapKindName(kind), al[kind], freed[kind],
                                 rc[kind]));
     ImGui::BulletText("%s", F(S::SmHeapRow, syncmap::heapKindName(kind), al[kind], freed[kind], rc[kind]).c_str());
+  }
+  if (f->stacks.empty()) return;
+  // What each goroutine in a method holds: an older read.m keeps its entries
+  // alive (lesson 14e), a Store's &value its cell and box.
+  ImGui::Spacing();
+  textWrapped(tr(S::SmStacks));
+  for (const auto& s : f->stacks) {
+    const Held& h = *s.held;
+    std::vector<std::string> parts, plain;
+    bool stale = false;
+    if (h.read && *h.read) {
+      const ReadOnly& ro = **h.read;
+      stale = &ro != m.read();
+      parts.push_back(F(S::SmStackRead, ro.id) + (stale ? " " + std::string(tr(S::SmStackStale)) : ""));
+      plain.push_back(fmt::format("read #{}{}", ro.id, stale ? " stale" : ""));
+    }
+    for (const auto* e : {h.e, h.d})
+      if (e && *e) {
+        parts.push_back(F(S::SmStackEntry, (*e)->id));
+        plain.push_back(fmt::format("entry #{}", (*e)->id));
+      }
+    auto cell = [&](const HeldCell& c, const char* what) {
+      if (!c.present) return;
+      const std::string id = c.id ? fmt::format("#{}", c.id) : "(?)";
+      parts.push_back(F(S::SmStackCell, what, id) + (c.box ? " + box" : ""));
+      plain.push_back(fmt::format("{} cell {}{}", what, id, c.box ? " box" : ""));
+    };
+    cell(h.own, "&value");
+    cell(h.copy, "ic");
+    cell(h.loaded, "p");
+    std::string text;
+    for (const auto& p : parts) text += (text.empty() ? "" : ", ") + p;
+    if (text.empty()) text = tr(S::SmStackNothing);
+    std::string line = fmt::format("stack G{}:", s.g);
+    for (const auto& p : plain) line += " " + p;
+    lines.push_back(line);
+    const std::string row = F(S::SmStackRow, s.g, s.op, text);
+    ImGui::Bullet();
+    ImGui::SameLine();
+    if (stale) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(goroutineColour(s.g)));
+    textWrapped(row);
+    if (stale) ImGui::PopStyleColor();
   }
 }
 

@@ -23,6 +23,14 @@ struct SyncMapFrame {
   std::string currentOp;                     // that goroutine's statement ("store k1 1")
   // The cursor's step was one of m.mu's (gosync's Lock or Unlock): what it did.
   std::string muStep;
+  // The stack of each goroutine in a method (gc's roots besides read and
+  // dirty), as the model keeps them (syncmap::Held).
+  struct Stack {
+    int g = 0;
+    std::string op; // its statement
+    const syncmap::Held* held = nullptr;
+  };
+  std::vector<Stack> stacks;
 };
 
 class SyncMapView {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <array>
+#include <iterator>
 #include <tuple>
 
 #include "concurrency/consistency.hpp"
@@ -457,18 +459,20 @@ TEST(SyncMapRace, ScenarioErrorsNameTheLineAndWhatWasExpected) {
   // op script's gc and dump); a sync.Map verb on a classic map: the op language's message.
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap string\ngoroutine 1\n  put a 1\n"),
             "bad.race:5:3: expected a statement of sync.Map (store, load, loadorstore, loadanddelete, delete, range, "
-            "lock, unlock, rlock, runlock or for), got \"put\"");
+            "gc, lock, unlock, rlock, runlock or for), got \"put\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  store 1 2\n"),
             "bad.race:5:3: expected an op of the classic map this script made: 'store' is a sync.Map op");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  jump 1\n"),
-            "bad.race:5:3: expected a statement (store, load, loadorstore, loadanddelete, delete, range, lock, unlock, "
-            "rlock, runlock or for), got \"jump\"");
+            "bad.race:5:3: expected a statement (store, load, loadorstore, loadanddelete, delete, range, gc, lock, "
+            "unlock, rlock, runlock or for), got \"jump\"");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  store 1\n"),
             "bad.race:5:10: expected 'store KEY VALUE', got 1 argument");
   EXPECT_EQ(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  load x\n"),
             "bad.race:5:8: expected an int64 key (decimal, -9223372036854775808..9223372036854775807), got \"x\"");
-  EXPECT_NE(errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  gc\n").find("bad.race:5:3: expected a "
-                                                                                           "sync.Map method"),
+  // gc is a goroutine's statement on a sync.Map (runtime.GC()), and only there.
+  EXPECT_EQ(scenario("map\n  make syncmap int64\ngoroutine 1\n  gc\n").programs[0].code[0].kind, Instr::Kind::Gc);
+  EXPECT_NE(errorOf("gomaplab-race 1\nmap\n  make int64 0\ngoroutine 1\n  gc\n").find("bad.race:5:3: expected an op of "
+                                                                                    "the classic map"),
             std::string::npos);
   const std::string mem = errorOf("gomaplab-race 1\nmap\n  make syncmap int64\ngoroutine 1\n  load 1\ngranularity memory\n");
   EXPECT_EQ(mem.rfind("bad.race:6:13: expected 'granularity statement' for a sync.Map", 0), 0u) << mem;
@@ -559,4 +563,84 @@ TEST(SyncMapRace, ALoadThatMissesTakesOneOfThreePathsAndNeverLoops) {
     EXPECT_FALSE(w.syncMap().read()->amended) << "promoted, by Range or by the miss";
   }
   EXPECT_EQ(paths, (std::set<std::string>{"lock-free hit", "hit on the second look", "miss that promotes"}));
+}
+
+// runtime.GC() in a goroutine (lesson 14e): it marks from read, dirty and every
+// goroutine's stack (syncmap::Held). The frees below are derived by hand from
+// sync/map.go (lesson 14e's narration walks through the first two).
+namespace {
+syncmap::SyncPayload<SyncKind::Collected> collectedOf(const World& w) {
+  for (const TraceEntry& t : w.trace())
+    if (t.source == TraceEntry::Source::SyncMap && t.yev.kind == SyncKind::Collected)
+      return syncmap::payloadOf<SyncKind::Collected>(t.yev);
+  ADD_FAILURE() << "no gc step in the trace";
+  return {};
+}
+using Freed = std::array<uint32_t, 4>; // readonly, entry, cell, box
+Freed freed(const World& w) {
+  const auto p = collectedOf(w);
+  return {p.readonly, p.entry, p.cell, p.box};
+}
+std::string withHeap(const World& w) {
+  std::string s = state(w);
+  appendSyncHeap(s, w.syncMap());
+  return s;
+}
+} // namespace
+
+TEST(SyncMapRace, GcMarksFromEveryGoroutinesStack) {
+  // Lesson 14e: before the goroutines, store a 1 + load a leave read #2 {a: e1}
+  // (2 readOnly boxes, 1 entry, 2 cells: Store's &value and newEntry's). G2's
+  // delete a, store b 2 (2 cells, 1 entry, read #3), load b (read #4 {b})
+  // make 4 readOnly, 2 entries, 4 cells; only read #4, e2 and its cell are in
+  // read or dirty when G2's gc runs.
+  const std::string lesson = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/14e-syncmap-gc-roots.race";
+  std::ifstream f(lesson);
+  ASSERT_TRUE(f) << lesson;
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ScenarioError err;
+  auto sc = parseScenario(text, "14e.race", err);
+  ASSERT_TRUE(sc) << err.format();
+  {
+    // G1 holds read #2's m (its stack's copy of {m, amended}): a's entry stays.
+    Ran r = gomap::race::test::runToEnd(*sc);
+    EXPECT_EQ(freed(*r.w), (Freed{3, 0, 3, 0}));
+    EXPECT_EQ(r.w->ending().kind, Ending::Kind::AllDone);
+  }
+  for (const char* order : {"2* 1*", "1* 2*"}) {
+    // G1 not started, or its Range over: nothing holds a's entry.
+    Scenario s2 = *sc;
+    s2.schedule = parseScenario(text.substr(0, text.find("schedule")) + "schedule " + order + "\nexpect clean\n",
+                                "14e.race", err)->schedule;
+    Ran r = gomap::race::test::runToEnd(s2);
+    EXPECT_EQ(freed(*r.w), (Freed{3, 1, 3, 0})) << order;
+  }
+  // A Store in flight holds its &value (and the box of a value >= 256) after
+  // another Store replaced it in the entry: G1's tryStore CAS put cell 3
+  // (1000, boxed) into e1, G2's store a 7 replaced it with cell 4, and the gc
+  // runs while G1 has not returned.
+  const std::string body = "map\n  make syncmap string\n  store a 1\n  load a\ngoroutine 1\n  store a 1000\n"
+                           "goroutine 2\n  store a 7\n  gc\n";
+  auto cellHeld = scenario(body + "schedule 1x5 2* 1*\n");
+  Ran held = gomap::race::test::runToEnd(cellHeld);
+  // readOnly #1 is garbage; the cell of `store a 1`'s &value and newEntry's
+  // cell 1 (replaced by cell 3) are; cell 3 and its box are G1's.
+  EXPECT_EQ(freed(*held.w), (Freed{1, 0, 2, 0}));
+  auto done = scenario(body + "schedule 1* 2*\n");
+  Ran after = gomap::race::test::runToEnd(done);
+  EXPECT_EQ(freed(*after.w), (Freed{1, 0, 3, 1})) << "G1 returned: its cell and box are garbage";
+  // Reduction (each goroutine's steps write its own stack, which gc reads)
+  // loses no outcome, no final heap count and no result.
+  for (const std::string& b : {body, std::string("map\n  make syncmap string\n  store a 1\n  load a\ngoroutine 1\n  range\n"
+                                                 "goroutine 2\n  delete a\n  store b 2\n  gc\n")}) {
+    Scenario s = scenario(b);
+    uint64_t full = 0, reduced = 0;
+    auto a = test::exploreLeaves(s, false, &full, false, withHeap, results);
+    auto c = test::exploreLeaves(s, true, &reduced, true, withHeap, results);
+    EXPECT_EQ(a, c) << b;
+    EXPECT_LT(reduced, full) << b;
+    std::set<std::string> heaps;
+    for (auto& [cls, st, res] : a) heaps.insert(st.substr(st.find("\"frees\"")));
+    EXPECT_GT(heaps.size(), 1u) << "the gc frees depend on where the other goroutine stands: " << b;
+  }
 }

@@ -39,6 +39,16 @@ TEST(SyncSites, LinesMatchTheRealSources) {
   for (std::string l; std::getline(f, l);) lines.push_back(l);
   for (std::size_t s = 1; s < static_cast<std::size_t>(SyncSite::kCount); s++) {
     const SyncSiteInfo& si = kSyncSiteTable[s];
+    if (si.file != "sync/map.go") { // runtime.GC, a goroutine's own statement
+      std::ifstream g("/usr/share/go-1.19/src/" + std::string(si.file));
+      ASSERT_TRUE(g) << si.file;
+      std::vector<std::string> other;
+      for (std::string l; std::getline(g, l);) other.push_back(l);
+      ASSERT_LE(static_cast<std::size_t>(si.line), other.size());
+      EXPECT_NE(other[static_cast<std::size_t>(si.line - 1)].find(std::string(si.needle)), std::string::npos)
+          << si.file << ":" << si.line << " is " << other[si.line - 1];
+      continue;
+    }
     ASSERT_GE(si.line, 1) << "site " << s;
     ASSERT_LE(static_cast<std::size_t>(si.line), lines.size()) << "site " << s;
     ASSERT_FALSE(si.needle.empty()) << "site " << s;

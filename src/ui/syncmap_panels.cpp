@@ -101,7 +101,7 @@ void SyncOpsEventsView::draw(UiContext&, const Frame& f, SyncMapController& c) {
     lastPos_ = f.position;
     const float y = static_cast<float>(std::max<int64_t>(0, f.position)) * rowH;
     const float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
-    if (y < top || y + rowH > top + h) ImGui::SetScrollY(std::max(0.0f, y - h * 0.5f));
+    if (y < top || y + rowH * 2 > top + h) ImGui::SetScrollY(std::max(0.0f, y - h * 0.5f)); // (the last row sits under the scrollbar)
   }
   ImGuiListClipper clip;
   clip.Begin(static_cast<int>(std::min<uint64_t>(s.eventCount(), INT32_MAX)), rowH);

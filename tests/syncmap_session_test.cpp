@@ -12,6 +12,7 @@
 #include <string>
 
 #include "trace/opscript.hpp"
+#include "trace/script_runner.hpp"
 #include "trace/syncmap_json.hpp"
 #include "trace/syncmap_session.hpp"
 
@@ -209,4 +210,40 @@ TEST(SyncMapSession, SeekOnThousandsOfOpsIsFast) {
     worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   EXPECT_LT(worst, 16.0) << "the slowest seek took " << worst << " ms";
+}
+
+// The Lesson panel's ticks come from checkLesson (a replay as `dump --check`
+// runs it); the session the panel steps must be in the same state: every
+// expect line reads the same on the session's map, seeked to its op's end.
+TEST(SyncMapSession, LessonTicksAgreeWithTheSessionsOwnState) {
+  int checked = 0;
+  for (const char* name : {"m01-delete-frees-the-value", "m02-until-when-the-key-stays", "m03-every-store-allocates"}) {
+    SCOPED_TRACE(name);
+    ScriptParser p(name);
+    std::optional<ScriptError> perr;
+    const auto ops = p.parseAll(readFile(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/" + name + ".ops"), perr);
+    ASSERT_FALSE(perr) << perr->format();
+    const Lesson lesson = p.takeLesson(); // the outcomes point at its expect lines
+    const LessonCheck check = checkLesson(ops, lesson);
+    EXPECT_EQ(check.failed, 0u);
+    std::string err;
+    auto s = SyncMapSession::fromScript(ops, name, err);
+    ASSERT_TRUE(s) << err;
+    ASSERT_EQ(s->opCount(), ops.size());
+    for (std::size_t k = 0; k < check.byOp.size(); k++) {
+      if (check.byOp[k].empty()) continue;
+      const SyncMapSession::Op& o = s->op(k);
+      ASSERT_GT(o.eventCount, 0u) << "an expect line after an op with no step";
+      s->seek(static_cast<int64_t>(o.firstEvent + o.eventCount) - 1);
+      OpDid did;
+      did.result = o.result;
+      did.syncMap = s->map();
+      did.syncOut = o.out;
+      for (const ExpectOutcome& e : check.byOp[k]) {
+        EXPECT_EQ(actualOf(*e.line, nullptr, nullptr, did), e.got) << e.line->line << ": " << e.line->text;
+        checked++;
+      }
+    }
+  }
+  EXPECT_GT(checked, 40);
 }

@@ -116,7 +116,7 @@ void SyncOpsEventsView::draw(UiContext&, const Frame& f, SyncMapController& c) {
         currentText = t;
       }
       ImGui::PushID(i);
-      if (ImGui::Selectable(t.c_str(), false)) {
+      if (ImGui::Selectable(t.c_str(), i == f.position)) { // (the cursor's row: chosen already)
         c.pause();
         c.seek(i);
       }

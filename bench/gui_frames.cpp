@@ -22,6 +22,7 @@
 
 #include "ui/gui_runtime.hpp"
 #include "ui/swiss_state.hpp"
+#include "ui/syncmap_state.hpp"
 #include "ui/workspace.hpp"
 #include "trace/asset_paths.hpp"
 
@@ -227,6 +228,51 @@ int main(int argc, char** argv) {
     sw.togglePlay();
     measureSwiss("swiss: running 2000/s", [] {}, 1.0 / 60);
     sw.pause();
+    if (!app.newMap(NewMapParams{})) return 3; // back to the classic map
+  }
+
+  // A sync.Map op script (issue 12): 4,000 ops over 600 keys (stores, loads,
+  // deletes, a range every 50 ops, a gc every 100), its panels drawn, stepped.
+  // --only 23 measures just this.
+  if (only < 0 || only == 23) {
+    std::string text = "make syncmap string\n";
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 4000; i++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      const uint64_t k = x % 600;
+      if (i % 100 == 99) text += "gc\n";
+      else if (i % 50 == 49) text += "range\n";
+      else if (x % 10 < 3) fmt::format_to(std::back_inserter(text), "store k{} {}\n", k, i);
+      else if (x % 10 < 9) fmt::format_to(std::back_inserter(text), "load k{}\n", k);
+      else fmt::format_to(std::back_inserter(text), "delete k{}\n", k);
+    }
+    if (!app.loadScriptText(text, "syncmap-bench.ops") || !app.syncMode()) {
+      std::fprintf(stderr, "%s\n", app.error().c_str());
+      return 3;
+    }
+    SyncMapController& sc = app.syncController();
+    sc.seek(static_cast<int64_t>(sc.eventCount()) / 2);
+    for (int i = 0; i < 3; i++) rt.frame(0);
+    std::printf("|    | (sync.Map: 4000 ops, %s steps) |\n", fmt::format("{}", sc.eventCount()).c_str());
+    auto measureSync = [&](const char* what, auto&& action, double dt) {
+      std::vector<double> cpu, total;
+      const auto s0 = Clock::now();
+      for (int f = 0; f < frames; f++) {
+        const auto a = Clock::now();
+        action();
+        const double stepMs = ms(a, Clock::now());
+        rt.frame(dt);
+        cpu.push_back(stepMs + rt.lastCpuMs);
+        total.push_back(stepMs + rt.lastTotalMs);
+      }
+      printRow(Row{23, what, stats(cpu), stats(total), 1000.0 * frames / ms(s0, Clock::now())});
+    };
+    measureSync("sync.Map: step into", [&] { sc.stepInto(); }, 0.0);
+    measureSync("sync.Map: step over (op)", [&] { sc.stepOver(); }, 0.0);
+    measureSync("sync.Map: step back", [&] { sc.stepBack(); }, 0.0);
+    measureSync("sync.Map: step back over (op)", [&] { sc.stepBackOver(); }, 0.0);
     if (!app.newMap(NewMapParams{})) return 3; // back to the classic map
   }
 

@@ -61,8 +61,9 @@ std::optional<ScriptSession> sessionFromScript(const std::vector<ScriptOp>& ops,
       return std::nullopt;
     }
     if (op.syncmap) {
-      err = fmt::format("{}:{}: a sync.Map op script has no GUI session yet (the sync.Map panel shows races): "
-                        "run it with gomaplab dump --check {} (its expect lines), or gomaplab events {}",
+      // The GUI opens it as a SyncMapSession (trace/syncmap_session.hpp); the terminal view has none.
+      err = fmt::format("{}:{}: a sync.Map script does not open as a classic op-script session: "
+                        "open it in the GUI's window, or run gomaplab dump --check {} / gomaplab events {}",
                         file, op.line, file, file);
       return std::nullopt;
     }

@@ -1,5 +1,6 @@
 #include "ui/app_state.hpp"
 #include "ui/swiss_state.hpp"
+#include "ui/syncmap_state.hpp"
 
 #include <fmt/format.h>
 
@@ -37,6 +38,10 @@ AppState& AppState::operator=(AppState&&) noexcept = default;
 SwissController& AppState::swissController() {
   swiss_->rebind(error_, status_); // this object's strings, wherever it has been moved
   return *swiss_;
+}
+SyncMapController& AppState::syncController() {
+  sync_->rebind(error_, status_);
+  return *sync_;
 }
 
 std::string_view AppState::opText(std::size_t k) const {
@@ -156,6 +161,23 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     error_ = Said::of(S::MsgScriptError, perr->format());
     return false;
   }
+  if (p.syncmap()) {
+    // A sync.Map script: its own session and panels (the op-script session stays as it is).
+    auto sc = std::make_unique<SyncMapController>(error_, status_);
+    std::string err;
+    if (!sc->load(ops, name, err)) {
+      error_ = Said::of(S::MsgScriptError, err);
+      return false;
+    }
+    if (p.lesson().any()) sc->setLesson(std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson())));
+    sync_ = std::move(sc);
+    swiss_.reset();
+    error_.clear();
+    status_ = Said::of(S::SmoLoaded, name, sync_->session().opCount(), sync_->session().eventCount());
+    sessionId_++;
+    touched();
+    return true;
+  }
   if (p.swiss()) {
     // A Swiss-map script: the Swiss workspace (the op-script session stays as it is).
     auto sw = std::make_unique<SwissController>(error_, status_);
@@ -167,6 +189,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     // Its lesson lines (the Swiss workspace's Lesson panel).
     if (p.lesson().any()) sw->setLesson(std::make_shared<const LoadedLesson>(loadLesson(ops, p.takeLesson())));
     swiss_ = std::move(sw);
+    sync_.reset();
     // scriptName_/scriptPath_ stay the op-script session's: Save writes that
     // session to its own file, never over the Swiss script.
     error_.clear();
@@ -183,6 +206,7 @@ bool AppState::loadScriptText(std::string_view text, const std::string& name) {
     return false;
   }
   swiss_.reset(); // back to the classic workspace
+  sync_.reset();
   lesson_ = std::move(lesson);
   scriptName_ = name;
   scriptPath_.clear();
@@ -203,7 +227,7 @@ bool AppState::openScript(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   if (!loadScriptText(ss.str(), path)) return false;
-  if (!swissMode()) scriptPath_ = path;
+  if (!swissMode() && !syncMode()) scriptPath_ = path;
   return true;
 }
 

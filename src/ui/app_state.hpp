@@ -49,6 +49,7 @@ struct BulkJob {
 
 class AutosaveWriter;
 class SwissController; // ui/swiss_state.hpp
+class SyncMapController; // ui/syncmap_state.hpp
 
 // Whether path lies under assetDir() (the bundled lessons and scenarios, never overwritten).
 bool isBundledPath(const std::string& path);
@@ -94,6 +95,10 @@ public:
   // new map leaves it. The classic session (if any) is kept meanwhile.
   bool swissMode() const { return swiss_ != nullptr; }
   SwissController& swissController();
+  // A sync.Map op script (make syncmap) opens as a SyncMapController, the same way
+  // (issue 12): its panels are on screen while syncMode().
+  bool syncMode() const { return sync_ != nullptr; }
+  SyncMapController& syncController();
 
   // ---- files and new maps --------------------------------------------------------
   bool openScript(const std::string& path);
@@ -212,6 +217,7 @@ private:
 
   std::unique_ptr<Session> session_;
   std::unique_ptr<SwissController> swiss_;
+  std::unique_ptr<SyncMapController> sync_;
   ScriptParser parser_;
   std::vector<Line> lines_;
   std::shared_ptr<const LoadedLesson> lesson_;

@@ -7,7 +7,7 @@
 namespace gomap::ui {
 
 namespace {
-GoSource load() {
+GoSource load(const char* rel) {
   namespace fs = std::filesystem;
   GoSource g;
   std::vector<fs::path> roots;
@@ -16,7 +16,7 @@ GoSource load() {
   roots.emplace_back("/usr/lib/go-1.19");
   std::string tried;
   for (const fs::path& root : roots) {
-    fs::path p = root / "src" / "runtime" / "map.go";
+    fs::path p = root / "src" / rel;
     std::ifstream f(p);
     if (!f) {
       tried += (tried.empty() ? "" : ", ") + p.string();
@@ -46,7 +46,12 @@ GoSource load() {
 } // namespace
 
 const GoSource& goSource() {
-  static const GoSource g = load();
+  static const GoSource g = load("runtime/map.go");
+  return g;
+}
+
+const GoSource& goSyncMapSource() {
+  static const GoSource g = load("sync/map.go");
   return g;
 }
 

@@ -17,5 +17,7 @@ struct GoSource {
 
 // Loads once (on first use) and caches.
 const GoSource& goSource();
+// The same for sync/map.go (the sync.Map op-script session's code panel).
+const GoSource& goSyncMapSource();
 
 } // namespace gomap::ui

@@ -2,6 +2,7 @@
 // headless screenshot command.
 #include "ui/gui_app.hpp"
 #include "ui/swiss_state.hpp"
+#include "ui/syncmap_state.hpp"
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
@@ -234,7 +235,10 @@ int runScreenshot(const ScreenshotOptions& opts) {
   }
   // A Swiss-map script (issue 13): its own session and cursor.
   const bool swissScript = app.swissMode();
-  const long long n = static_cast<long long>(swissScript ? app.swissController().eventCount() : app.eventCount());
+  const bool syncScript = app.syncMode(); // a sync.Map script (issue 12): its own session too
+  const long long n = static_cast<long long>(swissScript  ? app.swissController().eventCount()
+                                             : syncScript ? app.syncController().eventCount()
+                                                          : app.eventCount());
   if (opts.event < -1 || opts.event >= n) {
     std::fprintf(stderr, "gomaplab screenshot: --event %lld is out of range: %s has %lld events (0..%lld)\n", opts.event,
                  opts.scriptPath.c_str(), n, n - 1);
@@ -244,6 +248,7 @@ int runScreenshot(const ScreenshotOptions& opts) {
     std::fprintf(stderr, "gomaplab screenshot: %s; the picture is in English\n", rt.fonts().note.c_str());
   rt.workspace().forceLayout = true;
   if (swissScript) app.swissController().seek(opts.event < 0 ? n - 1 : opts.event);
+  else if (syncScript) app.syncController().seek(opts.event < 0 ? n - 1 : opts.event);
   else app.seek(opts.event < 0 ? n - 1 : opts.event);
   if (!opts.comparePath.empty()) {
     std::string err;
@@ -282,7 +287,10 @@ int runScreenshot(const ScreenshotOptions& opts) {
   }
   std::printf("wrote %s (%dx%d): %s after event %lld of %lld\n", opts.outPath.c_str(), opts.width, opts.height,
               opts.scriptPath.c_str(),
-              static_cast<long long>(swissScript ? app.swissController().position() : app.position()), n);
+              static_cast<long long>(swissScript  ? app.swissController().position()
+                                     : syncScript ? app.syncController().position()
+                                                  : app.position()),
+              n);
   return 0;
 }
 

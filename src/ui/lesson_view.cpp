@@ -359,7 +359,7 @@ void LessonView::draw(UiContext& ui, const Frame& f, const LessonData& d) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", tr(S::LessonNone));
     ImGui::PopTextWrapPos();
-  } else if (f.loaded() || (f.swiss && f.ctl)) {
+  } else if (f.loaded() || ((f.swiss || f.syncMap) && f.ctl)) { // a classic, Swiss or sync.Map session
     drawLesson(f, d);
     // Another op (or another lesson): its narration from the top, even if the
     // teacher had scrolled down to the last one's expect lines.

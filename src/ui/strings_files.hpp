@@ -81,4 +81,6 @@
   X(FileBundledNote) \
   X(FileUntitledName) \
   X(FileAutosaveOther) \
-  X(FileReadOnlyNote)
+  X(FileReadOnlyNote) \
+  X(SmoLoaded) X(SmoMenuTitle) X(SmoWinCode) X(SmoWinEvents) X(SmoWinTimeline) X(SmoBeforeMake) X(SmoMadeStep) \
+  X(SmoGcStep) X(SmoEventOf) X(SmoOpAt) X(SmoRealSource) X(SmoNoSource) X(SmoPseudoNote) X(SmoOpsSteps)

@@ -22,7 +22,7 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w, UiContext& ui, const Frame& f) { w.goroutines.draw(ui, f, w.raceController()); }});
   r.add({PanelSyncMap, S::WinSyncMap, "syncmap", 0, W::Race,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.syncMap.draw(ui, f); },
-         [](Workspace& w) { return w.raceController().syncMap(); }});
+         [](Workspace& w) { return w.syncOpsMode() || w.raceController().syncMap(); }}); // a race's or a sync.Map script's
   r.add({PanelCow, S::WinCow, "cow", 0, W::Race, [](Workspace& w, UiContext& ui, const Frame& f) { w.cow.draw(ui, f); },
          [](Workspace& w) { return w.raceController().cow(); }});
   r.add({PanelShards, S::WinShards, "shards", 0, W::Race,
@@ -58,6 +58,7 @@ Workspace::Workspace(AppState& app, RaceController& race, Prefs& prefs, FontSet&
   registerClassicPanels(registry_);
   registerSwissPanels(registry_);
   registerSideBySidePanels(registry_);
+  registerSyncOpsPanels(registry_);
   panels = prefs.panels;
   app_.speed() = prefs.speed;
   app_.watchNewOps = prefs.watchNewOps;
@@ -67,12 +68,14 @@ Controller& Workspace::controller() {
   if (raceMode()) return race_;
   if (sideBySideMode()) return sideBySide;
   if (app_.swissMode()) return app_.swissController();
+  if (app_.syncMode()) return app_.syncController();
   return app_;
 }
 
 const LoadedLesson* Workspace::lessonOnScreen() const {
   if (raceMode()) return nullptr;
   if (app_.swissMode()) return app_.swissController().lesson();
+  if (app_.syncMode()) return app_.syncController().lesson();
   return app_.lesson();
 }
 
@@ -87,6 +90,7 @@ bool Workspace::panelFits(const PanelDef& d) const {
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
+  if (app_.syncMode()) return d.when == W::SyncOps || d.bit == PanelSyncMap;
   return d.when == W::Always || d.when == W::OpScript;
 }
 
@@ -102,6 +106,7 @@ bool Workspace::crampedLayout(float w, float h, float fs) {
 
 bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
   if (p == PanelSyncMap || p == PanelCow || p == PanelShards) return true;
+  if (isSyncOpsPanel(p)) return syncOpsLayoutShows(p, crampedLayout(w, h, fs));
   if (p == PanelCompare || p >= PanelSbsSteps) return sbsLayoutShows(p, crampedLayout(w, h, fs));
   if (p >= PanelSwissHeader) return swissLayoutShows(p, crampedLayout(w, h, fs));
   if (!crampedLayout(w, h, fs)) return true;
@@ -256,7 +261,10 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
       return false;
     }
   }
-  PanelRect r = raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
+  PanelRect r = syncOpsMode() ? syncOpsLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(),
+                                                crampedLayout(io.DisplaySize.x, layoutH, ImGui::GetFontSize()),
+                                                lessonOnScreen() != nullptr)
+                 : raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
                  : raceMode() && (race_.syncMap() || race_.cow() || race_.sharded()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
                                                  : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                                lessonOnScreen() != nullptr);
@@ -457,6 +465,7 @@ void Workspace::menuBar() {
                                               race_.session().world().swissMap().version() == swiss::Version::Go127
                                                   ? "1.27"
                                                   : "1.26")
+                            : syncOpsMode()                 ? std::string(tr(S::SmoMenuTitle))
                             : raceMode() && race_.syncMap() ? std::string(tr(S::SmRaceTitle))
                             : raceMode() && race_.cow()     ? std::string(tr(S::CowRaceTitle))
                             : raceMode() && race_.sharded() ? std::string(tr(S::ShRaceTitle))
@@ -478,6 +487,10 @@ std::array<uint64_t, 4> Workspace::frameStamp() const {
     SwissController& sw = app_.swissController();
     return {app_.sessionId(), sw.revision(), 2u, sw.sessionId()};
   }
+  if (app_.syncMode()) {
+    SyncMapController& sc = app_.syncController();
+    return {app_.sessionId(), sc.revision(), 4u, sc.sessionId()};
+  }
   return {app_.sessionId(), app_.revision(), app_.hasSession() ? 1u : 0u, 0};
 }
 
@@ -498,6 +511,9 @@ void Workspace::fillFrame() {
     frame_.position = swiss.frame.position;
     frame_.currentOp = swiss.frame.currentOp; // the Lesson panel's op
     frame_.sessionId = sw.sessionId();
+  } else if (app_.syncMode()) {
+    // A sync.Map op script: the sync.Map panel's frame at the cursor (ui/syncmap_state.hpp).
+    app_.syncController().fillFrame(syncOps.frame, frame_);
   } else {
     app_.fillFrame(frame_);
   }
@@ -515,6 +531,7 @@ void Workspace::draw(float dt) {
   app_.tick(dt);
   race_.tick(dt);
   if (app_.swissMode()) app_.swissController().tick(dt);
+  if (app_.syncMode()) app_.syncController().tick(dt);
   sideBySide.tick(dt);
   // Opening or leaving the side-by-side mode re-tiles the windows (its own panels).
   if (sideBySideMode() != wasSbs_) {
@@ -524,6 +541,11 @@ void Workspace::draw(float dt) {
   // Opening or leaving a Swiss script re-tiles the windows (other panels).
   if (swissMode() != wasSwiss_) {
     wasSwiss_ = swissMode();
+    resetLayout_ = true;
+  }
+  // So does opening or leaving a sync.Map script.
+  if (syncOpsMode() != wasSyncOps_) {
+    wasSyncOps_ = syncOpsMode();
     resetLayout_ = true;
   }
   // Switching between the race and the op-script session re-tiles the windows.
@@ -634,6 +656,19 @@ void Workspace::noteNewText() {
     seenSwiss_ = app_.sessionId();
     needGlyphs(sw.name());
     if (const LoadedLesson* l = sw.lesson()) {
+      for (const std::string& t : l->lesson.title) needGlyphs(t);
+      for (const LessonNotes& n : l->lesson.ops) {
+        for (const std::string& t : n.narration) needGlyphs(t);
+        for (const ExpectLine& e : n.expects) needGlyphs(e.text);
+      }
+    }
+  }
+  // A sync.Map script's name and lesson, once per open.
+  if (app_.syncMode() && app_.sessionId() != seenSyncOps_) {
+    SyncMapController& sc = app_.syncController();
+    seenSyncOps_ = app_.sessionId();
+    needGlyphs(sc.name());
+    if (const LoadedLesson* l = sc.lesson()) {
       for (const std::string& t : l->lesson.title) needGlyphs(t);
       for (const LessonNotes& n : l->lesson.ops) {
         for (const std::string& t : n.narration) needGlyphs(t);

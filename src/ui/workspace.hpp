@@ -25,6 +25,7 @@
 #include "ui/cow_view.hpp"
 #include "ui/shards_view.hpp"
 #include "ui/syncmap_view.hpp"
+#include "ui/syncmap_panels.hpp"
 #include "ui/timeline_view.hpp"
 #include "ui/ui_common.hpp"
 
@@ -53,12 +54,17 @@ enum Panel : int {
   PanelSyncMap = 1 << 18,     // a race on a sync.Map (ui/syncmap_view.hpp)
   PanelCow = 1 << 19,         // a race on a copy-on-write map (ui/cow_view.hpp)
   PanelShards = 1 << 20,      // a race on a sharded map (ui/shards_view.hpp)
+  // A sync.Map op script (ui/syncmap_panels.hpp; with PanelSyncMap).
+  PanelSmoCode = 1 << 21,
+  PanelSmoEvents = 1 << 22,
+  PanelSmoTimeline = 1 << 23,
   // The side-by-side mode's panels (ui/side_by_side_view.hpp).
   PanelSbsSteps = 1 << 24,
   PanelSbsClassicHeader = 1 << 25,
   PanelSbsClassicBuckets = 1 << 26,
   PanelSbsSwissHeader = 1 << 27,
   PanelSbsSwissGroups = 1 << 28,
+  PanelSmoLesson = 1 << 29, // the Lesson panel of a sync.Map op script with lesson lines
 };
 
 class Workspace;
@@ -71,7 +77,7 @@ struct PanelDef {
   S title;
   const char* id; // ImGui window id (stable: imgui.ini remembers windows by it)
   ImGuiWindowFlags flags = 0;
-  enum class When : uint8_t { Always, OpScript, Race, Swiss, SideBySide } when = When::Always;
+  enum class When : uint8_t { Always, OpScript, Race, Swiss, SideBySide, SyncOps } when = When::Always;
   std::function<void(Workspace&, UiContext&, const Frame&)> draw;
   // When set, the panel exists only while this says so (the Lesson panel: a script with lesson lines).
   std::function<bool(Workspace&)> available = nullptr;
@@ -98,6 +104,11 @@ bool swissLayoutShows(Panel p, bool cramped);
 void registerSideBySidePanels(PanelRegistry& r);
 PanelRect sbsLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped);
 bool sbsLayoutShows(Panel p, bool cramped);
+// A sync.Map op script's panels (ui/syncmap_panels.cpp) and where they tile (the sync.Map panel included).
+void registerSyncOpsPanels(PanelRegistry& r);
+bool isSyncOpsPanel(Panel p);
+PanelRect syncOpsLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool cramped, bool lesson);
+bool syncOpsLayoutShows(Panel p, bool cramped);
 
 struct PanelRect {
   float x, y, w, h;
@@ -150,6 +161,9 @@ public:
   LessonView lesson;
   SwissViews swiss;
   SyncMapView syncMap;
+  SyncOpsViews syncOps; // a sync.Map op script's code, events and timeline
+  // A sync.Map op script is on screen (not a race).
+  bool syncOpsMode() const { return !raceMode() && app_.syncMode(); }
   CowView cow;
   ShardsView shards;
   // A Swiss-map script is on screen (not a race).
@@ -209,6 +223,7 @@ private:
   std::size_t seenOps_ = 0;
   std::string seenRace_;
   uint64_t seenSwiss_ = ~uint64_t{0};
+  uint64_t seenSyncOps_ = ~uint64_t{0};
   struct StatusLine {
     std::string text;
     bool error = false;
@@ -219,7 +234,7 @@ private:
   std::string dismissedStatus_;
   std::vector<Tap> taps_;
   bool beginPanel(Panel p, S title, const char* id, float menuH, ImGuiWindowFlags extra = 0);
-  static constexpr int kMaxPanels = 29; // bits 0..28 (Panel)
+  static constexpr int kMaxPanels = 30; // bits 0..29 (Panel)
 
   // Windows sitting exactly on their tiles, overlapping nothing, draw no
   // background (the frame is cleared to the window colour): a full-screen
@@ -240,6 +255,7 @@ private:
   bool wasRace_ = false;
   bool wasSwiss_ = false;
   bool wasSbs_ = false;
+  bool wasSyncOps_ = false;
   void fillFrame(); // from the controller on screen
   bool hadLesson_ = false;
   Prefs& prefs_;

@@ -49,6 +49,7 @@
 #include "ui/goroutines_view.hpp"
 #include "ui/gui_runtime.hpp"
 #include "ui/prefs.hpp"
+#include "ui/syncmap_state.hpp"
 
 using namespace gomap;
 using namespace gomap::ui;
@@ -909,6 +910,13 @@ TEST(Buttons, EveryButtonOfEveryPanelActsAndNoTwoShareAnId) {
          AppState& a = g.rt.app();
          if (!a.openScript(dir + "/c02.ops")) return false;
          a.seek(static_cast<int64_t>(a.eventCount() / 3));
+         return true;
+       }, false},
+      // A sync.Map op script (issue 12): its code, event log and timeline panels beside the sync.Map panel.
+      {"sync.Map op script (lesson m01 at its first gc)", [&](Gui& g) {
+         AppState& a = g.rt.app();
+         if (!a.openScript(kSrc + "/assets/lessons/m01-delete-frees-the-value.ops") || !a.syncMode()) return false;
+         a.syncController().seek(25);
          return true;
        }, false},
       // What the first two leave idle: an error on screen (its Dismiss buttons), a

@@ -286,6 +286,11 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
       if (r != ShardParse::NotMine) return r == ShardParse::Handled;
     }
     Instr ins;
+    if (sc.cow && cow::isInPlace(sc.cowVariant) && !ts.empty() && (texts[0] == "store" || texts[0] == "load")) {
+      if (!parseInPlaceStatement(sc, *cx.ops, ts, texts, lineNo, ins, *cx.err)) return false; // cow_scenario.hpp
+      out.push_back(std::move(ins));
+      return true;
+    }
     if (!parseStatement(cx, sc, ts, texts, lineNo, ins)) return false;
     out.push_back(std::move(ins));
     return true;
@@ -727,7 +732,7 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     return fail(granLine, granColumn, std::string(kSwissMemoryGranularity));
   if (sc.syncmap && sc.granularity == Granularity::Memory)
     return fail(granLine, granColumn, std::string(kSyncMapMemoryGranularity));
-  if (sc.cow && sc.granularity == Granularity::Memory)
+  if (sc.cow && !cow::isInPlace(sc.cowVariant) && sc.granularity == Granularity::Memory)
     return fail(granLine, granColumn, std::string(kCowMemoryGranularity));
   if (sawSchedule) {
     // Steps are checked once every goroutine is known; the error points at the step.

@@ -286,7 +286,9 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
       if (r != ShardParse::NotMine) return r == ShardParse::Handled;
     }
     Instr ins;
-    if (sc.cow && cow::isInPlace(sc.cowVariant) && !ts.empty() && (texts[0] == "store" || texts[0] == "load")) {
+    const std::string_view v0 = texts.empty() ? std::string_view() : std::string_view(texts[0]);
+    if (sc.cow && cow::isInPlace(sc.cowVariant) &&
+        (isSyncVerb(v0) || v0 == "put" || v0 == "del" || v0 == "get" || v0 == "iter" || v0 == "clear" || v0 == "gc")) {
       if (!parseInPlaceStatement(sc, *cx.ops, ts, texts, lineNo, ins, *cx.err)) return false; // cow_scenario.hpp
       out.push_back(std::move(ins));
       return true;

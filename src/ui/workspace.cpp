@@ -24,7 +24,7 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w, UiContext& ui, const Frame& f) { w.syncMap.draw(ui, f); },
          [](Workspace& w) { return w.raceController().syncMap(); }});
   r.add({PanelCow, S::WinCow, "cow", 0, W::Race, [](Workspace& w, UiContext& ui, const Frame& f) { w.cow.draw(ui, f); },
-         [](Workspace& w) { return w.raceController().cow(); }});
+         [](Workspace& w) { return w.raceController().cow() || w.raceController().cowInPlace(); }});
   r.add({PanelShards, S::WinShards, "shards", 0, W::Race,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.shards.draw(ui, f); },
          [](Workspace& w) { return w.raceController().sharded(); }});
@@ -84,6 +84,7 @@ bool Workspace::panelFits(const PanelDef& d) const {
   // A race on a sync.Map: the Goroutines panel and the sync.Map panel.
   // A race on a sync.Map (a copy-on-write map): the Goroutines panel and the structure's panel.
   if (raceMode() && (race_.syncMap() || race_.cow() || race_.sharded())) return d.when == W::Race;
+  if (raceMode() && race_.cowInPlace() && d.bit == PanelPlots) return false; // the Copy-on-write panel takes its tile
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
@@ -258,7 +259,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   }
   PanelRect r = raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
                  : raceMode() && (race_.syncMap() || race_.cow() || race_.sharded()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
-                                                 : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
+                                                 : layoutOf(p == PanelCow ? PanelPlots : p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                                lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   placeNext_ &= ~p;

@@ -250,7 +250,11 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   // The projector layout (a large font on a small screen) leaves some panels
   // out when it tiles; tiling the normal layout again brings them back.
   if (forceLayout || resetLayout_) {
-    const bool shows = layoutShows(p, io.DisplaySize.x, layoutH, ImGui::GetFontSize());
+    // (an inplace race's Copy-on-write panel takes the plots' tile: in the projector layout, like the plots,
+    // it opens from the View menu)
+    const bool shows = layoutShows(p, io.DisplaySize.x, layoutH, ImGui::GetFontSize()) &&
+                       !(p == PanelCow && raceMode() && race_.cowInPlace() &&
+                         crampedLayout(io.DisplaySize.x, layoutH, ImGui::GetFontSize()));
     if (resetLayout_ && !layoutShows(p, 1, 1, 1)) panels = shows ? (panels | p) : (panels & ~p);
     if (!shows) {
       seen_[idx].visible = false;

@@ -100,7 +100,7 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
       fmt::print(err, "--granularity: {}\n", kSwissMemoryGranularity);
       return 2;
     }
-    if (sc->cow && sc->granularity == Granularity::Memory) {
+    if (sc->cow && !cow::isInPlace(sc->cowVariant) && sc->granularity == Granularity::Memory) { // (inplace: a classic map)
       fmt::print(err, "--granularity: {}\n", kCowMemoryGranularity);
       return 2;
     }

@@ -14,12 +14,13 @@ std::string_view variantName(Variant v) {
   case Variant::ValueStore: return "valuestore";
   case Variant::ValueCas: return "valuecas";
   case Variant::PtrStore: return "ptrstore";
+  case Variant::InPlace: return "inplace";
   }
   return "?";
 }
 
 std::optional<Variant> parseVariant(std::string_view s) {
-  for (Variant v : {Variant::PtrCas, Variant::ValueStore, Variant::ValueCas, Variant::PtrStore})
+  for (Variant v : {Variant::PtrCas, Variant::ValueStore, Variant::ValueCas, Variant::PtrStore, Variant::InPlace})
     if (variantName(v) == s) return v;
   return std::nullopt;
 }
@@ -34,7 +35,7 @@ std::string uncomparablePanic(KeyKind k) {
 }
 
 namespace {
-bool isPtr(Variant v) { return v == Variant::PtrCas || v == Variant::PtrStore; }
+bool isPtr(Variant v) { return v == Variant::PtrCas || v == Variant::PtrStore || v == Variant::InPlace; }
 } // namespace
 
 std::string_view siteName(Site s) {

@@ -16,6 +16,12 @@
 //               map[string]int" (a recoverable panic, checked on the real runtime).
 //   ptrstore    BROKEN: atomic.Pointer with Store instead of the CAS: two writers that
 //               both loaded the same version lose one of their keys.
+//   inplace     BROKEN: no copy and no CAS: p := c.p.Load(); (*p)[k] = v (cow.go:124-127).
+//               The published map is written in place, so it is not a version at all:
+//               the scenario runs on a REAL classic engine map (World's classic map,
+//               hashWriting checks live, statement or memory granularity) and two
+//               writers die with the engine's own "concurrent map writes". This model
+//               (CowMap) never runs it; see isInPlace and cow_scenario.hpp.
 //
 // Every atomic operation, the copy and the insert are separate steps. The Go
 // code they mirror is real: tests/concurrency/cow_go/cow.go (the user program
@@ -36,12 +42,17 @@
 
 namespace gomap::race::cow {
 
-enum class Variant : uint8_t { PtrCas, ValueStore, ValueCas, PtrStore };
-inline constexpr std::string_view kVariantList = "ptrcas, valuestore, valuecas or ptrstore";
+enum class Variant : uint8_t { PtrCas, ValueStore, ValueCas, PtrStore, InPlace };
+inline constexpr std::string_view kVariantList = "ptrcas, valuestore, valuecas, ptrstore or inplace";
 std::string_view variantName(Variant v);
 std::optional<Variant> parseVariant(std::string_view s);
 // The variant's writers take the scenario's extra mutex c.mu (valuestore).
 inline bool usesMutex(Variant v) { return v == Variant::ValueStore; }
+// The variant writes the loaded map in place: its race runs on a classic engine map, not on CowMap.
+inline bool isInPlace(Variant v) { return v == Variant::InPlace; }
+// cow.go's lines of InPlace: Store's p := c.p.Load() and (*p)[k] = v, Load's p := c.p.Load() and (*p)[k].
+inline constexpr int kInPlaceStoreLoadLine = 125, kInPlaceStoreWriteLine = 126;
+inline constexpr int kInPlaceLoadLoadLine = 130, kInPlaceLoadReadLine = 131;
 
 // A key order for versions (strings by bytes, int64 by value).
 struct KeyLess {

@@ -20,7 +20,13 @@ std::optional<bool> parseCowMake(Scenario& sc, ScriptParser& ops, const std::vec
 bool parseCowSetupLine(Scenario& sc, ScriptParser& ops, std::string_view line, int lineNo, ScenarioError& err);
 // A goroutine statement on a copy-on-write map: store or load only.
 bool checkCowStatement(const Scenario& sc, const Instr& ins, int lineNo, int column, ScenarioError& err);
-// A copy-on-write map's race runs at statement granularity only.
+// A goroutine statement on an inplace map (cow::isInPlace): store K V is the
+// classic map's put (Go's (*p)[k] = v, mapassign), load K its get (mapaccess2),
+// both on the one engine map; the instruction's text stays "store K V".
+bool parseInPlaceStatement(const Scenario& sc, ScriptParser& ops, const std::vector<Token>& toks,
+                           const std::vector<std::string>& texts, int lineNo, Instr& ins, ScenarioError& err);
+// A copy-on-write map's race runs at statement granularity only (but inplace's
+// map is a classic map: statement or memory, as classic races).
 inline constexpr std::string_view kCowMemoryGranularity =
     "expected 'granularity statement' for a copy-on-write map: each atomic load, CAS or store, the copy and the "
     "insert are already one step each (memory granularity splits only the classic map's flags update)";

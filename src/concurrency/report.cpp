@@ -238,6 +238,12 @@ std::vector<Frame> stackOf(const World& w, int g) {
       fs.push_back({"runtime." + std::string(c->caller), kMapGo, c->line, std::string(c->text)});
       fn = std::string(c->caller);
     }
+    if (sc.cow && cow::isInPlace(sc.cowVariant)) { // the user program's method that indexes *p (cow.go)
+      const bool store = in.kind == Instr::Kind::Put;
+      fs.push_back({store ? "main.(*InPlace[...]).Store" : "main.(*InPlace[...]).Load", "cow.go",
+                    store ? cow::kInPlaceStoreWriteLine : cow::kInPlaceLoadReadLine,
+                    store ? "(*p)[k] = v (the published map itself)" : "v, ok := (*p)[k]"});
+    }
   } else if (!in.isMapOp() && in.kind != Instr::Kind::Gc && (v.state == GoroutineView::State::Blocked || dying || v.sync.phase > 0)) {
     syncFrames(fs, sc, in, v, dying ? e.message : std::string());
   }

@@ -288,6 +288,13 @@ bool parseProgramLine(Ctx& cx, Scenario& sc, Program& prog, std::string_view lin
       if (r != ShardParse::NotMine) return r == ShardParse::Handled;
     }
     Instr ins;
+    const std::string_view v0 = texts.empty() ? std::string_view() : std::string_view(texts[0]);
+    if (sc.cow && cow::isInPlace(sc.cowVariant) &&
+        (isSyncVerb(v0) || v0 == "put" || v0 == "del" || v0 == "get" || v0 == "iter" || v0 == "clear" || v0 == "gc")) {
+      if (!parseInPlaceStatement(sc, *cx.ops, ts, texts, lineNo, ins, *cx.err)) return false; // cow_scenario.hpp
+      out.push_back(std::move(ins));
+      return true;
+    }
     if (!parseStatement(cx, sc, ts, texts, lineNo, ins)) return false;
     out.push_back(std::move(ins));
     return true;
@@ -729,7 +736,7 @@ std::optional<Scenario> parseScenario(std::string_view text, const std::string& 
     return fail(granLine, granColumn, std::string(kSwissMemoryGranularity));
   if (sc.syncmap && sc.granularity == Granularity::Memory)
     return fail(granLine, granColumn, std::string(kSyncMapMemoryGranularity));
-  if (sc.cow && sc.granularity == Granularity::Memory)
+  if (sc.cow && !cow::isInPlace(sc.cowVariant) && sc.granularity == Granularity::Memory)
     return fail(granLine, granColumn, std::string(kCowMemoryGranularity));
   if (sawSchedule) {
     // Steps are checked once every goroutine is known; the error points at the step.

@@ -17,7 +17,8 @@
 //     store K V | load K | delete K      (on N RWMutex-protected shards, after 'make sharded N KIND';
 //                                        lock|rlock|unlock|runlock shard(K) / shard S lock one: sharded_map.hpp)
 //     store K V | load K                 (a copy-on-write map's, after 'make cow VARIANT KIND':
-//                                        cow_map.hpp, cow_scenario.hpp)
+//                                        cow_map.hpp, cow_scenario.hpp; 'make cow inplace KIND'
+//                                        runs them as put / get on a classic map)
 //     lock MU | unlock MU | rlock MU | runlock MU
 //     for i in A..B: STMT [; STMT ...]   keys/values may use i: i, i+1000, 2*i, k{i}
 //   granularity statement|memory

@@ -201,7 +201,8 @@ void World::setupMap() {
     shards_ = std::make_unique<ShardSet>(sc_, strings_, opts_.rngSeed);
     return;
   }
-  if (sc_.cow) { // its constructor: no op of the op language makes it
+  if (sc_.cow && !cow::isInPlace(sc_.cowVariant)) { // its constructor: no op of the op language makes it
+    // (inplace's map is written in place: a classic map, made below as a classic race's)
     cow_ = std::make_unique<cow::CowMap>(sc_.cowVariant, sc_.kind);
     cow_->init(cowInitialEntries(sc_));
     return;

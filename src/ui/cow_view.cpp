@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "concurrency/consistency.hpp"
 #include "ui/strings.hpp"
 #include "ui/theme.hpp"
 
@@ -24,6 +25,35 @@ std::string versionText(const Version* v) {
   return s + "}";
 }
 } // namespace
+
+void fillInPlaceCowFrame(const race::World& w, CowFrame& cf, std::string step, int currentG) {
+  const race::Scenario& sc = w.scenario();
+  cf.inPlaceMap.emplace(Variant::InPlace, sc.kind);
+  std::vector<std::pair<KeyValue, int64_t>> live;
+  for (const race::Cell& c : race::liveCells(w.map())) live.emplace_back(c.key, c.value);
+  cf.inPlaceMap->init(live); // #1: the map the pointer has published since the constructor
+  cf.map = &*cf.inPlaceMap;
+  cf.inPlaceRuns.clear();
+  cf.inPlaceRuns.reserve(static_cast<std::size_t>(w.goroutines())); // Held points into it
+  cf.goroutines.clear();
+  for (int g = 1; g <= w.goroutines(); g++) {
+    const race::GoroutineView v = w.view(g);
+    CowFrame::Held h{g, nullptr, {}};
+    if ((v.state == race::GoroutineView::State::InOp || v.state == race::GoroutineView::State::Died) && v.instr &&
+        v.instr->isMapOp()) {
+      Run r = cf.map->start(v.instr->kind == race::Instr::Kind::Put, v.instr->key, v.instr->value);
+      r.held = cf.map->published(); // p := c.p.Load(): the published map itself
+      r.heldLoaded = true;
+      cf.inPlaceRuns.push_back(std::move(r));
+      h.run = &cf.inPlaceRuns.back();
+      h.op = v.instr->text;
+    }
+    cf.goroutines.push_back(std::move(h));
+  }
+  cf.current.reset();
+  cf.step = std::move(step);
+  cf.currentG = currentG;
+}
 
 void CowView::draw(UiContext&, const Frame& fr) {
   lines.clear();
@@ -103,7 +133,8 @@ void CowView::draw(UiContext&, const Frame& fr) {
   }
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  help = tr(m.variant() == Variant::PtrStore     ? S::CowHelpStore
+  help = tr(m.variant() == Variant::InPlace      ? S::CowHelpInPlace
+            : m.variant() == Variant::PtrStore   ? S::CowHelpStore
             : m.variant() == Variant::ValueCas   ? S::CowHelpValueCas
             : m.variant() == Variant::ValueStore ? S::CowHelpValueStore
                                                  : S::CowHelpCas);

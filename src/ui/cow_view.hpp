@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "concurrency/cow_map.hpp"
+#include "concurrency/world.hpp"
 #include "ui/frame.hpp"
 #include "ui/ui_common.hpp"
 
@@ -28,7 +29,17 @@ struct CowFrame {
   int currentG = 0;
   std::string currentOp;
   std::string step; // the cursor's step as the trace describes it (c.mu's steps too)
+  // inplace (race::cow::isInPlace): the race runs on a classic engine map, which
+  // has no versions. The frame owns a CowMap standing for the one map the
+  // pointer publishes (#1 with the engine map's live keys, never replaced) and
+  // a Run per method in flight holding it (no copy, no retries); map points at it.
+  std::optional<race::cow::CowMap> inPlaceMap;
+  std::vector<race::cow::Run> inPlaceRuns;
 };
+
+// Fills cf for an inplace race from its World at the cursor (step: the cursor's
+// step as the trace describes it, currentG its goroutine).
+void fillInPlaceCowFrame(const race::World& w, CowFrame& cf, std::string step, int currentG);
 
 class CowView {
 public:

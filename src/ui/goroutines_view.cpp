@@ -385,6 +385,11 @@ void RaceController::fillFrame(Frame& f) {
   derived_.update(ev, w.map().bucketSize(), f.sessionId, &start);
   f.derived = &derived_;
   f.hash = hashAt(ev, f.position);
+  if (cowInPlace()) { // the Copy-on-write panel beside the classic views
+    const auto& tr = w.trace();
+    fillInPlaceCowFrame(w, cowFrame_, tr.empty() ? std::string() : s_->describe(tr.size() - 1), tr.empty() ? 0 : tr.back().g);
+    f.cow = &cowFrame_;
+  }
 
   // Each goroutine: its last event, the last cell it touched, its stack.
   const int n = w.goroutines();

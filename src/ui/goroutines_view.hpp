@@ -109,6 +109,9 @@ public:
   // The race's map is a sync.Map (the sync.Map panel draws it).
   bool syncMap() const { return s_ && s_->world().isSyncMap(); }
   bool cow() const { return s_ && s_->world().isCow(); }
+  // A copy-on-write map written in place (make cow inplace): a classic race whose
+  // map the Copy-on-write panel also shows (ui/cow_view.hpp).
+  bool cowInPlace() const { return s_ && s_->world().scenario().cow && race::cow::isInPlace(s_->world().scenario().cowVariant); }
   bool sharded() const { return s_ && s_->world().isSharded(); }
   // Records the session so far as a scenario file that replays it (its
   // schedule included). Returns false with error() set if it cannot write.

@@ -24,7 +24,7 @@ void registerClassicPanels(PanelRegistry& r) {
          [](Workspace& w, UiContext& ui, const Frame& f) { w.syncMap.draw(ui, f); },
          [](Workspace& w) { return w.syncOpsMode() || w.raceController().syncMap(); }}); // a race's or a sync.Map script's
   r.add({PanelCow, S::WinCow, "cow", 0, W::Race, [](Workspace& w, UiContext& ui, const Frame& f) { w.cow.draw(ui, f); },
-         [](Workspace& w) { return w.raceController().cow(); }});
+         [](Workspace& w) { return w.raceController().cow() || w.raceController().cowInPlace(); }});
   r.add({PanelShards, S::WinShards, "shards", 0, W::Race,
          [](Workspace& w, UiContext& ui, const Frame& f) { w.shards.draw(ui, f); },
          [](Workspace& w) { return w.raceController().sharded(); }});
@@ -87,6 +87,7 @@ bool Workspace::panelFits(const PanelDef& d) const {
   // A race on a sync.Map: the Goroutines panel and the sync.Map panel.
   // A race on a sync.Map (a copy-on-write map): the Goroutines panel and the structure's panel.
   if (raceMode() && (race_.syncMap() || race_.cow() || race_.sharded())) return d.when == W::Race;
+  if (raceMode() && race_.cowInPlace() && d.bit == PanelPlots) return false; // the Copy-on-write panel takes its tile
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
   if (app_.swissMode()) return d.when == W::Swiss;
@@ -254,7 +255,11 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
   // The projector layout (a large font on a small screen) leaves some panels
   // out when it tiles; tiling the normal layout again brings them back.
   if (forceLayout || resetLayout_) {
-    const bool shows = layoutShows(p, io.DisplaySize.x, layoutH, ImGui::GetFontSize());
+    // (an inplace race's Copy-on-write panel takes the plots' tile: in the projector layout, like the plots,
+    // it opens from the View menu)
+    const bool shows = layoutShows(p, io.DisplaySize.x, layoutH, ImGui::GetFontSize()) &&
+                       !(p == PanelCow && raceMode() && race_.cowInPlace() &&
+                         crampedLayout(io.DisplaySize.x, layoutH, ImGui::GetFontSize()));
     if (resetLayout_ && !layoutShows(p, 1, 1, 1)) panels = shows ? (panels | p) : (panels & ~p);
     if (!shows) {
       seen_[idx].visible = false;
@@ -266,7 +271,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
                                                 lessonOnScreen() != nullptr)
                  : raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
                  : raceMode() && (race_.syncMap() || race_.cow() || race_.sharded()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
-                                                 : layoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
+                                                 : layoutOf(p == PanelCow ? PanelPlots : p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                                lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   placeNext_ &= ~p;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -284,7 +285,7 @@ TEST(CowRace, ScenarioErrorsNameTheLineAndWhatWasExpected) {
     return e.format();
   };
   EXPECT_EQ(err("map\n  make cow foo string\ngoroutine 1\n  load a\n"),
-            "c.race:3:12: expected a copy-on-write variant (ptrcas, valuestore, valuecas or ptrstore), got \"foo\"");
+            "c.race:3:12: expected a copy-on-write variant (ptrcas, valuestore, valuecas, ptrstore or inplace), got \"foo\"");
   EXPECT_EQ(err("map\n  make cow ptrcas float64\ngoroutine 1\n  load a\n"),
             "c.race:3:19: expected the key kind string or int64, got \"float64\"");
   EXPECT_EQ(err("map\n  make cow ptrcas\ngoroutine 1\n  load a\n"),
@@ -341,6 +342,11 @@ TEST(CowRace, SiteLinesNameTheRealSource) {
   has(cow::siteInfo(S::MuLock, V::ValueStore, true).line, "c.mu.Lock()");
   has(cow::siteInfo(S::MuUnlock, V::ValueStore, true).line, "c.mu.Unlock()");
   for (V v : {V::PtrCas, V::PtrStore, V::ValueStore, V::ValueCas}) has(cow::siteInfo(S::Lookup, v, false).line, "v, ok := ");
+  has(cow::kInPlaceStoreLoadLine, "p := c.p.Load()");
+  has(cow::kInPlaceStoreWriteLine, "(*p)[k] = v");
+  has(cow::kInPlaceLoadLoadLine, "p := c.p.Load()");
+  has(cow::kInPlaceLoadReadLine, "v, ok := (*p)[k]");
+  has(cow::kInPlaceStoreWriteLine - 2, "func (c *InPlace[K]) Store(k K, v int) {");
   const std::string go = "/usr/share/go-1.19/src/sync/atomic/";
   if (!std::filesystem::exists(go + "type.go")) GTEST_SKIP() << "no Go 1.19 source in /usr/share/go-1.19";
   const auto type = lines(go + "type.go"), value = lines(go + "value.go");
@@ -414,4 +420,157 @@ TEST(CowRace, DeepCopyMapReadersNeverWaitInAnyInterleaving) {
   EXPECT_TRUE(e.complete);
   EXPECT_EQ(n, e.interleavings);
   EXPECT_EQ(e.clean, e.interleavings);
+}
+
+// ---- inplace: the loaded map written in place, with no copy and no CAS ----
+
+namespace {
+// The live keys of a run's classic map, "a=1 b=2".
+std::string contents(const World& w) {
+  std::map<std::string, int64_t> m;
+  for (const Cell& c : liveCells(w.map())) m[c.key.s] = c.value;
+  std::string s;
+  for (auto& [k, v] : m) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, v);
+  return s;
+}
+} // namespace
+
+// The published map is a real classic engine map: G2's mapassign sees G1's
+// hashWriting at its entry check and the program dies with the engine's own
+// fatal error, at the same place, in the same words, as the classic race
+// with put on `make string 0` under the same schedule (lesson 1's race).
+TEST(CowRace, InPlaceRunsOnTheClassicEngineAndDiesWithItsOwnFatal) {
+  Ran r = runLesson("15e-cow-inplace-dies.race");
+  ASSERT_TRUE(r.sc.cow);
+  EXPECT_EQ(r.sc.cowVariant, cow::Variant::InPlace);
+  EXPECT_FALSE(r.w->isCow()); // no version model: the classic map
+  const Ending& e = r.w->ending();
+  ASSERT_EQ(e.kind, Ending::Kind::Fatal);
+  EXPECT_EQ(e.g, 2);
+  EXPECT_EQ(e.message, "concurrent map writes");
+  ASSERT_TRUE(e.hasEvent);
+  EXPECT_EQ(e.at.kind, EventKind::Fatal);
+  EXPECT_EQ(e.at.site, Site::AssignEntryCheck);
+  EXPECT_EQ(e.file, "runtime/map.go");
+  EXPECT_EQ(e.line, 595);
+  // G1 is inside its write: hashWriting set, nothing stored yet.
+  EXPECT_EQ(r.w->map().header().flags & hashWriting, hashWriting);
+  EXPECT_EQ(r.w->map().header().count, 0);
+  // The statements keep the text written; they are the classic map's put.
+  EXPECT_EQ(r.sc.programs[1].code[0].text, "store b 2");
+  EXPECT_EQ(r.sc.programs[1].code[0].kind, Instr::Kind::Put);
+  const std::string out = goDeathOutput(*r.w);
+  EXPECT_EQ(out.rfind("fatal error: concurrent map writes\n\ngoroutine 2 [running]:\nruntime.fatal(...)\n", 0), 0u) << out;
+  EXPECT_NE(out.find("runtime/map.go:595"), std::string::npos) << out;
+  EXPECT_NE(out.find("main.(*InPlace[...]).Store()\n\tcow.go:126"), std::string::npos) << out;
+  // The classic race of the same writes and schedule ends identically.
+  Ran c = run("map\n  make string 0\ngoroutine 1\n  put a 1\ngoroutine 2\n  put b 2\ngranularity statement\nschedule 1x3 2x2\n");
+  EXPECT_EQ(c.w->ending().kind, e.kind);
+  EXPECT_EQ(c.w->ending().g, e.g);
+  EXPECT_EQ(c.w->ending().message, e.message);
+  EXPECT_EQ(c.w->ending().at.site, e.at.site);
+  EXPECT_EQ(c.w->ending().line, e.line);
+  EXPECT_EQ(c.w->schedule(), r.w->schedule());
+}
+
+TEST(CowRace, InPlaceReaderDuringAWriteDiesLikeTheClassicRead) {
+  // Initial entry a=1 (the constructor's map); G1 sets hashWriting; G2's Load enters mapaccess2.
+  Ran r = run("map\n  make cow inplace string\n  store a 1\ngoroutine 1\n  store b 2\ngoroutine 2\n  load a\n"
+              "schedule 1x3 2x2\n");
+  const Ending& e = r.w->ending();
+  ASSERT_EQ(e.kind, Ending::Kind::Fatal);
+  EXPECT_EQ(e.g, 2);
+  EXPECT_EQ(e.message, "concurrent map read and map write");
+  EXPECT_EQ(e.at.site, Site::AccessEntryCheck); // map.go:476
+  EXPECT_NE(goDeathOutput(*r.w).find("main.(*InPlace[...]).Load()\n\tcow.go:131"), std::string::npos);
+  // Alone, the Load finds the constructor's entry and the Store lands in the same map.
+  Ran ok = run("map\n  make cow inplace string\n  store a 1\ngoroutine 1\n  store b 2\n  load a\n");
+  ASSERT_EQ(ok.w->ending().kind, Ending::Kind::AllDone);
+  EXPECT_EQ(contents(*ok.w), "a=1 b=2");
+  ASSERT_EQ(ok.w->history().size(), 2u);
+  EXPECT_TRUE(ok.w->history()[1].access.found);
+  EXPECT_EQ(ok.w->history()[1].access.value, 1);
+  ASSERT_TRUE(ok.rep);
+  EXPECT_TRUE(ok.rep->consistent) << ok.rep->kindsText();
+}
+
+// Every interleaving of two in-place Stores either dies with the engine's
+// fatal at one of mapassign's checks (entry map.go:595, exit map.go:686) or
+// finishes with both keys. By hand, the entry-check deaths: exploring, G1's
+// Store is the fused steps [begin+hash] [flags ^= hashWriting] [buckets
+// alloc] [bucket selected] [tophash compared] [slot chosen+key and tophash
+// stored] [count++] [flags ^= hashWriting] [elem] ([return] fused): the bit is
+// set from its 2nd step to its 8th. G2 dies at its entry check exactly when
+// its first step comes while the bit is set and before any other step of its
+// own: after G1's 2nd, 3rd, 4th, 5th, 6th or 7th step: 6 schedules (the run
+// ends there), and as many for G1 the other way round.
+TEST(CowRace, InPlaceEveryLeafDiesAtACheckOrKeepsBothKeys) {
+  const Scenario sc = scenario(two("inplace"));
+  for (bool reduce : {false, true}) {
+    ExploreOptions o;
+    o.reduce = reduce;
+    uint64_t fatal = 0, clean = 0, entry[3] = {0, 0, 0};
+    ExploreResult r = explore(sc, o, [&](const World& w, const std::string& cls) {
+      const Ending& e = w.ending();
+      const std::string s = formatSteps(w.schedule());
+      if (e.kind == Ending::Kind::Fatal) {
+        fatal++;
+        EXPECT_EQ(e.message, "concurrent map writes") << s;
+        ASSERT_TRUE(e.hasEvent) << s;
+        EXPECT_EQ(e.at.kind, EventKind::Fatal) << s;
+        EXPECT_TRUE(e.at.site == Site::AssignEntryCheck || e.at.site == Site::AssignExitCheck) << s;
+        // The dying goroutine's last step is the detecting one: the run ends with its fatal.
+        EXPECT_EQ(w.schedule().back(), e.g) << s;
+        if (e.at.site == Site::AssignEntryCheck) {
+          entry[e.g]++;
+          // It died at its very first step.
+          int own = 0;
+          for (uint8_t g : w.schedule()) own += g == e.g;
+          EXPECT_LE(own, 2) << s; // (begin, then the check: one step exploring, two here)
+        }
+      } else {
+        clean++;
+        EXPECT_EQ(e.kind, Ending::Kind::AllDone) << s;
+        EXPECT_EQ(cls, "clean") << s;
+        EXPECT_EQ(contents(w), "a=1 b=2") << s;
+      }
+    });
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.interleavings, fatal + clean);
+    EXPECT_GT(fatal, 0u);
+    EXPECT_GT(clean, 0u);
+    if (!reduce) {
+      EXPECT_EQ(entry[1], 6u);
+      EXPECT_EQ(entry[2], 6u);
+    }
+  }
+}
+
+// inplace's map is a classic map: memory granularity splits its flags
+// update as in classic races (and may lose an insert silently, lesson 5).
+TEST(CowRace, InPlaceParsesAsTheClassicMapAndTakesMemoryGranularity) {
+  Scenario sc = scenario(two("inplace", "  store z 26\n") + "granularity memory\n");
+  EXPECT_EQ(sc.granularity, Granularity::Memory);
+  ASSERT_EQ(sc.setup.size(), 2u);
+  EXPECT_EQ(sc.setup[0].kind, ScriptOp::Kind::Make);
+  EXPECT_EQ(sc.setup[1].kind, ScriptOp::Kind::Put);
+  EXPECT_EQ(cowInitialEntries(sc).size(), 1u);
+  ExploreResult r = explore(sc);
+  EXPECT_GT(r.fatal, 0u);
+  EXPECT_GT(r.corrupt, 0u);
+  ScenarioError e;
+  auto again = parseScenario(writeScenario(sc), "w.race", e);
+  ASSERT_TRUE(again) << e.format();
+  EXPECT_EQ(again->cowVariant, cow::Variant::InPlace);
+  auto err = [](const std::string& body) {
+    ScenarioError x;
+    EXPECT_FALSE(parseScenario("gomaplab-race 1\n" + body, "c.race", x));
+    return x.format();
+  };
+  EXPECT_EQ(err("map\n  make cow inplace string\ngoroutine 1\n  delete a\n"),
+            "c.race:5:3: expected a copy-on-write map method (store KEY VALUE or load KEY), got \"delete\"");
+  EXPECT_EQ(err("map\n  make cow inplace string\n  load a\ngoroutine 1\n  load a\n"),
+            "c.race:4:3: expected 'store KEY VALUE' (the copy-on-write map's initial entries) or a goroutine section");
+  EXPECT_EQ(err("map\n  make cow inplace int64\ngoroutine 1\n  store x 1\n").rfind("c.race:5:9: expected", 0), 0u)
+      << err("map\n  make cow inplace int64\ngoroutine 1\n  store x 1\n");
 }

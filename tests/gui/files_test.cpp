@@ -952,3 +952,78 @@ TEST(FilesGuiTest, ACopyOnWriteLessonOpensWithItsPanelAndSteps) {
         << v.help;
   }
 }
+
+// A copy-on-write map written in place (issue 12, lesson 15e) opens from File >
+// Lessons with clicks, in the classic race workspace (its map is a classic
+// engine map: the bucket views get it) with the Copy-on-write panel showing
+// variant inplace, and Right arrow steps it to the fatal. Expected by hand
+// from the lesson's schedule (1x3 2x2) and map.go: G1's begin, hash and
+// h.flags ^= hashWriting (map.go:601): G1 holds the one published map #1,
+// still empty, with hashWriting set and G2 idle; G2's begin and its entry
+// check (map.go:595): fatal error: concurrent map writes in G2, both methods
+// holding #1, no copy, no version made after the constructor's.
+TEST(FilesGuiTest, AnInPlaceCopyOnWriteLessonOpensFromLessonsAndStepsToTheFatal) {
+  for (const char* lang : {"en", "zh"}) {
+    TempHome home;
+    FilesGui g(lang);
+    NEED_GUI(g);
+    ASSERT_TRUE(g.menu("menu.lessons"));
+    ASSERT_EQ(g.files().modal(), FileUi::Modal::Browser);
+    g.frames(2);
+    const std::string item = "browser.bundled.15e-cow-inplace-dies.race";
+    ASSERT_TRUE(g.files().hasRect(item));
+    // It is listed below the fold: scroll the list with the mouse wheel over it
+    // until its row is inside the list (below the tabs, above the Open button).
+    const float fs = ImGui::GetFontSize();
+    const float listTop = g.files().rects["browser.tab.bundled"].second.y + fs;
+    const float listBottom = g.files().rects["browser.ok"].first.y - 2 * fs;
+    ASSERT_GT(listBottom, listTop + 4 * fs);
+    g.rt.injectMouse = ImVec2(g.files().centre(item).x, (listTop + listBottom) / 2);
+    auto shown = [&] {
+      const float y = g.files().centre(item).y;
+      return y >= listTop && y <= listBottom;
+    };
+    for (int i = 0; i < 80 && !shown(); i++) {
+      g.rt.injectWheel = g.files().centre(item).y > listBottom ? -1.0f : 1.0f;
+      g.rt.frame(0);
+      g.rt.injectWheel = 0;
+      g.rt.frame(0);
+    }
+    ASSERT_TRUE(shown()) << "the list did not scroll to the lesson: " << g.files().centre(item).y;
+    ASSERT_TRUE(g.click(item));
+    EXPECT_EQ(g.files().modal(), FileUi::Modal::None);
+    g.frames(3);
+    ASSERT_NE(g.rt.race.path().find("15e-cow-inplace-dies.race"), std::string::npos) << g.rt.race.error();
+    ASSERT_TRUE(g.rt.race.cowInPlace());
+    EXPECT_FALSE(g.rt.race.cow()); // not the versions model: the classic map
+    EXPECT_TRUE(g.rt.workspace().raceMode());
+    EXPECT_TRUE(g.rt.workspace().panels & PanelBuckets);
+    EXPECT_TRUE(g.rt.workspace().panels & PanelCow);
+    const CowView& v = g.rt.workspace().cow;
+    auto has = [&](const std::string& l) { return std::find(v.lines.begin(), v.lines.end(), l) != v.lines.end(); };
+    EXPECT_TRUE(has("published #1 {}")) << ::testing::PrintToString(v.lines);
+    EXPECT_TRUE(has("G1 idle")) << ::testing::PrintToString(v.lines);
+    for (int i = 0; i < 3; i++) g.press(GLFW_KEY_RIGHT);
+    g.frames(2);
+    const race::World& w = g.rt.race.session().world();
+    EXPECT_EQ(w.map().header().flags & hashWriting, hashWriting);
+    EXPECT_TRUE(has("G1 store a 1 holds #1 {} copy - retries 0")) << ::testing::PrintToString(v.lines);
+    EXPECT_TRUE(has("G2 idle")) << ::testing::PrintToString(v.lines);
+    Frame f;
+    g.rt.race.fillFrame(f);
+    EXPECT_NE(f.map, nullptr); // the bucket views are handed the classic map
+    EXPECT_NE(f.cow, nullptr);   // and the Copy-on-write panel its frame
+    for (int i = 0; i < 2; i++) g.press(GLFW_KEY_RIGHT);
+    g.frames(2);
+    const race::Ending& e = g.rt.race.session().ending();
+    ASSERT_EQ(e.kind, race::Ending::Kind::Fatal);
+    EXPECT_EQ(e.g, 2);
+    EXPECT_EQ(e.message, "concurrent map writes");
+    EXPECT_EQ(e.line, 595);
+    EXPECT_TRUE(has("G2 store b 2 holds #1 {} copy - retries 0")) << ::testing::PrintToString(v.lines);
+    EXPECT_TRUE(has("versions 1 casFailures 0"));
+    EXPECT_NE(v.caption.find("fatal error: concurrent map writes"), std::string::npos) << v.caption;
+    EXPECT_NE(v.help.find(std::string(lang) == "en" ? "no copy and no CAS" : "没有复制，也没有 CAS"), std::string::npos)
+        << v.help;
+  }
+}

@@ -108,3 +108,26 @@ func (c *ValueCas[K]) Load(k K) (int, bool) {
 	v, ok := m[k]
 	return v, ok
 }
+
+// (inplace) BROKEN: no copy and no CAS: Store writes the published map itself.
+// Every goroutine that loads the pointer gets the same map, so two writers (or a
+// writer and a reader) race on one ordinary map: the runtime's hashWriting
+// check ends the program with "fatal error: concurrent map writes".
+type InPlace[K comparable] struct{ p atomic.Pointer[map[K]int] }
+
+func NewInPlace[K comparable]() *InPlace[K] {
+	c := &InPlace[K]{}
+	c.p.Store(&map[K]int{})
+	return c
+}
+
+func (c *InPlace[K]) Store(k K, v int) {
+	p := c.p.Load()
+	(*p)[k] = v
+}
+
+func (c *InPlace[K]) Load(k K) (int, bool) {
+	p := c.p.Load()
+	v, ok := (*p)[k]
+	return v, ok
+}

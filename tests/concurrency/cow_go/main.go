@@ -4,6 +4,9 @@
 //	                                 and the panic the second one recovers
 //	cowcheck valuecas-unrecovered    the same, unrecovered: Go's traceback
 //	cowcheck ptrcas                  two racing writers, many rounds: every key kept
+//	cowcheck inplace                 two writers Store into InPlace in a loop: the runtime's
+//	                                 "fatal error: concurrent map writes" ends the program
+//	cowcheck inplace-read            one writer and one reader: "concurrent map read and map write"
 package main
 
 import (
@@ -58,6 +61,34 @@ func main() {
 			}
 		}
 		fmt.Printf("ptrcas: rounds that lost a key: %d\n", lost)
+	case "inplace", "inplace-read":
+		// Runs until the runtime's check ends the program (exit status 2).
+		c := NewInPlace[string]()
+		keys := make([]string, 64)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("k%d", i)
+		}
+		reader := os.Args[1] == "inplace-read"
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				c.Store(keys[i%len(keys)], i)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				if reader {
+					c.Load(keys[i%len(keys)])
+				} else {
+					c.Store(keys[(i+32)%len(keys)], i)
+				}
+			}
+		}()
+		wg.Wait()
+		fmt.Println("inplace: both goroutines returned (never expected)")
 	default:
 		fmt.Fprintln(os.Stderr, "cowcheck: unknown program", os.Args[1])
 		os.Exit(2)

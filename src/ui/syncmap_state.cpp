@@ -84,6 +84,10 @@ std::string payloadText(const SyncEvent& e) {
     const auto p = payloadOf<SyncKind::RangeCall>(e);
     return fmt::format("entry #{}, v {}, f returns {}", p.entry, p.value, p.more);
   }
+  case SyncKind::Collected: {
+    const auto p = payloadOf<SyncKind::Collected>(e);
+    return fmt::format("freed readonly {}, entry {}, cell {}, box {}", p.readonly, p.entry, p.cell, p.box);
+  }
   case SyncKind::kCount: break;
   }
   return {};

@@ -83,7 +83,8 @@ void printSyncMapCatalogue() {
               "step done with `mu` held is one event; [A] marks an atomic operation, [I] a read\n"
               "of an immutable published map, [L] a step under the lock (syncmap-spec.md).\n"
               "`SyncSites.LinesMatchTheRealSources` checks each line (and its function)\n"
-              "against /usr/share/go-1.19/src/sync/map.go.\n\n"
+              "against /usr/share/go-1.19/src/sync/map.go (the `collected` site of a race's `gc`\n"
+              "statement: against runtime/mgc.go).\n\n"
               "## sync.Map sites\n\n"
               "| site | event kind | function | map.go line | what happens |\n"
               "|---|---|---|---|---|\n");
@@ -91,8 +92,10 @@ void printSyncMapCatalogue() {
     const SyncSiteInfo& si = kSyncSiteTable[i];
     std::string what(si.what);
     for (std::size_t p = 0; (p = what.find('|', p)) != std::string::npos; p += 2) what.replace(p, 1, "\\|");
-    std::printf("| %zu | `%s` | `%s` | %d | `%s` |\n", i, std::string(kindName(si.kind)).c_str(),
-                std::string(si.function).c_str(), si.line, what.c_str());
+    const std::string line = si.file == "sync/map.go" ? std::to_string(si.line)
+                                                       : fmt::format("{} ({})", si.line, si.file); // runtime.GC
+    std::printf("| %zu | `%s` | `%s` | %s | `%s` |\n", i, std::string(kindName(si.kind)).c_str(),
+                std::string(si.function).c_str(), line.c_str(), what.c_str());
   }
   std::printf("\n## sync.Map kinds\n\n| kind | what |\n|---|---|\n");
   for (const SyncKindInfo& k : kSyncKindTable)

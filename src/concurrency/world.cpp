@@ -685,7 +685,7 @@ void World::setDeathSite(Ending& e, const G& gr) const {
   if (smap_) {
     const syncmap::SyncSiteInfo& si = syncmap::siteInfo(gr.ylast.site);
     e.function = si.function;
-    e.file = "sync/map.go";
+    e.file = si.file;
     e.line = si.line;
     e.what = si.what;
     return;

@@ -885,7 +885,9 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
                                                              : "runtime.";
         ImGui::TextWrapped("%s: %.*s%.*s", tr(S::Function), static_cast<int>(pkg.size()), pkg.data(),
                            static_cast<int>(l.function.size()), l.function.data());
-        const std::string_view file = l.file.substr(l.file.rfind('/') + 1);
+        // sync/map.go and sync/atomic/value.go whole (a bare map.go reads as the runtime's).
+        const bool whole = s.world().isSyncMap() || s.world().isCow();
+        const std::string_view file = whole ? l.file : l.file.substr(l.file.rfind('/') + 1);
         ImGui::Text("%.*s:%d", static_cast<int>(file.size()), file.data(), l.goLine);
         if (!l.what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(l.what.size()), l.what.data());
       } else if (l.state != GoroutineView::State::Done) {

@@ -226,6 +226,7 @@ TEST(SyncPayloads, OfAndPayloadOfRoundTrip) {
       SyncEvent::of<SyncSite::MissCount>({.misses = 19, .lenDirty = 20}),
       SyncEvent::of<SyncSite::RangeNext>({.entry = 21}),
       SyncEvent::of<SyncSite::RangeCall>({.entry = 22, .value = 23, .more = false}),
+      SyncEvent::of<SyncSite::Gc>({.readonly = 24, .entry = 25, .cell = 26, .box = 27}),
   };
   ASSERT_EQ(std::size(evs), static_cast<std::size_t>(SyncKind::kCount)) << "one event per kind";
   for (std::size_t i = 0; i < std::size(evs); i++) {

@@ -22,6 +22,7 @@
 //                        [--engine-only 1]     (only the engine's three phases, for perf and A/B runs)
 //                        [--prefetch engine|table]  (the lookahead through SwissMap::prefetchKey, the
 //                                                    default, or through the Table object as before)
+//                        [--batch B]  (the lookahead's requests B at a time, every B ops; default 1)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -113,6 +114,22 @@ inline void prefetchViaTable(Engine& m, KeyValue& scratch, int64_t k) {
   m.prefetchKey(scratch);
 }
 
+// --batch B: the lookahead's requests B at a time, every B ops (keys
+// i+16 .. i+16+B-1 before op i when B divides i), so that the page walks of
+// B groups overlap instead of each one filling the window of a recorded op
+// on its own. B = 1 (the default) is the one-per-op lookahead.
+std::size_t g_batch = 1;
+[[gnu::noinline]] void prefetchKeys(Engine& m, KeyValue& scratch, const int64_t* k, std::size_t count) {
+  for (std::size_t j = 0; j < count; j++) {
+    if (g_prefetch == Prefetch::ViaTable) {
+      prefetchViaTable(m, scratch, k[j]);
+      continue;
+    }
+    scratch.i = k[j];
+    m.prefetchKey(scratch);
+  }
+}
+
 // One rep: insert, lookup, delete on a fresh map. sink: record every event of
 // the inserts (its memory is reused: cleared, not freed). lookahead: a
 // template parameter, so that the plain loops compared with Go's are plain.
@@ -125,7 +142,11 @@ Phases benchEngine(const std::vector<int64_t>& keys, SwissEventSink* sink, uint6
   KeyValue ahead = KeyValue::ofInt(KeyKind::Int64, 0);
   auto prefetchAhead = [&](std::size_t i) {
     if constexpr (lookahead != 0) {
-      if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
+      if (g_batch <= 1) {
+        if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
+      } else if (i % g_batch == 0 && i + lookahead < keys.size()) {
+        prefetchKeys(m, ahead, &keys[i + lookahead], std::min(g_batch, keys.size() - (i + lookahead)));
+      }
     }
   };
   m.setRngState(1);
@@ -210,6 +231,7 @@ int main(int argc, char** argv) {
     else if (f == "--go") goPath = argv[i + 1];
     else if (f == "--recording-only") recordingOnly = std::atoi(argv[i + 1]) != 0;
     else if (f == "--engine-only") engineOnly = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--batch") g_batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "engine") == 0) g_prefetch = Prefetch::Engine;
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "table") == 0) g_prefetch = Prefetch::ViaTable;
     else {

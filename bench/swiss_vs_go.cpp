@@ -22,6 +22,9 @@
 //                        [--engine-only 1]     (only the engine's three phases, for perf and A/B runs)
 //                        [--prefetch engine|table]  (the lookahead through SwissMap::prefetchKey, the
 //                                                    default, or through the Table object as before)
+//                        [--batch B]  (the lookahead's requests B at a time, every B ops; default 1)
+//                        [--presize 1] (the engine's maps made with hint N instead of 0; not Go's)
+//                        [--sink-window W] (clear the sink every W inserts: events stay in the caches)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -113,6 +116,30 @@ inline void prefetchViaTable(Engine& m, KeyValue& scratch, int64_t k) {
   m.prefetchKey(scratch);
 }
 
+// --batch B: the lookahead's requests B at a time, every B ops (keys
+// i+16 .. i+16+B-1 before op i when B divides i), so that the page walks of
+// B groups overlap instead of each one filling the window of a recorded op
+// on its own. B = 1 (the default) is the one-per-op lookahead.
+std::size_t g_batch = 1;
+// --presize 1: make the engine's maps with the number of keys as hint instead
+// of 0 (no grow or split during the inserts), to tell the recording's cost
+// apart from the grows'.
+bool g_presize = false;
+// --sink-window W: clear the sink every W inserts (the events counted, not
+// kept), so that the events written stay in the caches: tells the cost of
+// streaming the event memory apart from the rest. 0 (the default): keep all.
+std::size_t g_sinkWindow = 0;
+[[gnu::noinline]] void prefetchKeys(Engine& m, KeyValue& scratch, const int64_t* k, std::size_t count) {
+  for (std::size_t j = 0; j < count; j++) {
+    if (g_prefetch == Prefetch::ViaTable) {
+      prefetchViaTable(m, scratch, k[j]);
+      continue;
+    }
+    scratch.i = k[j];
+    m.prefetchKey(scratch);
+  }
+}
+
 // One rep: insert, lookup, delete on a fresh map. sink: record every event of
 // the inserts (its memory is reused: cleared, not freed). lookahead: a
 // template parameter, so that the plain loops compared with Go's are plain.
@@ -125,25 +152,34 @@ Phases benchEngine(const std::vector<int64_t>& keys, SwissEventSink* sink, uint6
   KeyValue ahead = KeyValue::ofInt(KeyKind::Int64, 0);
   auto prefetchAhead = [&](std::size_t i) {
     if constexpr (lookahead != 0) {
-      if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
+      if (g_batch <= 1) {
+        if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
+      } else if (i % g_batch == 0 && i + lookahead < keys.size()) {
+        prefetchKeys(m, ahead, &keys[i + lookahead], std::min(g_batch, keys.size() - (i + lookahead)));
+      }
     }
   };
   m.setRngState(1);
-  m.make(0);
+  m.make(g_presize ? static_cast<int64_t>(keys.size()) : 0);
   if (sink) {
     sink->clear();
     m.setEventBuffer(sink);
   }
   const double c0 = threadCpuSeconds();
   auto t0 = Clock::now();
+  uint64_t dropped = 0; // events cleared by --sink-window
   for (std::size_t i = 0; i < keys.size(); i++) {
     prefetchAhead(i);
     key.i = keys[i];
     m.put(key, static_cast<int64_t>(i));
+    if (g_sinkWindow != 0 && sink && (i + 1) % g_sinkWindow == 0) {
+      dropped += sink->events.size();
+      sink->events.clear();
+    }
   }
   p.insert = secondsSince(t0) * 1e9 / n;
   p.insertCpu = (threadCpuSeconds() - c0) * 1e9 / n;
-  if (sink && eventCount) *eventCount = sink->events.size();
+  if (sink && eventCount) *eventCount = dropped + sink->events.size();
   m.setEventBuffer(nullptr);
 
   t0 = Clock::now();
@@ -210,6 +246,9 @@ int main(int argc, char** argv) {
     else if (f == "--go") goPath = argv[i + 1];
     else if (f == "--recording-only") recordingOnly = std::atoi(argv[i + 1]) != 0;
     else if (f == "--engine-only") engineOnly = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--sink-window") g_sinkWindow = static_cast<std::size_t>(std::atol(argv[i + 1]));
+    else if (f == "--presize") g_presize = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--batch") g_batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "engine") == 0) g_prefetch = Prefetch::Engine;
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "table") == 0) g_prefetch = Prefetch::ViaTable;
     else {

@@ -1,7 +1,12 @@
 #include "engine/swiss_map.hpp"
 
+#include <cstdint>
+#include <map>
 #include <mutex>
 #include <new>
+#include <vector>
+
+#include "engine/bucket_storage.hpp"
 
 namespace gomap::swiss {
 
@@ -67,6 +72,109 @@ std::size_t blocksInUse() {
   return p.inUse;
 }
 } // namespace table_pool
+
+namespace group_pool {
+namespace {
+// One 2 MiB slab of arrays of one size: carved by a bump pointer, freed
+// arrays on a free list (a freed array's first word links to the next).
+struct Slab {
+  char* base = nullptr;
+  std::size_t bytes = 0;    // the size class: bytes per array
+  uint32_t capacity = 0;    // arrays the slab holds
+  uint32_t carved = 0;      // arrays carved so far (the bump pointer)
+  uint32_t live = 0;        // arrays handed out and not freed
+  void* free = nullptr;     // freed arrays
+  bool hasRoom() const { return free || carved < capacity; }
+};
+struct Pool {
+  std::mutex mu;
+  std::map<uintptr_t, Slab> slabs;                     // by base address
+  std::map<std::size_t, std::vector<Slab*>> withRoom;  // per size class: slabs with an array to give
+  std::size_t arrays = 0;
+};
+Pool& pool() {
+  static Pool* p = new Pool; // never destroyed: tables may be freed during static destruction
+  return *p;
+}
+void forget(std::vector<Slab*>& v, Slab* s) {
+  for (std::size_t i = 0; i < v.size(); i++)
+    if (v[i] == s) {
+      v[i] = v.back();
+      v.pop_back();
+      return;
+    }
+}
+} // namespace
+
+void* allocate(std::size_t bytes) {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  std::vector<Slab*>& room = p.withRoom[bytes];
+  if (room.empty()) {
+    // From the block cache: 2 MiB-aligned and advised for huge pages when
+    // mapped fresh, prefaulted; a cached block is reused as it is.
+    char* base = static_cast<char*>(allocateBlock(kSlab, false, true));
+    Slab& s = p.slabs[reinterpret_cast<uintptr_t>(base)];
+    s = Slab{base, bytes, static_cast<uint32_t>(kSlab / bytes), 0, 0, nullptr};
+    room.push_back(&s);
+  }
+  Slab* s = room.back();
+  void* a;
+  if (s->free) {
+    a = s->free;
+    std::memcpy(&s->free, a, sizeof s->free);
+  } else {
+    a = s->base + std::size_t{s->carved++} * bytes;
+  }
+  s->live++;
+  p.arrays++;
+  if (!s->hasRoom()) room.pop_back();
+  return a;
+}
+
+void deallocate(void* a, std::size_t bytes) noexcept {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  auto it = p.slabs.upper_bound(reinterpret_cast<uintptr_t>(a));
+  --it; // the slab whose base is the last one at or below a
+  Slab& s = it->second;
+  const bool hadRoom = s.hasRoom();
+  p.arrays--;
+  std::vector<Slab*>& room = p.withRoom[bytes];
+  if (--s.live == 0) {
+    // Every array of the slab is free: give the slab back.
+    if (hadRoom) forget(room, &s);
+    freeBlock(s.base, kSlab);
+    p.slabs.erase(it);
+    return;
+  }
+  std::memcpy(a, &s.free, sizeof s.free);
+  s.free = a;
+  if (!hadRoom) room.push_back(&s);
+}
+
+std::size_t arraysInUse() {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  return p.arrays;
+}
+
+std::size_t slabsInUse() {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  return p.slabs.size();
+}
+
+bool inSlab(const void* a) {
+  Pool& p = pool();
+  std::lock_guard lock(p.mu);
+  auto it = p.slabs.upper_bound(reinterpret_cast<uintptr_t>(a));
+  if (it == p.slabs.begin()) return false;
+  --it;
+  const uintptr_t base = it->first;
+  return reinterpret_cast<uintptr_t>(a) < base + kSlab;
+}
+} // namespace group_pool
 
 template class SwissMap<Int64Key>;
 template class SwissMap<Int32Key>;

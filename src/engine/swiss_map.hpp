@@ -108,6 +108,53 @@ constexpr uint64_t makeGroupBytes(int64_t hint, uint64_t groupSize) {
 inline constexpr uint64_t kMaxScriptGroupBytes = uint64_t{1} << 30;
 
 // ---- memory ------------------------------------------------------------------------
+// Where large group arrays live. A full table's groups take 17 KiB (int64
+// keys) and a million-key map has 1,100-2,300 tables, 20-30 MB of groups: on
+// 4 KiB pages nearly every op's group is on a page the TLB does not hold, and
+// the page walk (two-level on a virtual machine) is what kept recording above
+// 2 ns per event at a million keys (docs/performance.md). So arrays of at least
+// kPooledFrom bytes are carved from 2 MiB slabs that come from the block cache
+// of bucket_storage (allocateBlock: 2 MiB-aligned, advised MADV_HUGEPAGE before
+// the first touch, prefaulted), one size class per exact byte size. A slab whose
+// arrays are all freed goes back to the block cache (which the classic map's
+// bucket arrays share, and which unmaps what it cannot keep). Used only when a
+// table is created, copied or freed, never on an insert, lookup or delete; the
+// pool is shared by every map and locked. Smaller arrays (small maps' first
+// tables) come from the general heap.
+namespace group_pool {
+inline constexpr std::size_t kSlab = std::size_t{2} << 20;
+inline constexpr std::size_t kPooledFrom = 4096;        // smaller arrays: operator new
+inline constexpr std::size_t kPooledUpTo = kSlab / 16;  // larger ones too (none is: 128 groups of 200 bytes)
+constexpr bool pooled(std::size_t bytes) { return bytes >= kPooledFrom && bytes <= kPooledUpTo; }
+void* allocate(std::size_t bytes);                   // pooled(bytes); 64-byte aligned when bytes is a multiple of 64
+void deallocate(void* p, std::size_t bytes) noexcept; // an array allocate(bytes) returned
+// For tests: arrays handed out and not freed, and slabs held (each 2 MiB).
+std::size_t arraysInUse();
+std::size_t slabsInUse();
+// Whether p lies in one of the pool's slabs.
+bool inSlab(const void* p);
+} // namespace group_pool
+
+// A stateless allocator for a table's group vector: the pool for arrays it
+// takes (pooled), the general heap otherwise. Changes no byte of a group
+// (the vector constructs them as before), only where they are.
+template <class T> struct GroupAllocator {
+  using value_type = T;
+  GroupAllocator() = default;
+  template <class U> GroupAllocator(const GroupAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (n <= group_pool::kPooledUpTo / sizeof(T) && group_pool::pooled(n * sizeof(T)))
+      return static_cast<T*>(group_pool::allocate(n * sizeof(T)));
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n <= group_pool::kPooledUpTo / sizeof(T) && group_pool::pooled(n * sizeof(T)))
+      return group_pool::deallocate(p, n * sizeof(T));
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <class U> bool operator==(const GroupAllocator<U>&) const noexcept { return true; }
+};
+
 template <class KT> struct Group {
   uint64_t ctrl = ctrlGroupEmpty;
   typename KT::Slot keys[MapGroupSlots]{};
@@ -120,7 +167,7 @@ template <class KT> struct Table {
   uint16_t growthLeft = 0; // inserts into empty slots still allowed
   uint8_t localDepth = 0;
   int64_t index = 0;       // first directory entry it occupies; -1 once replaced
-  std::vector<Group<KT>> groups;
+  std::vector<Group<KT>, GroupAllocator<Group<KT>>> groups; // group_pool: large arrays on huge pages
   uint64_t epoch = 0;      // copy-on-write: shared with snapshots taken after this epoch
 
   uint64_t lengthMask() const { return groups.size() - 1; }

@@ -84,6 +84,7 @@ public:
   }
   void makeNil() override { m_.makeNil(); }
   uint64_t hashOf(const KeyValue& k) override { return m_.hashOf(k); }
+  void prefetchKey(const KeyValue& k) const override { m_.prefetchKey(k); }
 
   const Header& header() const override { return m_.header(); }
   bool isNil() const override { return m_.isNil(); }

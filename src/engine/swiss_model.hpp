@@ -101,6 +101,9 @@ public:
   virtual std::unique_ptr<SwissRun> start(const SwissRequest& r) = 0;
   virtual void makeNil() = 0;
   virtual uint64_t hashOf(const KeyValue& k) = 0;
+  // A loader's lookahead (SwissMap::prefetchKey): requests the memory an op
+  // on k will touch first. Changes nothing (no event, draw or interned string).
+  virtual void prefetchKey(const KeyValue& k) const = 0;
 
   // State.
   virtual const Header& header() const = 0;

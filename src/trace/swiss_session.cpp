@@ -18,7 +18,12 @@ std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptO
   uint64_t rng = 0;
   HashMode mode = HashMode::Go;
   bool made = false;
-  for (const ScriptOp& op : ops) {
+  // The lookahead (as the classic loader's, Session::kPrefetchDistance): before
+  // recording an op, ask for the memory of the put/get/del this many ops on, so
+  // that its group is in the caches (and its page walk done) when it runs.
+  constexpr std::size_t kLookahead = 16;
+  for (std::size_t at = 0; at < ops.size(); at++) {
+    const ScriptOp& op = ops[at];
     if (!made) {
       switch (op.kind) {
       case K::Version: version = op.version; continue;
@@ -80,6 +85,10 @@ std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptO
     default:
       err = fmt::format("{}:{}: '{}' is not an op of a Swiss-map session after make", file, op.line, op.text);
       return nullptr;
+    }
+    if (at + kLookahead < ops.size()) {
+      const ScriptOp& ahead = ops[at + kLookahead];
+      if (ahead.kind == K::Put || ahead.kind == K::Get || ahead.kind == K::Del) s->map_->prefetchKey(ahead.key);
     }
     s->record(std::move(o));
   }

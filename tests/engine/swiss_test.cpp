@@ -598,3 +598,79 @@ TEST(SwissTablePool, HeadersAreDenseAndGivenBack) {
   }
   EXPECT_EQ(table_pool::blocksInUse(), before);
 }
+
+TEST(SwissGroupPool, LargeGroupArraysComeFromSlabsAndAreGivenBack) {
+  const std::size_t arrays0 = group_pool::arraysInUse(), slabs0 = group_pool::slabsInUse();
+  {
+    SwissMap<Int64Key> m;
+    m.setRngState(1);
+    m.make(0);
+    for (int64_t i = 0; i < 20000; i++) m.put(KeyValue::ofInt(KeyKind::Int64, i * 7919), i);
+    const auto tables = m.tables();
+    ASSERT_GT(tables.size(), 16u);
+    std::size_t pooled = 0;
+    for (const auto* t : tables) {
+      const std::size_t bytes = t->groups.size() * sizeof(Group<Int64Key>);
+      EXPECT_EQ(group_pool::inSlab(t->groups.data()), group_pool::pooled(bytes)) << bytes << " bytes";
+      if (group_pool::pooled(bytes)) {
+        pooled++;
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(t->groups.data()) % 64, 0u);
+      }
+    }
+    ASSERT_GT(pooled, 16u) << "full tables (128 groups, 17 KiB) are pooled";
+    EXPECT_EQ(group_pool::arraysInUse() - arrays0, pooled);
+    // 120 full tables' groups to a 2 MiB slab.
+    EXPECT_LE(group_pool::slabsInUse() - slabs0, pooled / 100 + 2);
+
+    // Copy-on-write: a snapshot shares the tables; writes copy them (into the pool).
+    auto snap = m.snapshot();
+    for (int64_t i = 0; i < 20000; i += 97) m.del(KeyValue::ofInt(KeyKind::Int64, i * 7919));
+    EXPECT_GT(group_pool::arraysInUse() - arrays0, pooled);
+    bool found = false;
+    int64_t v = 0;
+    m.get(KeyValue::ofInt(KeyKind::Int64, 0), found, v);
+    EXPECT_FALSE(found);
+    m.restore(snap);
+    EXPECT_TRUE(m.checkInvariants().empty());
+    EXPECT_EQ(m.header().used, 20000u);
+    for (int64_t i = 0; i < 20000; i += 997) {
+      m.get(KeyValue::ofInt(KeyKind::Int64, i * 7919), found, v);
+      EXPECT_TRUE(found);
+      EXPECT_EQ(v, i);
+    }
+  }
+  EXPECT_EQ(group_pool::arraysInUse(), arrays0);
+  EXPECT_EQ(group_pool::slabsInUse(), slabs0) << "every slab given back";
+}
+
+TEST(SwissGroupPool, ArraysAreReusedAndSlabsFreedWhenEmpty) {
+  const std::size_t slabs0 = group_pool::slabsInUse();
+  constexpr std::size_t kBytes = 17408; // 128 groups of int64 keys
+  const std::size_t perSlab = group_pool::kSlab / kBytes;
+  std::vector<char*> a;
+  for (std::size_t i = 0; i < 3 * perSlab; i++) {
+    a.push_back(static_cast<char*>(group_pool::allocate(kBytes)));
+    std::memset(a.back(), static_cast<int>(i), kBytes); // every byte is the caller's
+  }
+  EXPECT_EQ(group_pool::slabsInUse() - slabs0, 3u);
+  std::set<char*> distinct(a.begin(), a.end());
+  EXPECT_EQ(distinct.size(), a.size());
+  for (std::size_t i = 1; i < a.size(); i++) // no two arrays overlap
+    EXPECT_GE(static_cast<std::size_t>(std::abs(a[i] - a[i - 1])), kBytes);
+  // A freed array is handed out again.
+  char* freed = a[5];
+  group_pool::deallocate(freed, kBytes);
+  a[5] = static_cast<char*>(group_pool::allocate(kBytes));
+  EXPECT_EQ(a[5], freed);
+  EXPECT_EQ(group_pool::slabsInUse() - slabs0, 3u);
+  // Freed in a scrambled order: the slabs go back as they empty.
+  std::mt19937 rng(5);
+  std::shuffle(a.begin(), a.end(), rng);
+  for (std::size_t i = 0; i < a.size(); i++) {
+    EXPECT_TRUE(group_pool::inSlab(a[i]));
+    group_pool::deallocate(a[i], kBytes);
+  }
+  EXPECT_EQ(group_pool::slabsInUse(), slabs0);
+  EXPECT_FALSE(group_pool::pooled(4095));
+  EXPECT_TRUE(group_pool::pooled(4096));
+}

@@ -727,6 +727,47 @@ TEST(RaceWorkspace, ASyncMapRaceIsDrawnWithItsMutexAndMaps) {
   g.language("en");
 }
 
+// Lesson 14e, lane by lane (mouse clicks on the lanes' buttons): G1's Range
+// loads read (#2) and stays; G2 deletes a, stores b, loads b (a promotion) and
+// runs gc. The sync.Map panel lists G1's stack with the old read.m in G1's
+// colour, and the heap rows count it: the frees derived by hand in the
+// lesson's narration and SyncMapRace.GcMarksFromEveryGoroutinesStack.
+TEST(RaceWorkspace, ASyncMapGcKeepsWhatAGoroutinesStackHolds) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/14e-syncmap-gc-roots.race"))
+      << g.rt.race.error();
+  g.frames(3);
+  SyncMapView& sm = g.rt.workspace().syncMap;
+  race::ConcurrentSession& s = g.rt.race.session();
+  auto has = [&](const std::string& l) { return std::find(sm.lines.begin(), sm.lines.end(), l) != sm.lines.end(); };
+  ASSERT_TRUE(g.stepLane(1)); // Range begins
+  ASSERT_TRUE(g.stepLane(1)); // read := m.read.Load(): readOnly #2
+  EXPECT_TRUE(has("stack G1: read #2")) << ::testing::PrintToString(sm.lines);
+  int steps = 0;
+  while (s.lanes()[1].state != race::GoroutineView::State::Done) {
+    ASSERT_LT(++steps, 60) << "G2 never finished";
+    ASSERT_TRUE(g.stepLane(2));
+  }
+  g.frames(1);
+  EXPECT_NE(sm.caption.find("runtime.GC()"), std::string::npos) << sm.caption;
+  EXPECT_NE(sm.caption.find("freed 3 readOnly, 0 entry, 3 cell, 0 box"), std::string::npos) << sm.caption;
+  EXPECT_TRUE(has("stack G1: read #2 stale")) << ::testing::PrintToString(sm.lines);
+  EXPECT_TRUE(has("heap readonly allocs 4 frees 3 reachable 1"));
+  EXPECT_TRUE(has("heap entry allocs 2 frees 0 reachable 2")) << "a's entry: only G1's stack reaches it";
+  EXPECT_TRUE(has("heap cell allocs 4 frees 3 reachable 1"));
+  g.language("zh");
+  EXPECT_NE(sm.caption.find("释放 readOnly 3 个"), std::string::npos) << sm.caption;
+  EXPECT_TRUE(has("stack G1: read #2 stale"));
+  g.language("en");
+  // G1 finishes its Range: no stack holds anything; a's entry is garbage (the next gc would free it).
+  while (s.lanes()[0].state != race::GoroutineView::State::Done) ASSERT_TRUE(g.stepLane(1));
+  g.frames(1);
+  EXPECT_EQ(s.ending().kind, race::Ending::Kind::AllDone);
+  for (const std::string& l : sm.lines) EXPECT_NE(l.rfind("stack ", 0), 0u) << l;
+  EXPECT_TRUE(has("heap entry allocs 2 frees 0 reachable 1"));
+}
+
 // Lesson 7c through the lanes' "Step this goroutine" buttons (mouse clicks
 // through ImGui's input): G1 read-locks, G2's Lock announces itself and
 // parks, G1's second RLock parks behind it. The mutex panel shows the words

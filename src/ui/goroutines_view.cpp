@@ -321,6 +321,36 @@ void RaceController::fillFrame(Frame& f) {
       else if (tr.back().source == race::TraceEntry::Source::Sync && tr.back().mutex < w.shards().size())
         sf.currentShard = tr.back().mutex;
     }
+    // Each shard's map for the classic bucket views: the cursor's event in its
+    // shard, and each goroutine in an op marked on the cell it last touched.
+    const uint64_t shardsSession = (recEpoch_ << 32) ^ (uint64_t{1} << 59);
+    sf.frames.assign(static_cast<std::size_t>(w.shards().size()), Frame{});
+    for (int k = 0; k < w.shards().size(); k++) {
+      Frame& x = sf.frames[static_cast<std::size_t>(k)];
+      x.map = &w.shards().map(k);
+      x.events = &ev;
+      x.race = true;
+      x.sessionId = shardsSession ^ (static_cast<uint64_t>(k + 1) << 40);
+    }
+    // Each shard's latest event is its "current" one (the cursor's, for the step's shard).
+    std::vector<char> marked(static_cast<std::size_t>(w.goroutines()) + 1, 0);
+    for (std::size_t i = tr.size(), seen = 0; i-- > 0 && seen < 100000; seen++) {
+      const race::TraceEntry& t = tr[i];
+      if (t.source != race::TraceEntry::Source::Engine || t.shard < 0 || t.shard >= w.shards().size()) continue;
+      Frame& x = sf.frames[static_cast<std::size_t>(t.shard)];
+      if (!x.current) x.current = &t.ev;
+      if (t.g < 1 || marked[t.g]) continue;
+      const std::optional<Loc> c = cellOf(t.ev);
+      if (!c) continue;
+      marked[t.g] = 1;
+      GoroutineMark m;
+      goroutineBasics(w, t.g, m);
+      if (!m.inOp) continue;
+      m.hasCell = true;
+      m.cell = *c;
+      m.cellIsBmap = kindInfo(t.ev.kind).cell == CellRef::Bmap;
+      sf.frames[static_cast<std::size_t>(t.shard)].goroutines.push_back(std::move(m));
+    }
     f.shards = &sf;
     f.events = &ev;
     f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 59);

@@ -12,9 +12,11 @@ namespace {
 template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
 } // namespace
 
-void ShardsView::draw(UiContext&, const Frame& fr) {
+void ShardsView::draw(UiContext& ui, const Frame& fr) {
   lines.clear();
   caption.clear();
+  bucketsShown = -1;
+  choiceRects.clear();
   const ShardsFrame* f = fr.shards;
   if (!f || !f->shards) return;
   if (!f->step.empty()) {
@@ -73,6 +75,27 @@ void ShardsView::draw(UiContext&, const Frame& fr) {
     ImGui::PopID();
     ImGui::Spacing();
   }
+  // One shard's buckets through the classic map views (the step's shard, or the one chosen).
+  const int n = static_cast<int>(f->frames.size());
+  if (n == 0) return;
+  ImGui::Separator();
+  if (ImGui::RadioButton(tr(S::ShFollow), chosen < 0)) chosen = -1;
+  choiceRects.push_back({ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+  for (int s = 0; s < n; s++) {
+    ImGui::SameLine();
+    ImGui::PushID(s);
+    if (ImGui::RadioButton(fmt::format("{}", s).c_str(), chosen == s)) chosen = s;
+    choiceRects.push_back({ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+    ImGui::PopID();
+  }
+  int s = chosen >= 0 && chosen < n ? chosen : f->currentShard >= 0 ? f->currentShard : 0;
+  bucketsShown = s;
+  lines.push_back(fmt::format("buckets of shard {}", s));
+  textWrapped(F(S::ShBucketsOf, s));
+  const float h = std::max(fs * 18, ImGui::GetContentRegionAvail().y);
+  ImGui::BeginChild("##shardbuckets", ImVec2(0, h), true);
+  buckets_.draw(ui, f->frames[static_cast<std::size_t>(s)]);
+  ImGui::EndChild();
 }
 
 } // namespace gomap::ui

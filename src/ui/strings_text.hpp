@@ -10,4 +10,4 @@
   X(WinCow) X(CowRaceTitle) X(CowNoStep) X(CowVariant) X(CowWordValue) X(CowWordPointer) X(CowPublished) X(CowEmptyValue) \
   X(CowNilPointer) X(CowCounts) X(CowColG) X(CowColOp) X(CowColHeld) X(CowColCopy) X(CowColRetries) X(CowNoMethod) \
   X(CowStale) X(CowHelpCas) X(CowHelpStore) X(CowHelpValueCas) X(CowHelpValueStore) X(CowHelpInPlace) \
-  X(WinShards) X(ShRaceTitle) X(ShNoStep) X(ShHelp) X(ShShard) X(ShWriting) X(ShNotWriting) X(ShEmpty) X(ShLockFree) X(ShLockWriter) X(ShLockReaders) X(ShLockPending)
+  X(WinShards) X(ShRaceTitle) X(ShNoStep) X(ShHelp) X(ShShard) X(ShWriting) X(ShNotWriting) X(ShEmpty) X(ShLockFree) X(ShLockWriter) X(ShLockReaders) X(ShLockPending) X(ShBucketsOf) X(ShFollow)

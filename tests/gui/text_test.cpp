@@ -500,5 +500,21 @@ TEST(RaceShards, AShardedLessonOpensWithItsPanelAndSteps) {
     EXPECT_TRUE(has("shard 2 count 0 B 0 writing 0"));
     EXPECT_TRUE(has("shard 3 count 0 B 0 writing 0"));
     EXPECT_TRUE(g.rt.race.error().empty()) << g.rt.race.error();
+    // The step's shard (0) is drawn by the classic bucket views: its one bucket
+    // holds "a" and "banana" in slots 0 and 1 (a shard's map is B = 0).
+    EXPECT_TRUE(has("buckets of shard 0")) << ::testing::PrintToString(v.lines);
+    EXPECT_EQ(v.bucketsShown, 0);
+    ShardsView& sv = g.rt.workspace().shards;
+    EXPECT_TRUE(sv.buckets().cellRect(Loc{.old = false, .bucket = 0, .chain = 0, .slot = 1}).has_value());
+    // A click on shard 1's choice draws shard 1's buckets ("b" in slot 0, slot 1 empty).
+    ASSERT_EQ(v.choiceRects.size(), 5u);
+    const ScreenRect r = v.choiceRects[2];
+    g.click(r.center().x, r.center().y);
+    g.frames(2);
+    EXPECT_EQ(v.bucketsShown, 1);
+    EXPECT_TRUE(has("buckets of shard 1")) << ::testing::PrintToString(v.lines);
+    g.click(v.choiceRects[0].center().x, v.choiceRects[0].center().y); // back to following the step
+    g.frames(2);
+    EXPECT_EQ(v.bucketsShown, 0);
   }
 }

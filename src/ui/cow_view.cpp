@@ -65,16 +65,7 @@ void CowView::draw(UiContext&, const Frame& fr) {
   // The cursor's step: by whom, and what it did.
   if (!f->step.empty()) {
     caption = f->step;
-    colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
-    ImGui::SameLine();
-    // The trace's "G2: ..." or "G2 lock c.mu: ...": the tag is drawn apart, in the goroutine's colour.
-    std::string text = caption;
-    for (const std::string& tag : {fmt::format("G{}: ", f->currentG), fmt::format("G{} ", f->currentG)})
-      if (text.rfind(tag, 0) == 0) {
-        text.erase(0, tag.size());
-        break;
-      }
-    textWrapped(text);
+    goroutineStepCaption(f->currentG, goroutineColour(f->currentG), caption);
   } else {
     caption = tr(S::CowNoStep);
     textWrapped(caption);

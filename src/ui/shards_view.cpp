@@ -21,15 +21,7 @@ void ShardsView::draw(UiContext& ui, const Frame& fr) {
   if (!f || !f->shards) return;
   if (!f->step.empty()) {
     caption = f->step;
-    colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
-    ImGui::SameLine();
-    std::string text = caption;
-    for (const std::string& tag : {fmt::format("G{}: ", f->currentG), fmt::format("G{} ", f->currentG)})
-      if (text.rfind(tag, 0) == 0) {
-        text.erase(0, tag.size());
-        break;
-      }
-    textWrapped(text);
+    goroutineStepCaption(f->currentG, goroutineColour(f->currentG), caption);
   } else {
     caption = tr(S::ShNoStep);
     textWrapped(caption);

@@ -199,4 +199,15 @@ void textWrapped(std::string_view text) {
   }
 }
 
+void goroutineStepCaption(int g, ImU32 colour, std::string_view step) {
+  colouredText(colour, fmt::format("G{}", g).c_str());
+  ImGui::SameLine();
+  for (const std::string& tag : {fmt::format("G{}: ", g), fmt::format("G{} ", g)})
+    if (step.substr(0, tag.size()) == tag) {
+      step.remove_prefix(tag.size());
+      break;
+    }
+  textWrapped(step);
+}
+
 } // namespace gomap::ui

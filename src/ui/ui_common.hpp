@@ -42,6 +42,9 @@ void colouredText(ImU32 colour, const char* text);
 // punctuation); '\n' starts a new paragraph.
 void textWrapped(std::string_view text);
 void textWrappedCjk(std::string_view text);
+// A race step's caption as the trace describes it ("G2: ..." or "G2 lock
+// c.mu: ..."): the goroutine's tag drawn apart in its colour, the rest wrapped.
+void goroutineStepCaption(int g, ImU32 colour, std::string_view step);
 // A key as a cell shows it: short, quoted strings, "…" when cut.
 std::string shortKey(const KeyValue& k, std::size_t maxChars);
 // The bucket-level highlight of an event: which cells or bmaps it touches.

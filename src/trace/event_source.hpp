@@ -4,6 +4,7 @@
 // interleaved, so the events of one op need not be contiguous, and each event
 // carries the goroutine that emitted it).
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -11,6 +12,17 @@
 #include "engine/swiss_events.hpp"
 
 namespace gomap {
+
+// In a session's op log (ops in order, each with firstEvent and eventCount),
+// the op whose events hold event i: ops without events (make, config lines,
+// gc) step back to the op before them. The single-goroutine sessions share it.
+template <class Ops> std::size_t opHoldingEvent(const Ops& ops, uint64_t i) {
+  auto it = std::upper_bound(ops.begin(), ops.end(), i, [](uint64_t e, const auto& o) { return e < o.firstEvent; });
+  std::size_t k = static_cast<std::size_t>(it - ops.begin());
+  k = k == 0 ? 0 : k - 1;
+  while (k > 0 && ops[k].eventCount == 0) k--;
+  return k;
+}
 
 class EventSource {
 public:

@@ -175,14 +175,7 @@ void Session::appendHashMode(HashMode m) {
   liveOp_ = ops_.size();
 }
 
-std::size_t Session::opOfEvent(uint64_t i) const {
-  auto it = std::upper_bound(ops_.begin(), ops_.end(), i,
-                             [](uint64_t e, const RecordedOp& r) { return e < r.firstEvent; });
-  // Config ops have no events: step back to the map op that holds event i.
-  std::size_t k = static_cast<std::size_t>(it - ops_.begin()) - 1;
-  while (k > 0 && ops_[k].eventCount == 0) k--;
-  return k;
-}
+std::size_t Session::opOfEvent(uint64_t i) const { return opHoldingEvent(ops_, i); }
 
 void Session::seek(int64_t i) {
   const int64_t n = static_cast<int64_t>(events_.size());

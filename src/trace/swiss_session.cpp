@@ -178,13 +178,7 @@ void SwissSession::maybeCheckpoint() {
   spacing_ *= 2;
 }
 
-std::size_t SwissSession::opOfEvent(uint64_t i) const {
-  auto it = std::upper_bound(ops_.begin(), ops_.end(), i, [](uint64_t v, const Op& o) { return v < o.firstEvent; });
-  std::size_t k = static_cast<std::size_t>(it - ops_.begin());
-  k = k == 0 ? 0 : k - 1;
-  while (k > 0 && ops_[k].eventCount == 0) k--;
-  return k;
-}
+std::size_t SwissSession::opOfEvent(uint64_t i) const { return opHoldingEvent(ops_, i); }
 
 void SwissSession::abandonInProgress() {
   if (!inProgress_) return;

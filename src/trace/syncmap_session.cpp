@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "trace/event_source.hpp"
+
 namespace gomap {
 
 using syncmap::SyncOpCode;
@@ -137,13 +139,7 @@ void SyncMapSession::record(Op o) {
   sinceCheckpoint_++;
 }
 
-std::size_t SyncMapSession::opOfEvent(uint64_t i) const {
-  auto it = std::upper_bound(ops_.begin(), ops_.end(), i, [](uint64_t v, const Op& o) { return v < o.firstEvent; });
-  std::size_t k = static_cast<std::size_t>(it - ops_.begin());
-  k = k == 0 ? 0 : k - 1;
-  while (k > 0 && ops_[k].eventCount == 0) k--;
-  return k;
-}
+std::size_t SyncMapSession::opOfEvent(uint64_t i) const { return opHoldingEvent(ops_, i); }
 
 void SyncMapSession::abandonInProgress() {
   if (!inProgress_) return;

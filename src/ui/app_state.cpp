@@ -971,10 +971,8 @@ void AppState::tick(double dt, double jobBudgetSeconds) {
   sinceAutosave_ += dt;
   if (sinceAutosave_ > 3 && dirty() && autosavedGen_ != editGen_) syncAutosave();
   if (!playing_ || !session_) return;
-  playAcc_ += dt * std::max(0.1, speed_);
-  int64_t steps = static_cast<int64_t>(playAcc_);
+  const int64_t steps = playbackSteps(playAcc_, dt, std::max(0.1, speed_));
   if (steps <= 0) return;
-  playAcc_ -= static_cast<double>(steps);
   const int64_t end = static_cast<int64_t>(eventCount()) - 1;
   seek(std::min(end, position() + steps));
   if (position() >= end) playing_ = false;

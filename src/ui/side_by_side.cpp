@@ -254,10 +254,8 @@ void SideBySide::togglePlay() {
 
 void SideBySide::tick(double dt) {
   if (!playing_ || !shown()) return;
-  playAcc_ += dt * std::max(0.1, speed_);
-  const int64_t steps = static_cast<int64_t>(std::floor(playAcc_));
+  const int64_t steps = playbackSteps(playAcc_, dt, std::max(0.1, speed_));
   if (steps <= 0) return;
-  playAcc_ -= static_cast<double>(steps);
   const int64_t last = static_cast<int64_t>(ops()) - 1;
   seek(std::min(last, op() + steps));
   if (op() >= last) playing_ = false;

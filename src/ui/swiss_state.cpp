@@ -7,6 +7,7 @@
 
 #include "trace/script_runner.hpp"
 #include "ui/strings.hpp"
+#include "ui/ui_common.hpp"
 
 namespace gomap::ui {
 
@@ -108,10 +109,8 @@ std::optional<KeyValue> SwissController::opKey(std::size_t k) const {
 
 void SwissController::tick(double dt) {
   if (!playing_ || !session_) return;
-  playAcc_ += dt * speed_;
-  const int64_t steps = static_cast<int64_t>(std::floor(playAcc_));
+  const int64_t steps = playbackSteps(playAcc_, dt, speed_);
   if (steps <= 0) return;
-  playAcc_ -= static_cast<double>(steps);
   const int64_t n = static_cast<int64_t>(eventCount());
   seek(std::min(n - 1, position() + steps));
   if (position() >= n - 1) playing_ = false;

@@ -179,10 +179,8 @@ std::optional<KeyValue> SyncMapController::opKey(std::size_t k) const {
 
 void SyncMapController::tick(double dt) {
   if (!playing_ || !session_) return;
-  playAcc_ += dt * speed_;
-  const int64_t steps = static_cast<int64_t>(std::floor(playAcc_));
+  const int64_t steps = playbackSteps(playAcc_, dt, speed_);
   if (steps <= 0) return;
-  playAcc_ -= static_cast<double>(steps);
   const int64_t n = static_cast<int64_t>(eventCount());
   seek(std::min(n - 1, position() + steps));
   if (position() >= n - 1) playing_ = false;

@@ -4,6 +4,7 @@
 #include <imgui_internal.h> // ImTextCharFromUtf8
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -208,6 +209,13 @@ void goroutineStepCaption(int g, ImU32 colour, std::string_view step) {
       break;
     }
   textWrapped(step);
+}
+
+int64_t playbackSteps(double& acc, double dt, double perSecond) {
+  acc += dt * perSecond;
+  const int64_t steps = static_cast<int64_t>(std::floor(acc));
+  if (steps > 0) acc -= static_cast<double>(steps);
+  return steps;
 }
 
 } // namespace gomap::ui

@@ -45,6 +45,9 @@ void textWrappedCjk(std::string_view text);
 // A race step's caption as the trace describes it ("G2: ..." or "G2 lock
 // c.mu: ..."): the goroutine's tag drawn apart in its colour, the rest wrapped.
 void goroutineStepCaption(int g, ImU32 colour, std::string_view step);
+// Playback: adds dt seconds at `perSecond` steps a second to the accumulator
+// and takes the whole steps out of it (0 until a whole one has built up).
+int64_t playbackSteps(double& acc, double dt, double perSecond);
 // A key as a cell shows it: short, quoted strings, "…" when cut.
 std::string shortKey(const KeyValue& k, std::size_t maxChars);
 // The bucket-level highlight of an event: which cells or bmaps it touches.

@@ -11,6 +11,7 @@
 
 #include "concurrency/report.hpp"
 #include "ui/fonts.hpp"
+#include "ui/syncmap_state.hpp"
 
 namespace gomap::ui {
 
@@ -919,7 +920,11 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
         const bool whole = s.world().isSyncMap() || s.world().isCow();
         const std::string_view file = whole ? l.file : l.file.substr(l.file.rfind('/') + 1);
         ImGui::Text("%.*s:%d", static_cast<int>(file.size()), file.data(), l.goLine);
-        if (!l.what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(l.what.size()), l.what.data());
+        // A sync.Map site's sentence in the UI's language (the engine's words are English).
+        std::string_view what = l.what;
+        if (s.world().isSyncMap() && what == syncmap::siteInfo(l.syncMapEvent.site).what)
+          what = syncSiteWhat(l.syncMapEvent.site);
+        if (!what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(what.size()), what.data());
       } else if (l.state != GoroutineView::State::Done) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));
       }

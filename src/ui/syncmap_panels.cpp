@@ -8,6 +8,7 @@
 
 #include "ui/go_source.hpp"
 #include "ui/strings.hpp"
+#include "ui/syncmap_state.hpp"
 #include "ui/theme.hpp"
 #include "ui/workspace.hpp"
 
@@ -83,7 +84,8 @@ void SyncOpsCodeView::draw(UiContext&, const Frame& f, const SyncMapController&)
       }
       ImGui::TextUnformatted(t.c_str());
       ImGui::SameLine();
-      ImGui::TextDisabled("// %.*s", static_cast<int>(r->what.size()), r->what.data());
+      const std::string_view what = syncSiteWhat(r->site);
+      ImGui::TextDisabled("// %.*s", static_cast<int>(what.size()), what.data());
     }
   }
   ImGui::EndChild();

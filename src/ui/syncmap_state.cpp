@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "trace/script_runner.hpp"
+#include "trace/syncmap_text.hpp"
 #include "ui/strings.hpp"
 
 namespace gomap::ui {
@@ -13,106 +14,78 @@ namespace gomap::ui {
 using namespace gomap::syncmap;
 
 namespace {
-std::string pName(PState p, uint32_t cell) {
-  if (p == PState::Value) return fmt::format("&cell#{}", cell);
-  return std::string(pStateName(p));
+// The payload's words in the UI's language (the facts are trace's syncPayloadText's).
+const SyncWords& words() {
+  if (language() != Lang::Zh) return kSyncWordsEn;
+  static const SyncWords zh{tr(S::SmwValue),     tr(S::SmwReturns), tr(S::SmwNil),     tr(S::SmwReadNever),
+                            tr(S::SmwReadOnly),  tr(S::SmwFound),   tr(S::SmwMissing), tr(S::SmwAbsent),
+                            tr(S::SmwSwapped),   tr(S::SmwFailed),  tr(S::SmwRangeCall), tr(S::SmwPublished),
+                            tr(S::SmwFreed)};
+  return zh;
 }
 
-// The payload's facts, in Go's notation (language-neutral).
-std::string payloadText(const SyncEvent& e) {
-  switch (e.kind) {
-  case SyncKind::OpBegin: {
-    const auto p = payloadOf<SyncKind::OpBegin>(e);
-    if (p.op == SyncOp::Store || p.op == SyncOp::LoadOrStore) return fmt::format("value {}", p.value);
-    return {};
-  }
-  case SyncKind::OpEnd: {
-    const auto p = payloadOf<SyncKind::OpEnd>(e);
-    return fmt::format("returns ({}, {})", p.ok ? fmt::format("{}", p.value) : std::string("nil"), p.ok);
-  }
-  case SyncKind::ReadLoaded: {
-    const auto p = payloadOf<SyncKind::ReadLoaded>(e);
-    if (p.read == 0) return "read never stored: readOnly{}";
-    return fmt::format("readOnly #{}, amended {}", p.read, p.amended);
-  }
-  case SyncKind::ReadLookup: {
-    const auto p = payloadOf<SyncKind::ReadLookup>(e);
-    return p.found ? fmt::format("ok, entry #{}", p.entry) : std::string("missing");
-  }
-  case SyncKind::DirtyLookup: {
-    const auto p = payloadOf<SyncKind::DirtyLookup>(e);
-    return p.found ? fmt::format("ok, entry #{}", p.entry) : std::string("missing");
-  }
-  case SyncKind::Locked: return fmt::format("mu.state {}", payloadOf<SyncKind::Locked>(e).state);
-  case SyncKind::Unlocked: return fmt::format("mu.state {}", payloadOf<SyncKind::Unlocked>(e).state);
-  case SyncKind::PLoaded: {
-    const auto p = payloadOf<SyncKind::PLoaded>(e);
-    return fmt::format("entry #{}: p = {}{}", p.entry, pName(p.p, p.cell),
-                       p.p == PState::Value ? fmt::format(" ({})", p.value) : std::string());
-  }
-  case SyncKind::PCas: {
-    const auto p = payloadOf<SyncKind::PCas>(e);
-    return fmt::format("entry #{}: p {} -> {}: {}", p.entry, pStateName(p.from),
-                       p.to == PState::Value ? fmt::format("&cell#{} ({})", p.cell, p.value) : std::string(pStateName(p.to)),
-                       p.swapped ? "swapped" : "failed");
-  }
-  case SyncKind::PStored: {
-    const auto p = payloadOf<SyncKind::PStored>(e);
-    return fmt::format("entry #{}: p {} -> &cell#{} ({})", p.entry, pStateName(p.from), p.cell, p.value);
-  }
-  case SyncKind::DirtyWritten: return fmt::format("entry #{}", payloadOf<SyncKind::DirtyWritten>(e).entry);
-  case SyncKind::DirtyDeleted: {
-    const auto p = payloadOf<SyncKind::DirtyDeleted>(e);
-    return p.found ? fmt::format("entry #{}", p.entry) : std::string("absent");
-  }
-  case SyncKind::DirtyMade: return fmt::format("len(read.m) {}", payloadOf<SyncKind::DirtyMade>(e).hint);
-  case SyncKind::DirtyCleared: return {};
-  case SyncKind::ReadStored: {
-    const auto p = payloadOf<SyncKind::ReadStored>(e);
-    return fmt::format("readOnly #{}, amended {}, len(m) {}", p.read, p.amended, p.len);
-  }
-  case SyncKind::EntryCreated: {
-    const auto p = payloadOf<SyncKind::EntryCreated>(e);
-    return fmt::format("entry #{}, p = &cell#{} ({})", p.entry, p.cell, p.value);
-  }
-  case SyncKind::MissCounted: {
-    const auto p = payloadOf<SyncKind::MissCounted>(e);
-    return fmt::format("misses {}, len(dirty) {}", p.misses, p.lenDirty);
-  }
-  case SyncKind::RangeNext: return fmt::format("entry #{}", payloadOf<SyncKind::RangeNext>(e).entry);
-  case SyncKind::RangeCall: {
-    const auto p = payloadOf<SyncKind::RangeCall>(e);
-    return fmt::format("entry #{}, v {}, f returns {}", p.entry, p.value, p.more);
-  }
-  case SyncKind::Collected: {
-    const auto p = payloadOf<SyncKind::Collected>(e);
-    return fmt::format("freed readonly {}, entry {}, cell {}, box {}", p.readonly, p.entry, p.cell, p.box);
-  }
-  case SyncKind::kCount: break;
-  }
-  return {};
-}
-
-std::string heapKinds(const HeapCounts& c) {
-  std::string s;
-  for (int k = 0; k < kHeapKinds; k++) {
-    if (!c.n[k]) continue;
-    if (!s.empty()) s += ", ";
-    s += fmt::format("{} {}", heapKindName(static_cast<HeapKind>(k)), c.n[k]);
-  }
-  return s.empty() ? std::string("-") : s;
-}
+constexpr SyncSiteText kSiteTexts[] = {
+    {SyncSite::None, S::SmsNone},
+    {SyncSite::LoadLock, S::SmsMissingAmendedLock},
+    {SyncSite::LadLock, S::SmsMissingAmendedLock},
+    {SyncSite::LoadReread, S::SmsReread},
+    {SyncSite::StoreReread, S::SmsReread},
+    {SyncSite::LosReread, S::SmsReread},
+    {SyncSite::LadReread, S::SmsReread},
+    {SyncSite::RangeReread, S::SmsReread},
+    {SyncSite::LoadRelookup, S::SmsRelookupPromotion},
+    {SyncSite::StoreRelookup, S::SmsRelookup},
+    {SyncSite::LosRelookup, S::SmsRelookup},
+    {SyncSite::LadRelookup, S::SmsRelookup},
+    {SyncSite::LoadDirty, S::SmsLoadDirty},
+    {SyncSite::LoadEndMissing, S::SmsNotFound},
+    {SyncSite::LadEndMissing, S::SmsNotFound},
+    {SyncSite::LoadEnd, S::SmsLoadEnd},
+    {SyncSite::TryStoreCas, S::SmsTryStoreCas},
+    {SyncSite::StoreEndFast, S::SmsStoredLockFree},
+    {SyncSite::StoreDirtyPut, S::SmsWasExpunged},
+    {SyncSite::LosDirtyPut, S::SmsWasExpunged},
+    {SyncSite::StoreDirtyLookup, S::SmsStoreDirtyLookup},
+    {SyncSite::StorePublish, S::SmsFirstNewKey},
+    {SyncSite::LosPublish, S::SmsFirstNewKey},
+    {SyncSite::StoreEnd, S::SmsStoreEnd},
+    {SyncSite::TlosReload, S::SmsTlosReload},
+    {SyncSite::LosEndFast, S::SmsCleanHit},
+    {SyncSite::LosDirtyLookup, S::SmsLosDirtyLookup},
+    {SyncSite::LadDirtyDelete, S::SmsLadDirtyDelete},
+    {SyncSite::DeleteCas, S::SmsDeleteCas},
+    {SyncSite::RangeLock, S::SmsAmendedLock},
+    {SyncSite::RangePublish, S::SmsPromoteNow},
+    {SyncSite::RangeNext, S::SmsRandomOrder},
+    {SyncSite::DirtyNext, S::SmsRandomOrder},
+    {SyncSite::RangeEnd, S::SmsRangeEnd},
+    {SyncSite::MissCount, S::SmsMissCount},
+    {SyncSite::MissPublish, S::SmsPromotion},
+    {SyncSite::DirtyRead, S::SmsDirtyIsNil},
+    {SyncSite::ExpungeReload, S::SmsExpungeReload},
+    {SyncSite::DirtyCopy, S::SmsNotExpunged},
+    {SyncSite::Gc, S::SmsGc},
+};
 } // namespace
+
+std::span<const SyncSiteText> syncSiteTexts() { return kSiteTexts; }
+
+std::string_view syncSiteWhat(SyncSite s) {
+  if (language() == Lang::Zh)
+    for (const SyncSiteText& t : kSiteTexts)
+      if (t.site == s) return tr(t.text);
+  return siteInfo(s).what;
+}
 
 std::string syncEventText(const SyncMapSession& s, uint64_t i) {
   const SyncMapSession::Op& o = s.op(s.opOfEvent(i));
   if (o.kind == SyncMapSession::Op::Kind::Make) return tr(S::SmoMadeStep);
   if (o.kind == SyncMapSession::Op::Kind::Gc)
-    return fmt::format(fmt::runtime(tr(S::SmoGcStep)), o.freed.total(), heapKinds(o.freed));
+    return fmt::format(fmt::runtime(tr(S::SmoGcStep)), o.freed.total(), syncHeapCountsText(o.freed));
   const SyncEvent& e = s.event(i);
   const SyncSiteInfo& si = siteInfo(e.site);
-  const std::string p = payloadText(e);
-  return fmt::format("{}:{}  {}{}{}", si.function, si.line, si.what, p.empty() ? "" : "  —  ", p);
+  const std::string p = syncPayloadText(e, words());
+  return fmt::format("{}:{}  {}{}{}", si.function, si.line, syncSiteWhat(e.site), p.empty() ? "" : "  —  ", p);
 }
 
 bool SyncMapController::load(const std::vector<ScriptOp>& ops, const std::string& name, std::string& err) {

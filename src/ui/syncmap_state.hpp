@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "trace/syncmap_session.hpp"
 #include "ui/frame.hpp"
 #include "ui/said.hpp"
+#include "ui/strings.hpp"
 #include "ui/syncmap_view.hpp"
 
 namespace gomap {
@@ -28,6 +30,17 @@ namespace gomap::ui {
 // event text), then the payload's facts in Go's notation; make and gc steps in
 // the UI's language.
 std::string syncEventText(const SyncMapSession& s, uint64_t i);
+// A site's `what` (engine/syncmap_events.hpp) in the UI's language: the
+// engine's English, or its Chinese row in ui/strings_sync.inc where the
+// sentence is more than Go code.
+std::string_view syncSiteWhat(syncmap::SyncSite s);
+// The sites that have a Chinese row, and the row (for the test that the
+// English rows are the engine's words).
+struct SyncSiteText {
+  syncmap::SyncSite site;
+  S text;
+};
+std::span<const SyncSiteText> syncSiteTexts();
 
 class SyncMapController final : public Controller {
 public:

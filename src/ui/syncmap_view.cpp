@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ui/strings.hpp"
+#include "ui/syncmap_state.hpp"
 #include "ui/theme.hpp"
 
 namespace gomap::ui {
@@ -78,7 +79,7 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   } else if (f->current) {
     const SyncSiteInfo& si = kSyncSiteTable[static_cast<std::size_t>(f->current->site)];
     caption = fmt::format("G{}  {}  —  sync.(*Map).{}  sync/map.go:{}  {}", f->currentG, f->currentOp, si.function,
-                          si.line, si.what);
+                          si.line, syncSiteWhat(f->current->site));
     colouredText(goroutineColour(f->currentG), fmt::format("G{}", f->currentG).c_str());
     ImGui::SameLine();
     textWrapped(caption.c_str() + caption.find("  ") + 2);

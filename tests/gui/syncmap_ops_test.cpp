@@ -37,6 +37,8 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
+#include <set>
 
 #include "trace/asset_paths.hpp"
 #include "ui/app_state.hpp"
@@ -286,4 +288,78 @@ TEST(SyncMapOpsGuiTest, ABadSyncMapScriptDroppedSaysFileLineColumn) {
   EXPECT_FALSE(g.app().syncMode());
   EXPECT_NE(g.app().error().find(bad + ":3:1:"), std::string::npos) << g.app().error();
   EXPECT_NE(g.rt.workspace().statusShown.find("bad.ops:3:1"), std::string::npos) << g.rt.workspace().statusShown;
+}
+
+// ---- sync.Map's event texts in both languages (no display needed) ----------------------------
+
+// The Chinese rows of the sites' sentences: their English is the engine's
+// `what`, word for word (one fact, one place: the UI translates, it does not
+// restate), each has Chinese of its own, and no site whose sentence is more
+// than Go code is left without a row.
+TEST(SyncMapText, SiteSentencesAreTheEnginesWordsInBothLanguages) {
+  std::set<syncmap::SyncSite> rowed;
+  for (const SyncSiteText& t : syncSiteTexts()) {
+    EXPECT_TRUE(rowed.insert(t.site).second) << "two rows for one site";
+    const std::string_view what = syncmap::siteInfo(t.site).what;
+    EXPECT_EQ(std::string_view(trIn(t.text, Lang::En)), what) << static_cast<int>(t.site);
+    const std::string zh = trIn(t.text, Lang::Zh);
+    EXPECT_NE(zh, what) << zh;
+    EXPECT_TRUE(std::any_of(zh.begin(), zh.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) << zh;
+  }
+  // English words that mark a sentence (Go code alone needs no translation).
+  const char* words[] = {" and ", "again", "under ", "then", "not ", "returns", "(no ", "was ", "the ", "when",
+                         "promot", "random", "failed", "clean", "found", "frees", "marks", "lock-free", "still",
+                         "first", "is nil", "reload", "none"};
+  for (const syncmap::SyncSiteInfo& si : syncmap::kSyncSiteTable) {
+    if (rowed.count(si.site)) continue;
+    for (const char* w : words)
+      EXPECT_EQ(si.what.find(w), std::string_view::npos)
+          << "site " << static_cast<int>(si.site) << " (" << si.what << ") has English words and no Chinese row";
+  }
+  setLanguage(Lang::Zh);
+  EXPECT_EQ(syncSiteWhat(syncmap::SyncSite::MissCount), std::string_view(trIn(S::SmsMissCount, Lang::Zh)));
+  EXPECT_EQ(syncSiteWhat(syncmap::SyncSite::EntryLoad), syncmap::siteInfo(syncmap::SyncSite::EntryLoad).what);
+  setLanguage(Lang::En);
+  EXPECT_EQ(syncSiteWhat(syncmap::SyncSite::MissCount), syncmap::siteInfo(syncmap::SyncSite::MissCount).what);
+}
+
+// Every step of the three sync.Map op-script lessons reads in Chinese with no
+// English sentence left in it (the event log, the caption), and in English as
+// before: the site's function, its line, the engine's words and the facts.
+TEST(SyncMapText, EveryStepOfTheLessonsReadsInChinese) {
+  const char* lessons[] = {"m01-delete-frees-the-value.ops", "m02-until-when-the-key-stays.ops",
+                           "m03-every-store-allocates.ops"};
+  // English that must not be left in the Chinese text (Go's identifiers stay).
+  const char* english[] = {"returns", "missing", "swapped", "failed", "absent", "freed", "never stored",
+                           "looked up", "reloaded", "not found", "promot", "random order", "lock-free", "clean hit",
+                           "the first", "objects", "under the lock"};
+  std::size_t checked = 0;
+  for (const char* name : lessons) {
+    std::ifstream in(assetDir() + "/lessons/" + name);
+    ASSERT_TRUE(in) << name;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ScriptParser p(name);
+    std::optional<ScriptError> perr;
+    auto ops = p.parseAll(text, perr);
+    ASSERT_FALSE(perr) << perr->format();
+    std::string err;
+    auto s = SyncMapSession::fromScript(ops, name, err);
+    ASSERT_TRUE(s) << err;
+    for (uint64_t i = 0; i < s->eventCount(); i++) {
+      setLanguage(Lang::Zh);
+      const std::string zh = syncEventText(*s, i);
+      setLanguage(Lang::En);
+      const std::string en = syncEventText(*s, i);
+      for (const char* w : english) EXPECT_EQ(zh.find(w), std::string::npos) << name << " step " << i << ": " << zh;
+      // "value 5" (a Store's argument) is words; p's state `value` (as in
+      // sync/map.go's comments and the JSON) is a name and stays.
+      EXPECT_FALSE(std::regex_search(zh, std::regex("value -?[0-9]"))) << name << " step " << i << ": " << zh;
+      if (!s->isStep(i)) {
+        const syncmap::SyncSiteInfo& si = syncmap::siteInfo(s->event(i).site);
+        EXPECT_EQ(en.rfind(fmt::format("{}:{}  {}", si.function, si.line, si.what), 0), 0u) << en;
+      }
+      checked++;
+    }
+  }
+  EXPECT_GT(checked, 100u);
 }

@@ -24,27 +24,50 @@
 
 namespace {
 
-std::optional<gomap::ScriptSession> loadScenario(const std::string& path, std::string& err) {
+// The terminal view's source for an op script of any structure (classic,
+// Swiss, sync.Map); null with err (FILE:LINE:COL: what was expected) if it
+// cannot be read or parsed, or is a race scenario (which has its own command).
+std::unique_ptr<gomap::app::TerminalSource> loadScenario(const std::string& path, std::string& err) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     err = fmt::format("{}: cannot open scenario: {}", path, std::strerror(errno));
-    return std::nullopt;
+    return nullptr;
   }
   std::stringstream ss;
   ss << f.rdbuf();
-  // The terminal view steps op scripts; a race scenario has its own command.
-  if (gomap::sourceKindOf(path, ss.str()) == gomap::SourceKind::Race) {
+  const std::string text = ss.str();
+  if (gomap::sourceKindOf(path, text) == gomap::SourceKind::Race) {
     err = gomap::wrongCommandMessage(path, gomap::SourceKind::Race);
-    return std::nullopt;
+    return nullptr;
   }
   gomap::ScriptParser parser(path);
   std::optional<gomap::ScriptError> perr;
-  auto ops = parser.parseAll(ss.str(), perr);
+  auto ops = parser.parseAll(text, perr);
   if (perr) {
     err = perr->format();
-    return std::nullopt;
+    return nullptr;
   }
-  return gomap::sessionFromScript(ops, path, err);
+  if (parser.syncmap()) {
+    auto s = gomap::SyncMapSession::fromScript(ops, path, err);
+    if (!s) return nullptr;
+    std::vector<std::string> texts;
+    for (const gomap::ScriptOp& op : ops) texts.push_back(op.text);
+    return gomap::app::syncMapSource(std::move(s), std::move(texts));
+  }
+  if (parser.swiss()) {
+    auto s = gomap::SwissSession::fromScript(ops, path, err);
+    if (!s) return nullptr;
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) {
+      if (!l.empty() && l.back() == '\r') l.pop_back();
+      lines.push_back(std::move(l));
+    }
+    return gomap::app::swissSource(std::move(s), std::move(lines));
+  }
+  auto s = gomap::sessionFromScript(ops, path, err);
+  if (!s) return nullptr;
+  return gomap::app::classicSource(std::move(s->session), std::move(s->opTexts));
 }
 
 // argv0: the binary as it was started (the no-display hint repeats it).
@@ -87,7 +110,7 @@ int runInteractive(const std::string& script, bool forceTerminal, [[maybe_unused
     return 2;
   }
   bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-  return gomap::app::runTerminalView(*s->session, s->opTexts, interactive);
+  return gomap::app::runTerminalView(*s, interactive);
 }
 
 } // namespace

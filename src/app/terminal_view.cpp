@@ -4,10 +4,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "trace/event_json.hpp"
 #include "trace/state_json.hpp"
+#include "trace/swiss_json.hpp"
+#include "trace/syncmap_text.hpp"
 
 namespace gomap::app {
 
@@ -140,17 +143,17 @@ int readKey() {
 }
 } // namespace
 
-int runTerminalView(Session& s, const std::vector<std::string>& opTexts, bool interactive) {
+int runTerminalView(TerminalSource& s, bool interactive) {
   if (!interactive) {
-    s.seekEnd();
-    std::string text = renderSessionText(s, opTexts, false);
+    s.seek(static_cast<int64_t>(s.eventCount()) - 1);
+    std::string text = s.render(false, 64);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
   RawTerminal raw;
   s.seek(-1);
   for (;;) {
-    std::string text = "\x1b[H\x1b[2J" + renderSessionText(s, opTexts, true, 32);
+    std::string text = "\x1b[H\x1b[2J" + s.render(true, 32);
     text += "\n→/space next event   n next op   ←/b back   p previous op   Home/End   q quit\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -160,14 +163,12 @@ int runTerminalView(Session& s, const std::vector<std::string>& opTexts, bool in
     case 'q':
     case -1: return 0;
     case ' ':
-    case 1000: s.seek(pos + 1); break;
+    case 1000: s.seek(std::min<int64_t>(pos + 1, static_cast<int64_t>(s.eventCount()) - 1)); break;
     case 'b':
-    case 1001: s.seek(pos - 1); break;
+    case 1001: s.seek(std::max<int64_t>(pos - 1, -1)); break;
     case 'n': {
-      if (pos + 1 < static_cast<int64_t>(s.eventCount())) {
+      if (pos + 1 < static_cast<int64_t>(s.eventCount())) { // to the next op's last event
         std::size_t op = s.opOfEvent(static_cast<uint64_t>(pos + 1));
-        s.seek(static_cast<int64_t>(s.firstEventOfOp(op)) + static_cast<int64_t>(0));
-        // to the op's last event
         uint64_t next = op + 1 < s.opCount() ? s.firstEventOfOp(op + 1) : s.eventCount();
         s.seek(static_cast<int64_t>(next) - 1);
       }
@@ -181,10 +182,214 @@ int runTerminalView(Session& s, const std::vector<std::string>& opTexts, bool in
       break;
     }
     case 1002: s.seek(-1); break;
-    case 1003: s.seekEnd(); break;
+    case 1003: s.seek(static_cast<int64_t>(s.eventCount()) - 1); break;
     default: break;
     }
   }
+}
+
+namespace {
+class ClassicSource final : public TerminalSource {
+public:
+  ClassicSource(std::unique_ptr<Session> s, std::vector<std::string> t) : s_(std::move(s)), texts_(std::move(t)) {}
+  uint64_t eventCount() const override { return s_->eventCount(); }
+  int64_t position() const override { return s_->position(); }
+  void seek(int64_t i) override { s_->seek(i); }
+  std::size_t opCount() const override { return s_->opCount(); }
+  std::size_t opOfEvent(uint64_t i) const override { return s_->opOfEvent(i); }
+  uint64_t firstEventOfOp(std::size_t k) const override { return s_->firstEventOfOp(k); }
+  std::string render(bool colour, std::size_t maxRows) const override {
+    return renderSessionText(*s_, texts_, colour, maxRows);
+  }
+
+private:
+  std::unique_ptr<Session> s_;
+  std::vector<std::string> texts_;
+};
+
+// A Swiss map's control byte and slot as a cell: empty, tombstone, or
+// H2:key=elem for a full slot.
+std::string swissCell(const swiss::GroupView& g, unsigned i) {
+  const uint8_t c = g.ctrlByte(i);
+  if (c == swiss::ctrlEmpty) return "·empty";
+  if (c == swiss::ctrlDeleted) return "×tomb";
+  std::string k = keyText(g.keys[i]);
+  if (k.size() > 8) k = k.substr(0, 7) + "…";
+  return fmt::format("{:02x}:{}={}", c, k, g.elems[i]);
+}
+const char* swissCellColour(uint8_t c) {
+  if (c == swiss::ctrlEmpty) return "\x1b[2m";   // dim
+  if (c == swiss::ctrlDeleted) return "\x1b[31m"; // red
+  return "\x1b[32m";                               // green: full
+}
+
+constexpr int kWholeGroup = 8;
+
+class SwissSource final : public TerminalSource {
+public:
+  SwissSource(std::unique_ptr<SwissSession> s, std::vector<std::string> l) : s_(std::move(s)), lines_(std::move(l)) {}
+  uint64_t eventCount() const override { return s_->eventCount(); }
+  int64_t position() const override { return s_->position(); }
+  void seek(int64_t i) override { s_->seek(i); }
+  std::size_t opCount() const override { return s_->opCount(); }
+  std::size_t opOfEvent(uint64_t i) const override { return s_->opOfEvent(i); }
+  uint64_t firstEventOfOp(std::size_t k) const override { return s_->firstEventOfOp(k); }
+  std::string render(bool colour, std::size_t maxRows) const override;
+
+private:
+  // mark: the slot the cursor's event is about, kWholeGroup (a probe or a
+  // prune: the group), or -1.
+  void group(std::string& out, const swiss::GroupView& g, const std::string& label, int mark, bool colour) const {
+    out += fmt::format("{:>10}{}", label, mark == kWholeGroup ? '*' : ' ');
+    for (unsigned i = 0; i < swiss::MapGroupSlots; i++) {
+      const std::string t = swissCell(g, i);
+      if (colour) {
+        out += static_cast<int>(i) == mark ? "\x1b[7m" : "";
+        out += swissCellColour(g.ctrlByte(i));
+        out += fmt::format("{:<16}", t);
+        out += kReset;
+      } else {
+        out += fmt::format("{}{:<15}", static_cast<int>(i) == mark ? '>' : ' ', t);
+      }
+    }
+    out += '\n';
+  }
+  std::unique_ptr<SwissSession> s_;
+  std::vector<std::string> lines_;
+};
+
+std::string SwissSource::render(bool colour, std::size_t maxRows) const {
+  using namespace swiss;
+  std::string out;
+  const bool go127 = s_->version() == Version::Go127;
+  out += fmt::format("gomaplab — Swiss map ({}), map[{}]int64   event {}/{}\n", go127 ? "Go 1.27" : "Go 1.26",
+                     keyKindName(s_->kind()), s_->position() + 1, s_->eventCount());
+  if (!s_->made()) {
+    out += "the map is not made yet (the cursor is before make)\n";
+    return out;
+  }
+  const AnySwiss& m = s_->map();
+  const Header& h = m.header();
+  out += fmt::format("Map   used={} seed=0x{:016x} dirLen={} globalDepth={} writing={} tombstonePossible={} clearSeq={}\n",
+                     h.used, h.seed, h.dirLen, h.globalDepth, h.writing, h.tombstonePossible, h.clearSeq);
+  SwissLoc hi{};
+  bool haveHi = false; // hi.slot: a slot, or kWholeGroup
+  if (s_->position() >= 0) {
+    const uint64_t i = static_cast<uint64_t>(s_->position());
+    const SwissEvent& e = s_->event(i);
+    const std::size_t k = s_->opOfEvent(i);
+    const int line = s_->op(k).line;
+    out += fmt::format("op    {}\n", line >= 1 && static_cast<std::size_t>(line) <= lines_.size()
+                                            ? lines_[static_cast<std::size_t>(line - 1)] : std::string("?"));
+    const SwissSiteInfo& si = swissSiteInfo(e.site, m.kind());
+    std::string payload;
+    appendSwissEventJson(payload, e, i, k, m.kind(), go127);
+    out += fmt::format("now   {} ({}:{}): {}\n      {}\n", si.function, swissFileName(si.file),
+                       swissSiteLine(e.site, m.kind(), go127), si.what, payload);
+    // The cell the event is about (none for a table being built: it is not in the map yet).
+    hi = swissLocOfEvent(e);
+    haveHi = swissKindInfo(e.kind).carriesSlot && hi.table != SwissLoc::kNew && hi.table != SwissLoc::kNewRight;
+    if (e.kind == SwissKind::GroupProbed || e.kind == SwissKind::PruneGroup) hi.slot = kWholeGroup;
+  }
+  GroupView g;
+  if (m.isNil()) {
+    out += "nil map\n";
+    return out;
+  }
+  if (m.hasSmallGroup()) {
+    out += "small map: one group, no table\n";
+    m.smallGroup(g);
+    group(out, g, "group", haveHi && hi.table == SwissLoc::kSmall ? hi.slot : -1, colour);
+    return out;
+  }
+  const std::vector<uint32_t> dir = m.directoryPositions();
+  const std::vector<TableInfo> tabs = m.tables();
+  if (tabs.empty()) {
+    out += "no group yet (allocated on the first insert)\n";
+    return out;
+  }
+  const int hiTable = haveHi && hi.table < dir.size() ? static_cast<int>(dir[hi.table]) : -1;
+  // Every table's counters; its groups up to an equal share of maxRows (at
+  // least 2 each), and the cursor's group wherever it is.
+  const std::size_t share = std::max<std::size_t>(2, maxRows / tabs.size());
+  for (std::size_t t = 0; t < tabs.size(); t++) {
+    const TableInfo& ti = tabs[t];
+    std::string entries;
+    for (std::size_t d = 0; d < dir.size(); d++)
+      if (dir[d] == t) entries += fmt::format("{}{}", entries.empty() ? "" : ",", d);
+    out += fmt::format("table {} (directory {})  localDepth={} capacity={} used={} growthLeft={} tombstones={}\n", t,
+                       entries, ti.localDepth, ti.capacity, ti.used, ti.growthLeft, ti.tombstones());
+    const bool hiHere = static_cast<int>(t) == hiTable && hi.group < ti.groups;
+    for (uint64_t gi = 0; gi < ti.groups && gi < share; gi++) {
+      m.group(t, gi, g);
+      group(out, g, fmt::format("group {}", gi), hiHere && hi.group == gi ? hi.slot : -1, colour);
+    }
+    if (ti.groups > share) {
+      out += fmt::format("  … {} more groups\n", ti.groups - share);
+      if (hiHere && hi.group >= share) {
+        m.group(t, hi.group, g);
+        group(out, g, fmt::format("group {}", hi.group), hi.slot, colour);
+      }
+    }
+  }
+  return out;
+}
+
+class SyncMapSource final : public TerminalSource {
+public:
+  SyncMapSource(std::unique_ptr<SyncMapSession> s, std::vector<std::string> t) : s_(std::move(s)), texts_(std::move(t)) {}
+  uint64_t eventCount() const override { return s_->eventCount(); }
+  int64_t position() const override { return s_->position(); }
+  void seek(int64_t i) override { s_->seek(i); }
+  std::size_t opCount() const override { return s_->opCount(); }
+  std::size_t opOfEvent(uint64_t i) const override { return s_->opOfEvent(i); }
+  uint64_t firstEventOfOp(std::size_t k) const override { return s_->op(k).firstEvent; }
+  std::string render(bool colour, std::size_t maxRows) const override;
+
+private:
+  std::unique_ptr<SyncMapSession> s_;
+  std::vector<std::string> texts_;
+};
+
+std::string SyncMapSource::render(bool colour, std::size_t) const {
+  using namespace syncmap;
+  std::string out;
+  out += fmt::format("gomaplab — sync.Map (Go 1.19)   step {}/{}\n", s_->position() + 1, s_->eventCount());
+  if (s_->position() >= 0) {
+    const uint64_t i = static_cast<uint64_t>(s_->position());
+    const std::size_t k = s_->opOfEvent(i);
+    const SyncMapSession::Op& o = s_->op(k);
+    out += fmt::format("op    {}\n", o.scriptOp < texts_.size() ? texts_[o.scriptOp] : std::string("?"));
+    if (o.kind == SyncMapSession::Op::Kind::Make) {
+      out += "now   var m sync.Map (the zero Map: read never stored, dirty nil)\n";
+    } else if (o.kind == SyncMapSession::Op::Kind::Gc) {
+      out += fmt::format("now   runtime.GC(): freed {}\n", syncHeapCountsText(o.freed));
+    } else {
+      const SyncEvent& e = s_->event(i);
+      const SyncSiteInfo& si = siteInfo(e.site);
+      const std::string p = syncPayloadText(e);
+      out += fmt::format("now   {}{} ({}:{}): {}{}{}{}\n", colour ? "\x1b[1m" : "", si.function, si.file, si.line, si.what,
+                         p.empty() ? "" : "  —  ", p, colour ? kReset : "");
+    }
+  }
+  const SyncMap* m = s_->map();
+  if (!m) {
+    out += "no sync.Map yet (the cursor is before make)\n";
+    return out;
+  }
+  out += syncStateText(*m);
+  return out;
+}
+} // namespace
+
+std::unique_ptr<TerminalSource> classicSource(std::unique_ptr<Session> s, std::vector<std::string> opTexts) {
+  return std::make_unique<ClassicSource>(std::move(s), std::move(opTexts));
+}
+std::unique_ptr<TerminalSource> swissSource(std::unique_ptr<SwissSession> s, std::vector<std::string> lines) {
+  return std::make_unique<SwissSource>(std::move(s), std::move(lines));
+}
+std::unique_ptr<TerminalSource> syncMapSource(std::unique_ptr<SyncMapSession> s, std::vector<std::string> texts) {
+  return std::make_unique<SyncMapSource>(std::move(s), std::move(texts));
 }
 
 } // namespace gomap::app

@@ -103,6 +103,23 @@ int runInteractive(const std::string& script, bool forceTerminal, [[maybe_unused
   if (!forceTerminal)
     std::fprintf(stderr, "gomaplab: built without the GUI; showing the terminal view.\n");
 #endif
+  // A race scenario: its narration and the run with its own schedule, as
+  // `gomaplab race --narration` prints them (the terminal cannot step lanes).
+  {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    if (gomap::sourceKindOf(path, ss.str()) == gomap::SourceKind::Race) {
+      std::fprintf(stderr,
+                   "gomaplab: %s is a race scenario: here its narration and one run with its schedule "
+                   "('gomaplab race %s --explore' runs every interleaving).\n",
+                   path.c_str(), path.c_str());
+      gomap::app::RaceCliOptions o;
+      o.file = path;
+      o.narration = true;
+      return gomap::app::runRace(o, stdout, stderr);
+    }
+  }
   std::string err;
   auto s = loadScenario(path, err);
   if (!s) {

@@ -93,6 +93,16 @@ assert "op    store k 1000" in frames[2] and "Store returns" in frames[2], frame
 PY
 fi
 
+# A race scenario: its title and narration, then one run with its schedule and
+# the verdict on its expect line (the lanes are the GUI's).
+r14e=$src/assets/lessons/14e-syncmap-gc-roots.race
+"$bin" tui "$r14e" </dev/null >"$dir/race" 2>"$dir/err"; rc=$?
+[ $rc -eq 0 ] || fail "tui race: exit $rc: $(cat "$dir/err")"
+title=$(sed -n 's/^title en //p' "$r14e")
+grep -qF "# $title" "$dir/race" || fail "tui race: no title: $(head -3 "$dir/race")"
+grep -q "^-- expected: clean: met$" "$dir/race" || fail "tui race: no verdict: $(tail -3 "$dir/race")"
+grep -q "is a race scenario: here its narration" "$dir/err" || fail "tui race: stderr $(cat "$dir/err")"
+
 # Bad scripts: FILE:LINE:COL and exit 2, for each structure's wrong verb.
 printf 'make syncmap string\nstore k 1\nput k 2\n' >"$dir/bad-sm.ops"
 "$bin" tui "$dir/bad-sm.ops" </dev/null >/dev/null 2>"$dir/err"; rc=$?

@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   auto* screenshot = app.add_subcommand("screenshot", "render the GUI after event N of a script into a PNG");
   screenshot->add_option("script", shot.scriptPath, "op script")->required();
   screenshot->add_option("--out", shot.outPath, "PNG file to write")->required();
-  screenshot->add_option("--event", shot.event, "event index (default: the last)");
+  screenshot->add_option("--event", shot.event, "event index, 0 = the first (the timeline counts from 1; default: the last)");
   screenshot->add_option("--size", shotSize, "window size WxH (default 1600x900)");
   screenshot->add_option("--lang", shot.language, "UI language: en or zh");
   screenshot->add_option("--compare", shot.comparePath, "also open the comparison panel on this op script");

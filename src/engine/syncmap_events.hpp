@@ -280,7 +280,7 @@ inline constexpr std::array<SyncSiteInfo, static_cast<std::size_t>(SyncSite::kCo
     {SyncSite::EntryLoad, SyncKind::PLoaded, "entry.load", 136, "p := atomic.LoadPointer(&e.p)",
      "e.load: p := atomic.LoadPointer(&e.p)"},
     {SyncSite::LoadEnd, SyncKind::OpEnd, "Load", 132, "return e.load()",
-     "return e.load(): nil and expunged are (nil, false)"},
+     "return e.load(): the value, or (nil, false) when p is nil or expunged"},
     // Store
     {SyncSite::StoreBegin, SyncKind::OpBegin, "Store", 144, "func (m *Map) Store(key, value any)",
      "m.Store(key, value)"},

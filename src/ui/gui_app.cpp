@@ -285,12 +285,12 @@ int runScreenshot(const ScreenshotOptions& opts) {
                 opts.height, opts.comparePath.c_str(), static_cast<long long>(sbs.op() + 1), sbs.ops());
     return 0;
   }
-  std::printf("wrote %s (%dx%d): %s after event %lld of %lld\n", opts.outPath.c_str(), opts.width, opts.height,
-              opts.scriptPath.c_str(),
-              static_cast<long long>(swissScript  ? app.swissController().position()
-                                     : syncScript ? app.syncController().position()
-                                                  : app.position()),
-              n);
+  // --event is an index (0 = the first event); the GUI's timeline counts from 1.
+  const long long at = static_cast<long long>(swissScript  ? app.swissController().position()
+                                              : syncScript ? app.syncController().position()
+                                                           : app.position());
+  std::printf("wrote %s (%dx%d): %s after event index %lld (the timeline's %lld of %lld)\n", opts.outPath.c_str(),
+              opts.width, opts.height, opts.scriptPath.c_str(), at, at + 1, n);
   return 0;
 }
 

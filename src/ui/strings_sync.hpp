@@ -10,4 +10,5 @@
   X(SmsLoadEnd) X(SmsTryStoreCas) X(SmsStoredLockFree) X(SmsRelookup) X(SmsWasExpunged) X(SmsStoreDirtyLookup) \
   X(SmsFirstNewKey) X(SmsStoreEnd) X(SmsTlosReload) X(SmsCleanHit) X(SmsLosDirtyLookup) X(SmsLadDirtyDelete) \
   X(SmsDeleteCas) X(SmsAmendedLock) X(SmsPromoteNow) X(SmsRandomOrder) X(SmsRangeEnd) X(SmsMissCount) \
-  X(SmsPromotion) X(SmsDirtyIsNil) X(SmsExpungeReload) X(SmsNotExpunged) X(SmsGc)
+  X(SmsPromotion) X(SmsDirtyIsNil) X(SmsExpungeReload) X(SmsNotExpunged) X(SmsGc) \
+  X(SmsCellNotNumbered) X(SmsBeforeMake)

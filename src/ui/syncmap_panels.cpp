@@ -35,7 +35,7 @@ void markRow() {
 } // namespace
 
 // ---- code ----------------------------------------------------------------------------------
-void SyncOpsCodeView::draw(UiContext&, const Frame& f, const SyncMapController&) {
+void SyncOpsCodeView::draw(UiContext&, const Frame& f) {
   currentLine.clear();
   shownReal = false;
   const SyncSiteInfo* si = cursorSite(f);
@@ -190,7 +190,7 @@ void registerSyncOpsPanels(PanelRegistry& r) {
          [](Workspace& w) { return w.lessonOnScreen() != nullptr; }});
   r.add({PanelSmoCode, S::SmoWinCode, "smo.code", 0, W::SyncOps,
          [](Workspace& w, UiContext& ui, const Frame& f) {
-           w.syncOps.code.draw(ui, f, w.appState().syncController());
+           w.syncOps.code.draw(ui, f); // (also in a sync.Map race: Workspace::wants)
          }});
   r.add({PanelSmoEvents, S::SmoWinEvents, "smo.events", 0, W::SyncOps,
          [](Workspace& w, UiContext& ui, const Frame& f) {

@@ -20,7 +20,8 @@ namespace gomap::ui {
 
 class SyncOpsCodeView {
 public:
-  void draw(UiContext& ui, const Frame& f, const SyncMapController& c);
+  // The cursor's sync/map.go line, from f.syncMap (a sync.Map script's or race's step).
+  void draw(UiContext& ui, const Frame& f);
   bool realSource = true; // when installed
   bool shownReal = false; // the last frame drew the real file (tests)
   std::string currentLine; // the marked line as drawn (tests)

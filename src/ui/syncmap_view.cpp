@@ -61,6 +61,10 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   lines.clear();
   caption.clear();
   const SyncMapFrame* f = fr.syncMap;
+  if (f && !f->map) { // a sync.Map script before its make (a race always has its map)
+    caption = tr(S::SmsBeforeMake);
+    textWrapped(caption);
+  }
   if (!f || !f->map) return;
   const SyncMap& m = *f->map;
   // What the current step did, by whom, at which line of sync/map.go.
@@ -157,7 +161,8 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
       }
     auto cell = [&](const HeldCell& c, const char* what) {
       if (!c.present) return;
-      const std::string id = c.id ? fmt::format("#{}", c.id) : "(?)";
+      // (a Store's &value is allocated at once and numbered when a cell of the map takes it)
+      const std::string id = c.id ? fmt::format("#{}", c.id) : std::string(tr(S::SmsCellNotNumbered));
       parts.push_back(F(S::SmStackCell, what, id) + (c.box ? " + box" : ""));
       plain.push_back(fmt::format("{} cell {}{}", what, id, c.box ? " box" : ""));
     };

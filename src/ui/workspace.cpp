@@ -86,7 +86,9 @@ bool Workspace::panelFits(const PanelDef& d) const {
   if (raceMode() && race_.swiss()) return d.when == W::Race || (d.when == W::Swiss && d.bit != PanelSwissLesson);
   // A race on a sync.Map: the Goroutines panel and the sync.Map panel.
   // A race on a sync.Map (a copy-on-write map): the Goroutines panel and the structure's panel.
-  if (raceMode() && (race_.syncMap() || race_.cow() || race_.sharded())) return d.when == W::Race;
+  // A sync.Map race also gets the sync/map.go code panel (each goroutine's line is in its lane).
+  if (raceMode() && race_.syncMap()) return d.when == W::Race || d.bit == PanelSmoCode;
+  if (raceMode() && (race_.cow() || race_.sharded())) return d.when == W::Race;
   if (raceMode() && race_.cowInPlace() && d.bit == PanelPlots) return false; // the Copy-on-write panel takes its tile
   if (raceMode()) return d.when == W::Always || d.when == W::Race;
   if (sideBySideMode()) return d.when == W::SideBySide;
@@ -123,10 +125,14 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
   }
 }
 
-PanelRect Workspace::syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {
+PanelRect Workspace::syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fs, bool code) {
   const PanelRect g = layoutOf(PanelGoroutines, w, h, menuH, fs, true, false);
   if (p == PanelSyncMap || p == PanelCow || p == PanelShards) return {g.w, menuH, w - g.w, h - menuH};
-  return {0, menuH, g.w, h - menuH};
+  if (!code) return {0, menuH, g.w, h - menuH};
+  // The code panel under the lanes: a quarter of the column, at least 8 lines.
+  const float codeH = std::max((h - menuH) / 4, fs * 8 * 1.35f);
+  if (p == PanelSmoCode) return {0, h - codeH, g.w, codeH};
+  return {0, menuH, g.w, h - menuH - codeH};
 }
 
 PanelRect Workspace::swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {
@@ -270,7 +276,7 @@ bool Workspace::beginPanel(Panel p, S title, const char* id, float menuH, ImGuiW
                                                 crampedLayout(io.DisplaySize.x, layoutH, ImGui::GetFontSize()),
                                                 lessonOnScreen() != nullptr)
                  : raceMode() && race_.swiss()     ? swissRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
-                 : raceMode() && (race_.syncMap() || race_.cow() || race_.sharded()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize())
+                 : raceMode() && (race_.syncMap() || race_.cow() || race_.sharded()) ? syncMapRaceLayoutOf(p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), race_.syncMap())
                                                  : layoutOf(p == PanelCow ? PanelPlots : p, io.DisplaySize.x, layoutH, menuH, ImGui::GetFontSize(), raceMode(),
                                lessonOnScreen() != nullptr);
   ImGuiCond cond = (forceLayout || resetLayout_ || (placeNext_ & p)) ? ImGuiCond_Always : ImGuiCond_FirstUseEver;

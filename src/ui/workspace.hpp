@@ -129,7 +129,8 @@ public:
   // Swiss timeline (shorter than the classic one).
   static PanelRect swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize);
   // A race on a sync.Map: the Goroutines panel on the left, the sync.Map panel beside it.
-  static PanelRect syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize);
+  // code: a sync.Map race, whose sync/map.go panel sits under the lanes.
+  static PanelRect syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool code);
   // A large font on a small screen: the projector layout (buckets, caption,
   // controls, lesson, header, timeline; the other panels open from the View menu).
   static bool crampedLayout(float w, float h, float fontSize);

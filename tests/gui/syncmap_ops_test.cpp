@@ -182,9 +182,10 @@ TEST(SyncMapOpsGuiTest, LessonM01OpensStepsAndSeeksBack) {
     ASSERT_TRUE(g.rt.workspace().syncOpsMode());
     EXPECT_TRUE(g.app().error().empty()) << g.app().error();
     EXPECT_EQ(g.app().syncController().eventCount(), 38u);
-    // Opened before make: no map yet.
+    // Opened before make: no map yet, and the panel says so (it was blank).
     EXPECT_EQ(g.position(), -1);
     EXPECT_TRUE(g.lines().empty());
+    EXPECT_EQ(g.rt.workspace().syncMap.caption, tr(S::SmsBeforeMake));
 
     // make: a zero Map.
     g.press(GLFW_KEY_RIGHT);
@@ -288,6 +289,31 @@ TEST(SyncMapOpsGuiTest, ABadSyncMapScriptDroppedSaysFileLineColumn) {
   EXPECT_FALSE(g.app().syncMode());
   EXPECT_NE(g.app().error().find(bad + ":3:1:"), std::string::npos) << g.app().error();
   EXPECT_NE(g.rt.workspace().statusShown.find("bad.ops:3:1"), std::string::npos) << g.rt.workspace().statusShown;
+}
+
+// A sync.Map race has the sync/map.go code panel too, under the lanes, on the
+// line of the step at the cursor. Lesson 14c's schedule runs G1 (store a 2)
+// four steps, then G2 (delete a) four: Delete (M:L300), read.Load (277),
+// read.m[a] found (278), then e.delete's atomic.LoadPointer(&e.p) at line 306.
+TEST(SyncMapOpsGuiTest, ASyncMapRaceShowsSyncMapGoAtTheCursor) {
+  TempHome home;
+  for (const char* lang : {"en", "zh"}) {
+    SmoGui g(lang);
+    NEED_GUI(g);
+    g.files().dropped.push_back(assetDir() + "/lessons/14c-syncmap-where-the-cas-is.race");
+    g.frames(3);
+    ASSERT_TRUE(g.rt.workspace().raceMode()) << g.app().error();
+    g.press(GLFW_KEY_RIGHT, 8);
+    g.frames(1);
+    const std::string& line = g.rt.workspace().syncOps.code.currentLine;
+    EXPECT_NE(line.find("306"), std::string::npos) << lang << ": " << line;
+    EXPECT_NE(line.find("atomic.LoadPointer(&e.p)"), std::string::npos) << lang << ": " << line;
+    // One step back: G2's lookup in read.m (line 278).
+    g.press(GLFW_KEY_LEFT);
+    g.frames(1);
+    EXPECT_NE(g.rt.workspace().syncOps.code.currentLine.find("278"), std::string::npos)
+        << lang << ": " << g.rt.workspace().syncOps.code.currentLine;
+  }
 }
 
 // ---- sync.Map's event texts in both languages (no display needed) ----------------------------

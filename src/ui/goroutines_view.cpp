@@ -262,12 +262,17 @@ void RaceController::fillFrame(Frame& f) {
     sm.currentG = 0;
     sm.currentOp.clear();
     sm.muStep.clear();
+    sm.muSite.reset();
     const auto& tr = w.trace();
     if (!tr.empty() && tr.back().source == race::TraceEntry::Source::Sync &&
         tr.back().mutex == w.syncMapMutex()) {
-      sm.muStep = s_->describe(tr.size() - 1); // "G2 lock m.mu: parked (...)": the tag is drawn apart
-      const std::string tag = fmt::format("G{} ", tr.back().g);
-      if (sm.muStep.rfind(tag, 0) == 0) sm.muStep.erase(0, tag.size());
+      sm.muStep = mutexStepText(w, tr.back()); // "Lock m.mu: parked (...)": the G tag is drawn apart
+      const race::GoroutineView v = w.view(tr.back().g); // its lane's sync/map.go line: m.mu.Lock() or Unlock()
+      for (const syncmap::SyncSiteInfo& r : syncmap::kSyncSiteTable)
+        if (r.line == v.goLine && r.function == v.function && (r.kind == syncmap::SyncKind::Locked || r.kind == syncmap::SyncKind::Unlocked)) {
+          sm.muSite = r.site;
+          break;
+        }
       sm.currentG = tr.back().g;
     }
     for (std::size_t i = tr.size(); i-- > 0;) {

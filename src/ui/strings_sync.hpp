@@ -11,4 +11,8 @@
   X(SmsFirstNewKey) X(SmsStoreEnd) X(SmsTlosReload) X(SmsCleanHit) X(SmsLosDirtyLookup) X(SmsLadDirtyDelete) \
   X(SmsDeleteCas) X(SmsAmendedLock) X(SmsPromoteNow) X(SmsRandomOrder) X(SmsRangeEnd) X(SmsMissCount) \
   X(SmsPromotion) X(SmsDirtyIsNil) X(SmsExpungeReload) X(SmsNotExpunged) X(SmsGc) \
-  X(SmsCellNotNumbered) X(SmsBeforeMake)
+  X(SmsCellNotNumbered) \
+  X(SmaAcquired) X(SmaParked) X(SmaParkedAgain) X(SmaReleased) X(SmaReleasedWoke) X(SmaReaderIn) X(SmaReaderParked) \
+  X(SmaReaderOut) X(SmaReaderDeparting) X(SmaReaderDeparted) X(SmaReaderWokeWriter) X(SmaWriterAnnounced) \
+  X(SmaWriterWaits) X(SmaWriterIn) X(SmaWriterParked) X(SmaWriterReleased) X(SmaFatal) \
+  X(SmaStep) X(SmaUnlocked) X(SmaWaiters) X(SmaRw) X(SmaWakes)

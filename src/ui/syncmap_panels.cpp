@@ -19,8 +19,10 @@ using namespace gomap::syncmap;
 namespace {
 template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
 
-// The site of the cursor's event (None at make and gc steps, before make).
+// The site of the cursor's event (None at make and gc steps, before make); in
+// a race, the m.mu call of a mutex step.
 const SyncSiteInfo* cursorSite(const Frame& f) {
+  if (f.syncMap && f.syncMap->muSite) return &siteInfo(*f.syncMap->muSite);
   if (!f.syncMap || !f.syncMap->current) return nullptr;
   const SyncSiteInfo& si = siteInfo(f.syncMap->current->site);
   return si.line > 0 ? &si : nullptr;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "concurrency/world.hpp"
 #include "ui/strings.hpp"
 #include "ui/syncmap_state.hpp"
 #include "ui/theme.hpp"
@@ -57,12 +58,43 @@ void entryTable(const char* id, const KeyMap& m, const KeyMap* other, const char
 }
 } // namespace
 
+std::string mutexStepText(const race::World& w, const race::TraceEntry& t) {
+  using A = race::SyncAct;
+  static constexpr S acts[] = {S::SmaAcquired,     S::SmaParked,         S::SmaParkedAgain,     S::SmaReleased,
+                               S::SmaReleasedWoke, S::SmaReaderIn,       S::SmaReaderParked,    S::SmaReaderOut,
+                               S::SmaReaderDeparting, S::SmaReaderDeparted, S::SmaReaderWokeWriter,
+                               S::SmaWriterAnnounced, S::SmaWriterWaits, S::SmaWriterIn,        S::SmaWriterParked,
+                               S::SmaWriterReleased, S::SmaFatal};
+  static_assert(std::size(acts) == static_cast<std::size_t>(A::Fatal) + 1, "one sentence per SyncAct");
+  static constexpr const char* kinds[] = {"Lock", "Unlock", "RLock", "RUnlock"}; // the methods' names
+  // The state word: Go's constant names and the waiter count.
+  std::string state = fmt::format("{:#x}", static_cast<uint32_t>(t.state)), parts;
+  auto add = [&](const std::string& p) { parts += parts.empty() ? p : " | " + p; };
+  if (t.state & race::kMutexLocked) add("mutexLocked");
+  if (t.state & race::kMutexWoken) add("mutexWoken");
+  if (t.state & race::kMutexStarving) add("mutexStarving");
+  if (const int32_t n = t.state >> race::kMutexWaiterShift) add(F(S::SmaWaiters, n));
+  if (parts.empty()) {
+    state += ' ';
+    state += tr(S::SmaUnlocked);
+  } else {
+    state += " = ";
+    state += parts;
+  }
+  if (w.mutexIsRw(t.mutex)) state += F(S::SmaRw, t.readerCount, t.readerWait);
+  std::string s = F(S::SmaStep, kinds[static_cast<int>(t.sync)], w.mutexName(t.mutex),
+                    tr(acts[static_cast<int>(t.act)]), t.rwFile ? "rwmutex.go" : "mutex.go", t.line, state);
+  for (int g = 1; g <= 8; g++)
+    if (t.woke & (1u << (g - 1))) s += F(S::SmaWakes, g);
+  return s;
+}
+
 void SyncMapView::draw(UiContext&, const Frame& fr) {
   lines.clear();
   caption.clear();
   const SyncMapFrame* f = fr.syncMap;
   if (f && !f->map) { // a sync.Map script before its make (a race always has its map)
-    caption = tr(S::SmsBeforeMake);
+    caption = f->muStep; // the controller's "before the script's first op"
     textWrapped(caption);
   }
   if (!f || !f->map) return;

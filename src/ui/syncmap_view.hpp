@@ -14,15 +14,27 @@
 #include "ui/frame.hpp"
 #include "ui/ui_common.hpp"
 
+namespace gomap::race {
+class World;
+struct TraceEntry;
+} // namespace gomap::race
+
 namespace gomap::ui {
+
+// One of m.mu's steps in the UI's language: "Lock m.mu: parked: ... (mutex.go:171;
+// state 0x9 = mutexLocked | 1 waiter)" (the trace's facts; the CLI's sentence
+// is concurrency/report's describeSyncEntry, English).
+std::string mutexStepText(const race::World& w, const race::TraceEntry& t);
 
 struct SyncMapFrame {
   const syncmap::SyncMap* map = nullptr;
   std::optional<syncmap::SyncEvent> current; // the last sync.Map event at the cursor
   int currentG = 0;                          // its goroutine
   std::string currentOp;                     // that goroutine's statement ("store k1 1")
-  // The cursor's step was one of m.mu's (gosync's Lock or Unlock): what it did.
+  // The cursor's step was one of m.mu's (gosync's Lock or Unlock): what it did,
+  // and the sync/map.go site of that m.mu.Lock()/Unlock() call (the code panel's line).
   std::string muStep;
+  std::optional<syncmap::SyncSite> muSite;
   // The stack of each goroutine in a method (gc's roots besides read and
   // dirty), as the model keeps them (syncmap::Held).
   struct Stack {

@@ -127,12 +127,12 @@ bool Workspace::layoutShows(Panel p, float w, float h, float fs) {
 
 PanelRect Workspace::syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fs, bool code) {
   const PanelRect g = layoutOf(PanelGoroutines, w, h, menuH, fs, true, false);
-  if (p == PanelSyncMap || p == PanelCow || p == PanelShards) return {g.w, menuH, w - g.w, h - menuH};
-  if (!code) return {0, menuH, g.w, h - menuH};
-  // The code panel under the lanes: a quarter of the column, at least 8 lines.
-  const float codeH = std::max((h - menuH) / 4, fs * 8 * 1.35f);
-  if (p == PanelSmoCode) return {0, h - codeH, g.w, codeH};
-  return {0, menuH, g.w, h - menuH - codeH};
+  // A sync.Map race's code panel under the sync.Map panel (the lanes keep
+  // their whole column): a quarter of the height, at least 8 lines.
+  const float codeH = code ? std::max((h - menuH) / 4, fs * 8 * 1.35f) : 0.0f;
+  if (p == PanelSmoCode) return {g.w, h - codeH, w - g.w, codeH};
+  if (p == PanelSyncMap || p == PanelCow || p == PanelShards) return {g.w, menuH, w - g.w, h - menuH - codeH};
+  return {0, menuH, g.w, h - menuH};
 }
 
 PanelRect Workspace::swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fs) {

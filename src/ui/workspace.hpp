@@ -129,7 +129,7 @@ public:
   // Swiss timeline (shorter than the classic one).
   static PanelRect swissRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize);
   // A race on a sync.Map: the Goroutines panel on the left, the sync.Map panel beside it.
-  // code: a sync.Map race, whose sync/map.go panel sits under the lanes.
+  // code: a sync.Map race, whose sync/map.go panel sits under the sync.Map panel.
   static PanelRect syncMapRaceLayoutOf(Panel p, float w, float h, float menuH, float fontSize, bool code);
   // A large font on a small screen: the projector layout (buckets, caption,
   // controls, lesson, header, timeline; the other panels open from the View menu).

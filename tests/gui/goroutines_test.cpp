@@ -699,7 +699,11 @@ TEST(RaceWorkspace, ASyncMapRaceIsDrawnWithItsMutexAndMaps) {
   }
   g.frames(1);
   EXPECT_TRUE(has(v.mutexLines, "sema: G2")) << ::testing::PrintToString(v.mutexLines);
-  EXPECT_EQ(sm.caption.rfind("lock m.mu: parked", 0), 0u) << sm.caption;
+  EXPECT_EQ(sm.caption.rfind("Lock m.mu: parked", 0), 0u) << sm.caption;
+  g.language("zh"); // the same step's sentence in Chinese (it was English in the zh UI)
+  EXPECT_EQ(sm.caption.rfind("Lock m.mu：休眠（semacquire：排在等待队列队尾）", 0), 0u) << sm.caption;
+  EXPECT_NE(sm.caption.find("mutexLocked | 1 个等待者"), std::string::npos) << sm.caption;
+  g.language("en");
   EXPECT_FALSE(g.stepLane(2));
   // To the end: both keys in dirty, each its own entry with its value.
   g.rt.race.runToEnd();

@@ -185,7 +185,7 @@ TEST(SyncMapOpsGuiTest, LessonM01OpensStepsAndSeeksBack) {
     // Opened before make: no map yet, and the panel says so (it was blank).
     EXPECT_EQ(g.position(), -1);
     EXPECT_TRUE(g.lines().empty());
-    EXPECT_EQ(g.rt.workspace().syncMap.caption, tr(S::SmsBeforeMake));
+    EXPECT_EQ(g.rt.workspace().syncMap.caption, tr(S::SmoBeforeMake));
 
     // make: a zero Map.
     g.press(GLFW_KEY_RIGHT);
@@ -291,7 +291,7 @@ TEST(SyncMapOpsGuiTest, ABadSyncMapScriptDroppedSaysFileLineColumn) {
   EXPECT_NE(g.rt.workspace().statusShown.find("bad.ops:3:1"), std::string::npos) << g.rt.workspace().statusShown;
 }
 
-// A sync.Map race has the sync/map.go code panel too, under the lanes, on the
+// A sync.Map race has the sync/map.go code panel too, under the sync.Map panel, on the
 // line of the step at the cursor. Lesson 14c's schedule runs G1 (store a 2)
 // four steps, then G2 (delete a) four: Delete (M:L300), read.Load (277),
 // read.m[a] found (278), then e.delete's atomic.LoadPointer(&e.p) at line 306.
@@ -314,6 +314,20 @@ TEST(SyncMapOpsGuiTest, ASyncMapRaceShowsSyncMapGoAtTheCursor) {
     EXPECT_NE(g.rt.workspace().syncOps.code.currentLine.find("278"), std::string::npos)
         << lang << ": " << g.rt.workspace().syncOps.code.currentLine;
   }
+  // A step of m.mu's: lesson 14a runs G1 (store a 1) four steps, Store (144),
+  // read.Load (145), read.m[a] missing (146), m.mu.Lock() taken (150); then G2
+  // (store b 2) the same three and parks in its Lock: the panel is on line 150,
+  // not on G2's last sync.Map event (146).
+  SmoGui g("en");
+  NEED_GUI(g);
+  g.files().dropped.push_back(assetDir() + "/lessons/14a-syncmap-no-shards.race");
+  g.frames(3);
+  ASSERT_TRUE(g.rt.workspace().raceMode()) << g.app().error();
+  g.press(GLFW_KEY_RIGHT, 8);
+  g.frames(1);
+  const std::string& line = g.rt.workspace().syncOps.code.currentLine;
+  EXPECT_NE(line.find("150"), std::string::npos) << line;
+  EXPECT_NE(line.find("m.mu.Lock()"), std::string::npos) << line;
 }
 
 // ---- sync.Map's event texts in both languages (no display needed) ----------------------------

@@ -15,4 +15,5 @@
   X(SmaAcquired) X(SmaParked) X(SmaParkedAgain) X(SmaReleased) X(SmaReleasedWoke) X(SmaReaderIn) X(SmaReaderParked) \
   X(SmaReaderOut) X(SmaReaderDeparting) X(SmaReaderDeparted) X(SmaReaderWokeWriter) X(SmaWriterAnnounced) \
   X(SmaWriterWaits) X(SmaWriterIn) X(SmaWriterParked) X(SmaWriterReleased) X(SmaFatal) \
-  X(SmaStep) X(SmaUnlocked) X(SmaWaiters) X(SmaRw) X(SmaWakes)
+  X(SmaStep) X(SmaUnlocked) X(SmaWaiters) X(SmaRw) X(SmaWakes) \
+  X(SwRaceReplacedSmall)

@@ -45,7 +45,9 @@ void markGoroutine(const SwissFrame& f, const SwissEventSource& ev, int64_t j, S
   for (int64_t i = arrived + 1; i <= f.position; i++) {
     const SwissEvent& x = ev.swissEvent(static_cast<uint64_t>(i));
     int by = 0;
-    if (small && x.kind == SwissKind::ConvertStarted) {
+    // The small group stays the map's until growToTable installs its table
+    // (the directory), not when the conversion starts.
+    if (small && x.kind == SwissKind::TableInstalled) {
       by = ev.goroutineOfEvent(static_cast<uint64_t>(i));
     } else if (!small && x.kind == SwissKind::DirDoubled) {
       dirIndex *= 2;
@@ -63,6 +65,7 @@ void markGoroutine(const SwissFrame& f, const SwissEventSource& ev, int64_t j, S
     const bool stillInOp = m.inOp && m.lastEvent >= 0 && ev.opOfEvent(static_cast<uint64_t>(m.lastEvent)) == op;
     if (i < j || stillInOp) {
       m.replaced = true;
+      m.replacedSmall = small;
       m.replacedBy = by;
     }
     return;

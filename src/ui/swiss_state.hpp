@@ -32,6 +32,7 @@ struct SwissGoroutineMark : GoroutineBasics {
   // growToTable replaced the table (or the small group) after it was touched.
   // The old memory lives on for this goroutine (the GC keeps it), drawn nowhere.
   bool replaced = false;
+  bool replacedSmall = false; // what was replaced was the small map's group (growToTable)
   int replacedBy = 0;
 };
 

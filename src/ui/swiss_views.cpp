@@ -461,7 +461,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   for (const SwissGoroutineMark& gm : f.goroutines) {
     if (!gm.replaced) continue;
     ImGui::PushStyleColor(ImGuiCol_Text, gm.colour);
-    textWrapped(F(S::SwRaceReplaced, gm.g, gm.replacedBy));
+    textWrapped(F(gm.replacedSmall ? S::SwRaceReplacedSmall : S::SwRaceReplaced, gm.g, gm.replacedBy));
     ImGui::PopStyleColor();
     replacedShown.push_back(gm.g);
   }

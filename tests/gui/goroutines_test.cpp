@@ -603,6 +603,36 @@ TEST(RaceWorkspace, TheSwissRaceLayoutTilesWithoutOverlaps) {
 // table it chose; once G2's grow has replaced that table, G1 is said to be in
 // memory the map no longer has (not outlined on the new table, whose slot of
 // the same number is another slot), and the new table holds key 13 with elem 0.
+// Lesson 13b (Go 1.27's small map): G2's insert converts the small map into
+// a table while G1 is inside the small group. G1 is left in memory the map no
+// longer has from the step that installs the table (growToTable's
+// m.dirPtr = &directory[0]), not from the step that starts the conversion:
+// until then the small group is still the map's, as the picture shows.
+TEST(RaceWorkspace, ASwissGoroutineInTheSmallGroupIsReplacedWhenTheTableIsInstalled) {
+  RaceGui g;
+  if (!g.ok) GTEST_SKIP() << g.why;
+  ASSERT_TRUE(g.rt.race.open(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/13b-swiss-small-map-go127.race"))
+      << g.rt.race.error();
+  race::ConcurrentSession& s = g.rt.race.session();
+  SwissGroupsView& groups = g.rt.workspace().swiss.groups;
+  g.rt.race.runToEnd();
+  const uint64_t n = s.position();
+  bool hadSmall = true, seen = false;
+  for (uint64_t k = 0; k <= n && !seen; k++) {
+    g.rt.race.seekStep(k);
+    g.frames(2);
+    const bool small = s.world().swissMap().hasSmallGroup();
+    if (!groups.replacedShown.empty()) {
+      seen = true;
+      EXPECT_EQ(groups.replacedShown, std::vector<int>{1}) << "step " << k;
+      EXPECT_FALSE(small) << "step " << k << ": marked as replaced while the small group is still the map's";
+      EXPECT_TRUE(hadSmall) << "step " << k << ": the table was installed at an earlier step";
+    }
+    hadSmall = small;
+  }
+  EXPECT_TRUE(seen) << "G1 never shown as left in the replaced small group";
+}
+
 TEST(RaceWorkspace, ASwissGoroutineLeftInAReplacedTableIsSaidSo) {
   RaceGui g;
   if (!g.ok) GTEST_SKIP() << g.why;

@@ -48,7 +48,13 @@ void SyncOpsCodeView::draw(UiContext&, const Frame& f) {
     if (f.syncMap) textWrapped(f.syncMap->muStep);
     return;
   }
-  ImGui::TextUnformatted(fmt::format("sync.(*Map).{}  sync/map.go:{}", si->function, si->line).c_str());
+  // The function and line beside the checkbox when they fit (a projector's
+  // panel keeps its rows for the code).
+  const std::string where = fmt::format("sync.(*Map).{}  sync/map.go:{}", si->function, si->line);
+  if (src.loaded && ImGui::CalcTextSize(where.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2 <=
+                        ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x)
+    ImGui::SameLine();
+  ImGui::TextUnformatted(where.c_str());
   ImGui::Separator();
   ImGui::BeginChild("##smocodebody", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   if (src.loaded && realSource && si->line <= static_cast<int>(src.lines.size())) {
@@ -220,7 +226,7 @@ PanelRect syncOpsLayoutOf(Panel p, float w, float h, float menuH, float fs, bool
   if (p == PanelSmoTimeline) return {0, bottom, w, timelineH};
   if (cramped) {
     const float L = std::min(fs * 18, w * 0.4f);
-    const float l = lesson ? mid * 0.6f : 0;
+    const float l = lesson ? mid * 0.5f : 0;
     switch (p) {
     case PanelSmoLesson: return {0, top, L, l};
     case PanelSmoCode: return {0, top + l, L, mid - l};

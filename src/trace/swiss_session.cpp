@@ -6,6 +6,9 @@
 
 namespace gomap {
 
+template class CheckpointedSession<SwissSession, SwissSessionOp, swiss::AnySwiss, swiss::SwissEventSink, swiss::SwissRun,
+                                   std::any, kSwissCheckpointPolicy>;
+
 using swiss::SwissOpCode;
 
 std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptOp>& ops, const std::string& file,

@@ -102,4 +102,8 @@ private:
   swiss::SwissEventSink events_;
 };
 
+// Instantiated once, in swiss_session.cpp (beside the hooks it calls).
+extern template class CheckpointedSession<SwissSession, SwissSessionOp, swiss::AnySwiss, swiss::SwissEventSink,
+                                          swiss::SwissRun, std::any, kSwissCheckpointPolicy>;
+
 } // namespace gomap

@@ -6,6 +6,9 @@
 
 namespace gomap {
 
+template class CheckpointedSession<SyncMapSession, SyncMapSessionOp, syncmap::SyncMap, syncmap::SyncEventSink,
+                                   syncmap::SyncRun, SyncMapSessionState, kSyncMapCheckpointPolicy>;
+
 using syncmap::SyncOpCode;
 
 std::unique_ptr<SyncMapSession> SyncMapSession::fromScript(const std::vector<ScriptOp>& ops, const std::string& file,

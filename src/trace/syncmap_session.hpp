@@ -101,4 +101,8 @@ private:
   syncmap::SyncEventSink sink_;
 };
 
+// Instantiated once, in syncmap_session.cpp (beside the hooks it calls).
+extern template class CheckpointedSession<SyncMapSession, SyncMapSessionOp, syncmap::SyncMap, syncmap::SyncEventSink,
+                                          syncmap::SyncRun, SyncMapSessionState, kSyncMapCheckpointPolicy>;
+
 } // namespace gomap

@@ -6,6 +6,9 @@
 
 namespace gomap {
 
+template class CheckpointedSession<SwissSession, SwissSessionOp, swiss::AnySwiss, swiss::SwissEventSink, swiss::SwissRun,
+                                   std::any, kSwissCheckpointPolicy>;
+
 using swiss::SwissOpCode;
 
 std::unique_ptr<SwissSession> SwissSession::fromScript(const std::vector<ScriptOp>& ops, const std::string& file,
@@ -125,6 +128,11 @@ std::unique_ptr<swiss::SwissRun> SwissSession::startOp(const Op& o) {
   return map_->start(o.req);
 }
 
+void SwissSession::finished(const Op& o, swiss::SwissRun& run) {
+  const OpResult r = run.result();
+  if (o.req.code == SwissOpCode::Make && r.outcome == Outcome::Ok) map_->setSeed(o.number);
+}
+
 void SwissSession::record(Op o) {
   maybeCheckpoint();
   map_->setEventSink(&events_);
@@ -137,12 +145,10 @@ void SwissSession::record(Op o) {
     applyDirect(o);
   }
   o.eventCount = events_.events.size() - o.firstEvent;
-  ops_.push_back(std::move(o));
-  sinceCheckpoint_++;
+  recorded(std::move(o));
 }
 
-void SwissSession::maybeCheckpoint() {
-  if (!checkpoints_.empty() && sinceCheckpoint_ < spacing_) return;
+CheckpointCost SwissSession::checkpointCost() const {
   // What this checkpoint alone holds: the tables written since the last one
   // (at most one per op), each about the map's bytes over its tables.
   uint64_t bytes = 4096;
@@ -153,117 +159,7 @@ void SwissSession::maybeCheckpoint() {
   } else {
     bytes += map_->liveBytes();
   }
-  checkpoints_.push_back(Checkpoint{ops_.size(), map_->snapshot(), std::min(bytes, mapBytes), mapBytes});
-  bytes = checkpoints_.back().bytes;
-  checkpointBytes_ += bytes;
-  sinceCheckpoint_ = 0;
-  if (checkpointBytes_ <= kCheckpointBudget || checkpoints_.size() < 3) return;
-  // Over budget: drop every other checkpoint (never the first, the map before
-  // make); what a dropped one held moves to the one after it.
-  std::vector<Checkpoint> kept;
-  kept.reserve(checkpoints_.size() / 2 + 1);
-  uint64_t carry = 0;
-  checkpointBytes_ = 0;
-  for (std::size_t i = 0; i < checkpoints_.size(); i++) {
-    if (i % 2 == 1 && i + 1 < checkpoints_.size()) {
-      carry += checkpoints_[i].bytes;
-      continue;
-    }
-    checkpoints_[i].bytes = std::min(checkpoints_[i].bytes + carry, checkpoints_[i].mapBytes);
-    carry = 0;
-    checkpointBytes_ += checkpoints_[i].bytes;
-    kept.push_back(std::move(checkpoints_[i]));
-  }
-  checkpoints_ = std::move(kept);
-  spacing_ *= 2;
-}
-
-std::size_t SwissSession::opOfEvent(uint64_t i) const { return opHoldingEvent(ops_, i); }
-
-void SwissSession::abandonInProgress() {
-  if (!inProgress_) return;
-  inProgress_.reset(); // the coroutine frame goes; the map is half-way through an op
-  inProgressOp_.reset();
-  inProgressEvents_ = 0;
-  liveOp_ = SIZE_MAX; // only a checkpoint brings back a known state
-  map_->setPauseMask(0);
-}
-
-void SwissSession::restoreTo(std::size_t op) {
-  abandonInProgress();
-  map_->setEventSink(nullptr);
-  map_->setPauseMask(0);
-  if (liveOp_ > op || op - liveOp_ > spacing_) {
-    auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), op,
-                               [](std::size_t v, const Checkpoint& c) { return v < c.op; });
-    const Checkpoint* cp = &*(it - 1); // checkpoints_[0] is op 0
-    if (recent_ && recent_->op <= op && recent_->op > cp->op) cp = &*recent_;
-    if (liveOp_ > op || cp->op > liveOp_) {
-      map_->restore(cp->snap);
-      liveOp_ = cp->op;
-    }
-  }
-  // A long replay keeps the state a few ops before its end: stepping back
-  // through those ops (and inside them) then replays a few ops, not thousands.
-  const std::size_t from = liveOp_;
-  const std::size_t mark = std::max(from, op > kRecentBack ? op - kRecentBack : 0);
-  const bool longReplay = op - from > 2 * kRecentBack;
-  for (; liveOp_ < op; liveOp_++) {
-    if (longReplay && liveOp_ == mark) recent_ = Checkpoint{liveOp_, map_->snapshot(), 0, 0};
-    applyDirect(ops_[liveOp_]);
-  }
-}
-
-void SwissSession::seek(int64_t i) {
-  const int64_t n = static_cast<int64_t>(eventCount());
-  i = std::clamp<int64_t>(i, -1, n - 1);
-  if (i < 0) {
-    restoreTo(0);
-    position_ = -1;
-    return;
-  }
-  const std::size_t k = opOfEvent(static_cast<uint64_t>(i));
-  const Op& o = ops_[k];
-  const uint64_t want = static_cast<uint64_t>(i) - o.firstEvent + 1; // events of op k that have happened
-  if (want >= o.eventCount) {
-    // The op's end: it has returned, and so have the configuration ops that
-    // follow it with no event of their own.
-    std::size_t upTo = k + 1;
-    while (upTo < ops_.size() && ops_[upTo].eventCount == 0) upTo++;
-    if (inProgressOp_ == k) {
-      // Stepping onto the end of the op in progress: let it return (a restore
-      // and a replay would cost thousands of ops on a big session).
-      map_->setEventSink(nullptr);
-      map_->setPauseMask(0);
-      while (inProgress_->step()) {
-      }
-      const OpResult r = inProgress_->result();
-      if (o.req.code == SwissOpCode::Make && r.outcome == Outcome::Ok) map_->setSeed(o.number);
-      inProgress_.reset();
-      inProgressOp_.reset();
-      inProgressEvents_ = 0;
-      liveOp_ = k + 1;
-    }
-    restoreTo(upTo);
-    position_ = i;
-    return;
-  }
-  if (!(inProgressOp_ == k && inProgressEvents_ <= want)) {
-    restoreTo(k);
-    scratch_.clear();
-    map_->setEventSink(&scratch_);
-    map_->setPauseMask(~uint64_t{0});
-    inProgress_ = startOp(o);
-    inProgressOp_ = k;
-  } else {
-    map_->setEventSink(&scratch_);
-    map_->setPauseMask(~uint64_t{0});
-  }
-  while (scratch_.events.size() < want && inProgress_->step()) {
-  }
-  inProgressEvents_ = scratch_.events.size();
-  map_->setEventSink(nullptr);
-  position_ = i;
+  return {bytes, mapBytes};
 }
 
 } // namespace gomap

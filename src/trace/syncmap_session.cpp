@@ -4,9 +4,10 @@
 
 #include <algorithm>
 
-#include "trace/event_source.hpp"
-
 namespace gomap {
+
+template class CheckpointedSession<SyncMapSession, SyncMapSessionOp, syncmap::SyncMap, syncmap::SyncEventSink,
+                                   syncmap::SyncRun, SyncMapSessionState, kSyncMapCheckpointPolicy>;
 
 using syncmap::SyncOpCode;
 
@@ -62,9 +63,8 @@ std::unique_ptr<SyncMapSession> SyncMapSession::fromScript(const std::vector<Scr
   return s;
 }
 
-SyncMapSession::Checkpoint SyncMapSession::checkpoint(std::size_t op) const {
-  Checkpoint c;
-  c.op = op;
+SyncMapSessionState SyncMapSession::snapshot() const {
+  SyncMapSessionState c;
   c.made = made_;
   c.rng = rng_;
   if (made_) {
@@ -74,7 +74,7 @@ SyncMapSession::Checkpoint SyncMapSession::checkpoint(std::size_t op) const {
   return c;
 }
 
-void SyncMapSession::restore(const Checkpoint& c) {
+void SyncMapSession::restoreSnapshot(const SyncMapSessionState& c) {
   made_ = c.made;
   rng_ = c.rng;
   if (!c.made) {
@@ -121,10 +121,7 @@ void SyncMapSession::applyDirect(Op& o, syncmap::SyncEventSink* sink) {
 }
 
 void SyncMapSession::record(Op o) {
-  if (checkpoints_.empty() || sinceCheckpoint_ >= kCheckpointEvery) {
-    checkpoints_.push_back(checkpoint(ops_.size()));
-    sinceCheckpoint_ = 0;
-  }
+  maybeCheckpoint();
   o.firstEvent = events_.size();
   sink_.clear();
   applyDirect(o, &sink_);
@@ -135,84 +132,7 @@ void SyncMapSession::record(Op o) {
   }
   sink_.clear();
   o.eventCount = events_.size() - o.firstEvent;
-  ops_.push_back(std::move(o));
-  sinceCheckpoint_++;
-}
-
-std::size_t SyncMapSession::opOfEvent(uint64_t i) const { return opHoldingEvent(ops_, i); }
-
-void SyncMapSession::abandonInProgress() {
-  if (!inProgress_) return;
-  inProgress_.reset(); // the coroutine frame goes; the map is half-way through a method
-  inProgressOp_.reset();
-  liveOp_ = SIZE_MAX; // only a checkpoint brings back a known state
-  if (map_) {
-    map_->setPauseMask(0);
-    map_->setEventSink(nullptr);
-  }
-}
-
-void SyncMapSession::restoreTo(std::size_t op) {
-  abandonInProgress();
-  if (liveOp_ > op || op - liveOp_ > kCheckpointEvery) {
-    auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), op,
-                               [](std::size_t v, const Checkpoint& c) { return v < c.op; });
-    const Checkpoint& cp = *(it - 1); // checkpoints_[0] is op 0
-    if (liveOp_ > op || cp.op > liveOp_) {
-      restore(cp);
-      liveOp_ = cp.op;
-    }
-  }
-  for (; liveOp_ < op; liveOp_++) {
-    Op copy = ops_[liveOp_]; // the recorded results stay as recorded
-    applyDirect(copy, nullptr);
-  }
-}
-
-void SyncMapSession::seek(int64_t i) {
-  const int64_t n = static_cast<int64_t>(eventCount());
-  i = std::clamp<int64_t>(i, -1, n - 1);
-  if (i < 0) {
-    restoreTo(0);
-    position_ = -1;
-    return;
-  }
-  const std::size_t k = opOfEvent(static_cast<uint64_t>(i));
-  const Op& o = ops_[k];
-  const uint64_t want = static_cast<uint64_t>(i) - o.firstEvent + 1; // events of op k that have happened
-  if (want >= o.eventCount || o.kind != Op::Kind::Method) {
-    // The op's end, and the ops with no event of their own after it.
-    std::size_t upTo = k + 1;
-    while (upTo < ops_.size() && ops_[upTo].eventCount == 0) upTo++;
-    if (inProgressOp_ == k) {
-      // Stepping onto the end of the op in progress: let it return.
-      map_->setEventSink(nullptr);
-      map_->setPauseMask(0);
-      while (inProgress_->step()) {
-      }
-      inProgress_.reset();
-      inProgressOp_.reset();
-      liveOp_ = k + 1;
-    }
-    restoreTo(upTo);
-    position_ = i;
-    return;
-  }
-  if (!(inProgressOp_ == k && scratch_.events.size() <= want)) {
-    restoreTo(k);
-    scratch_.clear();
-    map_->setEventSink(&scratch_);
-    map_->setPauseMask(~uint64_t{0});
-    inProgress_ = map_->start(o.req);
-    inProgressOp_ = k;
-  } else {
-    map_->setEventSink(&scratch_);
-    map_->setPauseMask(~uint64_t{0});
-  }
-  while (scratch_.events.size() < want && inProgress_->step()) {
-  }
-  map_->setEventSink(nullptr);
-  position_ = i;
+  recorded(std::move(o));
 }
 
 } // namespace gomap

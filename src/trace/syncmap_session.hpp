@@ -10,14 +10,12 @@
 // (site None); op(k).kind says what the step is. rngseed and dump run no
 // method and have no step: they happen with the step before them.
 //
-// seek(i) restores the nearest checkpoint at or before event i's op (a deep
-// copy: SyncMap::snapshot copies the entries shared between read.m and dirty
-// once, so a restored map shares nothing with the checkpoint), replays the
-// ops after it in the direct form with recording off, then starts event i's
-// op in the resumable form and steps it (pausing at every kind) until event i
-// has happened. The model is deterministic (its fastrand state is part of a
-// snapshot), so the replay emits the recorded events again exactly. Stepping
-// forward inside an op continues the op in progress: no replay.
+// seek(i), the checkpoints and the op in progress are CheckpointedSession's
+// (trace/checkpointed_session.hpp): a checkpoint every kCheckpointEvery ops,
+// a deep copy (SyncMap::snapshot copies the entries shared between read.m and
+// dirty once, so a restored map shares nothing with the checkpoint); seek(i)
+// restores the nearest one, replays the ops after it in the direct form and
+// steps event i's method in the resumable form until event i has happened.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -26,24 +24,41 @@
 #include <vector>
 
 #include "engine/syncmap.hpp"
+#include "trace/checkpointed_session.hpp"
 #include "trace/opscript.hpp"
 
 namespace gomap {
 
-class SyncMapSession {
+struct SyncMapSessionOp {
+  enum class Kind : uint8_t { Make, Method, Gc, RngSeed, Nothing } kind = Kind::Method;
+  syncmap::SyncRequest req;
+  KeyKind mapKind = KeyKind::String; // make
+  uint64_t number = 0;               // rngseed: the state
+  int line = 0;                      // in the script
+  std::size_t scriptOp = 0;          // index into the parsed ops (as Lesson::ops)
+  uint64_t firstEvent = 0, eventCount = 0;
+  OpResult result;
+  syncmap::SyncResult out; // the method's results (Load's value, Range's calls)
+  syncmap::HeapCounts freed; // gc: what it freed
+};
+
+// What a checkpoint holds: before make no map, only the state the next make
+// starts its generator with.
+struct SyncMapSessionState {
+  bool made = false;
+  KeyKind kind = KeyKind::String;
+  uint64_t rng = 0; // before make: the state the next make starts with
+  std::shared_ptr<const syncmap::SyncMap::Snapshot> snap;
+};
+
+// A checkpoint every 64 ops, no budget, no recent state.
+inline constexpr CheckpointPolicy kSyncMapCheckpointPolicy{64, UINT64_MAX, 0};
+
+class SyncMapSession final
+    : public CheckpointedSession<SyncMapSession, SyncMapSessionOp, syncmap::SyncMap, syncmap::SyncEventSink,
+                                 syncmap::SyncRun, SyncMapSessionState, kSyncMapCheckpointPolicy> {
 public:
-  struct Op {
-    enum class Kind : uint8_t { Make, Method, Gc, RngSeed, Nothing } kind = Kind::Method;
-    syncmap::SyncRequest req;
-    KeyKind mapKind = KeyKind::String; // make
-    uint64_t number = 0;               // rngseed: the state
-    int line = 0;                      // in the script
-    std::size_t scriptOp = 0;          // index into the parsed ops (as Lesson::ops)
-    uint64_t firstEvent = 0, eventCount = 0;
-    OpResult result;
-    syncmap::SyncResult out; // the method's results (Load's value, Range's calls)
-    syncmap::HeapCounts freed; // gc: what it freed
-  };
+  using Op = SyncMapSessionOp;
 
   // Builds a session from a parsed sync.Map script (the parser checked it:
   // `make syncmap` before any of its verbs). Fails with err naming the line.
@@ -51,54 +66,43 @@ public:
                                                     std::string& err);
 
   uint64_t eventCount() const { return events_.size(); }
-  std::size_t opCount() const { return ops_.size(); }
   const syncmap::SyncEvent& event(uint64_t i) const { return events_[i]; }
-  const Op& op(std::size_t k) const { return ops_[k]; }
-  // The op that emitted event i.
-  std::size_t opOfEvent(uint64_t i) const;
   // Event i is a step of its own (make, gc), not a SyncEvent of the model.
   bool isStep(uint64_t i) const { return ops_[opOfEvent(i)].kind != Op::Kind::Method; }
 
-  // Puts the map in its state right after event i (-1: before any event,
-  // when no map is made yet).
-  void seek(int64_t i);
-  int64_t position() const { return position_; }
+  // seek(i) (-1: before any event, when no map is made yet), position(),
+  // op(k), opCount(), opOfEvent(i), opInProgress(), checkpointCount(): the base's.
   // The map at the cursor; null before make.
   const syncmap::SyncMap* map() const { return made_ ? map_.get() : nullptr; }
-  std::optional<std::size_t> opInProgress() const { return inProgressOp_; }
-  std::size_t checkpointCount() const { return checkpoints_.size(); }
 
-  static constexpr std::size_t kCheckpointEvery = 64;
+  static constexpr std::size_t kCheckpointEvery = kSyncMapCheckpointPolicy.every;
 
 private:
+  using Base = CheckpointedSession<SyncMapSession, SyncMapSessionOp, syncmap::SyncMap, syncmap::SyncEventSink,
+                                   syncmap::SyncRun, SyncMapSessionState, kSyncMapCheckpointPolicy>;
+  friend Base;
   SyncMapSession() = default;
-  struct Checkpoint {
-    std::size_t op = 0; // the state before ops_[op]
-    bool made = false;
-    KeyKind kind = KeyKind::String;
-    uint64_t rng = 0; // before make: the state the next make starts with
-    std::shared_ptr<const syncmap::SyncMap::Snapshot> snap;
-  };
-  Checkpoint checkpoint(std::size_t op) const;
-  void restore(const Checkpoint& c);
   void record(Op o);
   void applyDirect(Op& o, syncmap::SyncEventSink* sink);
-  void abandonInProgress();
-  void restoreTo(std::size_t op); // the state before ops_[op], nothing in progress
+  // The base's hooks.
+  SyncMapSessionState snapshot() const;
+  void restoreSnapshot(const SyncMapSessionState& c);
+  CheckpointCost checkpointCost() const { return {}; }
+  void replay(std::size_t k) {
+    Op copy = ops_[k]; // the recorded results stay as recorded
+    applyDirect(copy, nullptr);
+  }
+  std::unique_ptr<syncmap::SyncRun> startOp(const Op& o) { return map_->start(o.req); }
+  void finished(const Op&, syncmap::SyncRun&) {}
 
-  std::unique_ptr<syncmap::SyncMap> map_;
   bool made_ = false;
   uint64_t rng_ = 0; // before make: the fastrand state the next make starts with
   std::vector<syncmap::SyncEvent> events_;
   syncmap::SyncEventSink sink_;
-  std::vector<Op> ops_;
-  std::vector<Checkpoint> checkpoints_;
-  std::size_t sinceCheckpoint_ = 0;
-  std::size_t liveOp_ = 0; // the map's state is before ops_[liveOp_] (plus the op in progress)
-  std::unique_ptr<syncmap::SyncRun> inProgress_;
-  std::optional<std::size_t> inProgressOp_;
-  syncmap::SyncEventSink scratch_;
-  int64_t position_ = -1;
 };
+
+// Instantiated once, in syncmap_session.cpp (beside the hooks it calls).
+extern template class CheckpointedSession<SyncMapSession, SyncMapSessionOp, syncmap::SyncMap, syncmap::SyncEventSink,
+                                          syncmap::SyncRun, SyncMapSessionState, kSyncMapCheckpointPolicy>;
 
 } // namespace gomap

@@ -7,7 +7,6 @@
 
 #include "trace/script_runner.hpp"
 #include "ui/strings.hpp"
-#include "ui/ui_common.hpp"
 
 namespace gomap::ui {
 
@@ -22,7 +21,6 @@ bool SwissController::load(const std::vector<ScriptOp>& ops, std::string_view te
                            std::string& err) {
   auto s = SwissSession::fromScript(ops, name, err);
   if (!s) return false;
-  session_ = std::move(s);
   lines_.clear();
   for (std::size_t pos = 0; pos <= text.size();) {
     std::size_t nl = text.find('\n', pos);
@@ -38,47 +36,8 @@ bool SwissController::load(const std::vector<ScriptOp>& ops, std::string_view te
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
-  name_ = name;
-  lesson_.reset();
-  playing_ = false;
-  sessionId_++;
-  revision_++;
-  // A teacher starts from the start: before make.
-  session_->seek(-1);
+  adopt(std::move(s), name);
   return true;
-}
-
-void SwissController::seek(int64_t i) {
-  if (!session_) return;
-  const int64_t n = static_cast<int64_t>(eventCount());
-  i = std::clamp<int64_t>(i, -1, n - 1);
-  if (i != session_->position()) {
-    session_->seek(i);
-    revision_++;
-  }
-}
-
-void SwissController::stepOver() {
-  if (!session_ || eventCount() == 0) return;
-  const int64_t pos = position();
-  const int64_t n = static_cast<int64_t>(eventCount());
-  if (pos + 1 >= n) return;
-  // The end of the op holding the next event.
-  const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(pos + 1));
-  const auto& o = session_->op(k);
-  seek(static_cast<int64_t>(o.firstEvent + o.eventCount) - 1);
-}
-
-void SwissController::stepBackOver() {
-  if (!session_ || position() < 0) return;
-  const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(position()));
-  const auto& o = session_->op(k);
-  // At an op's end: to the end of the op before it; inside an op: to before it.
-  if (static_cast<uint64_t>(position()) + 1 == o.firstEvent + o.eventCount && k > 0) {
-    seek(static_cast<int64_t>(o.firstEvent) - 1);
-    return;
-  }
-  seek(static_cast<int64_t>(o.firstEvent) - 1);
 }
 
 std::string_view SwissController::opText(std::size_t k) const {
@@ -105,15 +64,6 @@ std::optional<KeyValue> SwissController::opKey(std::size_t k) const {
   if (o.kind != SwissSession::Op::Kind::Map || !(c == SwissOpCode::Put || c == SwissOpCode::Get || c == SwissOpCode::Del))
     return std::nullopt;
   return o.req.key;
-}
-
-void SwissController::tick(double dt) {
-  if (!playing_ || !session_) return;
-  const int64_t steps = playbackSteps(playAcc_, dt, speed_);
-  if (steps <= 0) return;
-  const int64_t n = static_cast<int64_t>(eventCount());
-  seek(std::min(n - 1, position() + steps));
-  if (position() >= n - 1) playing_ = false;
 }
 
 void SwissController::fillFrame(SwissFrame& f) {

@@ -11,12 +11,9 @@
 #include <vector>
 
 #include "trace/swiss_session.hpp"
-#include "ui/said.hpp"
 #include "ui/frame.hpp"
-
-namespace gomap {
-struct LoadedLesson; // trace/script_runner.hpp
-}
+#include "ui/said.hpp"
+#include "ui/script_session_controller.hpp"
 
 namespace gomap::ui {
 
@@ -84,66 +81,25 @@ void fillSwissShape(SwissFrame& f);
 // group or a table being built.
 int tablePosOf(const SwissFrame& f, uint16_t locTable);
 
-class SwissController final : public Controller {
+// The cursor moves, playback, lesson and status lines are the shared script
+// controller's (ui/script_session_controller.hpp).
+class SwissController final : public ScriptSessionController<SwissSession> {
 public:
-  // Errors and status lines are the op-script controller's (one status bar).
-  SwissController(Said& error, Said& status) : error_(&error), status_(&status) {}
-  // The owner moved: its strings are elsewhere now.
-  void rebind(Said& error, Said& status) {
-    error_ = &error;
-    status_ = &status;
-  }
+  SwissController(Said& error, Said& status) : ScriptSessionController(error, status, 20) {}
 
   // Records the script's session. Fails with err naming the line.
   bool load(const std::vector<ScriptOp>& ops, std::string_view text, const std::string& name, std::string& err);
-  const SwissSession& session() const { return *session_; }
-  const std::string& name() const { return name_; }
-  // The lesson lines of the loaded script (title, narration, expect lines
-  // checked on the Swiss map), for the Lesson panel; null: the script has none.
-  // Set after load() (a new load drops it).
-  void setLesson(std::shared_ptr<const LoadedLesson> l) { lesson_ = std::move(l); }
-  const LoadedLesson* lesson() const { return lesson_.get(); }
   // The script op (an index into the parser's ops, as Lesson::ops) that
   // produced session op k: every session op comes from one script line (a
   // Swiss session takes no typed ops). Nullopt without a lesson.
   std::optional<std::size_t> scriptOpOf(std::size_t k) const;
 
-  void seek(int64_t i) override;
-  void stepInto() override { seek(position() + 1); }
-  void stepBack() override { seek(position() - 1); }
-  void stepOver() override;
-  void stepBackOver() override;
-  void stepOut() override { stepOver(); }
-  void toStart() override { seek(-1); }
-  void toEnd() override { seek(static_cast<int64_t>(eventCount()) - 1); }
-  void togglePlay() override { playing_ = !playing_; }
-  void pause() override { playing_ = false; }
-  bool playing() const override { return playing_; }
-  double& speed() override { return speed_; }
   std::string_view opText(std::size_t k) const override;
   std::optional<KeyValue> opKey(std::size_t k) const override;
-  const std::string& error() const override { return error_->text(); }
-  const std::string& status() const override { return status_->text(); }
-  void clearError() override { error_->clear(); }
-
-  int64_t position() const { return session_ ? session_->position() : -1; }
-  uint64_t eventCount() const { return session_ ? session_->eventCount() : 0; }
-  uint64_t revision() const { return revision_; }
-  uint64_t sessionId() const { return sessionId_; }
-  // Advances playback by dt seconds.
-  void tick(double dt);
   void fillFrame(SwissFrame& f);
 
 private:
-  std::unique_ptr<SwissSession> session_;
-  std::shared_ptr<const LoadedLesson> lesson_;
   std::vector<std::string> lines_; // the script's lines, for opText
-  std::string name_;
-  Said* error_;
-  Said* status_;
-  bool playing_ = false;
-  double speed_ = 20, playAcc_ = 0;
-  uint64_t revision_ = 0, sessionId_ = 0;
   uint64_t filledRevision_ = ~uint64_t{0};
 };
 

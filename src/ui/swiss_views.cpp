@@ -873,32 +873,9 @@ void SwissTimelineView::draw(UiContext&, const Frame& fr) {
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded()) return;
   Controller& c = *f->ctl;
-  const float fs = ImGui::GetFontSize();
-  auto button = [&](const char* label, S tip) {
-    bool r = ImGui::Button(label, ImVec2(fs * 2.2f, 0));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(tip));
-    ImGui::SameLine();
-    return r;
-  };
   // Buttons that cannot move the cursor from where it is are shown disabled
   // (at the start, before make, nothing is behind it; at the last event nothing is ahead).
-  const bool atStart = f->position < 0, atEnd = f->atEnd;
-  ImGui::BeginDisabled(atStart);
-  if (button("|<##sw", S::TipStart)) c.toStart();
-  if (button("<<##sw", S::TipBackOp)) c.stepBackOver();
-  if (button("<##sw", S::TipBack)) c.stepBack();
-  ImGui::EndDisabled();
-  if (button(c.playing() ? "||##sw" : "|>##sw", S::TipPlay)) c.togglePlay();
-  ImGui::BeginDisabled(atEnd);
-  if (button(">##sw", S::TipStep)) c.stepInto();
-  if (button(">>##sw", S::TipOver)) c.stepOver();
-  if (button(">|##sw", S::TipEnd)) c.toEnd();
-  ImGui::EndDisabled();
-  ImGui::SetNextItemWidth(fs * 4.5f);
-  float sp = static_cast<float>(c.speed());
-  if (ImGui::SliderFloat("##swspeed", &sp, 1.0f, 100000.0f, "", ImGuiSliderFlags_Logarithmic)) c.speed() = sp;
-  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-  ImGui::Text(tr(S::SpeedFormat), c.speed());
+  transportControls(c, f->position < 0, f->atEnd, "sw", 100000.0f);
   const uint64_t n = f->events->eventCount();
   ImGui::SameLine();
   const std::string counts = F(S::SwOpsEvents, groupDigits(f->events->opCount()), groupDigits(n));

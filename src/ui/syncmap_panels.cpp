@@ -139,31 +139,8 @@ void SyncOpsEventsView::draw(UiContext&, const Frame& f, SyncMapController& c) {
 // ---- timeline ------------------------------------------------------------------------------
 void SyncOpsTimelineView::draw(UiContext&, const Frame& f, SyncMapController& c) {
   if (c.eventCount() == 0) return;
-  const float fs = ImGui::GetFontSize();
-  auto button = [&](const char* label, S tip) {
-    bool r = ImGui::Button(label, ImVec2(fs * 2.2f, 0));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(tip));
-    ImGui::SameLine();
-    return r;
-  };
   const int64_t n = static_cast<int64_t>(c.eventCount());
-  const bool atStart = f.position < 0, atEnd = f.position + 1 >= n;
-  ImGui::BeginDisabled(atStart);
-  if (button("|<##smo", S::TipStart)) c.toStart();
-  if (button("<<##smo", S::TipBackOp)) c.stepBackOver();
-  if (button("<##smo", S::TipBack)) c.stepBack();
-  ImGui::EndDisabled();
-  if (button(c.playing() ? "||##smo" : "|>##smo", S::TipPlay)) c.togglePlay();
-  ImGui::BeginDisabled(atEnd);
-  if (button(">##smo", S::TipStep)) c.stepInto();
-  if (button(">>##smo", S::TipOver)) c.stepOver();
-  if (button(">|##smo", S::TipEnd)) c.toEnd();
-  ImGui::EndDisabled();
-  ImGui::SetNextItemWidth(fs * 4.5f);
-  float sp = static_cast<float>(c.speed());
-  if (ImGui::SliderFloat("##smospeed", &sp, 1.0f, 1000.0f, "", ImGuiSliderFlags_Logarithmic)) c.speed() = sp;
-  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-  ImGui::Text(tr(S::SpeedFormat), c.speed());
+  transportControls(c, f.position < 0, f.position + 1 >= n, "smo", 1000.0f);
   ImGui::SameLine();
   ImGui::TextUnformatted(F(S::SmoEventOf, f.position + 1, n).c_str());
   ImGui::SameLine();

@@ -91,50 +91,15 @@ std::string syncEventText(const SyncMapSession& s, uint64_t i) {
 bool SyncMapController::load(const std::vector<ScriptOp>& ops, const std::string& name, std::string& err) {
   auto s = SyncMapSession::fromScript(ops, name, err);
   if (!s) return false;
-  session_ = std::move(s);
   texts_.clear();
   for (const ScriptOp& op : ops) texts_.push_back(op.text);
-  name_ = name;
-  lesson_.reset();
-  playing_ = false;
-  sessionId_++;
-  revision_++;
-  session_->seek(-1); // a teacher starts from the start: before make
+  adopt(std::move(s), name);
   return true;
 }
 
 std::optional<std::size_t> SyncMapController::scriptOpOf(std::size_t k) const {
   if (!session_ || !lesson_ || k >= session_->opCount()) return std::nullopt;
   return session_->op(k).scriptOp;
-}
-
-std::optional<std::size_t> SyncMapController::currentOp() const {
-  if (!session_ || position() < 0) return std::nullopt;
-  return session_->opOfEvent(static_cast<uint64_t>(position()));
-}
-
-void SyncMapController::seek(int64_t i) {
-  if (!session_) return;
-  i = std::clamp<int64_t>(i, -1, static_cast<int64_t>(eventCount()) - 1);
-  if (i != session_->position()) {
-    session_->seek(i);
-    revision_++;
-  }
-}
-
-void SyncMapController::stepOver() {
-  if (!session_ || position() + 1 >= static_cast<int64_t>(eventCount())) return;
-  // The end of the op holding the next event.
-  const auto& o = session_->op(session_->opOfEvent(static_cast<uint64_t>(position() + 1)));
-  seek(static_cast<int64_t>(o.firstEvent + o.eventCount) - 1);
-}
-
-void SyncMapController::stepBackOver() {
-  if (!session_ || position() < 0) return;
-  const std::size_t k = session_->opOfEvent(static_cast<uint64_t>(position()));
-  const auto& o = session_->op(k);
-  // At an op's end: to the end of the op before it; inside an op: to before it (both: its first event - 1).
-  seek(static_cast<int64_t>(o.firstEvent) - 1);
 }
 
 std::string_view SyncMapController::opText(std::size_t k) const {
@@ -148,15 +113,6 @@ std::optional<KeyValue> SyncMapController::opKey(std::size_t k) const {
   const auto& o = session_->op(k);
   if (o.kind != SyncMapSession::Op::Kind::Method || o.req.code == SyncOpCode::Range) return std::nullopt;
   return o.req.key;
-}
-
-void SyncMapController::tick(double dt) {
-  if (!playing_ || !session_) return;
-  const int64_t steps = playbackSteps(playAcc_, dt, speed_);
-  if (steps <= 0) return;
-  const int64_t n = static_cast<int64_t>(eventCount());
-  seek(std::min(n - 1, position() + steps));
-  if (position() >= n - 1) playing_ = false;
 }
 
 void SyncMapController::fillFrame(SyncMapFrame& sm, Frame& f) {

@@ -16,12 +16,9 @@
 #include "trace/syncmap_session.hpp"
 #include "ui/frame.hpp"
 #include "ui/said.hpp"
+#include "ui/script_session_controller.hpp"
 #include "ui/strings.hpp"
 #include "ui/syncmap_view.hpp"
-
-namespace gomap {
-struct LoadedLesson; // trace/script_runner.hpp
-}
 
 namespace gomap::ui {
 
@@ -42,64 +39,24 @@ struct SyncSiteText {
 };
 std::span<const SyncSiteText> syncSiteTexts();
 
-class SyncMapController final : public Controller {
+// The cursor moves, playback, lesson and status lines are the shared script
+// controller's (ui/script_session_controller.hpp).
+class SyncMapController final : public ScriptSessionController<SyncMapSession> {
 public:
-  // Errors and status lines are the op-script controller's (one status bar).
-  SyncMapController(Said& error, Said& status) : error_(&error), status_(&status) {}
-  void rebind(Said& error, Said& status) {
-    error_ = &error;
-    status_ = &status;
-  }
+  SyncMapController(Said& error, Said& status) : ScriptSessionController(error, status, 8) {}
 
   // Records the script's session. Fails with err naming the line.
   bool load(const std::vector<ScriptOp>& ops, const std::string& name, std::string& err);
-  const SyncMapSession& session() const { return *session_; }
-  const std::string& name() const { return name_; }
-  // The lesson lines (title, narration, expect lines checked as `dump --check`
-  // does), for the Lesson panel; null: none.
-  void setLesson(std::shared_ptr<const LoadedLesson> l) { lesson_ = std::move(l); }
-  const LoadedLesson* lesson() const { return lesson_.get(); }
   // The script op of session op k: the session holds every parsed op, in order.
   std::optional<std::size_t> scriptOpOf(std::size_t k) const;
 
-  void seek(int64_t i) override;
-  void stepInto() override { seek(position() + 1); }
-  void stepBack() override { seek(position() - 1); }
-  void stepOver() override;
-  void stepBackOver() override;
-  void stepOut() override { stepOver(); }
-  void toStart() override { seek(-1); }
-  void toEnd() override { seek(static_cast<int64_t>(eventCount()) - 1); }
-  void togglePlay() override { playing_ = !playing_; }
-  void pause() override { playing_ = false; }
-  bool playing() const override { return playing_; }
-  double& speed() override { return speed_; }
   std::string_view opText(std::size_t k) const override;
   std::optional<KeyValue> opKey(std::size_t k) const override;
-  const std::string& error() const override { return error_->text(); }
-  const std::string& status() const override { return status_->text(); }
-  void clearError() override { error_->clear(); }
-
-  int64_t position() const { return session_ ? session_->position() : -1; }
-  uint64_t eventCount() const { return session_ ? session_->eventCount() : 0; }
-  uint64_t revision() const { return revision_; }
-  uint64_t sessionId() const { return sessionId_; }
-  // The op at the cursor (nullopt before the first step).
-  std::optional<std::size_t> currentOp() const;
-  void tick(double dt);
   // The sync.Map panel's frame at the cursor, and the Frame the workspace hands out.
   void fillFrame(SyncMapFrame& sm, Frame& f);
 
 private:
-  std::unique_ptr<SyncMapSession> session_;
-  std::shared_ptr<const LoadedLesson> lesson_;
   std::vector<std::string> texts_; // each parsed op's text
-  std::string name_;
-  Said* error_;
-  Said* status_;
-  bool playing_ = false;
-  double speed_ = 8, playAcc_ = 0;
-  uint64_t revision_ = 0, sessionId_ = 0;
 };
 
 } // namespace gomap::ui

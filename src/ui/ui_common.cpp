@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string_view>
 #include <vector>
 
@@ -209,6 +210,36 @@ void goroutineStepCaption(int g, ImU32 colour, std::string_view step) {
       break;
     }
   textWrapped(step);
+}
+
+void transportControls(Controller& c, bool atStart, bool atEnd, const char* id, float maxSpeed) {
+  const float fs = ImGui::GetFontSize();
+  char label[48];
+  auto button = [&](const char* glyph, S tip) {
+    std::snprintf(label, sizeof label, "%s##%s", glyph, id);
+    const bool r = ImGui::Button(label, ImVec2(fs * 2.2f, 0));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(tip));
+    ImGui::SameLine();
+    return r;
+  };
+  ImGui::BeginDisabled(atStart);
+  if (button("|<", S::TipStart)) c.toStart();
+  if (button("<<", S::TipBackOp)) c.stepBackOver();
+  if (button("<", S::TipBack)) c.stepBack();
+  ImGui::EndDisabled();
+  if (button(c.playing() ? "||" : "|>", S::TipPlay)) c.togglePlay();
+  ImGui::BeginDisabled(atEnd);
+  if (button(">", S::TipStep)) c.stepInto();
+  if (button(">>", S::TipOver)) c.stepOver();
+  if (button(">|", S::TipEnd)) c.toEnd();
+  ImGui::EndDisabled();
+  // The speed is written beside the slider, not in it (the grab would sit on its digits).
+  ImGui::SetNextItemWidth(fs * 4.5f);
+  float sp = static_cast<float>(c.speed());
+  std::snprintf(label, sizeof label, "##%sspeed", id);
+  if (ImGui::SliderFloat(label, &sp, 1.0f, maxSpeed, "", ImGuiSliderFlags_Logarithmic)) c.speed() = sp;
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::Text(tr(S::SpeedFormat), c.speed());
 }
 
 int64_t playbackSteps(double& acc, double dt, double perSecond) {

@@ -48,6 +48,12 @@ void goroutineStepCaption(int g, ImU32 colour, std::string_view step);
 // Playback: adds dt seconds at `perSecond` steps a second to the accumulator
 // and takes the whole steps out of it (0 until a whole one has built up).
 int64_t playbackSteps(double& acc, double dt, double perSecond);
+// A script session's transport, on one line: |< << < (disabled at the start,
+// before the first event), play/pause, > >> >| (disabled at the end), each
+// with its tooltip, then the speed slider (1 to maxSpeed events a second,
+// logarithmic) with the speed written beside it. id makes the ImGui ids the
+// panel's own ("sw": "|<##sw", ..., "##swspeed"). The line goes on after it.
+void transportControls(Controller& c, bool atStart, bool atEnd, const char* id, float maxSpeed);
 // A key as a cell shows it: short, quoted strings, "…" when cut.
 std::string shortKey(const KeyValue& k, std::size_t maxChars);
 // The bucket-level highlight of an event: which cells or bmaps it touches.

@@ -185,10 +185,9 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
   if (w.ending().kind == Ending::Kind::AllDone) rep = checkConsistency(w);
   fmt::print(report, "{}", outcomeText(w, rep ? &*rep : nullptr));
   if (sc->expect) {
-    std::string got;
-    bool met = expectationMet(*sc->expect, w, rep ? &*rep : nullptr, got);
-    fmt::print(report, "-- expected: {}: {}\n", expectationText(*sc->expect), met ? "met" : "NOT met (got " + got + ")");
-    return met ? 0 : 1;
+    const std::optional<ExpectationCheck> c = checkExpectation(w, rep ? &*rep : nullptr);
+    fmt::print(report, "{}", expectationLine(*c));
+    return c->met ? 0 : 1;
   }
   return 0;
 }

@@ -237,6 +237,11 @@ const ConsistencyReport* ConcurrentSession::consistency() const {
 }
 
 std::string ConcurrentSession::outcome() const { return outcomeText(*w_, consistency()); }
+Verdict ConcurrentSession::verdict() const { return verdictOf(*w_, consistency()); }
+std::optional<ExpectationCheck> ConcurrentSession::expectation() const {
+  if (!w_->ended()) return std::nullopt;
+  return checkExpectation(*w_, consistency());
+}
 
 std::string ConcurrentSession::scenarioText() const {
   Scenario s = sc_;

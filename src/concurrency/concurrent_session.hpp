@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "concurrency/consistency.hpp"
+#include "concurrency/report.hpp"
 #include "concurrency/scenario.hpp"
 #include "concurrency/scheduler.hpp"
 #include "concurrency/world.hpp"
@@ -124,6 +125,10 @@ public:
   const Ending& ending() const { return w_->ending(); }
   std::string deathOutput() const;              // Go-shaped "fatal error: ..." block (empty if alive)
   std::string outcome() const;                  // what `gomaplab race` prints
+  // The outcome's heading and the scenario's `expect` line checked, as `gomaplab
+  // race` decides them (concurrency/report.hpp; nullopt: no `expect` line).
+  Verdict verdict() const;
+  std::optional<ExpectationCheck> expectation() const;
   // The consistency report once every goroutine has finished (cached).
   const ConsistencyReport* consistency() const;
   // The scenario with `schedule` set to the timeline up to position(): the

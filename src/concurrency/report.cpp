@@ -480,4 +480,30 @@ bool expectationMet(const Expectation& e, const World& w, const ConsistencyRepor
   return false;
 }
 
+Verdict verdictOf(const World& w, const ConsistencyReport* rep) {
+  const Ending& e = w.ending();
+  switch (e.kind) {
+  case Ending::Kind::Running: return Verdict::Running;
+  case Ending::Kind::Fatal: return e.deadlock ? Verdict::Deadlock : Verdict::Died;
+  case Ending::Kind::Panic: return Verdict::Died;
+  case Ending::Kind::StepLimit: return Verdict::StepLimit;
+  case Ending::Kind::ScheduleEnded: return Verdict::Unfinished;
+  case Ending::Kind::AllDone: return rep && !rep->consistent ? Verdict::Corrupt : Verdict::Clean;
+  }
+  return Verdict::Running;
+}
+
+std::optional<ExpectationCheck> checkExpectation(const World& w, const ConsistencyReport* rep) {
+  const auto& e = w.scenario().expect;
+  if (!e) return std::nullopt;
+  ExpectationCheck c;
+  c.expected = expectationText(*e);
+  c.met = expectationMet(*e, w, rep, c.got);
+  return c;
+}
+
+std::string expectationLine(const ExpectationCheck& c) {
+  return fmt::format("-- expected: {}: {}\n", c.expected, c.met ? "met" : "NOT met (got " + c.got + ")");
+}
+
 } // namespace gomap::race

@@ -1,6 +1,7 @@
 // Text and JSON that describe a run: Go-shaped fatal output, the outcome
 // summary printed by `gomaplab race`, and the trace as JSON lines.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,4 +58,21 @@ namespace gomap::race {
 // what happened in the same words ("fatal 2 concurrent map writes").
 bool expectationMet(const Expectation& e, const World& w, const ConsistencyReport* rep, std::string& got);
 std::string expectationText(const Expectation& e);
+
+// What a run came to, as one heading (the CLI and the GUI's Outcome say the same):
+// a goroutine died (fatal error or panic), every goroutine blocked, all finished
+// with the map silently corrupted or consistent, the step limit, or unfinished.
+enum class Verdict : uint8_t { Running, Died, Deadlock, Corrupt, Clean, StepLimit, Unfinished };
+Verdict verdictOf(const World& w, const ConsistencyReport* rep);
+
+// A scenario's `expect` line checked against a run: what it
+// expects ("corrupt lost-insert"), whether it was met, and what happened.
+struct ExpectationCheck {
+  std::string expected, got;
+  bool met = false;
+};
+// nullopt when the scenario has no `expect` line (a run not ended got "unfinished").
+std::optional<ExpectationCheck> checkExpectation(const World& w, const ConsistencyReport* rep);
+// "-- expected: corrupt lost-insert: met" or "... NOT met (got clean)", as `gomaplab race` prints it.
+std::string expectationLine(const ExpectationCheck& c);
 } // namespace gomap::race

@@ -39,7 +39,7 @@ void CaptionView::prepare(UiContext& ui, const Frame& f, float width) {
       else where_ += fmt::format("  \xc2\xb7  {}", op);
     }
   } else {
-    sentence_ = tr(S::CaptionBeforeFirst);
+    sentence_ = f.quietCaption.empty() ? std::string(tr(S::CaptionBeforeFirst)) : f.quietCaption;
   }
   tagW_ = g_ ? ImGui::GetFont()->CalcTextSizeA(fs * kScale, FLT_MAX, 0, fmt::format("G{}", g_).c_str()).x + fs * 0.6f
              : 0.0f;

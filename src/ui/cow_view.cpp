@@ -84,7 +84,14 @@ void CowView::draw(UiContext&, const Frame& fr) {
     textWrapped(tr(value ? S::CowEmptyValue : S::CowNilPointer));
   }
   lines.push_back(fmt::format("versions {} casFailures {}", m.versionsMade(), m.casFailures()));
-  textWrapped(F(S::CowCounts, m.versionsMade(), m.casFailures()));
+  {
+    // "1 version", and no CompareAndSwap count for the variants that have none (ptrstore, valuestore).
+    std::string counts = F(m.versionsMade() == 1 ? S::CowVersionsOne : S::CowVersions, m.versionsMade());
+    if (m.variant() == race::cow::Variant::PtrCas || m.variant() == race::cow::Variant::ValueCas)
+      counts += F(m.casFailures() == 1 ? S::CowCasFailuresOne : S::CowCasFailures, m.casFailures());
+    cowCounts = counts;
+    textWrapped(counts);
+  }
   ImGui::Spacing();
   // Each goroutine's method in flight: what it loaded, its copy, its retries.
   if (ImGui::BeginTable("##cowheld", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {

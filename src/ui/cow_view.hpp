@@ -48,6 +48,7 @@ public:
   std::vector<std::string> lines;
   std::string caption;
   std::string help; // the variant's explanation, in the UI's language
+  std::string cowCounts; // "2 versions made so far[, 1 failed CompareAndSwap (a retry)]" as drawn
 };
 
 } // namespace gomap::ui

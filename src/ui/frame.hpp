@@ -117,6 +117,9 @@ struct Frame {
   // Who set and who last cleared hashWriting (race only; 0 = unknown / none).
   int writingSetBy = 0, writingClearedBy = 0;
   bool race = false;
+  // The caption's sentence when there is no current event but the run has moved
+  // (a shard of a sharded race that no step has touched yet); empty: "Before the first event".
+  std::string quietCaption;
   // Progress of a background job (0..1), negative when none runs.
   float jobProgress = -1;
   // A Swiss-map session is on screen (issue 13): what the Swiss views draw (map is null then).

@@ -1,6 +1,7 @@
 #include "ui/goroutines_view.hpp"
 
 #include <cerrno>
+#include <cfloat>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -35,6 +36,72 @@ void goroutineBasics(const race::World& w, int g, GoroutineBasics& m) {
   m.op = v.instr ? v.instr->text : std::string();
 }
 
+namespace {
+bool asciiByte(char c) { return static_cast<unsigned char>(c) < 0x80; }
+// Whether the last (atEnd) or first character of t is CJK punctuation
+// (U+3000..U+303F: 。、「」; U+FF00..U+FF65: ，：（）！？).
+bool cjkPunct(std::string_view t, bool atEnd) {
+  if (t.empty()) return false;
+  std::size_t i = 0;
+  if (atEnd) { // back to the lead byte of the last character
+    i = t.size() - 1;
+    while (i > 0 && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) i--;
+  }
+  if (t.size() < i + 3) return false;
+  const auto b0 = static_cast<unsigned char>(t[i]), b1 = static_cast<unsigned char>(t[i + 1]),
+             b2 = static_cast<unsigned char>(t[i + 2]);
+  if ((b0 & 0xF0) != 0xE0) return false;
+  const unsigned cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+  return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65);
+}
+// Whether a narration line ends a sentence: ". ! ? 。 ！ ？", closing quotes or
+// brackets after it allowed ("...互不等待。\"", "...line 150).").
+bool endsSentence(std::string_view l) {
+  while (!l.empty() && (l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+  for (bool again = true; again && !l.empty();) {
+    again = false;
+    for (std::string_view close : {"\"", "'", ")", "\xE2\x80\x9D" /* ” */, "\xEF\xBC\x89" /* ） */, "\xE3\x80\x8D" /* 」 */})
+      if (l.size() >= close.size() && l.substr(l.size() - close.size()) == close) {
+        l.remove_suffix(close.size());
+        again = true;
+        break;
+      }
+  }
+  if (l.empty()) return false;
+  if (l.back() == '.' || l.back() == '!' || l.back() == '?') return true;
+  for (std::string_view stop : {"\xE3\x80\x82" /* 。 */, "\xEF\xBC\x81" /* ！ */, "\xEF\xBC\x9F" /* ？ */})
+    if (l.size() >= stop.size() && l.substr(l.size() - stop.size()) == stop) return true;
+  return false;
+}
+} // namespace
+
+std::string raceNarrationParagraphs(std::string_view text) {
+  std::string out;
+  std::string_view prev;
+  bool first = true;
+  while (true) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (first) out.append(line);
+    else if (line.empty() || prev.empty() || endsSentence(prev)) {
+      if (!line.empty()) out.append(out.empty() || out.back() == '\n' ? "" : "\n").append(line);
+    } else {
+      // The same paragraph: a space between English words (and between a Chinese
+      // character and a Latin word, as the files write them), nothing between
+      // Chinese characters nor next to Chinese punctuation.
+      const bool a = asciiByte(prev.back()), b = asciiByte(line.front());
+      if ((a && b) || (a != b && !cjkPunct(a ? line : prev, !a))) out.push_back(' ');
+      out.append(line);
+    }
+    prev = line;
+    first = false;
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
 // ---- RaceController ------------------------------------------------------------
 
 bool RaceController::open(const std::string& path) {
@@ -56,6 +123,7 @@ bool RaceController::open(const std::string& path) {
   recOps_.clear();
   recValid_ = false;
   recEpoch_++;
+  kept_.clear();
   active = true;
   playing_ = false;
   stack_.invalidate();
@@ -133,18 +201,36 @@ void RaceController::stepBack() {
   if (s_ && s_->position() > 0) s_->seek(s_->position() - 1);
 }
 
+// The op (World::history() index) of the statement or method the goroutine that
+// took the last step shown is in: read from the trace entries of that step, so
+// it works for every structure (a classic or Swiss map's events, a sync.Map's,
+// a copy-on-write map's, the m.mu steps inside a sync.Map method). nullopt: the
+// last step ran no map operation (a lock statement) or there is no step yet.
+std::optional<std::size_t> RaceController::lastStepOp() const {
+  if (!s_ || s_->position() == 0) return std::nullopt;
+  const uint64_t step = s_->position() - 1;
+  const auto& tr = s_->trace();
+  for (std::size_t i = tr.size(); i-- > 0 && tr[i].step >= step;)
+    if (tr[i].step == step && tr[i].op > 0) return std::size_t{tr[i].op - 1};
+  return std::nullopt;
+}
+
 void RaceController::stepOver() {
-  // To the end of the op the current step's goroutine is running (or the next op's).
-  if (!s_) return;
-  const auto& ev = s_->events();
-  if (ev.eventCount() == 0) {
-    stepInto();
-    return;
-  }
-  const std::size_t op = ev.opOfEvent(ev.eventCount() - 1);
-  for (int guard = 0; guard < 100000 && !s_->atEnd(); guard++) {
+  // To the end of the op the last step's goroutine is in; when that op has
+  // finished (or the step ran none), one step and then to the end of its op.
+  if (!s_ || s_->atEnd()) return;
+  std::optional<std::size_t> op = lastStepOp();
+  const auto unfinished = [&](std::optional<std::size_t> k) {
     const auto& h = s_->world().history();
-    if (op < h.size() && h[op].finished) break;
+    return k && *k < h.size() && !h[*k].finished;
+  };
+  if (!unfinished(op)) {
+    const uint64_t before = s_->position();
+    stepInto();
+    if (s_->position() == before) return;
+    op = lastStepOp();
+  }
+  for (int guard = 0; guard < 1000000 && !s_->atEnd() && unfinished(op); guard++) {
     const uint64_t before = s_->position();
     stepInto();
     if (s_->position() == before) break;
@@ -152,15 +238,11 @@ void RaceController::stepOver() {
 }
 
 void RaceController::stepBackOver() {
+  // To before the op the last step's goroutine is in (or just finished).
   if (!s_ || s_->position() == 0) return;
-  const auto& ev = s_->events();
-  if (ev.eventCount() == 0) {
-    s_->seek(0);
-    return;
-  }
-  const std::size_t op = ev.opOfEvent(ev.eventCount() - 1);
+  const std::optional<std::size_t> op = lastStepOp();
   const auto& h = s_->world().history();
-  const uint64_t start = op < h.size() ? h[op].startStep : 0;
+  const uint64_t start = op && *op < h.size() ? h[*op].startStep : s_->position() - 1;
   s_->seek(start < s_->position() ? start : s_->position() - 1);
 }
 
@@ -338,13 +420,21 @@ void RaceController::fillFrame(Frame& f) {
       x.race = true;
       x.sessionId = shardsSession ^ (static_cast<uint64_t>(k + 1) << 40);
     }
-    // Each shard's latest event is its "current" one (the cursor's, for the step's shard).
+    // Each shard's latest event is its "current" one (the cursor's, for the step's
+    // shard): its place in the stream, so the caption names its goroutine and op.
     std::vector<char> marked(static_cast<std::size_t>(w.goroutines()) + 1, 0);
+    int64_t k = static_cast<int64_t>(s_->events().eventCount()); // stream index of the entries scanned
     for (std::size_t i = tr.size(), seen = 0; i-- > 0 && seen < 100000; seen++) {
       const race::TraceEntry& t = tr[i];
+      if (t.source != race::TraceEntry::Source::Engine && t.source != race::TraceEntry::Source::Swiss) continue;
+      k--;
       if (t.source != race::TraceEntry::Source::Engine || t.shard < 0 || t.shard >= w.shards().size()) continue;
       Frame& x = sf.frames[static_cast<std::size_t>(t.shard)];
-      if (!x.current) x.current = &t.ev;
+      if (!x.current && k >= 0 && static_cast<uint64_t>(k) < ev.eventCount()) {
+        x.position = k;
+        x.current = &ev.event(static_cast<uint64_t>(k));
+        x.currentOp = ev.opOfEvent(static_cast<uint64_t>(k));
+      }
       if (t.g < 1 || marked[t.g]) continue;
       const std::optional<Loc> c = cellOf(t.ev);
       if (!c) continue;
@@ -357,6 +447,11 @@ void RaceController::fillFrame(Frame& f) {
       m.cellIsBmap = kindInfo(t.ev.kind).cell == CellRef::Bmap;
       sf.frames[static_cast<std::size_t>(t.shard)].goroutines.push_back(std::move(m));
     }
+    // A shard no step has touched yet says so (not "Before the first event" once the run has moved).
+    if (s_->position() > 0)
+      for (int k2 = 0; k2 < w.shards().size(); k2++)
+        if (!sf.frames[static_cast<std::size_t>(k2)].current)
+          sf.frames[static_cast<std::size_t>(k2)].quietCaption = fmt::format(fmt::runtime(ui::tr(S::ShNoEventYet)), k2);
     f.shards = &sf;
     f.events = &ev;
     f.sessionId = (recEpoch_ << 32) ^ (uint64_t{1} << 59);
@@ -563,12 +658,35 @@ void RaceController::fillFrame(Frame& f) {
   }
 }
 
+uint64_t RaceController::stepDrops(int g) const {
+  if (!s_) return 0;
+  const uint64_t p = s_->position();
+  const auto& tl = s_->timeline();
+  return p < tl.size() && tl[p] != g ? tl.size() - p : 0;
+}
+
+void RaceController::restoreSchedule() {
+  if (!s_ || kept_.empty()) return;
+  s_->loadSchedule(kept_);
+  s_->seek(keptAt_);
+  kept_.clear();
+  error_.clear();
+}
+
 bool RaceController::stepGoroutine(int g) {
   if (!s_) return false;
   std::string why;
+  const bool drops = stepDrops(g) > 0 && s_->canStep(g);
+  std::vector<uint8_t> before;
+  if (drops && kept_.empty()) before = s_->timeline();
+  const uint64_t at = s_->position();
   if (!s_->stepGoroutine(g, &why)) {
     error_ = Said::of(S::RaceStepRefused, g, why); // why: the scheduler's own (English) words
     return false;
+  }
+  if (!before.empty()) {
+    kept_ = std::move(before);
+    keptAt_ = at;
   }
   error_.clear();
   return true;
@@ -790,10 +908,57 @@ void scheduleStrip(const ConcurrentSession& s, RaceController& rc, std::vector<s
 }
 } // namespace
 
+// "This drops the N later steps of the schedule. Continue / Cancel": a modal
+// opened when a lane's step would replace the recorded future (askFor: that
+// lane, this frame); the step is taken only on Continue.
+void GoroutinesView::dropQuestion(RaceController& rc, int askFor) {
+  static constexpr const char* kId = "###racedropschedule";
+  if (askFor) {
+    dropG_ = askFor;
+    ImGui::OpenPopup(kId);
+  }
+  const std::string title = fmt::format("{}{}", tr(S::RaceDropTitle), kId);
+  // In the middle of the screen, wide enough for its title and a few lines of text.
+  const float fs = ImGui::GetFontSize();
+  const float w = std::max(fs * 22, ImGui::CalcTextSize(tr(S::RaceDropTitle)).x + fs * 3);
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, FLT_MAX));
+  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  dropAsked = true;
+  const uint64_t n = rc.stepDrops(dropG_);
+  dropText = n == 1 ? fmt::format(fmt::runtime(tr(S::RaceDropText1)), dropG_)
+                    : fmt::format(fmt::runtime(tr(S::RaceDropText)), dropG_, n);
+  textWrapped(dropText);
+  auto rect = [] { return ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y); };
+  if (ImGui::Button(tr(S::RaceDropContinue))) {
+    rc.stepGoroutine(dropG_);
+    dropG_ = 0;
+    ImGui::CloseCurrentPopup();
+  }
+  dropContinue = rect();
+  ImGui::SameLine();
+  if (ImGui::Button(tr(S::Cancel)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+    dropG_ = 0;
+    ImGui::CloseCurrentPopup();
+  }
+  dropCancel = rect();
+  ImGui::EndPopup();
+}
+
 void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   (void)f;
   lanesDrawn = 0;
   fatalShown = false;
+  outcomeHeading.clear();
+  outcomeExpect.clear();
+  shownNarration.clear();
+  shownTitle.clear();
+  shownFileName.clear();
+  titleY = fileNameY = -1;
+  dropAsked = false;
+  backToSchedule = ImVec4(0, 0, 0, 0);
+  laneHeaders.clear();
+  laneLabels.clear();
   laneButtons.clear();
   stepRects.clear();
   lastPos = ImGui::GetWindowPos();
@@ -806,12 +971,33 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   ConcurrentSession& s = rc.session();
   const auto& sc = s.scenario();
   const int li = ui.prefs.language == "zh" && !sc.title[1].empty() ? 1 : 0;
-  ImGui::TextUnformatted(rc.path().c_str());
-  if (!sc.title[li].empty()) {
-    ImGui::SameLine();
-    ImGui::TextUnformatted(("- " + sc.title[li]).c_str());
+  // The title first (wrapped), then the file's short name; the whole path (an
+  // absolute one when opened from File > Lessons) in its tooltip.
+  const std::string& path = rc.path();
+  const std::string shortName = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  shownTitle = sc.title[li];
+  if (!shownTitle.empty()) {
+    titleY = ImGui::GetCursorScreenPos().y;
+    textWrapped(shownTitle);
   }
-  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(fmt::format("{}###racenarration", tr(S::RaceNarration)).c_str())) textWrapped(sc.narration[li]);
+  fileNameY = ImGui::GetCursorScreenPos().y;
+  shownFileName = shortName;
+  ImGui::TextDisabled("%s", shortName.c_str());
+  if (ImGui::IsItemHovered() && shortName != path) ImGui::SetTooltip("%s", path.c_str());
+  // The Lesson section is open at first: in class the narration is what is read.
+  if (!sc.narration[li].empty() && ImGui::CollapsingHeader(fmt::format("{}###racenarration", tr(S::RaceNarration)).c_str(),
+                                                           ImGuiTreeNodeFlags_DefaultOpen)) {
+    shownNarration = raceNarrationParagraphs(sc.narration[li]);
+    // Each paragraph broken at spaces (and between Chinese characters) only:
+    // ImGui's own wrap breaks after '.', leaving the closing quote of
+    // 'is enough."' alone on a line.
+    for (std::string_view rest = shownNarration;;) {
+      const std::size_t nl = rest.find('\n');
+      textWrappedCjk(rest.substr(0, nl));
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+  }
 
   // Toolbar.
   ImGui::BeginDisabled(s.position() == 0);
@@ -884,6 +1070,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   ImGui::Separator();
 
   // Lanes.
+  int askFor = 0; // a lane whose step would drop recorded steps
   const auto lanes = s.lanes();
   const int n = static_cast<int>(lanes.size());
   if (n > 0 && ImGui::BeginTable("lanes", n, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
@@ -894,10 +1081,29 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
       ImGui::PushStyleColor(ImGuiCol_Text, laneColour(l.g));
       ImGui::Text("G%d", l.g);
       ImGui::PopStyleColor();
+      // "[done]" and "10 steps" each kept whole: the second goes to the next line
+      // when the column is narrow (it wrapped as "steps / 4").
       ImGui::SameLine();
-      ImGui::TextWrapped("[%s]  %s %llu", tr(stateName(l.state)), tr(S::RaceSteps), static_cast<unsigned long long>(l.steps));
+      ImGui::TextWrapped("[%s]", tr(stateName(l.state))); // "[in a map operation]" wraps in a narrow lane
+      const std::string count = fmt::format(fmt::runtime(tr(l.steps == 1 ? S::RaceStepCountOne : S::RaceStepCount)), l.steps);
+      const float right = ImGui::GetContentRegionMax().x + ImGui::GetWindowPos().x;
+      if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x * 2 + ImGui::CalcTextSize(count.c_str()).x <= right)
+        ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+      ImGui::TextDisabled("%s", count.c_str());
+      laneHeaders.push_back(fmt::format("G{} [{}] {}", l.g, tr(stateName(l.state)), count));
       ImGui::BeginDisabled(!s.canStep(l.g) || s.atEnd());
-      if (ImGui::Button(tr(S::RaceStepLane), ImVec2(-1, 0))) rc.stepGoroutine(l.g);
+      // The full label when it fits the column, else "Step" with the full one in a tooltip.
+      const char* full = tr(S::RaceStepLane);
+      const bool fits = ImGui::CalcTextSize(full).x + ImGui::GetStyle().FramePadding.x * 2 <= ImGui::GetContentRegionAvail().x;
+      const std::string label = fmt::format("{}###steplane", fits ? full : tr(S::RaceStepLaneShort));
+      laneLabels.push_back(fits ? full : tr(S::RaceStepLaneShort));
+      const bool pressed = ImGui::Button(label.c_str(), ImVec2(-1, 0));
+      if (!fits && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", full);
+      if (pressed) {
+        // A step off the recorded timeline drops its later steps: ask first.
+        if (rc.stepDrops(l.g) > 0) askFor = l.g;
+        else rc.stepGoroutine(l.g);
+      }
       laneButtons.emplace_back(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
                                ImGui::GetItemRectMax().y);
       ImGui::EndDisabled();
@@ -911,7 +1117,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
         else ImGui::TextUnformatted(line.c_str());
       }
       ImGui::Spacing();
-      if (l.instr) ImGui::Text("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
+      if (l.instr) ImGui::TextWrapped("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
       if (l.hasEvent) {
         // runtime.mapassign (map.go) or maps.runtime_mapassign_fast64 (internal/runtime/maps/...).
         // A copy-on-write step names its function whole (main.copyWith, sync/atomic.(*Value).Load).
@@ -946,6 +1152,15 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     ImGui::EndTable();
   }
 
+  dropQuestion(rc, askFor);
+  if (!rc.keptSchedule().empty()) {
+    // The schedule a step replaced (a lesson's narrated run) stays one click away.
+    const std::string back = fmt::format(fmt::runtime(tr(S::RaceBackToSchedule)), rc.keptSchedule().size());
+    if (ImGui::Button(back.c_str())) rc.restoreSchedule();
+    backToSchedule = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                            ImGui::GetItemRectMax().y);
+  }
+
   // Outcome.
   ImGui::Separator();
   const Ending& e = s.ending();
@@ -953,6 +1168,29 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
   if (e.kind == Ending::Kind::Running) {
     ImGui::TextDisabled("%s", tr(S::RaceRunning));
     return;
+  }
+  // The heading of what happened and the lesson's `expect` line, decided as
+  // `gomaplab race` decides them (concurrency/report.hpp).
+  const race::ConsistencyReport* rep = s.consistency();
+  switch (s.verdict()) {
+  case race::Verdict::Died:
+    outcomeHeading = fmt::format(fmt::runtime(tr(S::RaceVerdictDied)), e.g, e.message);
+    break;
+  case race::Verdict::Deadlock: outcomeHeading = tr(S::RaceVerdictDeadlock); break;
+  case race::Verdict::Corrupt:
+    outcomeHeading = fmt::format(fmt::runtime(tr(S::RaceVerdictCorrupt)), rep ? rep->kindsText() : std::string());
+    break;
+  case race::Verdict::Clean: outcomeHeading = tr(S::RaceVerdictClean); break;
+  case race::Verdict::StepLimit: outcomeHeading = tr(S::RaceVerdictStepLimit); break;
+  case race::Verdict::Unfinished:
+  case race::Verdict::Running: outcomeHeading = tr(S::RaceVerdictUnfinished); break;
+  }
+  const bool good = s.verdict() == race::Verdict::Clean;
+  wrappedColoured(good ? IM_COL32(120, 210, 120, 255) : IM_COL32(250, 110, 110, 255), outcomeHeading);
+  if (const auto c = s.expectation()) {
+    outcomeExpect = c->met ? fmt::format(fmt::runtime(tr(S::RaceExpectMet)), c->expected)
+                           : fmt::format(fmt::runtime(tr(S::RaceExpectNotMet)), c->expected, c->got);
+    wrappedColoured(c->met ? IM_COL32(120, 210, 120, 255) : IM_COL32(240, 150, 60, 255), outcomeExpect);
   }
   const std::string death = s.deathOutput();
   if (!death.empty()) {
@@ -964,11 +1202,12 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     ImGui::PopStyleColor();
     return;
   }
-  colouredText(IM_COL32(120, 210, 120, 255), tr(S::RaceNoRace));
-  if (const race::ConsistencyReport* rep = s.consistency()) {
-    if (rep->consistent) ImGui::TextUnformatted(tr(S::RaceConsistent));
-    for (const auto& f : rep->findings) ImGui::TextWrapped("%s: %s", f.kind.c_str(), f.text.c_str());
-    for (const auto& note : rep->notes) ImGui::TextDisabled("%s", note.c_str());
+  if (rep) {
+    for (const auto& f : rep->findings) textWrapped(fmt::format("{}: {}", f.kind, f.text));
+    // The notes wrap (a long one, "a sequential order ... gives", ran off the panel).
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+    for (const auto& note : rep->notes) textWrapped(note);
+    ImGui::PopStyleColor();
   } else {
     textWrapped(s.outcome());
   }

@@ -7,7 +7,9 @@
 // directly); GoroutinesView draws from a controller it does not own.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,12 @@ namespace gomap::ui {
 
 // True for paths ending in ".race" (the concurrency mode).
 bool isRaceScenarioPath(const std::string& path);
+// A race scenario's narration (its lines joined by '\n', as the file has them) as
+// paragraphs: a line that goes on a sentence the line before did not finish joins
+// it (a space between English words, nothing between Chinese characters); a line
+// after one that ends a sentence (. ! ? 。 ！ ？, closing quotes allowed) or an
+// empty line starts a new paragraph. Paragraphs are separated by '\n'.
+std::string raceNarrationParagraphs(std::string_view text);
 // What the map views know of goroutine g of w (its colour, state, current function and op).
 void goroutineBasics(const race::World& w, int g, GoroutineBasics& m);
 
@@ -66,7 +74,17 @@ public:
   const race::ConcurrentSession& session() const { return *s_; }
   const std::string& path() const { return path_; }
   // Commands (errors land in error()).
+  // Goroutine g takes the next step. When it is not the step the recorded
+  // timeline has next, the later steps are dropped (the view asks first:
+  // stepDrops), and the timeline as it was is kept for restoreSchedule.
   bool stepGoroutine(int g);
+  // How many recorded steps a step of g now would drop (0: none).
+  uint64_t stepDrops(int g) const;
+  // The timeline as it was before the first step that dropped part of it
+  // (empty: nothing dropped since the file was opened or restored).
+  const std::vector<uint8_t>& keptSchedule() const { return kept_; }
+  // Goes back to that timeline, at the step where it was left.
+  void restoreSchedule();
   bool stepScheduled();
   void restart();
   void runToEnd();
@@ -123,6 +141,7 @@ public:
 
 private:
   int64_t position() const;
+  std::optional<std::size_t> lastStepOp() const;
   void fillSwissFrame(SwissFrame& f); // ui/swiss_race.cpp
   SwissFrame swissFrame_;
   SyncMapFrame syncMapFrame_;
@@ -130,6 +149,8 @@ private:
   ShardsFrame shardsFrame_;
   std::unique_ptr<race::ConcurrentSession> s_;
   std::string path_, savedTo_;
+  std::vector<uint8_t> kept_;
+  uint64_t keptAt_ = 0;
   Said error_, status_; // in the UI's language, whenever it is read
   std::size_t goroutines_ = 0;
   Lang statusLang_ = Lang::En;
@@ -159,9 +180,26 @@ public:
   ImVec2 lastPos{0, 0}, lastSize{0, 0};
   int lanesDrawn = 0;
   bool fatalShown = false;
+  // The Outcome's heading (died / deadlock / corrupted / clean ...) and its
+  // "expected: ...: met" line as drawn (empty: none).
+  std::string outcomeHeading, outcomeExpect;
+  std::string shownTitle;     // the title as drawn (first, above the file name)
+  std::string shownFileName;  // the file's short name as drawn (the whole path in its tooltip)
+  float titleY = -1, fileNameY = -1; // where they were drawn (screen y)
+  std::string shownNarration; // the Lesson section's text as drawn (empty: collapsed or none)
   int mutexesDrawn = 0;  // mutex panels drawn (state word, queues)
   std::vector<std::string> mutexLines; // their text lines as drawn ("writerSem: G2", ...)
   std::vector<ImVec4> laneButtons;     // each lane's "Step this goroutine" button (x0, y0, x1, y1)
+  std::vector<std::string> laneHeaders; // "G1 [done] 10 steps" as drawn
+  std::vector<std::string> laneLabels;  // each lane's button label as drawn ("Step this goroutine" or "Step")
+  // The "drop the later steps?" question: shown, its text, its buttons (x0, y0, x1, y1).
+  bool dropAsked = false;
+  std::string dropText;
+  ImVec4 dropContinue{0, 0, 0, 0}, dropCancel{0, 0, 0, 0}, backToSchedule{0, 0, 0, 0};
+
+private:
+  void dropQuestion(RaceController& rc, int askFor);
+  int dropG_ = 0; // the goroutine whose step waits for the answer
 };
 
 } // namespace gomap::ui

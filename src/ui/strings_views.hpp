@@ -5,4 +5,9 @@
   X(CaptionWhere) X(CaptionOfOp) X(CaptionBeforeFirst) X(TimelineCounts) X(EvacOldTitle) X(EvacNewTitle)               \
   X(EvacXTitle) X(EvacYTitle) X(EvacSameTitle) X(EvacLegend) X(ThemeLegendXY) X(LogCategories)                      \
   X(MuTitle) X(MuHeldBy) X(MuFree) X(MuQueue) X(MuQueueEmpty) X(MuWaiterCount) X(MuWriterPending) X(MuReadersHold)     \
-  X(MuParkedIn) X(MuActiveReaders) X(MuNotModelled) X(MuBitTip)
+  X(MuParkedIn) X(MuActiveReaders) X(MuNotModelled) X(MuBitTip)                                                          \
+  X(RaceVerdictDied) X(RaceVerdictDeadlock) X(RaceVerdictCorrupt) X(RaceVerdictClean) X(RaceVerdictStepLimit)          \
+  X(RaceVerdictUnfinished) X(RaceExpectMet) X(RaceExpectNotMet) X(RaceDropTitle) X(RaceDropText) X(RaceDropText1)        \
+  X(RaceDropContinue) X(RaceBackToSchedule) X(ShNoEventYet) X(SmReadOne) X(SmDirtyOne) X(CowVersions)            \
+  X(CowVersionsOne) X(CowCasFailures) X(CowCasFailuresOne) X(SwDirectoryOne) X(RaceStepCount) X(RaceStepCountOne)     \
+  X(RaceStepLaneShort)

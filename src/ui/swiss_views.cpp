@@ -220,7 +220,7 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
     textWrapped(tr(S::SwSmallMap));
     return;
   }
-  ImGui::TextUnformatted(F(S::SwDirectory, h.dirLen, h.globalDepth).c_str());
+  ImGui::TextUnformatted(F(h.dirLen == 1 ? S::SwDirectoryOne : S::SwDirectory, h.dirLen, h.globalDepth).c_str());
   // Entries pointing at one table are consecutive (1 << (globalDepth - localDepth) of them).
   const std::size_t n = f->dir.size();
   int shownRuns = 0;

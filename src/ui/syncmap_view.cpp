@@ -131,7 +131,7 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
     textWrapped(tr(S::SmReadNil));
   } else {
     const std::size_t n = r->m ? r->m->size() : 0;
-    const std::string t = F(S::SmRead, r->id, r->amended, n);
+    const std::string t = F(n == 1 ? S::SmReadOne : S::SmRead, r->id, r->amended, n);
     lines.push_back(fmt::format("read -> readOnly #{} amended {} keys {}", r->id, r->amended, n));
     textWrapped(t);
     if (r->m && !r->m->empty()) entryTable("##smread", *r->m, m.dirty(), "read.m", lines);
@@ -140,7 +140,7 @@ void SyncMapView::draw(UiContext&, const Frame& fr) {
   // dirty
   if (const KeyMap* d = m.dirty()) {
     lines.push_back(fmt::format("dirty keys {}", d->size()));
-    ImGui::TextUnformatted(F(S::SmDirty, d->size()).c_str());
+    ImGui::TextUnformatted(F(d->size() == 1 ? S::SmDirtyOne : S::SmDirty, d->size()).c_str());
     if (!d->empty()) entryTable("##smdirty", *d, r && r->m ? r->m.get() : nullptr, "dirty", lines);
   } else {
     lines.push_back("dirty nil");

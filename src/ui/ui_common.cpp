@@ -108,7 +108,8 @@ int eventMarks(const Event& e, EventMark out[3]) {
 // punctuation: a Chinese narration broke wherever a number or a Latin word
 // left a space (half-empty lines, "Go 1." / "19"). These lines may break
 // between any two CJK characters too, never before closing punctuation
-// (，。）：...) nor after opening punctuation (（「...).
+// (，。）：..., nor an ASCII quote right after a CJK character: 等待。" stays whole) nor after
+// opening punctuation (（「...).
 static bool isCjk(unsigned c) {
   return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF);
 }
@@ -143,7 +144,7 @@ void textWrappedCjk(std::string_view text) {
     const bool space = c == ' ';
     const bool cjk = isCjk(c);
     const bool joinPrev = !units.empty() && !units.back().space &&
-                          (glueNext || closesCjk(c) || (!cjk && !prevCjk));
+                          (glueNext || closesCjk(c) || (!cjk && !prevCjk) || (prevCjk && (c == '"' || c == '\'')));
     if (joinPrev && !space) units.back().e = at + static_cast<std::size_t>(n);
     else units.push_back({at, at + static_cast<std::size_t>(n), space});
     glueNext = opensCjk(c);

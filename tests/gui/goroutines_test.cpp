@@ -210,10 +210,20 @@ TEST(RaceWorkspace, KeysAndTheScheduleStripSeekTheRace) {
   // Shift+Left: back to before the current op.
   g.press(GLFW_KEY_LEFT, true);
   EXPECT_LT(s.position(), total);
-  // Click step 5 of the strip.
+  // Click step 5 of the strip (scrolled into the panel with the wheel: the
+  // Lesson section above it is open).
   g.frames(1);
-  const auto& rects = g.rt.workspace().goroutines.stepRects;
+  const GoroutinesView& v = g.rt.workspace().goroutines;
+  const auto& rects = v.stepRects;
   ASSERT_GE(rects.size(), 5u);
+  for (int i = 0; i < 40 && rects[4].second.w > v.lastPos.y + v.lastSize.y - 4; i++) {
+    g.rt.injectMouse = ImVec2(v.lastPos.x + v.lastSize.x / 2, v.lastPos.y + v.lastSize.y / 2);
+    g.rt.injectWheel = -1;
+    g.frames(1);
+    g.rt.injectWheel = 0;
+    g.frames(1);
+  }
+  g.rt.injectMouse.reset();
   const ImVec4 r = rects[4].second;
   g.click(ImVec2((r.x + r.z) / 2, (r.y + r.w) / 2));
   EXPECT_EQ(s.position(), 5u);

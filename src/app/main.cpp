@@ -214,7 +214,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
-  if (*dump) return gomap::app::runDump(dumpFile, ropts);
+  if (*dump) {
+    // A sharded or copy-on-write map lives in the race world: its op script runs there, on one goroutine.
+    std::string text, why;
+    if (dumpFile != "-" && gomap::readSourceFile(dumpFile, text, why, "script") &&
+        gomap::app::isRaceStructureScript(text))
+      return gomap::app::dumpRaceStructureScript(dumpFile, text, stdout, stderr);
+    return gomap::app::runDump(dumpFile, ropts);
+  }
   if (*events && catalogue) return gomap::app::printEventCatalogue();
   if (*events) return gomap::app::runEvents(eventsFile, eopts);
   if (*cmp) return gomap::app::runCompare(cmpOpts, stdout, stderr);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
+#include "concurrency/concurrent_session.hpp"
 #include "concurrency/consistency.hpp"
 #include "concurrency/cow_scenario.hpp"
 #include "concurrency/explore.hpp"
@@ -44,6 +47,8 @@ std::string_view statementOf(const World& w, const TraceEntry& t, std::string& b
   return w.scenario().programs[r.g - 1].code[r.instr].text;
 }
 
+void appendWorldState(std::string& line, const World& w);
+
 // --states: after step s of goroutine g, {"step":S,"g":G,"op":STATEMENT, then
 // exactly the fields of a `gomaplab dump` line (appendStateFields)}.
 void appendStepState(std::string& line, const World& w, int g) {
@@ -58,6 +63,11 @@ void appendStepState(std::string& line, const World& w, int g) {
     }
   line = fmt::format("{{\"step\":{},\"g\":{},\"op\":", step, g);
   appendJsonBytes(line, op);
+  appendWorldState(line, w);
+  line.push_back('}');
+}
+
+void appendWorldState(std::string& line, const World& w) {
   if (w.isCow()) {
     // The published version and the versions each goroutine holds (its old one and its copy).
     std::vector<cow::HeldBy> held;
@@ -67,7 +77,6 @@ void appendStepState(std::string& line, const World& w, int g) {
   else if (w.isSharded()) appendShardedState(line, w);
   else if (w.isSwiss()) appendSwissState(line, w.swissMap());
   else appendStateFields(line, w.map(), true);
-  line.push_back('}');
 }
 
 } // namespace
@@ -189,6 +198,114 @@ int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err) {
     fmt::print(report, "{}", expectationLine(*c));
     return c->met ? 0 : 1;
   }
+  return 0;
+}
+
+// ---- op scripts of the structures that live in races ----------------------------------------
+
+namespace {
+// The script's lines, and the index of its first op line (not blank, not a comment).
+std::vector<std::string> linesOf(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string l(text.substr(at, nl - at));
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    lines.push_back(std::move(l));
+    at = nl + 1;
+  }
+  return lines;
+}
+std::string opPart(const std::string& l) { // the line without its comment, trimmed
+  std::string s = l.substr(0, l.find('#'));
+  const std::size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+} // namespace
+
+bool isRaceStructureScript(std::string_view text) {
+  for (const std::string& l : linesOf(text)) {
+    const std::string op = opPart(l);
+    if (op.empty()) continue;
+    return op.rfind("make sharded ", 0) == 0 || op.rfind("make cow ", 0) == 0 || op == "make sharded" || op == "make cow";
+  }
+  return false;
+}
+
+int dumpRaceStructureScript(const std::string& file, std::string_view text, std::FILE* out, std::FILE* err) {
+  // The script as a race scenario whose one goroutine runs its ops: the make in
+  // the map section (scenario line 3), the ops in goroutine 1 (line 5 on); the
+  // scenario grammar checks them, and its errors are moved back to the
+  // script's lines and columns.
+  const std::vector<std::string> lines = linesOf(text);
+  std::size_t m = 0;
+  while (m < lines.size() && opPart(lines[m]).empty()) m++;
+  std::string sc = "gomaplab-race 1\nmap\n  " + lines[m] + "\ngoroutine 1\n";
+  std::vector<std::size_t> opLines; // the script's 0-based line of each op, in order
+  for (std::size_t i = m + 1; i < lines.size(); i++) {
+    sc += "  " + lines[i] + "\n";
+    if (!opPart(lines[i]).empty()) opLines.push_back(i);
+  }
+  sc += "granularity statement\nschedule roundrobin\n";
+  ScenarioError e;
+  auto s = ConcurrentSession::fromText(sc, file, e);
+  if (!s) {
+    if (e.line == 3 || e.line >= 5) {
+      e.line = e.line == 3 ? static_cast<int>(m) + 1 : e.line - 4 + static_cast<int>(m) + 1;
+      if (e.column > 2) e.column -= 2;
+    }
+    fmt::print(err, "{}\n", e.format());
+    return 2;
+  }
+  // G1 runs to the end; after the last step of each op's statements (a
+  // sharded map's store is three: lock, the map op, unlock), one line:
+  // {"op":OP, then the state fields of `race --states`}.
+  const World& w = s->world();
+  const Program& p = s->program(1);
+  std::size_t printed = 0;
+  auto printUpTo = [&](int lastLine) { // every op whose script line is <= lastLine (scenario numbering)
+    while (printed < opLines.size() && static_cast<int>(opLines[printed] - m) + 4 <= lastLine) {
+      std::string line = "{\"op\":";
+      appendJsonBytes(line, opPart(lines[opLines[printed]]));
+      appendWorldState(line, w);
+      line.push_back('}');
+      writeLine(line, out);
+      printed++;
+    }
+  };
+  while (s->stepScheduled()) {
+    const GoroutineView v = w.view(1);
+    if (v.state == GoroutineView::State::InOp || v.state == GoroutineView::State::Blocked) continue;
+    // The statement before pc is done; print it unless the next statement is on the same line.
+    const int doneLine = v.pc > 0 && v.pc - 1 < p.code.size() ? p.code[v.pc - 1].line : 0;
+    const int nextLine = v.pc < p.code.size() ? p.code[v.pc].line : 0;
+    if (doneLine > 0 && doneLine != nextLine) printUpTo(doneLine);
+  }
+  const Ending& end = w.ending();
+  if (end.kind != Ending::Kind::AllDone) {
+    // The traceback names the scenario's lines: back to the script's (the
+    // goroutine's `created by` line is the make's).
+    const std::string death = s->deathOutput().empty() ? s->outcome() : s->deathOutput();
+    std::string text;
+    const std::string tag = file + ":";
+    std::size_t at = 0;
+    for (std::size_t hit; (hit = death.find(tag, at)) != std::string::npos;) {
+      std::size_t d = hit + tag.size(), e2 = d;
+      while (e2 < death.size() && std::isdigit(static_cast<unsigned char>(death[e2]))) e2++;
+      text += death.substr(at, d - at);
+      if (e2 > d) {
+        const int sl = std::stoi(death.substr(d, e2 - d));
+        text += std::to_string(sl >= 5 ? sl - 4 + static_cast<int>(m) + 1 : static_cast<int>(m) + 1);
+      }
+      at = e2;
+    }
+    text += death.substr(at);
+    fmt::print(err, "{}\n", text);
+    return 1;
+  }
+  printUpTo(1 << 30);
   return 0;
 }
 

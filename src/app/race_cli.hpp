@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace gomap::app {
 
@@ -28,5 +29,15 @@ struct RaceCliOptions {
 };
 
 int runRace(const RaceCliOptions& o, std::FILE* out, std::FILE* err);
+
+// An op script whose map is one that lives in races (`make sharded N KIND`,
+// `make cow VARIANT KIND`): its first op line is such a make.
+bool isRaceStructureScript(std::string_view text);
+// `gomaplab dump` of such a script: one goroutine runs its ops (the race's
+// grammar and World, statement granularity); one JSON line per op, {"op":OP,
+// then the state fields of `gomaplab race --states` (docs/formats.md)}. Exit
+// 2 with FILE:LINE:COL for a bad script, 1 when the goroutine dies (the
+// runtime's message on err).
+int dumpRaceStructureScript(const std::string& file, std::string_view text, std::FILE* out, std::FILE* err);
 
 } // namespace gomap::app

@@ -189,22 +189,30 @@ int runTerminalView(TerminalSource& s, bool interactive) {
 }
 
 namespace {
-class ClassicSource final : public TerminalSource {
+// A recorded session of any structure: the cursor moves are the session's
+// own; each structure's source adds its render.
+template <class Sess> class SessionSource : public TerminalSource {
 public:
-  ClassicSource(std::unique_ptr<Session> s, std::vector<std::string> t) : s_(std::move(s)), texts_(std::move(t)) {}
+  // texts: what the structure's render names an op by (its source text).
+  SessionSource(std::unique_ptr<Sess> s, std::vector<std::string> texts) : s_(std::move(s)), texts_(std::move(texts)) {}
   uint64_t eventCount() const override { return s_->eventCount(); }
   int64_t position() const override { return s_->position(); }
   void seek(int64_t i) override { s_->seek(i); }
   std::size_t opCount() const override { return s_->opCount(); }
   std::size_t opOfEvent(uint64_t i) const override { return s_->opOfEvent(i); }
   uint64_t firstEventOfOp(std::size_t k) const override { return s_->firstEventOfOp(k); }
+
+protected:
+  std::unique_ptr<Sess> s_;
+  std::vector<std::string> texts_;
+};
+
+class ClassicSource final : public SessionSource<Session> {
+public:
+  using SessionSource::SessionSource;
   std::string render(bool colour, std::size_t maxRows) const override {
     return renderSessionText(*s_, texts_, colour, maxRows);
   }
-
-private:
-  std::unique_ptr<Session> s_;
-  std::vector<std::string> texts_;
 };
 
 // A Swiss map's control byte and slot as a cell: empty, tombstone, or
@@ -225,15 +233,10 @@ const char* swissCellColour(uint8_t c) {
 
 constexpr int kWholeGroup = 8;
 
-class SwissSource final : public TerminalSource {
+// texts_: the script's lines (a Swiss op's text is its line's).
+class SwissSource final : public SessionSource<SwissSession> {
 public:
-  SwissSource(std::unique_ptr<SwissSession> s, std::vector<std::string> l) : s_(std::move(s)), lines_(std::move(l)) {}
-  uint64_t eventCount() const override { return s_->eventCount(); }
-  int64_t position() const override { return s_->position(); }
-  void seek(int64_t i) override { s_->seek(i); }
-  std::size_t opCount() const override { return s_->opCount(); }
-  std::size_t opOfEvent(uint64_t i) const override { return s_->opOfEvent(i); }
-  uint64_t firstEventOfOp(std::size_t k) const override { return s_->firstEventOfOp(k); }
+  using SessionSource::SessionSource;
   std::string render(bool colour, std::size_t maxRows) const override;
 
 private:
@@ -254,8 +257,6 @@ private:
     }
     out += '\n';
   }
-  std::unique_ptr<SwissSession> s_;
-  std::vector<std::string> lines_;
 };
 
 std::string SwissSource::render(bool colour, std::size_t maxRows) const {
@@ -279,8 +280,8 @@ std::string SwissSource::render(bool colour, std::size_t maxRows) const {
     const SwissEvent& e = s_->event(i);
     const std::size_t k = s_->opOfEvent(i);
     const int line = s_->op(k).line;
-    out += fmt::format("op    {}\n", line >= 1 && static_cast<std::size_t>(line) <= lines_.size()
-                                            ? lines_[static_cast<std::size_t>(line - 1)] : std::string("?"));
+    out += fmt::format("op    {}\n", line >= 1 && static_cast<std::size_t>(line) <= texts_.size()
+                                            ? texts_[static_cast<std::size_t>(line - 1)] : std::string("?"));
     const SwissSiteInfo& si = swissSiteInfo(e.site, m.kind());
     std::string payload;
     appendSwissEventJson(payload, e, i, k, m.kind(), go127);
@@ -335,20 +336,11 @@ std::string SwissSource::render(bool colour, std::size_t maxRows) const {
   return out;
 }
 
-class SyncMapSource final : public TerminalSource {
+// texts_: each parsed op's text (a sync.Map session holds every parsed op).
+class SyncMapSource final : public SessionSource<SyncMapSession> {
 public:
-  SyncMapSource(std::unique_ptr<SyncMapSession> s, std::vector<std::string> t) : s_(std::move(s)), texts_(std::move(t)) {}
-  uint64_t eventCount() const override { return s_->eventCount(); }
-  int64_t position() const override { return s_->position(); }
-  void seek(int64_t i) override { s_->seek(i); }
-  std::size_t opCount() const override { return s_->opCount(); }
-  std::size_t opOfEvent(uint64_t i) const override { return s_->opOfEvent(i); }
-  uint64_t firstEventOfOp(std::size_t k) const override { return s_->op(k).firstEvent; }
+  using SessionSource::SessionSource;
   std::string render(bool colour, std::size_t maxRows) const override;
-
-private:
-  std::unique_ptr<SyncMapSession> s_;
-  std::vector<std::string> texts_;
 };
 
 std::string SyncMapSource::render(bool colour, std::size_t) const {

@@ -450,6 +450,11 @@ std::optional<ScriptOp> ScriptParser::parseTokens(const std::vector<Token>& toks
                                               swissSetupLine_));
     if (made_ && swiss_)
       return fail(toks[0].column, "expected 'make swiss KIND HINT [SEED]': this script made a Swiss map (one script, one structure)");
+    if (isMake && toks.size() > 1 && (toks[1].text == "sharded" || toks[1].text == "cow"))
+      return fail(toks[1].column,
+                  fmt::format("expected a classic, Swiss or sync.Map make here: a {} map lives in races (its op script "
+                              "runs with 'gomaplab dump FILE'; in the GUI, write a .race scenario)",
+                              toks[1].text == "cow" ? "copy-on-write" : "sharded"));
     if (isMake ? !want(3, 4, "make KIND HINT [HASH0]") : !want(2, 2, "nil KIND")) return std::nullopt;
     op.kind = isMake ? ScriptOp::Kind::Make : ScriptOp::Kind::Nil;
     if (!parseKeyKind(toks[1].text, op.mapKind))

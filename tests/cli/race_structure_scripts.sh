@@ -72,4 +72,9 @@ printf '# x\n\nmake sharded 3 string\n' >"$dir/bad2.ops"
 "$bin" dump "$dir/bad2.ops" >/dev/null 2>"$dir/err"; rc=$?
 [ $rc -eq 2 ] || fail "sharded 3: exit $rc"
 grep -q "^$dir/bad2.ops:3:" "$dir/err" || fail "sharded 3: $(cat "$dir/err")"
+# The other commands read classic, Swiss and sync.Map scripts: they say where this one runs.
+"$bin" events "$dir/sh.ops" >/dev/null 2>"$dir/err"; rc=$?
+[ $rc -eq 2 ] || fail "events on a sharded script: exit $rc"
+grep -q "^$dir/sh.ops:2:6: .*a sharded map lives in races (its op script runs with 'gomaplab dump FILE'" "$dir/err" ||
+  fail "events on a sharded script: $(cat "$dir/err")"
 echo ok

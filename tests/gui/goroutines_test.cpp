@@ -9,6 +9,7 @@
 #include "ui/go_source.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/gui_runtime.hpp"
+#include "offscreen_gui.hpp"
 
 #include <GLFW/glfw3.h>
 
@@ -53,38 +54,7 @@ TEST(GoroutinesView, Lesson1LaneByLaneDiesAtTheEntryCheck) {
 }
 
 namespace {
-struct RaceGui {
-  RaceGui() {
-    RuntimeOptions o;
-    o.offscreen = true;
-    o.vsync = false;
-    bool noDisplay = false;
-    ok = rt.init(o, why, noDisplay);
-    if (ok) rt.workspace().forceLayout = true;
-  }
-  void frames(int n) {
-    for (int i = 0; i < n; i++) rt.frame(0);
-  }
-  // A key press and release through ImGui's input path (as GLFW's callbacks feed it).
-  void press(int key, bool shift = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeysDown[key] = true;
-    io.KeyShift = shift;
-    rt.frame(0);
-    io.KeysDown[key] = false;
-    io.KeyShift = false;
-    rt.frame(0);
-  }
-  void click(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouse.reset();
-  }
+struct RaceGui : test::OffscreenGui {
   // Scrolls the Goroutines panel with the wheel until the lanes' buttons are
   // inside it (a narrow column), then clicks lane's "Step this goroutine".
   // Returns whether the click took one step.
@@ -108,15 +78,6 @@ struct RaceGui {
       return ::testing::AssertionFailure() << "the click on G" << lane << "'s button took no step: " << rt.race.error();
     return ::testing::AssertionSuccess();
   }
-  // Switches the UI language as the View menu does (the fonts are rebuilt).
-  void language(const char* lang) {
-    rt.prefs().language = lang;
-    rt.workspace().fontsDirty = true;
-    frames(3);
-  }
-  GuiRuntime rt;
-  bool ok = false;
-  std::string why;
 };
 const std::string kLesson5 = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/5-memory-level-corruption.race";
 } // namespace

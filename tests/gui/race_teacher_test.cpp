@@ -17,6 +17,7 @@
 #include "ui/strings.hpp"
 #include "ui/goroutines_view.hpp"
 #include "ui/gui_runtime.hpp"
+#include "offscreen_gui.hpp"
 
 #include <GLFW/glfw3.h>
 
@@ -26,46 +27,14 @@ using namespace gomap::ui;
 namespace {
 std::string lesson(const char* name) { return std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons/" + name; }
 
-struct TeacherGui {
-  TeacherGui() {
-    RuntimeOptions o;
-    o.offscreen = true;
-    o.vsync = false;
-    bool noDisplay = false;
-    ok = rt.init(o, why, noDisplay);
-    if (ok) rt.workspace().forceLayout = true;
-  }
+struct TeacherGui : test::OffscreenGui {
   ~TeacherGui() {
     if (ok) language("en");
   }
-  void frames(int n) {
-    for (int i = 0; i < n; i++) rt.frame(0);
-  }
-  // A key press and release through ImGui's input path.
-  void press(int key, bool shift = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeysDown[key] = true;
-    io.KeyShift = shift;
-    rt.frame(0);
-    io.KeysDown[key] = false;
-    io.KeyShift = false;
-    rt.frame(0);
-  }
+  // A click, then one more frame for what it opened to settle.
   void click(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
+    OffscreenGui::click(p);
     rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouse.reset();
-    rt.frame(0);
-  }
-  void language(const char* lang) {
-    rt.prefs().language = lang;
-    rt.workspace().fontsDirty = true;
-    frames(3);
   }
   bool open(const std::string& path) {
     if (!rt.race.open(path)) return false;
@@ -74,9 +43,6 @@ struct TeacherGui {
   }
   GoroutinesView& view() { return rt.workspace().goroutines; }
   race::ConcurrentSession& session() { return rt.race.session(); }
-  GuiRuntime rt;
-  bool ok = false;
-  std::string why;
 };
 
 // What `gomaplab race` prints for the run the session holds: the corruption

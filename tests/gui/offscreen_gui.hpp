@@ -1,0 +1,57 @@
+// The offscreen GUI the race tests drive (1600x900, tiled layout, no files
+// written): frames, key taps and clicks through ImGui's own input path (as
+// GLFW's callbacks feed it), and the language switch the View menu makes.
+#pragma once
+#include <imgui.h>
+
+#include <string>
+
+#include "ui/gui_runtime.hpp"
+
+namespace gomap::ui::test {
+
+struct OffscreenGui {
+  OffscreenGui() {
+    RuntimeOptions o;
+    o.offscreen = true;
+    o.vsync = false;
+    bool noDisplay = false;
+    ok = rt.init(o, why, noDisplay);
+    if (ok) rt.workspace().forceLayout = true;
+  }
+  void frames(int n) {
+    for (int i = 0; i < n; i++) rt.frame(0);
+  }
+  // A key press and release.
+  void press(int key, bool shift = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    io.KeyShift = shift;
+    rt.frame(0);
+    io.KeysDown[key] = false;
+    io.KeyShift = false;
+    rt.frame(0);
+  }
+  // The mouse moves to p, presses and releases, and leaves the window's input.
+  void click(ImVec2 p) {
+    rt.injectMouse = p;
+    rt.injectMouseDown = false;
+    rt.frame(0);
+    rt.injectMouseDown = true;
+    rt.frame(0);
+    rt.injectMouseDown = false;
+    rt.frame(0);
+    rt.injectMouse.reset();
+  }
+  // Switches the UI language as the View menu does (the fonts are rebuilt).
+  void language(const char* lang) {
+    rt.prefs().language = lang;
+    rt.workspace().fontsDirty = true;
+    frames(3);
+  }
+  GuiRuntime rt;
+  bool ok = false;
+  std::string why;
+};
+
+} // namespace gomap::ui::test

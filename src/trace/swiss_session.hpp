@@ -60,7 +60,7 @@ public:
   std::size_t opCount() const override { return ops_.size(); }
   const swiss::SwissEvent& event(uint64_t i) const { return events_.events[i]; }
   const swiss::SwissEvent& swissEvent(uint64_t i) const override { return events_.events[i]; }
-  const std::vector<swiss::SwissEvent>& events() const { return events_.events; }
+  const swiss::SwissEventLog& events() const { return events_.events; }
   const Op& op(std::size_t k) const { return ops_[k]; }
   // The op that emitted event i.
   std::size_t opOfEvent(uint64_t i) const override;

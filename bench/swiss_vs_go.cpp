@@ -45,6 +45,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kLookahead = 16; // Session::kPrefetchDistance, the classic loader's
+std::size_t g_distance = kLookahead;   // --distance D
 
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -153,9 +154,9 @@ Phases benchEngine(const std::vector<int64_t>& keys, SwissEventSink* sink, uint6
   auto prefetchAhead = [&](std::size_t i) {
     if constexpr (lookahead != 0) {
       if (g_batch <= 1) {
-        if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
-      } else if (i % g_batch == 0 && i + lookahead < keys.size()) {
-        prefetchKeys(m, ahead, &keys[i + lookahead], std::min(g_batch, keys.size() - (i + lookahead)));
+        if (i + g_distance < keys.size()) prefetchKey(m, ahead, keys[i + g_distance]);
+      } else if (i % g_batch == 0 && i + g_distance < keys.size()) {
+        prefetchKeys(m, ahead, &keys[i + g_distance], std::min(g_batch, keys.size() - (i + g_distance)));
       }
     }
   };
@@ -248,6 +249,7 @@ int main(int argc, char** argv) {
     else if (f == "--engine-only") engineOnly = std::atoi(argv[i + 1]) != 0;
     else if (f == "--sink-window") g_sinkWindow = static_cast<std::size_t>(std::atol(argv[i + 1]));
     else if (f == "--presize") g_presize = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--distance") g_distance = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     else if (f == "--batch") g_batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "engine") == 0) g_prefetch = Prefetch::Engine;
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "table") == 0) g_prefetch = Prefetch::ViaTable;

@@ -23,6 +23,7 @@
 //                        [--prefetch engine|table]  (the lookahead through SwissMap::prefetchKey, the
 //                                                    default, or through the Table object as before)
 //                        [--batch B]  (the lookahead's requests B at a time, every B ops; default 1)
+//                        [--distance D] (the lookahead's distance in ops; default 16, the loader's)
 //                        [--presize 1] (the engine's maps made with hint N instead of 0; not Go's)
 //                        [--sink-window W] (clear the sink every W inserts: events stay in the caches)
 #include <fmt/format.h>
@@ -356,7 +357,7 @@ int main(int argc, char** argv) {
       const double cpuOff = Samples::min(offCpu), cpuRec = Samples::min(recCpu);
       fmt::print("  {:<14} {:>8} keys: {:.1f} ns/op recorded vs {:.1f} off; {:.1f} events/op; {:.2f} ns per event; "
                  "CPU time {:.1f} vs {:.1f}: {:.2f} ns per event; {} bytes per event\n",
-                 lookahead == 0 ? "one at a time," : "lookahead 16,", size, bestRec, bestOff, eventsPerOp,
+                 lookahead == 0 ? std::string("one at a time,") : fmt::format("lookahead {},", g_distance), size, bestRec, bestOff, eventsPerOp,
                  (bestRec - bestOff) / eventsPerOp, cpuRec, cpuOff, (cpuRec - cpuOff) / eventsPerOp, sizeof(SwissEvent));
     }
   }

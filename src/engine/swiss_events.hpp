@@ -31,6 +31,7 @@
 
 #include "engine/events.hpp" // Outcome, Message, Fields
 #include "engine/keys.hpp"   // KeyKind
+#include "engine/swiss_ctrl.hpp" // matchH2, matchEmpty, packBitset
 
 namespace gomap::swiss {
 
@@ -89,11 +90,15 @@ struct SwissLoc {
   uint8_t slot = 0;
   bool operator==(const SwissLoc&) const = default;
 };
+// b: the slot in bits 0-2 and the group in bits 3-15 (a table has at most
+// 1024 slots, 128 groups: swiss_map.hpp checks that they fit); bits 16-31
+// are the kind's own (GroupProbed's probe number and H2).
+inline constexpr uint32_t kSwissLocGroups = 1u << 13;
 constexpr Fields swissLocFields(const SwissLoc& l, uint64_t c = 0) {
-  return Fields{l.table, (l.group << 3) | (l.slot & 7u), c};
+  return Fields{l.table, ((l.group & (kSwissLocGroups - 1)) << 3) | (l.slot & 7u), c};
 }
 constexpr SwissLoc swissLocOf(const Fields& f) {
-  return SwissLoc{f.a, f.b >> 3, static_cast<uint8_t>(f.b & 7)};
+  return SwissLoc{f.a, (f.b >> 3) & (kSwissLocGroups - 1), static_cast<uint8_t>(f.b & 7)};
 }
 
 template <SwissKind K> struct SwissPayload;
@@ -119,17 +124,27 @@ template <> struct SwissPayload<SwissKind::Hashed> {
   constexpr uint8_t h2() const { return static_cast<uint8_t>(hash & 0x7f); }
 };
 template <> struct SwissPayload<SwissKind::GroupProbed> {
-  SwissLoc group{};     // slot 0
-  uint16_t probe = 0;   // i of the probe sequence (0: H1 & lengthMask)
-  uint8_t match = 0;    // slots whose control byte equals H2 (bit i = slot i)
-  uint8_t empty = 0;    // slots empty
-  uint8_t deleted = 0;  // slots holding a tombstone
+  SwissLoc group{};   // slot 0
+  uint16_t probe = 0; // i of the probe sequence (0: H1 & lengthMask); < 512
+  uint64_t ctrl = 0;  // the group's control word as the probe read it
+  uint8_t h2 = 0;     // the H2 it was matched against
+  // What the probe found, bit i = slot i, computed from the control word the
+  // way the runtime computes it (group.go; matchH2 has no false positives):
+  // slots whose control byte equals H2, slots empty, slots holding a tombstone.
+  constexpr uint8_t match() const { return packBitset(matchH2(ctrl, h2)); }
+  constexpr uint8_t empty() const { return packBitset(matchEmpty(ctrl)); }
+  constexpr uint8_t deleted() const { return packBitset(matchEmptyOrDeleted(ctrl) & ~matchEmpty(ctrl)); }
+  // The record keeps the word itself (c) and the probe number and H2 above
+  // the group in b (swissLocFields leaves bits 16-31 of b free: a group index
+  // is below 8192), so that the recorded insert stores what it read instead
+  // of packing three bitsets per probe.
   constexpr Fields encode() const {
-    return swissLocFields(group, uint64_t{match} | uint64_t{empty} << 8 | uint64_t{deleted} << 16 | uint64_t{probe} << 24);
+    Fields f = swissLocFields(group, ctrl);
+    f.b |= uint32_t{static_cast<uint16_t>(probe & 0x1ff)} << 16 | uint32_t{static_cast<uint8_t>(h2 & 0x7f)} << 25;
+    return f;
   }
   static constexpr SwissPayload decode(const Fields& f) {
-    return {swissLocOf(f), static_cast<uint16_t>(f.c >> 24), static_cast<uint8_t>(f.c), static_cast<uint8_t>(f.c >> 8),
-            static_cast<uint8_t>(f.c >> 16)};
+    return {swissLocOf(f), static_cast<uint16_t>((f.b >> 16) & 0x1ff), f.c, static_cast<uint8_t>(f.b >> 25)};
   }
 };
 template <> struct SwissPayload<SwissKind::KeyCompared> {

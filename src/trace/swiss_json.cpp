@@ -121,7 +121,7 @@ void appendSwissEventJson(std::string& out, const SwissEvent& e, uint64_t index,
   case K::GroupProbed: {
     const auto p = swissPayloadOf<K::GroupProbed>(e);
     appendLoc(out, "group", p.group);
-    fmt::format_to(o, ",\"probe\":{},\"match\":{},\"empty\":{},\"deleted\":{}", p.probe, p.match, p.empty, p.deleted);
+    fmt::format_to(o, ",\"probe\":{},\"match\":{},\"empty\":{},\"deleted\":{}", p.probe, p.match(), p.empty(), p.deleted());
     break;
   }
   case K::KeyCompared: {

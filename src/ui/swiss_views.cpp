@@ -80,8 +80,8 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   }
   case K::GroupProbed: {
     auto p = swissPayloadOf<K::GroupProbed>(e);
-    return F(S::SwEvGroupProbed, p.probe, p.group.group, whereTable(p.group.table, f), slotList(p.match),
-             slotList(p.empty), slotList(p.deleted));
+    return F(S::SwEvGroupProbed, p.probe, p.group.group, whereTable(p.group.table, f), slotList(p.match()),
+             slotList(p.empty()), slotList(p.deleted()));
   }
   case K::KeyCompared:
     return F(S::SwEvKeyCompared, l.slot, l.group,

@@ -95,7 +95,7 @@ struct SwissLoc {
 // are the kind's own (GroupProbed's probe number and H2).
 inline constexpr uint32_t kSwissLocGroups = 1u << 13;
 constexpr Fields swissLocFields(const SwissLoc& l, uint64_t c = 0) {
-  return Fields{l.table, ((l.group & (kSwissLocGroups - 1)) << 3) | (l.slot & 7u), c};
+  return Fields{l.table, (l.group << 3) | (l.slot & 7u), c};
 }
 constexpr SwissLoc swissLocOf(const Fields& f) {
   return SwissLoc{f.a, (f.b >> 3) & (kSwissLocGroups - 1), static_cast<uint8_t>(f.b & 7)};
@@ -115,11 +115,16 @@ template <> struct SwissPayload<SwissKind::OpEnd> {
   static constexpr SwissPayload decode(const Fields& f) { return {static_cast<Outcome>(f.a)}; }
 };
 template <> struct SwissPayload<SwissKind::Hashed> {
-  uint64_t hash = 0;     // H1 = hash >> 7, H2 = hash & 0x7f
-  uint32_t dirIndex = 0; // the top globalDepth bits (0 for a small map or one table)
-  bool small = false;    // the map was small: no directory
-  constexpr Fields encode() const { return {small, dirIndex, hash}; }
-  static constexpr SwissPayload decode(const Fields& f) { return {f.c, f.b, f.a != 0}; }
+  uint64_t hash = 0;        // H1 = hash >> 7, H2 = hash & 0x7f
+  uint8_t globalShift = 0;  // m.globalShift (64 - globalDepth) when the key was hashed
+  bool small = false;       // the map was small: no directory
+  // The directory entry: the top globalDepth bits (0 for a small map or one
+  // table, whose globalShift is 64), as directoryIndex computes it.
+  constexpr uint32_t dirIndex() const {
+    return small || globalShift >= 64 ? 0 : static_cast<uint32_t>(hash >> globalShift);
+  }
+  constexpr Fields encode() const { return {small, globalShift, hash}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.c, static_cast<uint8_t>(f.b), f.a != 0}; }
   constexpr uint64_t h1() const { return hash >> 7; }
   constexpr uint8_t h2() const { return static_cast<uint8_t>(hash & 0x7f); }
 };
@@ -139,9 +144,8 @@ template <> struct SwissPayload<SwissKind::GroupProbed> {
   // is below 8192), so that the recorded insert stores what it read instead
   // of packing three bitsets per probe.
   constexpr Fields encode() const {
-    Fields f = swissLocFields(group, ctrl);
-    f.b |= uint32_t{static_cast<uint16_t>(probe & 0x1ff)} << 16 | uint32_t{static_cast<uint8_t>(h2 & 0x7f)} << 25;
-    return f;
+    // probe < 512 (at most 128 groups in a table) and h2 < 128 by construction.
+    return Fields{group.table, group.group << 3 | uint32_t{probe} << 16 | uint32_t{h2} << 25, ctrl};
   }
   static constexpr SwissPayload decode(const Fields& f) {
     return {swissLocOf(f), static_cast<uint16_t>((f.b >> 16) & 0x1ff), f.c, static_cast<uint8_t>(f.b >> 25)};
@@ -279,9 +283,10 @@ template <> struct SwissPayload<SwissKind::PruneEnded> {
   }
 };
 template <> struct SwissPayload<SwissKind::WritingChanged> {
-  uint8_t from = 0, to = 0;
-  constexpr Fields encode() const { return {from, to, 0}; }
-  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<uint8_t>(f.a), static_cast<uint8_t>(f.b)}; }
+  uint8_t to = 0; // m.writing after: the runtime only ever flips it (m.writing ^= 1)
+  constexpr uint8_t from() const { return to ^ 1; }
+  constexpr Fields encode() const { return {to, 0, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<uint8_t>(f.a)}; }
 };
 template <> struct SwissPayload<SwissKind::SeedChanged> {
   uint64_t seed = 0;

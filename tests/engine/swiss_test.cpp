@@ -755,3 +755,59 @@ TEST(SwissEventLog, ReadsWhatWasPushedAcrossRefillsCopiesAndShrinks) {
   EXPECT_EQ(w.value, 7);
   m.setEventBuffer(nullptr);
 }
+
+// The records that keep what the runtime read instead of what it derived
+// from it: GroupProbed keeps the control word and H2 and computes the match,
+// empty and tombstone bitsets when read; Hashed keeps globalShift and
+// computes the directory index; WritingChanged keeps the new value. Checked
+// here against the control bytes' meaning byte by byte (0x80 empty, 0xfe
+// tombstone, 0-0x7f a full slot's H2) and against shifts done by hand, for
+// the largest group, probe and H2 values a table can have.
+TEST(SwissEvents, RecordsThatKeepWhatWasReadDecodeToWhatTheRuntimeDerives) {
+  std::mt19937_64 rng(11);
+  const uint8_t bytes[] = {0x80, 0xfe, 0x00, 0x01, 0x3c, 0x7e, 0x7f};
+  for (int n = 0; n < 20000; n++) {
+    uint64_t ctrl = 0;
+    for (int i = 0; i < 8; i++) ctrl |= uint64_t{bytes[rng() % std::size(bytes)]} << (8 * i);
+    const uint8_t h2v = static_cast<uint8_t>(rng() % 128);
+    const SwissLoc group{static_cast<uint16_t>(rng() % 2 ? SwissLoc::kSmall : rng() % 4096),
+                         static_cast<uint32_t>(rng() % (maxTableCapacity / MapGroupSlots)), 0};
+    const uint16_t probe = static_cast<uint16_t>(rng() % (maxTableCapacity / MapGroupSlots));
+    const SwissEvent e =
+        SwissEvent::of<SwissSite::AssignProbe>({.group = group, .probe = probe, .ctrl = ctrl, .h2 = h2v});
+    const auto p = swissPayloadOf<SwissKind::GroupProbed>(e);
+    uint8_t match = 0, empty = 0, deleted = 0;
+    for (int i = 0; i < 8; i++) {
+      const uint8_t b = static_cast<uint8_t>(ctrl >> (8 * i));
+      if (b == h2v) match |= static_cast<uint8_t>(1u << i);
+      if (b == 0x80) empty |= static_cast<uint8_t>(1u << i);
+      if (b == 0xfe) deleted |= static_cast<uint8_t>(1u << i);
+    }
+    ASSERT_EQ(p.match(), match) << std::hex << ctrl << " h2 " << int{h2v};
+    ASSERT_EQ(p.empty(), empty) << std::hex << ctrl;
+    ASSERT_EQ(p.deleted(), deleted) << std::hex << ctrl;
+    ASSERT_EQ(p.group, group);
+    ASSERT_EQ(swissLocOfEvent(e), group);
+    ASSERT_EQ(p.probe, probe);
+    ASSERT_EQ(p.ctrl, ctrl);
+    ASSERT_EQ(p.h2, h2v);
+  }
+  for (uint8_t to : {0, 1}) {
+    const auto p = swissPayloadOf<SwissKind::WritingChanged>(SwissEvent::of<SwissSite::AssignWritingSet>({.to = to}));
+    EXPECT_EQ(p.to, to);
+    EXPECT_EQ(p.from(), to ^ 1);
+  }
+  const uint64_t hash = 0xead7abcd671672e7ULL;
+  for (unsigned depth = 0; depth <= 12; depth++) {
+    const uint8_t shift = static_cast<uint8_t>(64 - depth);
+    const auto p = swissPayloadOf<SwissKind::Hashed>(
+        SwissEvent::of<SwissSite::AssignHash>({.hash = hash, .globalShift = shift, .small = false}));
+    EXPECT_EQ(p.dirIndex(), depth == 0 ? 0u : static_cast<uint32_t>(hash >> (64 - depth))) << depth;
+    EXPECT_EQ(p.hash, hash);
+  }
+  // A small map's globalShift is 0 (NewMap leaves it): no directory index.
+  EXPECT_EQ(swissPayloadOf<SwissKind::Hashed>(
+                SwissEvent::of<SwissSite::AssignHash>({.hash = hash, .globalShift = 0, .small = true}))
+                .dirIndex(),
+            0u);
+}

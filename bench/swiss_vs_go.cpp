@@ -23,6 +23,7 @@
 //                        [--prefetch engine|table]  (the lookahead through SwissMap::prefetchKey, the
 //                                                    default, or through the Table object as before)
 //                        [--batch B]  (the lookahead's requests B at a time, every B ops; default 1)
+//                        [--distance D] (the lookahead's distance in ops; default 16, the loader's)
 //                        [--presize 1] (the engine's maps made with hint N instead of 0; not Go's)
 //                        [--sink-window W] (clear the sink every W inserts: events stay in the caches)
 #include <fmt/format.h>
@@ -45,6 +46,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kLookahead = 16; // Session::kPrefetchDistance, the classic loader's
+std::size_t g_distance = kLookahead;   // --distance D
 
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -153,9 +155,9 @@ Phases benchEngine(const std::vector<int64_t>& keys, SwissEventSink* sink, uint6
   auto prefetchAhead = [&](std::size_t i) {
     if constexpr (lookahead != 0) {
       if (g_batch <= 1) {
-        if (i + lookahead < keys.size()) prefetchKey(m, ahead, keys[i + lookahead]);
-      } else if (i % g_batch == 0 && i + lookahead < keys.size()) {
-        prefetchKeys(m, ahead, &keys[i + lookahead], std::min(g_batch, keys.size() - (i + lookahead)));
+        if (i + g_distance < keys.size()) prefetchKey(m, ahead, keys[i + g_distance]);
+      } else if (i % g_batch == 0 && i + g_distance < keys.size()) {
+        prefetchKeys(m, ahead, &keys[i + g_distance], std::min(g_batch, keys.size() - (i + g_distance)));
       }
     }
   };
@@ -248,6 +250,7 @@ int main(int argc, char** argv) {
     else if (f == "--engine-only") engineOnly = std::atoi(argv[i + 1]) != 0;
     else if (f == "--sink-window") g_sinkWindow = static_cast<std::size_t>(std::atol(argv[i + 1]));
     else if (f == "--presize") g_presize = std::atoi(argv[i + 1]) != 0;
+    else if (f == "--distance") g_distance = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     else if (f == "--batch") g_batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[i + 1])));
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "engine") == 0) g_prefetch = Prefetch::Engine;
     else if (f == "--prefetch" && std::strcmp(argv[i + 1], "table") == 0) g_prefetch = Prefetch::ViaTable;
@@ -354,7 +357,7 @@ int main(int argc, char** argv) {
       const double cpuOff = Samples::min(offCpu), cpuRec = Samples::min(recCpu);
       fmt::print("  {:<14} {:>8} keys: {:.1f} ns/op recorded vs {:.1f} off; {:.1f} events/op; {:.2f} ns per event; "
                  "CPU time {:.1f} vs {:.1f}: {:.2f} ns per event; {} bytes per event\n",
-                 lookahead == 0 ? "one at a time," : "lookahead 16,", size, bestRec, bestOff, eventsPerOp,
+                 lookahead == 0 ? std::string("one at a time,") : fmt::format("lookahead {},", g_distance), size, bestRec, bestOff, eventsPerOp,
                  (bestRec - bestOff) / eventsPerOp, cpuRec, cpuOff, (cpuRec - cpuOff) / eventsPerOp, sizeof(SwissEvent));
     }
   }

@@ -22,12 +22,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <utility>
 #include <string_view>
 #include <vector>
 
 #include "engine/events.hpp" // Outcome, Message, Fields
 #include "engine/keys.hpp"   // KeyKind
+#include "engine/swiss_ctrl.hpp" // matchH2, matchEmpty, packBitset
 
 namespace gomap::swiss {
 
@@ -86,11 +90,15 @@ struct SwissLoc {
   uint8_t slot = 0;
   bool operator==(const SwissLoc&) const = default;
 };
+// b: the slot in bits 0-2 and the group in bits 3-15 (a table has at most
+// 1024 slots, 128 groups: swiss_map.hpp checks that they fit); bits 16-31
+// are the kind's own (GroupProbed's probe number and H2).
+inline constexpr uint32_t kSwissLocGroups = 1u << 13;
 constexpr Fields swissLocFields(const SwissLoc& l, uint64_t c = 0) {
   return Fields{l.table, (l.group << 3) | (l.slot & 7u), c};
 }
 constexpr SwissLoc swissLocOf(const Fields& f) {
-  return SwissLoc{f.a, f.b >> 3, static_cast<uint8_t>(f.b & 7)};
+  return SwissLoc{f.a, (f.b >> 3) & (kSwissLocGroups - 1), static_cast<uint8_t>(f.b & 7)};
 }
 
 template <SwissKind K> struct SwissPayload;
@@ -107,26 +115,40 @@ template <> struct SwissPayload<SwissKind::OpEnd> {
   static constexpr SwissPayload decode(const Fields& f) { return {static_cast<Outcome>(f.a)}; }
 };
 template <> struct SwissPayload<SwissKind::Hashed> {
-  uint64_t hash = 0;     // H1 = hash >> 7, H2 = hash & 0x7f
-  uint32_t dirIndex = 0; // the top globalDepth bits (0 for a small map or one table)
-  bool small = false;    // the map was small: no directory
-  constexpr Fields encode() const { return {small, dirIndex, hash}; }
-  static constexpr SwissPayload decode(const Fields& f) { return {f.c, f.b, f.a != 0}; }
+  uint64_t hash = 0;        // H1 = hash >> 7, H2 = hash & 0x7f
+  uint8_t globalShift = 0;  // m.globalShift (64 - globalDepth) when the key was hashed
+  bool small = false;       // the map was small: no directory
+  // The directory entry: the top globalDepth bits (0 for a small map or one
+  // table, whose globalShift is 64), as directoryIndex computes it.
+  constexpr uint32_t dirIndex() const {
+    return small || globalShift >= 64 ? 0 : static_cast<uint32_t>(hash >> globalShift);
+  }
+  constexpr Fields encode() const { return {small, globalShift, hash}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {f.c, static_cast<uint8_t>(f.b), f.a != 0}; }
   constexpr uint64_t h1() const { return hash >> 7; }
   constexpr uint8_t h2() const { return static_cast<uint8_t>(hash & 0x7f); }
 };
 template <> struct SwissPayload<SwissKind::GroupProbed> {
-  SwissLoc group{};     // slot 0
-  uint16_t probe = 0;   // i of the probe sequence (0: H1 & lengthMask)
-  uint8_t match = 0;    // slots whose control byte equals H2 (bit i = slot i)
-  uint8_t empty = 0;    // slots empty
-  uint8_t deleted = 0;  // slots holding a tombstone
+  SwissLoc group{};   // slot 0
+  uint16_t probe = 0; // i of the probe sequence (0: H1 & lengthMask); < 512
+  uint64_t ctrl = 0;  // the group's control word as the probe read it
+  uint8_t h2 = 0;     // the H2 it was matched against
+  // What the probe found, bit i = slot i, computed from the control word the
+  // way the runtime computes it (group.go; matchH2 has no false positives):
+  // slots whose control byte equals H2, slots empty, slots holding a tombstone.
+  constexpr uint8_t match() const { return packBitset(matchH2(ctrl, h2)); }
+  constexpr uint8_t empty() const { return packBitset(matchEmpty(ctrl)); }
+  constexpr uint8_t deleted() const { return packBitset(matchEmptyOrDeleted(ctrl) & ~matchEmpty(ctrl)); }
+  // The record keeps the word itself (c) and the probe number and H2 above
+  // the group in b (swissLocFields leaves bits 16-31 of b free: a group index
+  // is below 8192), so that the recorded insert stores what it read instead
+  // of packing three bitsets per probe.
   constexpr Fields encode() const {
-    return swissLocFields(group, uint64_t{match} | uint64_t{empty} << 8 | uint64_t{deleted} << 16 | uint64_t{probe} << 24);
+    // probe < 512 (at most 128 groups in a table) and h2 < 128 by construction.
+    return Fields{group.table, group.group << 3 | uint32_t{probe} << 16 | uint32_t{h2} << 25, ctrl};
   }
   static constexpr SwissPayload decode(const Fields& f) {
-    return {swissLocOf(f), static_cast<uint16_t>(f.c >> 24), static_cast<uint8_t>(f.c), static_cast<uint8_t>(f.c >> 8),
-            static_cast<uint8_t>(f.c >> 16)};
+    return {swissLocOf(f), static_cast<uint16_t>((f.b >> 16) & 0x1ff), f.c, static_cast<uint8_t>(f.b >> 25)};
   }
 };
 template <> struct SwissPayload<SwissKind::KeyCompared> {
@@ -261,9 +283,10 @@ template <> struct SwissPayload<SwissKind::PruneEnded> {
   }
 };
 template <> struct SwissPayload<SwissKind::WritingChanged> {
-  uint8_t from = 0, to = 0;
-  constexpr Fields encode() const { return {from, to, 0}; }
-  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<uint8_t>(f.a), static_cast<uint8_t>(f.b)}; }
+  uint8_t to = 0; // m.writing after: the runtime only ever flips it (m.writing ^= 1)
+  constexpr uint8_t from() const { return to ^ 1; }
+  constexpr Fields encode() const { return {to, 0, 0}; }
+  static constexpr SwissPayload decode(const Fields& f) { return {static_cast<uint8_t>(f.a)}; }
 };
 template <> struct SwissPayload<SwissKind::SeedChanged> {
   uint64_t seed = 0;
@@ -461,37 +484,156 @@ struct SwissEvent {
 };
 static_assert(sizeof(SwissEvent) == 16, "one 16-byte record per event");
 
-// Where the map's events go when someone records them. A vector, which the
-// session, the script runner and the tests read directly; push() is what the
-// engine's recorded form runs for every event, so it is kept to the minimum:
-//  - the record is packed into its two little-endian words in registers and
-//    written with two 8-byte stores (the struct copy wrote four narrow fields,
-//    and a 16-byte vector store needs two more instructions to build it);
-//  - the full-vector case leaves the inline path entirely: pushGrow takes the
-//    two words, so the record never goes through memory, and the vector's own
-//    reallocation code is not inlined at every event site.
-// emplace_back() value-initialises the slot; the two stores overwrite it, and
-// the compiler drops the zeroing (checked in the generated code).
+// The records a sink holds: one contiguous array, read like a
+// std::vector<SwissEvent> (size, [], begin/end, data, back, clear, copies, and
+// a conversion to std::vector for the readers that keep their own). It is
+// not a std::vector so that the append runs through its own write pointer:
+//  - push() is a compare of two pointers, a pointer increment and two 8-byte
+//    stores of the record packed in registers (see store() for their type);
+//    no size bookkeeping, no out-of-line emplace_back (GCC called the
+//    vector's at 20 sites of the recorded put), no value-initialisation;
+//  - the full case leaves the inline path entirely (refill, cold): the
+//    array doubles, from 4096 records (docs/performance.md, "Recording: the
+//    sink's own write pointer").
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+// GCC 12 reported size() in reallocTo as a use after realloc (a false
+// positive of -Wuse-after-free across the inlined refill) when it grew with
+// realloc; kept for any later change back.
+#pragma GCC diagnostic ignored "-Wuse-after-free"
+#endif
+class SwissEventLog {
+public:
+  using value_type = SwissEvent;
+  using size_type = std::size_t;
+  using const_iterator = const SwissEvent*;
+  using iterator = const SwissEvent*;
+
+  SwissEventLog() = default;
+  SwissEventLog(const SwissEventLog& o) { append(o.begin_, o.size()); }
+  SwissEventLog(SwissEventLog&& o) noexcept : begin_(o.begin_), cur_(o.cur_), end_(o.end_) {
+    o.begin_ = o.cur_ = o.end_ = nullptr;
+  }
+  SwissEventLog& operator=(const SwissEventLog& o) {
+    if (this != &o) {
+      cur_ = begin_;
+      append(o.begin_, o.size());
+    }
+    return *this;
+  }
+  SwissEventLog& operator=(SwissEventLog&& o) noexcept {
+    std::swap(begin_, o.begin_);
+    std::swap(cur_, o.cur_);
+    std::swap(end_, o.end_);
+    return *this;
+  }
+  ~SwissEventLog() { std::free(begin_); }
+  // A copy as a vector (script_runner's ScriptStep, the tests' references).
+  operator std::vector<SwissEvent>() const { return std::vector<SwissEvent>(begin(), end()); }
+
+  std::size_t size() const { return static_cast<std::size_t>(cur_ - begin_); }
+  bool empty() const { return cur_ == begin_; }
+  std::size_t capacity() const { return static_cast<std::size_t>(end_ - begin_); }
+  const SwissEvent* data() const {
+    seen();
+    return begin_;
+  }
+  const SwissEvent* begin() const { return data(); }
+  const SwissEvent* end() const { return cur_; }
+  const SwissEvent& operator[](std::size_t i) const {
+    assert(i < size());
+    return data()[i];
+  }
+  const SwissEvent& front() const { return (*this)[0]; }
+  const SwissEvent& back() const { return (*this)[size() - 1]; }
+  // Forgets the events, keeps the memory.
+  void clear() { cur_ = begin_; }
+  void reserve(std::size_t n) {
+    if (n > capacity()) reallocTo(n);
+  }
+  void shrink_to_fit() { reallocTo(size()); }
+
+  // The cursor is advanced before the record is stored, from the value just
+  // compared (the order std::vector's emplace_back has).
+  [[gnu::always_inline]] void push(uint64_t w0, uint64_t w1) {
+    SwissEvent* const at = cur_;
+    if (at == end_) [[unlikely]] return refill(w0, w1);
+    cur_ = at + 1;
+    store(at, w0, w1);
+  }
+
+private:
+  // The record as two 8-byte words of a struct of two uint64_t. Stored this
+  // way, and not with memcpy (or a SwissEvent, whose one-byte fields have
+  // the character type's alias set), the stores cannot alias the cursor, the
+  // map's sink pointer or the map's own pointer fields, so the compiler keeps
+  // them in registers across the events of an op instead of reloading them
+  // after every record (measured: with memcpy, the same code as the vector's
+  // plus a spilled map pointer, 0.25-0.3 ns per event slower than the vector;
+  // this way 0.05-0.1 faster). The records are read as SwissEvent: every
+  // reader goes through begin(), data() or operator[], which hold a compiler
+  // barrier (seen()), so no read is ever moved across a store it depends on.
+  struct Words {
+    uint64_t w0, w1;
+  };
+  static_assert(sizeof(Words) == sizeof(SwissEvent) && alignof(Words) == alignof(SwissEvent));
+  [[gnu::always_inline]] static void store(SwissEvent* at, uint64_t w0, uint64_t w1) {
+    *reinterpret_cast<Words*>(static_cast<void*>(at)) = Words{w0, w1};
+  }
+  // A compiler barrier: every store before it is done, every load after it
+  // reads memory (no code; the readers are not hot).
+  static void seen() { asm volatile("" ::: "memory"); }
+  [[gnu::noinline, gnu::cold]] void refill(uint64_t w0, uint64_t w1) {
+    reallocTo(begin_ == end_ ? 4096 : 2 * capacity());
+    store(cur_, w0, w1);
+    cur_++;
+  }
+  void append(const SwissEvent* from, std::size_t n) {
+    reserve(size() + n);
+    if (n != 0) std::memcpy(static_cast<void*>(cur_), from, n * sizeof(SwissEvent));
+    cur_ += n;
+  }
+  void reallocTo(std::size_t cap) {
+    const std::size_t n = size();
+    if (cap == 0) {
+      std::free(begin_);
+      begin_ = cur_ = end_ = nullptr;
+      return;
+    }
+    // A new block and a copy, as std::vector grows, not realloc: glibc moves
+    // a large block with mremap (no copy, fewer page faults), but the bench
+    // recorded 0.1-0.2 ns per event slower into the moved block, at 100,000
+    // keys and at a million, every pair (not understood).
+    void* p = std::malloc(cap * sizeof(SwissEvent));
+    if (p == nullptr) [[unlikely]] failed();
+    if (n != 0) std::memcpy(p, static_cast<const void*>(begin_), n * sizeof(SwissEvent));
+    std::free(begin_);
+    begin_ = static_cast<SwissEvent*>(p);
+    cur_ = begin_ + n;
+    end_ = begin_ + cap;
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] static void failed() { throw std::bad_alloc(); }
+  SwissEvent* begin_ = nullptr;
+  SwissEvent* cur_ = nullptr; // the next record's place
+  SwissEvent* end_ = nullptr; // cur_ == end_: full
+};
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
+
+// Where the map's events go when someone records them: `events`, which the
+// session, the script runner and the tests read directly. push() is what the
+// engine's recorded form runs for every event: the record is packed into its
+// two little-endian words in registers (the struct copy wrote four narrow
+// fields) and appended (SwissEventLog::push).
 struct SwissEventSink {
-  std::vector<SwissEvent> events;
+  SwissEventLog events;
   [[gnu::always_inline]] void push(const SwissEvent& e) {
     const uint64_t w0 = uint64_t{static_cast<uint8_t>(e.kind)} | uint64_t{static_cast<uint8_t>(e.site)} << 8 |
                         uint64_t{e.a} << 16 | uint64_t{e.b} << 32;
-    const uint64_t w1 = e.c;
-    if (events.size() == events.capacity()) [[unlikely]] return pushGrow(w0, w1);
-    store(&events.emplace_back(), w0, w1);
+    events.push(w0, e.c);
   }
   void clear() { events.clear(); }
-
-private:
-  [[gnu::always_inline]] static void store(SwissEvent* at, uint64_t w0, uint64_t w1) {
-    std::memcpy(reinterpret_cast<char*>(at), &w0, 8);
-    std::memcpy(reinterpret_cast<char*>(at) + 8, &w1, 8);
-  }
-  [[gnu::noinline, gnu::cold]] void pushGrow(uint64_t w0, uint64_t w1) {
-    events.reserve(events.empty() ? 4096 : 2 * events.capacity());
-    store(&events.emplace_back(), w0, w1);
-  }
 };
 static_assert(std::endian::native == std::endian::little && offsetof(SwissEvent, site) == 1 &&
                   offsetof(SwissEvent, a) == 2 && offsetof(SwissEvent, b) == 4 && offsetof(SwissEvent, c) == 8,

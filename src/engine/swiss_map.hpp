@@ -30,6 +30,7 @@
 #include "engine/keys.hpp"
 #include "engine/map.hpp" // HashMode
 #include "engine/stepping.hpp"
+#include "engine/swiss_ctrl.hpp"
 #include "engine/swiss_events.hpp"
 
 namespace gomap::swiss {
@@ -45,34 +46,10 @@ inline constexpr uint64_t kDefaultHashKeys[4] = {0x0123456789abcdefULL, 0xfedcba
 inline constexpr unsigned MapGroupSlots = 8;
 inline constexpr uint16_t maxTableCapacity = 1024;
 inline constexpr unsigned maxAvgGroupLoad = 7;
-inline constexpr uint8_t ctrlEmpty = 0x80;   // 1000 0000
-inline constexpr uint8_t ctrlDeleted = 0xfe; // 1111 1110
-inline constexpr uint64_t bitsetLSB = 0x0101010101010101ULL;
-inline constexpr uint64_t bitsetMSB = 0x8080808080808080ULL;
-inline constexpr uint64_t ctrlGroupEmpty = 0x8080808080808080ULL; // every byte empty
 inline constexpr uint64_t maxAlloc = uint64_t{1} << 48;
+static_assert(maxTableCapacity / MapGroupSlots <= kSwissLocGroups, "an event's SwissLoc holds a table's group index");
 
-// ---- control-word matching (group.go) ------------------------------------------------
-// A bitset has 0x80 in the byte of each slot that matches. amd64's SSE versions
-// have no false positives, and neither do these.
-constexpr uint64_t matchH2(uint64_t ctrl, uint8_t h2) {
-  const uint64_t x = ctrl ^ (bitsetLSB * h2);
-  const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
-  return ~(((x & low7) + low7) | x | low7); // 0x80 where a byte of x is zero
-}
-constexpr uint64_t matchEmpty(uint64_t ctrl) { return (ctrl & ~(ctrl << 6)) & bitsetMSB; }
-constexpr uint64_t matchEmptyOrDeleted(uint64_t ctrl) { return ctrl & bitsetMSB; }
-constexpr uint64_t matchFull(uint64_t ctrl) { return ~ctrl & bitsetMSB; }
-constexpr unsigned bitsetFirst(uint64_t b) { return static_cast<unsigned>(std::countr_zero(b)) >> 3; }
-constexpr uint64_t bitsetRemoveFirst(uint64_t b) { return b & (b - 1); }
-// One bit per slot (bit i = slot i), for events and views.
-constexpr uint8_t packBitset(uint64_t b) {
-  return static_cast<uint8_t>((((b & bitsetMSB) >> 7) * 0x0102040810204080ULL) >> 56);
-}
-constexpr uint8_t ctrlAt(uint64_t ctrl, unsigned i) { return static_cast<uint8_t>(ctrl >> (8 * i)); }
-constexpr uint64_t ctrlSet(uint64_t ctrl, unsigned i, uint8_t c) {
-  return (ctrl & ~(uint64_t{0xff} << (8 * i))) | (uint64_t{c} << (8 * i));
-}
+// Control bytes and control-word matching (group.go): engine/swiss_ctrl.hpp.
 
 constexpr uint64_t h1(uint64_t h) { return h >> 7; }
 constexpr uint8_t h2(uint64_t h) { return static_cast<uint8_t>(h & 0x7f); }
@@ -336,6 +313,13 @@ public:
     __builtin_prefetch(g);
     __builtin_prefetch(g + 64);
     __builtin_prefetch(g + sizeof(GroupT) - 1);
+    // The probe sequence's second group (offset + 1) too: in a table close to
+    // 7/8 full the first group is often full, and an insert then reads the
+    // second one; requested late, it is the insert's own DRAM miss.
+    const char* g2 = reinterpret_cast<const char*>(d.groups + ((h1(hash) + 1) & d.mask));
+    __builtin_prefetch(g2);
+    __builtin_prefetch(g2 + 64);
+    __builtin_prefetch(g2 + sizeof(GroupT) - 1);
     // The insert's and delete's first reads: epoch (tableForWrite), groups,
     // growthLeft, used, all in one line of the header pool (table_pool). Only
     // the pointer is loaded, from the dense directory.

@@ -115,13 +115,13 @@ void appendSwissEventJson(std::string& out, const SwissEvent& e, uint64_t index,
   case K::Hashed: {
     const auto p = swissPayloadOf<K::Hashed>(e);
     fmt::format_to(o, ",\"hash\":\"0x{:016x}\",\"h1\":\"0x{:014x}\",\"h2\":{},\"dirIndex\":{},\"small\":{}", p.hash,
-                   p.h1(), p.h2(), p.dirIndex, p.small);
+                   p.h1(), p.h2(), p.dirIndex(), p.small);
     break;
   }
   case K::GroupProbed: {
     const auto p = swissPayloadOf<K::GroupProbed>(e);
     appendLoc(out, "group", p.group);
-    fmt::format_to(o, ",\"probe\":{},\"match\":{},\"empty\":{},\"deleted\":{}", p.probe, p.match, p.empty, p.deleted);
+    fmt::format_to(o, ",\"probe\":{},\"match\":{},\"empty\":{},\"deleted\":{}", p.probe, p.match(), p.empty(), p.deleted());
     break;
   }
   case K::KeyCompared: {
@@ -220,7 +220,7 @@ void appendSwissEventJson(std::string& out, const SwissEvent& e, uint64_t index,
   }
   case K::WritingChanged: {
     const auto p = swissPayloadOf<K::WritingChanged>(e);
-    fmt::format_to(o, ",\"from\":{},\"to\":{}", p.from, p.to);
+    fmt::format_to(o, ",\"from\":{},\"to\":{}", p.from(), p.to);
     break;
   }
   case K::SeedChanged: {

@@ -66,7 +66,7 @@ public:
   std::size_t opCount() const override { return ops_.size(); }
   const swiss::SwissEvent& event(uint64_t i) const { return events_.events[i]; }
   const swiss::SwissEvent& swissEvent(uint64_t i) const override { return events_.events[i]; }
-  const std::vector<swiss::SwissEvent>& events() const { return events_.events; }
+  const swiss::SwissEventLog& events() const { return events_.events; }
   // The op that emitted event i.
   std::size_t opOfEvent(uint64_t i) const override { return Base::opOfEvent(i); }
   uint64_t firstEventOfOp(std::size_t k) const override { return ops_[k].firstEvent; }

@@ -76,12 +76,12 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   case K::OpEnd: return F(S::SwEvOpEnd, outcomeText(swissPayloadOf<K::OpEnd>(e).outcome));
   case K::Hashed: {
     auto p = swissPayloadOf<K::Hashed>(e);
-    return p.small ? F(S::SwEvHashedSmall, p.hash, p.h2()) : F(S::SwEvHashed, p.hash, p.h1(), p.h2(), p.dirIndex);
+    return p.small ? F(S::SwEvHashedSmall, p.hash, p.h2()) : F(S::SwEvHashed, p.hash, p.h1(), p.h2(), p.dirIndex());
   }
   case K::GroupProbed: {
     auto p = swissPayloadOf<K::GroupProbed>(e);
-    return F(S::SwEvGroupProbed, p.probe, p.group.group, whereTable(p.group.table, f), slotList(p.match),
-             slotList(p.empty), slotList(p.deleted));
+    return F(S::SwEvGroupProbed, p.probe, p.group.group, whereTable(p.group.table, f), slotList(p.match()),
+             slotList(p.empty()), slotList(p.deleted()));
   }
   case K::KeyCompared:
     return F(S::SwEvKeyCompared, l.slot, l.group,
@@ -145,7 +145,7 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   }
   case K::WritingChanged: {
     auto p = swissPayloadOf<K::WritingChanged>(e);
-    return F(S::SwEvWriting, p.from, p.to);
+    return F(S::SwEvWriting, p.from(), p.to);
   }
   case K::SeedChanged: {
     auto p = swissPayloadOf<K::SeedChanged>(e);
@@ -691,9 +691,9 @@ void SwissHashView::draw(UiContext&, const Frame& fr) {
     line(tr(S::SwDirIndexSmall));
     return;
   }
-  line(F(S::SwDirIndex, depth, h.dirIndex));
-  if (f->map && h.dirIndex < f->dir.size()) {
-    const TableInfo& t = f->tables[f->dir[h.dirIndex]];
+  line(F(S::SwDirIndex, depth, h.dirIndex()));
+  if (f->map && h.dirIndex() < f->dir.size()) {
+    const TableInfo& t = f->tables[f->dir[h.dirIndex()]];
     const uint64_t mask = t.groups ? t.groups - 1 : 0;
     line(F(S::SwProbeStart, mask, h.h1() & mask));
     std::string seq;

@@ -674,3 +674,140 @@ TEST(SwissGroupPool, ArraysAreReusedAndSlabsFreedWhenEmpty) {
   EXPECT_FALSE(group_pool::pooled(4095));
   EXPECT_TRUE(group_pool::pooled(4096));
 }
+
+// The sink's own store (SwissEventLog): what push wrote is what every reader
+// reads, across refills, copies, moves, clear, reserve and shrink_to_fit, and
+// a recorded op gives the same records as the classic vector would (the words
+// of SwissEvent::of, field by field).
+TEST(SwissEventLog, ReadsWhatWasPushedAcrossRefillsCopiesAndShrinks) {
+  auto rec = [](uint64_t i) {
+    return SwissEvent{static_cast<SwissKind>(i % static_cast<uint64_t>(SwissKind::kCount)),
+                      static_cast<SwissSite>(i % static_cast<uint64_t>(SwissSite::kCount)),
+                      static_cast<uint16_t>(i * 7), static_cast<uint32_t>(i * 0x9E3779B1u), i * 0x9E3779B97F4A7C15ULL};
+  };
+  auto same = [](const SwissEvent& a, const SwissEvent& b) {
+    return a.kind == b.kind && a.site == b.site && a.a == b.a && a.b == b.b && a.c == b.c;
+  };
+  SwissEventSink sink;
+  EXPECT_TRUE(sink.events.empty());
+  EXPECT_EQ(sink.events.begin(), sink.events.end());
+  constexpr uint64_t kN = 3 * 4096 + 17; // three refills past the first block
+  for (uint64_t i = 0; i < kN; i++) {
+    sink.push(rec(i));
+    ASSERT_EQ(sink.events.size(), i + 1);
+    ASSERT_TRUE(same(sink.events.back(), rec(i))) << i; // read right after its push
+  }
+  EXPECT_GE(sink.events.capacity(), kN);
+  for (uint64_t i = 0; i < kN; i++) ASSERT_TRUE(same(sink.events[i], rec(i))) << i;
+  EXPECT_TRUE(same(sink.events.front(), rec(0)));
+  EXPECT_EQ(sink.events.end() - sink.events.begin(), static_cast<std::ptrdiff_t>(kN));
+
+  const SwissEventLog copy = sink.events;
+  const std::vector<SwissEvent> asVector = sink.events;
+  ASSERT_EQ(copy.size(), kN);
+  ASSERT_EQ(asVector.size(), kN);
+  EXPECT_EQ(0, std::memcmp(copy.data(), sink.events.data(), kN * sizeof(SwissEvent)));
+  EXPECT_EQ(0, std::memcmp(asVector.data(), sink.events.data(), kN * sizeof(SwissEvent)));
+
+  sink.events.shrink_to_fit();
+  EXPECT_EQ(sink.events.capacity(), kN);
+  for (uint64_t i = 0; i < kN; i++) ASSERT_TRUE(same(sink.events[i], rec(i))) << i;
+  sink.push(rec(kN)); // full after the shrink: one refill
+  EXPECT_EQ(sink.events.size(), kN + 1);
+  EXPECT_TRUE(same(sink.events.back(), rec(kN)));
+  EXPECT_TRUE(same(sink.events[kN - 1], rec(kN - 1)));
+
+  SwissEventLog moved = std::move(sink.events);
+  EXPECT_EQ(moved.size(), kN + 1);
+  EXPECT_TRUE(sink.events.empty());
+  sink.push(rec(5)); // a moved-from sink records again
+  ASSERT_EQ(sink.events.size(), 1u);
+  EXPECT_TRUE(same(sink.events[0], rec(5)));
+
+  const std::size_t cap = moved.capacity();
+  moved.clear(); // keeps the memory
+  EXPECT_TRUE(moved.empty());
+  EXPECT_EQ(moved.capacity(), cap);
+  moved = copy; // copy-assign into an existing block
+  ASSERT_EQ(moved.size(), kN);
+  EXPECT_EQ(0, std::memcmp(moved.data(), copy.data(), kN * sizeof(SwissEvent)));
+  moved.reserve(4 * kN);
+  EXPECT_GE(moved.capacity(), 4 * kN);
+  EXPECT_EQ(0, std::memcmp(moved.data(), copy.data(), kN * sizeof(SwissEvent)));
+  moved.clear();
+  moved.shrink_to_fit(); // gives the memory back
+  EXPECT_EQ(moved.capacity(), 0u);
+  EXPECT_EQ(moved.data(), nullptr);
+
+  // A recorded insert: the records are SwissEvent::of's, field by field.
+  SwissMap<Int64Key> m;
+  SwissEventSink s2;
+  m.setEventBuffer(&s2);
+  m.make(0);
+  const std::size_t before = s2.events.size();
+  m.put(KeyValue::ofInt(KeyKind::Int64, 42), 7);
+  ASSERT_GT(s2.events.size(), before);
+  EXPECT_EQ(s2.events[before].kind, SwissKind::OpBegin);
+  EXPECT_EQ(s2.events[before].site, SwissSite::AssignBegin);
+  EXPECT_EQ(s2.events.back().kind, SwissKind::OpEnd);
+  const auto w = swissPayloadOf<SwissKind::ElemWritten>(*std::find_if(
+      s2.events.begin(), s2.events.end(), [](const SwissEvent& e) { return e.kind == SwissKind::ElemWritten; }));
+  EXPECT_EQ(w.value, 7);
+  m.setEventBuffer(nullptr);
+}
+
+// The records that keep what the runtime read instead of what it derived
+// from it: GroupProbed keeps the control word and H2 and computes the match,
+// empty and tombstone bitsets when read; Hashed keeps globalShift and
+// computes the directory index; WritingChanged keeps the new value. Checked
+// here against the control bytes' meaning byte by byte (0x80 empty, 0xfe
+// tombstone, 0-0x7f a full slot's H2) and against shifts done by hand, for
+// the largest group, probe and H2 values a table can have.
+TEST(SwissEvents, RecordsThatKeepWhatWasReadDecodeToWhatTheRuntimeDerives) {
+  std::mt19937_64 rng(11);
+  const uint8_t bytes[] = {0x80, 0xfe, 0x00, 0x01, 0x3c, 0x7e, 0x7f};
+  for (int n = 0; n < 20000; n++) {
+    uint64_t ctrl = 0;
+    for (int i = 0; i < 8; i++) ctrl |= uint64_t{bytes[rng() % std::size(bytes)]} << (8 * i);
+    const uint8_t h2v = static_cast<uint8_t>(rng() % 128);
+    const SwissLoc group{static_cast<uint16_t>(rng() % 2 ? SwissLoc::kSmall : rng() % 4096),
+                         static_cast<uint32_t>(rng() % (maxTableCapacity / MapGroupSlots)), 0};
+    const uint16_t probe = static_cast<uint16_t>(rng() % (maxTableCapacity / MapGroupSlots));
+    const SwissEvent e =
+        SwissEvent::of<SwissSite::AssignProbe>({.group = group, .probe = probe, .ctrl = ctrl, .h2 = h2v});
+    const auto p = swissPayloadOf<SwissKind::GroupProbed>(e);
+    uint8_t match = 0, empty = 0, deleted = 0;
+    for (int i = 0; i < 8; i++) {
+      const uint8_t b = static_cast<uint8_t>(ctrl >> (8 * i));
+      if (b == h2v) match |= static_cast<uint8_t>(1u << i);
+      if (b == 0x80) empty |= static_cast<uint8_t>(1u << i);
+      if (b == 0xfe) deleted |= static_cast<uint8_t>(1u << i);
+    }
+    ASSERT_EQ(p.match(), match) << std::hex << ctrl << " h2 " << int{h2v};
+    ASSERT_EQ(p.empty(), empty) << std::hex << ctrl;
+    ASSERT_EQ(p.deleted(), deleted) << std::hex << ctrl;
+    ASSERT_EQ(p.group, group);
+    ASSERT_EQ(swissLocOfEvent(e), group);
+    ASSERT_EQ(p.probe, probe);
+    ASSERT_EQ(p.ctrl, ctrl);
+    ASSERT_EQ(p.h2, h2v);
+  }
+  for (uint8_t to : {0, 1}) {
+    const auto p = swissPayloadOf<SwissKind::WritingChanged>(SwissEvent::of<SwissSite::AssignWritingSet>({.to = to}));
+    EXPECT_EQ(p.to, to);
+    EXPECT_EQ(p.from(), to ^ 1);
+  }
+  const uint64_t hash = 0xead7abcd671672e7ULL;
+  for (unsigned depth = 0; depth <= 12; depth++) {
+    const uint8_t shift = static_cast<uint8_t>(64 - depth);
+    const auto p = swissPayloadOf<SwissKind::Hashed>(
+        SwissEvent::of<SwissSite::AssignHash>({.hash = hash, .globalShift = shift, .small = false}));
+    EXPECT_EQ(p.dirIndex(), depth == 0 ? 0u : static_cast<uint32_t>(hash >> (64 - depth))) << depth;
+    EXPECT_EQ(p.hash, hash);
+  }
+  // A small map's globalShift is 0 (NewMap leaves it): no directory index.
+  EXPECT_EQ(swissPayloadOf<SwissKind::Hashed>(
+                SwissEvent::of<SwissSite::AssignHash>({.hash = hash, .globalShift = 0, .small = true}))
+                .dirIndex(),
+            0u);
+}

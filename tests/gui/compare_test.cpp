@@ -19,11 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "offscreen_gui.hpp"
 #include "ui/gui_runtime.hpp"
 #include "ui/workspace.hpp"
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::mouseClick;
 
 namespace {
 
@@ -53,13 +55,7 @@ public:
     rt.frame(0);
   }
   void clickAt(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, p);
     away();
   }
   static ImVec2 centre(const ImVec4& r) { return ImVec2(r.x + r.z / 2, r.y + r.w / 2); }

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "trace/asset_paths.hpp"
+#include "offscreen_gui.hpp"
 #include "ui/app_state.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gui_runtime.hpp"
@@ -23,6 +24,7 @@
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::mouseClick;
 namespace fs = std::filesystem;
 
 namespace {
@@ -372,13 +374,7 @@ public:
   FileUi& files() { return rt.workspace().files; }
   AppState& app() { return rt.app(); }
   void clickAt(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, p);
   }
   // Clicks the widget the file UI drew under that name (and fails the test if it did not draw it).
   bool click(const std::string& name) {

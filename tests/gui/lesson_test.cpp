@@ -13,12 +13,14 @@
 #include <string>
 
 #include "trace/script_runner.hpp"
+#include "offscreen_gui.hpp"
 #include "ui/app_state.hpp"
 #include "ui/gui_runtime.hpp"
 #include "ui/strings.hpp"
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::mouseClick;
 
 namespace {
 
@@ -39,13 +41,7 @@ struct LessonGui {
   }
   // A left click at p: move there, press in one frame, release in the next.
   void click(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, p);
     rt.injectMouse.reset();
     rt.frame(0);
   }

@@ -10,6 +10,27 @@
 
 namespace gomap::ui::test {
 
+// A key pressed in one frame and released in the next, through ImGui's input.
+inline void keyTap(GuiRuntime& rt, int key, bool shift = false) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeysDown[key] = true;
+  io.KeyShift = shift;
+  rt.frame(0);
+  io.KeysDown[key] = false;
+  io.KeyShift = false;
+  rt.frame(0);
+}
+// The mouse moves to p, presses, releases (a frame each), and stays there.
+inline void mouseClick(GuiRuntime& rt, ImVec2 p) {
+  rt.injectMouse = p;
+  rt.injectMouseDown = false;
+  rt.frame(0);
+  rt.injectMouseDown = true;
+  rt.frame(0);
+  rt.injectMouseDown = false;
+  rt.frame(0);
+}
+
 struct OffscreenGui {
   OffscreenGui() {
     RuntimeOptions o;
@@ -23,24 +44,10 @@ struct OffscreenGui {
     for (int i = 0; i < n; i++) rt.frame(0);
   }
   // A key press and release.
-  void press(int key, bool shift = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeysDown[key] = true;
-    io.KeyShift = shift;
-    rt.frame(0);
-    io.KeysDown[key] = false;
-    io.KeyShift = false;
-    rt.frame(0);
-  }
+  void press(int key, bool shift = false) { keyTap(rt, key, shift); }
   // The mouse moves to p, presses and releases, and leaves the window's input.
   void click(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, p);
     rt.injectMouse.reset();
   }
   // Switches the UI language as the View menu does (the fonts are rebuilt).

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "trace/script_runner.hpp"
+#include "offscreen_gui.hpp"
 #include "ui/app_state.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gui_runtime.hpp"
@@ -27,6 +28,8 @@
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::keyTap;
+using gomap::ui::test::mouseClick;
 using namespace gomap::swiss;
 
 namespace {
@@ -78,23 +81,11 @@ public:
   }
   // A key pressed and released through ImGui's input.
   void press(int key, bool shift = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeysDown[key] = true;
-    io.KeyShift = shift;
-    rt.frame(0);
-    io.KeysDown[key] = false;
-    io.KeyShift = false;
-    rt.frame(0);
+    keyTap(rt, key, shift);
   }
   // A left click at p through ImGui's input: move there, press, release.
   void clickAt(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, p);
     rt.injectMouse.reset();
   }
   // Clicks the File menu's widget drawn under that name (false: not drawn).

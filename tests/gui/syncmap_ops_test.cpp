@@ -41,6 +41,7 @@
 #include <set>
 
 #include "trace/asset_paths.hpp"
+#include "offscreen_gui.hpp"
 #include "ui/app_state.hpp"
 #include "ui/file_browser.hpp"
 #include "ui/gui_runtime.hpp"
@@ -48,6 +49,7 @@
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::mouseClick;
 namespace fs = std::filesystem;
 
 namespace {
@@ -101,13 +103,7 @@ public:
   FileUi& files() { return rt.workspace().files; }
   AppState& app() { return rt.app(); }
   void clickAt(ImVec2 p) {
-    rt.injectMouse = p;
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, p);
   }
   bool click(const std::string& name) {
     rt.frame(0);

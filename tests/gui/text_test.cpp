@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "offscreen_gui.hpp"
 #include "ui/app_state.hpp"
 #include "ui/event_text.hpp"
 #include "ui/fonts.hpp"
@@ -24,6 +25,7 @@
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::mouseClick;
 
 namespace {
 const std::string kSrc = GOMAPLAB_SOURCE_DIR;
@@ -66,13 +68,7 @@ struct TextGui {
     cb(win, c);
   }
   void click(float x, float y) {
-    rt.injectMouse = ImVec2(x, y);
-    rt.injectMouseDown = false;
-    rt.frame(0);
-    rt.injectMouseDown = true;
-    rt.frame(0);
-    rt.injectMouseDown = false;
-    rt.frame(0);
+    mouseClick(rt, ImVec2(x, y));
   }
   AppState& app() { return rt.app(); }
   GuiRuntime rt;

@@ -128,9 +128,9 @@ template <class KT> bool SwissMap<KT>::liveLookup(const Slot& key, Slot& k, int6
   auto inGroup = [&](const GroupT& g) {
     for (uint64_t match = matchH2(g.ctrl, h2(hash)); match != 0; match = bitsetRemoveFirst(match)) {
       const unsigned i = bitsetFirst(match);
-      if (keyEqual(key, g.keys[i])) {
-        k = g.keys[i];
-        e = g.elems[i];
+      if (keyEqual(key, g.key(i))) {
+        k = g.key(i);
+        e = g.elem(i);
         return true;
       }
     }
@@ -193,13 +193,13 @@ template <class KT> void SwissMap<KT>::forEachLive(const std::function<void(cons
   if (h_.dirLen == 0) {
     if (!small_) return;
     for (unsigned i = 0; i < MapGroupSlots; i++)
-      if ((ctrlAt(small_->g.ctrl, i) & ctrlEmpty) == 0) f(small_->g.keys[i], small_->g.elems[i]);
+      if ((ctrlAt(small_->g.ctrl, i) & ctrlEmpty) == 0) f(small_->g.key(i), small_->g.elem(i));
     return;
   }
   for (const TableT* t : tables())
     for (const GroupT& g : t->groups)
       for (unsigned i = 0; i < MapGroupSlots; i++)
-        if ((ctrlAt(g.ctrl, i) & ctrlEmpty) == 0) f(g.keys[i], g.elems[i]);
+        if ((ctrlAt(g.ctrl, i) & ctrlEmpty) == 0) f(g.key(i), g.elem(i));
 }
 
 template <class KT> uint64_t SwissMap<KT>::liveBytes() const {

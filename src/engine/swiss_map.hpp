@@ -132,10 +132,25 @@ template <class T> struct GroupAllocator {
   template <class U> bool operator==(const GroupAllocator<U>&) const noexcept { return true; }
 };
 
+// A group as the runtime lays it out (spec 2.6): the control word, then eight
+// slots, each a key followed by its elem (an int32 key is followed by 4 bytes
+// of padding). key(i) and elem(i) are the runtime's g.key(typ, i) and
+// g.elem(typ, i). A slot's key and elem share a cache line (or two adjacent
+// ones) as in the runtime: with the keys and the elems in two arrays of
+// their own, a lookup at a million keys touched 2.56 lines of its group on
+// average instead of 1.88 and ran 1.13-1.34x the runtime's time.
+template <class KT> struct GroupSlot {
+  typename KT::Slot key{};
+  int64_t elem = 0;
+};
 template <class KT> struct Group {
   uint64_t ctrl = ctrlGroupEmpty;
-  typename KT::Slot keys[MapGroupSlots]{};
-  int64_t elems[MapGroupSlots]{};
+  GroupSlot<KT> slots[MapGroupSlots]{};
+
+  typename KT::Slot& key(unsigned i) { return slots[i].key; }
+  const typename KT::Slot& key(unsigned i) const { return slots[i].key; }
+  int64_t& elem(unsigned i) { return slots[i].elem; }
+  const int64_t& elem(unsigned i) const { return slots[i].elem; }
 };
 
 template <class KT> struct Table {
@@ -210,6 +225,11 @@ template <class KT> inline constexpr bool kFastRule = KT::kind != KeyKind::Float
 // Group sizes and slot sizes (spec 2.6).
 template <class KT> inline constexpr uint64_t kSlotSize = KT::kind == KeyKind::String ? 24 : 16;
 template <class KT> inline constexpr uint64_t kGroupSize = 8 + 8 * kSlotSize<KT>;
+static_assert(sizeof(GroupSlot<Int64Key>) == kSlotSize<Int64Key> && sizeof(Group<Int64Key>) == kGroupSize<Int64Key>);
+static_assert(sizeof(GroupSlot<Int32Key>) == kSlotSize<Int32Key> && sizeof(Group<Int32Key>) == kGroupSize<Int32Key>);
+static_assert(sizeof(GroupSlot<Float64Key>) == kSlotSize<Float64Key> &&
+              sizeof(Group<Float64Key>) == kGroupSize<Float64Key>);
+static_assert(sizeof(GroupSlot<StringKey>) == kSlotSize<StringKey> && sizeof(Group<StringKey>) == kGroupSize<StringKey>);
 
 // An iteration's result.
 struct IterResult {

@@ -141,8 +141,8 @@ private:
   void view(const Group<KT>& g, GroupView& out) const {
     out.ctrl = g.ctrl;
     for (unsigned i = 0; i < MapGroupSlots; i++) {
-      out.keys[i] = m_.keyValue(g.keys[i]);
-      out.elems[i] = g.elems[i];
+      out.keys[i] = m_.keyValue(g.key(i));
+      out.elems[i] = g.elem(i);
     }
   }
   SwissMap<KT> m_;

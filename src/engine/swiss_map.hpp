@@ -273,6 +273,8 @@ public:
     dir_.clear();
     fast_.clear();
     isNil_ = true;
+    building_[0].reset();
+    building_[1].reset();
   }
   OpResult make(int64_t hint) {
     return runDirect([&](auto via) { NewMap(via, hint); });
@@ -351,6 +353,10 @@ public:
   bool isNil() const { return isNil_; }
   bool isSmall() const { return h_.dirLen == 0; }
   const GroupT* smallGroup() const { return h_.dirLen == 0 && small_ ? &small_->g : nullptr; }
+  // A table growToTable, a grow or a split is filling and has not put in the
+  // directory yet (the tables events name SwissLoc::kNew, and kNewRight for a
+  // split's right one); null outside those steps. Views draw it filling.
+  const TableT* buildingTable(bool right) const { return building_[right ? 1 : 0].get(); }
   const std::vector<TablePtr>& directory() const { return dir_; }
   // Each distinct table once, in the order of first appearance in the directory.
   std::vector<const TableT*> tables() const {
@@ -390,6 +396,8 @@ public:
     rng_.reseed(s.rng);
     isNil_ = s.isNil;
     retired_.clear();
+    building_[0].reset();
+    building_[1].reset();
   }
 
   [[gnu::always_inline]] Slot slotOf(const KeyValue& k);
@@ -494,6 +502,10 @@ private:
   uint64_t epoch_ = 1;
   bool retain_ = false;
   std::vector<TablePtr> retired_; // replaced tables kept for readers in flight (setRetainReplaced)
+  // buildingTable(): set when a rehash allocates a table, reset when that
+  // table is installed. Two goroutines growing at once (a race the writing
+  // check misses) share it: the later one's tables are shown.
+  TablePtr building_[2];
   Version version_ = Version::Go127;
   uint64_t hashkey_[4] = {kDefaultHashKeys[0], kDefaultHashKeys[1], kDefaultHashKeys[2], kDefaultHashKeys[3]};
   FallbackKeys keys_ = go123Keys(kDefaultHashKeys);

@@ -85,6 +85,7 @@ public:
   void makeNil() override { m_.makeNil(); }
   uint64_t hashOf(const KeyValue& k) override { return m_.hashOf(k); }
   void prefetchKey(const KeyValue& k) const override { m_.prefetchKey(k); }
+  bool peekHash(const KeyValue& k, uint64_t& hash) const override { return m_.peekHash(k, hash); }
 
   const Header& header() const override { return m_.header(); }
   bool isNil() const override { return m_.isNil(); }
@@ -113,10 +114,19 @@ public:
   std::vector<TableInfo> tables() const override {
     std::vector<TableInfo> out;
     for (const auto* t : m_.tables())
-      out.push_back(TableInfo{t->index, t->localDepth, t->capacity, t->used, t->growthLeft, t->groups.size()});
+      out.push_back(infoOf(*t));
     return out;
   }
   void group(std::size_t table, uint64_t g, GroupView& out) const override { view(m_.tables()[table]->groups[g], out); }
+  bool buildingTable(bool right, TableInfo& out) const override {
+    const auto* t = m_.buildingTable(right);
+    if (!t) return false;
+    out = infoOf(*t);
+    return true;
+  }
+  void buildingGroup(bool right, uint64_t g, GroupView& out) const override {
+    view(m_.buildingTable(right)->groups[g], out);
+  }
   uint64_t ctrlWord(std::size_t table, uint64_t g) const override { return m_.tables()[table]->groups[g].ctrl; }
   void allCtrlWords(std::vector<uint64_t>& out) const override {
     out.clear();
@@ -138,6 +148,9 @@ public:
   void setRetainReplaced(bool on) override { m_.setRetainReplaced(on); }
 
 private:
+  static TableInfo infoOf(const Table<KT>& t) {
+    return TableInfo{t.index, t.localDepth, t.capacity, t.used, t.growthLeft, t.groups.size()};
+  }
   void view(const Group<KT>& g, GroupView& out) const {
     out.ctrl = g.ctrl;
     for (unsigned i = 0; i < MapGroupSlots; i++) {

@@ -104,6 +104,8 @@ public:
   // A loader's lookahead (SwissMap::prefetchKey): requests the memory an op
   // on k will touch first. Changes nothing (no event, draw or interned string).
   virtual void prefetchKey(const KeyValue& k) const = 0;
+  // hashOf without a draw: false for a NaN (its hash is a fresh draw).
+  virtual bool peekHash(const KeyValue& k, uint64_t& hash) const = 0;
 
   // State.
   virtual const Header& header() const = 0;
@@ -114,6 +116,11 @@ public:
   virtual std::vector<uint32_t> directoryPositions() const = 0;
   virtual std::vector<TableInfo> tables() const = 0;
   virtual void group(std::size_t table, uint64_t g, GroupView& out) const = 0;
+  // The table a grow, split or growToTable is filling (SwissLoc::kNew; a
+  // split's right one: kNewRight), before it is in the directory: false when
+  // there is none (SwissMap::buildingTable).
+  virtual bool buildingTable(bool right, TableInfo& out) const = 0;
+  virtual void buildingGroup(bool right, uint64_t g, GroupView& out) const = 0;
   virtual uint64_t ctrlWord(std::size_t table, uint64_t g) const = 0;
   // Every group's control word, table after table as tables() lists them (one
   // call for an overview of a big map: ctrlWord looks its table up each time).

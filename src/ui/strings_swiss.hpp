@@ -19,4 +19,6 @@
   X(SwEvCleared) X(SwEvClearedFull) X(SwEvIterStarted) X(SwEvIterTable) X(SwEvIterYielded) X(SwEvIterFinished) \
   X(SwEvPanic) X(SwEvFatal) X(SwEqual) X(SwNotEqual) X(SwInTableSmall) X(SwInTable) X(SwInNewTable) X(SwEventOf) \
   X(SwOpsEvents) X(SwLoaded) X(SwMenuTitle) X(SwRaceReplaced) X(SwRaceTag) X(SwRaceWriting) X(SwRaceHeader) \
-  X(SwRaceTitle) X(SwLoopBody) X(SwLoopPair)
+  X(SwRaceTitle) X(SwLoopBody) X(SwLoopPair) X(SwBuildingTitle) X(SwBuildingLeft) X(SwBuildingRight) \
+  X(SwBuildingShort) X(SwBuildingShortRight) X(SwMovedKey) X(SwSplitBit) X(SwSplitLeft) X(SwSplitRight) \
+  X(SwMovedProbeStart)

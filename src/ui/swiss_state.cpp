@@ -150,7 +150,13 @@ void fillSwissShape(SwissFrame& f) {
   f.tables.clear();
   f.dir.clear();
   f.slots = 0;
+  f.building[0].reset();
+  f.building[1].reset();
   if (!f.map) return;
+  for (int right = 0; right < 2; right++) {
+    TableInfo t;
+    if (f.map->buildingTable(right != 0, t)) f.building[right] = t;
+  }
   f.tables = f.map->tables();
   f.dir = f.map->directoryPositions();
   for (const TableInfo& t : f.tables) f.slots += t.capacity;

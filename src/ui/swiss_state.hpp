@@ -62,6 +62,9 @@ struct SwissFrame {
   std::vector<swiss::TableInfo> tables;
   std::vector<uint32_t> dir;
   uint64_t slots = 0; // all slots of the map (8 for a small map)
+  // The tables a grow, split or growToTable is filling, before they are in
+  // the directory (SwissLoc::kNew, and kNewRight: a split's right table).
+  std::optional<swiss::TableInfo> building[2];
   // A race: each goroutine's mark, and the goroutine of the current event.
   std::vector<SwissGoroutineMark> goroutines;
   int currentG = 0;

@@ -289,13 +289,30 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
 
 // ---- groups ---------------------------------------------------------------------------------
 namespace {
+// Rows of a table being built (SwissFrame::building): below every table
+// position, the small group (-1) and nothing (-2).
+constexpr int kRowNew = -3, kRowNewRight = -4;
+int buildingRow(bool right) { return right ? kRowNewRight : kRowNew; }
+bool isBuildingRow(int table) { return table == kRowNew || table == kRowNewRight; }
+
 // The slot or group the current event names, as (table position, group, slot);
 // slot -1: the whole group.
 struct Mark {
-  int table = -2; // -2: nothing; -1: the small group
+  int table = -2; // -2: nothing; -1: the small group; kRowNew, kRowNewRight
   uint64_t group = 0;
   int slot = -1;
 };
+// Where a moved slot lands (SlotMoved): in a table being built.
+Mark destinationOf(const SwissFrame& f) {
+  Mark m;
+  if (!f.current || f.current->kind != SwissKind::SlotMoved) return m;
+  const auto p = swissPayloadOf<SwissKind::SlotMoved>(*f.current);
+  if (!f.building[p.right ? 1 : 0]) return m;
+  m.table = buildingRow(p.right);
+  m.group = p.toGroup;
+  m.slot = p.toSlot;
+  return m;
+}
 Mark markOf(const SwissFrame& f) {
   Mark m;
   if (!f.current || !swissKindInfo(f.current->kind).carriesSlot || f.currentReplaced) return m;
@@ -457,6 +474,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
   }
   const AnySwiss& m = *f.map;
   const Mark mk = markOf(f);
+  const Mark dest = destinationOf(f);
   // A race: goroutines whose table was replaced under them (drawn nowhere).
   for (const SwissGoroutineMark& gm : f.goroutines) {
     if (!gm.replaced) continue;
@@ -497,6 +515,24 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     rows.push_back({t, -1});
     for (uint64_t g = g0; g < std::min<uint64_t>(g0 + 8, f.tables[static_cast<std::size_t>(t)].groups); g++) {
       if (mk.table == t && mk.group == g) focusRow = rows.size(), haveFocus = true;
+      rows.push_back({t, static_cast<int64_t>(g)});
+    }
+  }
+  // The tables a rehash is filling, after the map's own: all their groups,
+  // or on a big map the ones around the slot just moved in. A move's
+  // landing place is where the view follows (its source is marked too).
+  for (int right = 0; right < 2; right++) {
+    if (!f.building[right]) continue;
+    const int t = buildingRow(right != 0);
+    const uint64_t groups = f.building[right]->groups;
+    uint64_t g0 = 0, g1 = groups;
+    if (big) {
+      g0 = dest.table == t && dest.group >= 3 ? dest.group - 3 : 0;
+      g1 = std::min<uint64_t>(g0 + 8, groups);
+    }
+    rows.push_back({t, -1});
+    for (uint64_t g = g0; g < g1; g++) {
+      if (dest.table == t && dest.group == g) focusRow = rows.size(), haveFocus = true;
       rows.push_back({t, static_cast<int64_t>(g)});
     }
   }
@@ -542,7 +578,12 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
       if (r.group < 0) {
         // A title line.
         std::string title;
-        if (r.table < 0) title = tr(S::SwSmallTitle);
+        if (isBuildingRow(r.table)) {
+          const TableInfo& t = *f.building[r.table == kRowNewRight ? 1 : 0];
+          title = F(f.building[1] ? (r.table == kRowNewRight ? S::SwBuildingRight : S::SwBuildingLeft)
+                                  : S::SwBuildingTitle,
+                    t.groups, t.used, t.capacity, t.growthLeft);
+        } else if (r.table < 0) title = tr(S::SwSmallTitle);
         else {
           const TableInfo& t = f.tables[static_cast<std::size_t>(r.table)];
           title = F(S::SwTableTitle, r.table, t.groups, t.localDepth, t.index, t.used, t.capacity, t.growthLeft,
@@ -560,14 +601,17 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         continue;
       }
       const uint64_t g = static_cast<uint64_t>(r.group);
-      if (r.table < 0) m.smallGroup(gv);
+      if (isBuildingRow(r.table)) m.buildingGroup(r.table == kRowNewRight, g, gv);
+      else if (r.table < 0) m.smallGroup(gv);
       else m.group(static_cast<std::size_t>(r.table), g, gv);
       // The group's label and its probe numbers.
       const std::string label = F(S::SwGroupLabel, g);
       dl->AddText(ImVec2(p.x, p.y + (cellH - lineH) * 0.5f), pal.bucketLabel, label.c_str());
       // With several tables, which one (its title may be scrolled away while
       // the view follows a group deep inside it), above the group's number.
-      if (r.table >= 0 && f.tables.size() > 1)
+      if (isBuildingRow(r.table))
+        dl->AddText(ImVec2(p.x, p.y + 1), pal.dim, tr(r.table == kRowNewRight ? S::SwBuildingShortRight : S::SwBuildingShort));
+      else if (r.table >= 0 && f.tables.size() > 1)
         dl->AddText(ImVec2(p.x, p.y + 1), pal.dim, F(S::SwTableShort, r.table).c_str());
       auto it = probed.find({r.table, g});
       if (it != probed.end()) {
@@ -583,6 +627,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         probeBadges += static_cast<int>(it->second.size());
       }
       const bool groupMarked = mk.table == r.table && mk.group == g;
+      const bool destMarked = dest.table == r.table && dest.group == g;
       for (int s = 0; s < 8; s++) {
         const uint8_t c = gv.ctrlByte(static_cast<unsigned>(s));
         const int cls = ctrlClass(c);
@@ -614,7 +659,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         dl->AddText(ImVec2(a.x + fs * 0.2f, a.y + 1 + lineH * 2), cls == 5 ? tc : pal.dim, cell.elem.c_str());
         cell.min = a;
         cell.max = b;
-        cell.current = groupMarked && (mk.slot < 0 || mk.slot == s);
+        cell.current = (groupMarked && (mk.slot < 0 || mk.slot == s)) || (destMarked && dest.slot == s);
         if (ImGui::IsMouseHoveringRect(a, b)) {
           ImGui::SetTooltip("%s", fmt::format("g{} slot {}: ctrl 0x{:02x} ({})\nkey {}\nelem {}", g, s, c, cell.ctrl,
                                               keyText(gv.keys[s]), gv.elems[s])
@@ -625,6 +670,12 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
       if (groupMarked) {
         const float x0 = p.x + labelW + (mk.slot < 0 ? 0 : static_cast<float>(mk.slot) * cellW);
         const float x1 = mk.slot < 0 ? p.x + labelW + 8 * cellW - 2 : x0 + cellW - 2;
+        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x1, p.y + cellH), pal.highlightFill);
+        dl->AddRect(ImVec2(x0 - 1, p.y - 1), ImVec2(x1 + 1, p.y + cellH + 1), pal.highlight, 0, 0,
+                    pal.highlightThickness);
+      }
+      if (destMarked) { // where the moved slot landed: the same mark as its source
+        const float x0 = p.x + labelW + static_cast<float>(dest.slot) * cellW, x1 = x0 + cellW - 2;
         dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x1, p.y + cellH), pal.highlightFill);
         dl->AddRect(ImVec2(x0 - 1, p.y - 1), ImVec2(x1 + 1, p.y + cellH + 1), pal.highlight, 0, 0,
                     pal.highlightThickness);
@@ -648,17 +699,38 @@ void SwissHashView::draw(UiContext&, const Frame& fr) {
   shown.clear();
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded()) return;
-  if (!f->hash) {
+  auto line = [&](const std::string& s) { // wrapped: a narrow panel or a projector's font
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(s.c_str());
+    ImGui::PopTextWrapPos();
+    shown += s + "\n";
+  };
+  // A slot moved by a rehash: the moved key's hash, which rehash computes
+  // again and which picks its group (and a split's side) in the new table.
+  std::optional<SwissPayload<SwissKind::Hashed>> moved;
+  const TableInfo* into = nullptr; // the new table it goes into
+  SwissPayload<SwissKind::SlotMoved> move{};
+  if (f->map && f->current && f->current->kind == SwissKind::SlotMoved) {
+    move = swissPayloadOf<SwissKind::SlotMoved>(*f->current);
+    const int pos = move.from.table == SwissLoc::kSmall ? -1 : tablePosOf(*f, move.from.table);
+    GroupView from;
+    if (pos == -1 && f->map->hasSmallGroup()) f->map->smallGroup(from);
+    else if (pos >= 0) f->map->group(static_cast<std::size_t>(pos), move.from.group, from);
+    uint64_t hash = 0;
+    if ((pos >= 0 || f->map->hasSmallGroup()) && f->building[move.right ? 1 : 0] &&
+        f->map->peekHash(from.keys[move.from.slot], hash)) {
+      moved = SwissPayload<SwissKind::Hashed>{hash, f->map->header().globalShift, false};
+      into = &*f->building[move.right ? 1 : 0];
+      line(F(S::SwMovedKey, keyText(from.keys[move.from.slot])));
+    }
+  }
+  if (!f->hash && !moved) {
     ImGui::TextDisabled("%s", tr(S::SwNoHash));
     return;
   }
-  const auto& h = *f->hash;
+  const auto& h = moved ? *moved : *f->hash;
   const Palette& pal = palette();
   const uint8_t depth = f->map ? f->map->header().globalDepth : 0;
-  auto line = [&](const std::string& s) {
-    ImGui::TextUnformatted(s.c_str());
-    shown += s + "\n";
-  };
   line(F(S::SwHashLine, h.hash));
   // The 64 bits in two rows of 32: top globalDepth (directory), low 7 (H2).
   {
@@ -687,6 +759,15 @@ void SwissHashView::draw(UiContext&, const Frame& fr) {
   }
   line(F(S::SwH1, h.h1()));
   line(F(S::SwH2, h.h2(), h.h2()));
+  if (moved) {
+    if (f->building[1]) { // a split: one bit past the old local depth picks the side
+      const unsigned bit = 64u - into->localDepth;
+      line(F(S::SwSplitBit, bit, (h.hash >> bit) & 1, tr(move.right ? S::SwSplitRight : S::SwSplitLeft)));
+    }
+    const uint64_t mask = into->groups ? into->groups - 1 : 0;
+    line(F(S::SwMovedProbeStart, mask, h.h1() & mask));
+    return;
+  }
   if (h.small) {
     line(tr(S::SwDirIndexSmall));
     return;

@@ -811,3 +811,62 @@ TEST(SwissEvents, RecordsThatKeepWhatWasReadDecodeToWhatTheRuntimeDerives) {
                 .dirIndex(),
             0u);
 }
+
+// The tables a rehash fills are visible while it fills them (the views draw
+// them): at every SlotMoved pause, the new table (the right one of a split
+// for a move to the right) holds the moved key and elem at the event's
+// destination, with the old slot's H2 in its control byte, and has exactly
+// the slots moved into it so far; the directory still has the old table (its
+// tables' used counts still add up to the map's). Once the op has ended there
+// is none. Covers growToTable (small to 16 slots), grows and the splits of
+// 1024-slot tables.
+TEST(SwissBuildingTables, EveryMovedSlotIsInTheTableBeingBuilt) {
+  auto m = made(KeyKind::Int64, Version::Go127, 0);
+  SwissEventSink sink;
+  m->setEventSink(&sink);
+  m->setPauseMask(uint64_t{1} << static_cast<unsigned>(SwissKind::SlotMoved));
+  TableInfo none;
+  EXPECT_FALSE(m->buildingTable(false, none));
+  std::size_t moves = 0, toRight = 0, fromSmall = 0;
+  for (int64_t k = 0; k < 3000; k++) {
+    auto run = m->start({SwissOpCode::Put, KeyValue::ofInt(KeyKind::Int64, k * 7919), k, {}});
+    uint16_t into[2] = {0, 0}; // slots moved into each new table by this op
+    while (run->step()) {
+      const SwissEvent& e = sink.events.back();
+      ASSERT_EQ(e.kind, SwissKind::SlotMoved);
+      const auto p = swissPayloadOf<SwissKind::SlotMoved>(e);
+      GroupView from;
+      uint64_t usedInDir = 0;
+      if (p.from.table == SwissLoc::kSmall) {
+        m->smallGroup(from);
+        fromSmall++;
+        usedInDir = m->header().used;
+      } else {
+        const auto pos = m->directoryPositions();
+        ASSERT_LT(p.from.table, pos.size());
+        m->group(pos[p.from.table], p.from.group, from);
+        for (const TableInfo& d : m->tables()) usedInDir += d.used;
+      }
+      EXPECT_EQ(usedInDir, m->header().used) << "key " << k << ": the directory still has the old table";
+      TableInfo t;
+      ASSERT_TRUE(m->buildingTable(p.right, t)) << "key " << k;
+      EXPECT_EQ(t.used, ++into[p.right ? 1 : 0]) << "key " << k;
+      ASSERT_LT(p.toGroup, t.groups);
+      GroupView to;
+      m->buildingGroup(p.right, p.toGroup, to);
+      EXPECT_EQ(to.keys[p.toSlot], from.keys[p.from.slot]) << "key " << k;
+      EXPECT_EQ(to.elems[p.toSlot], from.elems[p.from.slot]) << "key " << k;
+      EXPECT_EQ(to.ctrlByte(p.toSlot), from.ctrlByte(p.from.slot)) << "key " << k << ": the same H2";
+      moves++;
+      toRight += p.right;
+      sink.clear();
+    }
+    ASSERT_EQ(run->result().outcome, Outcome::Ok);
+    sink.clear();
+    EXPECT_FALSE(m->buildingTable(false, none)) << "key " << k;
+    EXPECT_FALSE(m->buildingTable(true, none)) << "key " << k;
+  }
+  EXPECT_EQ(fromSmall, 8u) << "growToTable moves the small group's 8 keys";
+  EXPECT_GT(toRight, 0u) << "3000 keys split tables";
+  EXPECT_GT(moves, 3000u);
+}

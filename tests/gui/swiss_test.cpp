@@ -631,3 +631,47 @@ TEST(SwissLoop, ABodyThatWritesIsSteppedAndEndsAsTheDumpSays) {
   EXPECT_NE(g.ws().swiss.groups.caption.find("pair 4, body: del k"), std::string::npos) << g.ws().swiss.groups.caption;
 #endif
 }
+
+// A rehash's new tables are drawn while they fill: stepping (Right, through
+// ImGui's input) onto a slot moved by a split shows the right table being
+// built, with the moved key in the event's destination cell, marked; the
+// hash panel shows the moved key's hash and the bit that sent it right. Once
+// the tables are installed, no row of a table being built is left.
+TEST(Swiss, ASplitsNewTablesFillOnScreen) {
+  SwissGui g;
+  NEED_GUI(g);
+  ASSERT_TRUE(g.app().openScript(kScenarios + "swiss/swiss_split.ops"));
+  const SwissSession& s = g.sw().session();
+  int64_t at = -1, installed = -1;
+  for (uint64_t i = 0; i < s.eventCount() && installed < 0; i++) {
+    if (at < 0 && s.event(i).kind == SwissKind::SlotMoved && swissPayloadOf<SwissKind::SlotMoved>(s.event(i)).right)
+      at = static_cast<int64_t>(i);
+    if (at >= 0 && s.event(i).kind == SwissKind::OpEnd) installed = static_cast<int64_t>(i);
+  }
+  ASSERT_GT(at, 0);
+  g.sw().seek(at - 1);
+  g.frames(2);
+  g.press(GLFW_KEY_RIGHT);
+  g.frames(3);
+  ASSERT_EQ(g.sw().position(), at);
+  const auto p = swissPayloadOf<SwissKind::SlotMoved>(s.event(static_cast<uint64_t>(at)));
+  const SwissFrame& f = g.ws().swiss.frame;
+  ASSERT_TRUE(f.building[1]) << "the split's right table is being built";
+  // The source slot's key, read from the map the frame shows.
+  GroupView from;
+  f.map->group(f.dir[p.from.table], p.from.group, from);
+  const KeyValue key = from.keys[p.from.slot];
+  const auto* c = cellAt(g.ws().swiss.groups, -4, p.toGroup, p.toSlot);
+  ASSERT_NE(c, nullptr) << "the destination cell is drawn (the view follows it)";
+  EXPECT_TRUE(c->current);
+  EXPECT_EQ(c->key, shortKey(key, c->key.size() + 8));
+  EXPECT_EQ(c->ctrl, swissCtrlText(from.ctrlByte(p.from.slot)));
+  const std::string& shown = g.ws().swiss.hash.shown;
+  EXPECT_NE(shown.find("the moved key " + keyText(key)), std::string::npos) << shown;
+  EXPECT_NE(shown.find("= 1: the right table"), std::string::npos) << shown;
+  // At the end of the op both tables are in the directory: no row is left.
+  g.sw().seek(installed);
+  g.frames(3);
+  EXPECT_FALSE(f.building[0] || f.building[1]);
+  for (const auto& cell : g.ws().swiss.groups.cells) EXPECT_GE(cell.table, -1);
+}

@@ -393,7 +393,11 @@ void SwissGroupsView::drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, 
     if (gm.replaced || gm.table < -1 || gm.table != table || gm.group != group) continue;
     const int idx = gm.slot < 0 ? 8 : gm.slot;
     const int nth = onSlot[idx]++;
-    const float pad = 2.0f + 3.5f * static_cast<float>(nth);
+    // A whole-group outline goes outside every slot's (so that a goroutine
+    // on the group never covers one on its first or last slot), and its tag
+    // sits at the group's left end, where no slot tag is (a slot's tag is at
+    // its right end).
+    const float pad = (gm.slot < 0 ? 6.0f : 2.0f) + 3.5f * static_cast<float>(nth);
     const float x0 = origin.x + (gm.slot < 0 ? 0 : static_cast<float>(gm.slot) * cellW);
     const float x1 = gm.slot < 0 ? origin.x + 8 * cellW - 2 : x0 + cellW - 2;
     const ImVec2 a(x0 - pad, origin.y - pad), z(x1 + pad, origin.y + cellH + pad);
@@ -403,7 +407,8 @@ void SwissGroupsView::drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, 
     const float tagFs = fs * 0.8f;
     const ImVec2 ts = font->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
     const float tw = ts.x + fs * 0.3f, th = ts.y + 2;
-    const ImVec2 t0(x1 - tw * static_cast<float>(nth + 1), origin.y + 1);
+    const ImVec2 t0(gm.slot < 0 ? x0 + tw * static_cast<float>(nth) : x1 - tw * static_cast<float>(nth + 1),
+                    origin.y + 1);
     dl->AddRectFilled(t0, ImVec2(t0.x + tw, t0.y + th), gm.colour, 3.0f);
     dl->AddText(font, tagFs, ImVec2(t0.x + fs * 0.15f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
     outlines.push_back({gm.g, table, group, gm.slot, a, z});

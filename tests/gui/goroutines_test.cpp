@@ -501,11 +501,16 @@ TEST(RaceWorkspace, ASwissRaceIsDrawnOnTheSwissViewsLaneByLane) {
   EXPECT_LE(o1->min.x, c1.min.x);
   EXPECT_GE(o1->max.x, c1.max.x);
   EXPECT_LE(o1->min.y, c1.min.y);
-  // G2 probes the same group: outlined around the whole group, G1's outline stays.
+  // G2 probes the same group: outlined around the whole group, G1's outline
+  // stays, inside G2's with room between them (not drawn over by it).
   stepLane(2);
   ASSERT_NE(outlineOf(2), nullptr);
   EXPECT_EQ(outlineOf(2)->table, -1);
+  EXPECT_EQ(outlineOf(2)->slot, -1);
   ASSERT_NE(outlineOf(1), nullptr);
+  EXPECT_LT(outlineOf(2)->min.x, outlineOf(1)->min.x - 2);
+  EXPECT_LT(outlineOf(2)->min.y, outlineOf(1)->min.y - 2);
+  EXPECT_GT(outlineOf(2)->max.y, outlineOf(1)->max.y + 2);
   // On to the end: G1's exit check dies, as lesson 11 expects.
   while (!s.atEnd()) {
     ASSERT_LT(s.position(), 60u);

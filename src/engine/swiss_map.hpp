@@ -139,13 +139,23 @@ template <class T> struct GroupAllocator {
 // ones) as in the runtime: with the keys and the elems in two arrays of
 // their own, a lookup at a million keys touched 2.56 lines of its group on
 // average instead of 1.88 and ran 1.13-1.34x the runtime's time.
-template <class KT> struct GroupSlot {
-  typename KT::Slot key{};
-  int64_t elem = 0;
+template <class KT> struct GroupSlot { // zeroed by Group()
+  typename KT::Slot key;
+  int64_t elem;
 };
 template <class KT> struct Group {
   uint64_t ctrl = ctrlGroupEmpty;
-  GroupSlot<KT> slots[MapGroupSlots]{};
+  GroupSlot<KT> slots[MapGroupSlots];
+
+  // Empty: the control word all ctrlEmpty, every slot zero. The slots are
+  // zeroed as two halves: one 128-byte zeroing became a `rep stos` per group
+  // (GCC 12), whose startup made newTable 6% of a 100,000-key insert run
+  // (3.5 ns an insert) where 64-byte halves are eight vector stores.
+  Group() noexcept {
+    std::memset(static_cast<void*>(&slots[0]), 0, sizeof(slots) / 2);
+    asm("" ::: "memory"); // keeps the two halves apart
+    std::memset(static_cast<void*>(&slots[MapGroupSlots / 2]), 0, sizeof(slots) / 2);
+  }
 
   typename KT::Slot& key(unsigned i) { return slots[i].key; }
   const typename KT::Slot& key(unsigned i) const { return slots[i].key; }

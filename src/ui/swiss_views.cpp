@@ -314,18 +314,11 @@ Mark destinationOf(const SwissFrame& f) {
   return m;
 }
 Mark markOf(const SwissFrame& f) {
+  // The current event's slot, or the op's last located one (fillSwissMark).
   Mark m;
-  if (!f.current || !swissKindInfo(f.current->kind).carriesSlot || f.currentReplaced) return m;
-  const SwissEvent& e = *f.current;
-  SwissLoc l = swissLocOfEvent(e);
-  if (l.table == SwissLoc::kSmall) m.table = -1;
-  else if (l.table == SwissLoc::kNew || l.table == SwissLoc::kNewRight) return m;
-  else m.table = tablePosOf(f, l.table);
-  if (m.table < -1) return m;
-  m.group = l.group;
-  m.slot = (e.kind == SwissKind::GroupProbed || e.kind == SwissKind::PruneGroup) ? -1 : l.slot;
-  // A small map's group is the map's only group: group 0.
-  if (m.table == -1) m.group = 0;
+  m.table = f.markTable;
+  m.group = f.markGroup;
+  m.slot = f.markSlot;
   return m;
 }
 } // namespace

@@ -176,6 +176,9 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
 // ---- header ---------------------------------------------------------------------------------
 void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   fields.clear();
+  shape.clear();
+  loadRight = 0;
+  panelRight = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded()) return;
   const Palette& pal = palette();
@@ -217,7 +220,9 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   }
   ImGui::Separator();
   if (m.hasSmallGroup() || h.dirLen == 0) {
-    textWrapped(tr(S::SwSmallMap));
+    // No group at all before the first insert (make with a small hint, or a clear of such a map).
+    shape = tr(m.hasSmallGroup() ? S::SwSmallMap : S::SwNoGroupYet);
+    textWrapped(shape);
     return;
   }
   ImGui::TextUnformatted(F(h.dirLen == 1 ? S::SwDirectoryOne : S::SwDirectory, h.dirLen, h.globalDepth).c_str());
@@ -245,13 +250,28 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
                             ImGuiTableFlags_SizingFixedFit,
                         ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr(S::SwColTable));
-    ImGui::TableSetupColumn(tr(S::SwColCapacity));
-    ImGui::TableSetupColumn(tr(S::SwColUsed));
-    ImGui::TableSetupColumn(tr(S::SwColGrowthLeft));
-    ImGui::TableSetupColumn(tr(S::SwColTombstones));
-    ImGui::TableSetupColumn(tr(S::SwColLoad), ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableHeadersRow();
+    // Short headers (the full names in their tooltips): the six columns must
+    // fit the narrow left panel, load included, in both languages and on a projector.
+    const std::pair<S, S> cols[] = {{S::SwColTableShort, S::SwColTable},
+                                    {S::SwColCapacityShort, S::SwColCapacity},
+                                    {S::SwColUsed, S::SwColUsed},
+                                    {S::SwColGrowthLeftShort, S::SwColGrowthLeft},
+                                    {S::SwColTombstonesShort, S::SwColTombstones},
+                                    {S::SwColLoad, S::SwLoadHelp}};
+    for (const auto& [shortName, full] : cols)
+      ImGui::TableSetupColumn(tr(shortName), full == S::SwLoadHelp ? ImGuiTableColumnFlags_WidthStretch : 0);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int c = 0; c < 6; c++) {
+      ImGui::TableSetColumnIndex(c);
+      ImGui::TableHeader(tr(cols[c].first));
+      if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(fs * 24);
+        ImGui::TextUnformatted(tr(cols[c].second));
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
+    }
     ImGuiListClipper clip;
     clip.Begin(static_cast<int>(f->tables.size()));
     while (clip.Step()) {
@@ -270,9 +290,13 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
         ImGui::Text("%u", t.tombstones());
         ImGui::TableNextColumn();
         const float load = t.capacity ? static_cast<float>(t.used) / t.capacity : 0.0f;
-        const std::string txt = fmt::format("{:.0f}% / 87.5%", load * 100);
+        // One decimal: a table at exactly 7/8 reads 87.5%, as the mark does
+        // (against the 87.5% mark when there is room, the mark alone if not).
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = std::max(fs * 3, ImGui::GetContentRegionAvail().x);
+        std::string txt = fmt::format("{:.1f}% / 87.5%", load * 100);
+        if (ImGui::CalcTextSize(txt.c_str()).x > w - ImGui::GetStyle().FramePadding.x * 2)
+          txt = fmt::format("{:.1f}%", load * 100);
         ImGui::ProgressBar(load, ImVec2(w, 0), txt.c_str());
         // The 7/8 mark.
         ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x + w * 0.875f, p.y), ImVec2(p.x + w * 0.875f, p.y + ImGui::GetFrameHeight()),
@@ -281,6 +305,10 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
           fields.emplace_back(fmt::format("table {}", r),
                               fmt::format("cap {} used {} growthLeft {} tombstones {}", t.capacity, t.used,
                                           t.growthLeft, t.tombstones()));
+        if (r == 0 || r + 1 == static_cast<int>(f->tables.size())) {
+          fields.emplace_back(fmt::format("table {} load", r), txt);
+          loadRight = std::max(loadRight, p.x + w); // the load column is on screen (tests)
+        }
       }
     }
     ImGui::EndTable();
@@ -495,6 +523,8 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     rows.push_back({-1, -1});
     rows.push_back({-1, 0});
     if (mk.table == -1) focusRow = 1, haveFocus = true;
+  } else if (f.tables.empty()) {
+    textWrapped(tr(S::SwNoGroupYet)); // before the first insert: no group, no table
   } else if (!big) {
     for (std::size_t t = 0; t < f.tables.size(); t++) {
       rows.push_back({static_cast<int>(t), -1});

@@ -37,6 +37,8 @@ public:
   void draw(UiContext& ui, const Frame& f);
   // What the last frame showed (tests): field name -> value text.
   std::vector<std::pair<std::string, std::string>> fields;
+  float loadRight = 0, panelRight = 0; // uifix: the Tables grid's load bars end, the panel's content edge (tests)
+  std::string shape; // uifix: the sentence under the fields when there is no directory (tests)
 };
 
 class SwissGroupsView {

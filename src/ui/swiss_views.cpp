@@ -162,7 +162,9 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   }
   case K::IterTable: {
     auto p = swissPayloadOf<K::IterTable>(e);
-    return F(S::SwEvIterTable, p.dirIdx, whereTable(p.table, f));
+    // The string says "table {}": the table's number only ("table table 1" otherwise).
+    const int pos = tablePosOf(f, p.table);
+    return F(S::SwEvIterTable, p.dirIdx, pos >= 0 ? pos : p.table);
   }
   case K::IterYielded: return F(S::SwEvIterYielded, l.slot, l.group, swissPayloadOf<K::IterYielded>(e).value);
   case K::IterFinished: return F(S::SwEvIterFinished, swissPayloadOf<K::IterFinished>(e).yielded);

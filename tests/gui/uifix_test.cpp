@@ -210,3 +210,24 @@ TEST(Uifix, NoGroupBeforeTheFirstInsert) {
     EXPECT_EQ(g.ws().swiss.header.shape, tr(S::SwSmallMap));
   }
 }
+
+// Defect 5: "moves to directory entry 1 (table 1)", not "table table 1".
+TEST(Uifix, TheIteratorNamesTheTableOnce) {
+  for (const char* lang : {"en", "zh"}) {
+    Gui g(1600, 900, lang);
+    NEED_GUI(g);
+    ASSERT_TRUE(g.rt.app().openScript(kLessons + "s06-iteration-offsets.ops"));
+    const SwissSession& s = g.sw().session();
+    int seen = 0;
+    for (uint64_t i = 0; i < s.eventCount() && seen < 3; i++) {
+      if (s.event(i).kind != SwissKind::IterTable) continue;
+      g.sw().seek(static_cast<int64_t>(i));
+      g.frames(1);
+      const std::string t = swissEventText(s.event(i), g.ws().swiss.frame);
+      const std::string word = tr(S::SwColTable); // "table", "表"
+      EXPECT_EQ(t.find(word + " " + word), std::string::npos) << t;
+      seen++;
+    }
+    EXPECT_GT(seen, 0);
+  }
+}

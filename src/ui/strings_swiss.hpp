@@ -24,4 +24,4 @@
   X(SwMovedProbeStart) \
   /* uifix */ \
   X(SwNoGroupYet) X(SwColTableShort) X(SwColCapacityShort) X(SwColGrowthLeftShort) \
-  X(SwColTombstonesShort)
+  X(SwColTombstonesShort) X(SbsOpShort)

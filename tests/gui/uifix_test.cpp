@@ -231,3 +231,48 @@ TEST(Uifix, TheIteratorNamesTheTableOnce) {
     EXPECT_GT(seen, 0);
   }
 }
+
+// Defect 7: on a projector (175% on 1280x720) six-digit keys are whole (the
+// groups wrap into two rows of four), and the current group is inside the
+// panel, not under its bottom edge.
+TEST(Uifix, AProjectorShowsWholeKeysAndTheCurrentGroup) {
+  Gui g(1280, 720, "en", true);
+  NEED_GUI(g);
+  ASSERT_TRUE(g.rt.app().openScript(kScenarios + "swiss/swiss_split.ops"));
+  for (int64_t at : {328, 330, 345, 364}) {
+    g.sw().seek(at);
+    g.frames(4);
+    const SwissGroupsView& v = g.ws().swiss.groups;
+    int full = 0;
+    for (const auto& c : v.cells) {
+      if (c.ctrl == "E" || c.ctrl == "D") continue;
+      full++;
+      EXPECT_EQ(c.key.find("\xe2\x80\xa6"), std::string::npos) << "cut key " << c.key << " at " << at;
+    }
+    EXPECT_GT(full, 0);
+    const auto* c = g.current();
+    ASSERT_TRUE(c) << at;
+    EXPECT_LE(c->max.y, v.listBottom + 1) << "the current slot is under the panel's edge at " << at;
+  }
+}
+
+// Defect 7b: side by side on a projector: the op's text ends left of the tabs.
+TEST(Uifix, SideBySideStepsTextClearsTheTabs) {
+  for (const char* lang : {"en", "zh"}) {
+    Gui g(1280, 720, lang, true);
+    NEED_GUI(g);
+    std::string text = "make int64 0\n";
+    for (int i = 0; i < 1200; i++) text += "put " + std::to_string(i * 3) + " " + std::to_string(i) + "\n";
+    text += "get 894\n";
+    ASSERT_TRUE(g.ws().sideBySide.openText(text, "sbs.ops", Version::Go127));
+    g.frames(2);
+    keyTap(g.rt, GLFW_KEY_END);
+    g.frames(3);
+    const SbsStepsView& steps = g.ws().sbs.steps;
+    ASSERT_GT(steps.mapsTab.z, 0);
+    EXPECT_GT(steps.shownRight, 0);
+    EXPECT_LE(steps.shownRight, steps.mapsTab.x);
+    EXPECT_LE(steps.shownRight, steps.leaveButton.x);
+    shot(g, std::string("sbs-proj-") + lang + ".png");
+  }
+}

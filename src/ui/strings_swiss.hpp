@@ -23,5 +23,5 @@
   X(SwBuildingShort) X(SwBuildingShortRight) X(SwMovedKey) X(SwSplitBit) X(SwSplitLeft) X(SwSplitRight) \
   X(SwMovedProbeStart) \
   /* uifix */ \
-  X(SwNoGroupYet) X(SwColTableShort) X(SwColCapacityShort) X(SwColGrowthLeftShort) \
+  X(SwNoGroupYet) X(SwScriptSeed) X(SwColTableShort) X(SwColCapacityShort) X(SwColGrowthLeftShort) \
   X(SwColTombstonesShort) X(SbsOpShort)

@@ -95,6 +95,14 @@ void SwissController::fillFrame(SwissFrame& f) {
   fillSwissOpProgress(f);
   fillSwissShape(f);
   fillSwissMark(f);
+  // make writes its SEED argument over the drawn seed when it returns (no
+  // event says so: the events are the runtime's): at make's last event.
+  f.scriptSeedEvent = -1;
+  if (s.opCount() > 0 && s.op(0).kind == SwissSession::Op::Kind::Map && s.op(0).req.code == SwissOpCode::Make &&
+      s.op(0).result.outcome == Outcome::Ok && s.op(0).eventCount > 0) {
+    f.scriptSeedEvent = static_cast<int64_t>(s.op(0).firstEvent + s.op(0).eventCount) - 1;
+    f.scriptSeed = s.op(0).number;
+  }
 }
 
 void fillSwissOpProgress(SwissFrame& f) {

@@ -79,6 +79,10 @@ struct SwissFrame {
   uint64_t markGroup = 0;
   int markSlot = -1;
   int64_t markEvent = -1;
+  // uifix: make's last event, where the header first shows the script's seed
+  // (make's SEED argument, written over the seed NewMap drew); -1: none.
+  int64_t scriptSeedEvent = -1;
+  uint64_t scriptSeed = 0;
   bool loaded() const { return events != nullptr; }
 };
 

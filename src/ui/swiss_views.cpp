@@ -459,6 +459,9 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     if (f.loopBody && f.loopPair > 0)
       caption += "  —  " + (f.bodyText.empty() ? F(S::SwLoopPair, f.loopPair) : F(S::SwLoopBody, f.loopPair, f.bodyText));
     caption += "  —  " + swissEventText(*f.current, f);
+    // make writes the script's SEED over the drawn seed as it returns: the
+    // header changes here with no event of the runtime's to say so.
+    if (f.position == f.scriptSeedEvent) caption += "  " + F(S::SwScriptSeed, f.scriptSeed);
   } else {
     caption = tr(S::SwBeforeFirst);
   }

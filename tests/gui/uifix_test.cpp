@@ -276,3 +276,30 @@ TEST(Uifix, SideBySideStepsTextClearsTheTabs) {
     shot(g, std::string("sbs-proj-") + lang + ".png");
   }
 }
+
+// Defect 8: the event at which the header first shows make's SEED says so.
+TEST(Uifix, TheScriptsSeedIsExplainedWhereTheHeaderChanges) {
+  for (const char* lang : {"en", "zh"}) {
+    Gui g(1600, 900, lang);
+    NEED_GUI(g);
+    ASSERT_TRUE(g.openText("seed.ops", "make swiss int64 0 7\nput 1 10\n"));
+    g.sw().seek(1); // seed_changed: the drawn seed
+    g.frames(2);
+    std::string seed;
+    for (const auto& [n, v] : g.ws().swiss.header.fields)
+      if (n == tr(S::SwFieldSeed)) seed = v;
+    ASSERT_NE(seed, "0x0000000000000007");
+    EXPECT_EQ(g.ws().swiss.groups.caption.find("0x0000000000000007"), std::string::npos);
+    g.sw().seek(2); // make returns: the script's seed is written
+    g.frames(2);
+    for (const auto& [n, v] : g.ws().swiss.header.fields)
+      if (n == tr(S::SwFieldSeed)) seed = v;
+    EXPECT_EQ(seed, "0x0000000000000007");
+    EXPECT_NE(g.ws().swiss.groups.caption.find("0x0000000000000007"), std::string::npos)
+        << g.ws().swiss.groups.caption;
+    EXPECT_NE(g.ws().swiss.groups.caption.find("SEED"), std::string::npos);
+    g.sw().seek(3);
+    g.frames(2);
+    EXPECT_EQ(g.ws().swiss.groups.caption.find("SEED"), std::string::npos);
+  }
+}

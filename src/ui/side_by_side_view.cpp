@@ -127,8 +127,6 @@ void SbsStepsView::draw(UiContext&, Controller& c, const SideBySide& sbs, const 
     const compare::Row& r = sbs.comparison.series.rows[static_cast<std::size_t>(k)];
     shown = fmt::format(fmt::runtime(tr(S::CmpOpOf)), k + 1, n, r.line, r.text);
   }
-  needGlyphs(shown);
-  ImGui::TextUnformatted(shown.c_str());
   // The tabs (projector layout) and Leave: at the right end of the first row.
   const ImGuiStyle& st = ImGui::GetStyle();
   const char* leave = tr(S::SbsLeave);
@@ -138,6 +136,26 @@ void SbsStepsView::draw(UiContext&, Controller& c, const SideBySide& sbs, const 
   if (tabs)
     rw += ImGui::CalcTextSize(mapsLabel).x + ImGui::CalcTextSize(figuresLabel).x + st.FramePadding.x * 4 +
           st.ItemSpacing.x * 3;
+  // The op's text in what is left of the row, never under the buttons: a
+  // projector's font gets the short form, then the end of its text (the op).
+  const float room = ImGui::GetWindowContentRegionMax().x - rw - st.ItemSpacing.x - ImGui::GetCursorPosX();
+  needGlyphs(shown);
+  std::string text = shown;
+  if (k >= 0 && ImGui::CalcTextSize(text.c_str()).x > room) {
+    const compare::Row& r = sbs.comparison.series.rows[static_cast<std::size_t>(k)];
+    text = fmt::format(fmt::runtime(tr(S::SbsOpShort)), k + 1, n, r.text);
+    needGlyphs(text);
+  }
+  while (text.size() > 1 && ImGui::CalcTextSize(text.c_str()).x > room) {
+    // Drop a UTF-8 character after the prefix "…" (keeps the op at the end).
+    std::size_t cut = text.compare(0, 3, "…") == 0 ? 3 : 0;
+    std::size_t len = 1;
+    while (cut + len < text.size() && (static_cast<unsigned char>(text[cut + len]) & 0xC0) == 0x80) len++;
+    text = "…" + text.substr(cut + len);
+  }
+  ImGui::TextUnformatted(text.c_str());
+  if (text != shown && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", shown.c_str());
+  shownRight = ImGui::GetItemRectMax().x;
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - rw));
   if (tabs) {
     auto tab = [&](const char* label, const char* id, bool on, ImVec4& rect) {

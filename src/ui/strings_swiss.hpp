@@ -21,4 +21,7 @@
   X(SwOpsEvents) X(SwLoaded) X(SwMenuTitle) X(SwRaceReplaced) X(SwRaceTag) X(SwRaceWriting) X(SwRaceHeader) \
   X(SwRaceTitle) X(SwLoopBody) X(SwLoopPair) X(SwBuildingTitle) X(SwBuildingLeft) X(SwBuildingRight) \
   X(SwBuildingShort) X(SwBuildingShortRight) X(SwMovedKey) X(SwSplitBit) X(SwSplitLeft) X(SwSplitRight) \
-  X(SwMovedProbeStart)
+  X(SwMovedProbeStart) \
+  /* uifix */ \
+  X(SwNoGroupYet) X(SwScriptSeed) X(SwColTableShort) X(SwColCapacityShort) X(SwColGrowthLeftShort) \
+  X(SwColTombstonesShort) X(SbsOpShort)

@@ -147,6 +147,7 @@ void RaceController::fillSwissFrame(SwissFrame& f) {
     // Its op's probe path was drawn in that table too.
     if (g == f.currentG && m.replaced) f.probes.clear();
   }
+  fillSwissMark(f);
 }
 
 } // namespace gomap::ui

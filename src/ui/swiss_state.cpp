@@ -94,6 +94,15 @@ void SwissController::fillFrame(SwissFrame& f) {
   }
   fillSwissOpProgress(f);
   fillSwissShape(f);
+  fillSwissMark(f);
+  // make writes its SEED argument over the drawn seed when it returns (no
+  // event says so: the events are the runtime's): at make's last event.
+  f.scriptSeedEvent = -1;
+  if (s.opCount() > 0 && s.op(0).kind == SwissSession::Op::Kind::Map && s.op(0).req.code == SwissOpCode::Make &&
+      s.op(0).result.outcome == Outcome::Ok && s.op(0).eventCount > 0) {
+    f.scriptSeedEvent = static_cast<int64_t>(s.op(0).firstEvent + s.op(0).eventCount) - 1;
+    f.scriptSeed = s.op(0).number;
+  }
 }
 
 void fillSwissOpProgress(SwissFrame& f) {
@@ -161,6 +170,59 @@ void fillSwissShape(SwissFrame& f) {
   f.dir = f.map->directoryPositions();
   for (const TableInfo& t : f.tables) f.slots += t.capacity;
   if (f.map->hasSmallGroup()) f.slots = MapGroupSlots;
+}
+
+void fillSwissMark(SwissFrame& f) {
+  f.markTable = -2;
+  f.markGroup = 0;
+  f.markSlot = -1;
+  f.markEvent = -1;
+  if (!f.current || !f.currentOp || !f.events || !f.map || f.currentReplaced) return;
+  const SwissEventSource& s = *f.events;
+  const std::size_t k = *f.currentOp;
+  const int64_t first = static_cast<int64_t>(s.firstEventOfOp(k));
+  // The op's latest event at or before the cursor that names a slot or group
+  // (in a race: the op's own events, its goroutine's).
+  int64_t j = -1;
+  for (int64_t i = f.position; i >= first && f.position - i < 200000; i--) {
+    if (!s.opsContiguous() && s.opOfEvent(static_cast<uint64_t>(i)) != k) continue;
+    if (swissKindInfo(s.swissEvent(static_cast<uint64_t>(i)).kind).carriesSlot) {
+      j = i;
+      break;
+    }
+  }
+  if (j < 0) return;
+  const SwissEvent& e = s.swissEvent(static_cast<uint64_t>(j));
+  const SwissLoc l = swissLocOfEvent(e);
+  if (l.table == SwissLoc::kNew || l.table == SwissLoc::kNewRight) return; // a table being built: not in the map yet
+  const bool small = l.table == SwissLoc::kSmall;
+  // Its loc names the table by the first directory index it had then: follow
+  // it to now (a split doubles the directory: entry i becomes 2i and 2i+1); a
+  // table installed over it (or over the small group) leaves nothing to frame.
+  uint64_t dirIndex = l.table;
+  for (int64_t i = j + 1; i <= f.position; i++) {
+    const SwissEvent& x = s.swissEvent(static_cast<uint64_t>(i));
+    if (x.kind == SwissKind::DirDoubled && !small) {
+      dirIndex *= 2;
+    } else if (x.kind == SwissKind::TableInstalled) {
+      if (small) return;
+      const auto p = swissPayloadOf<SwissKind::TableInstalled>(x);
+      if (dirIndex >= p.index && dirIndex < uint64_t{p.index} + p.entries) return;
+    }
+  }
+  if (small) {
+    if (!f.map->hasSmallGroup()) return;
+    f.markTable = -1;
+    f.markGroup = 0; // a small map's group is the map's only group: group 0
+  } else {
+    if (dirIndex >= f.dir.size()) return;
+    const int t = static_cast<int>(f.dir[dirIndex]);
+    if (l.group >= f.tables[static_cast<std::size_t>(t)].groups) return;
+    f.markTable = t;
+    f.markGroup = l.group;
+  }
+  f.markSlot = (e.kind == SwissKind::GroupProbed || e.kind == SwissKind::PruneGroup) ? -1 : l.slot;
+  f.markEvent = j;
 }
 
 } // namespace gomap::ui

@@ -162,7 +162,9 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
   }
   case K::IterTable: {
     auto p = swissPayloadOf<K::IterTable>(e);
-    return F(S::SwEvIterTable, p.dirIdx, whereTable(p.table, f));
+    // The string says "table {}": the table's number only ("table table 1" otherwise).
+    const int pos = tablePosOf(f, p.table);
+    return F(S::SwEvIterTable, p.dirIdx, pos >= 0 ? pos : p.table);
   }
   case K::IterYielded: return F(S::SwEvIterYielded, l.slot, l.group, swissPayloadOf<K::IterYielded>(e).value);
   case K::IterFinished: return F(S::SwEvIterFinished, swissPayloadOf<K::IterFinished>(e).yielded);
@@ -176,6 +178,9 @@ std::string swissEventText(const SwissEvent& e, const SwissFrame& f) {
 // ---- header ---------------------------------------------------------------------------------
 void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   fields.clear();
+  shape.clear();
+  loadRight = 0;
+  panelRight = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   const SwissFrame* f = fr.swiss;
   if (!f || !f->loaded()) return;
   const Palette& pal = palette();
@@ -217,7 +222,9 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
   }
   ImGui::Separator();
   if (m.hasSmallGroup() || h.dirLen == 0) {
-    textWrapped(tr(S::SwSmallMap));
+    // No group at all before the first insert (make with a small hint, or a clear of such a map).
+    shape = tr(m.hasSmallGroup() ? S::SwSmallMap : S::SwNoGroupYet);
+    textWrapped(shape);
     return;
   }
   ImGui::TextUnformatted(F(h.dirLen == 1 ? S::SwDirectoryOne : S::SwDirectory, h.dirLen, h.globalDepth).c_str());
@@ -245,13 +252,28 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
                             ImGuiTableFlags_SizingFixedFit,
                         ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr(S::SwColTable));
-    ImGui::TableSetupColumn(tr(S::SwColCapacity));
-    ImGui::TableSetupColumn(tr(S::SwColUsed));
-    ImGui::TableSetupColumn(tr(S::SwColGrowthLeft));
-    ImGui::TableSetupColumn(tr(S::SwColTombstones));
-    ImGui::TableSetupColumn(tr(S::SwColLoad), ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableHeadersRow();
+    // Short headers (the full names in their tooltips): the six columns must
+    // fit the narrow left panel, load included, in both languages and on a projector.
+    const std::pair<S, S> cols[] = {{S::SwColTableShort, S::SwColTable},
+                                    {S::SwColCapacityShort, S::SwColCapacity},
+                                    {S::SwColUsed, S::SwColUsed},
+                                    {S::SwColGrowthLeftShort, S::SwColGrowthLeft},
+                                    {S::SwColTombstonesShort, S::SwColTombstones},
+                                    {S::SwColLoad, S::SwLoadHelp}};
+    for (const auto& [shortName, full] : cols)
+      ImGui::TableSetupColumn(tr(shortName), full == S::SwLoadHelp ? ImGuiTableColumnFlags_WidthStretch : 0);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int c = 0; c < 6; c++) {
+      ImGui::TableSetColumnIndex(c);
+      ImGui::TableHeader(tr(cols[c].first));
+      if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(fs * 24);
+        ImGui::TextUnformatted(tr(cols[c].second));
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
+    }
     ImGuiListClipper clip;
     clip.Begin(static_cast<int>(f->tables.size()));
     while (clip.Step()) {
@@ -270,9 +292,13 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
         ImGui::Text("%u", t.tombstones());
         ImGui::TableNextColumn();
         const float load = t.capacity ? static_cast<float>(t.used) / t.capacity : 0.0f;
-        const std::string txt = fmt::format("{:.0f}% / 87.5%", load * 100);
+        // One decimal: a table at exactly 7/8 reads 87.5%, as the mark does
+        // (against the 87.5% mark when there is room, the mark alone if not).
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = std::max(fs * 3, ImGui::GetContentRegionAvail().x);
+        std::string txt = fmt::format("{:.1f}% / 87.5%", load * 100);
+        if (ImGui::CalcTextSize(txt.c_str()).x > w - ImGui::GetStyle().FramePadding.x * 2)
+          txt = fmt::format("{:.1f}%", load * 100);
         ImGui::ProgressBar(load, ImVec2(w, 0), txt.c_str());
         // The 7/8 mark.
         ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x + w * 0.875f, p.y), ImVec2(p.x + w * 0.875f, p.y + ImGui::GetFrameHeight()),
@@ -281,6 +307,10 @@ void SwissHeaderView::draw(UiContext&, const Frame& fr) {
           fields.emplace_back(fmt::format("table {}", r),
                               fmt::format("cap {} used {} growthLeft {} tombstones {}", t.capacity, t.used,
                                           t.growthLeft, t.tombstones()));
+        if (r == 0 || r + 1 == static_cast<int>(f->tables.size())) {
+          fields.emplace_back(fmt::format("table {} load", r), txt);
+          loadRight = std::max(loadRight, p.x + w); // the load column is on screen (tests)
+        }
       }
     }
     ImGui::EndTable();
@@ -314,18 +344,11 @@ Mark destinationOf(const SwissFrame& f) {
   return m;
 }
 Mark markOf(const SwissFrame& f) {
+  // The current event's slot, or the op's last located one (fillSwissMark).
   Mark m;
-  if (!f.current || !swissKindInfo(f.current->kind).carriesSlot || f.currentReplaced) return m;
-  const SwissEvent& e = *f.current;
-  SwissLoc l = swissLocOfEvent(e);
-  if (l.table == SwissLoc::kSmall) m.table = -1;
-  else if (l.table == SwissLoc::kNew || l.table == SwissLoc::kNewRight) return m;
-  else m.table = tablePosOf(f, l.table);
-  if (m.table < -1) return m;
-  m.group = l.group;
-  m.slot = (e.kind == SwissKind::GroupProbed || e.kind == SwissKind::PruneGroup) ? -1 : l.slot;
-  // A small map's group is the map's only group: group 0.
-  if (m.table == -1) m.group = 0;
+  m.table = f.markTable;
+  m.group = f.markGroup;
+  m.slot = f.markSlot;
   return m;
 }
 } // namespace
@@ -384,11 +407,12 @@ void SwissGroupsView::drawOverview(UiContext& ui, const SwissFrame& s, float hei
 // it last touched (or the whole group), with a "Gn" tag in the slot's top
 // right corner. Goroutines on one slot get nested outlines and tags side by side.
 void SwissGroupsView::drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, int table, uint64_t group,
-                                            ImVec2 origin, float cellW, float cellH) {
+                                            ImVec2 origin, float cellW, float cellH, int perRow, float gap) {
   if (f.goroutines.empty()) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fs = ImGui::GetFontSize();
   int onSlot[9] = {};
+  const int lines = 8 / perRow;
   for (const SwissGoroutineMark& gm : f.goroutines) {
     if (gm.replaced || gm.table < -1 || gm.table != table || gm.group != group) continue;
     const int idx = gm.slot < 0 ? 8 : gm.slot;
@@ -398,17 +422,18 @@ void SwissGroupsView::drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, 
     // sits at the group's left end, where no slot tag is (a slot's tag is at
     // its right end).
     const float pad = (gm.slot < 0 ? 6.0f : 2.0f) + 3.5f * static_cast<float>(nth);
-    const float x0 = origin.x + (gm.slot < 0 ? 0 : static_cast<float>(gm.slot) * cellW);
-    const float x1 = gm.slot < 0 ? origin.x + 8 * cellW - 2 : x0 + cellW - 2;
-    const ImVec2 a(x0 - pad, origin.y - pad), z(x1 + pad, origin.y + cellH + pad);
+    const float x0 = origin.x + (gm.slot < 0 ? 0 : static_cast<float>(gm.slot % perRow) * cellW);
+    const float x1 = gm.slot < 0 ? origin.x + static_cast<float>(perRow) * cellW - 2 : x0 + cellW - 2;
+    const float y0 = origin.y + (gm.slot < 0 ? 0 : static_cast<float>(gm.slot / perRow) * (cellH + gap));
+    const float y1 = gm.slot < 0 ? origin.y + static_cast<float>(lines) * (cellH + gap) - gap : y0 + cellH;
+    const ImVec2 a(x0 - pad, y0 - pad), z(x1 + pad, y1 + pad);
     dl->AddRect(a, z, gm.colour, 2.0f, 0, 3.0f);
     const std::string tag = F(S::SwRaceTag, gm.g);
     ImFont* font = ui.fonts.mono ? ui.fonts.mono : ImGui::GetFont();
     const float tagFs = fs * 0.8f;
     const ImVec2 ts = font->CalcTextSizeA(tagFs, FLT_MAX, 0, tag.c_str());
     const float tw = ts.x + fs * 0.3f, th = ts.y + 2;
-    const ImVec2 t0(gm.slot < 0 ? x0 + tw * static_cast<float>(nth) : x1 - tw * static_cast<float>(nth + 1),
-                    origin.y + 1);
+    const ImVec2 t0(gm.slot < 0 ? x0 + tw * static_cast<float>(nth) : x1 - tw * static_cast<float>(nth + 1), y0 + 1);
     dl->AddRectFilled(t0, ImVec2(t0.x + tw, t0.y + th), gm.colour, 3.0f);
     dl->AddText(font, tagFs, ImVec2(t0.x + fs * 0.15f, t0.y + 1), IM_COL32(0, 0, 0, 255), tag.c_str());
     outlines.push_back({gm.g, table, group, gm.slot, a, z});
@@ -434,6 +459,9 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     if (f.loopBody && f.loopPair > 0)
       caption += "  —  " + (f.bodyText.empty() ? F(S::SwLoopPair, f.loopPair) : F(S::SwLoopBody, f.loopPair, f.bodyText));
     caption += "  —  " + swissEventText(*f.current, f);
+    // make writes the script's SEED over the drawn seed as it returns: the
+    // header changes here with no event of the runtime's to say so.
+    if (f.position == f.scriptSeedEvent) caption += "  " + F(S::SwScriptSeed, f.scriptSeed);
   } else {
     caption = tr(S::SwBeforeFirst);
   }
@@ -502,6 +530,8 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     rows.push_back({-1, -1});
     rows.push_back({-1, 0});
     if (mk.table == -1) focusRow = 1, haveFocus = true;
+  } else if (f.tables.empty()) {
+    textWrapped(tr(S::SwNoGroupYet)); // before the first insert: no group, no table
   } else if (!big) {
     for (std::size_t t = 0; t < f.tables.size(); t++) {
       rows.push_back({static_cast<int>(t), -1});
@@ -550,31 +580,71 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
     probed[{t, t == -1 ? 0 : p.group.group}].push_back(p.probe);
   }
 
-  // Eight cells across the panel (a large font on a projector: narrower
-  // cells, keys cut with an ellipsis), never narrower than "ffff".
-  // Room for the probe badges always: the cells must not jump sideways when
-  // a step enters or leaves an op that probes.
+  // Eight cells across the panel, never narrower than "ffff", as wide as the
+  // widest key or elem drawn (7 characters at least, when there is room).
+  // Keys that would be cut in eight, or eight cells that do not fit (a
+  // projector's large font, a narrow panel): two rows of four wider cells;
+  // cut with an ellipsis only if even four do not fit. Room for the probe
+  // badges always: the cells must not jump sideways when a step enters or
+  // leaves an op that probes.
   const float labelW = fs * 4.4f;
   const float charW = ImGui::CalcTextSize("0").x;
-  const float cellW = std::max(charW * 4 + fs * 0.4f,
-                               std::min(charW * 7 + fs * 0.4f, (ImGui::GetContentRegionAvail().x - labelW - fs) / 8));
-  const std::size_t keyChars = static_cast<std::size_t>(std::max(3.0f, (cellW - fs * 0.4f) / charW));
+  const float cellPad = fs * 0.4f;
+  if (widestRevision_ != f.revision + (f.sessionId << 40) + rows.size()) {
+    widestRevision_ = f.revision + (f.sessionId << 40) + rows.size();
+    widest_ = 0;
+    GroupView wv;
+    for (const Row& r : rows) {
+      if (r.group < 0) continue;
+      if (isBuildingRow(r.table)) m.buildingGroup(r.table == kRowNewRight, static_cast<uint64_t>(r.group), wv);
+      else if (r.table < 0) m.smallGroup(wv);
+      else m.group(static_cast<std::size_t>(r.table), static_cast<uint64_t>(r.group), wv);
+      for (int s = 0; s < 8; s++) {
+        if (ctrlClass(wv.ctrlByte(static_cast<unsigned>(s))) != 5) continue;
+        widest_ = std::max({widest_, keyText(wv.keys[s]).size(), std::to_string(wv.elems[s]).size()});
+      }
+    }
+    widest_ = std::min<std::size_t>(widest_, 24);
+  }
+  const float avail = ImGui::GetContentRegionAvail().x - labelW - fs;
+  const float needW = charW * static_cast<float>(widest_) + cellPad;
+  const float wantW = std::max(charW * 7 + cellPad, needW);
+  int perRowNow = 8;
+  float cellW = std::max(charW * 4 + cellPad, std::min(wantW, avail / 8));
+  // (Cut keys, or eight cells wider than the panel: its last slots scrolled off.)
+  if ((cellW + 0.5f < needW || 8 * cellW > avail + 1) && avail / 4 > cellW) {
+    perRowNow = 4;
+    cellW = std::max(charW * 4 + cellPad, std::min(wantW, avail / 4));
+  }
+  perRow = perRowNow;
+  cellWidth = cellW;
+  const int lines = 8 / perRowNow;
+  const std::size_t keyChars = static_cast<std::size_t>(std::max(3.0f, (cellW - cellPad) / charW + 0.01f));
   const float lineH = ImGui::GetTextLineHeight();
   const float cellH = lineH * 3 + fs * 0.3f;
-  const float rowH = cellH + fs * 0.25f;
+  const float gap = lines > 1 ? fs * 0.2f : 0.0f; // between a group's two rows of four
+  const float groupH = static_cast<float>(lines) * (cellH + gap) - gap;
+  const float rowH = groupH + fs * 0.25f;
+  // Every row (a title, a group) takes rowH and the item spacing: the list
+  // clipper and the follow below count rows at this pitch.
+  const float pitch = rowH + ImGui::GetStyle().ItemSpacing.y;
 
   ImGui::BeginChild("##swgroups", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  listBottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight() -
+               (ImGui::GetScrollMaxX() > 0 ? ImGui::GetStyle().ScrollbarSize : 0.0f);
   // Follow the current event's group when the cursor moves.
   if (haveFocus && followedRevision_ != f.revision + (f.sessionId << 40)) {
     followedRevision_ = f.revision + (f.sessionId << 40);
-    const float y = static_cast<float>(focusRow) * rowH;
-    const float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
-    if (y < top || y + rowH > top + h) ImGui::SetScrollY(std::max(0.0f, y - h * 0.4f));
+    // The whole group in view: above the horizontal scrollbar, if there is one.
+    const float y = static_cast<float>(focusRow) * pitch;
+    const float top = ImGui::GetScrollY();
+    const float h = ImGui::GetWindowHeight() - (ImGui::GetScrollMaxX() > 0 ? ImGui::GetStyle().ScrollbarSize : 0.0f);
+    if (y < top || y + rowH > top + h) ImGui::SetScrollY(std::max(0.0f, std::min(y - h * 0.4f, y + rowH - h + fs * 0.5f)));
   }
   std::vector<std::pair<ImVec2, uint16_t>> badges; // probe path points
   ImGuiListClipper clip;
-  clip.Begin(static_cast<int>(rows.size()), rowH);
+  clip.Begin(static_cast<int>(rows.size()), pitch);
   GroupView gv;
   while (clip.Step()) {
     for (int ri = clip.DisplayStart; ri < clip.DisplayEnd; ri++) {
@@ -596,13 +666,13 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         }
         // Wrapped to the groups' width (a projector's font made it run off the
         // panel): at the bottom of its row, up to three lines.
-        const float wrapW = std::max(fs * 8, labelW + 8 * cellW);
+        const float wrapW = std::max(fs * 8, labelW + static_cast<float>(perRowNow) * cellW);
         const float th = std::min(ImGui::CalcTextSize(title.c_str(), nullptr, false, wrapW).y, rowH - fs * 0.2f);
         ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH - th - fs * 0.2f));
         ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + wrapW);
         ImGui::TextUnformatted(title.c_str());
         ImGui::PopTextWrapPos();
-        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH));
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + pitch));
         continue;
       }
       const uint64_t g = static_cast<uint64_t>(r.group);
@@ -611,7 +681,7 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
       else m.group(static_cast<std::size_t>(r.table), g, gv);
       // The group's label and its probe numbers.
       const std::string label = F(S::SwGroupLabel, g);
-      dl->AddText(ImVec2(p.x, p.y + (cellH - lineH) * 0.5f), pal.bucketLabel, label.c_str());
+      dl->AddText(ImVec2(p.x, p.y + (groupH - lineH) * 0.5f), pal.bucketLabel, label.c_str());
       // With several tables, which one (its title may be scrolled away while
       // the view follows a group deep inside it), above the group's number.
       if (isBuildingRow(r.table))
@@ -623,8 +693,8 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         std::string nums;
         for (uint16_t n : it->second) fmt::format_to(std::back_inserter(nums), "{}#{}", nums.empty() ? "" : ",", n);
         const ImVec2 ts = ImGui::CalcTextSize(nums.c_str());
-        const ImVec2 b0(p.x + labelW - ts.x - fs * 0.6f, p.y + cellH * 0.5f - ts.y * 0.5f - 2);
-        const ImVec2 b1(p.x + labelW - fs * 0.2f, p.y + cellH * 0.5f + ts.y * 0.5f + 2);
+        const ImVec2 b0(p.x + labelW - ts.x - fs * 0.6f, p.y + groupH * 0.5f - ts.y * 0.5f - 2);
+        const ImVec2 b1(p.x + labelW - fs * 0.2f, p.y + groupH * 0.5f + ts.y * 0.5f + 2);
         dl->AddRectFilled(b0, b1, pal.highlight, fs * 0.3f);
         dl->AddText(ImVec2(b0.x + fs * 0.2f, b0.y + 2), pal.cellText[0] == pal.highlight ? pal.text : pal.panelBg,
                     nums.c_str());
@@ -636,7 +706,8 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
       for (int s = 0; s < 8; s++) {
         const uint8_t c = gv.ctrlByte(static_cast<unsigned>(s));
         const int cls = ctrlClass(c);
-        const ImVec2 a(p.x + labelW + static_cast<float>(s) * cellW, p.y);
+        const ImVec2 a(p.x + labelW + static_cast<float>(s % perRowNow) * cellW,
+                       p.y + static_cast<float>(s / perRowNow) * (cellH + gap));
         const ImVec2 b(a.x + cellW - 2, a.y + cellH);
         dl->AddRectFilled(a, b, pal.cell[cls]);
         if (cls == 1) { // a tombstone: hatched as well as coloured
@@ -673,20 +744,21 @@ void SwissGroupsView::draw(UiContext& ui, const Frame& fr) {
         cells.push_back(std::move(cell));
       }
       if (groupMarked) {
-        const float x0 = p.x + labelW + (mk.slot < 0 ? 0 : static_cast<float>(mk.slot) * cellW);
-        const float x1 = mk.slot < 0 ? p.x + labelW + 8 * cellW - 2 : x0 + cellW - 2;
-        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x1, p.y + cellH), pal.highlightFill);
-        dl->AddRect(ImVec2(x0 - 1, p.y - 1), ImVec2(x1 + 1, p.y + cellH + 1), pal.highlight, 0, 0,
-                    pal.highlightThickness);
+        const float x0 = p.x + labelW + (mk.slot < 0 ? 0 : static_cast<float>(mk.slot % perRowNow) * cellW);
+        const float x1 = mk.slot < 0 ? p.x + labelW + static_cast<float>(perRowNow) * cellW - 2 : x0 + cellW - 2;
+        const float y0 = p.y + (mk.slot < 0 ? 0 : static_cast<float>(mk.slot / perRowNow) * (cellH + gap));
+        const float y1 = mk.slot < 0 ? p.y + groupH : y0 + cellH;
+        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), pal.highlightFill);
+        dl->AddRect(ImVec2(x0 - 1, y0 - 1), ImVec2(x1 + 1, y1 + 1), pal.highlight, 0, 0, pal.highlightThickness);
       }
       if (destMarked) { // where the moved slot landed: the same mark as its source
-        const float x0 = p.x + labelW + static_cast<float>(dest.slot) * cellW, x1 = x0 + cellW - 2;
-        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x1, p.y + cellH), pal.highlightFill);
-        dl->AddRect(ImVec2(x0 - 1, p.y - 1), ImVec2(x1 + 1, p.y + cellH + 1), pal.highlight, 0, 0,
-                    pal.highlightThickness);
+        const float x0 = p.x + labelW + static_cast<float>(dest.slot % perRowNow) * cellW, x1 = x0 + cellW - 2;
+        const float y0 = p.y + static_cast<float>(dest.slot / perRowNow) * (cellH + gap), y1 = y0 + cellH;
+        dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), pal.highlightFill);
+        dl->AddRect(ImVec2(x0 - 1, y0 - 1), ImVec2(x1 + 1, y1 + 1), pal.highlight, 0, 0, pal.highlightThickness);
       }
-      drawGoroutineOutlines(ui, f, r.table, g, ImVec2(p.x + labelW, p.y), cellW, cellH);
-      ImGui::Dummy(ImVec2(labelW + 8 * cellW, rowH));
+      drawGoroutineOutlines(ui, f, r.table, g, ImVec2(p.x + labelW, p.y), cellW, cellH, perRowNow, gap);
+      ImGui::Dummy(ImVec2(labelW + static_cast<float>(perRowNow) * cellW, rowH));
     }
   }
   // The probe path: the probed groups joined in probe order on the left.

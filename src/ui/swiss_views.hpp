@@ -37,6 +37,8 @@ public:
   void draw(UiContext& ui, const Frame& f);
   // What the last frame showed (tests): field name -> value text.
   std::vector<std::pair<std::string, std::string>> fields;
+  float loadRight = 0, panelRight = 0; // uifix: the Tables grid's load bars end, the panel's content edge (tests)
+  std::string shape; // uifix: the sentence under the fields when there is no directory (tests)
 };
 
 class SwissGroupsView {
@@ -70,12 +72,19 @@ public:
 
 private:
   void drawOverview(UiContext& ui, const SwissFrame& s, float height);
+  // perRow: 8 slots across, or 4 (two rows of four, gap apart: keys too wide for eight).
   void drawGoroutineOutlines(UiContext& ui, const SwissFrame& f, int table, uint64_t group, ImVec2 origin, float cellW,
-                             float cellH);
+                             float cellH, int perRow = 8, float gap = 0);
   CellTexture tex_;
   std::vector<uint64_t> ctrl_;
   uint64_t texRevision_ = ~uint64_t{0};
   uint64_t followedRevision_ = ~uint64_t{0};
+  uint64_t widestRevision_ = ~uint64_t{0};
+  std::size_t widest_ = 0; // the widest key or elem of the groups drawn, in characters
+public:
+  int perRow = 8; // uifix: slots per line of a group in the last frame (tests)
+  float listBottom = 0; // uifix: the groups list's visible bottom edge, screen y (tests)
+  float cellWidth = 0;
 };
 
 class SwissHashView {

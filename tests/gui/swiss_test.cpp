@@ -258,7 +258,17 @@ TEST(Swiss, ATombstoneCellIsDrawnAsOneAndTheHeaderMatchesTheDump) {
     EXPECT_EQ(c->ctrl, "D");
     EXPECT_TRUE(c->current);
   }
+  // Its op's end (op_end names no slot): the slot the delete touched stays framed.
   g.sw().seek(endOfOp(s, s.opOfEvent(static_cast<uint64_t>(tomb))));
+  g.frames(3);
+  {
+    const auto* c = cellAt(g.ws().swiss.groups, table, loc.group, loc.slot);
+    ASSERT_TRUE(c) << "the tombstone's group is not drawn";
+    EXPECT_EQ(c->ctrl, "D");
+    EXPECT_TRUE(c->current);
+  }
+  // The next op's first event: nothing of it located yet, no slot framed, the group still in view.
+  g.sw().seek(endOfOp(s, s.opOfEvent(static_cast<uint64_t>(tomb))) + 1);
   g.frames(3);
   const auto* c = cellAt(g.ws().swiss.groups, table, loc.group, loc.slot);
   ASSERT_TRUE(c) << "the tombstone's group is not drawn";

@@ -27,7 +27,7 @@ public:
   ImVec4 nextButton{0, 0, 0, 0}, prevButton{0, 0, 0, 0}, leaveButton{0, 0, 0, 0};
   ImVec4 mapsTab{0, 0, 0, 0}, figuresTab{0, 0, 0, 0}; // zero size when not drawn
   std::string shown; // the op line drawn
-  float shownRight = 0; // uifix: where the op line's text ends (tests: left of the tabs and Leave)
+  float shownRight = 0; // where the op line's text ends (tests: left of the tabs and Leave)
   bool leaveClicked = false; // the Leave button was pressed this frame (the workspace acts)
 };
 

@@ -22,6 +22,5 @@
   X(SwRaceTitle) X(SwLoopBody) X(SwLoopPair) X(SwBuildingTitle) X(SwBuildingLeft) X(SwBuildingRight) \
   X(SwBuildingShort) X(SwBuildingShortRight) X(SwMovedKey) X(SwSplitBit) X(SwSplitLeft) X(SwSplitRight) \
   X(SwMovedProbeStart) \
-  /* uifix */ \
   X(SwNoGroupYet) X(SwScriptSeed) X(SwColTableShort) X(SwColCapacityShort) X(SwColGrowthLeftShort) \
   X(SwColTombstonesShort) X(SbsOpShort)

@@ -70,7 +70,7 @@ struct SwissFrame {
   int currentG = 0;
   bool currentReplaced = false; // a race: the current event's slot is in memory the map no longer has
   bool atEnd = true; // nothing after the cursor (a race: the run has ended too)
-  // uifix: the slot (or group) the views frame: the current event's, or on an
+  // The slot (or group) the views frame: the current event's, or on an
   // event that names none (op_end, used_changed, ...) the op's latest event
   // that does (its goroutine's in a race), followed to where that memory is
   // now. markTable: -2 none, -1 the small group, else a position in tables;
@@ -79,7 +79,7 @@ struct SwissFrame {
   uint64_t markGroup = 0;
   int markSlot = -1;
   int64_t markEvent = -1;
-  // uifix: make's last event, where the header first shows the script's seed
+  // Make's last event, where the header first shows the script's seed
   // (make's SEED argument, written over the seed NewMap drew); -1: none.
   int64_t scriptSeedEvent = -1;
   uint64_t scriptSeed = 0;

@@ -37,8 +37,8 @@ public:
   void draw(UiContext& ui, const Frame& f);
   // What the last frame showed (tests): field name -> value text.
   std::vector<std::pair<std::string, std::string>> fields;
-  float loadRight = 0, panelRight = 0; // uifix: the Tables grid's load bars end, the panel's content edge (tests)
-  std::string shape; // uifix: the sentence under the fields when there is no directory (tests)
+  float loadRight = 0, panelRight = 0; // the Tables grid's load bars end, the panel's content edge (tests)
+  std::string shape; // the sentence under the fields when there is no directory (tests)
 };
 
 class SwissGroupsView {
@@ -82,8 +82,8 @@ private:
   uint64_t widestRevision_ = ~uint64_t{0};
   std::size_t widest_ = 0; // the widest key or elem of the groups drawn, in characters
 public:
-  int perRow = 8; // uifix: slots per line of a group in the last frame (tests)
-  float listBottom = 0; // uifix: the groups list's visible bottom edge, screen y (tests)
+  int perRow = 8; // slots per line of a group in the last frame (tests)
+  float listBottom = 0; // the groups list's visible bottom edge, screen y (tests)
   float cellWidth = 0;
 };
 

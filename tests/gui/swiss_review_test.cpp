@@ -1,5 +1,5 @@
 // GUI tests of the Swiss views' fixes after the teacher's review (issue 13's
-// review, branch uifix): the op's group stays framed at events that name no
+// review of 2026-11-29): the op's group stays framed at events that name no
 // slot, the load reads 87.5% at 7/8, the Tables grid fits, the empty map's
 // sentence, the iterator's wording, a projector's keys, steps bar and follow,
 // and the script's seed. Run under xvfb-run.
@@ -52,7 +52,7 @@ public:
     for (int i = 0; i < n; i++) rt.frame(0);
   }
   bool openText(const std::string& name, const std::string& text) {
-    const std::string path = "/tmp/gomaplab-uifix-" + name;
+    const std::string path = "/tmp/gomaplab-swiss-review-" + name;
     std::ofstream(path) << text;
     return rt.app().openScript(path);
   }
@@ -68,10 +68,10 @@ public:
   std::string err;
 };
 
-// GOMAPLAB_UIFIX_SHOTS=DIR: the tests also write what they drew there (a
+// GOMAPLAB_REVIEW_SHOTS=DIR: the tests also write what they drew there (a
 // side-by-side mode has no screenshot command).
 void shot(Gui& g, const std::string& name) {
-  if (const char* d = std::getenv("GOMAPLAB_UIFIX_SHOTS")) {
+  if (const char* d = std::getenv("GOMAPLAB_REVIEW_SHOTS")) {
     std::string err;
     g.rt.writePng(std::string(d) + "/" + name, err);
   }
@@ -93,7 +93,7 @@ int64_t lastLocated(const SwissSession& s, std::size_t k) {
 
 // Defect 1: at an op's end (op_end names no slot) the groups view still frames
 // the slot the op last touched, as at that event; Shift+Right lands there.
-TEST(Uifix, TheOpsGroupStaysFramedAtItsEnd) {
+TEST(SwissReview, TheOpsGroupStaysFramedAtItsEnd) {
   Gui g;
   NEED_GUI(g);
   std::string text = "make swiss int64 0\n";
@@ -132,7 +132,7 @@ TEST(Uifix, TheOpsGroupStaysFramedAtItsEnd) {
 
 // Defect 1 on a map too big for the cells (the overview) and after a split
 // doubled the directory: the end of the last op frames its group.
-TEST(Uifix, TheOverviewKeepsTheOpsGroupAtTheEnd) {
+TEST(SwissReview, TheOverviewKeepsTheOpsGroupAtTheEnd) {
   Gui g;
   NEED_GUI(g);
   std::string text = "make swiss int64 0\n";
@@ -149,7 +149,7 @@ TEST(Uifix, TheOverviewKeepsTheOpsGroupAtTheEnd) {
 }
 
 // Defect 1 in side by side (always at an op's end): the Swiss group of a get is framed.
-TEST(Uifix, SideBySideFramesTheSwissGroupOfTheOp) {
+TEST(SwissReview, SideBySideFramesTheSwissGroupOfTheOp) {
   Gui g;
   NEED_GUI(g);
   std::string text = "make int64 0\n";
@@ -168,7 +168,7 @@ TEST(Uifix, SideBySideFramesTheSwissGroupOfTheOp) {
 // Defect 2 and 3: a full 1024-slot table (896 used) reads 87.5%, and the
 // Tables grid's load column is on screen at the default size, in English
 // and Chinese, and on a projector.
-TEST(Uifix, LoadReads87Point5AndTheTablesGridFits) {
+TEST(SwissReview, LoadReads87Point5AndTheTablesGridFits) {
   struct Case {
     int w, h;
     const char* lang;
@@ -195,7 +195,7 @@ TEST(Uifix, LoadReads87Point5AndTheTablesGridFits) {
 }
 
 // Defect 4: before the first insert there is no group: the header says so.
-TEST(Uifix, NoGroupBeforeTheFirstInsert) {
+TEST(SwissReview, NoGroupBeforeTheFirstInsert) {
   for (const char* lang : {"en", "zh"}) {
     Gui g(1600, 900, lang);
     NEED_GUI(g);
@@ -212,7 +212,7 @@ TEST(Uifix, NoGroupBeforeTheFirstInsert) {
 }
 
 // Defect 5: "moves to directory entry 1 (table 1)", not "table table 1".
-TEST(Uifix, TheIteratorNamesTheTableOnce) {
+TEST(SwissReview, TheIteratorNamesTheTableOnce) {
   for (const char* lang : {"en", "zh"}) {
     Gui g(1600, 900, lang);
     NEED_GUI(g);
@@ -235,7 +235,7 @@ TEST(Uifix, TheIteratorNamesTheTableOnce) {
 // Defect 7: on a projector (175% on 1280x720) six-digit keys are whole (the
 // groups wrap into two rows of four), and the current group is inside the
 // panel, not under its bottom edge.
-TEST(Uifix, AProjectorShowsWholeKeysAndTheCurrentGroup) {
+TEST(SwissReview, AProjectorShowsWholeKeysAndTheCurrentGroup) {
   Gui g(1280, 720, "en", true);
   NEED_GUI(g);
   ASSERT_TRUE(g.rt.app().openScript(kScenarios + "swiss/swiss_split.ops"));
@@ -257,7 +257,7 @@ TEST(Uifix, AProjectorShowsWholeKeysAndTheCurrentGroup) {
 }
 
 // Defect 7b: side by side on a projector: the op's text ends left of the tabs.
-TEST(Uifix, SideBySideStepsTextClearsTheTabs) {
+TEST(SwissReview, SideBySideStepsTextClearsTheTabs) {
   for (const char* lang : {"en", "zh"}) {
     Gui g(1280, 720, lang, true);
     NEED_GUI(g);
@@ -278,7 +278,7 @@ TEST(Uifix, SideBySideStepsTextClearsTheTabs) {
 }
 
 // Defect 8: the event at which the header first shows make's SEED says so.
-TEST(Uifix, TheScriptsSeedIsExplainedWhereTheHeaderChanges) {
+TEST(SwissReview, TheScriptsSeedIsExplainedWhereTheHeaderChanges) {
   for (const char* lang : {"en", "zh"}) {
     Gui g(1600, 900, lang);
     NEED_GUI(g);

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "concurrency/report.hpp"
+#include "ui/event_text.hpp"
 #include "ui/fonts.hpp"
 #include "ui/syncmap_state.hpp"
 
@@ -37,6 +38,31 @@ void goroutineBasics(const race::World& w, int g, GoroutineBasics& m) {
 }
 
 namespace {
+// Trace entry i of a race in the UI's language: ConcurrentSession::describe's
+// facts (it says them in English), for the shards and copy-on-write panels.
+std::string stepText(const ConcurrentSession& s, std::size_t i) {
+  if (language() != Lang::Zh) return s.describe(i);
+  using Src = race::TraceEntry::Source;
+  const race::World& w = s.world();
+  const race::TraceEntry& t = w.trace()[i];
+  switch (t.source) {
+  case Src::Sync: return fmt::format("G{} {}", t.g, mutexStepText(w, t));
+  case Src::Swiss:
+    return fmt::format("G{}: {}: {}", t.g, swiss::swissSiteInfo(t.sev.site, w.swissMap().kind()).function,
+                       swissSiteWhat(t.sev.site, w.swissMap().kind()));
+  case Src::Cow: {
+    const race::OpRecord& r = w.history()[t.op - 1];
+    const bool store = w.scenario().programs[r.g - 1].code[r.instr].syncOp == syncmap::SyncOpCode::Store;
+    const race::cow::SiteInfo si = race::cow::siteInfo(t.cev.site, w.cowMap().variant(), store);
+    return fmt::format("G{}: {}: {}", t.g, si.function, siteNote(si.what));
+  }
+  case Src::SyncMap:
+    return fmt::format("G{}: sync.(*Map).{}: {}", t.g, syncmap::siteInfo(t.yev.site).function, syncSiteWhat(t.yev.site));
+  case Src::Engine: break;
+  }
+  return fmt::format("G{}: {}", t.g, describeEventUi(t.ev));
+}
+
 bool asciiByte(char c) { return static_cast<unsigned char>(c) < 0x80; }
 // Whether the last (atEnd) or first character of t is CJK punctuation
 // (U+3000..U+303F: 。、「」; U+FF00..U+FF65: ，：（）！？).
@@ -403,7 +429,7 @@ void RaceController::fillFrame(Frame& f) {
     sf.step.clear();
     const auto& tr = w.trace();
     if (!tr.empty()) {
-      sf.step = s_->describe(tr.size() - 1);
+      sf.step = stepText(*s_, tr.size() - 1);
       sf.currentG = tr.back().g;
       if (tr.back().source == race::TraceEntry::Source::Engine) sf.currentShard = tr.back().shard;
       else if (tr.back().source == race::TraceEntry::Source::Sync && tr.back().mutex < w.shards().size())
@@ -475,7 +501,7 @@ void RaceController::fillFrame(Frame& f) {
     cf.currentG = 0;
     const auto& tr = w.trace();
     if (!tr.empty()) {
-      cf.step = s_->describe(tr.size() - 1);
+      cf.step = stepText(*s_, tr.size() - 1);
       cf.currentG = tr.back().g;
       if (tr.back().source == race::TraceEntry::Source::Cow) cf.current = tr.back().cev;
     }
@@ -518,7 +544,7 @@ void RaceController::fillFrame(Frame& f) {
   f.hash = hashAt(ev, f.position);
   if (cowInPlace()) { // the Copy-on-write panel beside the classic views
     const auto& tr = w.trace();
-    fillInPlaceCowFrame(w, cowFrame_, tr.empty() ? std::string() : s_->describe(tr.size() - 1), tr.empty() ? 0 : tr.back().g);
+    fillInPlaceCowFrame(w, cowFrame_, tr.empty() ? std::string() : stepText(*s_, tr.size() - 1), tr.empty() ? 0 : tr.back().g);
     f.cow = &cowFrame_;
   }
 
@@ -1131,10 +1157,12 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
         const bool whole = s.world().isSyncMap() || s.world().isCow();
         const std::string_view file = whole ? l.file : l.file.substr(l.file.rfind('/') + 1);
         ImGui::Text("%.*s:%d", static_cast<int>(file.size()), file.data(), l.goLine);
-        // A sync.Map site's sentence in the UI's language (the engine's words are English).
+        // The site's sentence in the UI's language (the engine's words are English).
         std::string_view what = l.what;
         if (s.world().isSyncMap() && what == syncmap::siteInfo(l.syncMapEvent.site).what)
           what = syncSiteWhat(l.syncMapEvent.site);
+        else if (!s.world().isSyncMap())
+          what = siteNote(what);
         if (!what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(what.size()), what.data());
       } else if (l.state != GoroutineView::State::Done) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));

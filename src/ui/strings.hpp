@@ -3,7 +3,9 @@
 // {} are fmt format strings with the same arguments in both languages.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 
 // Each area of the UI keeps its ids in its own list (ui/strings_AREA.hpp) and
 // its rows in ui/strings_AREA.inc, in the same order, so work on one area does
@@ -69,5 +71,18 @@ std::string allStringsOf(Lang l);
 // A language's name in its own script, whatever the UI's language (the
 // Language menu): "English", "简体中文".
 const char* languageName(Lang l);
+
+// A runtime site's description (its `what`: English, in the engine's tables of
+// the classic, Swiss and copy-on-write maps) in the UI's language: its row of
+// ui/strings_site_notes.inc, or the text itself when it is code (the same in
+// every language) or has no row (Strings.EverySiteNoteHasARow forbids that).
+std::string_view siteNote(std::string_view english);
+std::string_view siteNoteIn(std::string_view english, Lang l);
+// The rows of that table: the English text, and its Chinese or nullptr for code.
+struct SiteNoteRow {
+  std::string_view en;
+  const char* zh;
+};
+std::span<const SiteNoteRow> siteNoteRows();
 
 } // namespace gomap::ui

@@ -340,7 +340,7 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
       o += rep->consistent ? "consistency report: consistent\n"
                            : fmt::format("consistency report: the map is silently corrupted ({})\n", rep->kindsText());
       for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
-      for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
+      for (auto& n : rep->notes) o += fmt::format("  - {}\n", n.text);
       const bool invOk = w.isSharded()   ? shardedInvariants(w).empty()
                          : w.isCow()     ? false // immutable versions: no invariant checker to report on
                          : w.isSyncMap() ? w.syncMap().checkInvariants().empty()

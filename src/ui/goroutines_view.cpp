@@ -37,6 +37,62 @@ void goroutineBasics(const race::World& w, int g, GoroutineBasics& m) {
   m.op = v.instr ? v.instr->text : std::string();
 }
 
+race::ConsistencyWords consistencyWordsIn(Lang l) {
+  // English grammar (a plural's "s", "is" / "s are") keeps its defaults: the
+  // Chinese sentences do not use it.
+  return race::ConsistencyWords{
+      .who = trIn(S::CwWho, l),
+      .listSep = trIn(S::CwListSep, l),
+      .andMore = trIn(S::CwAndMore, l),
+      .oneOf = trIn(S::CwOneOf, l),
+      .notFound = trIn(S::CwNotFound, l),
+      .countLive = trIn(S::CwCountLive, l),
+      .slot = trIn(S::CwSlot, l),
+      .cell = trIn(S::CwCell, l),
+      .duplicateKey = trIn(S::CwDuplicateKey, l),
+      .placeSwiss = trIn(S::CwPlaceSwiss, l),
+      .smallGroup = trIn(S::CwSmallGroup, l),
+      .tableGroup = trIn(S::CwTableGroup, l),
+      .placeClassic = trIn(S::CwPlaceClassic, l),
+      .oldArray = trIn(S::CwOldArray, l),
+      .newArray = trIn(S::CwNewArray, l),
+      .overflow = trIn(S::CwOverflow, l),
+      .iterDuplicate = trIn(S::CwIterDuplicate, l),
+      .lostInsert = trIn(S::CwLostInsert, l),
+      .lostInsertBy = trIn(S::CwLostInsertBy, l),
+      .lostDelete = trIn(S::CwLostDelete, l),
+      .extraKey = trIn(S::CwExtraKey, l),
+      .wrongValue = trIn(S::CwWrongValue, l),
+      .wrongNaNs = trIn(S::CwWrongNaNs, l),
+      .orderFinal = trIn(S::CwOrderFinal, l),
+      .wrongGet = trIn(S::CwWrongGet, l),
+      .iterMissing = trIn(S::CwIterMissing, l),
+      .iterPhantom = trIn(S::CwIterPhantom, l),
+      .orderIter = trIn(S::CwOrderIter, l),
+      .orderStrict = trIn(S::CwOrderStrict, l),
+      .budgetRelaxed = trIn(S::CwBudgetRelaxed, l),
+      .budgetStrict = trIn(S::CwBudgetStrict, l),
+      .mapNote = trIn(S::CwMapNote, l),
+      .fullSlot = trIn(S::CwFullSlot, l),
+      .liveCell = trIn(S::CwLiveCell, l),
+      .mapConsistent = trIn(S::CwMapConsistent, l),
+      .syncMap = trIn(S::CwSyncMap, l),
+      .cowMap = trIn(S::CwCowMap, l),
+      .fTwice = trIn(S::CwFTwice, l),
+      .cowLost = trIn(S::CwCowLost, l),
+      .syncOrder = trIn(S::CwSyncOrder, l),
+      .syncBudget = trIn(S::CwSyncBudget, l),
+      .syncNote = trIn(S::CwSyncNote, l),
+      .syncConsistent = trIn(S::CwSyncConsistent, l),
+  };
+}
+
+const race::ConsistencyWords& consistencyWords() {
+  if (language() != Lang::Zh) return race::kConsistencyWordsEn;
+  static const race::ConsistencyWords zh = consistencyWordsIn(Lang::Zh);
+  return zh;
+}
+
 namespace {
 // Trace entry i of a race in the UI's language: ConcurrentSession::describe's
 // facts (it says them in English), for the shards and copy-on-write panels.
@@ -1231,10 +1287,12 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
     return;
   }
   if (rep) {
-    for (const auto& f : rep->findings) textWrapped(fmt::format("{}: {}", f.kind, f.text));
+    // The report's sentences in the UI's language (the kinds are `expect corrupt` words).
+    const race::ConsistencyWords& words = consistencyWords();
+    for (const auto& f : rep->findings) textWrapped(fmt::format("{}: {}", f.kind, f.in(words)));
     // The notes wrap (a long one, "a sequential order ... gives", ran off the panel).
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
-    for (const auto& note : rep->notes) textWrapped(note);
+    for (const auto& note : rep->notes) textWrapped(note.in(words));
     ImGui::PopStyleColor();
   } else {
     textWrapped(s.outcome());

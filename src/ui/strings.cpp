@@ -240,6 +240,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(S::kCount)> kTable = {{
 #include "ui/strings_compare.inc"
 #include "ui/strings_swiss.inc"
 #include "ui/strings_sync.inc"
+#include "ui/strings_race.inc"
 }};
 
 constexpr bool inOrder() {

@@ -13,6 +13,7 @@
 #include "ui/strings_compare.hpp"
 #include "ui/strings_files.hpp"
 #include "ui/strings_lessons.hpp"
+#include "ui/strings_race.hpp"
 #include "ui/strings_swiss.hpp"
 #include "ui/strings_sync.hpp"
 #include "ui/strings_text.hpp"
@@ -52,7 +53,7 @@ enum class Lang : uint8_t { En, Zh };
   X(RaceRunning) X(RaceNoRace) X(RaceConsistent)                                                                      \
   X(RaceWritingSetBy) X(RaceWritingClearedBy) X(ColG) X(AllGoroutines) X(RaceStepOf) X(StepsWord) X(MenuShowRace) X(MenuShowScript) X(RaceBmapLost)  \
   GOMAPLAB_UI_STRINGS_FILES(X) GOMAPLAB_UI_STRINGS_LESSONS(X) GOMAPLAB_UI_STRINGS_VIEWS(X) GOMAPLAB_UI_STRINGS_TEXT(X)  \
-  GOMAPLAB_UI_STRINGS_COMPARE(X) GOMAPLAB_UI_STRINGS_SWISS(X) GOMAPLAB_UI_STRINGS_SYNC(X)
+  GOMAPLAB_UI_STRINGS_COMPARE(X) GOMAPLAB_UI_STRINGS_SWISS(X) GOMAPLAB_UI_STRINGS_SYNC(X) GOMAPLAB_UI_STRINGS_RACE(X)
 
 enum class S : uint16_t {
 #define GOMAPLAB_UI_STRING_ENUM(name) name,

@@ -887,7 +887,8 @@ void mutexPanel(const race::MutexDecl& d, const race::MutexState& m, std::vector
   else if (m.readers.empty()) ImGui::TextDisabled("%s", tr(S::MuFree));
   ImGui::Indent();
   const char* word = d.rw ? "rw.w.state" : "state";
-  lines.push_back(fmt::format("{} = {}", word, race::mutexStateText(m.state)));
+  // The English words are `gomaplab race`'s ("1 waiter"), the Chinese the Mutex steps' own.
+  lines.push_back(fmt::format("{} = {}", word, language() == Lang::Zh ? mutexStateUi(m.state) : race::mutexStateText(m.state)));
   textWrapped(lines.back());
   // The low three bits as boxes, then the waiter count (bits 3..).
   static const char* kBits[3] = {"mutexLocked", "mutexWoken", "mutexStarving"};

@@ -12,6 +12,10 @@
 namespace gomap::ui {
 
 namespace {
+template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
+} // namespace
+
+namespace {
 const char* stateLine(uint8_t th) {
   switch (th) {
   case emptyRest: return "rest";
@@ -839,15 +843,14 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
       if (ci >= chain_.size()) break;
       const BmapView& v = chain_[ci];
       ImGui::BeginTooltip();
-      ImGui::Text("%s %u%s, slot %d", old ? "old bucket" : "bucket", b,
-                  ci ? fmt::format(" (overflow {})", ci).c_str() : "", s);
+      ImGui::TextUnformatted(F(old ? S::TipCellOld : S::TipCellNew, b, ci ? F(S::TipOverflowPart, ci) : std::string(), s).c_str());
       ImGui::Text("tophash 0x%02x: %s", v.tophash[s], cellStateName(v.tophash[s]));
       if (v.tophash[s] >= minTopHash || (v.tophash[s] >= evacuatedX && v.tophash[s] <= evacuatedY))
-        ImGui::Text("key %s, value %lld%s", keyText(v.keys[s]).c_str(), static_cast<long long>(v.elems[s]),
-                    v.tophash[s] < minTopHash ? " (stale copy)" : "");
+        ImGui::TextUnformatted(F(S::TipKeyValue, keyText(v.keys[s]), v.elems[s],
+                                 v.tophash[s] < minTopHash ? tr(S::TipStaleCopy) : "").c_str());
       else if (v.tophash[s] <= emptyOne && unpublishedKeyAt(Loc{old, b, ci, static_cast<uint8_t>(s)}))
-        ImGui::Text("key %s stored, tophash not yet: no lookup sees it", keyText(v.keys[s]).c_str());
-      if (ci) ImGui::Text("%s", v.pre >= 0 ? fmt::format("preallocated pool bucket {}", v.pre).c_str() : "heap overflow bucket");
+        ImGui::TextUnformatted(F(S::TipKeyNoTophash, keyText(v.keys[s])).c_str());
+      if (ci) ImGui::TextUnformatted(v.pre >= 0 ? F(S::TipPoolBucket, v.pre).c_str() : tr(S::TipHeapOverflow));
       ImGui::EndTooltip();
       break;
     }

@@ -87,6 +87,43 @@ race::ConsistencyWords consistencyWordsIn(Lang l) {
   };
 }
 
+namespace {
+// A site's description in Chinese: the classic, Swiss and copy-on-write
+// tables' (siteNote), or a sync.Map site's.
+std::string_view siteNoteZh(std::string_view what) {
+  const std::string_view z = siteNoteIn(what, Lang::Zh);
+  if (z != what) return z;
+  for (const SyncSiteText& t : syncSiteTexts())
+    if (syncmap::siteInfo(t.site).what == what) return trIn(t.text, Lang::Zh);
+  return what;
+}
+} // namespace
+
+race::ReportWords reportWordsIn(Lang l) {
+  return race::ReportWords{
+      .parkedIn = trIn(S::RwParkedIn, l),
+      .notLocked = trIn(S::RwNotLocked, l),
+      .rwNotLocked = trIn(S::RwRwNotLocked, l),
+      .notReadLocked = trIn(S::RwNotReadLocked, l),
+      .retriesCas = trIn(S::RwRetriesCas, l),
+      .announcesWriter = trIn(S::RwAnnouncesWriter, l),
+      .waitsForReaders = trIn(S::RwWaitsForReaders, l),
+      .readerWaitNext = trIn(S::RwReaderWaitNext, l),
+      .writerPending = trIn(S::RwWriterPending, l),
+      .unlockNext = trIn(S::RwUnlockNext, l),
+      .readerWaitDecNext = trIn(S::RwReaderWaitDecNext, l),
+      .cowComparePanicked = trIn(S::RwCowComparePanicked, l),
+      .inPlaceStore = trIn(S::RwInPlaceStore, l),
+      .site = l == Lang::Zh ? &siteNoteZh : nullptr,
+  };
+}
+
+const race::ReportWords& reportWords() {
+  if (language() != Lang::Zh) return race::kReportWordsEn;
+  static const race::ReportWords zh = reportWordsIn(Lang::Zh);
+  return zh;
+}
+
 const race::ConsistencyWords& consistencyWords() {
   if (language() != Lang::Zh) return race::kConsistencyWordsEn;
   static const race::ConsistencyWords zh = consistencyWordsIn(Lang::Zh);
@@ -1277,11 +1314,29 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
                            : fmt::format(fmt::runtime(tr(S::RaceExpectNotMet)), c->expected, c->got);
     wrappedColoured(c->met ? IM_COL32(120, 210, 120, 255) : IM_COL32(240, 150, 60, 255), outcomeExpect);
   }
-  const std::string death = s.deathOutput();
+  const std::string death = race::goDeathOutput(s.world(), reportWords()); // s.deathOutput() in the UI's words
   if (!death.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(250, 110, 110, 255));
     ImGui::PushFont(ui.fonts.mono ? ui.fonts.mono : nullptr);
-    ImGui::TextUnformatted(death.c_str());
+    if (language() != Lang::Zh) {
+      ImGui::TextUnformatted(death.c_str());
+    } else {
+      // Go's lines in the mono font, the notes after them (" // ...", in
+      // Chinese) in the UI font: the UI's own Chinese stays out of the mono font.
+      for (std::size_t b = 0; b < death.size();) {
+        const std::size_t e = std::min(death.find('\n', b), death.size());
+        const std::string_view line(death.data() + b, e - b);
+        const std::size_t note = line.find("  // ");
+        ImGui::TextUnformatted(line.data(), line.data() + std::min(note, line.size()));
+        if (note != std::string_view::npos) {
+          ImGui::SameLine(0, 0);
+          ImGui::PushFont(ui.fonts.ui);
+          ImGui::TextUnformatted(line.data() + note, line.data() + line.size());
+          ImGui::PopFont();
+        }
+        b = e + 1;
+      }
+    }
     fatalShown = true;
     ImGui::PopFont();
     ImGui::PopStyleColor();

@@ -453,3 +453,35 @@ TEST(ConsistencyWords, RowsSayTheReportInBothLanguages) {
   for (const char* k : {"count", "lost-insert", "duplicate-key", "iter-missing", "iter-phantom", "order"})
     EXPECT_TRUE(kinds.count(k)) << "no lesson shows a " << k << " finding";
 }
+
+// The death output's notes (ReportWords, ui/strings_race.inc Rw* rows, and the
+// site notes): for every lesson that dies, the English words give exactly what
+// `gomaplab race` prints, and the Chinese output has none of the English notes
+// that have a Chinese row.
+TEST(ReportWords, DeathNotesInBothLanguages) {
+  const race::ReportWords en = reportWordsIn(Lang::En), zh = reportWordsIn(Lang::Zh);
+  std::vector<std::string> english; // English notes that must not show in the Chinese output
+  for (auto i = static_cast<std::size_t>(S::RwParkedIn); i <= static_cast<std::size_t>(S::RwInPlaceStore); i++) {
+    std::string_view t = trIn(static_cast<S>(i), Lang::En);
+    t = t.substr(0, t.find('{'));
+    if (t.size() >= 8) english.emplace_back(t);
+  }
+  for (const SiteNoteRow& r : siteNoteRows())
+    if (r.zh && !r.en.starts_with("fatal: ")) english.emplace_back(r.en);
+  int died = 0, notes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons")) {
+    if (entry.path().extension() != ".race") continue;
+    race::ScenarioError err;
+    auto s = race::ConcurrentSession::load(entry.path().string(), err);
+    ASSERT_TRUE(s) << entry.path();
+    s->runToEnd();
+    if (s->deathOutput().empty()) continue;
+    died++;
+    EXPECT_EQ(race::goDeathOutput(s->world(), en), s->deathOutput()) << entry.path();
+    const std::string z = race::goDeathOutput(s->world(), zh);
+    for (const std::string& t : english) EXPECT_EQ(z.find(t), std::string::npos) << entry.path() << ": " << t << "\n" << z;
+    for (std::size_t p = z.find("  // "); p != std::string::npos; p = z.find("  // ", p + 1)) notes++;
+  }
+  EXPECT_GE(died, 10);
+  EXPECT_GE(notes, 30);
+}

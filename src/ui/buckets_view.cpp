@@ -165,7 +165,7 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
           const bool y = !c.old && c.first > 0;
           dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(c.x + 2, y0 + fs * 1.15f),
                       c.old ? pal.dim : (y ? pal.moveY : pal.moveX),
-                      c.old ? "old" : (m.header().flags & sameSizeGrow) ? "new" : (y ? "Y" : "X"));
+                      c.old ? tr(S::BkOld) : (m.header().flags & sameSizeGrow) ? tr(S::BkNew) : (y ? "Y" : "X"));
         }
         if (evacuatedBucket)
           dl->AddText(ImGui::GetFont(), fs * 0.75f, ImVec2(c.x + 2, y0 + fs * 1.2f), pal.dim, tr(S::Evacuated));
@@ -174,10 +174,12 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
         const float lx = c.x + g.labelW * 0.35f;
         dl->AddLine(ImVec2(lx, y0 - g.rowGap - g.cellH * 0.45f), ImVec2(lx, y0 + g.cellH * 0.5f), pal.bucketFrame, 1.5f);
         arrow(dl, ImVec2(lx, y0 + g.cellH * 0.5f), ImVec2(cellsX - 2, y0 + g.cellH * 0.5f), pal.bucketFrame, 1.5f);
-        std::string tag = v.pre >= 0 ? fmt::format("pool {}", v.pre) : std::string("heap");
+        std::string tag = v.pre >= 0 ? F(S::BkPoolTag, v.pre) : std::string(tr(S::BkHeapTag));
         dl->AddText(ui.fonts.mono, fs * 0.72f, ImVec2(c.x + g.labelW * 0.40f, y0 + 1), pal.dim,
                     fmt::format("+{}", ci).c_str());
-        dl->AddText(ui.fonts.mono, fs * 0.72f, ImVec2(c.x + 1, y0 + g.cellH - fs * 0.8f), pal.poolUsed, tag.c_str());
+        // The tag in Chinese needs the UI font (the mono font has no Chinese of the UI's own).
+        dl->AddText(language() == Lang::Zh ? ui.fonts.ui : ui.fonts.mono, fs * 0.72f,
+                    ImVec2(c.x + 1, y0 + g.cellH - fs * 0.8f), pal.poolUsed, tag.c_str());
       }
       bmaps_[key(c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), 0)] =
           ScreenRect{ImVec2(cellsX, y0), ImVec2(cellsX + 8 * g.cellW, y0 + g.cellH)};

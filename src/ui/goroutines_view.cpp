@@ -992,7 +992,7 @@ const char* queueName(race::SyncQueue q, bool rw) {
 void scheduleStrip(const ConcurrentSession& s, RaceController& rc, std::vector<std::pair<uint64_t, ImVec4>>& rects) {
   const auto& tl = s.timeline();
   const uint64_t pos = s.position();
-  ImGui::Text("%s: %llu / %zu", tr(S::RaceSchedule), static_cast<unsigned long long>(pos), tl.size());
+  ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::LabelValue)), tr(S::RaceSchedule), fmt::format("{} / {}", pos, tl.size())).c_str());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float cw = ImGui::GetFontSize() * 2.0f, chh = ImGui::GetFontSize() * 1.5f;
   const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -1237,7 +1237,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
         else ImGui::TextUnformatted(line.c_str());
       }
       ImGui::Spacing();
-      if (l.instr) ImGui::TextWrapped("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
+      if (l.instr) textWrapped(fmt::format(fmt::runtime(tr(S::LabelValue)), tr(S::RaceCurrentOp), l.instr->text));
       if (l.hasEvent) {
         // runtime.mapassign (map.go) or maps.runtime_mapassign_fast64 (internal/runtime/maps/...).
         // A copy-on-write step names its function whole (main.copyWith, sync/atomic.(*Value).Load).
@@ -1245,8 +1245,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
                                      : s.world().isSyncMap() ? "sync.(*Map)."
                                      : s.world().isCow()     ? ""
                                                              : "runtime.";
-        ImGui::TextWrapped("%s: %.*s%.*s", tr(S::Function), static_cast<int>(pkg.size()), pkg.data(),
-                           static_cast<int>(l.function.size()), l.function.data());
+        textWrapped(fmt::format(fmt::runtime(tr(S::LabelValue)), tr(S::Function), fmt::format("{}{}", pkg, l.function)));
         // sync/map.go and sync/atomic/value.go whole (a bare map.go reads as the runtime's).
         const bool whole = s.world().isSyncMap() || s.world().isCow();
         const std::string_view file = whole ? l.file : l.file.substr(l.file.rfind('/') + 1);

@@ -296,7 +296,8 @@ void BucketsView::drawPool(UiContext& ui, bool old, const Geometry& g, ImVec2 at
       dl->AddText(ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f), pal.cellText[5],
                   fmt::format("\xe2\x86\x90{}", owner[i]).c_str());
     else if (i + 1 == spares)
-      dl->AddText(ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f), pal.dim, "sentinel");
+      dl->AddText(language() == Lang::Zh ? ui.fonts.ui : ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f),
+                  pal.dim, tr(S::BkSentinel));
     if (next == static_cast<int64_t>(c.buckets + i)) {
       arrow(dl, ImVec2(a.x + box * 0.8f, z.y + g.fs * 1.1f), ImVec2(a.x + box * 0.8f, z.y + 1), pal.highlight, 2.0f);
       dl->AddText(ui.fonts.mono, g.fs * 0.75f, ImVec2(a.x, z.y + g.fs * 0.9f), pal.highlight, "nextOverflow");

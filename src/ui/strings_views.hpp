@@ -12,4 +12,4 @@
   X(CowVersionsOne) X(CowCasFailures) X(CowCasFailuresOne) X(SwDirectoryOne) X(RaceStepCount) X(RaceStepCountOne)     \
   X(RaceStepLaneShort) X(TipCellNew) X(TipCellOld) X(TipOverflowPart) X(TipLive) X(TipKeyValue) X(TipStaleCopy)       \
   X(TipKeyNoTophash) X(TipPoolBucket) X(TipHeapOverflow) X(TipKeyIs) X(TipBmaps) X(OvNevacuateBox) X(HdrPoolBucket)    \
-  X(HdrBitTip) X(BkOld) X(BkNew) X(BkPoolTag) X(BkHeapTag) X(LabelValue)
+  X(HdrBitTip) X(BkOld) X(BkNew) X(BkPoolTag) X(BkHeapTag) X(BkSentinel) X(LabelValue)

@@ -345,11 +345,58 @@ struct Searcher {
   }
 };
 
-std::string keyList(const std::vector<std::string>& ks, std::size_t max = 6) {
+// ---- the report's sentences, said in a words table -----------------------------------------
+using Words = ConsistencyWords;
+using Say = std::function<std::string(const Words&)>;
+
+template <class... A> std::string say(std::string_view format, const A&... a) {
+  return fmt::format(fmt::runtime(format), a...);
+}
+
+// An operation of the run, as its sentences name it: "G1's 'put 1 10' (x.race:26)".
+struct Who {
+  int g = 0;
+  std::string text, file;
+  int line = 0;
+};
+std::string whoText(const Words& w, const Who& x) { return say(w.who, x.g, x.text, x.file, x.line); }
+
+std::string keyList(const Words& w, const std::vector<std::string>& ks, std::size_t max = 6) {
   std::string s;
-  for (std::size_t i = 0; i < ks.size() && i < max; i++) s += (i ? ", " : "") + ks[i];
-  if (ks.size() > max) s += fmt::format(" and {} more", ks.size() - max);
+  for (std::size_t i = 0; i < ks.size() && i < max; i++) s += (i ? std::string(w.listSep) : "") + ks[i];
+  if (ks.size() > max) s = say(w.andMore, s, ks.size() - max);
   return s;
+}
+std::string whoList(const Words& w, const std::vector<Who>& ws) {
+  std::vector<std::string> t;
+  for (const Who& x : ws) t.push_back(whoText(w, x));
+  return keyList(w, t);
+}
+// One value, or "one of 1, 2": values are numbers, or a get's "not found" (nullopt).
+std::string valuesText(const Words& w, const std::vector<std::optional<int64_t>>& vs) {
+  std::vector<std::string> t;
+  for (const auto& v : vs) t.push_back(v ? std::to_string(*v) : std::string(w.notFound));
+  return t.size() == 1 ? t[0] : say(w.oneOf, keyList(w, t));
+}
+
+Sentence sentence(Say s) {
+  Sentence x;
+  x.text = s(kConsistencyWordsEn);
+  x.say = std::move(s);
+  return x;
+}
+void addFinding(ConsistencyReport& rep, std::string kind, Say s) {
+  Finding f;
+  static_cast<Sentence&>(f) = sentence(std::move(s));
+  f.kind = std::move(kind);
+  rep.findings.push_back(std::move(f));
+}
+// A finding in the engine's words only (an invariant checker's text).
+void addFindingText(ConsistencyReport& rep, std::string kind, std::string text) {
+  Finding f;
+  f.text = std::move(text);
+  f.kind = std::move(kind);
+  rep.findings.push_back(std::move(f));
 }
 
 } // namespace
@@ -436,11 +483,10 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
   ConsistencyReport rep;
   const auto& hist = w.history();
   const Scenario& sc = w.scenario();
-  auto add = [&](std::string kind, std::string text) { rep.findings.push_back({std::move(kind), std::move(text)}); };
   const bool cowMap = w.isCow(); // a copy-on-write map: the same check on its published version
-  const std::string what = cowMap ? "copy-on-write map" : "sync.Map";
+  auto what = [cowMap](const Words& ws) { return cowMap ? ws.cowMap : ws.syncMap; };
   if (!cowMap)
-    for (auto& v : w.syncMap().checkInvariants()) add("invariant", v);
+    for (auto& v : w.syncMap().checkInvariants()) addFindingText(rep, "invariant", v);
   using State = std::map<std::string, int64_t>;
   auto key = [](const KeyValue& k) { return k.kind == KeyKind::String ? "s" + k.s : fmt::format("i{}", k.i); };
   State start, final;
@@ -467,8 +513,9 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
       std::set<std::string> seen;
       for (auto& k : r.keys)
         if (!seen.insert(key(k)).second)
-          add("iter-duplicate", fmt::format("G{}'s '{}' ({}:{}) called f twice for key {}", r.g, in.text, sc.file,
-                                            in.line, keyText(k)));
+          addFinding(rep, "iter-duplicate", [who = Who{r.g, in.text, sc.file, in.line}, k = keyText(k)](const Words& ws) {
+            return say(ws.fTwice, whoText(ws, who), k);
+          });
       continue;
     }
     perG[static_cast<std::size_t>(r.g - 1)].push_back(i);
@@ -535,27 +582,27 @@ ConsistencyReport checkSyncMapConsistency(const World& w, uint64_t nodeBudget) {
   rep.ordersExplored = nodes;
   if (exhausted) {
     rep.partial = true;
-    rep.notes.push_back("the search of orders hit its budget");
+    rep.notes.push_back(sentence([](const Words& ws) { return std::string(ws.syncBudget); }));
   } else if (!found) {
     if (cowMap) // a copy-on-write map only stores and loads: a stored key missing at the end was lost
       for (std::size_t i = 0; i < hist.size(); i++) {
         const OpRecord& r = hist[i];
         const Instr& in = sc.programs[r.g - 1].code[r.instr];
         if (r.finished && r.result.outcome == Outcome::Ok && in.syncOp == C::Store && !final.count(key(in.key)))
-          add("lost-insert", fmt::format("G{}'s '{}' ({}:{}) returned, but key {} is not in the published version #{}",
-                                         r.g, in.text, sc.file, in.line, keyText(in.key),
-                                         w.cowMap().published() ? w.cowMap().published()->id : 0));
+          addFinding(rep, "lost-insert",
+                     [who = Who{r.g, in.text, sc.file, in.line}, k = keyText(in.key),
+                      v = w.cowMap().published() ? w.cowMap().published()->id : 0](const Words& ws) {
+                       return say(ws.cowLost, whoText(ws, who), k, v);
+                     });
       }
-    add("order", fmt::format("no sequential order of the {} methods (program order and real time kept) gives these "
-                             "results and these final contents", what));
+    addFinding(rep, "order", [what](const Words& ws) { return say(ws.syncOrder, what(ws)); });
   }
   rep.consistent = rep.findings.empty();
-  rep.notes.insert(rep.notes.begin(), fmt::format("{}: {} key{} with a value", what, final.size(),
-                                                  final.size() == 1 ? "" : "s"));
+  rep.notes.insert(rep.notes.begin(), sentence([what, n = final.size()](const Words& ws) {
+                     return say(ws.syncNote, what(ws), n, n == 1 ? std::string_view() : ws.plural);
+                   }));
   if (rep.consistent)
-    rep.notes.push_back(fmt::format("a sequential order of the {} {} methods (Range aside) gives exactly these "
-                                    "results and contents",
-                                    nOps, what));
+    rep.notes.push_back(sentence([what, nOps](const Words& ws) { return say(ws.syncConsistent, nOps, what(ws)); }));
   return rep;
 }
 
@@ -566,11 +613,10 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   ConsistencyReport rep;
   const auto& hist = w.history();
   const Scenario& sc = w.scenario();
-  auto add = [&](std::string kind, std::string text) { rep.findings.push_back({std::move(kind), std::move(text)}); };
   auto who = [&](int rec) {
     const OpRecord& r = hist[rec];
     const Instr& in = sc.programs[r.g - 1].code[r.instr];
-    return fmt::format("G{}'s '{}' ({}:{})", r.g, in.text, sc.file, in.line);
+    return Who{r.g, in.text, sc.file, in.line};
   };
 
   // 1. The memory itself.
@@ -579,8 +625,10 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
                         : w.isSwiss() ? static_cast<int64_t>(w.swissMap().header().used)
                                       : w.map().header().count;
   if (static_cast<int64_t>(cells.size()) != count)
-    add("count", fmt::format("{} is {} but {} {}{} live", w.isSwiss() ? "m.used" : "h.count", count, cells.size(),
-                             w.isSwiss() ? "slot" : "cell", cells.size() == 1 ? " is" : "s are"));
+    addFinding(rep, "count", [swiss = w.isSwiss(), count, n = cells.size()](const Words& ws) {
+      return say(ws.countLive, swiss ? "m.used" : "h.count", count, n, swiss ? ws.slot : ws.cell,
+                 n == 1 ? ws.isOne : ws.areMany);
+    });
   std::map<std::string, std::vector<const Cell*>> byKey;
   std::map<std::string, KeyValue> display;
   int64_t nans = 0;
@@ -595,24 +643,29 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   }
   for (auto& [k, cs] : byKey) {
     if (cs.size() < 2) continue;
-    std::string where;
-    for (auto* c : cs)
-      where += c->swiss ? fmt::format("{}{} slot {} (value {})", where.empty() ? "" : ", ",
-                                      static_cast<int64_t>(c->bucket) < 0 ? "small group"
-                                                                         : fmt::format("table {} group {}", c->bucket, c->chain),
-                                      c->slot, c->value)
-                        : fmt::format("{}{} bucket {}{} slot {} (value {})", where.empty() ? "" : ", ", c->old ? "old" : "new",
-                                      c->bucket, c->chain ? fmt::format(" overflow {}", c->chain) : "", c->slot, c->value);
-    add("duplicate-key", fmt::format("key {} is stored {} times: {}", keyText(display[k]), cs.size(), where));
+    std::vector<Cell> where;
+    for (auto* c : cs) where.push_back(*c);
+    addFinding(rep, "duplicate-key", [key = keyText(display[k]), where](const Words& ws) {
+      std::string places;
+      for (const Cell& c : where) {
+        if (!places.empty()) places += ws.listSep;
+        places += c.swiss ? say(ws.placeSwiss,
+                                static_cast<int64_t>(c.bucket) < 0 ? std::string(ws.smallGroup) : say(ws.tableGroup, c.bucket, c.chain),
+                                c.slot, c.value)
+                          : say(ws.placeClassic, c.old ? ws.oldArray : ws.newArray, c.bucket,
+                                c.chain ? say(ws.overflow, c.chain) : std::string(), c.slot, c.value);
+      }
+      return say(ws.duplicateKey, key, where.size(), places);
+    });
   }
   if (w.isSharded()) {
-    for (auto& v : shardedInvariants(w)) add("invariant", v);
+    for (auto& v : shardedInvariants(w)) addFindingText(rep, "invariant", v);
   } else if (w.isSwiss()) {
-    for (auto& v : w.swissMap().checkInvariants()) add("invariant", v);
+    for (auto& v : w.swissMap().checkInvariants()) addFindingText(rep, "invariant", v);
   } else {
     for (auto& v : w.map().checkInvariants()) {
       if (v.kind == InvariantKind::DuplicateKey || v.kind == InvariantKind::CountMismatch) continue; // reported above
-      add("invariant", v.text);
+      addFindingText(rep, "invariant", v.text);
     }
   }
 
@@ -628,7 +681,9 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
         KeyValue kv;
         for (auto& x : r.keys)
           if (canon(x) == k) kv = x;
-        add("iter-duplicate", fmt::format("{} produced key {} {} times", who(static_cast<int>(i)), keyText(kv), c));
+        addFinding(rep, "iter-duplicate", [who = who(static_cast<int>(i)), k = keyText(kv), c](const Words& ws) {
+          return say(ws.iterDuplicate, whoText(ws, who), k, c);
+        });
       }
   }
 
@@ -638,9 +693,7 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
   rep.ordersExplored = relaxed.nodes;
   if (relaxed.exhausted) {
     rep.partial = true;
-    rep.notes.push_back(fmt::format("the search of sequential orders stopped after {} states: only part of the "
-                                    "model was checked",
-                                    nodeBudget));
+    rep.notes.push_back(sentence([nodeBudget](const Words& ws) { return say(ws.budgetRelaxed, nodeBudget); }));
   }
   std::map<std::string, int64_t> actual;
   for (auto& [k, cs] : byKey) actual[k] = cs.front()->value;
@@ -657,7 +710,7 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
     for (auto& [k, v] : actual) all.insert(k);
     // Who wrote each key (for the sentences).
     auto writers = [&](const std::string& k, bool puts) {
-      std::vector<std::string> ws;
+      std::vector<Who> ws;
       for (std::size_t i = 0; i < hist.size(); i++) {
         const Instr& in = sc.programs[hist[i].g - 1].code[hist[i].instr];
         bool match = (puts ? in.kind == Instr::Kind::Put : (in.kind == Instr::Kind::Del || in.kind == Instr::Kind::Clear)) &&
@@ -688,44 +741,48 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
       auto it = actual.find(k);
       if (it == actual.end()) {
         if (present == relaxed.finals.size()) {
-          auto ws = writers(k, true);
-          add("lost-insert", fmt::format("key {} is missing{}", keyText(kv),
-                                         ws.empty() ? "" : fmt::format(" although {} stored it", keyList(ws))));
+          addFinding(rep, "lost-insert", [key = keyText(kv), ws = writers(k, true)](const Words& w) {
+            return ws.empty() ? say(w.lostInsert, key) : say(w.lostInsertBy, key, whoList(w, ws));
+          });
           explained = true;
         }
         continue;
       }
       if (present == 0) {
         auto ws = writers(k, false);
-        if (!ws.empty()) add("lost-delete", fmt::format("key {} is still there although {} removed it", keyText(kv), keyList(ws)));
-        else add("extra-key", fmt::format("key {} is there but no operation stored it", keyText(kv)));
+        if (!ws.empty())
+          addFinding(rep, "lost-delete", [key = keyText(kv), ws](const Words& w) { return say(w.lostDelete, key, whoList(w, ws)); });
+        else addFinding(rep, "extra-key", [key = keyText(kv)](const Words& w) { return say(w.extraKey, key); });
         explained = true;
         continue;
       }
       if (!vals.count(it->second)) {
-        std::vector<std::string> vs;
-        for (auto v : vals) vs.push_back(std::to_string(v));
-        add("wrong-value", fmt::format("key {} holds {}, but every order leaves {}", keyText(kv), it->second,
-                                       vs.size() == 1 ? vs[0] : "one of " + keyList(vs)));
+        std::vector<std::optional<int64_t>> vs(vals.begin(), vals.end());
+        addFinding(rep, "wrong-value", [key = keyText(kv), v = it->second, vs](const Words& w) {
+          return say(w.wrongValue, key, v, valuesText(w, vs));
+        });
         explained = true;
       }
     }
     if (nans != relaxed.finals.front().second && !explained) {
-      add("wrong-value", fmt::format("the map holds {} NaN keys; the operations leave {}", nans, relaxed.finals.front().second));
+      addFinding(rep, "wrong-value", [nans, left = relaxed.finals.front().second](const Words& w) {
+        return say(w.wrongNaNs, nans, left);
+      });
       explained = true;
     }
     if (!explained)
-      add("order", "the final contents mix effects that no single order of the operations gives together");
+      addFinding(rep, "order", [](const Words& w) { return std::string(w.orderFinal); });
   }
   for (auto& [rec, set] : relaxed.getResults) {
     const OpRecord& r = hist[rec];
     std::pair<bool, int64_t> got{r.access.found, r.access.found ? r.access.value : 0};
     if (!set.count(got) && !relaxed.exhausted) {
-      std::vector<std::string> poss;
-      for (auto& [f, v] : set) poss.push_back(f ? std::to_string(v) : "not found");
-      add("wrong-get", fmt::format("{} returned {}, but every order gives {}", who(rec),
-                                   r.access.found ? std::to_string(r.access.value) : "not found",
-                                   poss.size() == 1 ? poss[0] : "one of " + keyList(poss)));
+      std::vector<std::optional<int64_t>> poss;
+      for (auto& [f, v] : set) poss.push_back(f ? std::optional<int64_t>(v) : std::nullopt);
+      const std::optional<int64_t> gotV = r.access.found ? std::optional<int64_t>(r.access.value) : std::nullopt;
+      addFinding(rep, "wrong-get", [who = who(rec), gotV, poss](const Words& w) {
+        return say(w.wrongGet, whoText(w, who), valuesText(w, {gotV}), valuesText(w, poss));
+      });
     }
   }
   for (auto& [rec, ok] : relaxed.iterOk) {
@@ -754,12 +811,15 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
         phantom.push_back(fmt::format("{}={}", keyText(r.keys[i]), r.vals[i]));
     }
     if (!missing.empty())
-      add("iter-missing", fmt::format("{} never produced key{} {}, present for the whole loop", who(rec),
-                                      missing.size() == 1 ? "" : "s", keyList(missing)));
+      addFinding(rep, "iter-missing", [who = who(rec), missing](const Words& w) {
+        return say(w.iterMissing, whoText(w, who), missing.size() == 1 ? std::string_view() : w.plural, keyList(w, missing));
+      });
     if (!phantom.empty())
-      add("iter-phantom", fmt::format("{} produced {}, which the map never held during the loop", who(rec), keyList(phantom)));
+      addFinding(rep, "iter-phantom", [who = who(rec), phantom](const Words& w) {
+        return say(w.iterPhantom, whoText(w, who), keyList(w, phantom));
+      });
     if (missing.empty() && phantom.empty())
-      add("order", fmt::format("{} produced keys that no single order of the other operations explains", who(rec)));
+      addFinding(rep, "order", [who = who(rec)](const Words& w) { return say(w.orderIter, whoText(w, who)); });
   }
 
   // 4. One order for everything at once.
@@ -772,27 +832,27 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
     rep.ordersExplored += strict.nodes;
     if (strict.exhausted) {
       rep.partial = true;
-      rep.notes.push_back("the joint search of orders hit its budget");
+      rep.notes.push_back(sentence([](const Words& w) { return std::string(w.budgetStrict); }));
     } else if (!strict.success) {
-      add("order", "every result is possible on its own, but no single order of the operations explains them all");
+      addFinding(rep, "order", [](const Words& w) { return std::string(w.orderStrict); });
     }
   }
 
   rep.consistent = rep.findings.empty();
   // What was checked.
   rep.notes.insert(rep.notes.begin(),
-                   fmt::format("map: {} {}, {} {}{}, {} distinct key{}", w.isSwiss() ? "m.used" : "h.count", count,
-                               cells.size(), w.isSwiss() ? "full slot" : "live cell", cells.size() == 1 ? "" : "s", byKey.size() + static_cast<std::size_t>(nans),
-                               byKey.size() + nans == 1 ? "" : "s"));
+                   sentence([swiss = w.isSwiss(), count, n = cells.size(),
+                             keys = byKey.size() + static_cast<std::size_t>(nans)](const Words& ws) {
+                     return say(ws.mapNote, swiss ? "m.used" : "h.count", count, n, swiss ? ws.fullSlot : ws.liveCell,
+                                n == 1 ? std::string_view() : ws.plural, keys, keys == 1 ? std::string_view() : ws.plural);
+                   }));
   std::vector<std::size_t> perG(w.goroutines(), 0);
   for (auto& h : hist)
     if (h.finished && h.result.outcome == Outcome::Ok) perG[h.g - 1]++;
   std::string per;
   for (std::size_t g = 0; g < perG.size(); g++) per += fmt::format("{}G{}: {}", g ? ", " : "", g + 1, perG[g]);
   if (rep.consistent)
-    rep.notes.push_back(fmt::format("a sequential order of the {} map operations ({}) gives exactly these contents, "
-                                    "get results and iterations",
-                                    nOps, per));
+    rep.notes.push_back(sentence([nOps, per](const Words& ws) { return say(ws.mapConsistent, nOps, per); }));
   return rep;
 }
 

@@ -12,6 +12,7 @@
 // on different keys stay cheap.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,15 +54,71 @@ std::vector<Cell> liveCells(const swiss::AnySwiss& m);
 bool isCorruptionKind(std::string_view k);
 std::string corruptionKindList();
 
-struct Finding {
-  std::string kind;
+// The report's sentences as format strings (fmt syntax), so that the GUI can
+// hand in its Chinese ones: the facts are found and kept here, the words chosen
+// when a sentence is read (Sentence::in). Go's names (h.count, m.used, f), the
+// kinds (lost-insert) and the scenario's statements stay as they are.
+struct ConsistencyWords {
+  std::string_view who = "G{}'s '{}' ({}:{})";    // an operation: goroutine, statement, file, line
+  std::string_view listSep = ", ";                 // between the items of a list
+  std::string_view andMore = "{} and {} more";     // a list cut short: its first items, how many more
+  std::string_view oneOf = "one of {}";            // several possible values
+  std::string_view notFound = "not found";         // a get's result
+  std::string_view plural = "s";                   // "key{}": more than one
+  std::string_view countLive = "{} is {} but {} {}{} live"; // h.count, its value, live cells, slot/cell, is/s are
+  std::string_view slot = "slot", cell = "cell", isOne = " is", areMany = "s are";
+  std::string_view duplicateKey = "key {} is stored {} times: {}";
+  std::string_view placeSwiss = "{} slot {} (value {})";          // a group (smallGroup / tableGroup), slot, value
+  std::string_view smallGroup = "small group", tableGroup = "table {} group {}";
+  std::string_view placeClassic = "{} bucket {}{} slot {} (value {})"; // old/new, bucket, overflow, slot, value
+  std::string_view oldArray = "old", newArray = "new", overflow = " overflow {}";
+  std::string_view iterDuplicate = "{} produced key {} {} times";
+  std::string_view lostInsert = "key {} is missing";
+  std::string_view lostInsertBy = "key {} is missing although {} stored it";
+  std::string_view lostDelete = "key {} is still there although {} removed it";
+  std::string_view extraKey = "key {} is there but no operation stored it";
+  std::string_view wrongValue = "key {} holds {}, but every order leaves {}";
+  std::string_view wrongNaNs = "the map holds {} NaN keys; the operations leave {}";
+  std::string_view orderFinal = "the final contents mix effects that no single order of the operations gives together";
+  std::string_view wrongGet = "{} returned {}, but every order gives {}";
+  std::string_view iterMissing = "{} never produced key{} {}, present for the whole loop"; // who, plural, keys
+  std::string_view iterPhantom = "{} produced {}, which the map never held during the loop";
+  std::string_view orderIter = "{} produced keys that no single order of the other operations explains";
+  std::string_view orderStrict = "every result is possible on its own, but no single order of the operations explains them all";
+  std::string_view budgetRelaxed = "the search of sequential orders stopped after {} states: only part of the model was checked";
+  std::string_view budgetStrict = "the joint search of orders hit its budget";
+  // map: h.count 3, 2 live cells, 2 distinct keys (field, count, cells, unit, plural, keys, plural)
+  std::string_view mapNote = "map: {} {}, {} {}{}, {} distinct key{}";
+  std::string_view fullSlot = "full slot", liveCell = "live cell";
+  std::string_view mapConsistent =
+      "a sequential order of the {} map operations ({}) gives exactly these contents, get results and iterations";
+  // sync.Map and copy-on-write map runs
+  std::string_view syncMap = "sync.Map", cowMap = "copy-on-write map";
+  std::string_view fTwice = "{} called f twice for key {}";
+  std::string_view cowLost = "{} returned, but key {} is not in the published version #{}";
+  std::string_view syncOrder =
+      "no sequential order of the {} methods (program order and real time kept) gives these results and these final contents";
+  std::string_view syncBudget = "the search of orders hit its budget";
+  std::string_view syncNote = "{}: {} key{} with a value"; // the map, keys, plural
+  std::string_view syncConsistent = "a sequential order of the {} {} methods (Range aside) gives exactly these results and contents";
+};
+inline constexpr ConsistencyWords kConsistencyWordsEn{};
+
+// A sentence of a report: its text in kConsistencyWordsEn, and the same facts
+// in other words (an invariant's text comes from the engine: English only).
+struct Sentence {
   std::string text;
+  std::function<std::string(const ConsistencyWords&)> say;
+  std::string in(const ConsistencyWords& w) const { return say ? say(w) : text; }
+};
+struct Finding : Sentence {
+  std::string kind;
 };
 
 struct ConsistencyReport {
   bool consistent = true;
   std::vector<Finding> findings; // empty when consistent
-  std::vector<std::string> notes; // what was checked, one sentence each
+  std::vector<Sentence> notes;   // what was checked, one sentence each
   bool partial = false;           // the order search hit its budget
   uint64_t ordersExplored = 0;    // model states visited
   // Distinct kinds of the findings, sorted ("count,lost-insert").

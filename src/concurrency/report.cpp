@@ -37,7 +37,8 @@ constexpr const char* kRWMutexGo = "$GOROOT/src/sync/rwmutex.go";
 // queue (as Go's traceback shows it, runtime_SemacquireMutex innermost), dying
 // of a sync fatal error, or between two steps of the method.
 void syncFrames(std::vector<Frame>& fs, const Scenario& sc, const Instr& in, const GoroutineView& v,
-                const std::string& fatal) {
+                const std::string& fatal, const ReportWords& words) {
+  auto say = [](std::string_view f, const auto&... a) { return fmt::format(fmt::runtime(f), a...); };
   const MutexDecl& m = sc.mutexes[in.mutex];
   const std::string& name = m.name;
   auto rw = [&](const char* method, int line, std::string note) {
@@ -52,14 +53,14 @@ void syncFrames(std::vector<Frame>& fs, const Scenario& sc, const Instr& in, con
     fs.push_back({"sync.fatal", "$GOROOT/src/runtime/panic.go", 1031, "fatal(s)"});
     switch (in.kind) {
     case Instr::Kind::Unlock:
-      if (m.rw) rw("Unlock", 209, fmt::format("readerCount + rwmutexMaxReaders >= rwmutexMaxReaders: {} is not locked", name));
+      if (m.rw) rw("Unlock", 209, say(words.rwNotLocked, name));
       else {
-        mu("unlockSlow", 229, fmt::format("{} was not locked", name));
+        mu("unlockSlow", 229, say(words.notLocked, name));
         mu("Unlock", 223, "m.unlockSlow(new)");
       }
       break;
     case Instr::Kind::RUnlock:
-      rw("rUnlockSlow", 129, fmt::format("{} is not read-locked", name));
+      rw("rUnlockSlow", 129, say(words.notReadLocked, name));
       rw("RUnlock", 119, "rw.rUnlockSlow(r)");
       break;
     default: break;
@@ -69,28 +70,26 @@ void syncFrames(std::vector<Frame>& fs, const Scenario& sc, const Instr& in, con
   if (v.sync.queue != SyncQueue::None) {
     const char* sema = v.sync.queue == SyncQueue::Sema ? (m.rw ? "rw.w.sema" : "m.sema")
                        : v.sync.queue == SyncQueue::ReaderSem ? "rw.readerSem" : "rw.writerSem";
-    fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77,
-                  fmt::format("parked in {}'s queue ({})", name, sema)});
+    fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77, say(words.parkedIn, name, sema)});
   }
   switch (in.kind) {
   case Instr::Kind::Lock:
     if (v.sync.phase == 0) {
       mu("lockSlow", 171, v.sync.queue != SyncQueue::None ? "runtime_SemacquireMutex(&m.sema, queueLifo, 1)"
-                                                          : "retries the CAS after a wake-up");
+                                                          : std::string(words.retriesCas));
       mu("Lock", 90, "m.lockSlow()");
       if (m.rw) rw("Lock", 147, wLock);
     } else if (v.sync.phase == 1) {
-      rw("Lock", 149, "announces the writer next: readerCount -= rwmutexMaxReaders");
+      rw("Lock", 149, std::string(words.announcesWriter));
     } else {
       rw("Lock", v.sync.queue != SyncQueue::None ? 152 : 151,
-         v.sync.queue != SyncQueue::None ? "waits until the active readers have left (writerSem)"
-                                         : "readerWait += r next");
+         std::string(v.sync.queue != SyncQueue::None ? words.waitsForReaders : words.readerWaitNext));
     }
     break;
-  case Instr::Kind::RLock: rw("RLock", 71, "a writer is pending or active: waits on readerSem"); break;
-  case Instr::Kind::Unlock: rw("Unlock", 216, "rw.w.Unlock() next"); break;
+  case Instr::Kind::RLock: rw("RLock", 71, std::string(words.writerPending)); break;
+  case Instr::Kind::Unlock: rw("Unlock", 216, std::string(words.unlockNext)); break;
   case Instr::Kind::RUnlock:
-    rw("rUnlockSlow", 132, "readerWait -= 1 next");
+    rw("rUnlockSlow", 132, std::string(words.readerWaitDecNext));
     rw("RUnlock", 119, "rw.rUnlockSlow(r)");
     break;
   default: break;
@@ -151,7 +150,7 @@ std::string describeSyncEntry(const World& w, const TraceEntry& t) {
   return s;
 }
 
-std::vector<Frame> stackOf(const World& w, int g) {
+std::vector<Frame> stackOf(const World& w, int g, const ReportWords& words) {
   std::vector<Frame> fs;
   GoroutineView v = w.view(g);
   const Scenario& sc = w.scenario();
@@ -177,16 +176,17 @@ std::vector<Frame> stackOf(const World& w, int g) {
     // CompareAndSwap at value.go:185, then the method's call of it; the runtime's frames (efaceeq) are not shown.
     if (v.atMapMutex) {
       if (v.sync.queue != SyncQueue::None)
-        fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77, "parked in c.mu's queue (c.mu.sema)"});
+        fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77,
+                      fmt::format(fmt::runtime(words.parkedIn), "c.mu", "c.mu.sema")});
       fs.push_back({"sync.(*Mutex).Lock", kMutexGo, 90, "m.lockSlow()"});
     }
     if (si.file == "cow.go") {
       fs.push_back({si.function.rfind("main.(*...)", 0) == 0 ? method : std::string(si.function), "cow.go", si.line,
-                    std::string(si.what)});
+                    words.siteNote(si.what)});
     } else {
-      fs.push_back({std::string(si.function), fmt::format("$GOROOT/src/{}", si.file), si.line, std::string(si.what)});
+      fs.push_back({std::string(si.function), fmt::format("$GOROOT/src/{}", si.file), si.line, words.siteNote(si.what)});
       fs.push_back({method, "cow.go", cow::callerLine(site, var, store),
-                    dying ? "value.go:185 compared two maps: runtime.efaceeq (alg.go:249) panicked" : ""});
+                    dying ? std::string(words.cowComparePanicked) : std::string()});
     }
     if (si.function == "main.copyWith") fs.push_back({method, "cow.go", store && var == cow::Variant::PtrStore ? 58
                                                                     : var == cow::Variant::PtrCas ? 34
@@ -195,14 +195,15 @@ std::vector<Frame> stackOf(const World& w, int g) {
     // Inside m.mu.Lock(): parked on its semaphore, or woken and about to retry the CAS.
     const auto [method, line] = syncMapLockLine(in.syncOp);
     if (v.sync.queue != SyncQueue::None)
-      fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77, "parked in m.mu's queue (m.mu.sema)"});
+      fs.push_back({"sync.runtime_SemacquireMutex", "$GOROOT/src/runtime/sema.go", 77,
+                    fmt::format(fmt::runtime(words.parkedIn), "m.mu", "m.mu.sema")});
     fs.push_back({"sync.(*Mutex).lockSlow", kMutexGo, 171,
                   v.sync.queue != SyncQueue::None ? "runtime_SemacquireMutex(&m.sema, queueLifo, 1)"
-                                                  : "retries the CAS after a wake-up"});
+                                                  : std::string(words.retriesCas)});
     fs.push_back({"sync.(*Mutex).Lock", kMutexGo, 90, "m.lockSlow()"});
     fs.push_back({syncMapFunction(method), "$GOROOT/src/sync/map.go", line, "m.mu.Lock()"});
   } else if (w.isSyncMap() && v.hasEvent) {
-    fs.push_back({syncMapFunction(v.function), "$GOROOT/src/sync/map.go", v.goLine, std::string(v.what)});
+    fs.push_back({syncMapFunction(v.function), "$GOROOT/src/sync/map.go", v.goLine, words.siteNote(v.what)});
   } else if (v.hasEvent && w.isSwiss()) {
     // A dying goroutine's stack as Go 1.26/1.27 print it: internal/runtime/maps
     // calls fatal() (linked to runtime's maps_fatal in panic.go) for every map
@@ -214,7 +215,7 @@ std::vector<Frame> stackOf(const World& w, int g) {
                     fmt::format("{{\"{}\"}}", e.message)});
     } else if (!dying) {
       fs.push_back({fmt::format("internal/runtime/maps.{}", v.function), fmt::format("$GOROOT/src/{}", v.file),
-                    v.goLine, std::string(v.what)});
+                    v.goLine, words.siteNote(v.what)});
     }
   } else if (v.hasEvent) {
     std::string fn(v.function);
@@ -227,7 +228,7 @@ std::vector<Frame> stackOf(const World& w, int g) {
     }
     if (dying && e.kind == Ending::Kind::Panic)
       fs.push_back({"runtime.gopanic", "$GOROOT/src/runtime/panic.go", 838, fmt::format("{{\"{}\"}}", e.message)});
-    fs.push_back({"runtime." + fn, kMapGo, v.goLine, std::string(v.what)});
+    fs.push_back({"runtime." + fn, kMapGo, v.goLine, words.siteNote(v.what)});
     // The callers up to the op's function, from the engine's call table. A
     // callee with several callers is taken as called by the op's function if
     // it is one of them, else by the table's first caller (newoverflow under
@@ -242,10 +243,10 @@ std::vector<Frame> stackOf(const World& w, int g) {
       const bool store = in.kind == Instr::Kind::Put;
       fs.push_back({store ? "main.(*InPlace[...]).Store" : "main.(*InPlace[...]).Load", "cow.go",
                     store ? cow::kInPlaceStoreWriteLine : cow::kInPlaceLoadReadLine,
-                    store ? "(*p)[k] = v (the published map itself)" : "v, ok := (*p)[k]"});
+                    store ? std::string(words.inPlaceStore) : "v, ok := (*p)[k]"});
     }
   } else if (!in.isMapOp() && in.kind != Instr::Kind::Gc && (v.state == GoroutineView::State::Blocked || dying || v.sync.phase > 0)) {
-    syncFrames(fs, sc, in, v, dying ? e.message : std::string());
+    syncFrames(fs, sc, in, v, dying ? e.message : std::string(), words);
   }
   fs.push_back({fmt::format("main.G{}", g), sc.file, in.line, statementNote(in)});
   return fs;
@@ -261,9 +262,9 @@ std::string goroutineStateWord(const World& w, int g) {
 }
 
 namespace {
-void appendGoroutine(std::string& o, const World& w, int g) {
+void appendGoroutine(std::string& o, const World& w, int g, const ReportWords& words) {
   o += fmt::format("goroutine {} [{}]:\n", g, goroutineStateWord(w, g));
-  for (const Frame& f : stackOf(w, g)) {
+  for (const Frame& f : stackOf(w, g, words)) {
     bool isMain = f.function.rfind("main.", 0) == 0;
     o += fmt::format("{}({})\n\t{}:{}", f.function, isMain ? "" : "...", f.file, f.line);
     if (!f.note.empty()) o += "  // " + f.note;
@@ -273,7 +274,7 @@ void appendGoroutine(std::string& o, const World& w, int g) {
 }
 } // namespace
 
-std::string goDeathOutput(const World& w) {
+std::string goDeathOutput(const World& w, const ReportWords& words) {
   const Ending& e = w.ending();
   std::string o;
   if (e.kind == Ending::Kind::Panic) {
@@ -281,7 +282,7 @@ std::string goDeathOutput(const World& w) {
     // Go prints the signal for a fault; the simulator has no address to show.
     if (e.message == messageText(Message::InvalidMemory)) o += "[signal SIGSEGV: segmentation violation]\n";
     o += "\n";
-    appendGoroutine(o, w, e.g);
+    appendGoroutine(o, w, e.g, words);
     return o;
   }
   if (e.kind != Ending::Kind::Fatal) return o;
@@ -292,7 +293,7 @@ std::string goDeathOutput(const World& w) {
     if (g != e.g && w.view(g).state != GoroutineView::State::Done) order.push_back(g);
   for (int g : order) {
     o += "\n";
-    appendGoroutine(o, w, g);
+    appendGoroutine(o, w, g, words);
   }
   return o;
 }
@@ -340,7 +341,7 @@ std::string outcomeText(const World& w, const ConsistencyReport* rep) {
       o += rep->consistent ? "consistency report: consistent\n"
                            : fmt::format("consistency report: the map is silently corrupted ({})\n", rep->kindsText());
       for (auto& f : rep->findings) o += fmt::format("  ! {}: {}\n", f.kind, f.text);
-      for (auto& n : rep->notes) o += fmt::format("  - {}\n", n);
+      for (auto& n : rep->notes) o += fmt::format("  - {}\n", n.text);
       const bool invOk = w.isSharded()   ? shardedInvariants(w).empty()
                          : w.isCow()     ? false // immutable versions: no invariant checker to report on
                          : w.isSyncMap() ? w.syncMap().checkInvariants().empty()

@@ -17,9 +17,31 @@ struct Frame {
   int line = 0;
   std::string note;     // what that line does (site description, or the statement)
 };
+// The words of the frames' notes that are not Go's (fmt format strings), so
+// that the GUI can hand in its Chinese ones; English by default. A note that is
+// a runtime site's description goes through site() (nullptr: as it is).
+struct ReportWords {
+  std::string_view parkedIn = "parked in {}'s queue ({})"; // the mutex, its semaphore
+  std::string_view notLocked = "{} was not locked";
+  std::string_view rwNotLocked = "readerCount + rwmutexMaxReaders >= rwmutexMaxReaders: {} is not locked";
+  std::string_view notReadLocked = "{} is not read-locked";
+  std::string_view retriesCas = "retries the CAS after a wake-up";
+  std::string_view announcesWriter = "announces the writer next: readerCount -= rwmutexMaxReaders";
+  std::string_view waitsForReaders = "waits until the active readers have left (writerSem)";
+  std::string_view readerWaitNext = "readerWait += r next";
+  std::string_view writerPending = "a writer is pending or active: waits on readerSem";
+  std::string_view unlockNext = "rw.w.Unlock() next";
+  std::string_view readerWaitDecNext = "readerWait -= 1 next";
+  std::string_view cowComparePanicked = "value.go:185 compared two maps: runtime.efaceeq (alg.go:249) panicked";
+  std::string_view inPlaceStore = "(*p)[k] = v (the published map itself)";
+  std::string_view (*site)(std::string_view what) = nullptr;
+  std::string siteNote(std::string_view what) const { return std::string(site ? site(what) : what); }
+};
+inline constexpr ReportWords kReportWordsEn{};
+
 // The stack of goroutine g as a Go traceback would show it (runtime frames
 // included, as with GOTRACEBACK=system).
-std::vector<Frame> stackOf(const World& w, int g);
+std::vector<Frame> stackOf(const World& w, int g, const ReportWords& words = kReportWordsEn);
 // Go's goroutine state word: running, runnable, semacquire.
 std::string goroutineStateWord(const World& w, int g);
 
@@ -27,7 +49,7 @@ std::string goroutineStateWord(const World& w, int g);
 // a blank line, then every live goroutine (the dying one first) with its
 // stack; for an unrecovered panic, "panic: MSG" and the panicking goroutine
 // only (GOTRACEBACK=single). Empty if the run did not die.
-std::string goDeathOutput(const World& w);
+std::string goDeathOutput(const World& w, const ReportWords& words = kReportWordsEn);
 
 // The outcome as `gomaplab race` prints it: the death output, or
 // "no race detected" with the consistency report; then the schedule.

@@ -12,6 +12,10 @@
 namespace gomap::ui {
 
 namespace {
+template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
+} // namespace
+
+namespace {
 const char* stateLine(uint8_t th) {
   switch (th) {
   case emptyRest: return "rest";
@@ -161,7 +165,7 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
           const bool y = !c.old && c.first > 0;
           dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(c.x + 2, y0 + fs * 1.15f),
                       c.old ? pal.dim : (y ? pal.moveY : pal.moveX),
-                      c.old ? "old" : (m.header().flags & sameSizeGrow) ? "new" : (y ? "Y" : "X"));
+                      c.old ? tr(S::BkOld) : (m.header().flags & sameSizeGrow) ? tr(S::BkNew) : (y ? "Y" : "X"));
         }
         if (evacuatedBucket)
           dl->AddText(ImGui::GetFont(), fs * 0.75f, ImVec2(c.x + 2, y0 + fs * 1.2f), pal.dim, tr(S::Evacuated));
@@ -170,10 +174,12 @@ void BucketsView::drawColumn(UiContext& ui, const Column& c, const Geometry& g, 
         const float lx = c.x + g.labelW * 0.35f;
         dl->AddLine(ImVec2(lx, y0 - g.rowGap - g.cellH * 0.45f), ImVec2(lx, y0 + g.cellH * 0.5f), pal.bucketFrame, 1.5f);
         arrow(dl, ImVec2(lx, y0 + g.cellH * 0.5f), ImVec2(cellsX - 2, y0 + g.cellH * 0.5f), pal.bucketFrame, 1.5f);
-        std::string tag = v.pre >= 0 ? fmt::format("pool {}", v.pre) : std::string("heap");
+        std::string tag = v.pre >= 0 ? F(S::BkPoolTag, v.pre) : std::string(tr(S::BkHeapTag));
         dl->AddText(ui.fonts.mono, fs * 0.72f, ImVec2(c.x + g.labelW * 0.40f, y0 + 1), pal.dim,
                     fmt::format("+{}", ci).c_str());
-        dl->AddText(ui.fonts.mono, fs * 0.72f, ImVec2(c.x + 1, y0 + g.cellH - fs * 0.8f), pal.poolUsed, tag.c_str());
+        // The tag in Chinese needs the UI font (the mono font has no Chinese of the UI's own).
+        dl->AddText(language() == Lang::Zh ? ui.fonts.ui : ui.fonts.mono, fs * 0.72f,
+                    ImVec2(c.x + 1, y0 + g.cellH - fs * 0.8f), pal.poolUsed, tag.c_str());
       }
       bmaps_[key(c.old, static_cast<uint32_t>(b), static_cast<uint16_t>(ci), 0)] =
           ScreenRect{ImVec2(cellsX, y0), ImVec2(cellsX + 8 * g.cellW, y0 + g.cellH)};
@@ -290,7 +296,8 @@ void BucketsView::drawPool(UiContext& ui, bool old, const Geometry& g, ImVec2 at
       dl->AddText(ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f), pal.cellText[5],
                   fmt::format("\xe2\x86\x90{}", owner[i]).c_str());
     else if (i + 1 == spares)
-      dl->AddText(ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f), pal.dim, "sentinel");
+      dl->AddText(language() == Lang::Zh ? ui.fonts.ui : ui.fonts.mono, g.fs * 0.7f, ImVec2(a.x + 2, a.y + box * 0.5f),
+                  pal.dim, tr(S::BkSentinel));
     if (next == static_cast<int64_t>(c.buckets + i)) {
       arrow(dl, ImVec2(a.x + box * 0.8f, z.y + g.fs * 1.1f), ImVec2(a.x + box * 0.8f, z.y + 1), pal.highlight, 2.0f);
       dl->AddText(ui.fonts.mono, g.fs * 0.75f, ImVec2(a.x, z.y + g.fs * 0.9f), pal.highlight, "nextOverflow");
@@ -839,15 +846,14 @@ void BucketsView::drawBody(UiContext& ui, const Frame& f) {
       if (ci >= chain_.size()) break;
       const BmapView& v = chain_[ci];
       ImGui::BeginTooltip();
-      ImGui::Text("%s %u%s, slot %d", old ? "old bucket" : "bucket", b,
-                  ci ? fmt::format(" (overflow {})", ci).c_str() : "", s);
+      ImGui::TextUnformatted(F(old ? S::TipCellOld : S::TipCellNew, b, ci ? F(S::TipOverflowPart, ci) : std::string(), s).c_str());
       ImGui::Text("tophash 0x%02x: %s", v.tophash[s], cellStateName(v.tophash[s]));
       if (v.tophash[s] >= minTopHash || (v.tophash[s] >= evacuatedX && v.tophash[s] <= evacuatedY))
-        ImGui::Text("key %s, value %lld%s", keyText(v.keys[s]).c_str(), static_cast<long long>(v.elems[s]),
-                    v.tophash[s] < minTopHash ? " (stale copy)" : "");
+        ImGui::TextUnformatted(F(S::TipKeyValue, keyText(v.keys[s]), v.elems[s],
+                                 v.tophash[s] < minTopHash ? tr(S::TipStaleCopy) : "").c_str());
       else if (v.tophash[s] <= emptyOne && unpublishedKeyAt(Loc{old, b, ci, static_cast<uint8_t>(s)}))
-        ImGui::Text("key %s stored, tophash not yet: no lookup sees it", keyText(v.keys[s]).c_str());
-      if (ci) ImGui::Text("%s", v.pre >= 0 ? fmt::format("preallocated pool bucket {}", v.pre).c_str() : "heap overflow bucket");
+        ImGui::TextUnformatted(F(S::TipKeyNoTophash, keyText(v.keys[s])).c_str());
+      if (ci) ImGui::TextUnformatted(v.pre >= 0 ? F(S::TipPoolBucket, v.pre).c_str() : tr(S::TipHeapOverflow));
       ImGui::EndTooltip();
       break;
     }

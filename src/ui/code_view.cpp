@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ui/event_text.hpp"
 #include "ui/go_source.hpp"
 #include "ui/pseudo_code.hpp"
 
@@ -103,8 +104,7 @@ void CodeView::draw(UiContext& ui, const Frame& f) {
     ImGui::PopFont();
   }
   if (e && !shortPanel) {
-    const SiteInfo& si = siteInfo(e->site);
-    ImGui::TextDisabled("map.go:%d  %s", si.line, std::string(si.what).c_str());
+    ImGui::TextDisabled("map.go:%d  %s", siteInfo(e->site).line, std::string(siteWhat(e->site)).c_str());
   }
   ImGui::Separator();
 

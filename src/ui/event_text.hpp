@@ -3,6 +3,7 @@
 // the same facts in the same order.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "engine/events.hpp"
 #include "ui/strings.hpp"
@@ -14,5 +15,7 @@ inline std::string describeEventUi(const Event& e) { return describeEventIn(e, l
 // Every Chinese description template, filled with sample events (the font
 // bakes exactly the glyphs the UI can show).
 std::string allEventTextZh();
+// A classic map site's description (its `what`) in the UI's language (ui/strings_site_notes.inc).
+inline std::string_view siteWhat(Site s) { return siteNote(siteInfo(s).what); }
 
 } // namespace gomap::ui

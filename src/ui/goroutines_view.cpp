@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "concurrency/report.hpp"
+#include "ui/event_text.hpp"
 #include "ui/fonts.hpp"
 #include "ui/syncmap_state.hpp"
 
@@ -36,7 +37,125 @@ void goroutineBasics(const race::World& w, int g, GoroutineBasics& m) {
   m.op = v.instr ? v.instr->text : std::string();
 }
 
+race::ConsistencyWords consistencyWordsIn(Lang l) {
+  // English grammar (a plural's "s", "is" / "s are") keeps its defaults: the
+  // Chinese sentences do not use it.
+  return race::ConsistencyWords{
+      .who = trIn(S::CwWho, l),
+      .listSep = trIn(S::CwListSep, l),
+      .andMore = trIn(S::CwAndMore, l),
+      .oneOf = trIn(S::CwOneOf, l),
+      .notFound = trIn(S::CwNotFound, l),
+      .countLive = trIn(S::CwCountLive, l),
+      .slot = trIn(S::CwSlot, l),
+      .cell = trIn(S::CwCell, l),
+      .duplicateKey = trIn(S::CwDuplicateKey, l),
+      .placeSwiss = trIn(S::CwPlaceSwiss, l),
+      .smallGroup = trIn(S::CwSmallGroup, l),
+      .tableGroup = trIn(S::CwTableGroup, l),
+      .placeClassic = trIn(S::CwPlaceClassic, l),
+      .oldArray = trIn(S::CwOldArray, l),
+      .newArray = trIn(S::CwNewArray, l),
+      .overflow = trIn(S::CwOverflow, l),
+      .iterDuplicate = trIn(S::CwIterDuplicate, l),
+      .lostInsert = trIn(S::CwLostInsert, l),
+      .lostInsertBy = trIn(S::CwLostInsertBy, l),
+      .lostDelete = trIn(S::CwLostDelete, l),
+      .extraKey = trIn(S::CwExtraKey, l),
+      .wrongValue = trIn(S::CwWrongValue, l),
+      .wrongNaNs = trIn(S::CwWrongNaNs, l),
+      .orderFinal = trIn(S::CwOrderFinal, l),
+      .wrongGet = trIn(S::CwWrongGet, l),
+      .iterMissing = trIn(S::CwIterMissing, l),
+      .iterPhantom = trIn(S::CwIterPhantom, l),
+      .orderIter = trIn(S::CwOrderIter, l),
+      .orderStrict = trIn(S::CwOrderStrict, l),
+      .budgetRelaxed = trIn(S::CwBudgetRelaxed, l),
+      .budgetStrict = trIn(S::CwBudgetStrict, l),
+      .mapNote = trIn(S::CwMapNote, l),
+      .fullSlot = trIn(S::CwFullSlot, l),
+      .liveCell = trIn(S::CwLiveCell, l),
+      .mapConsistent = trIn(S::CwMapConsistent, l),
+      .syncMap = trIn(S::CwSyncMap, l),
+      .cowMap = trIn(S::CwCowMap, l),
+      .fTwice = trIn(S::CwFTwice, l),
+      .cowLost = trIn(S::CwCowLost, l),
+      .syncOrder = trIn(S::CwSyncOrder, l),
+      .syncBudget = trIn(S::CwSyncBudget, l),
+      .syncNote = trIn(S::CwSyncNote, l),
+      .syncConsistent = trIn(S::CwSyncConsistent, l),
+  };
+}
+
 namespace {
+// A site's description in Chinese: the classic, Swiss and copy-on-write
+// tables' (siteNote), or a sync.Map site's.
+std::string_view siteNoteZh(std::string_view what) {
+  const std::string_view z = siteNoteIn(what, Lang::Zh);
+  if (z != what) return z;
+  for (const SyncSiteText& t : syncSiteTexts())
+    if (syncmap::siteInfo(t.site).what == what) return trIn(t.text, Lang::Zh);
+  return what;
+}
+} // namespace
+
+race::ReportWords reportWordsIn(Lang l) {
+  return race::ReportWords{
+      .parkedIn = trIn(S::RwParkedIn, l),
+      .notLocked = trIn(S::RwNotLocked, l),
+      .rwNotLocked = trIn(S::RwRwNotLocked, l),
+      .notReadLocked = trIn(S::RwNotReadLocked, l),
+      .retriesCas = trIn(S::RwRetriesCas, l),
+      .announcesWriter = trIn(S::RwAnnouncesWriter, l),
+      .waitsForReaders = trIn(S::RwWaitsForReaders, l),
+      .readerWaitNext = trIn(S::RwReaderWaitNext, l),
+      .writerPending = trIn(S::RwWriterPending, l),
+      .unlockNext = trIn(S::RwUnlockNext, l),
+      .readerWaitDecNext = trIn(S::RwReaderWaitDecNext, l),
+      .cowComparePanicked = trIn(S::RwCowComparePanicked, l),
+      .inPlaceStore = trIn(S::RwInPlaceStore, l),
+      .site = l == Lang::Zh ? &siteNoteZh : nullptr,
+  };
+}
+
+const race::ReportWords& reportWords() {
+  if (language() != Lang::Zh) return race::kReportWordsEn;
+  static const race::ReportWords zh = reportWordsIn(Lang::Zh);
+  return zh;
+}
+
+const race::ConsistencyWords& consistencyWords() {
+  if (language() != Lang::Zh) return race::kConsistencyWordsEn;
+  static const race::ConsistencyWords zh = consistencyWordsIn(Lang::Zh);
+  return zh;
+}
+
+namespace {
+// Trace entry i of a race in the UI's language: ConcurrentSession::describe's
+// facts (it says them in English), for the shards and copy-on-write panels.
+std::string stepText(const ConcurrentSession& s, std::size_t i) {
+  if (language() != Lang::Zh) return s.describe(i);
+  using Src = race::TraceEntry::Source;
+  const race::World& w = s.world();
+  const race::TraceEntry& t = w.trace()[i];
+  switch (t.source) {
+  case Src::Sync: return fmt::format("G{} {}", t.g, mutexStepText(w, t));
+  case Src::Swiss:
+    return fmt::format("G{}: {}: {}", t.g, swiss::swissSiteInfo(t.sev.site, w.swissMap().kind()).function,
+                       swissSiteWhat(t.sev.site, w.swissMap().kind()));
+  case Src::Cow: {
+    const race::OpRecord& r = w.history()[t.op - 1];
+    const bool store = w.scenario().programs[r.g - 1].code[r.instr].syncOp == syncmap::SyncOpCode::Store;
+    const race::cow::SiteInfo si = race::cow::siteInfo(t.cev.site, w.cowMap().variant(), store);
+    return fmt::format("G{}: {}: {}", t.g, si.function, siteNote(si.what));
+  }
+  case Src::SyncMap:
+    return fmt::format("G{}: sync.(*Map).{}: {}", t.g, syncmap::siteInfo(t.yev.site).function, syncSiteWhat(t.yev.site));
+  case Src::Engine: break;
+  }
+  return fmt::format("G{}: {}", t.g, describeEventUi(t.ev));
+}
+
 bool asciiByte(char c) { return static_cast<unsigned char>(c) < 0x80; }
 // Whether the last (atEnd) or first character of t is CJK punctuation
 // (U+3000..U+303F: 。、「」; U+FF00..U+FF65: ，：（）！？).
@@ -403,7 +522,7 @@ void RaceController::fillFrame(Frame& f) {
     sf.step.clear();
     const auto& tr = w.trace();
     if (!tr.empty()) {
-      sf.step = s_->describe(tr.size() - 1);
+      sf.step = stepText(*s_, tr.size() - 1);
       sf.currentG = tr.back().g;
       if (tr.back().source == race::TraceEntry::Source::Engine) sf.currentShard = tr.back().shard;
       else if (tr.back().source == race::TraceEntry::Source::Sync && tr.back().mutex < w.shards().size())
@@ -475,7 +594,7 @@ void RaceController::fillFrame(Frame& f) {
     cf.currentG = 0;
     const auto& tr = w.trace();
     if (!tr.empty()) {
-      cf.step = s_->describe(tr.size() - 1);
+      cf.step = stepText(*s_, tr.size() - 1);
       cf.currentG = tr.back().g;
       if (tr.back().source == race::TraceEntry::Source::Cow) cf.current = tr.back().cev;
     }
@@ -518,7 +637,7 @@ void RaceController::fillFrame(Frame& f) {
   f.hash = hashAt(ev, f.position);
   if (cowInPlace()) { // the Copy-on-write panel beside the classic views
     const auto& tr = w.trace();
-    fillInPlaceCowFrame(w, cowFrame_, tr.empty() ? std::string() : s_->describe(tr.size() - 1), tr.empty() ? 0 : tr.back().g);
+    fillInPlaceCowFrame(w, cowFrame_, tr.empty() ? std::string() : stepText(*s_, tr.size() - 1), tr.empty() ? 0 : tr.back().g);
     f.cow = &cowFrame_;
   }
 
@@ -805,7 +924,8 @@ void mutexPanel(const race::MutexDecl& d, const race::MutexState& m, std::vector
   else if (m.readers.empty()) ImGui::TextDisabled("%s", tr(S::MuFree));
   ImGui::Indent();
   const char* word = d.rw ? "rw.w.state" : "state";
-  lines.push_back(fmt::format("{} = {}", word, race::mutexStateText(m.state)));
+  // The English words are `gomaplab race`'s ("1 waiter"), the Chinese the Mutex steps' own.
+  lines.push_back(fmt::format("{} = {}", word, language() == Lang::Zh ? mutexStateUi(m.state) : race::mutexStateText(m.state)));
   textWrapped(lines.back());
   // The low three bits as boxes, then the waiter count (bits 3..).
   static const char* kBits[3] = {"mutexLocked", "mutexWoken", "mutexStarving"};
@@ -872,7 +992,7 @@ const char* queueName(race::SyncQueue q, bool rw) {
 void scheduleStrip(const ConcurrentSession& s, RaceController& rc, std::vector<std::pair<uint64_t, ImVec4>>& rects) {
   const auto& tl = s.timeline();
   const uint64_t pos = s.position();
-  ImGui::Text("%s: %llu / %zu", tr(S::RaceSchedule), static_cast<unsigned long long>(pos), tl.size());
+  ImGui::TextUnformatted(fmt::format(fmt::runtime(tr(S::LabelValue)), tr(S::RaceSchedule), fmt::format("{} / {}", pos, tl.size())).c_str());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float cw = ImGui::GetFontSize() * 2.0f, chh = ImGui::GetFontSize() * 1.5f;
   const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -1117,7 +1237,7 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
         else ImGui::TextUnformatted(line.c_str());
       }
       ImGui::Spacing();
-      if (l.instr) ImGui::TextWrapped("%s: %s", tr(S::RaceCurrentOp), l.instr->text.c_str());
+      if (l.instr) textWrapped(fmt::format(fmt::runtime(tr(S::LabelValue)), tr(S::RaceCurrentOp), l.instr->text));
       if (l.hasEvent) {
         // runtime.mapassign (map.go) or maps.runtime_mapassign_fast64 (internal/runtime/maps/...).
         // A copy-on-write step names its function whole (main.copyWith, sync/atomic.(*Value).Load).
@@ -1125,16 +1245,17 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
                                      : s.world().isSyncMap() ? "sync.(*Map)."
                                      : s.world().isCow()     ? ""
                                                              : "runtime.";
-        ImGui::TextWrapped("%s: %.*s%.*s", tr(S::Function), static_cast<int>(pkg.size()), pkg.data(),
-                           static_cast<int>(l.function.size()), l.function.data());
+        textWrapped(fmt::format(fmt::runtime(tr(S::LabelValue)), tr(S::Function), fmt::format("{}{}", pkg, l.function)));
         // sync/map.go and sync/atomic/value.go whole (a bare map.go reads as the runtime's).
         const bool whole = s.world().isSyncMap() || s.world().isCow();
         const std::string_view file = whole ? l.file : l.file.substr(l.file.rfind('/') + 1);
         ImGui::Text("%.*s:%d", static_cast<int>(file.size()), file.data(), l.goLine);
-        // A sync.Map site's sentence in the UI's language (the engine's words are English).
+        // The site's sentence in the UI's language (the engine's words are English).
         std::string_view what = l.what;
         if (s.world().isSyncMap() && what == syncmap::siteInfo(l.syncMapEvent.site).what)
           what = syncSiteWhat(l.syncMapEvent.site);
+        else if (!s.world().isSyncMap())
+          what = siteNote(what);
         if (!what.empty()) ImGui::TextWrapped("%.*s", static_cast<int>(what.size()), what.data());
       } else if (l.state != GoroutineView::State::Done) {
         ImGui::TextDisabled("%s", tr(S::RaceNotInOp));
@@ -1192,21 +1313,41 @@ void GoroutinesView::draw(UiContext& ui, const Frame& f, RaceController& rc) {
                            : fmt::format(fmt::runtime(tr(S::RaceExpectNotMet)), c->expected, c->got);
     wrappedColoured(c->met ? IM_COL32(120, 210, 120, 255) : IM_COL32(240, 150, 60, 255), outcomeExpect);
   }
-  const std::string death = s.deathOutput();
+  const std::string death = race::goDeathOutput(s.world(), reportWords()); // s.deathOutput() in the UI's words
   if (!death.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(250, 110, 110, 255));
     ImGui::PushFont(ui.fonts.mono ? ui.fonts.mono : nullptr);
-    ImGui::TextUnformatted(death.c_str());
+    if (language() != Lang::Zh) {
+      ImGui::TextUnformatted(death.c_str());
+    } else {
+      // Go's lines in the mono font, the notes after them (" // ...", in
+      // Chinese) in the UI font: the UI's own Chinese stays out of the mono font.
+      for (std::size_t b = 0; b < death.size();) {
+        const std::size_t e = std::min(death.find('\n', b), death.size());
+        const std::string_view line(death.data() + b, e - b);
+        const std::size_t note = line.find("  // ");
+        ImGui::TextUnformatted(line.data(), line.data() + std::min(note, line.size()));
+        if (note != std::string_view::npos) {
+          ImGui::SameLine(0, 0);
+          ImGui::PushFont(ui.fonts.ui);
+          ImGui::TextUnformatted(line.data() + note, line.data() + line.size());
+          ImGui::PopFont();
+        }
+        b = e + 1;
+      }
+    }
     fatalShown = true;
     ImGui::PopFont();
     ImGui::PopStyleColor();
     return;
   }
   if (rep) {
-    for (const auto& f : rep->findings) textWrapped(fmt::format("{}: {}", f.kind, f.text));
+    // The report's sentences in the UI's language (the kinds are `expect corrupt` words).
+    const race::ConsistencyWords& words = consistencyWords();
+    for (const auto& f : rep->findings) textWrapped(fmt::format("{}: {}", f.kind, f.in(words)));
     // The notes wrap (a long one, "a sequential order ... gives", ran off the panel).
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
-    for (const auto& note : rep->notes) textWrapped(note);
+    for (const auto& note : rep->notes) textWrapped(note.in(words));
     ImGui::PopStyleColor();
   } else {
     textWrapped(s.outcome());

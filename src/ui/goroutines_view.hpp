@@ -25,6 +25,13 @@ namespace gomap::ui {
 
 // True for paths ending in ".race" (the concurrency mode).
 bool isRaceScenarioPath(const std::string& path);
+// The consistency report's words (ui/strings_race.inc) in a language, and in
+// the UI's: the Outcome says the report's sentences in them.
+race::ConsistencyWords consistencyWordsIn(Lang l);
+const race::ConsistencyWords& consistencyWords();
+// The death output's notes (ui/strings_race.inc, and the site notes) in a language, and in the UI's.
+race::ReportWords reportWordsIn(Lang l);
+const race::ReportWords& reportWords();
 // A race scenario's narration (its lines joined by '\n', as the file has them) as
 // paragraphs: a line that goes on a sentence the line before did not finish joins
 // it (a space between English words, nothing between Chinese characters); a line

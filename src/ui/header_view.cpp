@@ -10,6 +10,10 @@
 namespace gomap::ui {
 
 namespace {
+template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
+} // namespace
+
+namespace {
 void row(const char* field, const std::string& value, const char* note = nullptr) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
@@ -87,7 +91,7 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
         dl->AddText(ImVec2(p0.x + pad.x, p0.y + pad.y), on ? IM_COL32(0, 0, 0, 255) : pal.dim, names[bit]);
         ImGui::Dummy(ImVec2(p1.x - p0.x, p1.y - p0.y));
         ImGui::SetWindowFontScale(1.0f);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("bit %d (value %d)", bit, 1 << bit);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", F(S::HdrBitTip, bit, 1 << bit).c_str());
       }
       // A race: which goroutine set hashWriting, and which cleared it last.
       if (f.race && (f.writingSetBy || f.writingClearedBy)) {
@@ -156,7 +160,7 @@ void HeaderView::draw(UiContext& ui, const Frame& f) {
                                         h.hasOldOverflow ? std::to_string(h.oldOverflowLen) : ""));
     {
       int64_t next = m.nextOverflowIndex();
-      row("nextOverflow", next >= 0 ? fmt::format("pool bucket {}", next) : std::string("nil"));
+      row("nextOverflow", next >= 0 ? F(S::HdrPoolBucket, next) : std::string("nil"));
     }
     auto mem = m.memory();
     row(tr(S::Memory), bytesText(mem.arrayBytes + mem.heapOverflowBytes),

@@ -11,6 +11,10 @@
 namespace gomap::ui {
 
 namespace {
+template <class... A> std::string F(S id, A&&... a) { return fmt::format(fmt::runtime(tr(id)), std::forward<A>(a)...); }
+} // namespace
+
+namespace {
 constexpr int64_t kMaxIncrementalEvents = 200000;
 
 // Cells the overview marks: everything located except iteration, which reads
@@ -224,7 +228,7 @@ void OverviewView::panel(UiContext& ui, const Frame& f, bool old, const CellText
     auto [a7, z] = rectOf(h.nevacuate, 7);
     float pad = std::max(2.0f, zoom_ * 0.15f);
     dl->AddRect(ImVec2(a.x - pad, a.y - pad), ImVec2(z.x + pad, z.y + pad), pal.nevacuate, 0, 0, 2.5f);
-    const std::string label = fmt::format("nevacuate = {} (red box)", h.nevacuate);
+    const std::string label = F(S::OvNevacuateBox, h.nevacuate);
     dl->AddText(ImVec2(p0.x + 4, p1.y - fs - 4), pal.nevacuate, label.c_str());
   }
 
@@ -373,15 +377,13 @@ void OverviewView::draw(UiContext& ui, const Frame& f, ImVec2 size) {
       if (b < t.buckets()) {
         m.chain(hoverPanel == 0, b, chain_);
         ImGui::BeginTooltip();
-        ImGui::Text("%s %llu, slot %d", hoverPanel == 0 ? "old bucket" : "bucket", static_cast<unsigned long long>(b),
-                    slot);
+        ImGui::TextUnformatted(F(hoverPanel == 0 ? S::TipCellOld : S::TipCellNew, b, "", slot).c_str());
         if (!chain_.empty()) {
           const uint8_t th8 = chain_[0].tophash[slot];
           ImGui::Text("tophash 0x%02x (%s)", th8, cellStateName(th8));
           if (th8 >= minTopHash)
-            ImGui::Text("key %s = %lld", keyText(chain_[0].keys[slot]).c_str(),
-                        static_cast<long long>(chain_[0].elems[slot]));
-          ImGui::Text("%s: %zu bmap(s)", tr(S::Chain), chain_.size());
+            ImGui::TextUnformatted(F(S::TipKeyIs, keyText(chain_[0].keys[slot]), chain_[0].elems[slot]).c_str());
+          ImGui::TextUnformatted(F(S::TipBmaps, tr(S::Chain), chain_.size()).c_str());
         }
         ImGui::EndTooltip();
       }

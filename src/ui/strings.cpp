@@ -1,6 +1,7 @@
 #include "ui/strings.hpp"
 
 #include <array>
+#include <unordered_map>
 
 namespace gomap::ui {
 
@@ -239,6 +240,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(S::kCount)> kTable = {{
 #include "ui/strings_compare.inc"
 #include "ui/strings_swiss.inc"
 #include "ui/strings_sync.inc"
+#include "ui/strings_race.inc"
 }};
 
 constexpr bool inOrder() {
@@ -263,9 +265,33 @@ const char* tr(S s) { return trIn(s, gLang); }
 
 const char* languageName(Lang l) { return l == Lang::Zh ? "简体中文" : "English"; }
 
+namespace {
+constexpr SiteNoteRow kSiteNotes[] = {
+#include "ui/strings_site_notes.inc"
+};
+} // namespace
+
+std::span<const SiteNoteRow> siteNoteRows() { return kSiteNotes; }
+
+std::string_view siteNoteIn(std::string_view english, Lang l) {
+  if (l != Lang::Zh) return english;
+  static const std::unordered_map<std::string_view, const char*> zh = [] {
+    std::unordered_map<std::string_view, const char*> m;
+    for (const SiteNoteRow& r : kSiteNotes)
+      if (r.zh) m.emplace(r.en, r.zh);
+    return m;
+  }();
+  const auto it = zh.find(english);
+  return it == zh.end() ? english : std::string_view(it->second);
+}
+
+std::string_view siteNote(std::string_view english) { return siteNoteIn(english, gLang); }
+
 std::string allStringsOf(Lang l) {
   std::string out;
   for (const Entry& e : kTable) out += l == Lang::Zh ? e.zh : e.en;
+  for (const SiteNoteRow& r : kSiteNotes)
+    if (l == Lang::Zh && r.zh) out += r.zh;
   return out;
 }
 

@@ -3,7 +3,9 @@
 // {} are fmt format strings with the same arguments in both languages.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 
 // Each area of the UI keeps its ids in its own list (ui/strings_AREA.hpp) and
 // its rows in ui/strings_AREA.inc, in the same order, so work on one area does
@@ -11,6 +13,7 @@
 #include "ui/strings_compare.hpp"
 #include "ui/strings_files.hpp"
 #include "ui/strings_lessons.hpp"
+#include "ui/strings_race.hpp"
 #include "ui/strings_swiss.hpp"
 #include "ui/strings_sync.hpp"
 #include "ui/strings_text.hpp"
@@ -50,7 +53,7 @@ enum class Lang : uint8_t { En, Zh };
   X(RaceRunning) X(RaceNoRace) X(RaceConsistent)                                                                      \
   X(RaceWritingSetBy) X(RaceWritingClearedBy) X(ColG) X(AllGoroutines) X(RaceStepOf) X(StepsWord) X(MenuShowRace) X(MenuShowScript) X(RaceBmapLost)  \
   GOMAPLAB_UI_STRINGS_FILES(X) GOMAPLAB_UI_STRINGS_LESSONS(X) GOMAPLAB_UI_STRINGS_VIEWS(X) GOMAPLAB_UI_STRINGS_TEXT(X)  \
-  GOMAPLAB_UI_STRINGS_COMPARE(X) GOMAPLAB_UI_STRINGS_SWISS(X) GOMAPLAB_UI_STRINGS_SYNC(X)
+  GOMAPLAB_UI_STRINGS_COMPARE(X) GOMAPLAB_UI_STRINGS_SWISS(X) GOMAPLAB_UI_STRINGS_SYNC(X) GOMAPLAB_UI_STRINGS_RACE(X)
 
 enum class S : uint16_t {
 #define GOMAPLAB_UI_STRING_ENUM(name) name,
@@ -69,5 +72,18 @@ std::string allStringsOf(Lang l);
 // A language's name in its own script, whatever the UI's language (the
 // Language menu): "English", "简体中文".
 const char* languageName(Lang l);
+
+// A runtime site's description (its `what`: English, in the engine's tables of
+// the classic, Swiss and copy-on-write maps) in the UI's language: its row of
+// ui/strings_site_notes.inc, or the text itself when it is code (the same in
+// every language) or has no row (Strings.EverySiteNoteHasARow forbids that).
+std::string_view siteNote(std::string_view english);
+std::string_view siteNoteIn(std::string_view english, Lang l);
+// The rows of that table: the English text, and its Chinese or nullptr for code.
+struct SiteNoteRow {
+  std::string_view en;
+  const char* zh;
+};
+std::span<const SiteNoteRow> siteNoteRows();
 
 } // namespace gomap::ui

@@ -10,4 +10,6 @@
   X(RaceVerdictUnfinished) X(RaceExpectMet) X(RaceExpectNotMet) X(RaceDropTitle) X(RaceDropText) X(RaceDropText1)        \
   X(RaceDropContinue) X(RaceBackToSchedule) X(ShNoEventYet) X(SmReadOne) X(SmDirtyOne) X(CowVersions)            \
   X(CowVersionsOne) X(CowCasFailures) X(CowCasFailuresOne) X(SwDirectoryOne) X(RaceStepCount) X(RaceStepCountOne)     \
-  X(RaceStepLaneShort)
+  X(RaceStepLaneShort) X(TipCellNew) X(TipCellOld) X(TipOverflowPart) X(TipLive) X(TipKeyValue) X(TipStaleCopy)       \
+  X(TipKeyNoTophash) X(TipPoolBucket) X(TipHeapOverflow) X(TipKeyIs) X(TipBmaps) X(OvNevacuateBox) X(HdrPoolBucket)    \
+  X(HdrBitTip) X(BkOld) X(BkNew) X(BkPoolTag) X(BkHeapTag) X(BkSentinel) X(LabelValue)

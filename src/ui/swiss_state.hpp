@@ -10,12 +10,19 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/swiss_events.hpp"
 #include "trace/swiss_session.hpp"
 #include "ui/frame.hpp"
 #include "ui/said.hpp"
 #include "ui/script_session_controller.hpp"
 
 namespace gomap::ui {
+
+// A Swiss site's step note (its `what`) in the UI's language (ui/strings_site_notes.inc):
+// what the code panel, the events and the race lanes say of the site.
+inline std::string_view swissSiteWhat(swiss::SwissSite site, KeyKind keys) {
+  return siteNote(swiss::swissSiteInfo(site, keys).what);
+}
 
 // One goroutine of a race on a Swiss map, as the Swiss views mark it: the
 // slot (or group) its op last touched, where that memory is now.

@@ -969,13 +969,14 @@ void SwissCodeView::draw(UiContext&, const Frame& fr) {
       if (o.what == lastWhat && static_cast<SwissSite>(s) != site) continue;
       lastWhat = o.what;
       const int ln = swissSiteLine(static_cast<SwissSite>(s), keys, f->go127);
-      const std::string t = fmt::format("{:5}  {}", ln, o.what);
+      const std::string_view what = swissSiteWhat(static_cast<SwissSite>(s), keys);
+      const std::string t = fmt::format("{:5}  {}", ln, what);
       goroutineTags(*f, si.function, ln, tagged);
       if (static_cast<SwissSite>(s) == site) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(
             p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + ImGui::GetTextLineHeight()), pal.codeCurrent);
-        currentLine = std::string(o.what);
+        currentLine = std::string(what);
         ImGui::TextUnformatted(("> " + t).c_str());
         // Keep the current step in view (a long function's list scrolls).
         if (!ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.5f);

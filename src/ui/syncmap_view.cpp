@@ -58,6 +58,24 @@ void entryTable(const char* id, const KeyMap& m, const KeyMap* other, const char
 }
 } // namespace
 
+std::string mutexStateUi(int32_t state) {
+  // Go's constant names and the waiter count.
+  std::string s = fmt::format("{:#x}", static_cast<uint32_t>(state)), parts;
+  auto add = [&](const std::string& p) { parts += parts.empty() ? p : " | " + p; };
+  if (state & race::kMutexLocked) add("mutexLocked");
+  if (state & race::kMutexWoken) add("mutexWoken");
+  if (state & race::kMutexStarving) add("mutexStarving");
+  if (const int32_t n = state >> race::kMutexWaiterShift) add(F(S::SmaWaiters, n));
+  if (parts.empty()) {
+    s += ' ';
+    s += tr(S::SmaUnlocked);
+  } else {
+    s += " = ";
+    s += parts;
+  }
+  return s;
+}
+
 std::string mutexStepText(const race::World& w, const race::TraceEntry& t) {
   using A = race::SyncAct;
   static constexpr S acts[] = {S::SmaAcquired,     S::SmaParked,         S::SmaParkedAgain,     S::SmaReleased,
@@ -67,20 +85,7 @@ std::string mutexStepText(const race::World& w, const race::TraceEntry& t) {
                                S::SmaWriterReleased, S::SmaFatal};
   static_assert(std::size(acts) == static_cast<std::size_t>(A::Fatal) + 1, "one sentence per SyncAct");
   static constexpr const char* kinds[] = {"Lock", "Unlock", "RLock", "RUnlock"}; // the methods' names
-  // The state word: Go's constant names and the waiter count.
-  std::string state = fmt::format("{:#x}", static_cast<uint32_t>(t.state)), parts;
-  auto add = [&](const std::string& p) { parts += parts.empty() ? p : " | " + p; };
-  if (t.state & race::kMutexLocked) add("mutexLocked");
-  if (t.state & race::kMutexWoken) add("mutexWoken");
-  if (t.state & race::kMutexStarving) add("mutexStarving");
-  if (const int32_t n = t.state >> race::kMutexWaiterShift) add(F(S::SmaWaiters, n));
-  if (parts.empty()) {
-    state += ' ';
-    state += tr(S::SmaUnlocked);
-  } else {
-    state += " = ";
-    state += parts;
-  }
+  std::string state = mutexStateUi(t.state);
   if (w.mutexIsRw(t.mutex)) state += F(S::SmaRw, t.readerCount, t.readerWait);
   std::string s = F(S::SmaStep, kinds[static_cast<int>(t.sync)], w.mutexName(t.mutex),
                     tr(acts[static_cast<int>(t.act)]), t.rwFile ? "rwmutex.go" : "mutex.go", t.line, state);

@@ -21,6 +21,8 @@ struct TraceEntry;
 
 namespace gomap::ui {
 
+// A mutex's state word in the UI's language: "0x9 = mutexLocked | 1 个等待者".
+std::string mutexStateUi(int32_t state);
 // One of m.mu's steps in the UI's language: "Lock m.mu: parked: ... (mutex.go:171;
 // state 0x9 = mutexLocked | 1 waiter)" (the trace's facts; the CLI's sentence
 // is concurrency/report's describeSyncEntry, English).

@@ -38,7 +38,7 @@ const char* cellStateName(uint8_t th) {
   case evacuatedX: return "evacuatedX";
   case evacuatedY: return "evacuatedY";
   case evacuatedEmpty: return "evacuatedEmpty";
-  default: return "live";
+  default: return tr(S::TipLive);
   }
 }
 

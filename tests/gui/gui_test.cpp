@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 
 #include "engine/runtime_consts.hpp"
 #include "trace/event_json.hpp"
@@ -20,6 +22,9 @@
 #include "ui/prefs.hpp"
 #include "ui/pseudo_code.hpp"
 #include "ui/strings.hpp"
+#include "ui/swiss_state.hpp"
+#include "ui/event_text.hpp"
+#include "concurrency/cow_map.hpp"
 
 using namespace gomap;
 using namespace gomap::ui;
@@ -379,6 +384,49 @@ TEST(Strings, BothLanguagesCoverEveryId) {
     EXPECT_GT(std::strlen(trIn(static_cast<S>(i), Lang::Zh)), 0u) << i;
   }
   EXPECT_STREQ(trIn(S::WinBuckets, Lang::Zh), "桶");
+}
+
+// Every runtime site's description (the classic, Swiss and copy-on-write maps'
+// `what`, English in the engine's tables) has one row in
+// ui/strings_site_notes.inc, and every row is some site's: a Chinese sentence,
+// or nullptr for code, which reads the same in both languages. A row marked as
+// code has no English words outside Go's own messages.
+TEST(Strings, EverySiteNoteHasARow) {
+  std::set<std::string_view> texts;
+  for (std::size_t s = 0; s < static_cast<std::size_t>(Site::kCount); s++) texts.insert(siteInfo(static_cast<Site>(s)).what);
+  for (std::size_t s = 0; s < static_cast<std::size_t>(swiss::SwissSite::kCount); s++)
+    for (KeyKind k : {KeyKind::Int64, KeyKind::Int32, KeyKind::String, KeyKind::Float64})
+      texts.insert(swiss::swissSiteInfo(static_cast<swiss::SwissSite>(s), k).what);
+  namespace cow = race::cow;
+  for (std::size_t s = 0; s < static_cast<std::size_t>(cow::Site::kCount); s++)
+    for (cow::Variant v : {cow::Variant::PtrCas, cow::Variant::ValueStore, cow::Variant::ValueCas, cow::Variant::PtrStore,
+                           cow::Variant::InPlace})
+      for (bool store : {false, true}) texts.insert(cow::siteInfo(static_cast<cow::Site>(s), v, store).what);
+  std::map<std::string_view, const char*> rows;
+  for (const SiteNoteRow& r : siteNoteRows()) EXPECT_TRUE(rows.emplace(r.en, r.zh).second) << "a second row for: " << r.en;
+  for (std::string_view t : texts) EXPECT_TRUE(rows.count(t)) << "no row in ui/strings_site_notes.inc for: " << t;
+  // "(after hashing)", ": the first empty slot"; not "deleteSmall: if typ.Key.Equal(...)"
+  const std::regex words(R"([:(] ?(?!(if|for|return|range|go) )[a-z]+ [a-z]+)");
+  for (const auto& [en, zh] : rows) {
+    EXPECT_TRUE(texts.count(en)) << "a row no site says: " << en;
+    EXPECT_EQ(siteNoteIn(en, Lang::En), en);
+    if (!zh) {
+      const bool goMessage = en.starts_with("fatal: ") || en.starts_with("panic: ") || en.starts_with("throw: ");
+      EXPECT_TRUE(goMessage || !std::regex_search(std::string(en), words)) << "English words in a row marked as code: " << en;
+      EXPECT_EQ(siteNoteIn(en, Lang::Zh), en);
+      continue;
+    }
+    EXPECT_EQ(siteNoteIn(en, Lang::Zh), zh);
+    EXPECT_NE(std::string_view(zh), en);
+    EXPECT_TRUE(std::string_view(zh).find_first_of("\xE4\xE5\xE6\xE7\xE8\xE9") != std::string_view::npos)
+        << "no Chinese in the row of: " << en; // lead bytes of U+4E00..U+9FFF
+  }
+  // The views' helpers read the same rows.
+  setLanguage(Lang::Zh);
+  EXPECT_EQ(swissSiteWhat(swiss::SwissSite::AssignWritingSet, KeyKind::Int64), "m.writing ^= 1（在计算哈希之后）");
+  EXPECT_EQ(siteWhat(Site::EvacuateDone), "旧桶迁移完成");
+  setLanguage(Lang::En);
+  EXPECT_EQ(swissSiteWhat(swiss::SwissSite::AssignWritingSet, KeyKind::Int64), "m.writing ^= 1 (after hashing)");
 }
 
 // ---- rendering (offscreen GL) -------------------------------------------------------------

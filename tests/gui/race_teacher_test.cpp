@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include "concurrency/report.hpp"
@@ -404,4 +408,80 @@ TEST(RaceTeacher, LaneLabelsFitAndCountsAreSingularWhenOne) {
   g.press(GLFW_KEY_END);
   g.frames(1);
   EXPECT_NE(cv.cowCounts.find("CompareAndSwap"), std::string::npos) << "ptrcas counts its failed CASes: " << cv.cowCounts;
+}
+
+// The consistency report's words (ui/strings_race.inc): every row formats with
+// as many arguments as its English has; for every lesson's report, the English
+// rows say each finding and note exactly as the report does (`gomaplab race`
+// prints that text), and the Chinese rows say something else, in Chinese.
+TEST(ConsistencyWords, RowsSayTheReportInBothLanguages) {
+  for (auto i = static_cast<std::size_t>(S::CwWho); i <= static_cast<std::size_t>(S::CwSyncConsistent); i++) {
+    const std::string_view en = trIn(static_cast<S>(i), Lang::En);
+    std::size_t args = 0;
+    for (std::size_t p = en.find('{'); p != std::string_view::npos; p = en.find('{', p + 1)) args++;
+    fmt::dynamic_format_arg_store<fmt::format_context> store;
+    for (std::size_t a = 0; a < args; a++) store.push_back(a);
+    for (Lang l : {Lang::En, Lang::Zh})
+      EXPECT_NO_THROW((void)fmt::vformat(trIn(static_cast<S>(i), l), store)) << i << ": " << trIn(static_cast<S>(i), l);
+  }
+  const race::ConsistencyWords en = consistencyWordsIn(Lang::En), zh = consistencyWordsIn(Lang::Zh);
+  std::set<std::string> kinds;
+  int sentences = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons")) {
+    if (entry.path().extension() != ".race") continue;
+    race::ScenarioError err;
+    auto s = race::ConcurrentSession::load(entry.path().string(), err);
+    ASSERT_TRUE(s) << entry.path();
+    s->runToEnd();
+    const race::ConsistencyReport* rep = s->consistency();
+    if (!rep) continue;
+    std::vector<const race::Sentence*> all;
+    for (const auto& f : rep->findings) {
+      all.push_back(&f);
+      kinds.insert(f.kind);
+    }
+    for (const auto& n : rep->notes) all.push_back(&n);
+    for (const race::Sentence* x : all) {
+      sentences++;
+      EXPECT_EQ(x->in(en), x->text) << entry.path();
+      const std::string z = x->in(zh);
+      EXPECT_NE(z, x->text) << entry.path();
+      EXPECT_NE(z.find_first_of("\xE4\xE5\xE6\xE7\xE8\xE9"), std::string::npos) << entry.path() << ": " << z;
+    }
+  }
+  EXPECT_GE(sentences, 20);
+  for (const char* k : {"count", "lost-insert", "duplicate-key", "iter-missing", "iter-phantom", "order"})
+    EXPECT_TRUE(kinds.count(k)) << "no lesson shows a " << k << " finding";
+}
+
+// The death output's notes (ReportWords, ui/strings_race.inc Rw* rows, and the
+// site notes): for every lesson that dies, the English words give exactly what
+// `gomaplab race` prints, and the Chinese output has none of the English notes
+// that have a Chinese row.
+TEST(ReportWords, DeathNotesInBothLanguages) {
+  const race::ReportWords en = reportWordsIn(Lang::En), zh = reportWordsIn(Lang::Zh);
+  std::vector<std::string> english; // English notes that must not show in the Chinese output
+  for (auto i = static_cast<std::size_t>(S::RwParkedIn); i <= static_cast<std::size_t>(S::RwInPlaceStore); i++) {
+    std::string_view t = trIn(static_cast<S>(i), Lang::En);
+    t = t.substr(0, t.find('{'));
+    if (t.size() >= 8) english.emplace_back(t);
+  }
+  for (const SiteNoteRow& r : siteNoteRows())
+    if (r.zh && !r.en.starts_with("fatal: ")) english.emplace_back(r.en);
+  int died = 0, notes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons")) {
+    if (entry.path().extension() != ".race") continue;
+    race::ScenarioError err;
+    auto s = race::ConcurrentSession::load(entry.path().string(), err);
+    ASSERT_TRUE(s) << entry.path();
+    s->runToEnd();
+    if (s->deathOutput().empty()) continue;
+    died++;
+    EXPECT_EQ(race::goDeathOutput(s->world(), en), s->deathOutput()) << entry.path();
+    const std::string z = race::goDeathOutput(s->world(), zh);
+    for (const std::string& t : english) EXPECT_EQ(z.find(t), std::string::npos) << entry.path() << ": " << t << "\n" << z;
+    for (std::size_t p = z.find("  // "); p != std::string::npos; p = z.find("  // ", p + 1)) notes++;
+  }
+  EXPECT_GE(died, 10);
+  EXPECT_GE(notes, 30);
 }

@@ -484,7 +484,9 @@ TEST(RaceShards, AShardedLessonOpensWithItsPanelAndSteps) {
     for (int i = 0; i < 5; i++) g.key(GLFW_KEY_RIGHT), g.frames(1);
     g.frames(1);
     EXPECT_TRUE(has("shard 1 count 0 B 0 writing 0 current")) << ::testing::PrintToString(v.lines) << v.caption;
-    EXPECT_EQ(v.caption.rfind("G2 lock shard 1: writer_announced", 0), 0u) << v.caption;
+    // The step in the UI's language (it was the CLI's English in the zh UI).
+    EXPECT_EQ(v.caption.rfind(std::string(lang) == "en" ? "G2 lock shard 1: writer_announced" : "G2 Lock shard 1：写者已声明", 0), 0u)
+        << v.caption;
     g.rt.race.runToEnd();
     g.frames(2);
     // The last step is G3's Unlock of shard 0 (it waited for G1): shard 0 is framed.

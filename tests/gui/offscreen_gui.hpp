@@ -31,6 +31,27 @@ inline void mouseClick(GuiRuntime& rt, ImVec2 p) {
   rt.frame(0);
 }
 
+// An offscreen window of w x h in the language lang, optionally in the
+// projector theme at 175%, its layout forced as a fresh start lays it out.
+// False (with why) when there is no display or GL.
+inline bool initOffscreen(GuiRuntime& rt, std::string& why, int w = 1600, int h = 900, const std::string& lang = "en",
+                          bool projector = false) {
+  RuntimeOptions o;
+  o.offscreen = true;
+  o.vsync = false;
+  o.width = w;
+  o.height = h;
+  o.prefs.language = lang;
+  if (projector) {
+    o.prefs.theme = ThemeKind::Projector;
+    o.prefs.fontScale = 1.75f;
+  }
+  bool noDisplay = false;
+  if (!rt.init(o, why, noDisplay)) return false;
+  rt.workspace().forceLayout = true;
+  return true;
+}
+
 struct OffscreenGui {
   OffscreenGui() {
     RuntimeOptions o;

@@ -23,6 +23,7 @@
 using namespace gomap;
 using namespace gomap::ui;
 using namespace gomap::swiss;
+using gomap::ui::test::initOffscreen;
 using gomap::ui::test::keyTap;
 
 namespace {
@@ -32,21 +33,7 @@ const std::string kLessons = std::string(GOMAPLAB_SOURCE_DIR) + "/assets/lessons
 class Gui {
 public:
   explicit Gui(int w = 1600, int h = 900, const std::string& lang = "en", bool projector = false) {
-    RuntimeOptions o;
-    o.offscreen = true;
-    o.vsync = false;
-    o.width = w;
-    o.height = h;
-    o.prefs.language = lang;
-    if (projector) {
-      o.prefs.theme = ThemeKind::Projector;
-      o.prefs.fontScale = 1.75f;
-    }
-    std::string why;
-    bool noDisplay = false;
-    ok = rt.init(o, why, noDisplay);
-    if (!ok) err = why;
-    if (ok) rt.workspace().forceLayout = true;
+    ok = initOffscreen(rt, err, w, h, lang, projector);
   }
   void frames(int n = 3) {
     for (int i = 0; i < n; i++) rt.frame(0);

@@ -28,6 +28,7 @@
 
 using namespace gomap;
 using namespace gomap::ui;
+using gomap::ui::test::initOffscreen;
 using gomap::ui::test::keyTap;
 using gomap::ui::test::mouseClick;
 using namespace gomap::swiss;
@@ -44,21 +45,7 @@ Rgb rgbOf(ImU32 c) { return {static_cast<int>(c & 0xff), static_cast<int>((c >> 
 class SwissGui {
 public:
   explicit SwissGui(int w = 1600, int h = 900, const std::string& lang = "en", bool projector = false) {
-    RuntimeOptions o;
-    o.offscreen = true;
-    o.vsync = false;
-    o.width = w;
-    o.height = h;
-    o.prefs.language = lang;
-    if (projector) {
-      o.prefs.theme = ThemeKind::Projector;
-      o.prefs.fontScale = 1.75f;
-    }
-    std::string why;
-    bool noDisplay = false;
-    ok = rt.init(o, why, noDisplay);
-    if (!ok) err = why;
-    if (ok) rt.workspace().forceLayout = true;
+    ok = initOffscreen(rt, err, w, h, lang, projector);
   }
   void frames(int n = 3) {
     for (int i = 0; i < n; i++) rt.frame(0);

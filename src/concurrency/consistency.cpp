@@ -681,8 +681,9 @@ ConsistencyReport checkConsistency(const World& w, uint64_t nodeBudget) {
         KeyValue kv;
         for (auto& x : r.keys)
           if (canon(x) == k) kv = x;
-        addFinding(rep, "iter-duplicate", [who = who(static_cast<int>(i)), k = keyText(kv), c](const Words& ws) {
-          return say(ws.iterDuplicate, whoText(ws, who), k, c);
+        // times = c: clang 14 cannot capture a structured binding.
+        addFinding(rep, "iter-duplicate", [who = who(static_cast<int>(i)), k = keyText(kv), times = c](const Words& ws) {
+          return say(ws.iterDuplicate, whoText(ws, who), k, times);
         });
       }
   }
